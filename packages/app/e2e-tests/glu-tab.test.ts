@@ -1,0 +1,33 @@
+import { expect, test } from '@playwright/test';
+
+test('a component of the example portal has a Glu tab', async ({ page }) => {
+  await page.goto('/');
+
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await expect(enter).toBeVisible();
+  await enter.click();
+
+  await page.goto('/catalog/default/component/checkout');
+  await expect(
+    page.getByRole('heading', { name: 'Checkout' }).first(),
+  ).toBeVisible();
+
+  const tab = page.getByRole('tab', { name: 'Glu' });
+  await expect(tab).toBeVisible();
+  await tab.click();
+
+  await expect(page).toHaveURL(/\/catalog\/default\/component\/checkout\/glu/);
+  await expect(
+    page.getByText('No pipeline delivers this component yet'),
+  ).toBeVisible();
+  await page.screenshot({
+    path: test.info().outputPath('glu-tab.png'),
+    fullPage: true,
+  });
+});
+
+test('the Glu backend answers its health check', async ({ request }) => {
+  const response = await request.get('http://localhost:7007/api/glu/health');
+  expect(response.status()).toBe(200);
+  expect(await response.json()).toMatchObject({ status: 'ok', database: 'ok' });
+});

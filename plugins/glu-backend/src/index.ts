@@ -1,0 +1,6 @@
+/**
+ * The Glu backend plugin for Backstage.
+ *
+ * @packageDocumentation
+ */
+export { gluPlugin as default } from './plugin';

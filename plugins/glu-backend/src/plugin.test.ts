@@ -1,0 +1,75 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  TestDatabases,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { gluFormatsExtensionPoint } from '@glu-dev/plugin-glu-node';
+import request from 'supertest';
+import { gluPlugin } from './plugin';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_18', 'SQLITE_3'] });
+
+/** A module that adds a format the way any other plugin would. */
+const versionFileFormatModule = createBackendModule({
+  pluginId: 'glu',
+  moduleId: 'version-file-format',
+  register(env) {
+    env.registerInit({
+      deps: { formats: gluFormatsExtensionPoint },
+      async init({ formats }) {
+        formats.addFormat({
+          type: 'version-file',
+          read: async ({ content }) => ({ version: content.trim() }),
+          write: async ({ fields }) => `${fields.version}\n`,
+        });
+      },
+    });
+  },
+});
+
+describe('gluPlugin', () => {
+  it.each(databases.eachSupportedId())(
+    'answers its health check, with the database, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { server } = await startTestBackend({
+        features: [
+          gluPlugin,
+          versionFileFormatModule,
+          mockServices.database.factory({ knex }),
+        ],
+      });
+
+      const response = await request(server).get('/api/glu/health');
+
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({
+        status: 'ok',
+        database: 'ok',
+        sources: [],
+        formats: ['version-file'],
+      });
+      // The migrations ran against this database.
+      expect(await knex.schema.hasTable('glu_pipelines')).toBe(true);
+    },
+  );
+
+  it('answers 503 with a clear error when the database is gone', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const { server } = await startTestBackend({
+      features: [gluPlugin, mockServices.database.factory({ knex })],
+    });
+    await knex.destroy();
+
+    const response = await request(server).get('/api/glu/health');
+
+    expect(response.status).toBe(503);
+    expect(response.body.error).toMatchObject({
+      name: 'ServiceUnavailableError',
+      message: 'The Glu database did not answer',
+    });
+  });
+});

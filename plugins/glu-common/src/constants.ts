@@ -1,0 +1,14 @@
+/** The `apiVersion` of Pipeline entities. */
+export const GLU_API_VERSION = 'glu.dev/v1alpha1';
+
+/** The catalog kind of a pipeline. */
+export const PIPELINE_KIND = 'Pipeline';
+
+/** Relation from a pipeline to a component that it delivers. */
+export const RELATION_DELIVERS = 'delivers';
+
+/** Relation from a component to a pipeline that delivers it. */
+export const RELATION_DELIVERED_BY = 'deliveredBy';
+
+/** The plugin id, shared by the backend (`/api/glu`) and the frontend. */
+export const GLU_PLUGIN_ID = 'glu';

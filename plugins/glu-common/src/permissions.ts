@@ -1,0 +1,52 @@
+import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/*
+ * Every Glu permission is a resource permission on the Pipeline catalog
+ * entity, so a policy can decide with the catalog's own conditions, such as
+ * `isEntityOwner`: owners may, others may not, unless the policy says otherwise.
+ */
+
+/** Read a pipeline: its phases, their state and history, its promotions. */
+export const gluPipelineReadPermission = createPermission({
+  name: 'glu.pipeline.read',
+  attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** Promote a version from one phase of a pipeline into the next. */
+export const gluPromotePermission = createPermission({
+  name: 'glu.pipeline.promote',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** Roll a phase back to an earlier state of its history. */
+export const gluRollbackPermission = createPermission({
+  name: 'glu.pipeline.rollback',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** Pin a phase at a state, or unpin it. */
+export const gluPinPermission = createPermission({
+  name: 'glu.pipeline.pin',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** Publish a version to a phase whose source is the API (e.g. from CI). */
+export const gluPublishPermission = createPermission({
+  name: 'glu.pipeline.publish',
+  attributes: { action: 'create' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** Every permission that the Glu plugins define. */
+export const gluPermissions = [
+  gluPipelineReadPermission,
+  gluPromotePermission,
+  gluRollbackPermission,
+  gluPinPermission,
+  gluPublishPermission,
+];

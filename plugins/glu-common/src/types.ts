@@ -1,0 +1,10 @@
+/** The answer of `GET /api/glu/health`. */
+export interface GluHealth {
+  status: 'ok';
+  /** Whether the plugin's database answered. */
+  database: 'ok';
+  /** The source types that are registered, built-in and from modules. */
+  sources: string[];
+  /** The format types that are registered, built-in and from modules. */
+  formats: string[];
+}

@@ -1,0 +1,24 @@
+import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import { GluFormat, GluSource } from './types';
+
+/** Registers file formats with the Glu backend. */
+export interface GluFormatsExtensionPoint {
+  addFormat(...formats: GluFormat[]): void;
+}
+
+/** Extension point for file formats of Git-backed phases. */
+export const gluFormatsExtensionPoint =
+  createExtensionPoint<GluFormatsExtensionPoint>({
+    id: 'glu.formats',
+  });
+
+/** Registers sources with the Glu backend. */
+export interface GluSourcesExtensionPoint {
+  addSource(...sources: GluSource[]): void;
+}
+
+/** Extension point for the sources that phases read from and write to. */
+export const gluSourcesExtensionPoint =
+  createExtensionPoint<GluSourcesExtensionPoint>({
+    id: 'glu.sources',
+  });

@@ -1,0 +1,8 @@
+/**
+ * Extension points of the Glu backend and the interfaces that extensions
+ * implement.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export * from './extensions';

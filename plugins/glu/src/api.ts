@@ -1,0 +1,11 @@
+import { createApiRef } from '@backstage/frontend-plugin-api';
+import { GluClient } from '@glu-dev/plugin-glu-common';
+
+/** The Glu HTTP API as the frontend sees it. */
+export type GluApi = Pick<GluClient, 'getHealth'>;
+
+/** Reference to the Glu API, provided by both the legacy and the new plugin. */
+export const gluApiRef = createApiRef<GluApi>().with({
+  id: 'plugin.glu.service',
+  pluginId: 'glu',
+});

@@ -1,0 +1,1 @@
+export { EntityGluContent } from './EntityGluContent';

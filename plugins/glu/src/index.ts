@@ -1,0 +1,10 @@
+/**
+ * The Glu frontend plugin for Backstage (legacy frontend system; the new
+ * frontend system is served from `/alpha`).
+ *
+ * @packageDocumentation
+ */
+export { gluPlugin, EntityGluContent } from './plugin';
+export { isGluAvailable } from './conditions';
+export { gluApiRef } from './api';
+export type { GluApi } from './api';

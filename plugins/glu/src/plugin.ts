@@ -1,0 +1,44 @@
+import {
+  createApiFactory,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { GluClient } from '@glu-dev/plugin-glu-common';
+import { gluApiRef } from './api';
+import { rootRouteRef } from './routes';
+
+/**
+ * The Glu plugin for apps on the legacy frontend system.
+ *
+ * @public
+ */
+export const gluPlugin = createPlugin({
+  id: 'glu',
+  apis: [
+    createApiFactory({
+      api: gluApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new GluClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+  routes: {
+    root: rootRouteRef,
+  },
+});
+
+/**
+ * The Glu tab of a catalog entity, for apps on the legacy frontend system.
+ *
+ * @public
+ */
+export const EntityGluContent = gluPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityGluContent',
+    component: () =>
+      import('./components/EntityGluContent').then(m => m.EntityGluContent),
+    mountPoint: rootRouteRef,
+  }),
+);

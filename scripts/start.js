@@ -1,0 +1,32 @@
+/*
+ * `npm start`: runs the example portal (frontend on :3000, backend on :7007)
+ * on its embedded defaults. Started by scripts/glu-dev.js on the pinned Node,
+ * after the dependencies are installed.
+ */
+'use strict';
+
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+const { prepareExample } = require('./example');
+
+const root = path.resolve(__dirname, '..');
+
+async function main() {
+  await prepareExample(root);
+  const child = spawn(
+    process.env.GLU_NODE ?? process.execPath,
+    [process.env.GLU_YARN, 'dev', ...process.argv.slice(2)],
+    { cwd: root, stdio: 'inherit', env: process.env },
+  );
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => child.kill(signal));
+  }
+  child.on('exit', (code, signal) => {
+    process.exit(code ?? (signal ? 1 : 0));
+  });
+}
+
+main().catch(error => {
+  process.stderr.write(`[glu] ${error.stack ?? error}\n`);
+  process.exit(1);
+});

