@@ -41,18 +41,50 @@ function run(command, args, options = {}) {
   return result.status ?? 1;
 }
 
-/** The npm registry that the machine's npm is configured with. */
-function npmRegistry() {
-  if (process.env.npm_config_registry) {
-    return process.env.npm_config_registry;
-  }
+/**
+ * The machine's npm settings that Yarn needs too, so that both reach the same
+ * registry the same way: the registry, its certificate authority, a proxy.
+ */
+function npmSettings() {
+  let config = {};
   try {
-    return execFileSync('npm', ['config', 'get', 'registry'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
+    config = JSON.parse(
+      execFileSync('npm', ['config', 'list', '--json'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    );
   } catch {
-    return undefined;
+    // npm answers nothing useful: Yarn keeps its own defaults.
+  }
+  const pick = key => {
+    const value =
+      config[key] ?? process.env[`npm_config_${key.replace(/-/g, '_')}`];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  return {
+    registry: pick('registry'),
+    cafile: pick('cafile'),
+    httpsProxy: pick('https-proxy'),
+    httpProxy: pick('proxy'),
+    strictSsl: config['strict-ssl'],
+  };
+}
+
+/** Yarn's environment settings that mirror npm's. */
+function yarnSettingsFromNpm(env) {
+  const npm = npmSettings();
+  const settings = {
+    YARN_NPM_REGISTRY_SERVER: npm.registry?.replace(/\/+$/, ''),
+    YARN_HTTPS_CA_FILE_PATH: npm.cafile,
+    YARN_HTTPS_PROXY: npm.httpsProxy,
+    YARN_HTTP_PROXY: npm.httpProxy,
+    YARN_ENABLE_STRICT_SSL: npm.strictSsl === false ? 'false' : undefined,
+  };
+  for (const [key, value] of Object.entries(settings)) {
+    if (value !== undefined && env[key] === undefined) {
+      env[key] = value;
+    }
   }
 }
 
@@ -161,10 +193,7 @@ function main() {
   } else {
     delete env.npm_config_nodedir;
   }
-  const registry = npmRegistry();
-  if (registry && !env.YARN_NPM_REGISTRY_SERVER) {
-    env.YARN_NPM_REGISTRY_SERVER = registry.replace(/\/+$/, '');
-  }
+  yarnSettingsFromNpm(env);
   env.YARN_ENABLE_TELEMETRY = '0';
   env.YARN_ENABLE_PROGRESS_BARS = 'false';
   const nodeBin = path.join(binDir, path.basename(process.execPath));

@@ -3,7 +3,7 @@ export interface Config {
   glu?: {
     /**
      * Where the backend keeps its long-lived clones of Git repositories.
-     * Defaults to a folder under the backend's working directory.
+     * Defaults to `glu-work` under the backend's working directory.
      */
     workingDirectory?: string;
   };

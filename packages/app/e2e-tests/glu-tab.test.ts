@@ -7,16 +7,19 @@ test('a component of the example portal has a Glu tab', async ({ page }) => {
   await expect(enter).toBeVisible();
   await enter.click();
 
-  await page.goto('/catalog/default/component/checkout');
+  // Signed in: the catalog lists the example component.
+  const component = page.getByRole('link', { name: 'Checkout', exact: true });
+  await expect(component).toBeVisible();
+  await component.click();
   await expect(
-    page.getByRole('heading', { name: 'Checkout' }).first(),
+    page.getByRole('heading', { name: 'Checkout', exact: true }),
   ).toBeVisible();
 
-  const tab = page.getByRole('tab', { name: 'Glu' });
+  const tab = page.getByRole('link', { name: 'Glu', exact: true });
   await expect(tab).toBeVisible();
   await tab.click();
 
-  await expect(page).toHaveURL(/\/catalog\/default\/component\/checkout\/glu/);
+  await expect(page).toHaveURL(/\/catalog\/default\/component\/checkout\/glu$/);
   await expect(
     page.getByText('No pipeline delivers this component yet'),
   ).toBeVisible();
@@ -29,5 +32,8 @@ test('a component of the example portal has a Glu tab', async ({ page }) => {
 test('the Glu backend answers its health check', async ({ request }) => {
   const response = await request.get('http://localhost:7007/api/glu/health');
   expect(response.status()).toBe(200);
-  expect(await response.json()).toMatchObject({ status: 'ok', database: 'ok' });
+  expect(await response.json()).toMatchObject({
+    status: 'ok',
+    database: 'ok',
+  });
 });

@@ -22,6 +22,9 @@ backend.add(
   import('@backstage/plugin-permission-backend-module-allow-all-policy'),
 );
 
+// events: the bus that the catalog and signals subscribe to
+backend.add(import('@backstage/plugin-events-backend'));
+
 // user settings and signals (live updates in the portal)
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));

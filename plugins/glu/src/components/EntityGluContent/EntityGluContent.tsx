@@ -25,12 +25,22 @@ spec:
   components: [${componentRef}]
   phases:
     - name: staging
-      source: { type: git, repository: https://github.com/acme/gitops,
-                branch: main, path: env/staging/deployment.yaml, format: kubernetes }
+      source:
+        type: git
+        repository: https://github.com/acme/gitops
+        branch: main
+        path: env/staging/deployment.yaml
+        format: kubernetes
     - name: production
-      source: { type: git, repository: https://github.com/acme/gitops,
-                branch: main, path: env/production/deployment.yaml, format: kubernetes }
-      promotion: { from: staging, strategy: commit }
+      source:
+        type: git
+        repository: https://github.com/acme/gitops
+        branch: main
+        path: env/production/deployment.yaml
+        format: kubernetes
+      promotion:
+        from: staging
+        strategy: pull-request
 `;
 }
 
