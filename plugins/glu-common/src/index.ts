@@ -7,3 +7,4 @@ export * from './constants';
 export * from './permissions';
 export * from './types';
 export * from './client';
+export * from './pipeline';

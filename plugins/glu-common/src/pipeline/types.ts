@@ -1,0 +1,62 @@
+/** A source definition: where a phase's resource lives. */
+export interface SourceDefinition {
+  /** The source type, e.g. `git`, `oci`; extensible. */
+  type: string;
+  [option: string]: unknown;
+}
+
+/** A format definition: how a Git-backed phase reads and writes its file. */
+export interface FormatDefinition {
+  /** The format type, e.g. `kubernetes`; extensible. */
+  type: string;
+  [option: string]: unknown;
+}
+
+/** The `git` source: one file of a Git repository, through a format. */
+export interface GitSourceDefinition extends SourceDefinition {
+  type: 'git';
+  /** Clone URL of the repository, e.g. `https://github.com/acme/gitops`. */
+  repository: string;
+  branch: string;
+  /** Path of the file inside the repository; never leaves it. */
+  path: string;
+  format: FormatDefinition;
+}
+
+export type PromotionStrategy = 'commit' | 'pull-request';
+
+/** A gate definition, e.g. `{ soak: '30m' }`; extensible. */
+export type GateDefinition = Record<string, unknown>;
+
+/** An edge of the pipeline: how a phase receives versions from upstream. */
+export interface PromotionDefinition {
+  /** The upstream phase. */
+  from: string;
+  strategy: PromotionStrategy;
+  /** Promote as soon as the upstream phase changes. */
+  auto: boolean;
+  gates: GateDefinition[];
+}
+
+export interface PhaseDefinition {
+  name: string;
+  title?: string;
+  source: SourceDefinition;
+  /** The edges into this phase; more than one is a fan-in. */
+  promotions: PromotionDefinition[];
+}
+
+/** A validated pipeline definition, as the engine uses it. */
+export interface PipelineDefinition {
+  /** The pipeline's entity ref, e.g. `pipeline:default/checkout`. */
+  ref: string;
+  name: string;
+  namespace: string;
+  title?: string;
+  /** The owning group or user, as a full entity ref. */
+  owner: string;
+  /** The components that the pipeline delivers, as full entity refs. */
+  components: string[];
+  /** Phases in topological order: every phase comes after its upstreams. */
+  phases: PhaseDefinition[];
+}

@@ -1,0 +1,231 @@
+import { Entity } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
+import { parsePipelineEntity, PipelineValidationError } from './validation';
+
+function pipeline(spec: Record<string, unknown>): Entity {
+  return {
+    apiVersion: 'glu.dev/v1alpha1',
+    kind: 'Pipeline',
+    metadata: { name: 'checkout', namespace: 'default' },
+    spec: spec as JsonObject,
+  };
+}
+
+const gitSource = (path: string, extra: Record<string, unknown> = {}) => ({
+  type: 'git',
+  repository: 'https://github.com/acme/gitops',
+  path,
+  format: 'kubernetes',
+  ...extra,
+});
+
+const valid = {
+  owner: 'team-checkout',
+  components: ['checkout'],
+  phases: [
+    { name: 'staging', source: gitSource('env/staging/deployment.yaml') },
+    {
+      name: 'production',
+      source: gitSource('./env/production/deployment.yaml'),
+      promotion: { from: 'staging', gates: [{ soak: '30m' }] },
+    },
+  ],
+};
+
+function issuesOf(spec: Record<string, unknown>, options = {}): string[] {
+  try {
+    parsePipelineEntity(pipeline(spec), options);
+  } catch (error) {
+    expect(error).toBeInstanceOf(PipelineValidationError);
+    return (error as PipelineValidationError).issues;
+  }
+  throw new Error('expected the definition to be refused');
+}
+
+describe('parsePipelineEntity', () => {
+  it('turns a valid entity into the definition the engine uses', () => {
+    const definition = parsePipelineEntity(pipeline(valid));
+    expect(definition).toEqual({
+      ref: 'pipeline:default/checkout',
+      name: 'checkout',
+      namespace: 'default',
+      owner: 'group:default/team-checkout',
+      components: ['component:default/checkout'],
+      phases: [
+        {
+          name: 'staging',
+          source: {
+            type: 'git',
+            repository: 'https://github.com/acme/gitops',
+            branch: 'main',
+            path: 'env/staging/deployment.yaml',
+            format: { type: 'kubernetes' },
+          },
+          promotions: [],
+        },
+        {
+          name: 'production',
+          source: {
+            type: 'git',
+            repository: 'https://github.com/acme/gitops',
+            branch: 'main',
+            path: 'env/production/deployment.yaml',
+            format: { type: 'kubernetes' },
+          },
+          promotions: [
+            {
+              from: 'staging',
+              strategy: 'commit',
+              auto: false,
+              gates: [{ soak: '30m' }],
+            },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('orders phases so that upstreams come first, with fan-out and fan-in', () => {
+    const definition = parsePipelineEntity(
+      pipeline({
+        owner: 'group:default/team-checkout',
+        phases: [
+          {
+            name: 'production',
+            source: gitSource('prod.yaml'),
+            promotion: [{ from: 'staging-eu' }, { from: 'staging-us' }],
+          },
+          {
+            name: 'staging-eu',
+            source: gitSource('eu.yaml'),
+            promotion: { from: 'build' },
+          },
+          {
+            name: 'staging-us',
+            source: gitSource('us.yaml'),
+            promotion: { from: 'build' },
+          },
+          { name: 'build', source: gitSource('build.yaml') },
+        ],
+      }),
+    );
+    expect(definition.phases.map(p => p.name)).toEqual([
+      'build',
+      'staging-eu',
+      'staging-us',
+      'production',
+    ]);
+  });
+
+  it('refuses an unknown source type, naming the field', () => {
+    const spec = structuredClone(valid);
+    (spec.phases[0] as any).source = { type: 'ftp', url: 'ftp://x' };
+    expect(issuesOf(spec)).toEqual([
+      'spec.phases[0].source.type: unknown source type "ftp" (known: git)',
+    ]);
+  });
+
+  it('accepts a source type or format that a module registered', () => {
+    const spec = structuredClone(valid);
+    (spec.phases[0] as any).source = gitSource('VERSION', {
+      format: 'version-file',
+    });
+    expect(() =>
+      parsePipelineEntity(pipeline(spec), {
+        sourceTypes: ['git'],
+        formatTypes: ['kubernetes', 'version-file'],
+      }),
+    ).not.toThrow();
+    expect(issuesOf(spec)).toEqual([
+      'spec.phases[0].source.format: unknown format "version-file" (known: helm-values, kubernetes, kustomize, yaml-path)',
+    ]);
+  });
+
+  it('refuses a promotion from a phase that does not exist', () => {
+    const spec = structuredClone(valid);
+    (spec.phases[1] as any).promotion = { from: 'stagin' };
+    expect(issuesOf(spec)).toEqual([
+      'spec.phases[1].promotion.from: there is no phase named "stagin"',
+    ]);
+  });
+
+  it('refuses a cycle and shows it', () => {
+    const spec = structuredClone(valid);
+    (spec.phases[0] as any).promotion = { from: 'production' };
+    expect(issuesOf(spec)).toEqual([
+      'spec.phases: the promotions form a cycle: staging -> production -> staging',
+    ]);
+  });
+
+  it.each([
+    ['../secrets.yaml', '"../secrets.yaml" leaves the repository'],
+    ['env/../../etc/passwd', '"env/../../etc/passwd" leaves the repository'],
+    [
+      '/etc/passwd',
+      '"/etc/passwd" is absolute; it must be relative to the repository root',
+    ],
+    ['.git/config', '".git/config" is inside .git'],
+  ])('refuses the path %p', (path, problem) => {
+    const spec = structuredClone(valid);
+    (spec.phases[0] as any).source = gitSource(path);
+    expect(issuesOf(spec)).toEqual([`spec.phases[0].source.path: ${problem}`]);
+  });
+
+  it('refuses a missing owner', () => {
+    const { owner: _owner, ...spec } = valid;
+    expect(issuesOf(spec)).toEqual([
+      'spec.owner: Invalid input: expected string, received undefined',
+    ]);
+  });
+
+  it('refuses credentials in a repository URL, which belong in integrations', () => {
+    const spec = structuredClone(valid);
+    (spec.phases[0] as any).source = {
+      ...gitSource('a.yaml'),
+      repository: 'https://user:secret@github.com/acme/gitops',
+    };
+    expect(issuesOf(spec)).toEqual([
+      'spec.phases[0].source.repository: must not hold credentials; they come from the integrations config',
+    ]);
+  });
+
+  it('checks the options of built-in formats', () => {
+    const spec = structuredClone(valid);
+    (spec.phases[0] as any).source = gitSource('values.yaml', {
+      format: { type: 'yaml-path' },
+    });
+    expect(issuesOf(spec)).toEqual([
+      'spec.phases[0].source.format.key: Invalid input: expected string, received undefined',
+    ]);
+  });
+
+  it('reports every problem at once', () => {
+    expect(
+      issuesOf({
+        owner: 'team-checkout',
+        phases: [
+          { name: 'Staging!', source: gitSource('a.yaml') },
+          {
+            name: 'production',
+            source: { type: 'git' },
+            promotion: { from: 'x', strategy: 'yolo' },
+          },
+        ],
+      }),
+    ).toEqual([
+      'spec.phases[0].name: must be lowercase letters, digits and dashes, at most 63 characters',
+      'spec.phases[1].source.repository: Invalid input: expected string, received undefined',
+      'spec.phases[1].source.path: Invalid input: expected string, received undefined',
+      'spec.phases[1].source.format: Invalid input',
+      'spec.phases[1].promotion.strategy: Invalid option: expected one of "commit"|"pull-request"',
+    ]);
+  });
+
+  it('has a message that names the pipeline and the problems', () => {
+    const spec = structuredClone(valid);
+    (spec.phases[1] as any).promotion = { from: 'stagin' };
+    expect(() => parsePipelineEntity(pipeline(spec))).toThrow(
+      'Invalid pipeline pipeline:default/checkout: spec.phases[1].promotion.from: there is no phase named "stagin"',
+    );
+  });
+});

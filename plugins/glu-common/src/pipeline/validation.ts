@@ -1,0 +1,439 @@
+import {
+  CompoundEntityRef,
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { z } from 'zod';
+import { GLU_API_VERSION, PIPELINE_KIND } from '../constants';
+import {
+  FormatDefinition,
+  GitSourceDefinition,
+  PhaseDefinition,
+  PipelineDefinition,
+  PromotionDefinition,
+  SourceDefinition,
+} from './types';
+
+/** The source types that Glu itself provides. */
+export const BUILT_IN_SOURCE_TYPES = ['git'];
+
+/** The formats that Glu itself provides for `git` phases. */
+export const BUILT_IN_FORMAT_TYPES = [
+  'helm-values',
+  'kubernetes',
+  'kustomize',
+  'yaml-path',
+];
+
+/**
+ * A pipeline definition that cannot be used, with every problem found. An
+ * InputError, so the HTTP API answers 400 and the catalog shows the message.
+ */
+export class PipelineValidationError extends InputError {
+  readonly issues: string[];
+
+  constructor(ref: string, issues: string[]) {
+    super(`Invalid pipeline ${ref}: ${issues.join('; ')}`);
+    this.issues = issues;
+  }
+}
+
+const nameSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+    'must be lowercase letters, digits and dashes, at most 63 characters',
+  );
+
+const formatSchema = z.union([
+  z.string().min(1),
+  z.looseObject({ type: z.string().min(1) }),
+]);
+
+const gitSourceSchema = z.looseObject({
+  type: z.literal('git'),
+  repository: z.string().min(1),
+  branch: z.string().min(1).default('main'),
+  path: z.string().min(1),
+  format: formatSchema,
+});
+
+const promotionSchema = z.strictObject({
+  from: z.string().min(1),
+  strategy: z.enum(['commit', 'pull-request']).default('commit'),
+  auto: z.boolean().default(false),
+  gates: z.array(z.record(z.string(), z.unknown())).default([]),
+});
+
+const phaseSchema = z.strictObject({
+  // The name's pattern is checked apart, so that other problems still show.
+  name: z.string().min(1),
+  title: z.string().optional(),
+  source: z.looseObject({ type: z.string().min(1) }),
+  // An edge, or a list of edges (fan-in); checked apart for precise messages.
+  promotion: z.unknown().optional(),
+});
+
+const specSchema = z.strictObject({
+  owner: z.string().min(1),
+  components: z.array(z.string().min(1)).default([]),
+  phases: z.array(phaseSchema).min(1),
+});
+
+const builtInFormatOptions: Record<string, z.ZodType> = {
+  kubernetes: z.strictObject({
+    type: z.literal('kubernetes'),
+    container: z.string().min(1).optional(),
+    workload: z.string().min(1).optional(),
+  }),
+  kustomize: z.strictObject({
+    type: z.literal('kustomize'),
+    image: z.string().min(1).optional(),
+  }),
+  'helm-values': z.strictObject({
+    type: z.literal('helm-values'),
+    repositoryKey: z.string().min(1).default('image.repository'),
+    tagKey: z.string().min(1).default('image.tag'),
+    digestKey: z.string().min(1).optional(),
+  }),
+  'yaml-path': z.strictObject({
+    type: z.literal('yaml-path'),
+    key: z.string().min(1),
+  }),
+};
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((out, segment) => {
+    if (typeof segment === 'number') return `${out}[${segment}]`;
+    return out ? `${out}.${String(segment)}` : String(segment);
+  }, '');
+}
+
+function zodIssues(error: z.ZodError, prefix: string): string[] {
+  return error.issues.map(issue => {
+    const path = formatPath([
+      ...prefix.split('.').filter(Boolean),
+      ...issue.path,
+    ]);
+    return `${path}: ${issue.message}`;
+  });
+}
+
+/**
+ * Why a path inside a repository is unusable, or undefined when it is fine.
+ * A path must stay inside the repository: relative, no `..` that climbs out.
+ */
+export function repositoryPathProblem(path: string): string | undefined {
+  if (path.includes('\0')) return 'must not contain NUL characters';
+  if (path.includes('\\')) return 'must use forward slashes';
+  if (path.startsWith('/') || /^[a-zA-Z]:/.test(path)) {
+    return `"${path}" is absolute; it must be relative to the repository root`;
+  }
+  const segments: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') {
+      if (segments.length === 0) {
+        return `"${path}" leaves the repository`;
+      }
+      segments.pop();
+    } else {
+      segments.push(segment);
+    }
+  }
+  if (segments.length === 0) return `"${path}" does not name a file`;
+  if (segments[0] === '.git') return `"${path}" is inside .git`;
+  return undefined;
+}
+
+/** The normal form of a path that passed `repositoryPathProblem`. */
+export function normalizeRepositoryPath(path: string): string {
+  const segments: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  return segments.join('/');
+}
+
+function repositoryProblem(repository: string): string | undefined {
+  if (/^[\w.-]+@[\w.-]+:[^/].*$/.test(repository)) return undefined; // scp-like
+  let url: URL;
+  try {
+    url = new URL(repository);
+  } catch {
+    return `"${repository}" is not a repository URL`;
+  }
+  if (!['https:', 'http:', 'file:', 'ssh:', 'git:'].includes(url.protocol)) {
+    return `"${repository}" uses an unsupported protocol ${url.protocol}`;
+  }
+  if (url.username || url.password) {
+    return 'must not hold credentials; they come from the integrations config';
+  }
+  return undefined;
+}
+
+/** Finds a cycle among the promotion edges, as a list of phase names. */
+function findCycle(phases: PhaseDefinition[]): string[] | undefined {
+  const upstreams = new Map(
+    phases.map(p => [p.name, p.promotions.map(e => e.from)]),
+  );
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (name: string): string[] | undefined => {
+    if (state.get(name) === 'done') return undefined;
+    if (state.get(name) === 'visiting') {
+      return [...stack.slice(stack.indexOf(name)), name];
+    }
+    state.set(name, 'visiting');
+    stack.push(name);
+    for (const from of upstreams.get(name) ?? []) {
+      const cycle = visit(from);
+      if (cycle) return cycle;
+    }
+    stack.pop();
+    state.set(name, 'done');
+    return undefined;
+  };
+  for (const phase of phases) {
+    const cycle = visit(phase.name);
+    if (cycle) return cycle.reverse();
+  }
+  return undefined;
+}
+
+/** Orders phases so that every phase comes after its upstream phases. */
+function topologicalOrder(phases: PhaseDefinition[]): PhaseDefinition[] {
+  const byName = new Map(phases.map(p => [p.name, p]));
+  const ordered: PhaseDefinition[] = [];
+  const seen = new Set<string>();
+  const visit = (phase: PhaseDefinition) => {
+    if (seen.has(phase.name)) return;
+    seen.add(phase.name);
+    for (const edge of phase.promotions) {
+      const upstream = byName.get(edge.from);
+      if (upstream) visit(upstream);
+    }
+    ordered.push(phase);
+  };
+  phases.forEach(visit);
+  return ordered;
+}
+
+export interface PipelineValidationOptions {
+  /**
+   * The source types that exist. Defaults to the built-in ones; the backend
+   * passes what modules registered.
+   */
+  sourceTypes?: string[];
+  /** The format types that exist, likewise. */
+  formatTypes?: string[];
+}
+
+function refProblem(
+  value: string,
+  defaultKind: string,
+  defaultNamespace: string,
+): { ref?: CompoundEntityRef; problem?: string } {
+  try {
+    return { ref: parseEntityRef(value, { defaultKind, defaultNamespace }) };
+  } catch (error) {
+    return { problem: `"${value}" is not an entity reference` };
+  }
+}
+
+/**
+ * Validates a Pipeline entity and returns the definition the engine uses.
+ * Throws a PipelineValidationError that names every problem and its field.
+ */
+export function parsePipelineEntity(
+  entity: Entity,
+  options: PipelineValidationOptions = {},
+): PipelineDefinition {
+  const namespace = entity.metadata.namespace ?? 'default';
+  const ref = stringifyEntityRef({
+    kind: PIPELINE_KIND,
+    namespace,
+    name: entity.metadata.name,
+  });
+  const issues: string[] = [];
+  if (entity.apiVersion !== GLU_API_VERSION) {
+    issues.push(`apiVersion: must be ${GLU_API_VERSION}`);
+  }
+  if (entity.kind !== PIPELINE_KIND) {
+    issues.push(`kind: must be ${PIPELINE_KIND}`);
+  }
+  const parsed = specSchema.safeParse(entity.spec ?? {});
+  if (!parsed.success) {
+    throw new PipelineValidationError(ref, [
+      ...issues,
+      ...zodIssues(parsed.error, 'spec'),
+    ]);
+  }
+  const spec = parsed.data;
+  const sourceTypes = new Set(options.sourceTypes ?? BUILT_IN_SOURCE_TYPES);
+  const formatTypes = new Set(options.formatTypes ?? BUILT_IN_FORMAT_TYPES);
+
+  const owner = refProblem(spec.owner, 'group', namespace);
+  if (owner.problem) issues.push(`spec.owner: ${owner.problem}`);
+  const components = spec.components.map((component, index) => {
+    const parsedRef = refProblem(component, 'component', namespace);
+    if (parsedRef.problem) {
+      issues.push(`spec.components[${index}]: ${parsedRef.problem}`);
+    }
+    return parsedRef.ref ? stringifyEntityRef(parsedRef.ref) : component;
+  });
+
+  const names = new Set<string>();
+  const phases: PhaseDefinition[] = spec.phases.map((phase, index) => {
+    const at = `spec.phases[${index}]`;
+    const name = nameSchema.safeParse(phase.name);
+    if (!name.success) {
+      issues.push(...zodIssues(name.error, `${at}.name`));
+    }
+    if (names.has(phase.name)) {
+      issues.push(`${at}.name: there is another phase named "${phase.name}"`);
+    }
+    names.add(phase.name);
+    const source = validateSource(phase.source, `${at}.source`, {
+      sourceTypes,
+      formatTypes,
+      issues,
+    });
+    const promotions = parsePromotions(
+      phase.promotion,
+      `${at}.promotion`,
+      issues,
+    );
+    return {
+      name: phase.name,
+      ...(phase.title ? { title: phase.title } : {}),
+      source,
+      promotions,
+    };
+  });
+
+  phases.forEach((phase, index) => {
+    const froms = new Set<string>();
+    phase.promotions.forEach((edge, edgeIndex) => {
+      const at = Array.isArray(spec.phases[index].promotion)
+        ? `spec.phases[${index}].promotion[${edgeIndex}].from`
+        : `spec.phases[${index}].promotion.from`;
+      if (!names.has(edge.from)) {
+        issues.push(`${at}: there is no phase named "${edge.from}"`);
+      } else if (edge.from === phase.name) {
+        issues.push(`${at}: a phase cannot promote from itself`);
+      } else if (froms.has(edge.from)) {
+        issues.push(`${at}: "${edge.from}" is listed twice`);
+      }
+      froms.add(edge.from);
+    });
+  });
+  if (issues.length === 0) {
+    const cycle = findCycle(phases);
+    if (cycle) {
+      issues.push(
+        `spec.phases: the promotions form a cycle: ${cycle.join(' -> ')}`,
+      );
+    }
+  }
+  if (issues.length > 0) {
+    throw new PipelineValidationError(ref, issues);
+  }
+  return {
+    ref,
+    name: entity.metadata.name,
+    namespace,
+    ...(entity.metadata.title ? { title: entity.metadata.title } : {}),
+    owner: stringifyEntityRef(owner.ref!),
+    components,
+    phases: topologicalOrder(phases),
+  };
+}
+
+function parsePromotions(
+  input: unknown,
+  at: string,
+  issues: string[],
+): PromotionDefinition[] {
+  if (input === undefined) return [];
+  const schema = Array.isArray(input)
+    ? z.array(promotionSchema).min(1)
+    : promotionSchema;
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    issues.push(...zodIssues(parsed.error, at));
+    return [];
+  }
+  const edges = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+  return edges.map(edge => ({
+    from: edge.from,
+    strategy: edge.strategy,
+    auto: edge.auto,
+    gates: edge.gates,
+  }));
+}
+
+function validateSource(
+  input: { type: string; [key: string]: unknown },
+  at: string,
+  context: {
+    sourceTypes: Set<string>;
+    formatTypes: Set<string>;
+    issues: string[];
+  },
+): SourceDefinition {
+  const { issues } = context;
+  if (!context.sourceTypes.has(input.type)) {
+    issues.push(
+      `${at}.type: unknown source type "${input.type}" (known: ${[
+        ...context.sourceTypes,
+      ]
+        .sort()
+        .join(', ')})`,
+    );
+    return input;
+  }
+  if (input.type !== 'git') {
+    return input;
+  }
+  const parsed = gitSourceSchema.safeParse(input);
+  if (!parsed.success) {
+    issues.push(...zodIssues(parsed.error, at));
+    return input;
+  }
+  const git = parsed.data;
+  const repoProblem = repositoryProblem(git.repository);
+  if (repoProblem) issues.push(`${at}.repository: ${repoProblem}`);
+  const pathProblem = repositoryPathProblem(git.path);
+  if (pathProblem) issues.push(`${at}.path: ${pathProblem}`);
+  const format: FormatDefinition =
+    typeof git.format === 'string' ? { type: git.format } : git.format;
+  let validFormat = format;
+  if (!context.formatTypes.has(format.type)) {
+    issues.push(
+      `${at}.format: unknown format "${format.type}" (known: ${[
+        ...context.formatTypes,
+      ]
+        .sort()
+        .join(', ')})`,
+    );
+  } else if (builtInFormatOptions[format.type]) {
+    const options = builtInFormatOptions[format.type].safeParse(format);
+    if (options.success) {
+      validFormat = options.data as FormatDefinition;
+    } else {
+      issues.push(...zodIssues(options.error, `${at}.format`));
+    }
+  }
+  const source: GitSourceDefinition = {
+    ...git,
+    type: 'git',
+    path: pathProblem ? git.path : normalizeRepositoryPath(git.path),
+    format: validFormat,
+  };
+  return source;
+}
