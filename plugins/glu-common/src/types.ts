@@ -8,3 +8,9 @@ export interface GluHealth {
   /** The format types that are registered, built-in and from modules. */
   formats: string[];
 }
+
+/** The answer of `GET /api/glu/extensions`: what the backend can run. */
+export interface GluExtensionTypes {
+  sources: string[];
+  formats: string[];
+}

@@ -33,6 +33,12 @@ export interface GluFormat {
     fields: Record<string, string>;
     config: Record<string, unknown>;
   }): Promise<string>;
+  /**
+   * The resource fields that this format can hold with this configuration,
+   * e.g. a values file without a digest key holds no digest. Versions are
+   * compared on these fields only. All fields when left out.
+   */
+  holds?(config: Record<string, unknown>): string[];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError } from '@backstage/errors';
-import { GluHealth } from '@glu-dev/plugin-glu-common';
+import { GluExtensionTypes, GluHealth } from '@glu-dev/plugin-glu-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
@@ -33,6 +33,14 @@ export async function createRouter(
       formats: options.formats(),
     };
     res.json(health);
+  });
+
+  router.get('/extensions', async (_req, res) => {
+    const types: GluExtensionTypes = {
+      sources: options.sources(),
+      formats: options.formats(),
+    };
+    res.json(types);
   });
 
   return router;

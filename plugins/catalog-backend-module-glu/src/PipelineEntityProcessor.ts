@@ -1,0 +1,109 @@
+import {
+  Entity,
+  RELATION_OWNED_BY,
+  RELATION_OWNER_OF,
+  parseEntityRef,
+} from '@backstage/catalog-model';
+import {
+  CatalogProcessor,
+  CatalogProcessorEmit,
+  processingResult,
+} from '@backstage/plugin-catalog-node';
+import { LocationSpec } from '@backstage/plugin-catalog-common';
+import {
+  GLU_API_VERSION,
+  PIPELINE_KIND,
+  PipelineValidationOptions,
+  RELATION_DELIVERED_BY,
+  RELATION_DELIVERS,
+  parsePipelineEntity,
+} from '@glu-dev/plugin-glu-common';
+
+function isPipeline(entity: Entity): boolean {
+  return entity.apiVersion === GLU_API_VERSION && entity.kind === PIPELINE_KIND;
+}
+
+/**
+ * The `Pipeline` kind: a definition is validated before it enters the
+ * catalog, and relates the pipeline to its owner and its components.
+ */
+export class PipelineEntityProcessor implements CatalogProcessor {
+  constructor(
+    private readonly options: {
+      /** The source and format types that exist right now. */
+      extensionTypes: () => Promise<PipelineValidationOptions>;
+    },
+  ) {}
+
+  getProcessorName(): string {
+    return 'GluPipelineEntityProcessor';
+  }
+
+  async validateEntityKind(entity: Entity): Promise<boolean> {
+    if (!isPipeline(entity)) {
+      return false;
+    }
+    // Throws an InputError that names each problem and its field; the catalog
+    // keeps the entity out and shows the error as a processing error.
+    parsePipelineEntity(entity, await this.options.extensionTypes());
+    return true;
+  }
+
+  async postProcessEntity(
+    entity: Entity,
+    _location: LocationSpec,
+    emit: CatalogProcessorEmit,
+  ): Promise<Entity> {
+    if (!isPipeline(entity)) {
+      return entity;
+    }
+    const namespace = entity.metadata.namespace ?? 'default';
+    const self = {
+      kind: entity.kind,
+      namespace,
+      name: entity.metadata.name,
+    };
+    const spec = entity.spec as { owner: string; components?: string[] };
+
+    const owner = parseEntityRef(spec.owner, {
+      defaultKind: 'group',
+      defaultNamespace: namespace,
+    });
+    emit(
+      processingResult.relation({
+        source: self,
+        type: RELATION_OWNED_BY,
+        target: owner,
+      }),
+    );
+    emit(
+      processingResult.relation({
+        source: owner,
+        type: RELATION_OWNER_OF,
+        target: self,
+      }),
+    );
+
+    for (const ref of spec.components ?? []) {
+      const component = parseEntityRef(ref, {
+        defaultKind: 'component',
+        defaultNamespace: namespace,
+      });
+      emit(
+        processingResult.relation({
+          source: self,
+          type: RELATION_DELIVERS,
+          target: component,
+        }),
+      );
+      emit(
+        processingResult.relation({
+          source: component,
+          type: RELATION_DELIVERED_BY,
+          target: self,
+        }),
+      );
+    }
+    return entity;
+  }
+}

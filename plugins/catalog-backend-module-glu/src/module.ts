@@ -1,0 +1,33 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { GluExtensionTypes } from './GluExtensionTypes';
+import { PipelineEntityProcessor } from './PipelineEntityProcessor';
+
+/**
+ * Adds the `Pipeline` kind (`glu.dev/v1alpha1`) to the catalog.
+ *
+ * @public
+ */
+export const catalogModuleGlu = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'glu',
+  register(env) {
+    env.registerInit({
+      deps: {
+        catalog: catalogProcessingExtensionPoint,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        logger: coreServices.logger,
+      },
+      async init({ catalog, discovery, auth, logger }) {
+        const types = new GluExtensionTypes({ discovery, auth, logger });
+        catalog.addProcessor(
+          new PipelineEntityProcessor({ extensionTypes: () => types.get() }),
+        );
+      },
+    });
+  },
+});

@@ -1,0 +1,47 @@
+import { GluFormat } from '@glu-dev/plugin-glu-node';
+import {
+  applyEdits,
+  nodeAt,
+  parseKeyPath,
+  parseYamlFile,
+  scalarString,
+  YamlFormatError,
+} from './yamlEdit';
+
+/**
+ * `yaml-path`: any scalar of a YAML file, at `key` (`a.b[0].c`). The resource
+ * has one field, `value`.
+ */
+export const yamlPathFormat: GluFormat = {
+  type: 'yaml-path',
+  async read({ content, config }) {
+    const key = String((config as { key?: string }).key ?? '');
+    const file = parseYamlFile(content);
+    const value = scalarString(
+      nodeAt(file.documents[0]?.contents, parseKeyPath(key)),
+    );
+    if (value === undefined) {
+      throw new YamlFormatError(`no value at ${key}`);
+    }
+    return { value };
+  },
+  async write({ content, fields, config }) {
+    const key = String((config as { key?: string }).key ?? '');
+    if (fields.value === undefined) {
+      throw new YamlFormatError(
+        'the yaml-path format writes one value, and this resource has none',
+      );
+    }
+    const file = parseYamlFile(content);
+    const document = file.documents[0];
+    if (!document) {
+      throw new YamlFormatError('the file is empty');
+    }
+    return applyEdits(file, [
+      { document, path: parseKeyPath(key), value: fields.value },
+    ]);
+  },
+  holds() {
+    return ['value'];
+  },
+};
