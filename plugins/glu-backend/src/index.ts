@@ -3,4 +3,20 @@
  *
  * @packageDocumentation
  */
-export { gluPlugin as default } from './plugin';
+import { createBackendFeatureLoader } from '@backstage/backend-plugin-api';
+import { gluModuleBuiltIns } from './builtIns';
+import { gluPlugin } from './plugin';
+
+/**
+ * The Glu backend: the plugin and its built-in sources and formats.
+ *
+ * @public
+ */
+export default createBackendFeatureLoader({
+  *loader() {
+    yield gluPlugin;
+    yield gluModuleBuiltIns;
+  },
+});
+
+export { gluPlugin, gluModuleBuiltIns };

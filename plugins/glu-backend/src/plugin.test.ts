@@ -6,6 +6,8 @@ import {
 } from '@backstage/backend-test-utils';
 import { gluFormatsExtensionPoint } from '@glu-dev/plugin-glu-node';
 import request from 'supertest';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { gluModuleBuiltIns } from './builtIns';
 import { gluPlugin } from './plugin';
 
 jest.setTimeout(60_000);
@@ -38,8 +40,10 @@ describe('gluPlugin', () => {
       const { server } = await startTestBackend({
         features: [
           gluPlugin,
+          gluModuleBuiltIns,
           versionFileFormatModule,
           mockServices.database.factory({ knex }),
+          catalogServiceMock.factory(),
         ],
       });
 
@@ -49,18 +53,29 @@ describe('gluPlugin', () => {
       expect(response.body).toEqual({
         status: 'ok',
         database: 'ok',
-        sources: [],
-        formats: ['version-file'],
+        sources: ['git'],
+        formats: [
+          'helm-values',
+          'kubernetes',
+          'kustomize',
+          'version-file',
+          'yaml-path',
+        ],
       });
       // The migrations ran against this database.
       expect(await knex.schema.hasTable('glu_pipelines')).toBe(true);
+      expect(await knex.schema.hasTable('glu_history')).toBe(true);
     },
   );
 
   it('answers 503 with a clear error when the database is gone', async () => {
     const knex = await databases.init('SQLITE_3');
     const { server } = await startTestBackend({
-      features: [gluPlugin, mockServices.database.factory({ knex })],
+      features: [
+        gluPlugin,
+        mockServices.database.factory({ knex }),
+        catalogServiceMock.factory(),
+      ],
     });
     await knex.destroy();
 

@@ -8,3 +8,4 @@ export * from './permissions';
 export * from './types';
 export * from './client';
 export * from './pipeline';
+export * from './api';

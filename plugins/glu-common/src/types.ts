@@ -1,5 +1,5 @@
 /** The answer of `GET /api/glu/health`. */
-export interface GluHealth {
+export type GluHealth = {
   status: 'ok';
   /** Whether the plugin's database answered. */
   database: 'ok';
@@ -7,10 +7,10 @@ export interface GluHealth {
   sources: string[];
   /** The format types that are registered, built-in and from modules. */
   formats: string[];
-}
+};
 
 /** The answer of `GET /api/glu/extensions`: what the backend can run. */
-export interface GluExtensionTypes {
+export type GluExtensionTypes = {
   sources: string[];
   formats: string[];
-}
+};

@@ -1,23 +1,104 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
-import { ServiceUnavailableError } from '@backstage/errors';
-import { GluExtensionTypes, GluHealth } from '@glu-dev/plugin-glu-common';
-import express from 'express';
-import Router from 'express-promise-router';
+import {
+  AuditorService,
+  BackstageCredentials,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import {
+  AuthorizeResult,
+  BasicPermission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  GluExtensionTypes,
+  GluHealth,
+  PIPELINE_KIND,
+  gluPipelineReadPermission,
+  gluPromotePermission,
+} from '@glu-dev/plugin-glu-common';
+import express, { Request } from 'express';
+import { PhaseRefresher } from '../engine/PhaseRefresher';
+import { PipelineViews } from '../engine/PipelineViews';
+import { PromotionService } from '../engine/PromotionService';
+import { spec } from '../schema/openapi.generated';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
 
 export interface RouterOptions {
   logger: LoggerService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
   store: DatabaseGluStore;
+  views: PipelineViews;
+  promotions: PromotionService;
+  refresher: PhaseRefresher;
   sources: () => string[];
   formats: () => string[];
 }
 
+function pipelineRefOf(namespace: string, name: string): string {
+  return stringifyEntityRef({ kind: PIPELINE_KIND, namespace, name });
+}
+
+/** Who did it, as recorded in promotions and history. */
+function principalRef(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as
+    | { type: 'user'; userEntityRef: string }
+    | { type: 'service'; subject: string }
+    | { type: 'none' };
+  if (principal.type === 'user') return principal.userEntityRef;
+  if (principal.type === 'service') return principal.subject;
+  return 'unknown';
+}
+
+/**
+ * The HTTP API, implemented from the OpenAPI document (requests are validated
+ * against it). The router parses, authorizes and delegates; the services
+ * throw @backstage/errors, which the framework turns into status codes.
+ */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { logger, store } = options;
-  const router = Router();
+  const { logger, httpAuth, permissions, auditor, store, views } = options;
+  const router = createValidatedOpenApiRouter<typeof spec>(spec);
   router.use(express.json());
+
+  /** Throws NotFoundError for a pipeline the backend does not know. */
+  async function requirePipeline(ref: string) {
+    const pipeline = await store.getPipeline(ref);
+    if (!pipeline) throw new NotFoundError(`No pipeline ${ref}`);
+    return pipeline;
+  }
+
+  /** Throws NotAllowedError unless the caller may act on the pipeline. */
+  async function authorize(
+    req: Request<any, any, any, any, any>,
+    permission: ResourcePermission<'catalog-entity'> | BasicPermission,
+    pipelineRef: string,
+  ): Promise<BackstageCredentials> {
+    const credentials = await httpAuth.credentials(req);
+    const [decision] = await permissions.authorize(
+      [{ permission, resourceRef: pipelineRef } as any],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `${principalRef(credentials)} may not ${
+          permission.attributes.action ?? 'use'
+        } ${pipelineRef} (${permission.name})`,
+      );
+    }
+    return credentials;
+  }
 
   router.get('/health', async (_req, res) => {
     try {
@@ -35,12 +116,149 @@ export async function createRouter(
     res.json(health);
   });
 
-  router.get('/extensions', async (_req, res) => {
+  router.get('/extensions', async (req, res) => {
+    await httpAuth.credentials(req);
     const types: GluExtensionTypes = {
       sources: options.sources(),
       formats: options.formats(),
     };
     res.json(types);
+  });
+
+  router.get('/pipelines', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const page = await views.listPipelines({
+      component: req.query.component,
+      owner: req.query.owner,
+      limit: req.query.limit ?? 50,
+      cursor: req.query.cursor,
+    });
+    // Leave out what the caller may not read.
+    const decisions = page.items.length
+      ? await permissions.authorize(
+          page.items.map(p => ({
+            permission: gluPipelineReadPermission,
+            resourceRef: p.ref,
+          })),
+          { credentials },
+        )
+      : [];
+    res.json({
+      ...page,
+      items: page.items.filter(
+        (_, i) => decisions[i].result === AuthorizeResult.ALLOW,
+      ),
+    });
+  });
+
+  router.get('/pipelines/:namespace/:name', async (req, res) => {
+    const ref = pipelineRefOf(req.params.namespace, req.params.name);
+    await requirePipeline(ref);
+    await authorize(req, gluPipelineReadPermission, ref);
+    res.json(await views.getPipeline(ref));
+  });
+
+  router.post('/pipelines/:namespace/:name/refresh', async (req, res) => {
+    const ref = pipelineRefOf(req.params.namespace, req.params.name);
+    await requirePipeline(ref);
+    await authorize(req, gluPipelineReadPermission, ref);
+    await options.refresher.refresh([ref]);
+    res.json(await views.getPipeline(ref));
+  });
+
+  router.get(
+    '/pipelines/:namespace/:name/phases/:phase/history',
+    async (req, res) => {
+      const ref = pipelineRefOf(req.params.namespace, req.params.name);
+      const pipeline = await requirePipeline(ref);
+      await authorize(req, gluPipelineReadPermission, ref);
+      if (!pipeline.phases.some(p => p.name === req.params.phase)) {
+        throw new NotFoundError(
+          `The pipeline ${ref} has no phase "${req.params.phase}"`,
+        );
+      }
+      res.json(
+        await store.listHistory(ref, req.params.phase, {
+          limit: req.query.limit ?? 50,
+          cursor: req.query.cursor,
+        }),
+      );
+    },
+  );
+
+  router.get('/pipelines/:namespace/:name/promotions', async (req, res) => {
+    const ref = pipelineRefOf(req.params.namespace, req.params.name);
+    await requirePipeline(ref);
+    await authorize(req, gluPipelineReadPermission, ref);
+    res.json(
+      await store.listPromotions({
+        pipelineRef: ref,
+        phase: req.query.phase,
+        limit: req.query.limit ?? 50,
+        cursor: req.query.cursor,
+      }),
+    );
+  });
+
+  router.post('/pipelines/:namespace/:name/promotions', async (req, res) => {
+    const ref = pipelineRefOf(req.params.namespace, req.params.name);
+    const { phase, from, dryRun } = req.body;
+    await requirePipeline(ref);
+    if (dryRun) {
+      await authorize(req, gluPipelineReadPermission, ref);
+      res.json(
+        await options.promotions.dryRun({ pipelineRef: ref, phase, from }),
+      );
+      return;
+    }
+    const auditorEvent = await auditor.createEvent({
+      eventId: 'promotion',
+      severityLevel: 'medium',
+      request: req,
+      meta: { pipeline: ref, phase, ...(from ? { from } : {}) },
+    });
+    try {
+      const credentials = await authorize(req, gluPromotePermission, ref);
+      const promotion = await options.promotions.promote({
+        pipelineRef: ref,
+        phase,
+        from,
+        triggeredBy: principalRef(credentials),
+        trigger: 'manual',
+      });
+      await auditorEvent.success({
+        meta: {
+          promotionId: promotion.id,
+          status: promotion.status,
+          ...(promotion.commitSha ? { commitSha: promotion.commitSha } : {}),
+        },
+      });
+      res.json(promotion);
+    } catch (error) {
+      await auditorEvent.fail({
+        error: error instanceof Error ? error : new Error(String(error)),
+      });
+      throw error;
+    }
+  });
+
+  router.get('/promotions/:id', async (req, res) => {
+    const promotion = await store.getPromotion(req.params.id);
+    if (!promotion) {
+      throw new NotFoundError(`No promotion ${req.params.id}`);
+    }
+    await authorize(req, gluPipelineReadPermission, promotion.pipelineRef);
+    res.json(promotion);
+  });
+
+  router.use((error: unknown, _req: any, _res: any, next: any) => {
+    // The OpenAPI validator reports bad input with a status of its own.
+    const status = (error as { status?: number })?.status;
+    if (status === 400 && !(error instanceof InputError)) {
+      next(new InputError((error as Error).message));
+      return;
+    }
+    next(error);
   });
 
   return router;

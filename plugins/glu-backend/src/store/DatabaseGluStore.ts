@@ -2,12 +2,118 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { PipelineDefinition } from '@glu-dev/plugin-glu-common';
+import { createHash, randomBytes } from 'node:crypto';
 import { Knex } from 'knex';
+import {
+  HistoryCause,
+  HistoryEntry,
+  Page,
+  PhaseState,
+  PromotionRecord,
+  ResourceState,
+} from './types';
 
 const migrationsDir = resolvePackagePath(
   '@glu-dev/plugin-glu-backend',
   'migrations',
 );
+
+/** Timestamps come back as Date (PostgreSQL) or number/string (SQLite). */
+function toDate(value: unknown): Date | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (value instanceof Date) return value;
+  if (typeof value === 'number') return new Date(value);
+  const text = String(value);
+  return new Date(/^\d+$/.test(text) ? Number(text) : text);
+}
+
+function iso(value: unknown): string | undefined {
+  return toDate(value)?.toISOString();
+}
+
+export function contentHash(content: string): string {
+  return `sha256:${createHash('sha256').update(content).digest('hex')}`;
+}
+
+/** Time-ordered ids, so that newest-first pages can use the id as cursor. */
+export function newPromotionId(): string {
+  return `${Date.now().toString(16).padStart(12, '0')}${randomBytes(6).toString(
+    'hex',
+  )}`;
+}
+
+function encodeCursor(value: string | number): string {
+  return Buffer.from(String(value), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): string | undefined {
+  if (!cursor) return undefined;
+  return Buffer.from(cursor, 'base64url').toString('utf8');
+}
+
+export interface ObservationInput {
+  pipelineRef: string;
+  phase: string;
+  resource: ResourceState;
+  content?: string;
+  cause: HistoryCause;
+  actor?: string;
+  commitSha?: string;
+  commitUrl?: string;
+  message?: string;
+  promotionId?: string;
+  observedAt: Date;
+}
+
+type PromotionRow = Record<string, any>;
+
+function promotionFromRow(row: PromotionRow): PromotionRecord {
+  return {
+    id: row.id,
+    pipelineRef: row.pipeline_ref,
+    from: row.from_phase,
+    to: row.to_phase,
+    kind: row.kind,
+    strategy: row.strategy,
+    status: row.status,
+    fromVersion: row.from_digest
+      ? { digest: row.from_digest, version: row.from_version }
+      : undefined,
+    before: row.before_digest
+      ? { digest: row.before_digest, version: row.before_version }
+      : undefined,
+    after: row.after_digest
+      ? { digest: row.after_digest, version: row.after_version }
+      : undefined,
+    triggeredBy: row.triggered_by,
+    trigger: row.trigger,
+    commitSha: row.commit_sha ?? undefined,
+    commitUrl: row.commit_url ?? undefined,
+    error: row.error ?? undefined,
+    createdAt: iso(row.created_at)!,
+    finishedAt: iso(row.finished_at),
+  };
+}
+
+function historyFromRow(row: Record<string, any>): HistoryEntry {
+  return {
+    id: String(row.id),
+    pipelineRef: row.pipeline_ref,
+    phase: row.phase,
+    digest: row.digest,
+    version: row.version,
+    fields: JSON.parse(row.fields),
+    blobHash: row.blob_hash ?? undefined,
+    cause: row.cause,
+    actor: row.actor ?? undefined,
+    commitSha: row.commit_sha ?? undefined,
+    commitUrl: row.commit_url ?? undefined,
+    message: row.message ?? undefined,
+    promotionId: row.promotion_id ?? undefined,
+    observedAt: iso(row.observed_at)!,
+  };
+}
 
 /** The plugin's own tables: pipelines, phase states and history, promotions. */
 export class DatabaseGluStore {
@@ -29,8 +135,473 @@ export class DatabaseGluStore {
     await this.db.raw('select 1');
   }
 
-  async countPipelines(): Promise<number> {
-    const [row] = await this.db('glu_pipelines').count({ count: '*' });
-    return Number(row.count);
+  // Pipelines
+
+  async pipelineHashes(): Promise<Map<string, string>> {
+    const rows = await this.db('glu_pipelines').select(
+      'entity_ref',
+      'definition_hash',
+    );
+    return new Map(rows.map(r => [r.entity_ref, r.definition_hash]));
   }
+
+  /** Stores a pipeline definition and the phases it has now. */
+  async upsertPipeline(definition: PipelineDefinition, hash: string) {
+    await this.db.transaction(async tx => {
+      const row = {
+        entity_ref: definition.ref,
+        owner_ref: definition.owner,
+        definition: JSON.stringify(definition),
+        definition_hash: hash,
+        updated_at: new Date(),
+      };
+      await tx('glu_pipelines')
+        .insert(row)
+        .onConflict('entity_ref')
+        .merge(['owner_ref', 'definition', 'definition_hash', 'updated_at']);
+
+      await tx('glu_pipeline_components')
+        .where({ pipeline_ref: definition.ref })
+        .delete();
+      const components = [...new Set(definition.components)];
+      if (components.length > 0) {
+        await tx('glu_pipeline_components').insert(
+          components.map(component_ref => ({
+            pipeline_ref: definition.ref,
+            component_ref,
+          })),
+        );
+      }
+
+      const existing = await tx('glu_phases')
+        .where({ pipeline_ref: definition.ref })
+        .select('name', 'source_key');
+      const existingKeys = new Map(existing.map(r => [r.name, r.source_key]));
+      const names = definition.phases.map(p => p.name);
+      await tx('glu_phases')
+        .where({ pipeline_ref: definition.ref })
+        .whereNotIn('name', names)
+        .delete();
+      for (const [position, phase] of definition.phases.entries()) {
+        const sourceKey = sourceKeyOf(phase.source);
+        if (!existingKeys.has(phase.name)) {
+          await tx('glu_phases').insert({
+            pipeline_ref: definition.ref,
+            name: phase.name,
+            position,
+            source_type: phase.source.type,
+            source_key: sourceKey,
+          });
+          continue;
+        }
+        const update: Record<string, unknown> = {
+          position,
+          source_type: phase.source.type,
+          source_key: sourceKey,
+        };
+        if (existingKeys.get(phase.name) !== sourceKey) {
+          // A phase that now reads elsewhere is observed afresh.
+          Object.assign(update, {
+            refreshed_at: null,
+            refresh_error: null,
+          });
+        }
+        await tx('glu_phases')
+          .where({ pipeline_ref: definition.ref, name: phase.name })
+          .update(update);
+      }
+    });
+  }
+
+  async deletePipeline(ref: string) {
+    await this.db.transaction(async tx => {
+      await tx('glu_phases').where({ pipeline_ref: ref }).delete();
+      await tx('glu_pipeline_components').where({ pipeline_ref: ref }).delete();
+      await tx('glu_pipelines').where({ entity_ref: ref }).delete();
+    });
+  }
+
+  async getPipeline(ref: string): Promise<PipelineDefinition | undefined> {
+    const row = await this.db('glu_pipelines')
+      .where({ entity_ref: ref })
+      .first('definition');
+    return row ? JSON.parse(row.definition) : undefined;
+  }
+
+  async listPipelineDefinitions(): Promise<PipelineDefinition[]> {
+    const rows = await this.db('glu_pipelines')
+      .orderBy('entity_ref')
+      .select('definition');
+    return rows.map(r => JSON.parse(r.definition));
+  }
+
+  async listPipelines(options: {
+    component?: string;
+    owner?: string;
+    limit: number;
+    cursor?: string;
+  }): Promise<Page<PipelineDefinition>> {
+    const query = this.db('glu_pipelines as p')
+      .select('p.entity_ref', 'p.definition')
+      .orderBy('p.entity_ref')
+      .limit(options.limit + 1);
+    if (options.owner) {
+      query.where('p.owner_ref', options.owner);
+    }
+    if (options.component) {
+      query.whereIn(
+        'p.entity_ref',
+        this.db('glu_pipeline_components')
+          .where('component_ref', options.component)
+          .select('pipeline_ref'),
+      );
+    }
+    const after = decodeCursor(options.cursor);
+    if (after) {
+      query.where('p.entity_ref', '>', after);
+    }
+    const rows = await query;
+    const items = rows.slice(0, options.limit);
+    return {
+      items: items.map(r => JSON.parse(r.definition)),
+      nextCursor:
+        rows.length > options.limit
+          ? encodeCursor(items[items.length - 1].entity_ref)
+          : undefined,
+    };
+  }
+
+  // Phases and history
+
+  async getPhaseStates(pipelineRefs: string[]): Promise<PhaseState[]> {
+    if (pipelineRefs.length === 0) return [];
+    const rows = await this.db('glu_phases as ph')
+      .leftJoin('glu_history as h', 'h.id', 'ph.state_id')
+      .leftJoin('glu_resources as r', 'r.digest', 'h.digest')
+      .whereIn('ph.pipeline_ref', pipelineRefs)
+      .orderBy([{ column: 'ph.pipeline_ref' }, { column: 'ph.position' }])
+      .select(
+        'ph.pipeline_ref',
+        'ph.name',
+        'ph.source_type',
+        'ph.source_key',
+        'ph.changed_at',
+        'ph.refreshed_at',
+        'ph.refresh_error',
+        'h.id as history_id',
+        'h.digest',
+        'h.blob_hash',
+        'h.cause',
+        'h.actor',
+        'h.commit_sha',
+        'h.commit_url',
+        'h.message',
+        'h.promotion_id',
+        'h.observed_at',
+        'r.version',
+        'r.fields',
+      );
+    return rows.map(row => ({
+      pipelineRef: row.pipeline_ref,
+      phase: row.name,
+      sourceType: row.source_type,
+      sourceKey: row.source_key ?? undefined,
+      refreshedAt: iso(row.refreshed_at),
+      refreshError: row.refresh_error ?? undefined,
+      current: row.history_id
+        ? historyFromRow({
+            ...row,
+            id: row.history_id,
+            phase: row.name,
+          })
+        : undefined,
+    }));
+  }
+
+  async getPhaseState(
+    pipelineRef: string,
+    phase: string,
+  ): Promise<PhaseState | undefined> {
+    const states = await this.getPhaseStates([pipelineRef]);
+    return states.find(s => s.phase === phase);
+  }
+
+  async getBlob(hash: string): Promise<string | undefined> {
+    const row = await this.db('glu_blobs').where({ hash }).first('content');
+    return row?.content;
+  }
+
+  /**
+   * Records a state of a phase: the resource and file content once per
+   * digest or hash, a history entry, and the phase's current state.
+   */
+  async recordObservation(input: ObservationInput): Promise<HistoryEntry> {
+    return this.db.transaction(async tx => {
+      await tx('glu_resources')
+        .insert({
+          digest: input.resource.digest,
+          version: input.resource.version,
+          fields: JSON.stringify(input.resource.fields),
+        })
+        .onConflict('digest')
+        .ignore();
+      let blobHash: string | undefined;
+      if (input.content !== undefined) {
+        blobHash = contentHash(input.content);
+        await tx('glu_blobs')
+          .insert({ hash: blobHash, content: input.content })
+          .onConflict('hash')
+          .ignore();
+      }
+      const row = {
+        pipeline_ref: input.pipelineRef,
+        phase: input.phase,
+        digest: input.resource.digest,
+        blob_hash: blobHash ?? null,
+        cause: input.cause,
+        actor: input.actor ?? null,
+        commit_sha: input.commitSha ?? null,
+        commit_url: input.commitUrl ?? null,
+        message: input.message ?? null,
+        promotion_id: input.promotionId ?? null,
+        observed_at: input.observedAt,
+      };
+      const [inserted] = await tx('glu_history').insert(row, ['id']);
+      const id = typeof inserted === 'object' ? inserted.id : inserted;
+      await tx('glu_phases')
+        .where({ pipeline_ref: input.pipelineRef, name: input.phase })
+        .update({
+          state_id: id,
+          digest: input.resource.digest,
+          changed_at: input.observedAt,
+          refreshed_at: new Date(),
+          refresh_error: null,
+        });
+      return historyFromRow({
+        ...row,
+        id,
+        version: input.resource.version,
+        fields: JSON.stringify(input.resource.fields),
+      });
+    });
+  }
+
+  /** Notes that a phase was looked at, and whether that failed and why. */
+  async markRefreshed(pipelineRef: string, phase: string, error?: string) {
+    await this.db('glu_phases')
+      .where({ pipeline_ref: pipelineRef, name: phase })
+      .update({ refreshed_at: new Date(), refresh_error: error ?? null });
+  }
+
+  async listHistory(
+    pipelineRef: string,
+    phase: string,
+    options: { limit: number; cursor?: string },
+  ): Promise<Page<HistoryEntry>> {
+    const query = this.db('glu_history as h')
+      .join('glu_resources as r', 'r.digest', 'h.digest')
+      .where({ 'h.pipeline_ref': pipelineRef, 'h.phase': phase })
+      .orderBy('h.id', 'desc')
+      .limit(options.limit + 1)
+      .select('h.*', 'r.version', 'r.fields');
+    const before = decodeCursor(options.cursor);
+    if (before) {
+      query.where('h.id', '<', Number(before));
+    }
+    const rows = await query;
+    const items = rows.slice(0, options.limit).map(historyFromRow);
+    return {
+      items,
+      nextCursor:
+        rows.length > options.limit
+          ? encodeCursor(items[items.length - 1].id)
+          : undefined,
+    };
+  }
+
+  async getHistoryEntry(id: string): Promise<HistoryEntry | undefined> {
+    if (!/^\d+$/.test(id)) return undefined;
+    const row = await this.db('glu_history as h')
+      .join('glu_resources as r', 'r.digest', 'h.digest')
+      .where('h.id', Number(id))
+      .first('h.*', 'r.version', 'r.fields');
+    return row ? historyFromRow(row) : undefined;
+  }
+
+  /** Whether a commit is one that Glu made (so its change is already known). */
+  async historyHasCommit(
+    pipelineRef: string,
+    phase: string,
+    commitSha: string,
+  ): Promise<boolean> {
+    const row = await this.db('glu_history')
+      .where({ pipeline_ref: pipelineRef, phase, commit_sha: commitSha })
+      .first('id');
+    return Boolean(row);
+  }
+
+  // Promotions
+
+  async createPromotion(record: PromotionRecord): Promise<void> {
+    await this.db('glu_promotions').insert({
+      id: record.id,
+      pipeline_ref: record.pipelineRef,
+      from_phase: record.from,
+      to_phase: record.to,
+      kind: record.kind,
+      strategy: record.strategy,
+      status: record.status,
+      from_digest: record.fromVersion?.digest ?? null,
+      from_version: record.fromVersion?.version ?? null,
+      before_digest: record.before?.digest ?? null,
+      before_version: record.before?.version ?? null,
+      after_digest: record.after?.digest ?? null,
+      after_version: record.after?.version ?? null,
+      triggered_by: record.triggeredBy,
+      trigger: record.trigger,
+      commit_sha: record.commitSha ?? null,
+      commit_url: record.commitUrl ?? null,
+      error: record.error ?? null,
+      created_at: new Date(record.createdAt),
+      finished_at: record.finishedAt ? new Date(record.finishedAt) : null,
+    });
+  }
+
+  async updatePromotion(
+    id: string,
+    patch: Partial<
+      Pick<
+        PromotionRecord,
+        | 'status'
+        | 'before'
+        | 'after'
+        | 'commitSha'
+        | 'commitUrl'
+        | 'error'
+        | 'finishedAt'
+      >
+    >,
+  ): Promise<PromotionRecord> {
+    const update: Record<string, unknown> = {};
+    if (patch.status) update.status = patch.status;
+    if (patch.before) {
+      update.before_digest = patch.before.digest;
+      update.before_version = patch.before.version;
+    }
+    if (patch.after) {
+      update.after_digest = patch.after.digest;
+      update.after_version = patch.after.version;
+    }
+    if (patch.commitSha !== undefined) update.commit_sha = patch.commitSha;
+    if (patch.commitUrl !== undefined) update.commit_url = patch.commitUrl;
+    if (patch.error !== undefined) update.error = patch.error;
+    if (patch.finishedAt) update.finished_at = new Date(patch.finishedAt);
+    await this.db('glu_promotions').where({ id }).update(update);
+    return (await this.getPromotion(id))!;
+  }
+
+  async getPromotion(id: string): Promise<PromotionRecord | undefined> {
+    const row = await this.db('glu_promotions').where({ id }).first();
+    return row ? promotionFromRow(row) : undefined;
+  }
+
+  async listPromotions(options: {
+    pipelineRef?: string;
+    phase?: string;
+    limit: number;
+    cursor?: string;
+  }): Promise<Page<PromotionRecord>> {
+    const query = this.db('glu_promotions')
+      .orderBy('id', 'desc')
+      .limit(options.limit + 1);
+    if (options.pipelineRef) query.where('pipeline_ref', options.pipelineRef);
+    if (options.phase) query.where('to_phase', options.phase);
+    const before = decodeCursor(options.cursor);
+    if (before) query.where('id', '<', before);
+    const rows = await query;
+    const items = rows.slice(0, options.limit).map(promotionFromRow);
+    return {
+      items,
+      nextCursor:
+        rows.length > options.limit
+          ? encodeCursor(items[items.length - 1].id)
+          : undefined,
+    };
+  }
+
+  /** Promotions that have not finished, of some pipelines. */
+  async listActivePromotions(
+    pipelineRefs: string[],
+  ): Promise<PromotionRecord[]> {
+    if (pipelineRefs.length === 0) return [];
+    const rows = await this.db('glu_promotions')
+      .whereIn('pipeline_ref', pipelineRefs)
+      .whereIn('status', ['pending', 'running'])
+      .orderBy('id', 'desc');
+    return rows.map(promotionFromRow);
+  }
+
+  // Leases
+
+  /** Takes a lease if it is free or expired; true when this holder has it. */
+  async tryAcquireLease(
+    name: string,
+    holder: string,
+    ttlMillis: number,
+  ): Promise<boolean> {
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + ttlMillis);
+    await this.db('glu_leases')
+      .insert({ name, holder, expires_at: expiresAt })
+      .onConflict('name')
+      .ignore();
+    const taken = await this.db('glu_leases')
+      .where({ name })
+      .andWhere(q => q.where('holder', holder).orWhere('expires_at', '<', now))
+      .update({ holder, expires_at: expiresAt });
+    return taken === 1;
+  }
+
+  async renewLease(name: string, holder: string, ttlMillis: number) {
+    const updated = await this.db('glu_leases')
+      .where({ name, holder })
+      .update({ expires_at: new Date(Date.now() + ttlMillis) });
+    return updated === 1;
+  }
+
+  async releaseLease(name: string, holder: string) {
+    await this.db('glu_leases').where({ name, holder }).delete();
+  }
+
+  // Repositories
+
+  async recordRepositoryFetch(input: {
+    url: string;
+    branch: string;
+    headSha?: string;
+    error?: string;
+  }) {
+    await this.db('glu_repositories')
+      .insert({
+        key: `${input.url}#${input.branch}`,
+        url: input.url,
+        branch: input.branch,
+        head_sha: input.headSha ?? null,
+        fetched_at: new Date(),
+        error: input.error ?? null,
+      })
+      .onConflict('key')
+      .merge(['head_sha', 'fetched_at', 'error']);
+  }
+}
+
+/** What identifies where a phase reads, e.g. a repository and branch. */
+export function sourceKeyOf(source: {
+  type: string;
+  [key: string]: unknown;
+}): string | null {
+  if (source.type === 'git') {
+    return `git:${source.repository}#${source.branch}:${source.path}`;
+  }
+  return null;
 }

@@ -1,0 +1,170 @@
+import { NotFoundError } from '@backstage/errors';
+import {
+  EdgeView,
+  GitSourceDefinition,
+  PipelineDefinition,
+  PipelineSummary,
+  PipelineView,
+} from '@glu-dev/plugin-glu-common';
+import { GluFormat } from '@glu-dev/plugin-glu-node';
+import { ExtensionRegistry } from '../ExtensionRegistry';
+import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { Page, PhaseState, PromotionRecord } from '../store/types';
+import { digestOf, project } from './resources';
+
+/**
+ * The read side of the API: pipelines, their phases' state and their edges'
+ * status, all from the store. Nothing here touches Git or a registry.
+ */
+export class PipelineViews {
+  constructor(
+    private readonly deps: {
+      store: DatabaseGluStore;
+      formats: ExtensionRegistry<GluFormat>;
+    },
+  ) {}
+
+  private edges(
+    pipeline: PipelineDefinition,
+    states: Map<string, PhaseState>,
+    active: PromotionRecord[],
+  ): EdgeView[] {
+    const edges: EdgeView[] = [];
+    for (const phase of pipeline.phases) {
+      for (const edge of phase.promotions) {
+        const view: EdgeView = {
+          from: edge.from,
+          to: phase.name,
+          strategy: edge.strategy,
+          auto: edge.auto,
+          status: 'up-to-date',
+          reasons: [],
+        };
+        edges.push(view);
+        const running = active.find(
+          p => p.from === edge.from && p.to === phase.name,
+        );
+        if (running) {
+          view.status = 'in-progress';
+          view.promotionId = running.id;
+          continue;
+        }
+        const upstream = states.get(edge.from);
+        const target = states.get(phase.name);
+        if (!upstream?.current) {
+          view.status = 'blocked';
+          view.reasons.push(
+            `${edge.from} has not been observed yet${
+              upstream?.refreshError ? `: ${upstream.refreshError}` : ''
+            }`,
+          );
+        }
+        if (!target?.current) {
+          view.status = 'blocked';
+          view.reasons.push(
+            `${phase.name} has not been observed yet${
+              target?.refreshError ? `: ${target.refreshError}` : ''
+            }`,
+          );
+        }
+        if (
+          view.status === 'blocked' ||
+          !upstream?.current ||
+          !target?.current
+        ) {
+          continue;
+        }
+        let holds: string[] | undefined;
+        if (phase.source.type === 'git') {
+          const format = (phase.source as GitSourceDefinition).format;
+          holds = this.deps.formats.get(format.type)?.holds?.(format);
+        }
+        const wanted = digestOf(project(upstream.current.fields, holds));
+        view.status =
+          wanted === target.current.digest ? 'up-to-date' : 'promotable';
+      }
+    }
+    return edges;
+  }
+
+  async getPipeline(ref: string): Promise<PipelineView> {
+    const { store } = this.deps;
+    const pipeline = await store.getPipeline(ref);
+    if (!pipeline) {
+      throw new NotFoundError(`No pipeline ${ref}`);
+    }
+    const [states, active] = await Promise.all([
+      store.getPhaseStates([ref]),
+      store.listActivePromotions([ref]),
+    ]);
+    const byName = new Map(states.map(s => [s.phase, s]));
+    return {
+      ref: pipeline.ref,
+      name: pipeline.name,
+      namespace: pipeline.namespace,
+      ...(pipeline.title ? { title: pipeline.title } : {}),
+      owner: pipeline.owner,
+      components: pipeline.components,
+      phases: pipeline.phases.map(phase => {
+        const state = byName.get(phase.name);
+        return {
+          name: phase.name,
+          ...(phase.title ? { title: phase.title } : {}),
+          source: phase.source,
+          ...(state?.current ? { state: state.current } : {}),
+          ...(state?.refreshedAt ? { refreshedAt: state.refreshedAt } : {}),
+          ...(state?.refreshError ? { refreshError: state.refreshError } : {}),
+        };
+      }),
+      edges: this.edges(pipeline, byName, active),
+    };
+  }
+
+  async listPipelines(options: {
+    component?: string;
+    owner?: string;
+    limit: number;
+    cursor?: string;
+  }): Promise<Page<PipelineSummary>> {
+    const { store } = this.deps;
+    const page = await store.listPipelines(options);
+    const refs = page.items.map(p => p.ref);
+    const [states, active] = await Promise.all([
+      store.getPhaseStates(refs),
+      store.listActivePromotions(refs),
+    ]);
+    return {
+      ...page,
+      items: page.items.map(pipeline => {
+        const byName = new Map(
+          states
+            .filter(s => s.pipelineRef === pipeline.ref)
+            .map(s => [s.phase, s]),
+        );
+        const edges = this.edges(
+          pipeline,
+          byName,
+          active.filter(p => p.pipelineRef === pipeline.ref),
+        );
+        return {
+          ref: pipeline.ref,
+          name: pipeline.name,
+          namespace: pipeline.namespace,
+          ...(pipeline.title ? { title: pipeline.title } : {}),
+          owner: pipeline.owner,
+          components: pipeline.components,
+          phases: pipeline.phases.map(phase => {
+            const current = byName.get(phase.name)?.current;
+            return {
+              name: phase.name,
+              ...(current
+                ? { version: current.version, digest: current.digest }
+                : {}),
+            };
+          }),
+          behind: edges.filter(e => e.status === 'promotable').length,
+        };
+      }),
+    };
+  }
+}

@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import { ResourceState } from '../store/types';
+
+/** Keeps only the fields a phase can hold, e.g. no digest in some files. */
+export function project(
+  fields: Record<string, string>,
+  holds: string[] | undefined,
+): Record<string, string> {
+  if (!holds) return { ...fields };
+  return Object.fromEntries(
+    Object.entries(fields).filter(([key]) => holds.includes(key)),
+  );
+}
+
+/**
+ * The identity of a version. An image's registry digest is its identity;
+ * otherwise the digest is the hash of the fields, so equal fields are the
+ * same version wherever they are written.
+ */
+export function digestOf(fields: Record<string, string>): string {
+  if (fields.digest) return fields.digest;
+  const canonical = JSON.stringify(
+    Object.keys(fields)
+      .sort()
+      .map(key => [key, fields[key]]),
+  );
+  return `sha256:${createHash('sha256').update(canonical).digest('hex')}`;
+}
+
+/** What people call a version: its tag or value, else a short digest. */
+export function versionOf(fields: Record<string, string>): string {
+  if (fields.tag) return fields.tag;
+  if (fields.version) return fields.version;
+  if (fields.value) return fields.value;
+  const digest = digestOf(fields);
+  return digest.replace(/^sha256:/, '').slice(0, 12);
+}
+
+export function resourceOf(fields: Record<string, string>): ResourceState {
+  return { digest: digestOf(fields), version: versionOf(fields), fields };
+}

@@ -1,0 +1,913 @@
+// Generated from openapi.yaml by scripts/generate-openapi.js; do not edit.
+/* eslint-disable */
+export const spec = {
+  openapi: '3.1.0',
+  info: {
+    title: 'glu',
+    version: '1',
+    description:
+      "The HTTP API of Glu for Backstage, under /api/glu. Reads are served from\nthe plugin's database and never touch Git or a registry. Every write is\nauthorized against the Pipeline entity with the permission framework.\n",
+    license: {
+      name: 'Apache-2.0',
+      url: 'http://www.apache.org/licenses/LICENSE-2.0.html',
+    },
+  },
+  servers: [
+    {
+      url: '/',
+    },
+  ],
+  components: {
+    parameters: {
+      namespace: {
+        name: 'namespace',
+        in: 'path',
+        required: true,
+        description: "The pipeline entity's namespace.",
+        schema: {
+          type: 'string',
+        },
+      },
+      name: {
+        name: 'name',
+        in: 'path',
+        required: true,
+        description: "The pipeline entity's name.",
+        schema: {
+          type: 'string',
+        },
+      },
+      phase: {
+        name: 'phase',
+        in: 'path',
+        required: true,
+        schema: {
+          type: 'string',
+        },
+      },
+      limit: {
+        name: 'limit',
+        in: 'query',
+        required: false,
+        description: 'The page size.',
+        schema: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 500,
+          default: 50,
+        },
+      },
+      cursor: {
+        name: 'cursor',
+        in: 'query',
+        required: false,
+        description: 'The nextCursor of the previous page.',
+        schema: {
+          type: 'string',
+        },
+      },
+    },
+    responses: {
+      ErrorResponse: {
+        description: 'An error, as @backstage/errors serializes it.',
+        content: {
+          'application/json': {
+            schema: {
+              $ref: '#/components/schemas/Error',
+            },
+          },
+        },
+      },
+    },
+    schemas: {
+      Error: {
+        type: 'object',
+        required: ['error', 'request', 'response'],
+        properties: {
+          error: {
+            type: 'object',
+            required: ['name', 'message'],
+            properties: {
+              name: {
+                type: 'string',
+              },
+              message: {
+                type: 'string',
+              },
+            },
+            additionalProperties: {},
+          },
+          request: {
+            type: 'object',
+            properties: {
+              method: {
+                type: 'string',
+              },
+              url: {
+                type: 'string',
+              },
+            },
+          },
+          response: {
+            type: 'object',
+            properties: {
+              statusCode: {
+                type: 'integer',
+              },
+            },
+          },
+        },
+      },
+      VersionRef: {
+        type: 'object',
+        required: ['digest', 'version'],
+        properties: {
+          digest: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+          },
+        },
+      },
+      HistoryEntry: {
+        type: 'object',
+        required: [
+          'id',
+          'pipelineRef',
+          'phase',
+          'digest',
+          'version',
+          'fields',
+          'cause',
+          'observedAt',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          pipelineRef: {
+            type: 'string',
+          },
+          phase: {
+            type: 'string',
+          },
+          digest: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+          },
+          fields: {
+            type: 'object',
+            additionalProperties: {
+              type: 'string',
+            },
+          },
+          blobHash: {
+            type: 'string',
+          },
+          cause: {
+            type: 'string',
+            enum: ['observed', 'promotion', 'rollback', 'commit'],
+          },
+          actor: {
+            type: 'string',
+          },
+          commitSha: {
+            type: 'string',
+          },
+          commitUrl: {
+            type: 'string',
+          },
+          message: {
+            type: 'string',
+          },
+          promotionId: {
+            type: 'string',
+          },
+          observedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+      },
+      Promotion: {
+        type: 'object',
+        required: [
+          'id',
+          'pipelineRef',
+          'from',
+          'to',
+          'kind',
+          'strategy',
+          'status',
+          'triggeredBy',
+          'trigger',
+          'createdAt',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          pipelineRef: {
+            type: 'string',
+          },
+          from: {
+            type: 'string',
+          },
+          to: {
+            type: 'string',
+          },
+          kind: {
+            type: 'string',
+            enum: ['promotion', 'rollback'],
+          },
+          strategy: {
+            type: 'string',
+            enum: ['commit', 'pull-request'],
+          },
+          status: {
+            type: 'string',
+            enum: ['pending', 'running', 'succeeded', 'up-to-date', 'failed'],
+          },
+          fromVersion: {
+            $ref: '#/components/schemas/VersionRef',
+          },
+          before: {
+            $ref: '#/components/schemas/VersionRef',
+          },
+          after: {
+            $ref: '#/components/schemas/VersionRef',
+          },
+          triggeredBy: {
+            type: 'string',
+          },
+          trigger: {
+            type: 'string',
+            enum: ['manual', 'auto', 'schedule', 'event'],
+          },
+          commitSha: {
+            type: 'string',
+          },
+          commitUrl: {
+            type: 'string',
+          },
+          error: {
+            type: 'string',
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          finishedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+      },
+      PromotionDryRun: {
+        type: 'object',
+        required: [
+          'pipelineRef',
+          'from',
+          'to',
+          'status',
+          'fromVersion',
+          'after',
+          'path',
+          'diff',
+        ],
+        properties: {
+          pipelineRef: {
+            type: 'string',
+          },
+          from: {
+            type: 'string',
+          },
+          to: {
+            type: 'string',
+          },
+          status: {
+            type: 'string',
+            enum: ['up-to-date', 'promotable'],
+          },
+          fromVersion: {
+            $ref: '#/components/schemas/VersionRef',
+          },
+          before: {
+            $ref: '#/components/schemas/VersionRef',
+          },
+          after: {
+            $ref: '#/components/schemas/VersionRef',
+          },
+          path: {
+            type: 'string',
+          },
+          diff: {
+            type: 'string',
+            description:
+              'The unified diff of the file that would change; empty when none.',
+          },
+        },
+      },
+      PhaseView: {
+        type: 'object',
+        required: ['name', 'source'],
+        properties: {
+          name: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          source: {
+            type: 'object',
+            required: ['type'],
+            properties: {
+              type: {
+                type: 'string',
+              },
+            },
+            additionalProperties: {},
+          },
+          state: {
+            $ref: '#/components/schemas/HistoryEntry',
+          },
+          refreshedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          refreshError: {
+            type: 'string',
+          },
+        },
+      },
+      EdgeView: {
+        type: 'object',
+        required: ['from', 'to', 'strategy', 'auto', 'status', 'reasons'],
+        properties: {
+          from: {
+            type: 'string',
+          },
+          to: {
+            type: 'string',
+          },
+          strategy: {
+            type: 'string',
+            enum: ['commit', 'pull-request'],
+          },
+          auto: {
+            type: 'boolean',
+          },
+          status: {
+            type: 'string',
+            enum: ['up-to-date', 'promotable', 'blocked', 'in-progress'],
+          },
+          reasons: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          promotionId: {
+            type: 'string',
+          },
+        },
+      },
+      PipelineView: {
+        type: 'object',
+        required: [
+          'ref',
+          'name',
+          'namespace',
+          'owner',
+          'components',
+          'phases',
+          'edges',
+        ],
+        properties: {
+          ref: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          owner: {
+            type: 'string',
+          },
+          components: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          phases: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PhaseView',
+            },
+          },
+          edges: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/EdgeView',
+            },
+          },
+        },
+      },
+      PipelineSummary: {
+        type: 'object',
+        required: [
+          'ref',
+          'name',
+          'namespace',
+          'owner',
+          'components',
+          'phases',
+          'behind',
+        ],
+        properties: {
+          ref: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          owner: {
+            type: 'string',
+          },
+          components: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          phases: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['name'],
+              properties: {
+                name: {
+                  type: 'string',
+                },
+                version: {
+                  type: 'string',
+                },
+                digest: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          behind: {
+            type: 'integer',
+            description:
+              'How many edges have a version waiting to be promoted.',
+          },
+        },
+      },
+    },
+  },
+  paths: {
+    '/health': {
+      get: {
+        operationId: 'GetHealth',
+        description:
+          'Whether the plugin and its database answer. No authentication.',
+        security: [],
+        responses: {
+          '200': {
+            description: 'Healthy.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['status', 'database', 'sources', 'formats'],
+                  properties: {
+                    status: {
+                      type: 'string',
+                      enum: ['ok'],
+                    },
+                    database: {
+                      type: 'string',
+                      enum: ['ok'],
+                    },
+                    sources: {
+                      type: 'array',
+                      items: {
+                        type: 'string',
+                      },
+                    },
+                    formats: {
+                      type: 'array',
+                      items: {
+                        type: 'string',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '503': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/extensions': {
+      get: {
+        operationId: 'GetExtensions',
+        description: 'The source and format types this backend can run.',
+        responses: {
+          '200': {
+            description: 'The registered types.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['sources', 'formats'],
+                  properties: {
+                    sources: {
+                      type: 'array',
+                      items: {
+                        type: 'string',
+                      },
+                    },
+                    formats: {
+                      type: 'array',
+                      items: {
+                        type: 'string',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    '/pipelines': {
+      get: {
+        operationId: 'ListPipelines',
+        description:
+          "Pipelines, ordered by entity ref, with their phases' versions.",
+        parameters: [
+          {
+            name: 'component',
+            in: 'query',
+            required: false,
+            description:
+              'Only pipelines that deliver this component (entity ref).',
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'owner',
+            in: 'query',
+            required: false,
+            description:
+              'Only pipelines that this group or user owns (entity ref).',
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            $ref: '#/components/parameters/limit',
+          },
+          {
+            $ref: '#/components/parameters/cursor',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of pipelines.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/PipelineSummary',
+                      },
+                    },
+                    nextCursor: {
+                      type: 'string',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/pipelines/{namespace}/{name}': {
+      get: {
+        operationId: 'GetPipeline',
+        description:
+          "A pipeline with every phase's state and every edge's status.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The pipeline.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineView',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/pipelines/{namespace}/{name}/refresh': {
+      post: {
+        operationId: 'RefreshPipeline',
+        description:
+          "Looks at the pipeline's sources now, rather than at the next poll.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The pipeline after the refresh.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineView',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/pipelines/{namespace}/{name}/phases/{phase}/history': {
+      get: {
+        operationId: 'ListPhaseHistory',
+        description: 'Every state the phase was observed in, newest first.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/phase',
+          },
+          {
+            $ref: '#/components/parameters/limit',
+          },
+          {
+            $ref: '#/components/parameters/cursor',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of history entries.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/HistoryEntry',
+                      },
+                    },
+                    nextCursor: {
+                      type: 'string',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/pipelines/{namespace}/{name}/promotions': {
+      get: {
+        operationId: 'ListPromotions',
+        description: "The pipeline's promotions, newest first.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            name: 'phase',
+            in: 'query',
+            required: false,
+            description: 'Only promotions into this phase.',
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            $ref: '#/components/parameters/limit',
+          },
+          {
+            $ref: '#/components/parameters/cursor',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of promotions.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/Promotion',
+                      },
+                    },
+                    nextCursor: {
+                      type: 'string',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+      post: {
+        operationId: 'CreatePromotion',
+        description:
+          "Promotes the upstream phase's version into a phase. Equal digests mean\nthere is nothing to do: the answer is a promotion with status\nup-to-date. With dryRun, nothing is written and the answer holds the\nunified diff of the file that would change.\n",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['phase'],
+                additionalProperties: false,
+                properties: {
+                  phase: {
+                    type: 'string',
+                    description: 'The phase to promote into.',
+                  },
+                  from: {
+                    type: 'string',
+                    description:
+                      'The upstream phase, when the phase has several.',
+                  },
+                  dryRun: {
+                    type: 'boolean',
+                    default: false,
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The promotion, or with dryRun what it would do.',
+            content: {
+              'application/json': {
+                schema: {
+                  oneOf: [
+                    {
+                      $ref: '#/components/schemas/Promotion',
+                    },
+                    {
+                      $ref: '#/components/schemas/PromotionDryRun',
+                    },
+                  ],
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/promotions/{id}': {
+      get: {
+        operationId: 'GetPromotion',
+        parameters: [
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The promotion.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Promotion',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,123 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { GitCredentials } from './GitCredentials';
+import {
+  CommitAuthor,
+  FileEdit,
+  FileEditResult,
+  GitRepository,
+} from './GitRepository';
+
+interface Pending {
+  edit: FileEdit;
+  resolve(result: FileEditResult): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Edits to one branch of one repository, gathered while a write is under
+ * way or within a short window, so that promotions that happen together
+ * share one fetch, one commit and one push.
+ */
+class BranchWriteQueue {
+  private pending: Pending[] = [];
+  private timer?: NodeJS.Timeout;
+  private running = false;
+
+  constructor(
+    private readonly repository: GitRepository,
+    private readonly branch: string,
+    private readonly author: CommitAuthor,
+    private readonly windowMillis: number,
+  ) {}
+
+  submit(edit: FileEdit): Promise<FileEditResult> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ edit, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule() {
+    if (this.timer || this.running) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, this.windowMillis);
+  }
+
+  private async flush() {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    this.running = true;
+    try {
+      const results = await this.repository.commit({
+        branch: this.branch,
+        edits: batch.map(p => p.edit),
+        author: this.author,
+      });
+      batch.forEach((p, i) => {
+        const result = results[i];
+        if (result.error) p.reject(result.error);
+        else p.resolve(result);
+      });
+    } catch (error) {
+      batch.forEach(p =>
+        p.reject(error instanceof Error ? error : new Error(String(error))),
+      );
+    } finally {
+      this.running = false;
+      if (this.pending.length > 0) this.schedule();
+    }
+  }
+}
+
+/** The long-lived clones, one per repository, under the working directory. */
+export class GitRepositories {
+  private readonly repositories = new Map<string, GitRepository>();
+  private readonly queues = new Map<string, BranchWriteQueue>();
+
+  constructor(
+    private readonly options: {
+      workingDirectory: string;
+      credentials: GitCredentials;
+      logger: LoggerService;
+      author: CommitAuthor;
+      /** How long to gather edits before committing them together. */
+      batchWindowMillis?: number;
+    },
+  ) {}
+
+  get(url: string): GitRepository {
+    let repository = this.repositories.get(url);
+    if (!repository) {
+      const id = createHash('sha256').update(url).digest('hex').slice(0, 16);
+      repository = new GitRepository(
+        url,
+        path.join(this.options.workingDirectory, 'repositories', id),
+        this.options.credentials,
+        this.options.logger.child({ repository: url }),
+      );
+      this.repositories.set(url, repository);
+    }
+    return repository;
+  }
+
+  /** Commits an edit, together with the other edits of the same moment. */
+  write(url: string, branch: string, edit: FileEdit): Promise<FileEditResult> {
+    const key = `${url}#${branch}`;
+    let queue = this.queues.get(key);
+    if (!queue) {
+      queue = new BranchWriteQueue(
+        this.get(url),
+        branch,
+        this.options.author,
+        this.options.batchWindowMillis ?? 20,
+      );
+      this.queues.set(key, queue);
+    }
+    return queue.submit(edit);
+  }
+}

@@ -1,0 +1,399 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError } from '@backstage/errors';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { simpleGit, SimpleGit } from 'simple-git';
+import { GitCredentials, scrub } from './GitCredentials';
+
+/** One change to one file, computed from the file's current content. */
+export interface FileEdit {
+  path: string;
+  /** Returns the new content; the same content means nothing to change. */
+  apply(content: string): Promise<string>;
+  /** The commit message part for this edit: a subject line and a body. */
+  message: { subject: string; body: string };
+}
+
+/** What an edit turned out to be once committed. */
+export interface FileEditResult {
+  changed: boolean;
+  /** Why this edit could not be made; the other edits went ahead. */
+  error?: Error;
+  /** The commit that holds the file after the edit (the head when unchanged). */
+  sha: string;
+  before: string;
+  after: string;
+}
+
+export interface CommitAuthor {
+  name: string;
+  email: string;
+}
+
+export interface CommitInfo {
+  sha: string;
+  authorName: string;
+  authorEmail: string;
+  date: string;
+  subject: string;
+}
+
+const MAX_PUSH_ATTEMPTS = 5;
+
+/** Pushes that fail because someone else pushed first. */
+function isRejectedPush(message: string): boolean {
+  return /\[rejected\]|non-fast-forward|fetch first|failed to push some refs|cannot lock ref|stale info/i.test(
+    message,
+  );
+}
+
+/** Runs work one at a time. */
+class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(work, work);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/**
+ * One long-lived clone of a repository, reused for every phase that lives in
+ * it: a bare clone that is fetched and read (`git show`), and a separate work
+ * tree where commits are made and pushed.
+ */
+export class GitRepository {
+  private readonly bareDir: string;
+  private readonly workDir: string;
+  private readonly mutex = new Mutex();
+  private initialized?: Promise<void>;
+
+  constructor(
+    readonly url: string,
+    dir: string,
+    private readonly credentials: GitCredentials,
+    private readonly logger: LoggerService,
+  ) {
+    this.bareDir = path.join(dir, 'repo.git');
+    this.workDir = path.join(dir, 'work');
+  }
+
+  private async git(
+    baseDir: string,
+  ): Promise<{ git: SimpleGit; secrets: string[] }> {
+    const { env, secrets } = await this.credentials.forUrl(this.url);
+    const git = simpleGit({ baseDir, maxConcurrentProcesses: 4 }).env({
+      ...process.env,
+      ...env,
+      GIT_TERMINAL_PROMPT: '0',
+    });
+    return { git, secrets };
+  }
+
+  /** Runs git and rethrows its errors without any secret in them. */
+  private async run<T>(
+    baseDir: string,
+    work: (git: SimpleGit) => Promise<T>,
+  ): Promise<T> {
+    const { git, secrets } = await this.git(baseDir);
+    try {
+      return await work(git);
+    } catch (error) {
+      const message = scrub(
+        error instanceof Error ? error.message : String(error),
+        secrets,
+      ).trim();
+      throw new Error(message);
+    }
+  }
+
+  private async init(): Promise<void> {
+    this.initialized ??= (async () => {
+      await fs.mkdir(this.bareDir, { recursive: true });
+      const exists = await fs
+        .stat(path.join(this.bareDir, 'HEAD'))
+        .then(() => true)
+        .catch(() => false);
+      if (!exists) {
+        await this.run(this.bareDir, async git => {
+          await git.raw(['init', '--bare', '--quiet']);
+          await git.raw(['remote', 'add', 'origin', this.url]);
+          await git.raw([
+            'config',
+            'remote.origin.fetch',
+            '+refs/heads/*:refs/remotes/origin/*',
+          ]);
+        });
+      }
+    })().catch(error => {
+      this.initialized = undefined;
+      throw error;
+    });
+    return this.initialized;
+  }
+
+  /** Fetches every branch from the remote. One call serves every phase. */
+  async fetch(): Promise<void> {
+    await this.init();
+    await this.run(this.bareDir, git =>
+      git.raw(['fetch', '--prune', '--quiet', 'origin']),
+    );
+  }
+
+  /** The commit a branch points at after the last fetch. */
+  async head(branch: string): Promise<string | undefined> {
+    await this.init();
+    try {
+      const sha = await this.run(this.bareDir, git =>
+        git.raw([
+          'rev-parse',
+          '--verify',
+          '--quiet',
+          `refs/remotes/origin/${branch}^{commit}`,
+        ]),
+      );
+      return sha.trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A file's content at a commit, or undefined when it has no such file. */
+  async readFile(sha: string, filePath: string): Promise<string | undefined> {
+    await this.init();
+    try {
+      return await this.run(this.bareDir, git =>
+        git.raw(['cat-file', 'blob', `${sha}:${filePath}`]),
+      );
+    } catch (error) {
+      if (
+        /does not exist|not a valid object|Not a valid object name|bad file/i.test(
+          String(error),
+        )
+      ) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  /** The newest commit at or before `sha` that changed the file. */
+  async lastCommit(
+    sha: string,
+    filePath: string,
+  ): Promise<CommitInfo | undefined> {
+    await this.init();
+    const out = await this.run(this.bareDir, git =>
+      git.raw([
+        'log',
+        '-1',
+        '--format=%H%x1f%an%x1f%ae%x1f%cI%x1f%s',
+        sha,
+        '--',
+        filePath,
+      ]),
+    );
+    const line = out.trim();
+    if (!line) return undefined;
+    const [commit, authorName, authorEmail, date, subject] = line.split('\x1f');
+    return { sha: commit, authorName, authorEmail, date, subject };
+  }
+
+  /** The unified diff of one file between two commits. */
+  async diff(
+    fromSha: string,
+    toSha: string,
+    filePath: string,
+  ): Promise<string> {
+    await this.init();
+    return this.run(this.bareDir, git =>
+      git.raw(['diff', fromSha, toSha, '--', filePath]),
+    );
+  }
+
+  private async ensureWorktree(head: string): Promise<void> {
+    const exists = await fs
+      .stat(path.join(this.workDir, '.git'))
+      .then(() => true)
+      .catch(() => false);
+    if (!exists) {
+      await fs.rm(this.workDir, { recursive: true, force: true });
+      await this.run(this.bareDir, async git => {
+        await git.raw(['worktree', 'prune']);
+        await git.raw([
+          'worktree',
+          'add',
+          '--detach',
+          '--force',
+          this.workDir,
+          head,
+        ]);
+      });
+    }
+  }
+
+  /** The file inside the work tree, refusing anything that leads out of it. */
+  private async workFile(filePath: string): Promise<string> {
+    const root = await fs.realpath(this.workDir);
+    const target = path.resolve(root, filePath);
+    if (!target.startsWith(`${root}${path.sep}`)) {
+      throw new InputError(`The path "${filePath}" leaves the repository`);
+    }
+    // A symbolic link in the repository must not lead a write elsewhere.
+    let dir = path.dirname(target);
+    while (dir.length > root.length) {
+      const stat = await fs.lstat(dir).catch(() => undefined);
+      if (stat?.isSymbolicLink()) {
+        throw new InputError(
+          `The path "${filePath}" goes through a symbolic link`,
+        );
+      }
+      dir = path.dirname(dir);
+    }
+    const stat = await fs.lstat(target).catch(() => undefined);
+    if (stat?.isSymbolicLink()) {
+      throw new InputError(`The path "${filePath}" is a symbolic link`);
+    }
+    return target;
+  }
+
+  /**
+   * Applies edits on top of the branch and pushes one commit. A push that is
+   * rejected because the branch moved is fetched and applied again on the new
+   * head, never forced. Edits that change nothing are left out; when none
+   * changes anything, nothing is committed.
+   */
+  async commit(options: {
+    branch: string;
+    edits: FileEdit[];
+    author: CommitAuthor;
+  }): Promise<FileEditResult[]> {
+    return this.mutex.run(async () => {
+      await this.init();
+      for (let attempt = 1; ; attempt++) {
+        await this.fetch();
+        const head = await this.head(options.branch);
+        if (!head) {
+          throw new ConflictError(
+            `The branch ${options.branch} does not exist in ${this.url}`,
+          );
+        }
+        await this.ensureWorktree(head);
+        await this.run(this.workDir, async git => {
+          await git.raw(['checkout', '--quiet', '--force', '--detach', head]);
+          await git.raw(['reset', '--quiet', '--hard', head]);
+          await git.raw(['clean', '-fdq']);
+        });
+
+        const results: FileEditResult[] = [];
+        const changed: FileEdit[] = [];
+        // Edits of one file in one batch apply on top of each other.
+        const contents = new Map<string, string>();
+        for (const edit of options.edits) {
+          let file: string;
+          let before: string;
+          try {
+            file = await this.workFile(edit.path);
+            before = await fs.readFile(file, 'utf8').catch(error => {
+              if (error.code === 'ENOENT') {
+                throw new ConflictError(
+                  `The file ${edit.path} does not exist on ${options.branch}`,
+                );
+              }
+              throw error;
+            });
+          } catch (error) {
+            results.push({
+              changed: false,
+              error: error instanceof Error ? error : new Error(String(error)),
+              sha: head,
+              before: '',
+              after: '',
+            });
+            continue;
+          }
+          const base = contents.get(edit.path) ?? before;
+          let after: string;
+          try {
+            after = await edit.apply(base);
+          } catch (error) {
+            results.push({
+              changed: false,
+              error: error instanceof Error ? error : new Error(String(error)),
+              sha: head,
+              before: base,
+              after: base,
+            });
+            continue;
+          }
+          if (after !== base) {
+            await fs.writeFile(file, after, 'utf8');
+            changed.push(edit);
+          }
+          contents.set(edit.path, after);
+          results.push({
+            changed: after !== base,
+            sha: head,
+            before: base,
+            after,
+          });
+        }
+        if (changed.length === 0) {
+          return results;
+        }
+
+        const message =
+          changed.length === 1
+            ? `${changed[0].message.subject}\n\n${changed[0].message.body}`
+            : `glu: ${changed.length} changes\n\n${changed
+                .map(e => `${e.message.subject}\n${e.message.body}`)
+                .join('\n\n')}`;
+        const sha = await this.run(this.workDir, async git => {
+          await git.raw(['add', '--', ...new Set(changed.map(e => e.path))]);
+          await git
+            .env({
+              ...process.env,
+              GIT_AUTHOR_NAME: options.author.name,
+              GIT_AUTHOR_EMAIL: options.author.email,
+              GIT_COMMITTER_NAME: options.author.name,
+              GIT_COMMITTER_EMAIL: options.author.email,
+            })
+            .raw(['commit', '--quiet', '--no-verify', '-m', message]);
+          return (await git.raw(['rev-parse', 'HEAD'])).trim();
+        });
+        try {
+          await this.run(this.workDir, git =>
+            git.raw([
+              'push',
+              '--quiet',
+              '--porcelain',
+              'origin',
+              `HEAD:refs/heads/${options.branch}`,
+            ]),
+          );
+        } catch (error) {
+          const text = String(error instanceof Error ? error.message : error);
+          if (isRejectedPush(text) && attempt < MAX_PUSH_ATTEMPTS) {
+            this.logger.info(
+              `Push to ${options.branch} of ${
+                this.url
+              } was rejected because the branch moved; applying again (attempt ${
+                attempt + 1
+              })`,
+            );
+            continue;
+          }
+          throw new ConflictError(
+            `Could not push to ${options.branch} of ${this.url}: ${text}`,
+          );
+        }
+        // The pushed commit is what the remote branch holds now.
+        await this.run(this.bareDir, git =>
+          git.raw(['update-ref', `refs/remotes/origin/${options.branch}`, sha]),
+        );
+        return results.map(r => (r.changed ? { ...r, sha } : r));
+      }
+    });
+  }
+}

@@ -1,0 +1,142 @@
+/*
+ * The shapes of the HTTP API under /api/glu, as the OpenAPI document in
+ * plugins/glu-backend describes them.
+ */
+
+/** A page of a list that can grow. */
+export type Page<T> = {
+  items: T[];
+  /** Pass back as `cursor` for the next page; absent on the last page. */
+  nextCursor?: string;
+};
+
+/** A version of a resource: its identity and what people call it. */
+export type VersionRef = {
+  digest: string;
+  version: string;
+};
+
+/** Why a phase's state changed. */
+export type HistoryCause = 'observed' | 'promotion' | 'rollback' | 'commit';
+
+/** One state that a phase was observed in. */
+export type HistoryEntry = {
+  id: string;
+  pipelineRef: string;
+  phase: string;
+  digest: string;
+  version: string;
+  fields: Record<string, string>;
+  /** Hash of the phase's file content at this state (Git-backed phases). */
+  blobHash?: string;
+  cause: HistoryCause;
+  /** Who or what made the change: a user ref, or a commit's author. */
+  actor?: string;
+  commitSha?: string;
+  commitUrl?: string;
+  message?: string;
+  promotionId?: string;
+  observedAt: string;
+};
+
+export type PromotionStatus =
+  | 'pending'
+  | 'running'
+  | 'succeeded'
+  | 'up-to-date'
+  | 'failed';
+
+/** A promotion and its outcome. */
+export type Promotion = {
+  id: string;
+  pipelineRef: string;
+  from: string;
+  to: string;
+  kind: 'promotion' | 'rollback';
+  strategy: 'commit' | 'pull-request';
+  status: PromotionStatus;
+  /** The upstream version being promoted. */
+  fromVersion?: VersionRef;
+  /** What the target phase held before. */
+  before?: VersionRef;
+  /** What the target phase holds after. */
+  after?: VersionRef;
+  /** A user or service ref. */
+  triggeredBy: string;
+  trigger: 'manual' | 'auto' | 'schedule' | 'event';
+  commitSha?: string;
+  commitUrl?: string;
+  error?: string;
+  createdAt: string;
+  finishedAt?: string;
+};
+
+/** The answer of a dry run: what a promotion would change. */
+export type PromotionDryRun = {
+  pipelineRef: string;
+  from: string;
+  to: string;
+  status: 'up-to-date' | 'promotable';
+  fromVersion: VersionRef;
+  before?: VersionRef;
+  after: VersionRef;
+  path: string;
+  /** The unified diff of the file that would change; empty when none. */
+  diff: string;
+};
+
+/** A phase and what it holds now. */
+export type PhaseView = {
+  name: string;
+  title?: string;
+  source: { type: string; [option: string]: unknown };
+  /** The newest history entry; absent until the phase is first observed. */
+  state?: HistoryEntry;
+  refreshedAt?: string;
+  /** Why the last refresh failed, if it did. */
+  refreshError?: string;
+};
+
+export type EdgeStatus =
+  | 'up-to-date'
+  | 'promotable'
+  | 'blocked'
+  | 'in-progress';
+
+/** A promotion edge and whether there is something to promote. */
+export type EdgeView = {
+  from: string;
+  to: string;
+  strategy: 'commit' | 'pull-request';
+  auto: boolean;
+  status: EdgeStatus;
+  /** Why the edge is blocked. */
+  reasons: string[];
+  /** The promotion under way, when in progress. */
+  promotionId?: string;
+};
+
+/** A pipeline with every phase's state and every edge's status. */
+export type PipelineView = {
+  ref: string;
+  name: string;
+  namespace: string;
+  title?: string;
+  owner: string;
+  components: string[];
+  phases: PhaseView[];
+  edges: EdgeView[];
+};
+
+/** A pipeline in a list: phases' versions in one row. */
+export type PipelineSummary = {
+  ref: string;
+  name: string;
+  namespace: string;
+  title?: string;
+  owner: string;
+  components: string[];
+  phases: { name: string; version?: string; digest?: string }[];
+  /** How many edges have a version waiting to be promoted. */
+  behind: number;
+};
