@@ -1,10 +1,29 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** Settings of the Glu backend plugin. */
   glu?: {
     /**
-     * Where the backend keeps its long-lived clones of Git repositories.
-     * Defaults to `glu-work` under the backend's working directory.
+     * Where the backend keeps its long-lived clones of Git repositories, one
+     * per repository. Defaults to `glu-work` under the backend's working
+     * directory.
      */
     workingDirectory?: string;
+    /**
+     * How often every phase's source is looked at (one fetch per repository
+     * per interval). Defaults to one minute.
+     */
+    refreshInterval?: HumanDuration | string;
+    /** How often pipelines are read from the catalog. Defaults to 15 seconds. */
+    catalogSyncInterval?: HumanDuration | string;
+    /** The author and committer of the commits that Glu makes. */
+    git?: {
+      author?: {
+        /** Defaults to `Glu`. */
+        name?: string;
+        /** Defaults to `glu@localhost`. */
+        email?: string;
+      };
+    };
   };
 }

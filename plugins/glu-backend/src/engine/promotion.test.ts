@@ -1,24 +1,14 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { eventually, startGlu } from '../__testUtils__/backend';
 import {
   createGitFixture,
   deploymentManifest,
   GitFixture,
 } from '../__testUtils__/git';
-import { gluModuleBuiltIns } from '../builtIns';
-import { gluPlugin } from '../plugin';
 
 jest.setTimeout(120_000);
 
@@ -57,103 +47,6 @@ function pipelineEntity(repository: string): Entity {
           promotion: { from: 'staging' },
         },
       ],
-    },
-  };
-}
-
-async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  what: string,
-  timeoutMillis = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMillis;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise(resolve => setTimeout(resolve, 200));
-  }
-}
-
-async function startGlu(options: {
-  knex: any;
-  repository: string;
-  /** Permissions the caller does not have. */
-  denied?: string[];
-}) {
-  const workingDirectory = await fs.mkdtemp(
-    path.join(os.tmpdir(), 'glu-work-'),
-  );
-  const auditEvents: { eventId: string; outcome: string; meta?: unknown }[] =
-    [];
-  const auditor = mockServices.auditor.mock({
-    createEvent: async ({ eventId, meta }) => ({
-      success: async result => {
-        auditEvents.push({
-          eventId,
-          outcome: 'success',
-          meta: { ...meta, ...result?.meta },
-        });
-      },
-      fail: async result => {
-        auditEvents.push({
-          eventId,
-          outcome: 'fail',
-          meta: { ...meta, error: result.error.message },
-        });
-      },
-    }),
-  });
-  const backend = await startTestBackend({
-    features: [
-      gluPlugin,
-      gluModuleBuiltIns,
-      mockServices.database.factory({ knex: options.knex }),
-      mockServices.rootConfig.factory({
-        data: {
-          glu: {
-            workingDirectory,
-            catalogSyncInterval: { seconds: 1 },
-            refreshInterval: { seconds: 1 },
-          },
-        },
-      }),
-      catalogServiceMock.factory({
-        entities: [pipelineEntity(options.repository)],
-      }),
-      mockServices.permissions.mock({
-        authorize: async requests =>
-          requests.map(r => ({
-            result: options.denied?.includes(r.permission.name)
-              ? AuthorizeResult.DENY
-              : AuthorizeResult.ALLOW,
-          })),
-      }).factory,
-      auditor.factory,
-      // The real scheduler, so that polls happen as they do in production.
-      schedulerServiceFactory,
-    ],
-  });
-  const server = backend.server;
-  // The pipeline arrives from the catalog, and both phases are observed.
-  let last: unknown;
-  await eventually(async () => {
-    const res = await request(server)
-      .get('/api/glu/pipelines/default/checkout')
-      .set('authorization', mockCredentials.user.header('user:default/alice'));
-    last = res.body;
-    return res.status === 200 && res.body.phases.every((p: any) => p.state)
-      ? res.body
-      : undefined;
-  }, 'the pipeline to be learned and observed').catch(error => {
-    throw new Error(`${error.message}; last answer: ${JSON.stringify(last)}`);
-  });
-  return {
-    server,
-    auditEvents,
-    stop: async () => {
-      await backend.stop();
-      await fs.rm(workingDirectory, { recursive: true, force: true });
     },
   };
 }
@@ -197,7 +90,7 @@ describe('promotion by commit', () => {
     async databaseId => {
       const glu = await startGlu({
         knex: await databases.init(databaseId),
-        repository: repo.url,
+        entities: [pipelineEntity(repo.url)],
       });
       try {
         const pipeline = await get(
@@ -317,7 +210,7 @@ describe('promotion by commit', () => {
     async databaseId => {
       const glu = await startGlu({
         knex: await databases.init(databaseId),
-        repository: repo.url,
+        entities: [pipelineEntity(repo.url)],
       });
       try {
         const before = await repo.log();
@@ -342,7 +235,7 @@ describe('promotion by commit', () => {
   it('fetches and applies again when the remote moved before the push', async () => {
     const glu = await startGlu({
       knex: await databases.init('SQLITE_3'),
-      repository: repo.url,
+      entities: [pipelineEntity(repo.url)],
     });
     try {
       // The first push finds the branch moved by someone else, as in a race.
@@ -389,7 +282,7 @@ exit 0
   it('refuses a promotion the caller may not make, audits it and changes nothing', async () => {
     const glu = await startGlu({
       knex: await databases.init('SQLITE_3'),
-      repository: repo.url,
+      entities: [pipelineEntity(repo.url)],
       denied: ['glu.pipeline.promote'],
     });
     try {
@@ -417,7 +310,7 @@ exit 0
   it('answers bad input with 400 and unknown things with 404', async () => {
     const glu = await startGlu({
       knex: await databases.init('SQLITE_3'),
-      repository: repo.url,
+      entities: [pipelineEntity(repo.url)],
     });
     try {
       expect((await promote(glu.server, {})).status).toBe(400);

@@ -1,0 +1,117 @@
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { BackendFeature } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { gluModuleBuiltIns } from '../builtIns';
+import { gluPlugin } from '../plugin';
+
+/** Starts the Glu backend on a real scheduler, database and Git remote. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  what: string,
+  timeoutMillis = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMillis;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise(resolve => setTimeout(resolve, 200));
+  }
+}
+
+export async function startGlu(options: {
+  knex: any;
+  entities: Entity[];
+  /** The pipeline to wait for, by name. */
+  pipeline?: string;
+  /** More features, e.g. modules that extend Glu. */
+  features?: BackendFeature[];
+  /** Permissions the caller does not have. */
+  denied?: string[];
+}) {
+  const workingDirectory = await fs.mkdtemp(
+    path.join(os.tmpdir(), 'glu-work-'),
+  );
+  const auditEvents: { eventId: string; outcome: string; meta?: unknown }[] =
+    [];
+  const auditor = mockServices.auditor.mock({
+    createEvent: async ({ eventId, meta }) => ({
+      success: async result => {
+        auditEvents.push({
+          eventId,
+          outcome: 'success',
+          meta: { ...meta, ...result?.meta },
+        });
+      },
+      fail: async result => {
+        auditEvents.push({
+          eventId,
+          outcome: 'fail',
+          meta: { ...meta, error: result.error.message },
+        });
+      },
+    }),
+  });
+  const backend = await startTestBackend({
+    features: [
+      gluPlugin,
+      gluModuleBuiltIns,
+      mockServices.database.factory({ knex: options.knex }),
+      mockServices.rootConfig.factory({
+        data: {
+          glu: {
+            workingDirectory,
+            catalogSyncInterval: { seconds: 1 },
+            refreshInterval: { seconds: 1 },
+          },
+        },
+      }),
+      catalogServiceMock.factory({ entities: options.entities }),
+      ...(options.features ?? []),
+      mockServices.permissions.mock({
+        authorize: async requests =>
+          requests.map(r => ({
+            result: options.denied?.includes(r.permission.name)
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
+          })),
+      }).factory,
+      auditor.factory,
+      // The real scheduler, so that polls happen as they do in production.
+      schedulerServiceFactory,
+    ],
+  });
+  const server = backend.server;
+  // The pipeline arrives from the catalog, and both phases are observed.
+  let last: unknown;
+  await eventually(async () => {
+    const res = await request(server)
+      .get(`/api/glu/pipelines/default/${options.pipeline ?? 'checkout'}`)
+      .set('authorization', mockCredentials.user.header('user:default/alice'));
+    last = res.body;
+    return res.status === 200 && res.body.phases.every((p: any) => p.state)
+      ? res.body
+      : undefined;
+  }, 'the pipeline to be learned and observed').catch(error => {
+    throw new Error(`${error.message}; last answer: ${JSON.stringify(last)}`);
+  });
+  return {
+    server,
+    auditEvents,
+    stop: async () => {
+      await backend.stop();
+      await fs.rm(workingDirectory, { recursive: true, force: true });
+    },
+  };
+}
