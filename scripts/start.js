@@ -16,10 +16,18 @@ async function main() {
   const child = spawn(
     process.env.GLU_NODE ?? process.execPath,
     [process.env.GLU_YARN, 'dev', ...process.argv.slice(2)],
-    { cwd: root, stdio: 'inherit', env: process.env },
+    // A process group of its own, so that stopping `npm start` stops the
+    // frontend and backend dev servers under it too.
+    { cwd: root, stdio: 'inherit', env: process.env, detached: true },
   );
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.on(signal, () => child.kill(signal));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // already gone
+      }
+    });
   }
   child.on('exit', (code, signal) => {
     process.exit(code ?? (signal ? 1 : 0));

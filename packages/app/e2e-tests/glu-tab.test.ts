@@ -20,8 +20,11 @@ test('a component of the example portal has a Glu tab', async ({ page }) => {
   await tab.click();
 
   await expect(page).toHaveURL(/\/catalog\/default\/component\/checkout\/glu$/);
+  // The example pipeline delivers this component.
   await expect(
-    page.getByText('No pipeline delivers this component yet'),
+    page.getByText(
+      'Delivers the checkout service to staging, then production.',
+    ),
   ).toBeVisible();
   await page.screenshot({
     path: test.info().outputPath('glu-tab.png'),

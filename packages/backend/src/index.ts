@@ -15,12 +15,13 @@ backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // catalog
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// The Pipeline kind
+backend.add(import('@glu-dev/plugin-catalog-backend-module-glu'));
 
 // permissions
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// Anyone signed in may read; only a pipeline's owners may change it.
+backend.add(import('./permissionPolicy'));
 
 // events: the bus that the catalog and signals subscribe to
 backend.add(import('@backstage/plugin-events-backend'));

@@ -64,7 +64,8 @@ export async function createGitFixture(
     await git.add(Object.keys(changes));
     await git
       .env({
-        ...process.env,
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
         GIT_AUTHOR_NAME: author.name,
         GIT_AUTHOR_EMAIL: author.email,
         GIT_COMMITTER_NAME: author.name,

@@ -40,6 +40,34 @@ export interface CommitInfo {
 
 const MAX_PUSH_ATTEMPTS = 5;
 
+/** What git needs from the environment, and nothing that could run code. */
+const PASSED_ENV = [
+  'PATH',
+  'HOME',
+  'USER',
+  'LANG',
+  'LC_ALL',
+  'TMPDIR',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'GIT_SSL_CAINFO',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+];
+
+function gitEnv(extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const key of PASSED_ENV) {
+    const value = process.env[key];
+    if (value !== undefined) env[key] = value;
+  }
+  return { ...env, GIT_TERMINAL_PROMPT: '0', ...extra };
+}
+
 /** Pushes that fail because someone else pushed first. */
 function isRejectedPush(message: string): boolean {
   return /\[rejected\]|non-fast-forward|fetch first|failed to push some refs|cannot lock ref|stale info/i.test(
@@ -79,26 +107,26 @@ export class GitRepository {
     this.workDir = path.join(dir, 'work');
   }
 
-  private async git(
-    baseDir: string,
-  ): Promise<{ git: SimpleGit; secrets: string[] }> {
+  private async git(baseDir: string): Promise<{
+    git: SimpleGit;
+    secrets: string[];
+    env: Record<string, string>;
+  }> {
     const { env, secrets } = await this.credentials.forUrl(this.url);
-    const git = simpleGit({ baseDir, maxConcurrentProcesses: 4 }).env({
-      ...process.env,
-      ...env,
-      GIT_TERMINAL_PROMPT: '0',
-    });
-    return { git, secrets };
+    const git = simpleGit({ baseDir, maxConcurrentProcesses: 4 }).env(
+      gitEnv(env),
+    );
+    return { git, secrets, env };
   }
 
   /** Runs git and rethrows its errors without any secret in them. */
   private async run<T>(
     baseDir: string,
-    work: (git: SimpleGit) => Promise<T>,
+    work: (git: SimpleGit, env: Record<string, string>) => Promise<T>,
   ): Promise<T> {
-    const { git, secrets } = await this.git(baseDir);
+    const { git, secrets, env } = await this.git(baseDir);
     try {
-      return await work(git);
+      return await work(git, env);
     } catch (error) {
       const message = scrub(
         error instanceof Error ? error.message : String(error),
@@ -349,11 +377,11 @@ export class GitRepository {
             : `glu: ${changed.length} changes\n\n${changed
                 .map(e => `${e.message.subject}\n${e.message.body}`)
                 .join('\n\n')}`;
-        const sha = await this.run(this.workDir, async git => {
+        const sha = await this.run(this.workDir, async (git, env) => {
           await git.raw(['add', '--', ...new Set(changed.map(e => e.path))]);
           await git
             .env({
-              ...process.env,
+              ...gitEnv(env),
               GIT_AUTHOR_NAME: options.author.name,
               GIT_AUTHOR_EMAIL: options.author.email,
               GIT_COMMITTER_NAME: options.author.name,

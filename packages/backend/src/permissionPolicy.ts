@@ -1,0 +1,68 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import {
+  AuthorizeResult,
+  isPermission,
+  PolicyDecision,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import {
+  gluPinPermission,
+  gluPromotePermission,
+  gluPublishPermission,
+  gluRollbackPermission,
+} from '@glu-dev/plugin-glu-common';
+
+/** What only the owners of a pipeline may do. */
+const ownerOnly = [
+  gluPromotePermission,
+  gluRollbackPermission,
+  gluPinPermission,
+  gluPublishPermission,
+];
+
+/**
+ * The example portal's policy: anyone signed in may read everything; only
+ * the members of the group that owns a pipeline may promote, roll back, pin or
+ * publish a version in it.
+ */
+export class GluExamplePolicy implements PermissionPolicy {
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    if (
+      ownerOnly.some(permission => isPermission(request.permission, permission))
+    ) {
+      return createCatalogConditionalDecision(
+        request.permission as ResourcePermission<'catalog-entity'>,
+        catalogConditions.isEntityOwner({
+          claims: user?.info.ownershipEntityRefs ?? [],
+        }),
+      );
+    }
+    return { result: AuthorizeResult.ALLOW };
+  }
+}
+
+export default createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'glu-example-policy',
+  register(env) {
+    env.registerInit({
+      deps: { policy: policyExtensionPoint },
+      async init({ policy }) {
+        policy.setPolicy(new GluExamplePolicy());
+      },
+    });
+  },
+});
