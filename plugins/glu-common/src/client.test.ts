@@ -8,6 +8,16 @@ describe('GluClient', () => {
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {
+      if (req.url?.startsWith('/api/glu/pipelines')) {
+        // Echo what the server received, to check the client's encoding.
+        let body = '';
+        req.on('data', chunk => (body += chunk));
+        req.on('end', () => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ method: req.method, url: req.url, body }));
+        });
+        return;
+      }
       if (req.url === '/api/glu/health') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(
@@ -44,6 +54,34 @@ describe('GluClient', () => {
       discoveryApi: { getBaseUrl: async () => baseUrl },
     });
     await expect(client.getHealth()).resolves.toMatchObject({ status: 'ok' });
+  });
+
+  it('encodes entity refs in queries and paths', async () => {
+    const client = new GluClient({
+      discoveryApi: { getBaseUrl: async () => baseUrl },
+    });
+    await expect(
+      client.listPipelines({
+        component: 'component:default/checkout',
+        limit: 10,
+      }),
+    ).resolves.toMatchObject({
+      url: '/api/glu/pipelines?component=component%3Adefault%2Fcheckout&limit=10',
+    });
+    await expect(
+      client.listHistory('pipeline:team-a/checkout', 'production', {
+        cursor: 'abc',
+      }),
+    ).resolves.toMatchObject({
+      url: '/api/glu/pipelines/team-a/checkout/phases/production/history?cursor=abc',
+    });
+    await expect(
+      client.dryRunPromotion('checkout', { phase: 'production' }),
+    ).resolves.toMatchObject({
+      method: 'POST',
+      url: '/api/glu/pipelines/default/checkout/promotions',
+      body: '{"phase":"production","dryRun":true}',
+    });
   });
 
   it('turns an error response into a ResponseError with the server message', async () => {

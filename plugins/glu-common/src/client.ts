@@ -1,10 +1,45 @@
+import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
-import { GluHealth } from './types';
+import {
+  HistoryEntry,
+  Page,
+  PipelineSummary,
+  PipelineView,
+  Promotion,
+  PromotionDryRun,
+} from './api';
+import { GluExtensionTypes, GluHealth } from './types';
 
 /** How the client finds the backend and authenticates its requests. */
-export interface GluClientOptions {
+export type GluClientOptions = {
   discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
+  /** A fetch that adds credentials, e.g. Backstage's fetchApi. */
   fetchApi?: { fetch: typeof fetch };
+};
+
+/** Paging options of the lists that can grow. */
+export type PageOptions = { limit?: number; cursor?: string };
+
+function pipelinePath(ref: string | CompoundEntityRef): string {
+  const { namespace, name } =
+    typeof ref === 'string'
+      ? parseEntityRef(ref, {
+          defaultKind: 'pipeline',
+          defaultNamespace: 'default',
+        })
+      : ref;
+  return `/pipelines/${encodeURIComponent(namespace)}/${encodeURIComponent(
+    name,
+  )}`;
+}
+
+function query(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
 }
 
 /** The typed client of the Glu HTTP API (`/api/glu`). */
@@ -19,6 +54,78 @@ export class GluClient {
 
   async getHealth(): Promise<GluHealth> {
     return this.request<GluHealth>('/health');
+  }
+
+  async getExtensions(): Promise<GluExtensionTypes> {
+    return this.request<GluExtensionTypes>('/extensions');
+  }
+
+  /** Pipelines, filtered by the component they deliver or their owner. */
+  async listPipelines(
+    options: { component?: string; owner?: string } & PageOptions = {},
+  ): Promise<Page<PipelineSummary>> {
+    return this.request(`/pipelines${query(options)}`);
+  }
+
+  /** A pipeline with every phase's state and every edge's status. */
+  async getPipeline(ref: string | CompoundEntityRef): Promise<PipelineView> {
+    return this.request(pipelinePath(ref));
+  }
+
+  /** Looks at the pipeline's sources now. */
+  async refreshPipeline(
+    ref: string | CompoundEntityRef,
+  ): Promise<PipelineView> {
+    return this.request(`${pipelinePath(ref)}/refresh`, { method: 'POST' });
+  }
+
+  /** A phase's history, newest first. */
+  async listHistory(
+    ref: string | CompoundEntityRef,
+    phase: string,
+    options: PageOptions = {},
+  ): Promise<Page<HistoryEntry>> {
+    return this.request(
+      `${pipelinePath(ref)}/phases/${encodeURIComponent(phase)}/history${query(
+        options,
+      )}`,
+    );
+  }
+
+  /** A pipeline's promotions, newest first. */
+  async listPromotions(
+    ref: string | CompoundEntityRef,
+    options: { phase?: string } & PageOptions = {},
+  ): Promise<Page<Promotion>> {
+    return this.request(`${pipelinePath(ref)}/promotions${query(options)}`);
+  }
+
+  async getPromotion(id: string): Promise<Promotion> {
+    return this.request(`/promotions/${encodeURIComponent(id)}`);
+  }
+
+  /** Promotes the upstream version into a phase. */
+  async promote(
+    ref: string | CompoundEntityRef,
+    request: { phase: string; from?: string },
+  ): Promise<Promotion> {
+    return this.request(`${pipelinePath(ref)}/promotions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+  }
+
+  /** What a promotion would change: the versions and the diff. */
+  async dryRunPromotion(
+    ref: string | CompoundEntityRef,
+    request: { phase: string; from?: string },
+  ): Promise<PromotionDryRun> {
+    return this.request(`${pipelinePath(ref)}/promotions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...request, dryRun: true }),
+    });
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {
