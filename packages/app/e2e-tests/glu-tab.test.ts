@@ -40,3 +40,28 @@ test('the Glu backend answers its health check', async ({ request }) => {
     database: 'ok',
   });
 });
+
+test('the example pipeline is in the catalog, with its own Glu tab', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await expect(
+    page.getByRole('link', { name: 'Checkout', exact: true }),
+  ).toBeVisible();
+
+  await page.goto('/catalog/default/pipeline/checkout');
+  await expect(
+    page.getByText('Pipeline', { exact: true }).first(),
+  ).toBeVisible();
+  await page.getByRole('link', { name: 'Glu', exact: true }).click();
+  await expect(
+    page.getByText(
+      'Delivers the checkout service to staging, then production.',
+    ),
+  ).toBeVisible();
+  await page.screenshot({
+    path: test.info().outputPath('pipeline-entity.png'),
+    fullPage: true,
+  });
+});

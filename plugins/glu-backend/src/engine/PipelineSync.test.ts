@@ -1,0 +1,83 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { PipelineSync } from './PipelineSync';
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+function pipeline(
+  name: string,
+  path = 'env/a.yaml',
+  phaseName = 'staging',
+): Entity {
+  return {
+    apiVersion: 'glu.dev/v1alpha1',
+    kind: 'Pipeline',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      owner: 'team-a',
+      phases: [
+        {
+          name: phaseName,
+          source: {
+            type: 'git',
+            repository: 'https://github.com/acme/gitops',
+            path,
+            format: 'kubernetes',
+          },
+        },
+      ],
+    },
+  };
+}
+
+describe('PipelineSync', () => {
+  it('follows pipelines being added, changed and removed in the catalog', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const store = await DatabaseGluStore.create({
+      database: mockServices.database({ knex }),
+    });
+    const logger = mockServices.logger.mock();
+    const syncWith = (entities: Entity[]) =>
+      new PipelineSync({
+        catalog: catalogServiceMock({ entities }),
+        auth: mockServices.auth(),
+        store,
+        logger,
+        extensionTypes: () => ({
+          sourceTypes: ['git'],
+          formatTypes: ['kubernetes'],
+        }),
+      }).sync();
+
+    expect(await syncWith([pipeline('a'), pipeline('b')])).toEqual({
+      added: ['pipeline:default/a', 'pipeline:default/b'],
+      changed: [],
+      removed: [],
+    });
+    // Nothing changed: nothing written.
+    expect(await syncWith([pipeline('a'), pipeline('b')])).toEqual({
+      added: [],
+      changed: [],
+      removed: [],
+    });
+    expect(await syncWith([pipeline('a', 'env/other.yaml', 'qa')])).toEqual({
+      added: [],
+      changed: ['pipeline:default/a'],
+      removed: ['pipeline:default/b'],
+    });
+    const states = await store.getPhaseStates(['pipeline:default/a']);
+    expect(states.map(s => s.phase)).toEqual(['qa']);
+
+    // A definition this backend cannot run never reaches the engine.
+    const broken = pipeline('c');
+    (broken.spec as any).phases[0].source.format = 'unknown-format';
+    expect(
+      (await syncWith([pipeline('a', 'env/other.yaml', 'qa'), broken])).added,
+    ).toEqual([]);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('unknown format "unknown-format"'),
+    );
+  });
+});
