@@ -222,11 +222,9 @@ async function startPortal() {
       ...process.env,
       BROWSER: 'none',
       // The end-to-end portal keeps its state apart from `npm start`'s.
-      APP_CONFIG_backend_database_connection_directory: path.join(
-        stateDir,
-        'sqlite',
-      ),
-      APP_CONFIG_glu_workingDirectory: path.join(stateDir, 'work'),
+      // app-config.yaml reads it for the databases, the working directory,
+      // the example repository and the example pipeline.
+      GLU_EXAMPLE_DIR: stateDir,
     },
   });
   const stop = async () => {

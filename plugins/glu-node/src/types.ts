@@ -34,19 +34,50 @@ export interface GluFormat {
     config: Record<string, unknown>;
   }): Promise<string>;
   /**
-   * The resource fields that this format can hold with this configuration,
-   * e.g. a values file without a digest key holds no digest. Versions are
-   * compared on these fields only. All fields when left out.
+   * The fields this format holds after writing these fields: a values file
+   * without a digest key keeps no digest; a single value takes a chart's
+   * version. Versions are compared on what the phase can hold, so writing
+   * the same version twice is a no-op. The fields as they are when left out.
    */
-  holds?(config: Record<string, unknown>): string[];
+  project?(
+    fields: Record<string, string>,
+    config: Record<string, unknown>,
+  ): Record<string, string>;
+}
+
+/** A phase that a source is asked about. */
+export interface GluSourcePhase {
+  pipelineRef: string;
+  phase: string;
+  /** The phase's `source` from the pipeline definition. */
+  config: { type: string; [option: string]: unknown };
+}
+
+/** What a source saw a phase hold. */
+export interface GluObservation {
+  /** The resource fields, e.g. `repository`, `tag`, `digest` of an image. */
+  fields: Record<string, string>;
+  /** Who or what put this version there, if the source knows. */
+  actor?: string;
+  /** A link to the version, e.g. the image in its registry. */
+  url?: string;
+  message?: string;
 }
 
 /**
- * A source is where a phase's resource lives (`git`, `oci`, `helm`, `api`, …).
+ * A source is where a phase's resource lives (`git`, `oci`, `helm`, `api`,
+ * …). Read-only sources observe; Glu writes only to Git-backed phases.
  */
 export interface GluSource {
   /** The name used in a phase's `source.type`. */
   readonly type: string;
   /** Whether promotions can write into phases of this source. */
   readonly writable: boolean;
+  /**
+   * Looks at every phase of this type at once, so phases that share a
+   * repository or registry share one request. Answers one observation, or
+   * the error that prevented it, per phase, in order. Sources whose versions
+   * are published to Glu (the `api` source) have no `observe`.
+   */
+  observe?(phases: GluSourcePhase[]): Promise<Array<GluObservation | Error>>;
 }

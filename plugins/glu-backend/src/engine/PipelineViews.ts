@@ -74,12 +74,12 @@ export class PipelineViews {
         ) {
           continue;
         }
-        let holds: string[] | undefined;
+        let fields = upstream.current.fields;
         if (phase.source.type === 'git') {
           const format = (phase.source as GitSourceDefinition).format;
-          holds = this.deps.formats.get(format.type)?.holds?.(format);
+          fields = project(fields, this.deps.formats.get(format.type), format);
         }
-        const wanted = digestOf(project(upstream.current.fields, holds));
+        const wanted = digestOf(fields);
         view.status =
           wanted === target.current.digest ? 'up-to-date' : 'promotable';
       }

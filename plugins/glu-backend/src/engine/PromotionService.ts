@@ -125,10 +125,7 @@ export class PromotionService {
         }`,
       );
     }
-    const fields = project(
-      upstreamState.current.fields,
-      format.holds?.(source.format),
-    );
+    const fields = project(upstreamState.current.fields, format, source.format);
     return {
       pipeline,
       target,

@@ -1,15 +1,14 @@
+import { GluFormat } from '@glu-dev/plugin-glu-node';
 import { createHash } from 'node:crypto';
 import { ResourceState } from '../store/types';
 
-/** Keeps only the fields a phase can hold, e.g. no digest in some files. */
+/** The fields a phase will hold once these are written through its format. */
 export function project(
   fields: Record<string, string>,
-  holds: string[] | undefined,
+  format: GluFormat | undefined,
+  config: Record<string, unknown>,
 ): Record<string, string> {
-  if (!holds) return { ...fields };
-  return Object.fromEntries(
-    Object.entries(fields).filter(([key]) => holds.includes(key)),
-  );
+  return format?.project ? format.project(fields, config) : { ...fields };
 }
 
 /**

@@ -234,10 +234,17 @@ app:
   });
 
   it('holds a digest only when a digest key is configured', () => {
-    expect(helmValuesFormat.holds!(config)).toEqual(['repository', 'tag']);
+    const fields = { repository: 'r', tag: '1', digest: 'sha256:abc' };
+    expect(helmValuesFormat.project!(fields, config)).toEqual({
+      repository: 'r',
+      tag: '1',
+    });
     expect(
-      helmValuesFormat.holds!({ ...config, digestKey: 'app.image.digest' }),
-    ).toEqual(['repository', 'tag', 'digest']);
+      helmValuesFormat.project!(fields, {
+        ...config,
+        digestKey: 'app.image.digest',
+      }),
+    ).toEqual(fields);
   });
 });
 

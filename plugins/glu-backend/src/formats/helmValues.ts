@@ -69,9 +69,13 @@ export const helmValuesFormat: GluFormat = {
     }
     return applyEdits(file, edits);
   },
-  holds(config) {
-    return (config as HelmValuesOptions).digestKey
-      ? ['repository', 'tag', 'digest']
-      : ['repository', 'tag'];
+  project(fields, config) {
+    const image = imageFieldsOf(fields, 'helm-values');
+    const projected: Record<string, string> = { repository: image.repository };
+    if (image.tag) projected.tag = image.tag;
+    if (image.digest && (config as HelmValuesOptions).digestKey) {
+      projected.digest = image.digest;
+    }
+    return projected;
   },
 };

@@ -27,7 +27,8 @@ export const yamlPathFormat: GluFormat = {
   },
   async write({ content, fields, config }) {
     const key = String((config as { key?: string }).key ?? '');
-    if (fields.value === undefined) {
+    const value = fields.value ?? fields.version ?? fields.tag;
+    if (value === undefined) {
       throw new YamlFormatError(
         'the yaml-path format writes one value, and this resource has none',
       );
@@ -37,11 +38,11 @@ export const yamlPathFormat: GluFormat = {
     if (!document) {
       throw new YamlFormatError('the file is empty');
     }
-    return applyEdits(file, [
-      { document, path: parseKeyPath(key), value: fields.value },
-    ]);
+    return applyEdits(file, [{ document, path: parseKeyPath(key), value }]);
   },
-  holds() {
-    return ['value'];
+  project(fields): Record<string, string> {
+    // One value: a scalar's own, or what people call a version of anything else.
+    const value = fields.value ?? fields.version ?? fields.tag;
+    return value === undefined ? {} : { value };
   },
 };
