@@ -114,7 +114,40 @@ async function startPostgres() {
   };
 }
 
+/** Debian packages that tests use (a registry, skopeo), installed when missing. */
+function ensureDebianTools() {
+  const needed = { 'docker-registry': 'docker-registry', skopeo: 'skopeo' };
+  const missing = Object.entries(needed)
+    .filter(
+      ([command]) =>
+        spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0,
+    )
+    .map(([, pkg]) => pkg);
+  if (missing.length === 0) return;
+  if (process.getuid?.() === 0 && fs.existsSync('/usr/bin/apt-get')) {
+    log(`installing Debian's ${missing.join(', ')}`);
+    spawnSync('apt-get', ['update'], { stdio: 'inherit' });
+    spawnSync(
+      'apt-get',
+      ['install', '-y', '--no-install-recommends', ...missing],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      },
+    );
+  } else {
+    log(
+      `missing ${missing.join(
+        ', ',
+      )}: install them (Debian: apt-get install ${missing.join(
+        ' ',
+      )}) for the registry tests`,
+    );
+  }
+}
+
 async function unitTests() {
+  ensureDebianTools();
   const postgres = await startPostgres();
   const outputFile = path.join(resultsDir, 'jest.json');
   fs.rmSync(outputFile, { force: true });

@@ -16,6 +16,21 @@ export interface Config {
     refreshInterval?: HumanDuration | string;
     /** How often pipelines are read from the catalog. Defaults to 15 seconds. */
     catalogSyncInterval?: HumanDuration | string;
+    /**
+     * Container and chart registries, for `oci` and `helm` phases. Registries
+     * that are not listed are read anonymously over HTTPS.
+     */
+    registries?: Array<{
+      /** The registry host, with its port if any, e.g. `ghcr.io`. */
+      host: string;
+      username?: string;
+      /** @visibility secret */
+      password?: string;
+      /** A bearer token sent as is. @visibility secret */
+      token?: string;
+      /** Speak plain HTTP, e.g. to a registry on loopback. */
+      insecure?: boolean;
+    }>;
     /** The author and committer of the commits that Glu makes. */
     git?: {
       author?: {

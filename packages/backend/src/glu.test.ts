@@ -280,7 +280,7 @@ describe.each(databaseConfigs)(
         (spec: any) => {
           spec.phases[0].source = { type: 'ftp', url: 'ftp://example.com/x' };
         },
-        'spec.phases[0].source.type: unknown source type "ftp" (known: git)',
+        'spec.phases[0].source.type: unknown source type "ftp" (known: api, git, helm, oci)',
       ],
       [
         'a promotion from a phase that does not exist',

@@ -1,10 +1,18 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import {
   gluFormatsExtensionPoint,
   gluSourcesExtensionPoint,
 } from '@glu-dev/plugin-glu-node';
 import { builtInFormats } from './formats';
+import { apiSource } from './sources/api/apiSource';
 import { gitSource } from './sources/git/gitSource';
+import { createHelmSource } from './sources/helm/helmSource';
+import { OciRegistryClient } from './sources/oci/OciRegistryClient';
+import { createOciSource } from './sources/oci/ociSource';
+import { readRegistries } from './sources/oci/registries';
 
 /**
  * Glu's own sources and formats, registered through the same extension
@@ -16,12 +24,21 @@ export const gluModuleBuiltIns = createBackendModule({
   register(env) {
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
         formats: gluFormatsExtensionPoint,
         sources: gluSourcesExtensionPoint,
       },
-      async init({ formats, sources }) {
+      async init({ config, formats, sources }) {
         formats.addFormat(...builtInFormats);
-        sources.addSource(gitSource);
+        const registries = new OciRegistryClient({
+          registries: readRegistries(config),
+        });
+        sources.addSource(
+          gitSource,
+          createOciSource(registries),
+          createHelmSource(registries),
+          apiSource,
+        );
       },
     });
   },

@@ -53,7 +53,7 @@ describe('gluPlugin', () => {
       expect(response.body).toEqual({
         status: 'ok',
         database: 'ok',
-        sources: ['git'],
+        sources: ['api', 'git', 'helm', 'oci'],
         formats: [
           'helm-values',
           'kubernetes',

@@ -14,6 +14,7 @@ import {
 } from '@glu-dev/plugin-glu-node';
 import { durationToMilliseconds } from '@backstage/types';
 import path from 'node:path';
+import { AutoPromoter } from './engine/AutoPromoter';
 import { Leases } from './engine/Leases';
 import { PhaseRefresher } from './engine/PhaseRefresher';
 import { PipelineSync } from './engine/PipelineSync';
@@ -91,6 +92,7 @@ export const gluPlugin = createBackendPlugin({
         const refresher = new PhaseRefresher({
           store,
           formats,
+          sources,
           repositories,
           integrations,
           leases,
@@ -105,6 +107,12 @@ export const gluPlugin = createBackendPlugin({
           logger,
         });
         const views = new PipelineViews({ store, formats });
+        const autoPromoter = new AutoPromoter({
+          store,
+          views,
+          promotions,
+          logger,
+        });
         const sync = new PipelineSync({
           catalog: deps.catalog,
           auth: deps.auth,
@@ -132,7 +140,7 @@ export const gluPlugin = createBackendPlugin({
             const changes = await sync.sync();
             const touched = [...changes.added, ...changes.changed];
             if (touched.length > 0) {
-              await refresher.refresh(touched);
+              await autoPromoter.afterRefresh(await refresher.refresh(touched));
             }
           },
         });
@@ -145,7 +153,7 @@ export const gluPlugin = createBackendPlugin({
           initialDelay: { seconds: 5 },
           scope: 'global',
           fn: async () => {
-            await refresher.refresh();
+            await autoPromoter.afterRefresh(await refresher.refresh());
           },
         });
 
@@ -158,7 +166,9 @@ export const gluPlugin = createBackendPlugin({
             store,
             views,
             promotions,
-            refresher,
+            refresh: async refs => {
+              await autoPromoter.afterRefresh(await refresher.refresh(refs));
+            },
             sources: () => sources.types(),
             formats: () => formats.types(),
           }),

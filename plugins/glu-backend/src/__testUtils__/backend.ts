@@ -37,6 +37,8 @@ export async function startGlu(options: {
   pipeline?: string;
   /** More features, e.g. modules that extend Glu. */
   features?: BackendFeature[];
+  /** More settings under `glu:`. */
+  config?: Record<string, any>;
   /** Permissions the caller does not have. */
   denied?: string[];
 }) {
@@ -74,6 +76,7 @@ export async function startGlu(options: {
             workingDirectory,
             catalogSyncInterval: { seconds: 1 },
             refreshInterval: { seconds: 1 },
+            ...options.config,
           },
         },
       }),

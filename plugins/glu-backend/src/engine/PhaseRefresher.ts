@@ -4,7 +4,13 @@ import {
   GitSourceDefinition,
   PipelineDefinition,
 } from '@glu-dev/plugin-glu-common';
-import { GluFormat } from '@glu-dev/plugin-glu-node';
+import { intervalMillis } from '@glu-dev/plugin-glu-common';
+import {
+  GluFormat,
+  GluObservation,
+  GluSource,
+  GluSourcePhase,
+} from '@glu-dev/plugin-glu-node';
 import { ExtensionRegistry } from '../ExtensionRegistry';
 import { commitUrlOf } from '../sources/git/GitCredentials';
 import { GitRepositories } from '../sources/git/GitRepositories';
@@ -56,6 +62,7 @@ export class PhaseRefresher {
     private readonly deps: {
       store: DatabaseGluStore;
       formats: ExtensionRegistry<GluFormat>;
+      sources: ExtensionRegistry<GluSource>;
       repositories: GitRepositories;
       integrations: ScmIntegrations;
       leases: Leases;
@@ -63,17 +70,44 @@ export class PhaseRefresher {
     },
   ) {}
 
-  /** Refreshes the given pipelines, or all of them. */
+  /**
+   * Refreshes the given pipelines (all of them, each phase at its own
+   * interval, when none are given).
+   */
   async refresh(pipelineRefs?: string[]): Promise<PhaseChange[]> {
     const { store } = this.deps;
     const all = await store.listPipelineDefinitions();
     const pipelines = pipelineRefs
       ? all.filter(p => pipelineRefs.includes(p.ref))
       : all;
+    const states = new Map(
+      (await store.getPhaseStates(pipelines.map(p => p.ref))).map(s => [
+        `${s.pipelineRef}/${s.phase}`,
+        s,
+      ]),
+    );
+    const now = Date.now();
+    const due = (pipelineRef: string, phase: string, interval: unknown) => {
+      if (pipelineRefs) return true; // asked for now
+      const millis = intervalMillis(interval);
+      const refreshedAt = states.get(`${pipelineRef}/${phase}`)?.refreshedAt;
+      return !millis || !refreshedAt || Date.parse(refreshedAt) + millis <= now;
+    };
     const byRepository = new Map<string, GitPhase[]>();
+    const bySourceType = new Map<string, GluSourcePhase[]>();
     for (const pipeline of pipelines) {
       for (const phase of pipeline.phases) {
-        if (phase.source.type !== 'git') continue;
+        if (!due(pipeline.ref, phase.name, phase.source.interval)) continue;
+        if (phase.source.type !== 'git') {
+          const list = bySourceType.get(phase.source.type) ?? [];
+          list.push({
+            pipelineRef: pipeline.ref,
+            phase: phase.name,
+            config: phase.source,
+          });
+          bySourceType.set(phase.source.type, list);
+          continue;
+        }
         const source = phase.source as GitSourceDefinition;
         const list = byRepository.get(source.repository) ?? [];
         list.push({ pipeline, phase: phase.name, source });
@@ -88,6 +122,62 @@ export class PhaseRefresher {
         changes.push(...(await this.refreshRepository(url, phases)));
       },
     );
+    for (const [type, phases] of bySourceType) {
+      changes.push(...(await this.observe(type, phases)));
+    }
+    return changes;
+  }
+
+  /** Asks a read-only source about all of its phases at once. */
+  private async observe(
+    type: string,
+    phases: GluSourcePhase[],
+  ): Promise<PhaseChange[]> {
+    const { store, sources, logger } = this.deps;
+    const source = sources.get(type);
+    if (!source?.observe) return [];
+    let observations: Array<GluObservation | Error>;
+    try {
+      observations = await source.observe(phases);
+    } catch (error) {
+      observations = phases.map(() =>
+        error instanceof Error ? error : new Error(String(error)),
+      );
+    }
+    const changes: PhaseChange[] = [];
+    for (const [index, phase] of phases.entries()) {
+      const observation = observations[index];
+      if (!observation || observation instanceof Error) {
+        const message =
+          observation?.message ?? `The ${type} source did not answer`;
+        logger.warn(
+          `Could not refresh ${phase.pipelineRef} ${phase.phase}: ${message}`,
+        );
+        await store.markRefreshed(phase.pipelineRef, phase.phase, message);
+        continue;
+      }
+      const resource = resourceOf(observation.fields);
+      const state = await store.getPhaseState(phase.pipelineRef, phase.phase);
+      if (state?.current?.digest === resource.digest) {
+        await store.markRefreshed(phase.pipelineRef, phase.phase);
+        continue;
+      }
+      await store.recordObservation({
+        pipelineRef: phase.pipelineRef,
+        phase: phase.phase,
+        resource,
+        cause: 'observed',
+        actor: observation.actor,
+        commitUrl: observation.url,
+        message: observation.message,
+        observedAt: new Date(),
+      });
+      changes.push({
+        pipelineRef: phase.pipelineRef,
+        phase: phase.phase,
+        digest: resource.digest,
+      });
+    }
     return changes;
   }
 

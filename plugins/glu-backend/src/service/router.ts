@@ -26,7 +26,6 @@ import {
   gluPromotePermission,
 } from '@glu-dev/plugin-glu-common';
 import express, { Request } from 'express';
-import { PhaseRefresher } from '../engine/PhaseRefresher';
 import { PipelineViews } from '../engine/PipelineViews';
 import { PromotionService } from '../engine/PromotionService';
 import { spec } from '../schema/openapi.generated';
@@ -40,7 +39,8 @@ export interface RouterOptions {
   store: DatabaseGluStore;
   views: PipelineViews;
   promotions: PromotionService;
-  refresher: PhaseRefresher;
+  /** Looks at pipelines' sources now, and promotes what is automatic. */
+  refresh: (pipelineRefs: string[]) => Promise<void>;
   sources: () => string[];
   formats: () => string[];
 }
@@ -162,7 +162,7 @@ export async function createRouter(
     const ref = pipelineRefOf(req.params.namespace, req.params.name);
     await requirePipeline(ref);
     await authorize(req, gluPipelineReadPermission, ref);
-    await options.refresher.refresh([ref]);
+    await options.refresh([ref]);
     res.json(await views.getPipeline(ref));
   });
 

@@ -121,7 +121,7 @@ describe('parsePipelineEntity', () => {
     const spec = structuredClone(valid);
     (spec.phases[0] as any).source = { type: 'ftp', url: 'ftp://x' };
     expect(issuesOf(spec)).toEqual([
-      'spec.phases[0].source.type: unknown source type "ftp" (known: git)',
+      'spec.phases[0].source.type: unknown source type "ftp" (known: api, git, helm, oci)',
     ]);
   });
 
@@ -138,6 +138,65 @@ describe('parsePipelineEntity', () => {
     ).not.toThrow();
     expect(issuesOf(spec)).toEqual([
       'spec.phases[0].source.format: unknown format "version-file" (known: helm-values, kubernetes, kustomize, yaml-path)',
+    ]);
+  });
+
+  it('checks the options of oci, helm and api sources', () => {
+    const withSource = (source: Record<string, unknown>) => {
+      const spec = structuredClone(valid);
+      (spec.phases[0] as any).source = source;
+      return spec;
+    };
+    expect(() =>
+      parsePipelineEntity(
+        pipeline(
+          withSource({
+            type: 'oci',
+            repository: 'ghcr.io/acme/checkout',
+            semver: '^1.2.0',
+            interval: '5m',
+          }),
+        ),
+      ),
+    ).not.toThrow();
+    expect(
+      issuesOf(
+        withSource({
+          type: 'oci',
+          repository: 'ghcr.io/acme/checkout',
+          tag: 'latest',
+          semver: 'not a range',
+        }),
+      ),
+    ).toEqual([
+      'spec.phases[0].source.semver: must be a semver range, e.g. ^1.2.0 or >=2 <3',
+      'spec.phases[0].source: choose one of tag, semver and pattern',
+    ]);
+    expect(
+      issuesOf(
+        withSource({
+          type: 'oci',
+          repository: 'ghcr.io/acme/checkout',
+          tag: 'latest',
+          semver: '^1',
+        }),
+      ),
+    ).toEqual(['spec.phases[0].source: choose one of tag, semver and pattern']);
+    expect(
+      issuesOf(
+        withSource({
+          type: 'helm',
+          repository: 'ftp://charts',
+          chart: 'x',
+          interval: 'often',
+        }),
+      ),
+    ).toEqual([
+      'spec.phases[0].source.repository: must be an http(s):// or oci:// chart repository',
+      'spec.phases[0].source.interval: must be a duration like 30s, 5m or 1h',
+    ]);
+    expect(issuesOf(withSource({ type: 'api', repository: 'x' }))).toEqual([
+      'spec.phases[0].source: Unrecognized key: "repository"',
     ]);
   });
 

@@ -5,6 +5,7 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
+import semver from 'semver';
 import { z } from 'zod';
 import { GLU_API_VERSION, PIPELINE_KIND } from '../constants';
 import {
@@ -17,7 +18,7 @@ import {
 } from './types';
 
 /** The source types that Glu itself provides. */
-export const BUILT_IN_SOURCE_TYPES = ['git'];
+export const BUILT_IN_SOURCE_TYPES = ['api', 'git', 'helm', 'oci'];
 
 /** The formats that Glu itself provides for `git` phases. */
 export const BUILT_IN_FORMAT_TYPES = [
@@ -47,18 +48,95 @@ const nameSchema = z
     'must be lowercase letters, digits and dashes, at most 63 characters',
   );
 
+/** How often a phase is looked at, e.g. `30s`, `5m`, `1h`. */
+const intervalSchema = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration like 30s, 5m or 1h')
+  .optional();
+
 const formatSchema = z.union([
   z.string().min(1),
   z.looseObject({ type: z.string().min(1) }),
 ]);
 
-const gitSourceSchema = z.looseObject({
+const gitSourceSchema = z.strictObject({
   type: z.literal('git'),
+  interval: intervalSchema,
   repository: z.string().min(1),
   branch: z.string().min(1).default('main'),
   path: z.string().min(1),
   format: formatSchema,
 });
+
+const semverRangeSchema = z
+  .string()
+  .refine(range => semver.validRange(range) !== null, {
+    message: 'must be a semver range, e.g. ^1.2.0 or >=2 <3',
+  });
+
+const ociSourceSchema = z
+  .strictObject({
+    type: z.literal('oci'),
+    repository: z.string().min(1),
+    tag: z.string().min(1).optional(),
+    semver: semverRangeSchema.optional(),
+    prerelease: z.boolean().optional(),
+    pattern: z
+      .string()
+      .refine(
+        pattern => {
+          try {
+            return RegExp(pattern) instanceof RegExp;
+          } catch {
+            return false;
+          }
+        },
+        { message: 'must be a regular expression' },
+      )
+      .optional(),
+    interval: intervalSchema,
+  })
+  .refine(
+    source =>
+      [source.tag, source.semver, source.pattern].filter(v => v !== undefined)
+        .length <= 1,
+    { message: 'choose one of tag, semver and pattern' },
+  );
+
+const helmSourceSchema = z.strictObject({
+  type: z.literal('helm'),
+  repository: z
+    .string()
+    .regex(
+      /^(https?|oci):\/\//,
+      'must be an http(s):// or oci:// chart repository',
+    ),
+  chart: z.string().min(1),
+  semver: semverRangeSchema.default('*'),
+  prerelease: z.boolean().optional(),
+  interval: intervalSchema,
+});
+
+const apiSourceSchema = z.strictObject({
+  type: z.literal('api'),
+});
+
+const builtInSourceSchemas: Record<string, z.ZodType> = {
+  oci: ociSourceSchema,
+  helm: helmSourceSchema,
+  api: apiSourceSchema,
+};
+
+/** Milliseconds of a duration like `30s`; undefined for none. */
+export function intervalMillis(interval: unknown): number | undefined {
+  if (typeof interval !== 'string') return undefined;
+  const match = interval.match(/^(\d+)(ms|s|m|h|d)$/);
+  if (!match) return undefined;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
+    match[2] as 'ms' | 's' | 'm' | 'h' | 'd'
+  ];
+  return Number(match[1]) * unit;
+}
 
 const promotionSchema = z.strictObject({
   from: z.string().min(1),
@@ -398,7 +476,14 @@ function validateSource(
     return input;
   }
   if (input.type !== 'git') {
-    return input;
+    const schema = builtInSourceSchemas[input.type];
+    if (!schema) return input; // a module's source checks its own options
+    const parsed = schema.safeParse(input);
+    if (!parsed.success) {
+      issues.push(...zodIssues(parsed.error, at));
+      return input;
+    }
+    return parsed.data as SourceDefinition;
   }
   const parsed = gitSourceSchema.safeParse(input);
   if (!parsed.success) {
