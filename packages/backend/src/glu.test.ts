@@ -204,17 +204,28 @@ describe.each(databaseConfigs)(
         const res = await request(backend.server)
           .get('/api/glu/pipelines/default/checkout')
           .set('authorization', as('bob'));
-        return res.status === 200 && res.body.phases.every((p: any) => p.state)
+        const observed = res.body.phases?.filter((p: any) => p.state) ?? [];
+        return res.status === 200 && observed.length === 2
           ? res.body
           : undefined;
       }, 'the example pipeline');
       expect(
-        pipeline.phases.map((p: any) => [p.name, p.state.version]),
+        pipeline.phases.map((p: any) => [
+          p.name,
+          p.source.type,
+          p.state?.version,
+        ]),
       ).toEqual([
-        ['staging', '1.5.0'],
-        ['production', '1.4.0'],
+        ['build', 'api', undefined],
+        ['staging', 'git', '1.5.0'],
+        ['production', 'git', '1.4.0'],
       ]);
-      expect(pipeline.edges[0]).toMatchObject({ status: 'promotable' });
+      expect(
+        pipeline.edges.map((e: any) => [e.from, e.to, e.status, e.reasons]),
+      ).toEqual([
+        ['build', 'staging', 'blocked', ['build has not been observed yet']],
+        ['staging', 'production', 'promotable', []],
+      ]);
 
       // The catalog relates the pipeline to its owner and its component.
       const relations = await eventually(async () => {
@@ -272,6 +283,57 @@ describe.each(databaseConfigs)(
         eventId: 'promotion',
         outcome: 'success',
       });
+    });
+
+    it('lets CI publish a version with a service token, which staging then gets by itself', async () => {
+      const refused = await request(backend.server)
+        .post('/api/glu/pipelines/default/checkout/phases/build/versions')
+        .set('authorization', as('bob'))
+        .send({ version: '9.9.9' });
+      expect(refused.status).toBe(403);
+
+      const ci = mockCredentials.service.header({
+        onBehalfOf: mockCredentials.service('external:ci'),
+        targetPluginId: 'glu',
+      });
+      const published = await request(backend.server)
+        .post('/api/glu/pipelines/default/checkout/phases/build/versions')
+        .set('authorization', ci)
+        .send({
+          fields: {
+            repository: 'registry.example.com/acme/checkout',
+            tag: '1.6.0',
+          },
+          message: 'Built by CI',
+        });
+      expect(published.status).toBe(200);
+      expect(published.body).toMatchObject({
+        changed: true,
+        state: { version: '1.6.0', cause: 'published', actor: 'external:ci' },
+      });
+      await eventually(async () => {
+        const staging = git([
+          '-C',
+          gitopsDir,
+          'show',
+          'main:env/staging/deployment.yaml',
+        ]);
+        return staging.includes('registry.example.com/acme/checkout:1.6.0')
+          ? true
+          : undefined;
+      }, 'staging to get the published version');
+
+      // The same version again changes nothing.
+      const again = await request(backend.server)
+        .post('/api/glu/pipelines/default/checkout/phases/build/versions')
+        .set('authorization', ci)
+        .send({
+          fields: {
+            repository: 'registry.example.com/acme/checkout',
+            tag: '1.6.0',
+          },
+        });
+      expect(again.body.changed).toBe(false);
     });
 
     it.each([

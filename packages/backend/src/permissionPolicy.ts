@@ -33,13 +33,17 @@ const ownerOnly = [
 /**
  * The example portal's policy: anyone signed in may read everything; only
  * the members of the group that owns a pipeline may promote, roll back, pin or
- * publish a version in it.
+ * publish a version in it; services (CI with a static token) may publish.
  */
 export class GluExamplePolicy implements PermissionPolicy {
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
+    // CI publishes versions with a service token (external access).
+    if (isPermission(request.permission, gluPublishPermission) && !user) {
+      return { result: AuthorizeResult.ALLOW };
+    }
     if (
       ownerOnly.some(permission => isPermission(request.permission, permission))
     ) {

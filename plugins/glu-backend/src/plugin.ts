@@ -20,6 +20,7 @@ import { PhaseRefresher } from './engine/PhaseRefresher';
 import { PipelineSync } from './engine/PipelineSync';
 import { PipelineViews } from './engine/PipelineViews';
 import { PromotionService } from './engine/PromotionService';
+import { VersionPublisher } from './engine/VersionPublisher';
 import { ExtensionRegistry } from './ExtensionRegistry';
 import { createRouter } from './service/router';
 import { GitCredentials } from './sources/git/GitCredentials';
@@ -166,6 +167,8 @@ export const gluPlugin = createBackendPlugin({
             store,
             views,
             promotions,
+            publisher: new VersionPublisher({ store }),
+            afterChange: ref => autoPromoter.promoteDue(ref),
             refresh: async refs => {
               await autoPromoter.afterRefresh(await refresher.refresh(refs));
             },

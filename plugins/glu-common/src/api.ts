@@ -17,7 +17,12 @@ export type VersionRef = {
 };
 
 /** Why a phase's state changed. */
-export type HistoryCause = 'observed' | 'promotion' | 'rollback' | 'commit';
+export type HistoryCause =
+  | 'observed'
+  | 'published'
+  | 'promotion'
+  | 'rollback'
+  | 'commit';
 
 /** One state that a phase was observed in. */
 export type HistoryEntry = {

@@ -37,6 +37,8 @@ export async function startGlu(options: {
   pipeline?: string;
   /** More features, e.g. modules that extend Glu. */
   features?: BackendFeature[];
+  /** The phases to wait for until observed; all of them by default. */
+  waitFor?: string[];
   /** More settings under `glu:`. */
   config?: Record<string, any>;
   /** Permissions the caller does not have. */
@@ -103,7 +105,12 @@ export async function startGlu(options: {
       .get(`/api/glu/pipelines/default/${options.pipeline ?? 'checkout'}`)
       .set('authorization', mockCredentials.user.header('user:default/alice'));
     last = res.body;
-    return res.status === 200 && res.body.phases.every((p: any) => p.state)
+    return res.status === 200 &&
+      res.body.phases
+        .filter(
+          (p: any) => !options.waitFor || options.waitFor.includes(p.name),
+        )
+        .every((p: any) => p.state)
       ? res.body
       : undefined;
   }, 'the pipeline to be learned and observed').catch(error => {

@@ -169,7 +169,7 @@ export const spec = {
           },
           cause: {
             type: 'string',
-            enum: ['observed', 'promotion', 'rollback', 'commit'],
+            enum: ['observed', 'published', 'promotion', 'rollback', 'commit'],
           },
           actor: {
             type: 'string',
@@ -728,6 +728,93 @@ export const spec = {
                     },
                     nextCursor: {
                       type: 'string',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/pipelines/{namespace}/{name}/phases/{phase}/versions': {
+      post: {
+        operationId: 'PublishVersion',
+        description:
+          'Publishes a version to a phase whose source is `api`, e.g. from CI once\na build is done. Authorized with the publish permission; a service\ntoken (external access) is the usual caller. Publishing the version\nthe phase already holds changes nothing. Automatic promotions from the\nphase follow at once.\n',
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/phase',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  version: {
+                    type: 'string',
+                    description:
+                      'What people call the version; short for fields.version.',
+                  },
+                  fields: {
+                    type: 'object',
+                    description:
+                      'The resource fields, e.g. repository, tag and digest of an image.',
+                    additionalProperties: {
+                      type: 'string',
+                    },
+                  },
+                  digest: {
+                    type: 'string',
+                    description:
+                      "The version's identity, e.g. an image digest.",
+                  },
+                  url: {
+                    type: 'string',
+                    description: 'A link to the build or artifact.',
+                  },
+                  message: {
+                    type: 'string',
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description:
+              'What the phase holds now, and whether this changed it.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['changed', 'state'],
+                  properties: {
+                    changed: {
+                      type: 'boolean',
+                    },
+                    state: {
+                      $ref: '#/components/schemas/HistoryEntry',
                     },
                   },
                 },

@@ -24,10 +24,12 @@ import {
   PIPELINE_KIND,
   gluPipelineReadPermission,
   gluPromotePermission,
+  gluPublishPermission,
 } from '@glu-dev/plugin-glu-common';
 import express, { Request } from 'express';
 import { PipelineViews } from '../engine/PipelineViews';
 import { PromotionService } from '../engine/PromotionService';
+import { VersionPublisher } from '../engine/VersionPublisher';
 import { spec } from '../schema/openapi.generated';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
 
@@ -39,6 +41,9 @@ export interface RouterOptions {
   store: DatabaseGluStore;
   views: PipelineViews;
   promotions: PromotionService;
+  publisher: VersionPublisher;
+  /** Runs the automatic promotions out of a phase that changed. */
+  afterChange: (pipelineRef: string) => Promise<void>;
   /** Looks at pipelines' sources now, and promotes what is automatic. */
   refresh: (pipelineRefs: string[]) => Promise<void>;
   sources: () => string[];
@@ -241,6 +246,48 @@ export async function createRouter(
       throw error;
     }
   });
+
+  router.post(
+    '/pipelines/:namespace/:name/phases/:phase/versions',
+    async (req, res) => {
+      const ref = pipelineRefOf(req.params.namespace, req.params.name);
+      await requirePipeline(ref);
+      const auditorEvent = await auditor.createEvent({
+        eventId: 'version-publish',
+        severityLevel: 'medium',
+        request: req,
+        meta: { pipeline: ref, phase: req.params.phase },
+      });
+      try {
+        const credentials = await authorize(req, gluPublishPermission, ref);
+        const result = await options.publisher.publish({
+          pipelineRef: ref,
+          phase: req.params.phase,
+          ...req.body,
+          publishedBy: principalRef(credentials),
+        });
+        await auditorEvent.success({
+          meta: { changed: result.changed, version: result.state.version },
+        });
+        if (result.changed) {
+          // Promotions follow in the background: CI need not wait for them.
+          options
+            .afterChange(ref)
+            .catch(error =>
+              logger.warn(
+                `Automatic promotion after a publish failed: ${error}`,
+              ),
+            );
+        }
+        res.json(result);
+      } catch (error) {
+        await auditorEvent.fail({
+          error: error instanceof Error ? error : new Error(String(error)),
+        });
+        throw error;
+      }
+    },
+  );
 
   router.get('/promotions/:id', async (req, res) => {
     const promotion = await store.getPromotion(req.params.id);

@@ -1,0 +1,68 @@
+import { InputError, NotFoundError } from '@backstage/errors';
+import { HistoryEntry } from '@glu-dev/plugin-glu-common';
+import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { resourceOf } from './resources';
+
+export interface PublishRequest {
+  pipelineRef: string;
+  phase: string;
+  version?: string;
+  fields?: Record<string, string>;
+  digest?: string;
+  url?: string;
+  message?: string;
+  /** A user or service ref. */
+  publishedBy: string;
+}
+
+/**
+ * Versions published to `api` phases, e.g. by CI: what a build made becomes
+ * the phase's state without any registry polling.
+ */
+export class VersionPublisher {
+  constructor(private readonly deps: { store: DatabaseGluStore }) {}
+
+  async publish(
+    request: PublishRequest,
+  ): Promise<{ changed: boolean; state: HistoryEntry }> {
+    const { store } = this.deps;
+    const pipeline = await store.getPipeline(request.pipelineRef);
+    if (!pipeline) {
+      throw new NotFoundError(`No pipeline ${request.pipelineRef}`);
+    }
+    const phase = pipeline.phases.find(p => p.name === request.phase);
+    if (!phase) {
+      throw new NotFoundError(
+        `The pipeline ${pipeline.ref} has no phase "${request.phase}"`,
+      );
+    }
+    if (phase.source.type !== 'api') {
+      throw new InputError(
+        `The phase ${phase.name} reads from a ${phase.source.type} source; versions are published only to api phases`,
+      );
+    }
+    const fields: Record<string, string> = { ...request.fields };
+    if (request.version) fields.version = request.version;
+    if (request.digest) fields.digest = request.digest;
+    if (Object.keys(fields).length === 0) {
+      throw new InputError('Publish a version, fields or a digest');
+    }
+    const resource = resourceOf(fields);
+    const state = await store.getPhaseState(pipeline.ref, phase.name);
+    if (state?.current?.digest === resource.digest) {
+      await store.markRefreshed(pipeline.ref, phase.name);
+      return { changed: false, state: state.current };
+    }
+    const entry = await store.recordObservation({
+      pipelineRef: pipeline.ref,
+      phase: phase.name,
+      resource,
+      cause: 'published',
+      actor: request.publishedBy,
+      commitUrl: request.url,
+      message: request.message,
+      observedAt: new Date(),
+    });
+    return { changed: true, state: entry };
+  }
+}
