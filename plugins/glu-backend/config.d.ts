@@ -31,6 +31,20 @@ export interface Config {
       /** Speak plain HTTP, e.g. to a registry on loopback. */
       insecure?: boolean;
     }>;
+    /** Webhooks that refresh phases at once. */
+    webhooks?: {
+      /**
+       * Registry push notifications, at /api/events/http/glu-registry with
+       * the events backend and the eventsModuleGluRegistryWebhook module.
+       */
+      registry?: {
+        /**
+         * The token a registry sends as `Authorization: Bearer <token>`.
+         * @visibility secret
+         */
+        token?: string;
+      };
+    };
     /** The author and committer of the commits that Glu makes. */
     git?: {
       author?: {

@@ -20,3 +20,4 @@ export default createBackendFeatureLoader({
 });
 
 export { gluPlugin, gluModuleBuiltIns };
+export { eventsModuleGluRegistryWebhook } from './triggers/eventsModule';

@@ -5,6 +5,7 @@ import {
 import { readDurationFromConfig } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { gluPermissions } from '@glu-dev/plugin-glu-common';
 import {
   GluFormat,
@@ -26,6 +27,7 @@ import { createRouter } from './service/router';
 import { GitCredentials } from './sources/git/GitCredentials';
 import { GitRepositories } from './sources/git/GitRepositories';
 import { DatabaseGluStore } from './store/DatabaseGluStore';
+import { EventTriggers } from './triggers/EventTriggers';
 
 function durationMillis(
   config: import('@backstage/config').Config,
@@ -67,6 +69,7 @@ export const gluPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
+        events: eventsServiceRef,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, scheduler } = deps;
@@ -158,6 +161,16 @@ export const gluPlugin = createBackendPlugin({
           },
         });
 
+        const refreshNow = async (refs: string[]) => {
+          await autoPromoter.afterRefresh(await refresher.refresh(refs));
+        };
+        await new EventTriggers({
+          events: deps.events,
+          store,
+          logger,
+          refresh: refreshNow,
+        }).subscribe();
+
         httpRouter.use(
           await createRouter({
             logger,
@@ -169,9 +182,7 @@ export const gluPlugin = createBackendPlugin({
             promotions,
             publisher: new VersionPublisher({ store }),
             afterChange: ref => autoPromoter.promoteDue(ref),
-            refresh: async refs => {
-              await autoPromoter.afterRefresh(await refresher.refresh(refs));
-            },
+            refresh: refreshNow,
             sources: () => sources.types(),
             formats: () => formats.types(),
           }),

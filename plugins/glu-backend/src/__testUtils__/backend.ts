@@ -41,6 +41,8 @@ export async function startGlu(options: {
   waitFor?: string[];
   /** More settings under `glu:`. */
   config?: Record<string, any>;
+  /** More top-level settings, e.g. `events:`. */
+  rootConfig?: Record<string, any>;
   /** Permissions the caller does not have. */
   denied?: string[];
 }) {
@@ -74,6 +76,7 @@ export async function startGlu(options: {
       mockServices.database.factory({ knex: options.knex }),
       mockServices.rootConfig.factory({
         data: {
+          ...options.rootConfig,
           glu: {
             workingDirectory,
             catalogSyncInterval: { seconds: 1 },

@@ -1,0 +1,165 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  GitSourceDefinition,
+  PipelineDefinition,
+} from '@glu-dev/plugin-glu-common';
+import { EventParams, EventsService } from '@backstage/plugin-events-node';
+import { parseRepository } from '../sources/oci/OciRegistryClient';
+import { DatabaseGluStore } from '../store/DatabaseGluStore';
+
+/** The topic of registry push notifications (see the glu events module). */
+export const REGISTRY_TOPIC = 'glu-registry';
+/** The topic of GitHub webhooks, as Backstage's GitHub events module names it. */
+export const GITHUB_TOPIC = 'github';
+
+/** Compares repository URLs regardless of `.git`, case of host, scheme. */
+export function normalizeGitUrl(url: string): string {
+  const scp = url.match(/^[\w.-]+@([\w.-]+):(.+)$/);
+  const [host, repoPath] = scp
+    ? [scp[1], scp[2]]
+    : (() => {
+        try {
+          const parsed = new URL(url);
+          return [parsed.host, parsed.pathname];
+        } catch {
+          return ['', url];
+        }
+      })();
+  return `${host.toLowerCase()}/${repoPath
+    .replace(/^\/+/, '')
+    .replace(/\.git$/, '')
+    .replace(/\/+$/, '')}`;
+}
+
+/** The pipelines with a Git phase on this repository and branch. */
+export function pipelinesForPush(
+  pipelines: PipelineDefinition[],
+  repositoryUrls: string[],
+  branch: string,
+): string[] {
+  const urls = new Set(repositoryUrls.map(normalizeGitUrl));
+  return pipelines
+    .filter(pipeline =>
+      pipeline.phases.some(phase => {
+        if (phase.source.type !== 'git') return false;
+        const source = phase.source as GitSourceDefinition;
+        return (
+          source.branch === branch &&
+          urls.has(normalizeGitUrl(source.repository))
+        );
+      }),
+    )
+    .map(p => p.ref);
+}
+
+/** The pipelines with an oci or helm phase on this image repository. */
+export function pipelinesForImage(
+  pipelines: PipelineDefinition[],
+  registry: string,
+  name: string,
+): string[] {
+  return pipelines
+    .filter(pipeline =>
+      pipeline.phases.some(phase => {
+        const config = phase.source as Record<string, unknown>;
+        let repository: string | undefined;
+        if (config.type === 'oci') repository = String(config.repository);
+        if (
+          config.type === 'helm' &&
+          String(config.repository).startsWith('oci://')
+        ) {
+          repository = `${String(config.repository).replace(/\/+$/, '')}/${
+            config.chart
+          }`;
+        }
+        if (!repository) return false;
+        try {
+          const ref = parseRepository(repository);
+          return ref.registry === registry && ref.name === name;
+        } catch {
+          return false;
+        }
+      }),
+    )
+    .map(p => p.ref);
+}
+
+/**
+ * Events that refresh the phases they concern at once, instead of at the
+ * next poll: a GitHub `push` (signed webhooks, through Backstage's events
+ * backend) and a registry's push notification.
+ */
+export class EventTriggers {
+  constructor(
+    private readonly deps: {
+      events: EventsService;
+      store: DatabaseGluStore;
+      logger: LoggerService;
+      refresh: (pipelineRefs: string[]) => Promise<void>;
+    },
+  ) {}
+
+  async subscribe(): Promise<void> {
+    await this.deps.events.subscribe({
+      id: 'glu-triggers',
+      topics: [GITHUB_TOPIC, REGISTRY_TOPIC],
+      onEvent: params => this.onEvent(params),
+    });
+  }
+
+  async onEvent(params: EventParams): Promise<void> {
+    const { store, logger } = this.deps;
+    let pipelineRefs: string[] = [];
+    const pipelines = await store.listPipelineDefinitions();
+    if (
+      params.topic === GITHUB_TOPIC ||
+      params.topic === `${GITHUB_TOPIC}.push`
+    ) {
+      const event = params.metadata?.['x-github-event'];
+      if (params.topic === GITHUB_TOPIC && event !== 'push') return;
+      const payload = params.eventPayload as {
+        ref?: string;
+        repository?: {
+          clone_url?: string;
+          html_url?: string;
+          ssh_url?: string;
+        };
+      };
+      const branch = payload.ref?.replace(/^refs\/heads\//, '');
+      const urls = [
+        payload.repository?.clone_url,
+        payload.repository?.html_url,
+        payload.repository?.ssh_url,
+      ].filter((u): u is string => Boolean(u));
+      if (!branch || urls.length === 0) return;
+      pipelineRefs = pipelinesForPush(pipelines, urls, branch);
+    } else if (params.topic === REGISTRY_TOPIC) {
+      const payload = params.eventPayload as {
+        events?: Array<{
+          action?: string;
+          target?: { repository?: string };
+          request?: { host?: string };
+        }>;
+      };
+      const refs = new Set<string>();
+      for (const event of payload.events ?? []) {
+        if (
+          event.action !== 'push' ||
+          !event.target?.repository ||
+          !event.request?.host
+        ) {
+          continue;
+        }
+        pipelinesForImage(
+          pipelines,
+          event.request.host,
+          event.target.repository,
+        ).forEach(ref => refs.add(ref));
+      }
+      pipelineRefs = [...refs];
+    }
+    if (pipelineRefs.length === 0) return;
+    logger.info(`A ${params.topic} event refreshes ${pipelineRefs.join(', ')}`);
+    await this.deps.refresh(pipelineRefs);
+  }
+}

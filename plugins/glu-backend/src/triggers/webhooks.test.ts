@@ -1,0 +1,229 @@
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import eventsPlugin from '@backstage/plugin-events-backend';
+import { eventsServiceFactory } from '@backstage/plugin-events-node';
+import { createHmac } from 'node:crypto';
+import path from 'node:path';
+import request from 'supertest';
+import { eventually, startGlu } from '../__testUtils__/backend';
+import {
+  createGitFixture,
+  deploymentManifest,
+  GitFixture,
+} from '../__testUtils__/git';
+import { startTestRegistry, TestRegistry } from '../__testUtils__/registry';
+import { eventsModuleGluRegistryWebhook } from './eventsModule';
+import { normalizeGitUrl } from './EventTriggers';
+
+jest.setTimeout(120_000);
+
+// Backstage's GitHub webhook module (signature verification) as it is, loaded
+// without the dynamic import() of its feature loader, which Jest cannot run.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const githubWebhookModule = require(path.join(
+  path.dirname(
+    require.resolve('@backstage/plugin-events-backend-module-github'),
+  ),
+  'service/eventsModuleGithubWebhook.cjs.js',
+)).default;
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const SECRET = 'webhook-secret';
+const REGISTRY_TOKEN = 'registry-token';
+
+function sign(body: string, secret = SECRET) {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+describe('normalizeGitUrl', () => {
+  it('matches the URLs GitHub sends with the ones pipelines use', () => {
+    expect(normalizeGitUrl('https://github.com/acme/gitops.git')).toBe(
+      'github.com/acme/gitops',
+    );
+    expect(normalizeGitUrl('git@github.com:acme/gitops.git')).toBe(
+      'github.com/acme/gitops',
+    );
+    expect(normalizeGitUrl('https://GitHub.com/acme/gitops/')).toBe(
+      'github.com/acme/gitops',
+    );
+  });
+});
+
+describe('webhooks', () => {
+  let repo: GitFixture;
+  let registry: TestRegistry;
+
+  beforeEach(async () => {
+    repo = await createGitFixture({
+      'env/staging/deployment.yaml': deploymentManifest('staging', '1.0.0'),
+    });
+    registry = await startTestRegistry();
+  });
+
+  afterEach(async () => {
+    await repo.cleanup();
+    await registry.stop();
+  });
+
+  function pipeline(): Entity {
+    return {
+      apiVersion: 'glu.dev/v1alpha1',
+      kind: 'Pipeline',
+      metadata: { name: 'checkout', namespace: 'default' },
+      spec: {
+        owner: 'group:default/team-checkout',
+        phases: [
+          {
+            name: 'build',
+            source: {
+              type: 'oci',
+              repository: `${registry.host}/acme/checkout`,
+              semver: '^1',
+            },
+          },
+          {
+            name: 'staging',
+            source: {
+              type: 'git',
+              repository: repo.url,
+              path: 'env/staging/deployment.yaml',
+              format: 'kubernetes',
+            },
+            promotion: { from: 'build', auto: true },
+          },
+        ],
+      },
+    };
+  }
+
+  it('refresh and promote at once on a signed GitHub push or a registry notification, and refuse forged ones', async () => {
+    await registry.push('acme/checkout', '1.0.0');
+    const glu = await startGlu({
+      knex: await databases.init('SQLITE_3'),
+      entities: [pipeline()],
+      features: [
+        // The real events service: one bus for every plugin, as in a backend.
+        eventsServiceFactory,
+        eventsPlugin,
+        githubWebhookModule,
+        eventsModuleGluRegistryWebhook,
+      ],
+      // Polls an hour apart: whatever moves here, a webhook moved.
+      config: {
+        refreshInterval: { hours: 1 },
+        registries: [{ host: registry.host, insecure: true }],
+        webhooks: { registry: { token: REGISTRY_TOKEN } },
+      },
+      rootConfig: {
+        events: { modules: { github: { webhookSecret: SECRET } } },
+      },
+    });
+    const history = async (phase: string) =>
+      (
+        await request(glu.server)
+          .get(`/api/glu/pipelines/default/checkout/phases/${phase}/history`)
+          .set(
+            'authorization',
+            mockCredentials.user.header('user:default/alice'),
+          )
+      ).body.items;
+    try {
+      // At start, staging gets the registry's image by itself.
+      await eventually(async () => {
+        const res = await request(glu.server)
+          .get('/api/glu/pipelines/default/checkout')
+          .set(
+            'authorization',
+            mockCredentials.user.header('user:default/alice'),
+          );
+        return res.body.edges[0].status === 'up-to-date' ? true : undefined;
+      }, 'the first automatic promotion');
+
+      // Someone commits a hotfix to staging by hand, and GitHub says so.
+      const sha = await repo.commit(
+        {
+          'env/staging/deployment.yaml': deploymentManifest(
+            'staging',
+            '1.0.1-hotfix',
+          ),
+        },
+        'Hotfix staging',
+      );
+      const push = JSON.stringify({
+        ref: 'refs/heads/main',
+        after: sha,
+        repository: { clone_url: repo.url, html_url: repo.url },
+      });
+      const forged = await request(glu.server)
+        .post('/api/events/http/github')
+        .set('content-type', 'application/json')
+        .set('x-github-event', 'push')
+        .set('x-hub-signature-256', sign(push, 'not-the-secret'))
+        .send(push);
+      expect(forged.status).toBe(403);
+      const unsigned = await request(glu.server)
+        .post('/api/events/http/github')
+        .set('content-type', 'application/json')
+        .set('x-github-event', 'push')
+        .send(push);
+      expect(unsigned.status).toBe(403);
+      expect((await history('staging'))[0].commitSha).not.toBe(sha);
+
+      const signed = await request(glu.server)
+        .post('/api/events/http/github')
+        .set('content-type', 'application/json')
+        .set('x-github-event', 'push')
+        .set('x-hub-signature-256', sign(push))
+        .send(push);
+      expect(signed.status).toBe(202);
+      const started = Date.now();
+      await eventually(
+        async () =>
+          (await history('staging'))[0].commitSha === sha ? true : undefined,
+        'the pushed commit in the history',
+        5_000,
+      );
+      // How fast a webhook lands, for the record (measured, not asserted).
+      process.stdout.write(
+        `GitHub push to history: ${Date.now() - started} ms\n`,
+      );
+
+      // A new image; the registry notifies Glu, which promotes it by itself.
+      const digest = await registry.push('acme/checkout', '1.1.0');
+      const notification = {
+        events: [
+          {
+            action: 'push',
+            target: { repository: 'acme/checkout', tag: '1.1.0', digest },
+            request: { host: registry.host },
+          },
+        ],
+      };
+      const refused = await request(glu.server)
+        .post('/api/events/http/glu-registry')
+        .set('content-type', 'application/json')
+        .send(notification);
+      expect(refused.status).toBe(403);
+      const accepted = await request(glu.server)
+        .post('/api/events/http/glu-registry')
+        .set('content-type', 'application/json')
+        .set('authorization', `Bearer ${REGISTRY_TOKEN}`)
+        .send(notification);
+      expect(accepted.status).toBe(202);
+      const notified = Date.now();
+      await eventually(
+        async () => {
+          const file = await repo.show('env/staging/deployment.yaml');
+          return file.includes(`checkout:1.1.0@${digest}`) ? true : undefined;
+        },
+        'the automatic promotion after the notification',
+        5_000,
+      );
+      process.stdout.write(
+        `Registry notification to commit: ${Date.now() - notified} ms\n`,
+      );
+    } finally {
+      await glu.stop();
+    }
+  });
+});
