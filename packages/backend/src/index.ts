@@ -3,6 +3,7 @@
  * permissions, signals and the Glu backend plugin.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { eventsModuleGluRegistryWebhook } from '@glu-dev/plugin-glu-backend';
 
 const backend = createBackend();
 
@@ -25,6 +26,10 @@ backend.add(import('./permissionPolicy'));
 
 // events: the bus that the catalog and signals subscribe to
 backend.add(import('@backstage/plugin-events-backend'));
+// Signed GitHub webhooks (events.modules.github.webhookSecret) and registry
+// notifications (glu.webhooks.registry.token) refresh phases at once.
+backend.add(import('@backstage/plugin-events-backend-module-github'));
+backend.add(eventsModuleGluRegistryWebhook);
 
 // user settings and signals (live updates in the portal)
 backend.add(import('@backstage/plugin-user-settings-backend'));
