@@ -33,6 +33,12 @@ export interface TestRegistry {
     tag: string,
     options?: { platforms?: string[]; content?: string },
   ): Promise<string>;
+  /**
+   * Pushes a Helm chart as `helm push` stores one in an OCI registry (chart
+   * config and archive layers), through the registry's HTTP API; returns the
+   * manifest digest.
+   */
+  pushChart(name: string, version: string): Promise<string>;
   stop(): Promise<void>;
   /** Stops the server but keeps its storage, to start it again later. */
   pause(): Promise<void>;
@@ -198,6 +204,54 @@ http:
         },
       );
       return response.headers.get('docker-content-digest')!;
+    },
+    async pushChart(name, version) {
+      const upload = async (data: Buffer) => {
+        const digest = sha256(data);
+        const start = await fetch(`http://${host}/v2/${name}/blobs/uploads/`, {
+          method: 'POST',
+        });
+        const location = new URL(
+          start.headers.get('location')!,
+          `http://${host}`,
+        );
+        location.searchParams.set('digest', digest);
+        const put = await fetch(location, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/octet-stream' },
+          body: data,
+        });
+        if (put.status !== 201) throw new Error(`blob upload: ${put.status}`);
+        return { digest, size: data.length };
+      };
+      const config = await upload(
+        Buffer.from(JSON.stringify({ apiVersion: 'v2', name, version })),
+      );
+      const layer = await upload(gzipSync(Buffer.from(`${name} ${version}`)));
+      const manifest = JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: {
+          mediaType: 'application/vnd.cncf.helm.config.v1+json',
+          ...config,
+        },
+        layers: [
+          {
+            mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip',
+            ...layer,
+          },
+        ],
+      });
+      const tag = version.replace(/\+/g, '_');
+      const put = await fetch(`http://${host}/v2/${name}/manifests/${tag}`, {
+        method: 'PUT',
+        headers: {
+          'content-type': 'application/vnd.oci.image.manifest.v1+json',
+        },
+        body: manifest,
+      });
+      if (put.status !== 201) throw new Error(`manifest push: ${put.status}`);
+      return sha256(manifest);
     },
     async stop() {
       await stopServer();

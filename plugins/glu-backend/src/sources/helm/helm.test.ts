@@ -11,6 +11,7 @@ import request from 'supertest';
 import { stringify } from 'yaml';
 import { eventually, startGlu } from '../../__testUtils__/backend';
 import { createGitFixture, GitFixture } from '../../__testUtils__/git';
+import { startTestRegistry } from '../../__testUtils__/registry';
 import { OciRegistryClient } from '../oci/OciRegistryClient';
 import { createHelmSource } from './helmSource';
 
@@ -131,6 +132,37 @@ describe('the helm source', () => {
     expect((missing as Error).message).toBe(
       `The chart repository ${charts.url} has no chart nope`,
     );
+  });
+
+  it('reads charts stored in an OCI registry', async () => {
+    const registry = await startTestRegistry();
+    try {
+      await registry.pushChart('charts/ledger', '1.0.0');
+      const digest = await registry.pushChart('charts/ledger', '1.2.0+build.7');
+      await registry.pushChart('charts/ledger', '2.0.0');
+      const helm = createHelmSource(
+        new OciRegistryClient({
+          registries: [{ host: registry.host, insecure: true }],
+        }),
+      );
+      const [observation] = await helm.observe!([
+        {
+          pipelineRef: 'pipeline:default/ledger',
+          phase: 'charts',
+          config: {
+            type: 'helm',
+            repository: `oci://${registry.host}/charts`,
+            chart: 'ledger',
+            semver: '^1',
+          },
+        },
+      ]);
+      expect(observation).toEqual({
+        fields: { chart: 'ledger', version: '1.2.0+build.7', digest },
+      });
+    } finally {
+      await registry.stop();
+    }
   });
 
   describe('in a pipeline', () => {
