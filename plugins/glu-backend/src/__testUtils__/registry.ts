@@ -208,7 +208,7 @@ http:
     async pushChart(name, version) {
       const upload = async (data: Buffer) => {
         const digest = sha256(data);
-        const start = await fetch(`http://${host}/v2/${name}/blobs/uploads/`, {
+        const begun = await fetch(`http://${host}/v2/${name}/blobs/uploads/`, {
           method: 'POST',
         });
         const location = new URL(
