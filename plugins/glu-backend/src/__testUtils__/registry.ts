@@ -212,7 +212,7 @@ http:
           method: 'POST',
         });
         const location = new URL(
-          start.headers.get('location')!,
+          begun.headers.get('location')!,
           `http://${host}`,
         );
         location.searchParams.set('digest', digest);
