@@ -22,6 +22,7 @@ import { PipelineSync } from './engine/PipelineSync';
 import { PipelineViews } from './engine/PipelineViews';
 import { PromotionService } from './engine/PromotionService';
 import { VersionPublisher } from './engine/VersionPublisher';
+import { Pins } from './engine/Pins';
 import { ExtensionRegistry } from './ExtensionRegistry';
 import { createRouter } from './service/router';
 import { GitCredentials } from './sources/git/GitCredentials';
@@ -181,6 +182,7 @@ export const gluPlugin = createBackendPlugin({
             views,
             promotions,
             publisher: new VersionPublisher({ store }),
+            pins: new Pins({ store }),
             afterChange: ref => autoPromoter.promoteDue(ref),
             refresh: refreshNow,
             sources: () => sources.types(),

@@ -90,6 +90,17 @@ export type PromotionDryRun = {
   diff: string;
 };
 
+/** A phase held at a version: automatic promotion leaves it alone. */
+export type Pin = {
+  phase: string;
+  digest: string;
+  version: string;
+  /** A user or service ref. */
+  pinnedBy: string;
+  reason: string;
+  pinnedAt: string;
+};
+
 /** A phase and what it holds now. */
 export type PhaseView = {
   name: string;
@@ -100,6 +111,8 @@ export type PhaseView = {
   refreshedAt?: string;
   /** Why the last refresh failed, if it did. */
   refreshError?: string;
+  /** Set while the phase is pinned. */
+  pin?: Pin;
 };
 
 export type EdgeStatus =

@@ -3,6 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   HistoryEntry,
   Page,
+  Pin,
   PipelineSummary,
   PipelineView,
   Promotion,
@@ -128,12 +129,64 @@ export class GluClient {
     });
   }
 
-  private async request<T>(path: string, init?: RequestInit): Promise<T> {
+  /** Holds a phase at its current version, with a reason. */
+  async pinPhase(
+    ref: string | CompoundEntityRef,
+    phase: string,
+    reason: string,
+  ): Promise<Pin> {
+    return this.request(
+      `${pipelinePath(ref)}/phases/${encodeURIComponent(phase)}/pin`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ reason }),
+      },
+    );
+  }
+
+  /** Releases a pinned phase. */
+  async unpinPhase(
+    ref: string | CompoundEntityRef,
+    phase: string,
+  ): Promise<void> {
+    await this.request(
+      `${pipelinePath(ref)}/phases/${encodeURIComponent(phase)}/pin`,
+      { method: 'DELETE' },
+      false,
+    );
+  }
+
+  /** Publishes a version to an `api` phase, as CI does. */
+  async publishVersion(
+    ref: string | CompoundEntityRef,
+    phase: string,
+    version: {
+      version?: string;
+      fields?: Record<string, string>;
+      digest?: string;
+    },
+  ): Promise<{ changed: boolean; state: HistoryEntry }> {
+    return this.request(
+      `${pipelinePath(ref)}/phases/${encodeURIComponent(phase)}/versions`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(version),
+      },
+    );
+  }
+
+  private async request<T>(
+    path: string,
+    init?: RequestInit,
+    json = true,
+  ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('glu');
     const response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as T;
+    return (json ? await response.json() : undefined) as T;
   }
 }

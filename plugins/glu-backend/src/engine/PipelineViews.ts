@@ -1,6 +1,7 @@
 import { NotFoundError } from '@backstage/errors';
 import {
   EdgeView,
+  Pin,
   GitSourceDefinition,
   PipelineDefinition,
   PipelineSummary,
@@ -10,6 +11,7 @@ import { GluFormat } from '@glu-dev/plugin-glu-node';
 import { ExtensionRegistry } from '../ExtensionRegistry';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
 import { Page, PhaseState, PromotionRecord } from '../store/types';
+import { pinnedMessage } from './Pins';
 import { digestOf, project } from './resources';
 
 /**
@@ -28,6 +30,7 @@ export class PipelineViews {
     pipeline: PipelineDefinition,
     states: Map<string, PhaseState>,
     active: PromotionRecord[],
+    pins: Pin[],
   ): EdgeView[] {
     const edges: EdgeView[] = [];
     for (const phase of pipeline.phases) {
@@ -58,6 +61,11 @@ export class PipelineViews {
               upstream?.refreshError ? `: ${upstream.refreshError}` : ''
             }`,
           );
+        }
+        const pin = pins.find(p => p.phase === phase.name);
+        if (pin) {
+          view.status = 'blocked';
+          view.reasons.push(pinnedMessage(pin));
         }
         if (!target?.current) {
           view.status = 'blocked';
@@ -93,9 +101,10 @@ export class PipelineViews {
     if (!pipeline) {
       throw new NotFoundError(`No pipeline ${ref}`);
     }
-    const [states, active] = await Promise.all([
+    const [states, active, pins] = await Promise.all([
       store.getPhaseStates([ref]),
       store.listActivePromotions([ref]),
+      store.getPins([ref]),
     ]);
     const byName = new Map(states.map(s => [s.phase, s]));
     return {
@@ -114,9 +123,15 @@ export class PipelineViews {
           ...(state?.current ? { state: state.current } : {}),
           ...(state?.refreshedAt ? { refreshedAt: state.refreshedAt } : {}),
           ...(state?.refreshError ? { refreshError: state.refreshError } : {}),
+          ...(() => {
+            const found = pins.find(p => p.phase === phase.name);
+            if (!found) return {};
+            const { pipelineRef: _ref, ...pin } = found;
+            return { pin };
+          })(),
         };
       }),
-      edges: this.edges(pipeline, byName, active),
+      edges: this.edges(pipeline, byName, active, pins),
     };
   }
 
@@ -129,9 +144,10 @@ export class PipelineViews {
     const { store } = this.deps;
     const page = await store.listPipelines(options);
     const refs = page.items.map(p => p.ref);
-    const [states, active] = await Promise.all([
+    const [states, active, pins] = await Promise.all([
       store.getPhaseStates(refs),
       store.listActivePromotions(refs),
+      store.getPins(refs),
     ]);
     return {
       ...page,
@@ -145,6 +161,7 @@ export class PipelineViews {
           pipeline,
           byName,
           active.filter(p => p.pipelineRef === pipeline.ref),
+          pins.filter(p => p.pipelineRef === pipeline.ref),
         );
         return {
           ref: pipeline.ref,

@@ -16,6 +16,7 @@ import { GitRepositories } from '../sources/git/GitRepositories';
 import { DatabaseGluStore, newPromotionId } from '../store/DatabaseGluStore';
 import { HistoryEntry, PromotionRecord } from '../store/types';
 import { Leases } from './Leases';
+import { pinnedMessage } from './Pins';
 import { digestOf, project, resourceOf } from './resources';
 
 export interface PromoteRequest {
@@ -115,6 +116,12 @@ export class PromotionService {
     if (!format) {
       throw new InputError(
         `The format ${source.format.type} is not registered`,
+      );
+    }
+    const pin = await store.getPin(pipeline.ref, target.name);
+    if (pin) {
+      throw new ConflictError(
+        `The phase ${pinnedMessage(pin)}; unpin it to promote`,
       );
     }
     const upstreamState = await store.getPhaseState(pipeline.ref, edge.from);

@@ -311,6 +311,38 @@ export const spec = {
           },
         },
       },
+      Pin: {
+        type: 'object',
+        required: [
+          'phase',
+          'digest',
+          'version',
+          'pinnedBy',
+          'reason',
+          'pinnedAt',
+        ],
+        properties: {
+          phase: {
+            type: 'string',
+          },
+          digest: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+          },
+          pinnedBy: {
+            type: 'string',
+          },
+          reason: {
+            type: 'string',
+          },
+          pinnedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+      },
       PhaseView: {
         type: 'object',
         required: ['name', 'source'],
@@ -340,6 +372,9 @@ export const spec = {
           },
           refreshError: {
             type: 'string',
+          },
+          pin: {
+            $ref: '#/components/schemas/Pin',
           },
         },
       },
@@ -736,6 +771,93 @@ export const spec = {
           },
           '400': {
             $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/pipelines/{namespace}/{name}/phases/{phase}/pin': {
+      post: {
+        operationId: 'PinPhase',
+        description:
+          'Holds the phase at its current version, with a reason: automatic\npromotion leaves it alone and manual promotion is refused, naming who\npinned it and why, until it is unpinned.\n',
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/phase',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['reason'],
+                additionalProperties: false,
+                properties: {
+                  reason: {
+                    type: 'string',
+                    minLength: 1,
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The pin.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Pin',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+      delete: {
+        operationId: 'UnpinPhase',
+        description:
+          'Releases a pinned phase; automatic promotion resumes with the newest version.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/phase',
+          },
+        ],
+        responses: {
+          '204': {
+            description: 'Unpinned.',
           },
           '403': {
             $ref: '#/components/responses/ErrorResponse',

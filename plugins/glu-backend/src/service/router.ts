@@ -22,6 +22,7 @@ import {
   GluExtensionTypes,
   GluHealth,
   PIPELINE_KIND,
+  gluPinPermission,
   gluPipelineReadPermission,
   gluPromotePermission,
   gluPublishPermission,
@@ -30,6 +31,7 @@ import express, { Request } from 'express';
 import { PipelineViews } from '../engine/PipelineViews';
 import { PromotionService } from '../engine/PromotionService';
 import { VersionPublisher } from '../engine/VersionPublisher';
+import { Pins } from '../engine/Pins';
 import { spec } from '../schema/openapi.generated';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
 
@@ -42,6 +44,7 @@ export interface RouterOptions {
   views: PipelineViews;
   promotions: PromotionService;
   publisher: VersionPublisher;
+  pins: Pins;
   /** Runs the automatic promotions out of a phase that changed. */
   afterChange: (pipelineRef: string) => Promise<void>;
   /** Looks at pipelines' sources now, and promotes what is automatic. */
@@ -246,6 +249,78 @@ export async function createRouter(
       throw error;
     }
   });
+
+  /** Runs a write with an auditor event around it. */
+  async function audited<T>(
+    req: Request<any, any, any, any, any>,
+    eventId: string,
+    meta: Record<string, string>,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    const auditorEvent = await auditor.createEvent({
+      eventId,
+      severityLevel: 'medium',
+      request: req,
+      meta,
+    });
+    try {
+      const result = await work();
+      await auditorEvent.success();
+      return result;
+    } catch (error) {
+      await auditorEvent.fail({
+        error: error instanceof Error ? error : new Error(String(error)),
+      });
+      throw error;
+    }
+  }
+
+  router.post(
+    '/pipelines/:namespace/:name/phases/:phase/pin',
+    async (req, res) => {
+      const ref = pipelineRefOf(req.params.namespace, req.params.name);
+      await requirePipeline(ref);
+      const pin = await audited(
+        req,
+        'phase-pin',
+        { pipeline: ref, phase: req.params.phase },
+        async () => {
+          const credentials = await authorize(req, gluPinPermission, ref);
+          return options.pins.pin({
+            pipelineRef: ref,
+            phase: req.params.phase,
+            reason: req.body.reason,
+            pinnedBy: principalRef(credentials),
+          });
+        },
+      );
+      res.json(pin);
+    },
+  );
+
+  router.delete(
+    '/pipelines/:namespace/:name/phases/:phase/pin',
+    async (req, res) => {
+      const ref = pipelineRefOf(req.params.namespace, req.params.name);
+      await requirePipeline(ref);
+      await audited(
+        req,
+        'phase-unpin',
+        { pipeline: ref, phase: req.params.phase },
+        async () => {
+          await authorize(req, gluPinPermission, ref);
+          await options.pins.unpin(ref, req.params.phase);
+        },
+      );
+      // The newest upstream version goes through, not every one it missed.
+      options
+        .afterChange(ref)
+        .catch(error =>
+          logger.warn(`Automatic promotion after an unpin failed: ${error}`),
+        );
+      res.status(204).end();
+    },
+  );
 
   router.post(
     '/pipelines/:namespace/:name/phases/:phase/versions',

@@ -2,7 +2,7 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { PipelineDefinition } from '@glu-dev/plugin-glu-common';
+import { Pin, PipelineDefinition } from '@glu-dev/plugin-glu-common';
 import { createHash, randomBytes } from 'node:crypto';
 import { Knex } from 'knex';
 import {
@@ -539,6 +539,59 @@ export class DatabaseGluStore {
       .whereIn('status', ['pending', 'running'])
       .orderBy('id', 'desc');
     return rows.map(promotionFromRow);
+  }
+
+  // Pins
+
+  async getPins(
+    pipelineRefs: string[],
+  ): Promise<(Pin & { pipelineRef: string })[]> {
+    if (pipelineRefs.length === 0) return [];
+    const rows = await this.db('glu_pins').whereIn(
+      'pipeline_ref',
+      pipelineRefs,
+    );
+    return rows.map(row => ({
+      pipelineRef: row.pipeline_ref,
+      phase: row.phase,
+      digest: row.digest,
+      version: row.version,
+      pinnedBy: row.pinned_by,
+      reason: row.reason,
+      pinnedAt: iso(row.pinned_at)!,
+    }));
+  }
+
+  async getPin(pipelineRef: string, phase: string): Promise<Pin | undefined> {
+    const [pin] = (await this.getPins([pipelineRef])).filter(
+      p => p.phase === phase,
+    );
+    if (!pin) return undefined;
+    const { pipelineRef: _ref, ...rest } = pin;
+    return rest;
+  }
+
+  async setPin(pipelineRef: string, pin: Pin): Promise<void> {
+    await this.db('glu_pins')
+      .insert({
+        pipeline_ref: pipelineRef,
+        phase: pin.phase,
+        digest: pin.digest,
+        version: pin.version,
+        pinned_by: pin.pinnedBy,
+        reason: pin.reason,
+        pinned_at: new Date(pin.pinnedAt),
+      })
+      .onConflict(['pipeline_ref', 'phase'])
+      .merge(['digest', 'version', 'pinned_by', 'reason', 'pinned_at']);
+  }
+
+  /** Removes a pin; true when there was one. */
+  async deletePin(pipelineRef: string, phase: string): Promise<boolean> {
+    const deleted = await this.db('glu_pins')
+      .where({ pipeline_ref: pipelineRef, phase })
+      .delete();
+    return deleted > 0;
   }
 
   // Leases

@@ -1,0 +1,61 @@
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { Pin } from '@glu-dev/plugin-glu-common';
+import { DatabaseGluStore } from '../store/DatabaseGluStore';
+
+/** The message that says why a pinned phase is left alone. */
+export function pinnedMessage(pin: Pin): string {
+  return `${pin.phase} is pinned at ${pin.version} by ${pin.pinnedBy}: ${pin.reason}`;
+}
+
+/**
+ * Pins hold a phase at its current version: automatic promotion leaves it
+ * alone and manual promotion is refused, saying who pinned it and why, until
+ * it is unpinned. Pins live in the database, so they survive restarts.
+ */
+export class Pins {
+  constructor(private readonly deps: { store: DatabaseGluStore }) {}
+
+  async pin(request: {
+    pipelineRef: string;
+    phase: string;
+    reason: string;
+    pinnedBy: string;
+  }): Promise<Pin> {
+    const { store } = this.deps;
+    if (!request.reason.trim()) {
+      throw new InputError('Say why the phase is pinned');
+    }
+    const pipeline = await store.getPipeline(request.pipelineRef);
+    if (!pipeline)
+      throw new NotFoundError(`No pipeline ${request.pipelineRef}`);
+    if (!pipeline.phases.some(p => p.name === request.phase)) {
+      throw new NotFoundError(
+        `The pipeline ${pipeline.ref} has no phase "${request.phase}"`,
+      );
+    }
+    const state = await store.getPhaseState(pipeline.ref, request.phase);
+    if (!state?.current) {
+      throw new ConflictError(
+        `The phase ${request.phase} has not been observed yet, so there is nothing to pin it at`,
+      );
+    }
+    const pin: Pin = {
+      phase: request.phase,
+      digest: state.current.digest,
+      version: state.current.version,
+      pinnedBy: request.pinnedBy,
+      reason: request.reason.trim(),
+      pinnedAt: new Date().toISOString(),
+    };
+    await store.setPin(pipeline.ref, pin);
+    return pin;
+  }
+
+  async unpin(pipelineRef: string, phase: string): Promise<void> {
+    if (!(await this.deps.store.deletePin(pipelineRef, phase))) {
+      throw new NotFoundError(
+        `The phase ${phase} of ${pipelineRef} is not pinned`,
+      );
+    }
+  }
+}

@@ -1,0 +1,145 @@
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import request from 'supertest';
+import { eventually, startGlu } from '../__testUtils__/backend';
+import { createGitFixture, GitFixture } from '../__testUtils__/git';
+
+jest.setTimeout(120_000);
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_18', 'SQLITE_3'] });
+
+function pipeline(repository: string): Entity {
+  return {
+    apiVersion: 'glu.dev/v1alpha1',
+    kind: 'Pipeline',
+    metadata: { name: 'ledger', namespace: 'default' },
+    spec: {
+      owner: 'group:default/team-ledger',
+      phases: [
+        { name: 'build', source: { type: 'api' } },
+        {
+          name: 'staging',
+          source: {
+            type: 'git',
+            repository,
+            path: 'VERSION.yaml',
+            format: { type: 'yaml-path', key: 'version' },
+          },
+          promotion: { from: 'build', auto: true },
+        },
+      ],
+    },
+  };
+}
+
+describe('a pinned phase', () => {
+  let repo: GitFixture;
+
+  beforeEach(async () => {
+    repo = await createGitFixture({ 'VERSION.yaml': 'version: 0.9.0\n' });
+  });
+
+  afterEach(() => repo.cleanup());
+
+  it.each(databases.eachSupportedId())(
+    'is left alone while upstream moves, and takes only the newest version once unpinned, on %p',
+    async databaseId => {
+      const glu = await startGlu({
+        knex: await databases.init(databaseId),
+        entities: [pipeline(repo.url)],
+        pipeline: 'ledger',
+        waitFor: ['staging'],
+      });
+      const alice = mockCredentials.user.header('user:default/alice');
+      const ci = mockCredentials.service.header({
+        onBehalfOf: mockCredentials.service('external:ci'),
+        targetPluginId: 'glu',
+      });
+      const base = '/api/glu/pipelines/default/ledger';
+      const publish = (version: string) =>
+        request(glu.server)
+          .post(`${base}/phases/build/versions`)
+          .set('authorization', ci)
+          .send({ version });
+      const view = async () =>
+        (await request(glu.server).get(base).set('authorization', alice)).body;
+      try {
+        await publish('1.0.0');
+        await eventually(
+          async () =>
+            (await view()).phases[1].state?.version === '1.0.0'
+              ? true
+              : undefined,
+          'the first automatic promotion',
+        );
+
+        const pinned = await request(glu.server)
+          .post(`${base}/phases/staging/pin`)
+          .set('authorization', alice)
+          .send({ reason: 'release freeze' });
+        expect(pinned.status).toBe(200);
+        expect(pinned.body).toMatchObject({
+          phase: 'staging',
+          version: '1.0.0',
+          pinnedBy: 'user:default/alice',
+          reason: 'release freeze',
+        });
+        const commitsWhenPinned = await repo.log();
+
+        for (const version of ['1.1.0', '1.2.0', '1.3.0']) {
+          expect((await publish(version)).body.changed).toBe(true);
+        }
+        // Refreshes and the auto-promotion that follows them leave it alone.
+        await request(glu.server)
+          .post(`${base}/refresh`)
+          .set('authorization', alice);
+        const held = await view();
+        expect(held.phases[1].pin).toMatchObject({
+          version: '1.0.0',
+          reason: 'release freeze',
+        });
+        expect(held.edges[0]).toMatchObject({
+          status: 'blocked',
+          reasons: [
+            'staging is pinned at 1.0.0 by user:default/alice: release freeze',
+          ],
+        });
+        expect(await repo.log()).toEqual(commitsWhenPinned);
+
+        const refused = await request(glu.server)
+          .post(`${base}/promotions`)
+          .set('authorization', alice)
+          .send({ phase: 'staging' });
+        expect(refused.status).toBe(409);
+        expect(refused.body.error.message).toBe(
+          'The phase staging is pinned at 1.0.0 by user:default/alice: release freeze; unpin it to promote',
+        );
+
+        const unpinned = await request(glu.server)
+          .delete(`${base}/phases/staging/pin`)
+          .set('authorization', alice);
+        expect(unpinned.status).toBe(204);
+        await eventually(
+          async () =>
+            (await repo.show('VERSION.yaml')) === 'version: 1.3.0\n'
+              ? true
+              : undefined,
+          'the newest version after the unpin',
+        );
+        // The newest version, in one commit: not the three in turn.
+        const commits = await repo.log();
+        expect(commits).toHaveLength(commitsWhenPinned.length + 1);
+        expect((await view()).phases[1].pin).toBeUndefined();
+        expect(
+          (
+            await request(glu.server)
+              .delete(`${base}/phases/staging/pin`)
+              .set('authorization', alice)
+          ).status,
+        ).toBe(404);
+      } finally {
+        await glu.stop();
+      }
+    },
+  );
+});
