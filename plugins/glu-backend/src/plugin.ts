@@ -23,6 +23,7 @@ import { PipelineViews } from './engine/PipelineViews';
 import { PromotionService } from './engine/PromotionService';
 import { VersionPublisher } from './engine/VersionPublisher';
 import { Pins } from './engine/Pins';
+import { RollbackService } from './engine/RollbackService';
 import { ExtensionRegistry } from './ExtensionRegistry';
 import { createRouter } from './service/router';
 import { GitCredentials } from './sources/git/GitCredentials';
@@ -183,6 +184,14 @@ export const gluPlugin = createBackendPlugin({
             promotions,
             publisher: new VersionPublisher({ store }),
             pins: new Pins({ store }),
+            rollbacks: new RollbackService({
+              store,
+              formats,
+              repositories,
+              integrations,
+              leases,
+              logger,
+            }),
             afterChange: ref => autoPromoter.promoteDue(ref),
             refresh: refreshNow,
             sources: () => sources.types(),

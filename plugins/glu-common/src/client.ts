@@ -145,6 +145,22 @@ export class GluClient {
     );
   }
 
+  /** Puts a phase back in an earlier state of its history. */
+  async rollback(
+    ref: string | CompoundEntityRef,
+    phase: string,
+    request: { historyId: string; pin?: { reason: string } },
+  ): Promise<Promotion> {
+    return this.request(
+      `${pipelinePath(ref)}/phases/${encodeURIComponent(phase)}/rollback`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      },
+    );
+  }
+
   /** Releases a pinned phase. */
   async unpinPhase(
     ref: string | CompoundEntityRef,

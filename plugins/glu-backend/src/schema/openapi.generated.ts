@@ -868,6 +868,77 @@ export const spec = {
         },
       },
     },
+    '/pipelines/{namespace}/{name}/phases/{phase}/rollback': {
+      post: {
+        operationId: 'RollbackPhase',
+        description:
+          "Puts the phase back in an earlier state of its history: the file\ncontent of that state, exactly, committed through the phase's own\nstrategy and recorded as a rollback. With `pin`, the phase is pinned\nthere too.\n",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/phase',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['historyId'],
+                additionalProperties: false,
+                properties: {
+                  historyId: {
+                    type: 'string',
+                    description: 'The id of the history entry to go back to.',
+                  },
+                  pin: {
+                    type: 'object',
+                    required: ['reason'],
+                    additionalProperties: false,
+                    properties: {
+                      reason: {
+                        type: 'string',
+                        minLength: 1,
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The rollback, a promotion record of kind rollback.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Promotion',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
     '/pipelines/{namespace}/{name}/phases/{phase}/versions': {
       post: {
         operationId: 'PublishVersion',

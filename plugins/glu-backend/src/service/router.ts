@@ -26,12 +26,14 @@ import {
   gluPipelineReadPermission,
   gluPromotePermission,
   gluPublishPermission,
+  gluRollbackPermission,
 } from '@glu-dev/plugin-glu-common';
 import express, { Request } from 'express';
 import { PipelineViews } from '../engine/PipelineViews';
 import { PromotionService } from '../engine/PromotionService';
 import { VersionPublisher } from '../engine/VersionPublisher';
 import { Pins } from '../engine/Pins';
+import { RollbackService } from '../engine/RollbackService';
 import { spec } from '../schema/openapi.generated';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
 
@@ -45,6 +47,7 @@ export interface RouterOptions {
   promotions: PromotionService;
   publisher: VersionPublisher;
   pins: Pins;
+  rollbacks: RollbackService;
   /** Runs the automatic promotions out of a phase that changed. */
   afterChange: (pipelineRef: string) => Promise<void>;
   /** Looks at pipelines' sources now, and promotes what is automatic. */
@@ -295,6 +298,35 @@ export async function createRouter(
         },
       );
       res.json(pin);
+    },
+  );
+
+  router.post(
+    '/pipelines/:namespace/:name/phases/:phase/rollback',
+    async (req, res) => {
+      const ref = pipelineRefOf(req.params.namespace, req.params.name);
+      await requirePipeline(ref);
+      const rollback = await audited(
+        req,
+        'rollback',
+        {
+          pipeline: ref,
+          phase: req.params.phase,
+          historyId: req.body.historyId,
+        },
+        async () => {
+          const credentials = await authorize(req, gluRollbackPermission, ref);
+          if (req.body.pin) await authorize(req, gluPinPermission, ref);
+          return options.rollbacks.rollback({
+            pipelineRef: ref,
+            phase: req.params.phase,
+            historyId: req.body.historyId,
+            pinReason: req.body.pin?.reason,
+            triggeredBy: principalRef(credentials),
+          });
+        },
+      );
+      res.json(rollback);
     },
   );
 

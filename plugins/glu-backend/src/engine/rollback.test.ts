@@ -1,0 +1,123 @@
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import request from 'supertest';
+import { eventually, startGlu } from '../__testUtils__/backend';
+import {
+  createGitFixture,
+  deploymentManifest,
+  GitFixture,
+} from '../__testUtils__/git';
+
+jest.setTimeout(120_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const FILE = 'env/production/deployment.yaml';
+
+function pipeline(repository: string): Entity {
+  return {
+    apiVersion: 'glu.dev/v1alpha1',
+    kind: 'Pipeline',
+    metadata: { name: 'checkout', namespace: 'default' },
+    spec: {
+      owner: 'group:default/team-checkout',
+      phases: [
+        {
+          name: 'production',
+          source: { type: 'git', repository, path: FILE, format: 'kubernetes' },
+        },
+      ],
+    },
+  };
+}
+
+describe('rollback', () => {
+  let repo: GitFixture;
+
+  beforeEach(async () => {
+    repo = await createGitFixture({
+      [FILE]: deploymentManifest('production', '1.0.0'),
+    });
+  });
+
+  afterEach(() => repo.cleanup());
+
+  it('restores the file content of an entry three states back exactly, by commit, and can pin it there', async () => {
+    const glu = await startGlu({
+      knex: await databases.init('SQLITE_3'),
+      entities: [pipeline(repo.url)],
+    });
+    const alice = mockCredentials.user.header('user:default/alice');
+    const base = '/api/glu/pipelines/default/checkout';
+    const history = async () =>
+      (
+        await request(glu.server)
+          .get(`${base}/phases/production/history`)
+          .set('authorization', alice)
+      ).body.items;
+    try {
+      // Three more states, each with other changes beside the version.
+      const contents = [deploymentManifest('production', '1.0.0')];
+      for (const [i, tag] of ['1.1.0', '1.2.0', '1.3.0'].entries()) {
+        const content = deploymentManifest('production', tag).replace(
+          'replicas: 2',
+          `replicas: ${3 + i}`,
+        );
+        contents.push(content);
+        await repo.commit({ [FILE]: content }, `Release ${tag}`);
+        await eventually(
+          async () =>
+            (await history())[0]?.version === tag ? true : undefined,
+          `${tag} in the history`,
+        );
+      }
+      const entries = await history();
+      expect(entries.map((e: any) => e.version)).toEqual([
+        '1.3.0',
+        '1.2.0',
+        '1.1.0',
+        '1.0.0',
+      ]);
+      const target = entries[3];
+
+      const res = await request(glu.server)
+        .post(`${base}/phases/production/rollback`)
+        .set('authorization', alice)
+        .send({ historyId: target.id, pin: { reason: 'bad release' } });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        kind: 'rollback',
+        status: 'succeeded',
+        before: { version: '1.3.0' },
+        after: { version: '1.0.0', digest: target.digest },
+        triggeredBy: 'user:default/alice',
+      });
+      // Exactly the content of that state, not only its version.
+      expect(await repo.show(FILE)).toBe(contents[0]);
+      expect((await repo.log())[0].subject).toBe(
+        'glu: roll back production to 1.0.0',
+      );
+      const after = await history();
+      expect(after[0]).toMatchObject({
+        version: '1.0.0',
+        cause: 'rollback',
+        promotionId: res.body.id,
+      });
+      const view = await request(glu.server)
+        .get(base)
+        .set('authorization', alice);
+      expect(view.body.phases[0].pin).toMatchObject({
+        version: '1.0.0',
+        reason: 'bad release',
+      });
+
+      // Another phase's entry, or no such entry, is not a state of this phase.
+      const unknown = await request(glu.server)
+        .post(`${base}/phases/production/rollback`)
+        .set('authorization', alice)
+        .send({ historyId: '999999' });
+      expect(unknown.status).toBe(404);
+    } finally {
+      await glu.stop();
+    }
+  });
+});
