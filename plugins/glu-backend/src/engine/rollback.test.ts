@@ -79,6 +79,20 @@ describe('rollback', () => {
       ]);
       const target = entries[3];
 
+      // The difference between any two entries.
+      const diff = await request(glu.server)
+        .get(`${base}/phases/production/diff`)
+        .query({ from: target.id, to: entries[0].id })
+        .set('authorization', alice);
+      expect(diff.status).toBe(200);
+      expect(diff.body.from.version).toBe('1.0.0');
+      expect(diff.body.to.version).toBe('1.3.0');
+      expect(diff.body.diff).toContain('-  replicas: 2 # scaled by the HPA');
+      expect(diff.body.diff).toContain('+  replicas: 5 # scaled by the HPA');
+      expect(diff.body.diff).toContain(
+        '+          image: registry.example.com/acme/checkout:1.3.0',
+      );
+
       const res = await request(glu.server)
         .post(`${base}/phases/production/rollback`)
         .set('authorization', alice)

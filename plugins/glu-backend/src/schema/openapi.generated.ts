@@ -781,6 +781,74 @@ export const spec = {
         },
       },
     },
+    '/pipelines/{namespace}/{name}/phases/{phase}/diff': {
+      get: {
+        operationId: 'DiffPhaseHistory',
+        description:
+          "The difference between two entries of a phase's history: the unified\ndiff of the phase's file (Git-backed phases), and the resource fields\nof both.\n",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/phase',
+          },
+          {
+            name: 'from',
+            in: 'query',
+            required: true,
+            description: "The older history entry's id.",
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'to',
+            in: 'query',
+            required: true,
+            description: "The newer history entry's id.",
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The difference.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['from', 'to', 'diff'],
+                  properties: {
+                    from: {
+                      $ref: '#/components/schemas/HistoryEntry',
+                    },
+                    to: {
+                      $ref: '#/components/schemas/HistoryEntry',
+                    },
+                    diff: {
+                      type: 'string',
+                      description:
+                        'The unified diff of the file; empty when the phase has no file or it did not change.',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
     '/pipelines/{namespace}/{name}/phases/{phase}/pin': {
       post: {
         operationId: 'PinPhase',

@@ -28,6 +28,7 @@ import {
   gluPublishPermission,
   gluRollbackPermission,
 } from '@glu-dev/plugin-glu-common';
+import { createTwoFilesPatch } from 'diff';
 import express, { Request } from 'express';
 import { PipelineViews } from '../engine/PipelineViews';
 import { PromotionService } from '../engine/PromotionService';
@@ -194,6 +195,45 @@ export async function createRouter(
           cursor: req.query.cursor,
         }),
       );
+    },
+  );
+
+  router.get(
+    '/pipelines/:namespace/:name/phases/:phase/diff',
+    async (req, res) => {
+      const ref = pipelineRefOf(req.params.namespace, req.params.name);
+      const pipeline = await requirePipeline(ref);
+      await authorize(req, gluPipelineReadPermission, ref);
+      const phase = pipeline.phases.find(p => p.name === req.params.phase);
+      const entries = await Promise.all(
+        [req.query.from, req.query.to].map(id => store.getHistoryEntry(id)),
+      );
+      if (!phase) {
+        throw new NotFoundError(
+          `The pipeline ${ref} has no phase "${req.params.phase}"`,
+        );
+      }
+      const [from, to] = entries.map((entry, i) => {
+        if (!entry || entry.pipelineRef !== ref || entry.phase !== phase.name) {
+          throw new NotFoundError(
+            `The phase ${phase.name} has no history entry ${
+              i === 0 ? req.query.from : req.query.to
+            }`,
+          );
+        }
+        return entry;
+      });
+      const [before, after] = await Promise.all(
+        [from, to].map(e =>
+          e.blobHash ? store.getBlob(e.blobHash) : undefined,
+        ),
+      );
+      const path = (phase.source as { path?: string }).path ?? phase.name;
+      const diff =
+        before !== undefined && after !== undefined && before !== after
+          ? createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after)
+          : '';
+      res.json({ from, to, diff });
     },
   );
 
