@@ -6,6 +6,7 @@ import {
 import { ResponseError } from '@backstage/errors';
 import {
   BUILT_IN_FORMAT_TYPES,
+  BUILT_IN_GATE_TYPES,
   BUILT_IN_SOURCE_TYPES,
   GluExtensionTypes as GluExtensionTypesResponse,
   PipelineValidationOptions,
@@ -55,7 +56,11 @@ export class GluExtensionTypes {
         throw await ResponseError.fromResponse(response);
       }
       const body = (await response.json()) as GluExtensionTypesResponse;
-      const value = { sourceTypes: body.sources, formatTypes: body.formats };
+      const value = {
+        sourceTypes: body.sources,
+        formatTypes: body.formats,
+        gateTypes: body.gates,
+      };
       this.cached = { at: Date.now(), value };
       return value;
     } catch (error) {
@@ -65,6 +70,7 @@ export class GluExtensionTypes {
       return {
         sourceTypes: BUILT_IN_SOURCE_TYPES,
         formatTypes: BUILT_IN_FORMAT_TYPES,
+        gateTypes: BUILT_IN_GATE_TYPES,
       };
     }
   }

@@ -4,8 +4,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   gluFormatsExtensionPoint,
+  gluGatesExtensionPoint,
   gluSourcesExtensionPoint,
 } from '@glu-dev/plugin-glu-node';
+import { builtInGates } from './gates';
 import { builtInFormats } from './formats';
 import { apiSource } from './sources/api/apiSource';
 import { gitSource } from './sources/git/gitSource';
@@ -27,8 +29,10 @@ export const gluModuleBuiltIns = createBackendModule({
         config: coreServices.rootConfig,
         formats: gluFormatsExtensionPoint,
         sources: gluSourcesExtensionPoint,
+        gates: gluGatesExtensionPoint,
       },
-      async init({ config, formats, sources }) {
+      async init({ config, formats, sources, gates }) {
+        gates.addGate(...builtInGates);
         formats.addFormat(...builtInFormats);
         const registries = new OciRegistryClient({
           registries: readRegistries(config),

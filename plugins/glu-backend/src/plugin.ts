@@ -9,8 +9,10 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { gluPermissions } from '@glu-dev/plugin-glu-common';
 import {
   GluFormat,
+  GluGate,
   GluSource,
   gluFormatsExtensionPoint,
+  gluGatesExtensionPoint,
   gluSourcesExtensionPoint,
 } from '@glu-dev/plugin-glu-node';
 import { durationToMilliseconds } from '@backstage/types';
@@ -51,11 +53,15 @@ export const gluPlugin = createBackendPlugin({
   register(env) {
     const formats = new ExtensionRegistry<GluFormat>('format');
     const sources = new ExtensionRegistry<GluSource>('source');
+    const gates = new ExtensionRegistry<GluGate>('gate');
     env.registerExtensionPoint(gluFormatsExtensionPoint, {
       addFormat: (...added) => formats.add(...added),
     });
     env.registerExtensionPoint(gluSourcesExtensionPoint, {
       addSource: (...added) => sources.add(...added),
+    });
+    env.registerExtensionPoint(gluGatesExtensionPoint, {
+      addGate: (...added) => gates.add(...added),
     });
 
     env.registerInit({
@@ -77,6 +83,7 @@ export const gluPlugin = createBackendPlugin({
         const { config, logger, database, httpRouter, scheduler } = deps;
         formats.freeze();
         sources.freeze();
+        gates.freeze();
         deps.permissionsRegistry.addPermissions(gluPermissions);
 
         const store = await DatabaseGluStore.create({ database });
@@ -107,12 +114,13 @@ export const gluPlugin = createBackendPlugin({
         const promotions = new PromotionService({
           store,
           formats,
+          gates,
           repositories,
           integrations,
           leases,
           logger,
         });
-        const views = new PipelineViews({ store, formats });
+        const views = new PipelineViews({ store, formats, gates });
         const autoPromoter = new AutoPromoter({
           store,
           views,
@@ -127,6 +135,7 @@ export const gluPlugin = createBackendPlugin({
           extensionTypes: () => ({
             sourceTypes: sources.types(),
             formatTypes: formats.types(),
+            gateTypes: gates.types(),
           }),
         });
 
@@ -196,6 +205,7 @@ export const gluPlugin = createBackendPlugin({
             refresh: refreshNow,
             sources: () => sources.types(),
             formats: () => formats.types(),
+            gates: () => gates.types(),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

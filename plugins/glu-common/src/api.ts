@@ -115,6 +115,13 @@ export type PhaseView = {
   pin?: Pin;
 };
 
+/** What a gate said about an edge's promotion. */
+export type GateResult = {
+  type: string;
+  passed: boolean;
+  reason: string;
+};
+
 export type EdgeStatus =
   | 'up-to-date'
   | 'promotable'
@@ -130,6 +137,8 @@ export type EdgeView = {
   status: EdgeStatus;
   /** Why the edge is blocked. */
   reasons: string[];
+  /** Each gate of the edge, passed or not, and why. */
+  gates: GateResult[];
   /** The promotion under way, when in progress. */
   promotionId?: string;
 };

@@ -7,10 +7,13 @@ export type GluHealth = {
   sources: string[];
   /** The format types that are registered, built-in and from modules. */
   formats: string[];
+  /** The gate types that are registered, built-in and from modules. */
+  gates: string[];
 };
 
 /** The answer of `GET /api/glu/extensions`: what the backend can run. */
 export type GluExtensionTypes = {
   sources: string[];
   formats: string[];
+  gates: string[];
 };

@@ -1,5 +1,5 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
-import { GluFormat, GluSource } from './types';
+import { GluFormat, GluGate, GluSource } from './types';
 
 /** Registers file formats with the Glu backend. */
 export interface GluFormatsExtensionPoint {
@@ -21,4 +21,15 @@ export interface GluSourcesExtensionPoint {
 export const gluSourcesExtensionPoint =
   createExtensionPoint<GluSourcesExtensionPoint>({
     id: 'glu.sources',
+  });
+
+/** Registers gates with the Glu backend. */
+export interface GluGatesExtensionPoint {
+  addGate(...gates: GluGate[]): void;
+}
+
+/** Extension point for the conditions that promotions must pass. */
+export const gluGatesExtensionPoint =
+  createExtensionPoint<GluGatesExtensionPoint>({
+    id: 'glu.gates',
   });

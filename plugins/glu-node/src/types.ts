@@ -81,3 +81,32 @@ export interface GluSource {
    */
   observe?(phases: GluSourcePhase[]): Promise<Array<GluObservation | Error>>;
 }
+
+/** What a gate looks at when it decides whether a promotion may happen. */
+export interface GluGateContext {
+  pipelineRef: string;
+  /** The upstream phase and the version it holds. */
+  from: { phase: string; digest: string; version: string; since: Date };
+  /** The phase promoted into, and what it holds now. */
+  to: { phase: string; digest?: string; version?: string };
+  now: Date;
+}
+
+/** A gate's answer: passed or not, and why, in words for people. */
+export interface GluGateResult {
+  passed: boolean;
+  reason: string;
+}
+
+/**
+ * A condition a promotion must pass (`soak`, `window`, …; extensible). In a
+ * pipeline, `gates: [{ soak: 30m }]`: the key names the gate, the value is its
+ * configuration.
+ */
+export interface GluGate {
+  /** The key used in a promotion's `gates`. */
+  readonly type: string;
+  /** Problems with a configuration, each in words for people; none when valid. */
+  validate?(config: unknown): string[];
+  evaluate(config: unknown, context: GluGateContext): Promise<GluGateResult>;
+}

@@ -3,6 +3,7 @@ import { Entity } from '@backstage/catalog-model';
 import {
   PIPELINE_KIND,
   PipelineDefinition,
+  PipelineValidationOptions,
   parsePipelineEntity,
 } from '@glu-dev/plugin-glu-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -29,7 +30,7 @@ export class PipelineSync {
       auth: AuthService;
       store: DatabaseGluStore;
       logger: LoggerService;
-      extensionTypes: () => { sourceTypes: string[]; formatTypes: string[] };
+      extensionTypes: () => PipelineValidationOptions;
     },
   ) {}
 

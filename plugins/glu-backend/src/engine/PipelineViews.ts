@@ -7,10 +7,11 @@ import {
   PipelineSummary,
   PipelineView,
 } from '@glu-dev/plugin-glu-common';
-import { GluFormat } from '@glu-dev/plugin-glu-node';
+import { GluFormat, GluGate } from '@glu-dev/plugin-glu-node';
 import { ExtensionRegistry } from '../ExtensionRegistry';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
 import { Page, PhaseState, PromotionRecord } from '../store/types';
+import { evaluateGates } from './gates';
 import { pinnedMessage } from './Pins';
 import { digestOf, project } from './resources';
 
@@ -23,15 +24,16 @@ export class PipelineViews {
     private readonly deps: {
       store: DatabaseGluStore;
       formats: ExtensionRegistry<GluFormat>;
+      gates: ExtensionRegistry<GluGate>;
     },
   ) {}
 
-  private edges(
+  private async edges(
     pipeline: PipelineDefinition,
     states: Map<string, PhaseState>,
     active: PromotionRecord[],
     pins: Pin[],
-  ): EdgeView[] {
+  ): Promise<EdgeView[]> {
     const edges: EdgeView[] = [];
     for (const phase of pipeline.phases) {
       for (const edge of phase.promotions) {
@@ -42,6 +44,7 @@ export class PipelineViews {
           auto: edge.auto,
           status: 'up-to-date',
           reasons: [],
+          gates: [],
         };
         edges.push(view);
         const running = active.find(
@@ -54,6 +57,15 @@ export class PipelineViews {
         }
         const upstream = states.get(edge.from);
         const target = states.get(phase.name);
+        if (upstream?.current && edge.gates.length > 0) {
+          view.gates = await evaluateGates({
+            gates: this.deps.gates,
+            definitions: edge.gates,
+            pipelineRef: pipeline.ref,
+            from: { phase: edge.from, state: upstream.current },
+            to: { phase: phase.name, state: target?.current },
+          });
+        }
         if (!upstream?.current) {
           view.status = 'blocked';
           view.reasons.push(
@@ -88,8 +100,15 @@ export class PipelineViews {
           fields = project(fields, this.deps.formats.get(format.type), format);
         }
         const wanted = digestOf(fields);
-        view.status =
-          wanted === target.current.digest ? 'up-to-date' : 'promotable';
+        const failed = view.gates.filter(g => !g.passed);
+        if (wanted === target.current.digest) {
+          view.status = 'up-to-date';
+        } else if (failed.length > 0) {
+          view.status = 'blocked';
+          view.reasons.push(...failed.map(g => `${g.type}: ${g.reason}`));
+        } else {
+          view.status = 'promotable';
+        }
       }
     }
     return edges;
@@ -131,7 +150,7 @@ export class PipelineViews {
           })(),
         };
       }),
-      edges: this.edges(pipeline, byName, active, pins),
+      edges: await this.edges(pipeline, byName, active, pins),
     };
   }
 
@@ -151,37 +170,39 @@ export class PipelineViews {
     ]);
     return {
       ...page,
-      items: page.items.map(pipeline => {
-        const byName = new Map(
-          states
-            .filter(s => s.pipelineRef === pipeline.ref)
-            .map(s => [s.phase, s]),
-        );
-        const edges = this.edges(
-          pipeline,
-          byName,
-          active.filter(p => p.pipelineRef === pipeline.ref),
-          pins.filter(p => p.pipelineRef === pipeline.ref),
-        );
-        return {
-          ref: pipeline.ref,
-          name: pipeline.name,
-          namespace: pipeline.namespace,
-          ...(pipeline.title ? { title: pipeline.title } : {}),
-          owner: pipeline.owner,
-          components: pipeline.components,
-          phases: pipeline.phases.map(phase => {
-            const current = byName.get(phase.name)?.current;
-            return {
-              name: phase.name,
-              ...(current
-                ? { version: current.version, digest: current.digest }
-                : {}),
-            };
-          }),
-          behind: edges.filter(e => e.status === 'promotable').length,
-        };
-      }),
+      items: await Promise.all(
+        page.items.map(async pipeline => {
+          const byName = new Map(
+            states
+              .filter(s => s.pipelineRef === pipeline.ref)
+              .map(s => [s.phase, s]),
+          );
+          const edges = await this.edges(
+            pipeline,
+            byName,
+            active.filter(p => p.pipelineRef === pipeline.ref),
+            pins.filter(p => p.pipelineRef === pipeline.ref),
+          );
+          return {
+            ref: pipeline.ref,
+            name: pipeline.name,
+            namespace: pipeline.namespace,
+            ...(pipeline.title ? { title: pipeline.title } : {}),
+            owner: pipeline.owner,
+            components: pipeline.components,
+            phases: pipeline.phases.map(phase => {
+              const current = byName.get(phase.name)?.current;
+              return {
+                name: phase.name,
+                ...(current
+                  ? { version: current.version, digest: current.digest }
+                  : {}),
+              };
+            }),
+            behind: edges.filter(e => e.status === 'promotable').length,
+          };
+        }),
+      ),
     };
   }
 }

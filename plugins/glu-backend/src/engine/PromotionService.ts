@@ -8,13 +8,14 @@ import {
   PromotionDefinition,
   PromotionDryRun,
 } from '@glu-dev/plugin-glu-common';
-import { GluFormat } from '@glu-dev/plugin-glu-node';
+import { GluFormat, GluGate } from '@glu-dev/plugin-glu-node';
 import { createTwoFilesPatch } from 'diff';
 import { ExtensionRegistry } from '../ExtensionRegistry';
 import { commitUrlOf } from '../sources/git/GitCredentials';
 import { GitRepositories } from '../sources/git/GitRepositories';
 import { DatabaseGluStore, newPromotionId } from '../store/DatabaseGluStore';
 import { HistoryEntry, PromotionRecord } from '../store/types';
+import { evaluateGates } from './gates';
 import { Leases } from './Leases';
 import { pinnedMessage } from './Pins';
 import { digestOf, project, resourceOf } from './resources';
@@ -56,6 +57,7 @@ export class PromotionService {
     private readonly deps: {
       store: DatabaseGluStore;
       formats: ExtensionRegistry<GluFormat>;
+      gates: ExtensionRegistry<GluGate>;
       repositories: GitRepositories;
       integrations: ScmIntegrations;
       leases: Leases;
@@ -130,6 +132,27 @@ export class PromotionService {
         `The phase ${edge.from} has not been observed yet${
           upstreamState?.refreshError ? `: ${upstreamState.refreshError}` : ''
         }`,
+      );
+    }
+    const failed = (
+      await evaluateGates({
+        gates: this.deps.gates,
+        definitions: edge.gates,
+        pipelineRef: pipeline.ref,
+        from: { phase: edge.from, state: upstreamState.current },
+        to: {
+          phase: target.name,
+          state: (
+            await store.getPhaseState(pipeline.ref, target.name)
+          )?.current,
+        },
+      })
+    ).filter(g => !g.passed);
+    if (failed.length > 0) {
+      throw new ConflictError(
+        `The promotion of ${edge.from} into ${target.name} is blocked: ${failed
+          .map(g => `${g.type}: ${g.reason}`)
+          .join('; ')}`,
       );
     }
     const fields = project(upstreamState.current.fields, format, source.format);

@@ -111,6 +111,7 @@ describe('promotion by commit', () => {
             auto: false,
             status: 'promotable',
             reasons: [],
+            gates: [],
           },
         ]);
 

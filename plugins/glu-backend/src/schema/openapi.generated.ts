@@ -380,7 +380,15 @@ export const spec = {
       },
       EdgeView: {
         type: 'object',
-        required: ['from', 'to', 'strategy', 'auto', 'status', 'reasons'],
+        required: [
+          'from',
+          'to',
+          'strategy',
+          'auto',
+          'status',
+          'reasons',
+          'gates',
+        ],
         properties: {
           from: {
             type: 'string',
@@ -403,6 +411,24 @@ export const spec = {
             type: 'array',
             items: {
               type: 'string',
+            },
+          },
+          gates: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['type', 'passed', 'reason'],
+              properties: {
+                type: {
+                  type: 'string',
+                },
+                passed: {
+                  type: 'boolean',
+                },
+                reason: {
+                  type: 'string',
+                },
+              },
             },
           },
           promotionId: {
@@ -531,7 +557,13 @@ export const spec = {
               'application/json': {
                 schema: {
                   type: 'object',
-                  required: ['status', 'database', 'sources', 'formats'],
+                  required: [
+                    'status',
+                    'database',
+                    'sources',
+                    'formats',
+                    'gates',
+                  ],
                   properties: {
                     status: {
                       type: 'string',
@@ -548,6 +580,12 @@ export const spec = {
                       },
                     },
                     formats: {
+                      type: 'array',
+                      items: {
+                        type: 'string',
+                      },
+                    },
+                    gates: {
                       type: 'array',
                       items: {
                         type: 'string',
@@ -575,7 +613,7 @@ export const spec = {
               'application/json': {
                 schema: {
                   type: 'object',
-                  required: ['sources', 'formats'],
+                  required: ['sources', 'formats', 'gates'],
                   properties: {
                     sources: {
                       type: 'array',
@@ -584,6 +622,12 @@ export const spec = {
                       },
                     },
                     formats: {
+                      type: 'array',
+                      items: {
+                        type: 'string',
+                      },
+                    },
+                    gates: {
                       type: 'array',
                       items: {
                         type: 'string',

@@ -55,6 +55,7 @@ export interface RouterOptions {
   refresh: (pipelineRefs: string[]) => Promise<void>;
   sources: () => string[];
   formats: () => string[];
+  gates: () => string[];
 }
 
 function pipelineRefOf(namespace: string, name: string): string {
@@ -124,6 +125,7 @@ export async function createRouter(
       database: 'ok',
       sources: options.sources(),
       formats: options.formats(),
+      gates: options.gates(),
     };
     res.json(health);
   });
@@ -133,6 +135,7 @@ export async function createRouter(
     const types: GluExtensionTypes = {
       sources: options.sources(),
       formats: options.formats(),
+      gates: options.gates(),
     };
     res.json(types);
   });

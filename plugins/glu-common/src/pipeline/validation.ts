@@ -20,6 +20,9 @@ import {
 /** The source types that Glu itself provides. */
 export const BUILT_IN_SOURCE_TYPES = ['api', 'git', 'helm', 'oci'];
 
+/** The gates that Glu itself provides. */
+export const BUILT_IN_GATE_TYPES = ['soak', 'window'];
+
 /** The formats that Glu itself provides for `git` phases. */
 export const BUILT_IN_FORMAT_TYPES = [
   'helm-values',
@@ -309,6 +312,8 @@ export interface PipelineValidationOptions {
   sourceTypes?: string[];
   /** The format types that exist, likewise. */
   formatTypes?: string[];
+  /** The gate types that exist, likewise. */
+  gateTypes?: string[];
 }
 
 function refProblem(
@@ -354,6 +359,7 @@ export function parsePipelineEntity(
   const spec = parsed.data;
   const sourceTypes = new Set(options.sourceTypes ?? BUILT_IN_SOURCE_TYPES);
   const formatTypes = new Set(options.formatTypes ?? BUILT_IN_FORMAT_TYPES);
+  const gateTypes = new Set(options.gateTypes ?? BUILT_IN_GATE_TYPES);
 
   const owner = refProblem(spec.owner, 'group', namespace);
   if (owner.problem) issues.push(`spec.owner: ${owner.problem}`);
@@ -385,6 +391,7 @@ export function parsePipelineEntity(
       phase.promotion,
       `${at}.promotion`,
       issues,
+      gateTypes,
     );
     return {
       name: phase.name,
@@ -436,6 +443,7 @@ function parsePromotions(
   input: unknown,
   at: string,
   issues: string[],
+  gateTypes?: Set<string>,
 ): PromotionDefinition[] {
   if (input === undefined) return [];
   const schema = Array.isArray(input)
@@ -447,6 +455,25 @@ function parsePromotions(
     return [];
   }
   const edges = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+  edges.forEach((edge, edgeIndex) => {
+    const edgeAt = Array.isArray(parsed.data) ? `${at}[${edgeIndex}]` : at;
+    edge.gates.forEach((gate, gateIndex) => {
+      const keys = Object.keys(gate);
+      if (keys.length !== 1) {
+        issues.push(
+          `${edgeAt}.gates[${gateIndex}]: must name one gate, e.g. { soak: 30m }`,
+        );
+      } else if (gateTypes && !gateTypes.has(keys[0])) {
+        issues.push(
+          `${edgeAt}.gates[${gateIndex}]: unknown gate "${keys[0]}" (known: ${[
+            ...gateTypes,
+          ]
+            .sort()
+            .join(', ')})`,
+        );
+      }
+    });
+  });
   return edges.map(edge => ({
     from: edge.from,
     strategy: edge.strategy,

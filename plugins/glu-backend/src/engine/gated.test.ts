@@ -1,0 +1,104 @@
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import request from 'supertest';
+import { eventually, startGlu } from '../__testUtils__/backend';
+import { createGitFixture, GitFixture } from '../__testUtils__/git';
+
+jest.setTimeout(120_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+function pipeline(repository: string, gates: object[]): Entity {
+  return {
+    apiVersion: 'glu.dev/v1alpha1',
+    kind: 'Pipeline',
+    metadata: { name: 'ledger', namespace: 'default' },
+    spec: {
+      owner: 'group:default/team-ledger',
+      phases: [
+        { name: 'build', source: { type: 'api' } },
+        {
+          name: 'production',
+          source: {
+            type: 'git',
+            repository,
+            path: 'VERSION.yaml',
+            format: { type: 'yaml-path', key: 'version' },
+          },
+          promotion: { from: 'build', gates },
+        },
+      ],
+    },
+  };
+}
+
+describe('gates on an edge', () => {
+  let repo: GitFixture;
+
+  beforeEach(async () => {
+    repo = await createGitFixture({ 'VERSION.yaml': 'version: 1.0.0\n' });
+  });
+
+  afterEach(() => repo.cleanup());
+
+  it('block a promotion and say why, then let it through once they pass', async () => {
+    const glu = await startGlu({
+      knex: await databases.init('SQLITE_3'),
+      entities: [pipeline(repo.url, [{ soak: '3s' }])],
+      pipeline: 'ledger',
+      waitFor: ['production'],
+    });
+    const alice = mockCredentials.user.header('user:default/alice');
+    const base = '/api/glu/pipelines/default/ledger';
+    try {
+      await request(glu.server)
+        .post(`${base}/phases/build/versions`)
+        .set(
+          'authorization',
+          mockCredentials.service.header({
+            onBehalfOf: mockCredentials.service('external:ci'),
+            targetPluginId: 'glu',
+          }),
+        )
+        .send({ version: '1.1.0' });
+
+      const blocked = (
+        await request(glu.server).get(base).set('authorization', alice)
+      ).body.edges[0];
+      expect(blocked.status).toBe('blocked');
+      expect(blocked.gates).toEqual([
+        {
+          type: 'soak',
+          passed: false,
+          reason: expect.stringMatching(
+            /^build has held 1\.1\.0 for \d+s of 3s$/,
+          ),
+        },
+      ]);
+      expect(blocked.reasons[0]).toMatch(/^soak: build has held 1\.1\.0 for/);
+      const refused = await request(glu.server)
+        .post(`${base}/promotions`)
+        .set('authorization', alice)
+        .send({ phase: 'production' });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toMatch(
+        /^The promotion of build into production is blocked: soak: build has held 1\.1\.0 for/,
+      );
+
+      await eventually(async () => {
+        const edge = (
+          await request(glu.server).get(base).set('authorization', alice)
+        ).body.edges[0];
+        return edge.status === 'promotable' ? edge : undefined;
+      }, 'the soak time to pass');
+      const promoted = await request(glu.server)
+        .post(`${base}/promotions`)
+        .set('authorization', alice)
+        .send({ phase: 'production' });
+      expect(promoted.body.status).toBe('succeeded');
+      expect(await repo.show('VERSION.yaml')).toBe('version: 1.1.0\n');
+    } finally {
+      await glu.stop();
+    }
+  });
+});

@@ -1,0 +1,57 @@
+import { GateResult, GateDefinition } from '@glu-dev/plugin-glu-common';
+import { GluGate } from '@glu-dev/plugin-glu-node';
+import { ExtensionRegistry } from '../ExtensionRegistry';
+import { HistoryEntry } from '../store/types';
+
+/** Evaluates an edge's gates; a gate that is not installed does not pass. */
+export async function evaluateGates(options: {
+  gates: ExtensionRegistry<GluGate>;
+  definitions: GateDefinition[];
+  pipelineRef: string;
+  from: { phase: string; state: HistoryEntry };
+  to: { phase: string; state?: HistoryEntry };
+  now?: Date;
+}): Promise<GateResult[]> {
+  const now = options.now ?? new Date();
+  const results: GateResult[] = [];
+  for (const definition of options.definitions) {
+    for (const [type, config] of Object.entries(definition)) {
+      const gate = options.gates.get(type);
+      if (!gate) {
+        results.push({
+          type,
+          passed: false,
+          reason: `the gate ${type} is not installed`,
+        });
+        continue;
+      }
+      try {
+        const result = await gate.evaluate(config, {
+          pipelineRef: options.pipelineRef,
+          from: {
+            phase: options.from.phase,
+            digest: options.from.state.digest,
+            version: options.from.state.version,
+            since: new Date(options.from.state.observedAt),
+          },
+          to: {
+            phase: options.to.phase,
+            digest: options.to.state?.digest,
+            version: options.to.state?.version,
+          },
+          now,
+        });
+        results.push({ type, ...result });
+      } catch (error) {
+        results.push({
+          type,
+          passed: false,
+          reason: `the gate ${type} failed: ${
+            error instanceof Error ? error.message : error
+          }`,
+        });
+      }
+    }
+  }
+  return results;
+}

@@ -1,0 +1,90 @@
+import { soakGate } from './soak';
+import { windowGate } from './window';
+
+const context = (since: string, now: string) => ({
+  pipelineRef: 'pipeline:default/checkout',
+  from: {
+    phase: 'staging',
+    digest: 'sha256:a',
+    version: '1.5.0',
+    since: new Date(since),
+  },
+  to: { phase: 'production', digest: 'sha256:b', version: '1.4.0' },
+  now: new Date(now),
+});
+
+describe('soak', () => {
+  it('blocks until the upstream phase has held the version long enough', async () => {
+    await expect(
+      soakGate.evaluate(
+        '30m',
+        context('2026-11-27T10:00:00Z', '2026-11-27T10:12:00Z'),
+      ),
+    ).resolves.toEqual({
+      passed: false,
+      reason: 'staging has held 1.5.0 for 12m of 30m',
+    });
+    await expect(
+      soakGate.evaluate(
+        '30m',
+        context('2026-11-27T10:00:00Z', '2026-11-27T10:31:00Z'),
+      ),
+    ).resolves.toMatchObject({ passed: true });
+    expect(soakGate.validate!('soon')).toEqual([
+      'must be a duration like 30m, 2h or 1d',
+    ]);
+  });
+});
+
+describe('window', () => {
+  const freeze = { deny: [{ days: ['fri'] }], timezone: 'Europe/Berlin' };
+
+  it('refuses promotions in a Friday freeze, in the time zone given', async () => {
+    // Friday 00:30 in Berlin, still Thursday in UTC.
+    await expect(
+      windowGate.evaluate(
+        freeze,
+        context('2026-11-26T00:00:00Z', '2026-11-26T23:30:00Z'),
+      ),
+    ).resolves.toEqual({
+      passed: false,
+      reason: 'no promotions fri 00:00-24:00 (now Fri 00:30 Europe/Berlin)',
+    });
+    await expect(
+      windowGate.evaluate(
+        freeze,
+        context('2026-11-26T00:00:00Z', '2026-11-26T12:00:00Z'),
+      ),
+    ).resolves.toMatchObject({ passed: true });
+  });
+
+  it('allows promotions only inside allow slots', async () => {
+    const office = {
+      allow: [
+        { days: ['mon', 'tue', 'wed', 'thu'], from: '09:00', to: '17:00' },
+      ],
+    };
+    await expect(
+      windowGate.evaluate(
+        office,
+        context('2026-11-23T00:00:00Z', '2026-11-24T18:00:00Z'),
+      ),
+    ).resolves.toEqual({
+      passed: false,
+      reason:
+        'promotions only mon, tue, wed, thu 09:00-17:00 (now Tue 18:00 UTC)',
+    });
+    await expect(
+      windowGate.evaluate(
+        office,
+        context('2026-11-23T00:00:00Z', '2026-11-24T10:00:00Z'),
+      ),
+    ).resolves.toMatchObject({ passed: true });
+    expect(
+      windowGate.validate!({ allow: [{ days: ['someday'], from: '9' }] }),
+    ).toEqual([
+      '"someday" is not a day of the week',
+      '"9" is not a time like 09:00',
+    ]);
+  });
+});

@@ -1,0 +1,6 @@
+import { GluGate } from '@glu-dev/plugin-glu-node';
+import { soakGate } from './soak';
+import { windowGate } from './window';
+
+/** The gates that Glu provides, registered like anyone else's. */
+export const builtInGates: GluGate[] = [soakGate, windowGate];

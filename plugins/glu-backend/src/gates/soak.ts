@@ -1,0 +1,39 @@
+import { intervalMillis } from '@glu-dev/plugin-glu-common';
+import { GluGate } from '@glu-dev/plugin-glu-node';
+
+function humanize(millis: number): string {
+  const minutes = Math.floor(millis / 60_000);
+  if (minutes < 1) return `${Math.floor(millis / 1000)}s`;
+  if (minutes < 120) return `${minutes}m`;
+  return `${Math.floor(minutes / 60)}h${
+    minutes % 60 ? ` ${minutes % 60}m` : ''
+  }`;
+}
+
+/**
+ * `soak`: the upstream phase has held this version for at least a duration,
+ * e.g. `{ soak: 30m }`.
+ */
+export const soakGate: GluGate = {
+  type: 'soak',
+  validate(config) {
+    return intervalMillis(config) === undefined
+      ? ['must be a duration like 30m, 2h or 1d']
+      : [];
+  },
+  async evaluate(config, context) {
+    const required = intervalMillis(config) ?? 0;
+    const held = context.now.getTime() - context.from.since.getTime();
+    const passed = held >= required;
+    return {
+      passed,
+      reason: passed
+        ? `${context.from.phase} has held ${
+            context.from.version
+          } for ${humanize(held)} (at least ${config})`
+        : `${context.from.phase} has held ${
+            context.from.version
+          } for ${humanize(held)} of ${config}`,
+    };
+  },
+};
