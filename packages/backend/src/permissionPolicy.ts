@@ -16,6 +16,7 @@ import {
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
+  gluApprovePermission,
   gluPinPermission,
   gluPromotePermission,
   gluPublishPermission,
@@ -24,6 +25,7 @@ import {
 
 /** What only the owners of a pipeline may do. */
 const ownerOnly = [
+  gluApprovePermission,
   gluPromotePermission,
   gluRollbackPermission,
   gluPinPermission,

@@ -61,7 +61,7 @@ describe('gluPlugin', () => {
           'version-file',
           'yaml-path',
         ],
-        gates: ['soak', 'window'],
+        gates: ['approvals', 'soak', 'window'],
       });
       // The migrations ran against this database.
       expect(await knex.schema.hasTable('glu_pipelines')).toBe(true);

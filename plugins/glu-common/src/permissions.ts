@@ -35,6 +35,13 @@ export const gluPinPermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+/** Approve a version for a phase, for edges with an approvals gate. */
+export const gluApprovePermission = createPermission({
+  name: 'glu.pipeline.approve',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
 /** Publish a version to a phase whose source is the API (e.g. from CI). */
 export const gluPublishPermission = createPermission({
   name: 'glu.pipeline.publish',
@@ -48,5 +55,6 @@ export const gluPermissions = [
   gluPromotePermission,
   gluRollbackPermission,
   gluPinPermission,
+  gluApprovePermission,
   gluPublishPermission,
 ];

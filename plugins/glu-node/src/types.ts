@@ -89,6 +89,8 @@ export interface GluGateContext {
   from: { phase: string; digest: string; version: string; since: Date };
   /** The phase promoted into, and what it holds now. */
   to: { phase: string; digest?: string; version?: string };
+  /** Who approved this version for the phase (user refs). */
+  approvals: string[];
   now: Date;
 }
 

@@ -60,6 +60,7 @@ export class PipelineViews {
         if (upstream?.current && edge.gates.length > 0) {
           view.gates = await evaluateGates({
             gates: this.deps.gates,
+            store: this.deps.store,
             definitions: edge.gates,
             pipelineRef: pipeline.ref,
             from: { phase: edge.from, state: upstream.current },

@@ -137,6 +137,7 @@ export class PromotionService {
     const failed = (
       await evaluateGates({
         gates: this.deps.gates,
+        store,
         definitions: edge.gates,
         pipelineRef: pipeline.ref,
         from: { phase: edge.from, state: upstreamState.current },

@@ -101,4 +101,64 @@ describe('gates on an edge', () => {
       await glu.stop();
     }
   });
+
+  it('wait for enough approvals of the version, from distinct people', async () => {
+    const glu = await startGlu({
+      knex: await databases.init('SQLITE_3'),
+      entities: [pipeline(repo.url, [{ approvals: 2 }])],
+      pipeline: 'ledger',
+      waitFor: ['production'],
+    });
+    const base = '/api/glu/pipelines/default/ledger';
+    const as = (user: string) =>
+      mockCredentials.user.header(`user:default/${user}`);
+    const approve = (user: string) =>
+      request(glu.server)
+        .post(`${base}/phases/production/approvals`)
+        .set('authorization', as(user))
+        .send({});
+    const edge = async () =>
+      (await request(glu.server).get(base).set('authorization', as('alice')))
+        .body.edges[0];
+    try {
+      await request(glu.server)
+        .post(`${base}/phases/build/versions`)
+        .set(
+          'authorization',
+          mockCredentials.service.header({
+            onBehalfOf: mockCredentials.service('external:ci'),
+            targetPluginId: 'glu',
+          }),
+        )
+        .send({ version: '2.0.0' });
+      expect((await edge()).reasons).toEqual([
+        'approvals: 0 of 2 approvals for 2.0.0',
+      ]);
+
+      expect((await approve('alice')).body).toMatchObject({
+        version: '2.0.0',
+        approvers: ['user:default/alice'],
+      });
+      // The same person twice is still one approval.
+      await approve('alice');
+      expect((await edge()).status).toBe('blocked');
+
+      expect((await approve('carol')).body.approvers).toEqual([
+        'user:default/alice',
+        'user:default/carol',
+      ]);
+      const open = await edge();
+      expect(open.status).toBe('promotable');
+      expect(open.gates).toEqual([
+        {
+          type: 'approvals',
+          passed: true,
+          reason:
+            '2 of 2 approvals for 2.0.0 (user:default/alice, user:default/carol)',
+        },
+      ]);
+    } finally {
+      await glu.stop();
+    }
+  });
 });

@@ -1,11 +1,13 @@
 import { GateResult, GateDefinition } from '@glu-dev/plugin-glu-common';
 import { GluGate } from '@glu-dev/plugin-glu-node';
 import { ExtensionRegistry } from '../ExtensionRegistry';
+import { DatabaseGluStore } from '../store/DatabaseGluStore';
 import { HistoryEntry } from '../store/types';
 
 /** Evaluates an edge's gates; a gate that is not installed does not pass. */
 export async function evaluateGates(options: {
   gates: ExtensionRegistry<GluGate>;
+  store: DatabaseGluStore;
   definitions: GateDefinition[];
   pipelineRef: string;
   from: { phase: string; state: HistoryEntry };
@@ -13,6 +15,14 @@ export async function evaluateGates(options: {
   now?: Date;
 }): Promise<GateResult[]> {
   const now = options.now ?? new Date();
+  const approvals =
+    options.definitions.length > 0
+      ? await options.store.approvers(
+          options.pipelineRef,
+          options.to.phase,
+          options.from.state.digest,
+        )
+      : [];
   const results: GateResult[] = [];
   for (const definition of options.definitions) {
     for (const [type, config] of Object.entries(definition)) {
@@ -39,6 +49,7 @@ export async function evaluateGates(options: {
             digest: options.to.state?.digest,
             version: options.to.state?.version,
           },
+          approvals,
           now,
         });
         results.push({ type, ...result });

@@ -1,3 +1,4 @@
+import { approvalsGate } from './approvals';
 import { soakGate } from './soak';
 import { windowGate } from './window';
 
@@ -10,6 +11,7 @@ const context = (since: string, now: string) => ({
     since: new Date(since),
   },
   to: { phase: 'production', digest: 'sha256:b', version: '1.4.0' },
+  approvals: [] as string[],
   now: new Date(now),
 });
 
@@ -85,6 +87,27 @@ describe('window', () => {
     ).toEqual([
       '"someday" is not a day of the week',
       '"9" is not a time like 09:00',
+    ]);
+  });
+});
+
+describe('approvals', () => {
+  it('passes once enough distinct people approved the version', async () => {
+    const base = context('2026-11-27T10:00:00Z', '2026-11-27T10:00:00Z');
+    await expect(
+      approvalsGate.evaluate(2, { ...base, approvals: ['user:default/alice'] }),
+    ).resolves.toEqual({
+      passed: false,
+      reason: '1 of 2 approvals for 1.5.0 (user:default/alice)',
+    });
+    await expect(
+      approvalsGate.evaluate(2, {
+        ...base,
+        approvals: ['user:default/alice', 'user:default/carol'],
+      }),
+    ).resolves.toMatchObject({ passed: true });
+    expect(approvalsGate.validate!(0)).toEqual([
+      'must be how many people must approve, e.g. 2',
     ]);
   });
 });

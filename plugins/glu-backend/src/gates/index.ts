@@ -1,6 +1,7 @@
 import { GluGate } from '@glu-dev/plugin-glu-node';
+import { approvalsGate } from './approvals';
 import { soakGate } from './soak';
 import { windowGate } from './window';
 
 /** The gates that Glu provides, registered like anyone else's. */
-export const builtInGates: GluGate[] = [soakGate, windowGate];
+export const builtInGates: GluGate[] = [approvalsGate, soakGate, windowGate];

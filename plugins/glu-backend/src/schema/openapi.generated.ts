@@ -893,6 +893,82 @@ export const spec = {
         },
       },
     },
+    '/pipelines/{namespace}/{name}/phases/{phase}/approvals': {
+      post: {
+        operationId: 'ApproveVersion',
+        description:
+          'Approves, for the phase, the version its upstream phase holds now\n(for edges with an approvals gate). One approval per person and\nversion; approving again changes nothing.\n',
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/phase',
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  from: {
+                    type: 'string',
+                    description:
+                      'The upstream phase, when the phase has several.',
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description:
+              'The version and everyone who approved it for the phase.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['digest', 'version', 'approvers'],
+                  properties: {
+                    digest: {
+                      type: 'string',
+                    },
+                    version: {
+                      type: 'string',
+                    },
+                    approvers: {
+                      type: 'array',
+                      items: {
+                        type: 'string',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
     '/pipelines/{namespace}/{name}/phases/{phase}/pin': {
       post: {
         operationId: 'PinPhase',

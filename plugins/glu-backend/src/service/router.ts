@@ -8,6 +8,7 @@ import {
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  ConflictError,
   InputError,
   NotAllowedError,
   NotFoundError,
@@ -22,6 +23,7 @@ import {
   GluExtensionTypes,
   GluHealth,
   PIPELINE_KIND,
+  gluApprovePermission,
   gluPinPermission,
   gluPipelineReadPermission,
   gluPromotePermission,
@@ -341,6 +343,67 @@ export async function createRouter(
         },
       );
       res.json(pin);
+    },
+  );
+
+  router.post(
+    '/pipelines/:namespace/:name/phases/:phase/approvals',
+    async (req, res) => {
+      const ref = pipelineRefOf(req.params.namespace, req.params.name);
+      const pipeline = await requirePipeline(ref);
+      const result = await audited(
+        req,
+        'approval',
+        { pipeline: ref, phase: req.params.phase },
+        async () => {
+          const credentials = await authorize(req, gluApprovePermission, ref);
+          if (!principalRef(credentials).startsWith('user:')) {
+            throw new InputError('Approvals are given by people, not services');
+          }
+          const phase = pipeline.phases.find(p => p.name === req.params.phase);
+          if (!phase) {
+            throw new NotFoundError(
+              `The pipeline ${ref} has no phase "${req.params.phase}"`,
+            );
+          }
+          const from = req.body?.from ?? phase.promotions[0]?.from;
+          if (!from || !phase.promotions.some(e => e.from === from)) {
+            throw new InputError(
+              `The phase ${phase.name} has no promotion from ${
+                from ?? 'anywhere'
+              }`,
+            );
+          }
+          const upstream = await store.getPhaseState(ref, from);
+          if (!upstream?.current) {
+            throw new ConflictError(
+              `The phase ${from} has not been observed yet`,
+            );
+          }
+          await store.addApproval({
+            pipelineRef: ref,
+            phase: phase.name,
+            digest: upstream.current.digest,
+            approver: principalRef(credentials),
+          });
+          return {
+            digest: upstream.current.digest,
+            version: upstream.current.version,
+            approvers: await store.approvers(
+              ref,
+              phase.name,
+              upstream.current.digest,
+            ),
+          };
+        },
+      );
+      // An approval can open the way for an automatic promotion.
+      options
+        .afterChange(ref)
+        .catch(error =>
+          logger.warn(`Automatic promotion after an approval failed: ${error}`),
+        );
+      res.json(result);
     },
   );
 

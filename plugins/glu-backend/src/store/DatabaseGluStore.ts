@@ -594,6 +594,39 @@ export class DatabaseGluStore {
     return deleted > 0;
   }
 
+  // Approvals
+
+  async addApproval(input: {
+    pipelineRef: string;
+    phase: string;
+    digest: string;
+    approver: string;
+  }): Promise<void> {
+    await this.db('glu_approvals')
+      .insert({
+        pipeline_ref: input.pipelineRef,
+        phase: input.phase,
+        digest: input.digest,
+        approver: input.approver,
+        approved_at: new Date(),
+      })
+      .onConflict(['pipeline_ref', 'phase', 'digest', 'approver'])
+      .ignore();
+  }
+
+  /** Who approved a version for a phase. */
+  async approvers(
+    pipelineRef: string,
+    phase: string,
+    digest: string,
+  ): Promise<string[]> {
+    const rows = await this.db('glu_approvals')
+      .where({ pipeline_ref: pipelineRef, phase, digest })
+      .orderBy('approver')
+      .select('approver');
+    return rows.map(r => r.approver);
+  }
+
   // Leases
 
   /** Takes a lease if it is free or expired; true when this holder has it. */

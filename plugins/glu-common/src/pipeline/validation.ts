@@ -21,7 +21,7 @@ import {
 export const BUILT_IN_SOURCE_TYPES = ['api', 'git', 'helm', 'oci'];
 
 /** The gates that Glu itself provides. */
-export const BUILT_IN_GATE_TYPES = ['soak', 'window'];
+export const BUILT_IN_GATE_TYPES = ['approvals', 'soak', 'window'];
 
 /** The formats that Glu itself provides for `git` phases. */
 export const BUILT_IN_FORMAT_TYPES = [

@@ -1,0 +1,24 @@
+import { GluGate } from '@glu-dev/plugin-glu-node';
+
+/**
+ * `approvals`: N distinct people allowed to approve (the approve permission)
+ * have approved this version for this phase, e.g. `{ approvals: 2 }`.
+ */
+export const approvalsGate: GluGate = {
+  type: 'approvals',
+  validate(config) {
+    return Number.isInteger(config) && (config as number) > 0
+      ? []
+      : ['must be how many people must approve, e.g. 2'];
+  },
+  async evaluate(config, context) {
+    const required = Number(config);
+    const approvers = context.approvals;
+    const passed = approvers.length >= required;
+    const who = approvers.length ? ` (${approvers.join(', ')})` : '';
+    return {
+      passed,
+      reason: `${approvers.length} of ${required} approvals for ${context.from.version}${who}`,
+    };
+  },
+};
