@@ -15,6 +15,7 @@ import { ExtensionRegistry } from '../ExtensionRegistry';
 import { commitUrlOf } from '../sources/git/GitCredentials';
 import { GitRepositories } from '../sources/git/GitRepositories';
 import { contentHash, DatabaseGluStore } from '../store/DatabaseGluStore';
+import { PhaseState } from '../store/types';
 import { Leases } from './Leases';
 import { resourceOf } from './resources';
 
@@ -119,11 +120,11 @@ export class PhaseRefresher {
       [...byRepository.entries()],
       4,
       async ([url, phases]) => {
-        changes.push(...(await this.refreshRepository(url, phases)));
+        changes.push(...(await this.refreshRepository(url, phases, states)));
       },
     );
     for (const [type, phases] of bySourceType) {
-      changes.push(...(await this.observe(type, phases)));
+      changes.push(...(await this.observe(type, phases, states)));
     }
     return changes;
   }
@@ -132,6 +133,7 @@ export class PhaseRefresher {
   private async observe(
     type: string,
     phases: GluSourcePhase[],
+    states: Map<string, PhaseState>,
   ): Promise<PhaseChange[]> {
     const { store, sources, logger } = this.deps;
     const source = sources.get(type);
@@ -157,7 +159,7 @@ export class PhaseRefresher {
         continue;
       }
       const resource = resourceOf(observation.fields);
-      const state = await store.getPhaseState(phase.pipelineRef, phase.phase);
+      const state = states.get(`${phase.pipelineRef}/${phase.phase}`);
       if (state?.current?.digest === resource.digest) {
         await store.markRefreshed(phase.pipelineRef, phase.phase);
         continue;
@@ -184,6 +186,7 @@ export class PhaseRefresher {
   private async refreshRepository(
     url: string,
     phases: GitPhase[],
+    states: Map<string, PhaseState>,
   ): Promise<PhaseChange[]> {
     const { store, repositories, logger } = this.deps;
     const repository = repositories.get(url);
@@ -219,7 +222,8 @@ export class PhaseRefresher {
         // next refresh, so the promotion records its own change.
         const outcome = await this.deps.leases.tryWithLease(
           `phase:${phase.pipeline.ref}/${phase.phase}`,
-          () => this.refreshPhase(phase, heads.get(phase.source.branch)),
+          () =>
+            this.refreshPhase(phase, heads.get(phase.source.branch), states),
         );
         if (outcome?.result) changes.push(outcome.result);
       } catch (error) {
@@ -236,6 +240,7 @@ export class PhaseRefresher {
   private async refreshPhase(
     { pipeline, phase, source }: GitPhase,
     head: string | undefined,
+    states: Map<string, PhaseState>,
   ): Promise<PhaseChange | undefined> {
     const { store, formats, repositories, integrations } = this.deps;
     if (!head) {
@@ -265,7 +270,9 @@ export class PhaseRefresher {
       );
     }
     const resource = resourceOf(fields);
-    const state = await store.getPhaseState(pipeline.ref, phase);
+    // Read once at the start of this refresh. A promotion that finished since
+    // then recorded its own commit, which historyHasCommit recognises below.
+    const state = states.get(`${pipeline.ref}/${phase}`);
     if (
       state?.current?.digest === resource.digest &&
       state.current.blobHash === contentHash(content)

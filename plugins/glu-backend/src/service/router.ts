@@ -31,6 +31,7 @@ import {
   gluRollbackPermission,
 } from '@glu-dev/plugin-glu-common';
 import { createTwoFilesPatch } from 'diff';
+import { JsonObject } from '@backstage/types';
 import express, { Request } from 'express';
 import { PipelineViews } from '../engine/PipelineViews';
 import { PromotionService } from '../engine/PromotionService';
@@ -267,35 +268,27 @@ export async function createRouter(
       );
       return;
     }
-    const auditorEvent = await auditor.createEvent({
-      eventId: 'promotion',
-      severityLevel: 'medium',
-      request: req,
-      meta: { pipeline: ref, phase, ...(from ? { from } : {}) },
-    });
-    try {
-      const credentials = await authorize(req, gluPromotePermission, ref);
-      const promotion = await options.promotions.promote({
-        pipelineRef: ref,
-        phase,
-        from,
-        triggeredBy: principalRef(credentials),
-        trigger: 'manual',
-      });
-      await auditorEvent.success({
-        meta: {
-          promotionId: promotion.id,
-          status: promotion.status,
-          ...(promotion.commitSha ? { commitSha: promotion.commitSha } : {}),
-        },
-      });
-      res.json(promotion);
-    } catch (error) {
-      await auditorEvent.fail({
-        error: error instanceof Error ? error : new Error(String(error)),
-      });
-      throw error;
-    }
+    const promotion = await audited(
+      req,
+      'promotion',
+      { pipeline: ref, phase, ...(from ? { from } : {}) },
+      async () => {
+        const credentials = await authorize(req, gluPromotePermission, ref);
+        return options.promotions.promote({
+          pipelineRef: ref,
+          phase,
+          from,
+          triggeredBy: principalRef(credentials),
+          trigger: 'manual',
+        });
+      },
+      result => ({
+        promotionId: result.id,
+        status: result.status,
+        ...(result.commitSha ? { commitSha: result.commitSha } : {}),
+      }),
+    );
+    res.json(promotion);
   });
 
   /** Runs a write with an auditor event around it. */
@@ -304,6 +297,7 @@ export async function createRouter(
     eventId: string,
     meta: Record<string, string>,
     work: () => Promise<T>,
+    outcome?: (result: T) => JsonObject,
   ): Promise<T> {
     const auditorEvent = await auditor.createEvent({
       eventId,
@@ -313,7 +307,7 @@ export async function createRouter(
     });
     try {
       const result = await work();
-      await auditorEvent.success();
+      await auditorEvent.success(outcome ? { meta: outcome(result) } : {});
       return result;
     } catch (error) {
       await auditorEvent.fail({
@@ -465,40 +459,33 @@ export async function createRouter(
     async (req, res) => {
       const ref = pipelineRefOf(req.params.namespace, req.params.name);
       await requirePipeline(ref);
-      const auditorEvent = await auditor.createEvent({
-        eventId: 'version-publish',
-        severityLevel: 'medium',
-        request: req,
-        meta: { pipeline: ref, phase: req.params.phase },
-      });
-      try {
-        const credentials = await authorize(req, gluPublishPermission, ref);
-        const result = await options.publisher.publish({
-          pipelineRef: ref,
-          phase: req.params.phase,
-          ...req.body,
-          publishedBy: principalRef(credentials),
-        });
-        await auditorEvent.success({
-          meta: { changed: result.changed, version: result.state.version },
-        });
-        if (result.changed) {
-          // Promotions follow in the background: CI need not wait for them.
-          options
-            .afterChange(ref)
-            .catch(error =>
-              logger.warn(
-                `Automatic promotion after a publish failed: ${error}`,
-              ),
-            );
-        }
-        res.json(result);
-      } catch (error) {
-        await auditorEvent.fail({
-          error: error instanceof Error ? error : new Error(String(error)),
-        });
-        throw error;
+      const result = await audited(
+        req,
+        'version-publish',
+        { pipeline: ref, phase: req.params.phase },
+        async () => {
+          const credentials = await authorize(req, gluPublishPermission, ref);
+          return options.publisher.publish({
+            pipelineRef: ref,
+            phase: req.params.phase,
+            ...req.body,
+            publishedBy: principalRef(credentials),
+          });
+        },
+        published => ({
+          changed: published.changed,
+          version: published.state.version,
+        }),
+      );
+      if (result.changed) {
+        // Promotions follow in the background: CI need not wait for them.
+        options
+          .afterChange(ref)
+          .catch(error =>
+            logger.warn(`Automatic promotion after a publish failed: ${error}`),
+          );
       }
+      res.json(result);
     },
   );
 
