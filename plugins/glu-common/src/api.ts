@@ -44,12 +44,46 @@ export type HistoryEntry = {
   observedAt: string;
 };
 
+/**
+ * Where a promotion stands. By pull request: `open` until the pull request
+ * merges (`merged`, then `succeeded` once the phase is seen holding the
+ * version), is closed without merge (`closed`), or is replaced by a newer
+ * proposal (`superseded`).
+ */
 export type PromotionStatus =
   | 'pending'
   | 'running'
+  | 'open'
+  | 'merged'
   | 'succeeded'
   | 'up-to-date'
+  | 'closed'
+  | 'superseded'
   | 'failed';
+
+/** A check reported on a pull request's head commit. */
+export type PullRequestCheck = {
+  name: string;
+  state: 'pending' | 'success' | 'failure' | 'neutral' | 'skipped';
+  url?: string;
+};
+
+/** The pull request that carries a promotion. */
+export type PullRequestRef = {
+  /** The provider that opened it, e.g. `github`. */
+  provider: string;
+  number: number;
+  url: string;
+  /** The branch it proposes, `glu/<pipeline>/<phase>/<digest>`. */
+  branch: string;
+  state: 'open' | 'merged' | 'closed';
+  /** The commit at the head of the branch. */
+  headSha: string;
+  /** The commit that merged it. */
+  mergeCommitSha?: string;
+  /** The checks of the head commit, as last seen. */
+  checks?: PullRequestCheck[];
+};
 
 /** A promotion and its outcome. */
 export type Promotion = {
@@ -71,6 +105,8 @@ export type Promotion = {
   trigger: 'manual' | 'auto' | 'schedule' | 'event';
   commitSha?: string;
   commitUrl?: string;
+  /** The pull request, for the `pull-request` strategy. */
+  pullRequest?: PullRequestRef;
   error?: string;
   createdAt: string;
   finishedAt?: string;
@@ -141,6 +177,8 @@ export type EdgeView = {
   gates: GateResult[];
   /** The promotion under way, when in progress. */
   promotionId?: string;
+  /** The open pull request of the promotion under way. */
+  pullRequest?: PullRequestRef;
 };
 
 /** A pipeline with every phase's state and every edge's status. */
