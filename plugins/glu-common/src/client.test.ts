@@ -84,6 +84,37 @@ describe('GluClient', () => {
     });
   });
 
+  it('asks for the diff between two history entries', async () => {
+    const client = new GluClient({
+      discoveryApi: { getBaseUrl: async () => baseUrl },
+    });
+    await expect(
+      client.diffHistory('pipeline:default/checkout', 'production', {
+        from: '4',
+        to: '9',
+      }),
+    ).resolves.toMatchObject({
+      method: 'GET',
+      url: '/api/glu/pipelines/default/checkout/phases/production/diff?from=4&to=9',
+    });
+  });
+
+  it('approves for a phase, naming the upstream phase when given', async () => {
+    const client = new GluClient({
+      discoveryApi: { getBaseUrl: async () => baseUrl },
+    });
+    await expect(
+      client.approve('pipeline:default/checkout', 'production'),
+    ).resolves.toMatchObject({
+      method: 'POST',
+      url: '/api/glu/pipelines/default/checkout/phases/production/approvals',
+      body: '{}',
+    });
+    await expect(
+      client.approve('checkout', 'production', { from: 'staging' }),
+    ).resolves.toMatchObject({ body: '{"from":"staging"}' });
+  });
+
   it('turns an error response into a ResponseError with the server message', async () => {
     const client = new GluClient({
       discoveryApi: { getBaseUrl: async () => `${baseUrl}/missing` },

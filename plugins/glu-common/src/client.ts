@@ -18,6 +18,22 @@ export type GluClientOptions = {
   fetchApi?: { fetch: typeof fetch };
 };
 
+/** The answer of an approval: the version and everyone who approved it. */
+export type Approval = {
+  digest: string;
+  version: string;
+  /** User refs, one per person. */
+  approvers: string[];
+};
+
+/** The difference between two history entries of a phase. */
+export type HistoryDiff = {
+  from: HistoryEntry;
+  to: HistoryEntry;
+  /** The unified diff of the phase's file; empty when it did not change. */
+  diff: string;
+};
+
 /** Paging options of the lists that can grow. */
 export type PageOptions = { limit?: number; cursor?: string };
 
@@ -93,6 +109,19 @@ export class GluClient {
     );
   }
 
+  /** The difference between two entries of a phase's history. */
+  async diffHistory(
+    ref: string | CompoundEntityRef,
+    phase: string,
+    entries: { from: string; to: string },
+  ): Promise<HistoryDiff> {
+    return this.request(
+      `${pipelinePath(ref)}/phases/${encodeURIComponent(phase)}/diff${query(
+        entries,
+      )}`,
+    );
+  }
+
   /** A pipeline's promotions, newest first. */
   async listPromotions(
     ref: string | CompoundEntityRef,
@@ -153,6 +182,26 @@ export class GluClient {
   ): Promise<Promotion> {
     return this.request(
       `${pipelinePath(ref)}/phases/${encodeURIComponent(phase)}/rollback`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      },
+    );
+  }
+
+  /**
+   * Approves, for a phase, the version that its upstream phase holds now
+   * (edges with an approvals gate); `from` names the upstream phase when the
+   * phase has several.
+   */
+  async approve(
+    ref: string | CompoundEntityRef,
+    phase: string,
+    request: { from?: string } = {},
+  ): Promise<Approval> {
+    return this.request(
+      `${pipelinePath(ref)}/phases/${encodeURIComponent(phase)}/approvals`,
       {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
