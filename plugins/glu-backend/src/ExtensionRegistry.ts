@@ -32,6 +32,10 @@ export class ExtensionRegistry<T extends { readonly type: string }> {
     return this.items.get(type);
   }
 
+  all(): T[] {
+    return [...this.items.values()];
+  }
+
   types(): string[] {
     return [...this.items.keys()].sort();
   }

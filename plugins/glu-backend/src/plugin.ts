@@ -10,11 +10,14 @@ import { gluPermissions } from '@glu-dev/plugin-glu-common';
 import {
   GluFormat,
   GluGate,
+  GluPullRequestProvider,
   GluSource,
   gluFormatsExtensionPoint,
   gluGatesExtensionPoint,
+  gluPullRequestProvidersExtensionPoint,
   gluSourcesExtensionPoint,
 } from '@glu-dev/plugin-glu-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { durationToMilliseconds } from '@backstage/types';
 import path from 'node:path';
 import { AutoPromoter } from './engine/AutoPromoter';
@@ -23,6 +26,7 @@ import { PhaseRefresher } from './engine/PhaseRefresher';
 import { PipelineSync } from './engine/PipelineSync';
 import { PipelineViews } from './engine/PipelineViews';
 import { PromotionService } from './engine/PromotionService';
+import { PullRequests } from './engine/PullRequests';
 import { VersionPublisher } from './engine/VersionPublisher';
 import { Pins } from './engine/Pins';
 import { RollbackService } from './engine/RollbackService';
@@ -54,6 +58,9 @@ export const gluPlugin = createBackendPlugin({
     const formats = new ExtensionRegistry<GluFormat>('format');
     const sources = new ExtensionRegistry<GluSource>('source');
     const gates = new ExtensionRegistry<GluGate>('gate');
+    const pullRequestProviders = new ExtensionRegistry<GluPullRequestProvider>(
+      'pull-request provider',
+    );
     env.registerExtensionPoint(gluFormatsExtensionPoint, {
       addFormat: (...added) => formats.add(...added),
     });
@@ -62,6 +69,9 @@ export const gluPlugin = createBackendPlugin({
     });
     env.registerExtensionPoint(gluGatesExtensionPoint, {
       addGate: (...added) => gates.add(...added),
+    });
+    env.registerExtensionPoint(gluPullRequestProvidersExtensionPoint, {
+      addPullRequestProvider: (...added) => pullRequestProviders.add(...added),
     });
 
     env.registerInit({
@@ -78,30 +88,56 @@ export const gluPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
+        signals: signalsServiceRef,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, scheduler } = deps;
         formats.freeze();
         sources.freeze();
         gates.freeze();
+        pullRequestProviders.freeze();
         deps.permissionsRegistry.addPermissions(gluPermissions);
 
         const store = await DatabaseGluStore.create({ database });
         const integrations = ScmIntegrations.fromConfig(config);
+        const author = {
+          name: config.getOptionalString('glu.git.author.name') ?? 'Glu',
+          email:
+            config.getOptionalString('glu.git.author.email') ?? 'glu@localhost',
+        };
         const repositories = new GitRepositories({
           workingDirectory: path.resolve(
             config.getOptionalString('glu.workingDirectory') ?? 'glu-work',
           ),
           credentials: new GitCredentials(integrations),
           logger,
-          author: {
-            name: config.getOptionalString('glu.git.author.name') ?? 'Glu',
-            email:
-              config.getOptionalString('glu.git.author.email') ??
-              'glu@localhost',
-          },
+          author,
         });
         const leases = new Leases(store);
+        const pullRequests = new PullRequests({
+          store,
+          providers: pullRequestProviders,
+          gates,
+          repositories,
+          integrations,
+          portalUrl: config.getOptionalString('app.baseUrl'),
+          author,
+          logger,
+        });
+        // The portal refreshes a pipeline's view when told it changed.
+        const notify = async (pipelineRefs: string[]) => {
+          for (const pipelineRef of new Set(pipelineRefs)) {
+            await deps.signals
+              .publish({
+                recipients: { type: 'broadcast' },
+                channel: 'glu:pipelines',
+                message: { pipelineRef },
+              })
+              .catch(error =>
+                logger.debug(`Could not signal a change: ${error}`),
+              );
+          }
+        };
         const refresher = new PhaseRefresher({
           store,
           formats,
@@ -109,6 +145,7 @@ export const gluPlugin = createBackendPlugin({
           repositories,
           integrations,
           leases,
+          pullRequests,
           logger,
         });
         const promotions = new PromotionService({
@@ -118,6 +155,7 @@ export const gluPlugin = createBackendPlugin({
           repositories,
           integrations,
           leases,
+          pullRequests,
           logger,
         });
         const views = new PipelineViews({ store, formats, gates });
@@ -139,6 +177,22 @@ export const gluPlugin = createBackendPlugin({
           }),
         });
 
+        const afterRefresh = async (
+          changes: Awaited<ReturnType<PhaseRefresher['refresh']>>,
+        ) => {
+          await autoPromoter.afterRefresh(changes);
+          await notify(changes.map(c => c.pipelineRef));
+        };
+        const refreshNow = async (refs: string[]) => {
+          await afterRefresh(await refresher.refresh(refs));
+        };
+        // Merges land in the repository: the next refresh records them.
+        const trackPullRequests = async (refs?: string[]) => {
+          const changed = await pullRequests.track(refs);
+          if (changed.length > 0) await refreshNow(changed);
+          await notify(changed);
+        };
+
         await scheduler.scheduleTask({
           id: 'glu-catalog-sync',
           frequency: {
@@ -155,7 +209,9 @@ export const gluPlugin = createBackendPlugin({
             const changes = await sync.sync();
             const touched = [...changes.added, ...changes.changed];
             if (touched.length > 0) {
-              await autoPromoter.afterRefresh(await refresher.refresh(touched));
+              await refreshNow(touched);
+            } else if (changes.removed.length > 0) {
+              await notify(changes.removed);
             }
           },
         });
@@ -168,18 +224,17 @@ export const gluPlugin = createBackendPlugin({
           initialDelay: { seconds: 5 },
           scope: 'global',
           fn: async () => {
-            await autoPromoter.afterRefresh(await refresher.refresh());
+            await afterRefresh(await refresher.refresh());
+            await trackPullRequests();
           },
         });
 
-        const refreshNow = async (refs: string[]) => {
-          await autoPromoter.afterRefresh(await refresher.refresh(refs));
-        };
         await new EventTriggers({
           events: deps.events,
           store,
           logger,
           refresh: refreshNow,
+          trackPullRequests,
         }).subscribe();
 
         httpRouter.use(
@@ -199,8 +254,10 @@ export const gluPlugin = createBackendPlugin({
               repositories,
               integrations,
               leases,
+              pullRequests,
               logger,
             }),
+            notify,
             afterChange: ref => autoPromoter.promoteDue(ref),
             refresh: refreshNow,
             sources: () => sources.types(),

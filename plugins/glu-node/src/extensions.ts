@@ -1,5 +1,5 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
-import { GluFormat, GluGate, GluSource } from './types';
+import { GluFormat, GluGate, GluPullRequestProvider, GluSource } from './types';
 
 /** Registers file formats with the Glu backend. */
 export interface GluFormatsExtensionPoint {
@@ -32,4 +32,18 @@ export interface GluGatesExtensionPoint {
 export const gluGatesExtensionPoint =
   createExtensionPoint<GluGatesExtensionPoint>({
     id: 'glu.gates',
+  });
+
+/** Registers pull-request providers with the Glu backend. */
+export interface GluPullRequestProvidersExtensionPoint {
+  addPullRequestProvider(...providers: GluPullRequestProvider[]): void;
+}
+
+/**
+ * Extension point for the Git hosts that promotions by pull request open
+ * their pull requests on (GitHub, GitLab, Bitbucket, …).
+ */
+export const gluPullRequestProvidersExtensionPoint =
+  createExtensionPoint<GluPullRequestProvidersExtensionPoint>({
+    id: 'glu.pull-request-providers',
   });

@@ -91,6 +91,16 @@ export interface GluGateContext {
   to: { phase: string; digest?: string; version?: string };
   /** Who approved this version for the phase (user refs). */
   approvals: string[];
+  /**
+   * The pull request that proposes the version, once there is one (the
+   * `pull-request` strategy), with its checks as last seen. Gates are
+   * evaluated again before Glu merges it.
+   */
+  pullRequest?: {
+    number: number;
+    url: string;
+    checks: GluPullRequestCheck[];
+  };
   now: Date;
 }
 
@@ -111,4 +121,71 @@ export interface GluGate {
   /** Problems with a configuration, each in words for people; none when valid. */
   validate?(config: unknown): string[];
   evaluate(config: unknown, context: GluGateContext): Promise<GluGateResult>;
+}
+
+/** A check reported on a pull request's head commit (a CI job, a status). */
+export interface GluPullRequestCheck {
+  name: string;
+  state: 'pending' | 'success' | 'failure' | 'neutral' | 'skipped';
+  url?: string;
+}
+
+/** A pull request as its provider reports it. */
+export interface GluPullRequest {
+  number: number;
+  /** The pull request's page, for people. */
+  url: string;
+  state: 'open' | 'merged' | 'closed';
+  /** The commit at the head of its branch. */
+  headSha: string;
+  /** The commit that merged it, once merged. */
+  mergeCommitSha?: string;
+}
+
+/**
+ * Opens, follows, merges and closes pull requests on a Git host (`github`;
+ * others plug in the same way). Glu pushes the branch itself, with the
+ * repository's Git credentials; a provider only talks to the host's API.
+ */
+export interface GluPullRequestProvider {
+  /** The provider's name, e.g. `github`; a promotion may name it. */
+  readonly type: string;
+  /** Whether this provider can open pull requests in the repository. */
+  supports(repository: string): boolean;
+  /**
+   * Opens a pull request of `head` into `base`. When one is already open for
+   * that branch (a retry after a crash), answers that one.
+   */
+  open(request: {
+    repository: string;
+    base: string;
+    head: string;
+    title: string;
+    body: string;
+    labels: string[];
+    draft: boolean;
+  }): Promise<GluPullRequest>;
+  get(request: { repository: string; number: number }): Promise<GluPullRequest>;
+  /** The checks of a commit: CI jobs and commit statuses. */
+  checks(request: {
+    repository: string;
+    sha: string;
+  }): Promise<GluPullRequestCheck[]>;
+  /** Comments on the pull request, then closes it without merging. */
+  close(request: {
+    repository: string;
+    number: number;
+    comment: string;
+  }): Promise<void>;
+  /**
+   * Merges the pull request if its head is still `sha`; answers the merge
+   * commit.
+   */
+  merge(request: {
+    repository: string;
+    number: number;
+    sha: string;
+    method: 'merge' | 'squash' | 'rebase';
+    title: string;
+  }): Promise<{ sha: string }>;
 }

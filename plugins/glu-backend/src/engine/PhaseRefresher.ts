@@ -15,8 +15,9 @@ import { ExtensionRegistry } from '../ExtensionRegistry';
 import { commitUrlOf } from '../sources/git/GitCredentials';
 import { GitRepositories } from '../sources/git/GitRepositories';
 import { contentHash, DatabaseGluStore } from '../store/DatabaseGluStore';
-import { PhaseState } from '../store/types';
+import { HistoryCause, PhaseState } from '../store/types';
 import { Leases } from './Leases';
+import { PullRequests } from './PullRequests';
 import { resourceOf } from './resources';
 
 interface GitPhase {
@@ -67,6 +68,8 @@ export class PhaseRefresher {
       repositories: GitRepositories;
       integrations: ScmIntegrations;
       leases: Leases;
+      /** Recognises the merges of Glu's pull requests. */
+      pullRequests?: PullRequests;
       logger: LoggerService;
     },
   ) {}
@@ -294,22 +297,45 @@ export class PhaseRefresher {
       await store.markRefreshed(pipeline.ref, phase);
       return undefined;
     }
+    const commitUrl = commit
+      ? commitUrlOf(integrations, source.repository, commit.sha)
+      : undefined;
+    // A merged pull request of Glu's: recorded as the promotion or rollback
+    // it carried, by whoever asked for it.
+    const claimed = await this.deps.pullRequests?.claim(
+      pipeline.ref,
+      phase,
+      resource.digest,
+    );
+    let cause: HistoryCause = state?.current ? 'commit' : 'observed';
+    let actor = commit
+      ? `${commit.authorName} <${commit.authorEmail}>`
+      : undefined;
+    if (claimed) {
+      cause = claimed.kind;
+      actor = claimed.triggeredBy;
+    }
     await store.recordObservation({
       pipelineRef: pipeline.ref,
       phase,
       resource,
       content,
-      cause: state?.current ? 'commit' : 'observed',
-      actor: commit
-        ? `${commit.authorName} <${commit.authorEmail}>`
-        : undefined,
+      cause,
+      actor,
       commitSha: commit?.sha,
-      commitUrl: commit
-        ? commitUrlOf(integrations, source.repository, commit.sha)
-        : undefined,
-      message: commit?.subject,
+      commitUrl,
+      message: claimed?.pullRequest
+        ? `Merged pull request #${claimed.pullRequest.number}: ${claimed.pullRequest.url}`
+        : commit?.subject,
+      ...(claimed ? { promotionId: claimed.id } : {}),
       observedAt: new Date(),
     });
+    if (claimed) {
+      await this.deps.pullRequests!.complete(claimed, {
+        sha: commit?.sha,
+        url: commitUrl,
+      });
+    }
     return { pipelineRef: pipeline.ref, phase, digest: resource.digest };
   }
 }

@@ -50,13 +50,34 @@ export class PipelineViews {
         const running = active.find(
           p => p.from === edge.from && p.to === phase.name,
         );
-        if (running) {
+        if (running && running.strategy !== 'pull-request') {
           view.status = 'in-progress';
           view.promotionId = running.id;
           continue;
         }
         const upstream = states.get(edge.from);
         const target = states.get(phase.name);
+        let wanted: string | undefined;
+        if (upstream?.current) {
+          let fields = upstream.current.fields;
+          if (phase.source.type === 'git') {
+            const format = (phase.source as GitSourceDefinition).format;
+            fields = project(
+              fields,
+              this.deps.formats.get(format.type),
+              format,
+            );
+          }
+          wanted = digestOf(fields);
+        }
+        // An open pull request proposes the upstream version: the edge waits
+        // for it. One that proposes an older version is shown, and replaced
+        // by the next promotion.
+        const proposal =
+          running?.pullRequest && running.status === 'open'
+            ? running
+            : undefined;
+        if (proposal) view.pullRequest = proposal.pullRequest;
         if (upstream?.current && edge.gates.length > 0) {
           view.gates = await evaluateGates({
             gates: this.deps.gates,
@@ -65,7 +86,17 @@ export class PipelineViews {
             pipelineRef: pipeline.ref,
             from: { phase: edge.from, state: upstream.current },
             to: { phase: phase.name, state: target?.current },
+            ...(proposal && proposal.after?.digest === wanted
+              ? { pullRequest: proposal.pullRequest }
+              : {}),
           });
+        }
+        if (running && running.after?.digest === wanted) {
+          view.status = 'in-progress';
+          view.promotionId = running.id;
+          const failed = view.gates.filter(g => !g.passed);
+          view.reasons.push(...failed.map(g => `${g.type}: ${g.reason}`));
+          continue;
         }
         if (!upstream?.current) {
           view.status = 'blocked';
@@ -95,12 +126,6 @@ export class PipelineViews {
         ) {
           continue;
         }
-        let fields = upstream.current.fields;
-        if (phase.source.type === 'git') {
-          const format = (phase.source as GitSourceDefinition).format;
-          fields = project(fields, this.deps.formats.get(format.type), format);
-        }
-        const wanted = digestOf(fields);
         const failed = view.gates.filter(g => !g.passed);
         if (wanted === target.current.digest) {
           view.status = 'up-to-date';

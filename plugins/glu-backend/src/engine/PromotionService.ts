@@ -18,6 +18,7 @@ import { HistoryEntry, PromotionRecord } from '../store/types';
 import { evaluateGates } from './gates';
 import { Leases } from './Leases';
 import { pinnedMessage } from './Pins';
+import { PullRequests } from './PullRequests';
 import { digestOf, project, resourceOf } from './resources';
 
 export interface PromoteRequest {
@@ -61,6 +62,7 @@ export class PromotionService {
       repositories: GitRepositories;
       integrations: ScmIntegrations;
       leases: Leases;
+      pullRequests: PullRequests;
       logger: LoggerService;
     },
   ) {}
@@ -108,12 +110,11 @@ export class PromotionService {
         `The phase ${target.name} reads from a ${target.source.type} source, which Glu cannot write to`,
       );
     }
-    if (edge.strategy !== 'commit') {
-      throw new InputError(
-        `The phase ${target.name} promotes by ${edge.strategy}, and no pull-request provider is installed`,
-      );
-    }
     const source = target.source as GitSourceDefinition;
+    if (edge.strategy === 'pull-request') {
+      // A clear error now rather than after the branch is pushed.
+      this.deps.pullRequests.providerFor(source, edge.pullRequest);
+    }
     const format = formats.get(source.format.type);
     if (!format) {
       throw new InputError(
@@ -237,6 +238,12 @@ export class PromotionService {
   async promote(request: PromoteRequest): Promise<PromotionRecord> {
     const plan = await this.plan(request);
     const { store, leases } = this.deps;
+    if (plan.edge.strategy === 'pull-request') {
+      return leases.withLease(
+        `phase:${plan.pipeline.ref}/${plan.target.name}`,
+        () => this.propose(plan, request),
+      );
+    }
     const record: PromotionRecord = {
       id: newPromotionId(),
       pipelineRef: plan.pipeline.ref,
@@ -258,6 +265,70 @@ export class PromotionService {
       `phase:${plan.pipeline.ref}/${plan.target.name}`,
       () => this.perform(plan, record),
     );
+  }
+
+  /** Opens a pull request that promotes, unless the phase holds the version. */
+  private async propose(
+    plan: PromotionPlan,
+    request: PromoteRequest,
+  ): Promise<PromotionRecord> {
+    const { store } = this.deps;
+    const state = await store.getPhaseState(
+      plan.pipeline.ref,
+      plan.target.name,
+    );
+    const before = state?.current
+      ? { digest: state.current.digest, version: state.current.version }
+      : undefined;
+    const resource = resourceOf(plan.fields);
+    const proposed = { digest: resource.digest, version: resource.version };
+    if (before?.digest === plan.digest) {
+      const now = new Date().toISOString();
+      const record: PromotionRecord = {
+        id: newPromotionId(),
+        pipelineRef: plan.pipeline.ref,
+        from: plan.edge.from,
+        to: plan.target.name,
+        kind: 'promotion',
+        strategy: 'pull-request',
+        status: 'up-to-date',
+        fromVersion: {
+          digest: plan.upstream.digest,
+          version: plan.upstream.version,
+        },
+        before,
+        after: before,
+        triggeredBy: request.triggeredBy,
+        trigger: request.trigger,
+        createdAt: now,
+        finishedAt: now,
+      };
+      await store.createPromotion(record);
+      return record;
+    }
+    return this.deps.pullRequests.propose({
+      pipeline: plan.pipeline,
+      phase: plan.target,
+      source: plan.source,
+      options: plan.edge.pullRequest ?? {
+        labels: [],
+        draft: false,
+        autoMerge: false,
+      },
+      kind: 'promotion',
+      from: plan.edge.from,
+      proposed,
+      origin: plan.upstream,
+      before,
+      apply: content =>
+        plan.format.write({
+          content,
+          fields: plan.fields,
+          config: plan.source.format,
+        }),
+      triggeredBy: request.triggeredBy,
+      trigger: request.trigger,
+    });
   }
 
   private async perform(

@@ -10,6 +10,7 @@ import { DatabaseGluStore, newPromotionId } from '../store/DatabaseGluStore';
 import { PromotionRecord } from '../store/types';
 import { Leases } from './Leases';
 import { pinnedMessage } from './Pins';
+import { PullRequests } from './PullRequests';
 import { resourceOf } from './resources';
 
 export interface RollbackRequest {
@@ -35,6 +36,7 @@ export class RollbackService {
       repositories: GitRepositories;
       integrations: ScmIntegrations;
       leases: Leases;
+      pullRequests: PullRequests;
       logger: LoggerService;
     },
   ) {}
@@ -81,11 +83,51 @@ export class RollbackService {
         )}; unpin it, or pin it again at the rollback`,
       );
     }
-    const strategy = phase.promotions[0]?.strategy ?? 'commit';
-    if (strategy !== 'commit') {
-      throw new InputError(
-        `The phase ${phase.name} changes by ${strategy}, and no pull-request provider is installed`,
+    const edge = phase.promotions[0];
+    const strategy = edge?.strategy ?? 'commit';
+    const source = phase.source as GitSourceDefinition;
+    if (strategy === 'pull-request') {
+      const result = await leases.withLease(
+        `phase:${pipeline.ref}/${phase.name}`,
+        async () => {
+          const state = await store.getPhaseState(pipeline.ref, phase.name);
+          const before = state?.current
+            ? { digest: state.current.digest, version: state.current.version }
+            : undefined;
+          return this.deps.pullRequests.propose({
+            pipeline,
+            phase,
+            source,
+            options: edge.pullRequest ?? {
+              labels: [],
+              draft: false,
+              autoMerge: false,
+            },
+            kind: 'rollback',
+            from: phase.name,
+            proposed: { digest: entry.digest, version: entry.version },
+            origin: entry,
+            before,
+            // The file as it was, exactly: comments and all.
+            apply: async () => content,
+            triggeredBy: request.triggeredBy,
+            trigger: 'manual',
+          });
+        },
       );
+      if (request.pinReason !== undefined && result.status !== 'failed') {
+        // Pinned at the version the pull request brings back, so that no
+        // promotion replaces it while it waits.
+        await store.setPin(pipeline.ref, {
+          phase: phase.name,
+          digest: entry.digest,
+          version: entry.version,
+          pinnedBy: request.triggeredBy,
+          reason: request.pinReason,
+          pinnedAt: new Date().toISOString(),
+        });
+      }
+      return result;
     }
     const record: PromotionRecord = {
       id: newPromotionId(),
@@ -101,7 +143,6 @@ export class RollbackService {
       createdAt: new Date().toISOString(),
     };
     await store.createPromotion(record);
-    const source = phase.source as GitSourceDefinition;
     const result = await leases.withLease(
       `phase:${pipeline.ref}/${phase.name}`,
       () => this.perform(record, source, content, entry.id),

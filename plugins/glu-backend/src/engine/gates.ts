@@ -1,4 +1,8 @@
-import { GateResult, GateDefinition } from '@glu-dev/plugin-glu-common';
+import {
+  GateDefinition,
+  GateResult,
+  PullRequestRef,
+} from '@glu-dev/plugin-glu-common';
 import { GluGate } from '@glu-dev/plugin-glu-node';
 import { ExtensionRegistry } from '../ExtensionRegistry';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
@@ -12,6 +16,8 @@ export async function evaluateGates(options: {
   pipelineRef: string;
   from: { phase: string; state: HistoryEntry };
   to: { phase: string; state?: HistoryEntry };
+  /** The pull request that proposes the version, once there is one. */
+  pullRequest?: PullRequestRef;
   now?: Date;
 }): Promise<GateResult[]> {
   const now = options.now ?? new Date();
@@ -50,6 +56,15 @@ export async function evaluateGates(options: {
             version: options.to.state?.version,
           },
           approvals,
+          ...(options.pullRequest
+            ? {
+                pullRequest: {
+                  number: options.pullRequest.number,
+                  url: options.pullRequest.url,
+                  checks: options.pullRequest.checks ?? [],
+                },
+              }
+            : {}),
           now,
         });
         results.push({ type, ...result });

@@ -229,7 +229,19 @@ export const spec = {
           },
           status: {
             type: 'string',
-            enum: ['pending', 'running', 'succeeded', 'up-to-date', 'failed'],
+            description:
+              'By pull request: open until it merges (merged, then succeeded once the phase is seen holding the version), closes without merge (closed) or is replaced by a newer proposal (superseded).',
+            enum: [
+              'pending',
+              'running',
+              'open',
+              'merged',
+              'succeeded',
+              'up-to-date',
+              'closed',
+              'superseded',
+              'failed',
+            ],
           },
           fromVersion: {
             $ref: '#/components/schemas/VersionRef',
@@ -253,6 +265,9 @@ export const spec = {
           commitUrl: {
             type: 'string',
           },
+          pullRequest: {
+            $ref: '#/components/schemas/PullRequestRef',
+          },
           error: {
             type: 'string',
           },
@@ -263,6 +278,59 @@ export const spec = {
           finishedAt: {
             type: 'string',
             format: 'date-time',
+          },
+        },
+      },
+      PullRequestCheck: {
+        type: 'object',
+        required: ['name', 'state'],
+        properties: {
+          name: {
+            type: 'string',
+          },
+          state: {
+            type: 'string',
+            enum: ['pending', 'success', 'failure', 'neutral', 'skipped'],
+          },
+          url: {
+            type: 'string',
+          },
+        },
+      },
+      PullRequestRef: {
+        type: 'object',
+        description: 'The pull request that carries a promotion, as last seen.',
+        required: ['provider', 'number', 'url', 'branch', 'state', 'headSha'],
+        properties: {
+          provider: {
+            type: 'string',
+            description: 'e.g. github',
+          },
+          number: {
+            type: 'integer',
+          },
+          url: {
+            type: 'string',
+          },
+          branch: {
+            type: 'string',
+            description: 'glu/<pipeline>/<phase>/<digest>',
+          },
+          state: {
+            type: 'string',
+            enum: ['open', 'merged', 'closed'],
+          },
+          headSha: {
+            type: 'string',
+          },
+          mergeCommitSha: {
+            type: 'string',
+          },
+          checks: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PullRequestCheck',
+            },
           },
         },
       },
@@ -433,6 +501,9 @@ export const spec = {
           },
           promotionId: {
             type: 'string',
+          },
+          pullRequest: {
+            $ref: '#/components/schemas/PullRequestRef',
           },
         },
       },

@@ -56,6 +56,8 @@ export interface RouterOptions {
   afterChange: (pipelineRef: string) => Promise<void>;
   /** Looks at pipelines' sources now, and promotes what is automatic. */
   refresh: (pipelineRefs: string[]) => Promise<void>;
+  /** Tells the portal that a pipeline changed. */
+  notify?: (pipelineRefs: string[]) => Promise<void>;
   sources: () => string[];
   formats: () => string[];
   gates: () => string[];
@@ -314,6 +316,8 @@ export async function createRouter(
         error: error instanceof Error ? error : new Error(String(error)),
       });
       throw error;
+    } finally {
+      if (meta.pipeline) await options.notify?.([meta.pipeline]);
     }
   }
 

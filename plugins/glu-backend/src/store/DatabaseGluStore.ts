@@ -37,6 +37,9 @@ export function contentHash(content: string): string {
 }
 
 /** Time-ordered ids, so that newest-first pages can use the id as cursor. */
+/** The statuses of promotions that are under way. */
+export const ACTIVE_STATUSES = ['pending', 'running', 'open', 'merged'];
+
 export function newPromotionId(): string {
   return `${Date.now().toString(16).padStart(12, '0')}${randomBytes(6).toString(
     'hex',
@@ -90,7 +93,8 @@ function promotionFromRow(row: PromotionRow): PromotionRecord {
     trigger: row.trigger,
     commitSha: row.commit_sha ?? undefined,
     commitUrl: row.commit_url ?? undefined,
-    error: row.error ?? undefined,
+    pullRequest: row.pull_request ? JSON.parse(row.pull_request) : undefined,
+    error: row.error || undefined,
     createdAt: iso(row.created_at)!,
     finishedAt: iso(row.finished_at),
   };
@@ -461,6 +465,9 @@ export class DatabaseGluStore {
       trigger: record.trigger,
       commit_sha: record.commitSha ?? null,
       commit_url: record.commitUrl ?? null,
+      pull_request: record.pullRequest
+        ? JSON.stringify(record.pullRequest)
+        : null,
       error: record.error ?? null,
       created_at: new Date(record.createdAt),
       finished_at: record.finishedAt ? new Date(record.finishedAt) : null,
@@ -477,6 +484,7 @@ export class DatabaseGluStore {
         | 'after'
         | 'commitSha'
         | 'commitUrl'
+        | 'pullRequest'
         | 'error'
         | 'finishedAt'
       >
@@ -494,6 +502,9 @@ export class DatabaseGluStore {
     }
     if (patch.commitSha !== undefined) update.commit_sha = patch.commitSha;
     if (patch.commitUrl !== undefined) update.commit_url = patch.commitUrl;
+    if (patch.pullRequest !== undefined) {
+      update.pull_request = JSON.stringify(patch.pullRequest);
+    }
     if (patch.error !== undefined) update.error = patch.error;
     if (patch.finishedAt) update.finished_at = new Date(patch.finishedAt);
     await this.db('glu_promotions').where({ id }).update(update);
@@ -529,14 +540,37 @@ export class DatabaseGluStore {
     };
   }
 
-  /** Promotions that have not finished, of some pipelines. */
+  /**
+   * Promotions that have not finished, of some pipelines: running, or a
+   * pull request that is open or merged but not yet seen in the phase.
+   */
   async listActivePromotions(
     pipelineRefs: string[],
   ): Promise<PromotionRecord[]> {
     if (pipelineRefs.length === 0) return [];
     const rows = await this.db('glu_promotions')
       .whereIn('pipeline_ref', pipelineRefs)
-      .whereIn('status', ['pending', 'running'])
+      .whereIn('status', ACTIVE_STATUSES)
+      .orderBy('id', 'desc');
+    return rows.map(promotionFromRow);
+  }
+
+  /** Every pull request that is open, or merged but not yet seen in its phase. */
+  async listOpenPullRequests(): Promise<PromotionRecord[]> {
+    const rows = await this.db('glu_promotions')
+      .whereIn('status', ['open', 'merged'])
+      .orderBy('id', 'asc');
+    return rows.map(promotionFromRow);
+  }
+
+  /** The open or merged pull requests into one phase, newest first. */
+  async pullRequestsInto(
+    pipelineRef: string,
+    phase: string,
+  ): Promise<PromotionRecord[]> {
+    const rows = await this.db('glu_promotions')
+      .where({ pipeline_ref: pipelineRef, to_phase: phase })
+      .whereIn('status', ['open', 'merged'])
       .orderBy('id', 'desc');
     return rows.map(promotionFromRow);
   }

@@ -52,6 +52,33 @@ export function pipelinesForPush(
     .map(p => p.ref);
 }
 
+/** The pipelines with a Git phase on this repository, on any branch. */
+export function pipelinesForRepository(
+  pipelines: PipelineDefinition[],
+  repositoryUrls: string[],
+): string[] {
+  const urls = new Set(repositoryUrls.map(normalizeGitUrl));
+  return pipelines
+    .filter(pipeline =>
+      pipeline.phases.some(
+        phase =>
+          phase.source.type === 'git' &&
+          urls.has(
+            normalizeGitUrl((phase.source as GitSourceDefinition).repository),
+          ),
+      ),
+    )
+    .map(p => p.ref);
+}
+
+/** GitHub events about pull requests and the checks on their commits. */
+const PULL_REQUEST_EVENTS = new Set([
+  'pull_request',
+  'check_run',
+  'check_suite',
+  'status',
+]);
+
 /** The pipelines with an oci or helm phase on this image repository. */
 export function pipelinesForImage(
   pipelines: PipelineDefinition[],
@@ -96,6 +123,8 @@ export class EventTriggers {
       store: DatabaseGluStore;
       logger: LoggerService;
       refresh: (pipelineRefs: string[]) => Promise<void>;
+      /** Follows the open pull requests of these pipelines now. */
+      trackPullRequests?: (pipelineRefs: string[]) => Promise<void>;
     },
   ) {}
 
@@ -116,6 +145,36 @@ export class EventTriggers {
       params.topic === `${GITHUB_TOPIC}.push`
     ) {
       const event = params.metadata?.['x-github-event'];
+      if (
+        params.topic === GITHUB_TOPIC &&
+        typeof event === 'string' &&
+        PULL_REQUEST_EVENTS.has(event)
+      ) {
+        const repository = (
+          params.eventPayload as {
+            repository?: {
+              clone_url?: string;
+              html_url?: string;
+              ssh_url?: string;
+            };
+          }
+        ).repository;
+        const urls = [
+          repository?.clone_url,
+          repository?.html_url,
+          repository?.ssh_url,
+        ].filter((u): u is string => Boolean(u));
+        const refs = pipelinesForRepository(pipelines, urls);
+        if (refs.length > 0 && this.deps.trackPullRequests) {
+          logger.info(
+            `A GitHub ${event} event follows the pull requests of ${refs.join(
+              ', ',
+            )}`,
+          );
+          await this.deps.trackPullRequests(refs);
+        }
+        return;
+      }
       if (params.topic === GITHUB_TOPIC && event !== 'push') return;
       const payload = params.eventPayload as {
         ref?: string;

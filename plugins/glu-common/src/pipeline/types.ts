@@ -28,6 +28,22 @@ export type PromotionStrategy = 'commit' | 'pull-request';
 /** A gate definition, e.g. `{ soak: '30m' }`; extensible. */
 export type GateDefinition = Record<string, unknown>;
 
+/** How the `pull-request` strategy opens and merges its pull requests. */
+export interface PullRequestOptions {
+  /** The provider to open them with, e.g. `github`; by default the one that supports the repository. */
+  provider?: string;
+  /** Labels put on every pull request of this edge. */
+  labels: string[];
+  /** Open them as drafts. */
+  draft: boolean;
+  /**
+   * Glu merges the pull request, with this method, as soon as every gate
+   * of the edge passes (the `checks` gate included); `false` leaves merging
+   * to people.
+   */
+  autoMerge: false | 'merge' | 'squash' | 'rebase';
+}
+
 /** An edge of the pipeline: how a phase receives versions from upstream. */
 export interface PromotionDefinition {
   /** The upstream phase. */
@@ -36,6 +52,8 @@ export interface PromotionDefinition {
   /** Promote as soon as the upstream phase changes. */
   auto: boolean;
   gates: GateDefinition[];
+  /** Set for the `pull-request` strategy. */
+  pullRequest?: PullRequestOptions;
 }
 
 export interface PhaseDefinition {

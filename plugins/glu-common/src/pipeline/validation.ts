@@ -21,7 +21,7 @@ import {
 export const BUILT_IN_SOURCE_TYPES = ['api', 'git', 'helm', 'oci'];
 
 /** The gates that Glu itself provides. */
-export const BUILT_IN_GATE_TYPES = ['approvals', 'soak', 'window'];
+export const BUILT_IN_GATE_TYPES = ['approvals', 'checks', 'soak', 'window'];
 
 /** The formats that Glu itself provides for `git` phases. */
 export const BUILT_IN_FORMAT_TYPES = [
@@ -146,6 +146,16 @@ const promotionSchema = z.strictObject({
   strategy: z.enum(['commit', 'pull-request']).default('commit'),
   auto: z.boolean().default(false),
   gates: z.array(z.record(z.string(), z.unknown())).default([]),
+  pullRequest: z
+    .strictObject({
+      provider: z.string().min(1).optional(),
+      labels: z.array(z.string().min(1)).default([]),
+      draft: z.boolean().default(false),
+      autoMerge: z
+        .union([z.boolean(), z.enum(['merge', 'squash', 'rebase'])])
+        .default(false),
+    })
+    .optional(),
 });
 
 const phaseSchema = z.strictObject({
@@ -457,6 +467,19 @@ function parsePromotions(
   const edges = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
   edges.forEach((edge, edgeIndex) => {
     const edgeAt = Array.isArray(parsed.data) ? `${at}[${edgeIndex}]` : at;
+    if (edge.pullRequest && edge.strategy !== 'pull-request') {
+      issues.push(
+        `${edgeAt}.pullRequest: only applies to strategy: pull-request (the strategy is ${edge.strategy})`,
+      );
+    }
+    if (
+      edge.strategy !== 'pull-request' &&
+      edge.gates.some(gate => Object.keys(gate).includes('checks'))
+    ) {
+      issues.push(
+        `${edgeAt}.gates: the checks gate needs strategy: pull-request, since checks run on the pull request`,
+      );
+    }
     edge.gates.forEach((gate, gateIndex) => {
       const keys = Object.keys(gate);
       if (keys.length !== 1) {
@@ -479,6 +502,21 @@ function parsePromotions(
     strategy: edge.strategy,
     auto: edge.auto,
     gates: edge.gates,
+    ...(edge.strategy === 'pull-request'
+      ? {
+          pullRequest: {
+            ...(edge.pullRequest?.provider
+              ? { provider: edge.pullRequest.provider }
+              : {}),
+            labels: edge.pullRequest?.labels ?? [],
+            draft: edge.pullRequest?.draft ?? false,
+            autoMerge:
+              edge.pullRequest?.autoMerge === true
+                ? ('merge' as const)
+                : edge.pullRequest?.autoMerge || false,
+          },
+        }
+      : {}),
   }));
 }
 

@@ -113,9 +113,13 @@ export class GitRepository {
     env: Record<string, string>;
   }> {
     const { env, secrets } = await this.credentials.forUrl(this.url);
-    const git = simpleGit({ baseDir, maxConcurrentProcesses: 4 }).env(
-      gitEnv(env),
-    );
+    const git = simpleGit({
+      baseDir,
+      maxConcurrentProcesses: 4,
+      // The credentials travel as an http.extraHeader in GIT_CONFIG_* of
+      // Glu's own making (see GitCredentials), never from elsewhere.
+      unsafe: { allowUnsafeConfigEnvCount: true },
+    }).env(gitEnv(env));
     return { git, secrets, env };
   }
 
@@ -286,6 +290,24 @@ export class GitRepository {
     return target;
   }
 
+  /** Deletes a branch of the remote, if it is there. */
+  async deleteBranch(branch: string): Promise<void> {
+    await this.mutex.run(async () => {
+      await this.init();
+      await this.run(this.bareDir, async git => {
+        const remote = await git
+          .raw(['ls-remote', '--heads', 'origin', `refs/heads/${branch}`])
+          .then(out => out.trim());
+        if (remote) {
+          await git.raw(['push', '--quiet', 'origin', `:refs/heads/${branch}`]);
+        }
+        await git
+          .raw(['update-ref', '-d', `refs/remotes/origin/${branch}`])
+          .catch(() => undefined);
+      });
+    });
+  }
+
   /**
    * Applies edits on top of the branch and pushes one commit. A push that is
    * rejected because the branch moved is fetched and applied again on the new
@@ -296,6 +318,11 @@ export class GitRepository {
     branch: string;
     edits: FileEdit[];
     author: CommitAuthor;
+    /**
+     * Push the commit to this branch instead, replacing whatever it holds:
+     * a proposal branch of Glu's own, made on top of `branch`.
+     */
+    pushTo?: string;
   }): Promise<FileEditResult[]> {
     return this.mutex.run(async () => {
       await this.init();
@@ -377,6 +404,7 @@ export class GitRepository {
             : `glu: ${changed.length} changes\n\n${changed
                 .map(e => `${e.message.subject}\n${e.message.body}`)
                 .join('\n\n')}`;
+        const target = options.pushTo ?? options.branch;
         const sha = await this.run(this.workDir, async (git, env) => {
           await git.raw(['add', '--', ...new Set(changed.map(e => e.path))]);
           await git
@@ -396,8 +424,9 @@ export class GitRepository {
               'push',
               '--quiet',
               '--porcelain',
+              ...(options.pushTo ? ['--force'] : []),
               'origin',
-              `HEAD:refs/heads/${options.branch}`,
+              `HEAD:refs/heads/${target}`,
             ]),
           );
         } catch (error) {
@@ -413,12 +442,12 @@ export class GitRepository {
             continue;
           }
           throw new ConflictError(
-            `Could not push to ${options.branch} of ${this.url}: ${text}`,
+            `Could not push to ${target} of ${this.url}: ${text}`,
           );
         }
         // The pushed commit is what the remote branch holds now.
         await this.run(this.bareDir, git =>
-          git.raw(['update-ref', `refs/remotes/origin/${options.branch}`, sha]),
+          git.raw(['update-ref', `refs/remotes/origin/${target}`, sha]),
         );
         return results.map(r => (r.changed ? { ...r, sha } : r));
       }

@@ -1,0 +1,10 @@
+/**
+ * For tests: a GitHub whose API answers as GitHub's published description
+ * says, over real Git repositories served on loopback.
+ *
+ * @packageDocumentation
+ */
+export { FakeGitHub } from './FakeGitHub';
+export type { FakePull } from './FakeGitHub';
+export { checkRequest, checkResponse, example } from './openapi';
+export { startGitHttpServer } from './gitHttpServer';

@@ -1,0 +1,10 @@
+/**
+ * Promotion by GitHub pull request for Glu for Backstage.
+ *
+ * @packageDocumentation
+ */
+export { gluModuleGithub as default } from './module';
+export {
+  GithubPullRequestProvider,
+  parseGithubRepository,
+} from './GithubPullRequestProvider';

@@ -1,0 +1,36 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
+import { gluPullRequestProvidersExtensionPoint } from '@glu-dev/plugin-glu-node';
+import { GithubPullRequestProvider } from './GithubPullRequestProvider';
+
+/**
+ * Promotion by pull request on GitHub: registers the `github` pull-request
+ * provider with the Glu backend. Credentials come from
+ * `integrations.github` (a token or a GitHub App).
+ *
+ * @public
+ */
+export const gluModuleGithub = createBackendModule({
+  pluginId: 'glu',
+  moduleId: 'github',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        providers: gluPullRequestProvidersExtensionPoint,
+      },
+      async init({ config, logger, providers }) {
+        providers.addPullRequestProvider(
+          GithubPullRequestProvider.fromIntegrations(
+            ScmIntegrations.fromConfig(config),
+            logger,
+          ),
+        );
+      },
+    });
+  },
+});
