@@ -67,6 +67,14 @@ export class FakeGitHub {
   >();
   private nextNumber = 1;
   private nextId = 1000;
+  /** The work clone serves one git command sequence at a time. */
+  private gitQueue: Promise<unknown> = Promise.resolve();
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.gitQueue.then(work, work);
+    this.gitQueue = next.catch(() => undefined);
+    return next;
+  }
 
   private constructor(
     readonly owner: string,
@@ -176,7 +184,11 @@ export class FakeGitHub {
   }
 
   /** The commit a branch points at, if it exists. */
-  async head(branch: string): Promise<string | undefined> {
+  head(branch: string): Promise<string | undefined> {
+    return this.serial(() => this.headNow(branch));
+  }
+
+  private async headNow(branch: string): Promise<string | undefined> {
     await this.work.raw(['fetch', '--quiet', '--prune', 'origin']);
     try {
       return (
@@ -188,7 +200,11 @@ export class FakeGitHub {
   }
 
   /** The branches of the repository. */
-  async branches(): Promise<string[]> {
+  branches(): Promise<string[]> {
+    return this.serial(() => this.branchesNow());
+  }
+
+  private async branchesNow(): Promise<string[]> {
     await this.work.raw(['fetch', '--quiet', '--prune', 'origin']);
     const out = await this.work.raw([
       'for-each-ref',
@@ -202,13 +218,23 @@ export class FakeGitHub {
   }
 
   /** A file on a branch. */
-  async show(file: string, branch = 'main'): Promise<string> {
+  show(file: string, branch = 'main'): Promise<string> {
+    return this.serial(() => this.showNow(file, branch));
+  }
+
+  private async showNow(file: string, branch: string): Promise<string> {
     await this.work.raw(['fetch', '--quiet', 'origin']);
     return this.work.raw(['show', `origin/${branch}:${file}`]);
   }
 
   /** The commits of a branch, newest first. */
-  async log(branch = 'main'): Promise<{ sha: string; subject: string }[]> {
+  log(branch = 'main'): Promise<{ sha: string; subject: string }[]> {
+    return this.serial(() => this.logNow(branch));
+  }
+
+  private async logNow(
+    branch: string,
+  ): Promise<{ sha: string; subject: string }[]> {
     await this.work.raw(['fetch', '--quiet', 'origin']);
     const out = await this.work.raw([
       'log',
@@ -225,7 +251,11 @@ export class FakeGitHub {
   }
 
   /** Commits files to `main` by hand, as a person would. */
-  async commit(files: Record<string, string>, message: string) {
+  commit(files: Record<string, string>, message: string): Promise<string> {
+    return this.serial(() => this.commitNow(files, message));
+  }
+
+  private async commitNow(files: Record<string, string>, message: string) {
     await this.sync('main');
     const dir = (await this.work.revparse(['--show-toplevel'])).trim();
     for (const [file, content] of Object.entries(files)) {
@@ -240,9 +270,17 @@ export class FakeGitHub {
   // Pull requests and checks, as GitHub and CI would change them
 
   /** Merges a pull request, as its merge button does. */
-  async merge(
+  merge(
     number: number,
     method: 'merge' | 'squash' | 'rebase' = 'merge',
+    title?: string,
+  ): Promise<string> {
+    return this.serial(() => this.mergeNow(number, method, title));
+  }
+
+  private async mergeNow(
+    number: number,
+    method: 'merge' | 'squash' | 'rebase',
     title?: string,
   ): Promise<string> {
     const pull = this.pulls.get(number);

@@ -124,7 +124,13 @@ export async function startGlu(options: {
     auditEvents,
     stop: async () => {
       await backend.stop();
-      await fs.rm(workingDirectory, { recursive: true, force: true });
+      // A git process of the last refresh may still be finishing.
+      await fs.rm(workingDirectory, {
+        recursive: true,
+        force: true,
+        maxRetries: 10,
+        retryDelay: 100,
+      });
     },
   };
 }

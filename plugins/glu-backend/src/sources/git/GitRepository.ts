@@ -95,6 +95,7 @@ export class GitRepository {
   private readonly bareDir: string;
   private readonly workDir: string;
   private readonly mutex = new Mutex();
+  private readonly fetchMutex = new Mutex();
   private initialized?: Promise<void>;
 
   constructor(
@@ -168,8 +169,11 @@ export class GitRepository {
   /** Fetches every branch from the remote. One call serves every phase. */
   async fetch(): Promise<void> {
     await this.init();
-    await this.run(this.bareDir, git =>
-      git.raw(['fetch', '--prune', '--quiet', 'origin']),
+    // Two fetches at once in one clone fight over its ref locks.
+    await this.fetchMutex.run(() =>
+      this.run(this.bareDir, git =>
+        git.raw(['fetch', '--prune', '--quiet', 'origin']),
+      ),
     );
   }
 
