@@ -11,6 +11,9 @@ import {
   parseGithubRepository,
 } from './GithubPullRequestProvider';
 
+// Real git over HTTP for every branch: slower than the default five seconds.
+jest.setTimeout(60_000);
+
 describe('GithubPullRequestProvider', () => {
   let github: FakeGitHub;
   let provider: GithubPullRequestProvider;

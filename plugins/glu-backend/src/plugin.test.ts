@@ -61,7 +61,7 @@ describe('gluPlugin', () => {
           'version-file',
           'yaml-path',
         ],
-        gates: ['approvals', 'soak', 'window'],
+        gates: ['approvals', 'checks', 'soak', 'window'],
       });
       // The migrations ran against this database.
       expect(await knex.schema.hasTable('glu_pipelines')).toBe(true);
