@@ -1,4 +1,5 @@
 import { approvalsGate } from './approvals';
+import { checksGate } from './checks';
 import { soakGate } from './soak';
 import { windowGate } from './window';
 
@@ -108,6 +109,76 @@ describe('approvals', () => {
     ).resolves.toMatchObject({ passed: true });
     expect(approvalsGate.validate!(0)).toEqual([
       'must be how many people must approve, e.g. 2',
+    ]);
+  });
+});
+
+describe('checks', () => {
+  const base = context('2026-11-27T10:00:00Z', '2026-11-27T10:00:00Z');
+  const withChecks = (checks: any[]) => ({
+    ...base,
+    pullRequest: {
+      number: 7,
+      url: 'https://github.com/acme/gitops/pull/7',
+      checks,
+    },
+  });
+
+  it('lets the pull request open, then waits for the required checks before merge', async () => {
+    await expect(checksGate.evaluate(['build', 'e2e'], base)).resolves.toEqual({
+      passed: true,
+      reason: 'checked on the pull request, before it merges',
+    });
+    await expect(
+      checksGate.evaluate(
+        ['build', 'e2e'],
+        withChecks([{ name: 'build', state: 'success' }]),
+      ),
+    ).resolves.toEqual({
+      passed: false,
+      reason: 'waiting for e2e (not reported yet) on #7',
+    });
+    await expect(
+      checksGate.evaluate(
+        { required: ['build', 'e2e'] },
+        withChecks([
+          { name: 'build', state: 'success' },
+          { name: 'e2e', state: 'failure' },
+        ]),
+      ),
+    ).resolves.toEqual({ passed: false, reason: 'e2e failed on #7' });
+    await expect(
+      checksGate.evaluate(
+        ['build', 'e2e'],
+        withChecks([
+          { name: 'build', state: 'success' },
+          { name: 'e2e', state: 'failure' },
+          // A re-run: the latest report counts.
+          { name: 'e2e', state: 'success' },
+          { name: 'lint', state: 'failure' },
+        ]),
+      ),
+    ).resolves.toEqual({ passed: true, reason: 'build, e2e passed on #7' });
+  });
+
+  it('with "all", waits for at least one check and for every check reported', async () => {
+    await expect(checksGate.evaluate('all', withChecks([]))).resolves.toEqual({
+      passed: false,
+      reason: 'no checks reported on #7 yet',
+    });
+    await expect(
+      checksGate.evaluate(
+        'all',
+        withChecks([
+          { name: 'build', state: 'success' },
+          { name: 'docs', state: 'skipped' },
+          { name: 'lint', state: 'pending' },
+        ]),
+      ),
+    ).resolves.toEqual({ passed: false, reason: 'waiting for lint on #7' });
+    expect(checksGate.validate!(['build'])).toEqual([]);
+    expect(checksGate.validate!(3)).toEqual([
+      'must be "all", or the names of the required checks, e.g. [build, e2e]',
     ]);
   });
 });

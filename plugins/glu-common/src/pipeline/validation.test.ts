@@ -230,6 +230,43 @@ describe('parsePipelineEntity', () => {
     expect(issuesOf(spec)).toEqual([`spec.phases[0].source.path: ${problem}`]);
   });
 
+  it('reads pull-request options, and refuses them or the checks gate without pull requests', () => {
+    const spec = structuredClone(valid) as any;
+    spec.phases[1].promotion = {
+      from: 'staging',
+      strategy: 'pull-request',
+      gates: [{ checks: ['build'] }],
+      pullRequest: { labels: ['glu'], autoMerge: true },
+    };
+    const definition = parsePipelineEntity(pipeline(spec));
+    expect(definition.phases[1].promotions[0]).toEqual({
+      from: 'staging',
+      strategy: 'pull-request',
+      auto: false,
+      gates: [{ checks: ['build'] }],
+      pullRequest: { labels: ['glu'], draft: false, autoMerge: 'merge' },
+    });
+
+    spec.phases[1].promotion = {
+      from: 'staging',
+      gates: [{ checks: 'all' }],
+      pullRequest: { labels: ['glu'] },
+    };
+    expect(issuesOf(spec)).toEqual([
+      'spec.phases[1].promotion.pullRequest: only applies to strategy: pull-request (the strategy is commit)',
+      'spec.phases[1].promotion.gates: the checks gate needs strategy: pull-request, since checks run on the pull request',
+    ]);
+
+    spec.phases[1].promotion = {
+      from: 'staging',
+      strategy: 'pull-request',
+      pullRequest: { autoMerge: 'fast-forward' },
+    };
+    expect(issuesOf(spec)[0]).toMatch(
+      /^spec\.phases\[1\]\.promotion\.pullRequest\.autoMerge: /,
+    );
+  });
+
   it('refuses a missing owner', () => {
     const { owner: _owner, ...spec } = valid;
     expect(issuesOf(spec)).toEqual([
