@@ -37,5 +37,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 
 // Glu
 backend.add(import('@glu-dev/plugin-glu-backend'));
+// Promotion by pull request on GitHub (integrations.github credentials).
+backend.add(import('@glu-dev/plugin-glu-backend-module-github'));
 
 backend.start();
