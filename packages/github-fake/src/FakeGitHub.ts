@@ -1,5 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer, SetupServer } from 'msw/node';
+import { createVerify, generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,6 +38,14 @@ type CheckState =
       conclusion: 'success' | 'failure' | 'neutral' | 'skipped' | 'cancelled';
     };
 
+/** A GitHub App that the fake knows, installed on its owner. */
+interface FakeApp {
+  appId: number;
+  privateKey: string;
+  publicKey: string;
+  installationId: number;
+}
+
 type Handler = (request: {
   params: Record<string, string>;
   query: URLSearchParams;
@@ -65,6 +74,8 @@ export class FakeGitHub {
     string,
     Map<string, 'pending' | 'success' | 'failure' | 'error'>
   >();
+  /** The installation tokens handed to the app, once it is used. */
+  readonly issuedTokens: string[] = [];
   private nextNumber = 1;
   private nextId = 1000;
   /** The work clone serves one git command sequence at a time. */
@@ -86,6 +97,7 @@ export class FakeGitHub {
     private readonly closeGit: () => Promise<void>,
     private readonly server: SetupServer,
     private readonly work: SimpleGit,
+    private readonly app?: FakeApp,
   ) {}
 
   /** Starts the fake with a repository holding these files on `main`. */
@@ -95,6 +107,12 @@ export class FakeGitHub {
     files: Record<string, string>;
     token?: string;
     apiBaseUrl?: string;
+    /**
+     * Authenticate as a GitHub App: `integration` then holds the app's id
+     * and private key instead of a token, and the token that Git and the
+     * API accept is the installation token the app gets.
+     */
+    app?: boolean;
   }): Promise<FakeGitHub> {
     const owner = options.owner ?? 'acme';
     const repo = options.repo ?? 'gitops';
@@ -135,6 +153,15 @@ export class FakeGitHub {
       )}`,
     });
     const server = setupServer();
+    let app: FakeApp | undefined;
+    if (options.app) {
+      const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+        modulusLength: 2048,
+        privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+      });
+      app = { appId: 4242, privateKey, publicKey, installationId: 77 };
+    }
     const fake = new FakeGitHub(
       owner,
       repo,
@@ -145,9 +172,20 @@ export class FakeGitHub {
       git.close,
       server,
       work,
+      app,
     );
     server.use(...fake.handlers());
-    server.listen({ onUnhandledRequest: 'bypass' });
+    server.listen({
+      // Git over HTTP and the backend under test pass; a call to the API
+      // that the fake does not know is a mistake of the fake or of Glu.
+      onUnhandledRequest: request => {
+        if (request.url.startsWith(apiBaseUrl)) {
+          fake.violations.push(
+            `no such operation in the fake: ${request.method} ${request.url}`,
+          );
+        }
+      },
+    });
     return fake;
   }
 
@@ -158,11 +196,42 @@ export class FakeGitHub {
 
   /** `integrations.github` configuration for this fake. */
   get integration() {
-    return {
+    const base = {
       host: `127.0.0.1:${this.gitPort}`,
       apiBaseUrl: this.apiBaseUrl,
-      token: this.token,
     };
+    if (this.app) {
+      return {
+        ...base,
+        apps: [
+          {
+            appId: this.app.appId,
+            privateKey: this.app.privateKey,
+            webhookSecret: 'not-used',
+            clientId: 'not-used',
+            clientSecret: 'not-used',
+          },
+        ],
+      };
+    }
+    return { ...base, token: this.token };
+  }
+
+  /** Whether a request carries a JWT that the app's private key signed. */
+  private signedByApp(authorization: string | null): boolean {
+    const app = this.app;
+    const jwt = authorization?.match(/^bearer (.+)$/i)?.[1];
+    if (!app || !jwt) return false;
+    const [header, payload, signature] = jwt.split('.');
+    const verify = createVerify('RSA-SHA256');
+    verify.update(`${header}.${payload}`);
+    if (!verify.verify(app.publicKey, Buffer.from(signature, 'base64url'))) {
+      return false;
+    }
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    return (
+      String(claims.iss) === String(app.appId) && claims.exp * 1000 > Date.now()
+    );
   }
 
   private htmlUrl(suffix = ''): string {
@@ -411,11 +480,17 @@ export class FakeGitHub {
     method: 'get' | 'post' | 'patch' | 'put',
     api: string,
     handler: Handler,
+    auth: 'token' | 'app' = 'token',
   ) {
     const mswPath = `${this.apiBaseUrl}${api.replace(/\{(\w+)\}/g, ':$1')}`;
     return http[method](mswPath, async ({ request, params }) => {
       this.requests.push(`${method.toUpperCase()} ${api}`);
-      if (request.headers.get('authorization') !== `token ${this.token}`) {
+      const authorization = request.headers.get('authorization');
+      const authorized =
+        auth === 'app'
+          ? this.signedByApp(authorization)
+          : authorization === `token ${this.token}`;
+      if (!authorized) {
         const body = {
           message: 'Requires authentication',
           documentation_url: 'https://docs.github.com/rest',
@@ -466,6 +541,56 @@ export class FakeGitHub {
     const ours = (params: Record<string, string>) =>
       params.owner === this.owner && params.repo === this.repo;
     return [
+      this.route(
+        'get',
+        '/app/installations',
+        async () => ({
+          status: 200,
+          body: [
+            {
+              ...example<any[]>('base-installation-items')[0],
+              id: this.app!.installationId,
+              app_id: this.app!.appId,
+              account: {
+                ...example<any[]>('base-installation-items')[0].account,
+                login: this.owner,
+                // The description of this operation asks for an account that
+                // is both a Simple User and an Enterprise (allOf).
+                name: this.owner,
+                slug: this.owner,
+                created_at: '2026-01-01T00:00:00Z',
+                updated_at: '2026-01-01T00:00:00Z',
+              },
+              // Installed on every repository of the owner.
+              repository_selection: 'all',
+              suspended_at: null,
+              suspended_by: null,
+            },
+          ],
+        }),
+        'app',
+      ),
+      this.route(
+        'post',
+        '/app/installations/{installation_id}/access_tokens',
+        async ({ params }) => {
+          if (Number(params.installation_id) !== this.app!.installationId) {
+            return this.notFound();
+          }
+          this.issuedTokens.push(this.token);
+          return {
+            status: 201,
+            body: {
+              ...example<object>('installation-token'),
+              token: this.token,
+              expires_at: new Date(Date.now() + 3600_000).toISOString(),
+              repository_selection: 'all',
+              repositories: undefined,
+            },
+          };
+        },
+        'app',
+      ),
       this.route(
         'post',
         '/repos/{owner}/{repo}/pulls',

@@ -15,7 +15,8 @@ let loaded: { doc: Doc; ajv: Ajv } | undefined;
 /**
  * GitHub marks values such as a check run's `conclusion` as `nullable` with
  * an `enum` that leaves null out, and answers null: it means null is
- * allowed, which a validator only knows once null is in the enum.
+ * allowed, which a validator only knows once null is in the enum. Likewise
+ * `nullable` on a schema without a `type` (an `allOf`, a `$ref`).
  */
 function allowNullInNullableEnums(node: unknown) {
   if (Array.isArray(node)) {
@@ -30,6 +31,12 @@ function allowNullInNullableEnums(node: unknown) {
       schema.enum = [...schema.enum, null];
     }
     Object.values(schema).forEach(allowNullInNullableEnums);
+    if (schema.nullable === true && !('type' in schema)) {
+      // `nullable` beside `allOf`/`$ref` alone: null, or the schema.
+      const { nullable: _nullable, ...rest } = schema;
+      for (const key of Object.keys(schema)) delete schema[key];
+      schema.anyOf = [rest, { type: 'null' }];
+    }
   }
 }
 
@@ -68,7 +75,7 @@ function validator(key: string, at: () => string | undefined) {
 
 function describe(validate: ValidateFunction): string {
   return (validate.errors ?? [])
-    .slice(0, 5)
+    .slice(0, 12)
     .map(e => `${e.instancePath || '/'} ${e.message}`)
     .join('; ');
 }

@@ -206,3 +206,44 @@ describe('GithubPullRequestProvider', () => {
     expect(await github.show('env/production.yaml')).toBe('image: app:1.0.0\n');
   });
 });
+
+describe('GithubPullRequestProvider as a GitHub App', () => {
+  it('gets an installation token with the app key, and uses it', async () => {
+    const github = await FakeGitHub.start({
+      files: { 'env/production.yaml': 'image: app:1.0.0\n' },
+      app: true,
+    });
+    try {
+      const provider = GithubPullRequestProvider.fromIntegrations(
+        ScmIntegrations.fromConfig(
+          new ConfigReader({
+            integrations: { github: [github.integration] },
+          }),
+        ),
+        mockServices.logger.mock(),
+      );
+      expect(github.integration).not.toHaveProperty('token');
+      expect(github.issuedTokens).toEqual([]);
+      const sha = (await github.head('main'))!;
+      const checks = await provider
+        .checks({ repository: github.cloneUrl, sha })
+        .catch(error => {
+          throw new Error(`${error}; ${github.violations.join('; ')}`);
+        });
+      expect(checks).toEqual([]);
+      // The app signed a JWT, got an installation token, and the API
+      // accepted that token.
+      expect(github.issuedTokens).toEqual([github.token]);
+      expect(github.requests).toEqual(
+        expect.arrayContaining([
+          'GET /app/installations',
+          'POST /app/installations/{installation_id}/access_tokens',
+          'GET /repos/{owner}/{repo}/commits/{ref}/check-runs',
+        ]),
+      );
+      expect(github.violations).toEqual([]);
+    } finally {
+      await github.stop();
+    }
+  });
+});
