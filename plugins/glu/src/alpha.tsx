@@ -1,13 +1,19 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { GluClient } from '@glu-dev/plugin-glu-common';
+import DeviceHubIcon from '@material-ui/icons/DeviceHub';
 import { gluApiRef } from './api';
 import { isGluTabShown } from './conditions';
+
+/** The pipelines page. */
+const rootRouteRef = createRouteRef();
 
 /** The Glu API client. */
 const gluApi = ApiBlueprint.make({
@@ -31,6 +37,20 @@ const gluEntityContent = EntityContentBlueprint.make({
   },
 });
 
+/** The pipelines page at `/glu`, with its item in the app's navigation. */
+const gluPage = PageBlueprint.make({
+  params: {
+    path: '/glu',
+    title: 'Pipelines',
+    icon: <DeviceHubIcon fontSize="inherit" />,
+    routeRef: rootRouteRef,
+    loader: () =>
+      import('./components/GluPage/GluPipelinesPage').then(m => (
+        <m.GluPipelinesPage />
+      )),
+  },
+});
+
 /**
  * The Glu plugin for apps on the new frontend system.
  *
@@ -38,6 +58,9 @@ const gluEntityContent = EntityContentBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'glu',
+  title: 'Glu',
+  icon: <DeviceHubIcon fontSize="inherit" />,
   info: { packageJson: () => import('../package.json') },
-  extensions: [gluApi, gluEntityContent],
+  routes: { root: rootRouteRef },
+  extensions: [gluApi, gluEntityContent, gluPage],
 });

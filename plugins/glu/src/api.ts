@@ -2,7 +2,23 @@ import { createApiRef } from '@backstage/frontend-plugin-api';
 import { GluClient } from '@glu-dev/plugin-glu-common';
 
 /** The Glu HTTP API as the frontend sees it. */
-export type GluApi = Pick<GluClient, 'getHealth'>;
+export type GluApi = Pick<
+  GluClient,
+  | 'getHealth'
+  | 'listPipelines'
+  | 'getPipeline'
+  | 'refreshPipeline'
+  | 'listHistory'
+  | 'diffHistory'
+  | 'listPromotions'
+  | 'getPromotion'
+  | 'promote'
+  | 'dryRunPromotion'
+  | 'rollback'
+  | 'pinPhase'
+  | 'unpinPhase'
+  | 'approve'
+>;
 
 /** Reference to the Glu API, provided by both the legacy and the new plugin. */
 export const gluApiRef = createApiRef<GluApi>().with({

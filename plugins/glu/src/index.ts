@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export { gluPlugin, EntityGluContent } from './plugin';
+export { gluPlugin, EntityGluContent, GluPage } from './plugin';
 export { isGluAvailable } from './conditions';
 export { gluApiRef } from './api';
 export type { GluApi } from './api';

@@ -7,7 +7,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { GluClient } from '@glu-dev/plugin-glu-common';
 import { gluApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { entityContentRouteRef, rootRouteRef } from './routes';
 
 /**
  * The Glu plugin for apps on the legacy frontend system.
@@ -26,6 +26,7 @@ export const gluPlugin = createPlugin({
   ],
   routes: {
     root: rootRouteRef,
+    entityContent: entityContentRouteRef,
   },
 });
 
@@ -39,6 +40,20 @@ export const EntityGluContent = gluPlugin.provide(
     name: 'EntityGluContent',
     component: () =>
       import('./components/EntityGluContent').then(m => m.EntityGluContent),
+    mountPoint: entityContentRouteRef,
+  }),
+);
+
+/**
+ * The pipelines page (every pipeline, filterable by owner), for apps on the
+ * legacy frontend system; mount it at `/glu`.
+ *
+ * @public
+ */
+export const GluPage = gluPlugin.provide(
+  createRoutableExtension({
+    name: 'GluPage',
+    component: () => import('./components/GluPage').then(m => m.GluPage),
     mountPoint: rootRouteRef,
   }),
 );

@@ -1,13 +1,15 @@
 import { Entity } from '@backstage/catalog-model';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import {
-  catalogApiRef,
-  EntityProvider,
-  entityRouteRef,
-} from '@backstage/plugin-catalog-react';
-import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
-import { screen } from '@testing-library/react';
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { screen, within } from '@testing-library/react';
+import { setupServer } from 'msw/node';
+import { checkoutView } from '../../__testUtils__/fixtures';
+import { renderGlu } from '../../__testUtils__/render';
+import { servePipeline } from '../../__testUtils__/server';
 import { EntityGluContent } from './EntityGluContent';
+
+const server = setupServer();
+registerMswTestHooks(server);
 
 const component: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -30,17 +32,11 @@ const pipeline: Entity = {
 };
 
 async function renderTab(entity: Entity, entities: Entity[]) {
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [catalogApiRef, catalogApiMock({ entities: [entity, ...entities] })],
-      ]}
-    >
-      <EntityProvider entity={entity}>
-        <EntityGluContent />
-      </EntityProvider>
-    </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  await renderGlu(
+    <EntityProvider entity={entity}>
+      <EntityGluContent />
+    </EntityProvider>,
+    { entities: [entity, ...entities] },
   );
 }
 
@@ -55,18 +51,33 @@ describe('EntityGluContent', () => {
     const text = document.body.textContent ?? '';
     expect(text).toContain('components: [component:default/checkout]');
     expect(text).toContain('owner: group:default/team-checkout');
+    expect(screen.queryByRole('region', { name: /^Phase / })).toBeNull();
   });
 
-  it('lists the pipelines that deliver the component', async () => {
+  it('shows the pipelines that deliver the component, linked to their entity', async () => {
+    servePipeline(server, () => checkoutView());
     await renderTab(component, [pipeline]);
 
-    expect(await screen.findByText('Checkout delivery')).toBeInTheDocument();
+    expect(
+      await screen.findByRole('link', { name: 'Checkout delivery' }),
+    ).toHaveAttribute('href', '/catalog/default/pipeline/checkout');
     expect(screen.getByText('staging, then production')).toBeInTheDocument();
+    const production = within(
+      await screen.findByRole('region', { name: 'Phase Production' }),
+    );
+    expect(production.getByText('1.4.0')).toBeInTheDocument();
   });
 
   it('shows the pipeline itself on a Pipeline entity', async () => {
+    servePipeline(server, () => checkoutView());
     await renderTab(pipeline, []);
 
     expect(await screen.findByText('Checkout delivery')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('link', { name: 'Checkout delivery' }),
+    ).toBeNull();
+    expect(
+      await screen.findByRole('region', { name: 'Phase Staging' }),
+    ).toBeInTheDocument();
   });
 });

@@ -2,18 +2,15 @@ import {
   CodeSnippet,
   Content,
   EmptyState,
-  InfoCard,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import { useEntity } from '@backstage/plugin-catalog-react';
 import { GLU_API_VERSION, PIPELINE_KIND } from '@glu-dev/plugin-glu-common';
-import List from '@material-ui/core/List';
-import ListItem from '@material-ui/core/ListItem';
-import ListItemText from '@material-ui/core/ListItemText';
-import Typography from '@material-ui/core/Typography';
-import { usePipelines } from './usePipelines';
+import Grid from '@material-ui/core/Grid';
+import { PipelineCard } from '../PipelineCard/PipelineCard';
+import { isPipeline, usePipelines } from './usePipelines';
 
 function pipelineExample(componentRef: string, owner: string) {
   return `apiVersion: ${GLU_API_VERSION}
@@ -78,22 +75,18 @@ export function EntityGluContent() {
   }
   return (
     <Content>
-      <InfoCard title="Pipelines">
-        <List dense>
-          {pipelines.map(pipeline => (
-            <ListItem key={stringifyEntityRef(pipeline)}>
-              <ListItemText
-                primary={<EntityRefLink entityRef={pipeline} />}
-                secondary={
-                  <Typography variant="body2" color="textSecondary">
-                    {pipeline.metadata.description ?? ''}
-                  </Typography>
-                }
-              />
-            </ListItem>
-          ))}
-        </List>
-      </InfoCard>
+      <Grid container spacing={3} direction="column">
+        {pipelines.map(pipeline => (
+          <Grid item key={stringifyEntityRef(pipeline)}>
+            <PipelineCard
+              pipelineRef={stringifyEntityRef(pipeline)}
+              title={pipeline.metadata.title ?? pipeline.metadata.name}
+              description={pipeline.metadata.description}
+              linkToEntity={!isPipeline(entity)}
+            />
+          </Grid>
+        ))}
+      </Grid>
     </Content>
   );
 }

@@ -1,0 +1,66 @@
+import { ResponseErrorPanel } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import { ReactNode, useId } from 'react';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
+
+/**
+ * A dialog that confirms one write: it runs it, then shows what came of it
+ * (what `onConfirm` returns) or the error as the server gave it.
+ */
+export function ActionDialog(props: {
+  title: ReactNode;
+  confirmLabel: string;
+  /** False while the form is incomplete. */
+  canConfirm?: boolean;
+  /** Does the write; what it returns is shown as the outcome. */
+  onConfirm: () => Promise<ReactNode>;
+  onClose: () => void;
+  children?: ReactNode;
+  maxWidth?: 'sm' | 'md';
+}) {
+  const { title, confirmLabel, canConfirm = true, onConfirm, onClose } = props;
+  const [state, confirm] = useAsyncFn(onConfirm, [onConfirm]);
+  const titleId = useId();
+  const done = state.value !== undefined && !state.loading && !state.error;
+  return (
+    <Dialog
+      open
+      aria-labelledby={titleId}
+      onClose={onClose}
+      maxWidth={props.maxWidth ?? 'sm'}
+      fullWidth
+    >
+      <DialogTitle id={titleId}>{title}</DialogTitle>
+      <DialogContent dividers>
+        {props.children}
+        {state.error && (
+          <Box mt={2}>
+            <ResponseErrorPanel
+              title={`${confirmLabel} failed`}
+              error={state.error}
+            />
+          </Box>
+        )}
+        {done && <Box mt={2}>{state.value}</Box>}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>{done ? 'Close' : 'Cancel'}</Button>
+        {!done && (
+          <Button
+            color="primary"
+            variant="contained"
+            onClick={confirm}
+            disabled={!canConfirm || state.loading}
+          >
+            {confirmLabel}
+          </Button>
+        )}
+      </DialogActions>
+    </Dialog>
+  );
+}

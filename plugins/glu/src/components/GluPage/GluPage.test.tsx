@@ -1,0 +1,193 @@
+import { Entity } from '@backstage/catalog-model';
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { PipelineSummary } from '@glu-dev/plugin-glu-common';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { digestOf, GLU_BASE_URL } from '../../__testUtils__/fixtures';
+import { renderGlu } from '../../__testUtils__/render';
+import { GluPage } from './GluPage';
+import { PIPELINES_PAGE_SIZE } from './GluPipelinesContent';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+function summary(
+  name: string,
+  owner: string,
+  behind: number,
+  versions: [string, string | undefined][] = [
+    ['staging', '1.5.0'],
+    ['production', '1.4.0'],
+  ],
+): PipelineSummary {
+  return {
+    ref: `pipeline:default/${name}`,
+    name,
+    namespace: 'default',
+    title: name[0].toUpperCase() + name.slice(1),
+    owner,
+    components: [`component:default/${name}`],
+    phases: versions.map(([phase, version]) =>
+      version
+        ? { name: phase, version, digest: digestOf(version) }
+        : { name: phase },
+    ),
+    behind,
+  };
+}
+
+/** The pipelines list like the backend: sorted, filtered by one owner, paged. */
+function servePipelines(all: PipelineSummary[]) {
+  const queries: Record<string, string>[] = [];
+  server.use(
+    http.get(`${GLU_BASE_URL}/pipelines`, ({ request }) => {
+      const params = Object.fromEntries(new URL(request.url).searchParams);
+      queries.push(params);
+      const limit = Number(params.limit ?? 50);
+      const matching = all
+        .filter(p => !params.owner || p.owner === params.owner)
+        .filter(p => !params.cursor || p.ref > params.cursor);
+      const items = matching.slice(0, limit);
+      return HttpResponse.json({
+        items,
+        ...(matching.length > limit
+          ? { nextCursor: items[items.length - 1].ref }
+          : {}),
+      });
+    }),
+  );
+  return queries;
+}
+
+const groups: Entity[] = ['team-checkout', 'team-platform'].map(name => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'team', children: [] },
+}));
+
+const rows = () =>
+  screen
+    .getAllByRole('row')
+    .slice(1)
+    .map(row => row.textContent ?? '');
+
+describe('GluPage', () => {
+  it("lists every pipeline with its phases' versions and how many phases are behind", async () => {
+    servePipelines([
+      summary('checkout', 'group:default/team-checkout', 1),
+      summary('payments', 'group:default/team-platform', 0, [
+        ['build', undefined],
+        ['production', '2.0.0'],
+      ]),
+    ]);
+    await renderGlu(<GluPage />, { entities: groups });
+
+    const checkout = (
+      await screen.findByRole('link', { name: 'Checkout' })
+    ).closest('tr')!;
+    expect(
+      within(checkout).getByRole('link', { name: 'Checkout' }),
+    ).toHaveAttribute('href', '/catalog/default/pipeline/checkout');
+    expect(checkout).toHaveTextContent('staging 1.5.0');
+    expect(checkout).toHaveTextContent('production 1.4.0');
+    expect(checkout).toHaveTextContent('1 phase behind');
+    expect(
+      within(checkout).getByRole('link', { name: /team-checkout/ }),
+    ).toHaveAttribute('href', '/catalog/default/group/team-checkout');
+    expect(
+      within(checkout).getByRole('link', { name: 'checkout' }),
+    ).toHaveAttribute('href', '/catalog/default/component/checkout');
+
+    const payments = screen
+      .getByRole('link', { name: 'Payments' })
+      .closest('tr')!;
+    expect(payments).toHaveTextContent('build —');
+    expect(payments).toHaveTextContent('production 2.0.0');
+    expect(payments).toHaveTextContent('up to date');
+  });
+
+  it('shows only the pipelines of the groups the user belongs to, owned by me', async () => {
+    const queries = servePipelines([
+      summary('checkout', 'group:default/team-checkout', 1),
+      summary('payments', 'group:default/team-platform', 0),
+      summary('search', 'user:default/guest', 0),
+    ]);
+    await renderGlu(<GluPage />, {
+      entities: groups,
+      ownershipEntityRefs: [
+        'user:default/guest',
+        'group:default/team-checkout',
+      ],
+    });
+    await screen.findByRole('link', { name: 'Payments' });
+
+    await userEvent.click(
+      screen.getByRole('checkbox', { name: 'Owned by me' }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByRole('link', { name: 'Payments' })).toBeNull(),
+    );
+    expect(
+      await screen.findByRole('link', { name: 'Checkout' }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Search' })).toBeInTheDocument();
+    expect(queries.map(q => q.owner).filter(Boolean)).toEqual([
+      'user:default/guest',
+      'group:default/team-checkout',
+    ]);
+  });
+
+  it('filters by owner', async () => {
+    const queries = servePipelines([
+      summary('checkout', 'group:default/team-checkout', 1),
+      summary('payments', 'group:default/team-platform', 0),
+    ]);
+    await renderGlu(<GluPage />, { entities: groups });
+    await screen.findByRole('link', { name: 'Checkout' });
+
+    await userEvent.click(screen.getByRole('textbox', { name: 'Owner' }));
+    await userEvent.click(
+      await screen.findByRole('option', {
+        name: 'group:default/team-platform',
+      }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByRole('link', { name: 'Checkout' })).toBeNull(),
+    );
+    expect(screen.getByRole('link', { name: 'Payments' })).toBeInTheDocument();
+    expect(queries[queries.length - 1]).toMatchObject({
+      owner: 'group:default/team-platform',
+    });
+  });
+
+  // A table of 20 rows takes a while to render in jsdom: a longer timeout.
+  it('pages through many pipelines with the API cursor', async () => {
+    const all = Array.from({ length: PIPELINES_PAGE_SIZE + 5 }, (_, i) =>
+      summary(
+        `app${String(i).padStart(2, '0')}`,
+        'group:default/team-checkout',
+        0,
+      ),
+    );
+    const queries = servePipelines(all);
+    await renderGlu(<GluPage />, { entities: groups });
+
+    await screen.findByRole('link', { name: 'App00' });
+    expect(rows()).toHaveLength(PIPELINES_PAGE_SIZE);
+    await userEvent.click(screen.getByRole('button', { name: 'Next' }));
+    await screen.findByRole('link', { name: 'App24' });
+    expect(rows()).toHaveLength(5);
+    expect(screen.getByText('Page 2')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Next' })).toBeDisabled();
+    expect(queries[queries.length - 1]).toMatchObject({
+      limit: String(PIPELINES_PAGE_SIZE),
+      cursor: 'pipeline:default/app19',
+    });
+
+    await userEvent.click(screen.getByRole('button', { name: 'Previous' }));
+    await screen.findByRole('link', { name: 'App00' });
+  }, 30_000);
+});

@@ -1,0 +1,2 @@
+export { GluPage } from './GluPage';
+export { GluPipelinesContent } from './GluPipelinesContent';

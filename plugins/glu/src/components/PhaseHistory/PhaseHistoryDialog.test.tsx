@@ -1,0 +1,208 @@
+import { registerMswTestHooks } from '@backstage/test-utils';
+import {
+  AuthorizeResult,
+  isPermission,
+} from '@backstage/plugin-permission-common';
+import {
+  gluRollbackPermission,
+  HistoryEntry,
+  Promotion,
+} from '@glu-dev/plugin-glu-common';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import {
+  CHECKOUT_REF,
+  checkoutView,
+  historyEntry,
+  phaseOf,
+} from '../../__testUtils__/fixtures';
+import { renderGlu, RenderOptions } from '../../__testUtils__/render';
+import {
+  CHECKOUT_URL,
+  servePipeline,
+  serveHistory,
+} from '../../__testUtils__/server';
+import { PipelineCard } from '../PipelineCard/PipelineCard';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+/** Production's history: 1.4.0 now, 1.3.0 before it (a rollback target). */
+const productionHistory: HistoryEntry[] = [
+  historyEntry('production', '1', '1.4.0', {
+    cause: 'commit',
+    actor: 'Jane Operator',
+  }),
+  historyEntry('production', '0', '1.3.0', {
+    cause: 'promotion',
+    actor: 'user:default/alice',
+    commitSha: 'cafe0000cafe0000cafe0000cafe0000cafe0000',
+    commitUrl:
+      'https://github.com/acme/gitops/commit/cafe0000cafe0000cafe0000cafe0000cafe0000',
+    message: 'Promote checkout 1.3.0 to production',
+    observedAt: new Date(Date.now() - 3 * 24 * 3600_000).toISOString(),
+  }),
+];
+
+async function openHistory(options?: RenderOptions) {
+  await renderGlu(
+    <PipelineCard pipelineRef={CHECKOUT_REF} title="Checkout" />,
+    options,
+  );
+  const production = within(
+    await screen.findByRole('region', { name: 'Phase Production' }),
+  );
+  await userEvent.click(production.getByRole('button', { name: 'History' }));
+  return screen.findByRole('dialog');
+}
+
+describe('PhaseHistoryDialog', () => {
+  it('shows who changed the phase, what, when, with a link to the commit', async () => {
+    servePipeline(server, () => checkoutView());
+    serveHistory(server, 'production', () => productionHistory);
+    const dialog = within(await openHistory());
+
+    const timeline = within(await dialog.findByTestId('phase-history'));
+    const items = timeline.getAllByRole('listitem');
+    expect(items).toHaveLength(2);
+    expect(items[0]).toHaveTextContent('1.4.0');
+    expect(items[0]).toHaveTextContent('current');
+    expect(items[0]).toHaveTextContent('committed by Jane Operator');
+    expect(items[1]).toHaveTextContent('3 days ago');
+    expect(items[1]).toHaveTextContent('promoted by alice in commit cafe000');
+    expect(items[1]).toHaveTextContent('Promote checkout 1.3.0 to production');
+    expect(
+      within(items[1]).getByRole('link', { name: /commit cafe000/ }),
+    ).toHaveAttribute(
+      'href',
+      'https://github.com/acme/gitops/commit/cafe0000cafe0000cafe0000cafe0000cafe0000',
+    );
+    // The current state is not a rollback target.
+    expect(
+      within(items[0]).getByRole('button', { name: 'Roll back to this' }),
+    ).toBeDisabled();
+  });
+
+  it('rolls back to an entry, showing the change first, and pins it there', async () => {
+    let rolledBack = false;
+    servePipeline(server, () =>
+      checkoutView(view => {
+        if (rolledBack) {
+          phaseOf(view, 'production').state = historyEntry(
+            'production',
+            '5',
+            '1.3.0',
+            { cause: 'rollback', actor: 'user:default/guest' },
+          );
+        }
+      }),
+    );
+    serveHistory(server, 'production', () => productionHistory);
+    const diffQueries: string[] = [];
+    const rollbacks: unknown[] = [];
+    server.use(
+      http.get(`${CHECKOUT_URL}/phases/production/diff`, ({ request }) => {
+        diffQueries.push(new URL(request.url).search);
+        return HttpResponse.json({
+          from: productionHistory[0],
+          to: productionHistory[1],
+          diff: '-          image: registry.example.com/acme/checkout:1.4.0\n+          image: registry.example.com/acme/checkout:1.3.0\n',
+        });
+      }),
+      http.post(
+        `${CHECKOUT_URL}/phases/production/rollback`,
+        async ({ request }) => {
+          rollbacks.push(await request.json());
+          rolledBack = true;
+          const promotion: Promotion = {
+            id: '20',
+            pipelineRef: CHECKOUT_REF,
+            from: 'production',
+            to: 'production',
+            kind: 'rollback',
+            strategy: 'commit',
+            status: 'succeeded',
+            after: { digest: productionHistory[1].digest, version: '1.3.0' },
+            triggeredBy: 'user:default/guest',
+            trigger: 'manual',
+            commitSha: 'beef0000beef0000beef0000beef0000beef0000',
+            commitUrl:
+              'https://github.com/acme/gitops/commit/beef0000beef0000beef0000beef0000beef0000',
+            createdAt: new Date().toISOString(),
+          };
+          return HttpResponse.json(promotion);
+        },
+      ),
+    );
+    const dialog = within(await openHistory());
+    const timeline = within(await dialog.findByTestId('phase-history'));
+    await userEvent.click(
+      within(timeline.getAllByRole('listitem')[1]).getByRole('button', {
+        name: 'Roll back to this',
+      }),
+    );
+
+    const rollback = within(
+      await screen.findByRole('dialog', {
+        name: 'Roll Production back to 1.3.0',
+      }),
+    );
+    const diff = await rollback.findByTestId('rollback-diff');
+    await waitFor(() =>
+      expect(diff).toHaveTextContent(
+        '+ image: registry.example.com/acme/checkout:1.3.0',
+      ),
+    );
+    expect(diffQueries).toEqual(['?from=1&to=0']);
+
+    await userEvent.click(rollback.getByRole('checkbox'));
+    const confirm = rollback.getByRole('button', { name: 'Roll back' });
+    // Pinning needs a reason.
+    expect(confirm).toBeDisabled();
+    await userEvent.type(
+      rollback.getByRole('textbox', { name: /Why pin it/ }),
+      '1.4.0 breaks refunds',
+    );
+    await userEvent.click(confirm);
+
+    const outcome = await rollback.findByText(
+      /Rolled back production to 1.3.0/,
+    );
+    expect(
+      within(outcome).getByRole('link', { name: /commit beef000/ }),
+    ).toHaveAttribute(
+      'href',
+      'https://github.com/acme/gitops/commit/beef0000beef0000beef0000beef0000beef0000',
+    );
+    expect(rollbacks).toEqual([
+      { historyId: '0', pin: { reason: '1.4.0 breaks refunds' } },
+    ]);
+  });
+
+  it('disables rollback for a user who may not roll back, saying why', async () => {
+    servePipeline(server, () => checkoutView());
+    serveHistory(server, 'production', () => productionHistory);
+    const dialog = within(
+      await openHistory({
+        authorize: request =>
+          isPermission(request.permission, gluRollbackPermission)
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      }),
+    );
+    const timeline = within(await dialog.findByTestId('phase-history'));
+    const button = within(timeline.getAllByRole('listitem')[1]).getByRole(
+      'button',
+      { name: 'Roll back to this' },
+    );
+    expect(button).toBeDisabled();
+    expect(button.parentElement).toHaveAttribute(
+      'title',
+      expect.stringContaining(
+        'You may not roll back in this pipeline: the permission policy does not grant you glu.pipeline.rollback',
+      ),
+    );
+  });
+});

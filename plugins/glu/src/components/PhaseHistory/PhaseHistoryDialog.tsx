@@ -1,0 +1,221 @@
+import { Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  HistoryEntry,
+  PhaseView,
+  PipelineView,
+} from '@glu-dev/plugin-glu-common';
+import Button from '@material-ui/core/Button';
+import Chip from '@material-ui/core/Chip';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import Timeline from '@material-ui/lab/Timeline';
+import TimelineConnector from '@material-ui/lab/TimelineConnector';
+import TimelineContent from '@material-ui/lab/TimelineContent';
+import TimelineDot from '@material-ui/lab/TimelineDot';
+import TimelineItem from '@material-ui/lab/TimelineItem';
+import TimelineOppositeContent from '@material-ui/lab/TimelineOppositeContent';
+import TimelineSeparator from '@material-ui/lab/TimelineSeparator';
+import { memo, useId, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { gluApiRef } from '../../api';
+import { GluPermissions } from '../../hooks/useGluPermissions';
+import { ActionButton } from '../ActionButton';
+import { Actor } from '../Actor';
+import { causeLabel, shortSha } from '../format';
+import { TimeAgo } from '../TimeAgo';
+import { VersionLabel } from '../VersionLabel';
+import { RollbackDialog } from './RollbackDialog';
+
+/** How many history entries a page shows: a long history is never rendered at once. */
+export const HISTORY_PAGE_SIZE = 20;
+
+const useStyles = makeStyles(theme => ({
+  when: { flex: 0.25 },
+  what: {
+    display: 'flex',
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+  },
+}));
+
+function rollbackDisabledReason(
+  phase: PhaseView,
+  entry: HistoryEntry,
+  permissions: GluPermissions,
+): string | undefined {
+  if (!permissions.rollback.allowed) return permissions.rollback.reason;
+  if (phase.source.type !== 'git') {
+    return `${phase.name} reads from a ${phase.source.type} source, which Glu cannot write to`;
+  }
+  if (phase.state?.id === entry.id) return 'This is the current state';
+  if (!entry.blobHash) return 'This state has no file content to go back to';
+  return undefined;
+}
+
+function CommitLink(props: { entry: HistoryEntry }) {
+  const { commitSha, commitUrl } = props.entry;
+  if (!commitSha) return null;
+  return commitUrl ? (
+    <Link to={commitUrl}>commit {shortSha(commitSha)}</Link>
+  ) : (
+    <code title={commitSha}>commit {shortSha(commitSha)}</code>
+  );
+}
+
+/** One entry of the timeline; memoized, so paging re-renders only what changed. */
+const HistoryItem = memo(function HistoryTimelineItem(props: {
+  entry: HistoryEntry;
+  current: boolean;
+  last: boolean;
+  rollbackDisabledReason?: string;
+  onRollback: (entry: HistoryEntry) => void;
+}) {
+  const { entry, current, last, onRollback } = props;
+  const classes = useStyles();
+  return (
+    <TimelineItem>
+      <TimelineOppositeContent className={classes.when}>
+        <Typography variant="body2" color="textSecondary">
+          <TimeAgo time={entry.observedAt} />
+        </Typography>
+      </TimelineOppositeContent>
+      <TimelineSeparator>
+        <TimelineDot color={current ? 'primary' : 'grey'} />
+        {!last && <TimelineConnector />}
+      </TimelineSeparator>
+      <TimelineContent>
+        <div className={classes.what}>
+          <VersionLabel version={entry} />
+          <Chip size="small" label={causeLabel(entry.cause)} />
+          {current && <Chip size="small" color="primary" label="current" />}
+        </div>
+        <Typography variant="body2" color="textSecondary">
+          {causeLabel(entry.cause)} by <Actor actor={entry.actor} />
+          {entry.commitSha && (
+            <>
+              {' '}
+              in <CommitLink entry={entry} />
+            </>
+          )}
+        </Typography>
+        {entry.message && (
+          <Typography variant="body2">{entry.message}</Typography>
+        )}
+        <ActionButton
+          color="primary"
+          disabledReason={props.rollbackDisabledReason}
+          onClick={() => onRollback(entry)}
+        >
+          Roll back to this
+        </ActionButton>
+      </TimelineContent>
+    </TimelineItem>
+  );
+});
+
+/**
+ * A phase's history as a timeline, newest first, one page at a time (the
+ * API's cursor), with a rollback to any entry that has a file to go back to.
+ */
+export function PhaseHistoryDialog(props: {
+  pipeline: PipelineView;
+  phase: PhaseView;
+  permissions: GluPermissions;
+  onClose: () => void;
+  onChanged: () => void;
+}) {
+  const { pipeline, phase, permissions, onClose, onChanged } = props;
+  const gluApi = useApi(gluApiRef);
+  const titleId = useId();
+  // The cursors of the pages seen so far: the last one is showing.
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const cursor = cursors[cursors.length - 1];
+  const [rollbackTo, setRollbackTo] = useState<HistoryEntry>();
+
+  const page = useAsync(
+    () =>
+      gluApi.listHistory(pipeline.ref, phase.name, {
+        limit: HISTORY_PAGE_SIZE,
+        cursor,
+      }),
+    // A new state of the phase reloads the page, so the newest shows at once.
+    [gluApi, pipeline.ref, phase.name, cursor, phase.state?.id],
+  );
+  const nextCursor = page.value?.nextCursor;
+
+  return (
+    <Dialog
+      open
+      aria-labelledby={titleId}
+      onClose={onClose}
+      maxWidth="md"
+      fullWidth
+      scroll="paper"
+    >
+      <DialogTitle id={titleId}>
+        History of {phase.title ?? phase.name}
+      </DialogTitle>
+      <DialogContent dividers>
+        {page.loading && !page.value && <Progress />}
+        {page.error && <ResponseErrorPanel error={page.error} />}
+        {page.value && page.value.items.length === 0 && (
+          <Typography color="textSecondary">
+            Nothing has been observed in this phase yet.
+          </Typography>
+        )}
+        {page.value && page.value.items.length > 0 && (
+          <Timeline align="left" data-testid="phase-history">
+            {page.value.items.map((entry, i) => (
+              <HistoryItem
+                key={entry.id}
+                entry={entry}
+                current={entry.id === phase.state?.id}
+                last={i === page.value!.items.length - 1}
+                rollbackDisabledReason={rollbackDisabledReason(
+                  phase,
+                  entry,
+                  permissions,
+                )}
+                onRollback={setRollbackTo}
+              />
+            ))}
+          </Timeline>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Typography variant="body2" color="textSecondary">
+          Page {cursors.length}
+        </Typography>
+        <Button
+          disabled={cursors.length === 1 || page.loading}
+          onClick={() => setCursors(c => c.slice(0, -1))}
+        >
+          Newer
+        </Button>
+        <Button
+          disabled={!nextCursor || page.loading}
+          onClick={() => setCursors(c => [...c, nextCursor])}
+        >
+          Older
+        </Button>
+        <Button onClick={onClose}>Close</Button>
+      </DialogActions>
+      {rollbackTo && (
+        <RollbackDialog
+          pipeline={pipeline}
+          phase={phase}
+          entry={rollbackTo}
+          pinPermission={permissions.pin}
+          onClose={() => setRollbackTo(undefined)}
+          onChanged={onChanged}
+        />
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,132 @@
+import {
+  CodeSnippet,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  HistoryEntry,
+  PhaseView,
+  PipelineView,
+} from '@glu-dev/plugin-glu-common';
+import Box from '@material-ui/core/Box';
+import Checkbox from '@material-ui/core/Checkbox';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import TextField from '@material-ui/core/TextField';
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import { useCallback, useId, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { gluApiRef } from '../../api';
+import { ActionPermission } from '../../hooks/useGluPermissions';
+import { ActionDialog } from '../ActionDialog';
+import { versionLabel } from '../format';
+import { PromotionOutcome } from '../PromotionOutcome';
+import { VersionLabel } from '../VersionLabel';
+
+/**
+ * Rolls a phase back to an entry of its history: shows the change that the
+ * rollback commits (the diff from the current state to that entry), and
+ * optionally pins the phase there. A pinned phase must be pinned again.
+ */
+export function RollbackDialog(props: {
+  pipeline: PipelineView;
+  phase: PhaseView;
+  entry: HistoryEntry;
+  pinPermission: ActionPermission;
+  onClose: () => void;
+  onChanged: () => void;
+}) {
+  const { pipeline, phase, entry, pinPermission, onClose, onChanged } = props;
+  const gluApi = useApi(gluApiRef);
+  const pinned = Boolean(phase.pin);
+  const [pin, setPin] = useState(pinned);
+  const [reason, setReason] = useState(phase.pin?.reason ?? '');
+  const current = phase.state;
+  const reasonId = useId();
+
+  const diff = useAsync(async () => {
+    if (!current || current.id === entry.id) return undefined;
+    return gluApi.diffHistory(pipeline.ref, phase.name, {
+      from: current.id,
+      to: entry.id,
+    });
+  }, [gluApi, pipeline.ref, phase.name, current?.id, entry.id]);
+
+  const rollback = useCallback(async () => {
+    const promotion = await gluApi.rollback(pipeline.ref, phase.name, {
+      historyId: entry.id,
+      ...(pin ? { pin: { reason: reason.trim() } } : {}),
+    });
+    onChanged();
+    return <PromotionOutcome promotion={promotion} />;
+  }, [gluApi, pipeline.ref, phase.name, entry.id, pin, reason, onChanged]);
+
+  const pinDisabledReason = !pinPermission.allowed
+    ? pinPermission.reason
+    : undefined;
+
+  return (
+    <ActionDialog
+      title={`Roll ${phase.title ?? phase.name} back to ${versionLabel(entry)}`}
+      confirmLabel="Roll back"
+      canConfirm={
+        (!pinned || pin) &&
+        (!pin || (reason.trim() !== '' && pinPermission.allowed))
+      }
+      onConfirm={rollback}
+      onClose={onClose}
+      maxWidth="md"
+    >
+      <Typography variant="body1" gutterBottom>
+        {phase.title ?? phase.name} holds{' '}
+        {current ? <VersionLabel version={current} /> : 'nothing yet'} and goes
+        back to <VersionLabel version={entry} />, the file exactly as it was
+        then, by a commit recorded as a rollback.
+      </Typography>
+      {diff.loading && <Progress />}
+      {diff.error && (
+        <ResponseErrorPanel
+          title="Glu could not show what the rollback changes"
+          error={diff.error}
+        />
+      )}
+      {diff.value && (
+        <Box my={1} data-testid="rollback-diff">
+          <CodeSnippet
+            language="diff"
+            text={diff.value.diff || '(the file does not change)'}
+          />
+        </Box>
+      )}
+      <Tooltip title={pinDisabledReason ?? ''}>
+        <FormControlLabel
+          control={
+            <Checkbox
+              checked={pin}
+              onChange={e => setPin(e.target.checked)}
+              disabled={Boolean(pinDisabledReason)}
+            />
+          }
+          label={
+            pinned
+              ? 'Pin it there (the phase is pinned: it stays pinned only if pinned again)'
+              : 'Pin it there, so that automatic promotion leaves it alone'
+          }
+        />
+      </Tooltip>
+      {pin && (
+        <TextField
+          id={reasonId}
+          label="Why pin it"
+          value={reason}
+          onChange={e => setReason(e.target.value)}
+          fullWidth
+          required
+          margin="dense"
+          variant="outlined"
+        />
+      )}
+    </ActionDialog>
+  );
+}

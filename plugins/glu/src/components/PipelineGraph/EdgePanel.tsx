@@ -1,0 +1,159 @@
+import {
+  Link,
+  StatusError,
+  StatusOK,
+  StatusRunning,
+  StatusWarning,
+} from '@backstage/core-components';
+import { EdgeView, PipelineView } from '@glu-dev/plugin-glu-common';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import { GluPermissions } from '../../hooks/useGluPermissions';
+import { ActionButton } from '../ActionButton';
+import { GateList } from '../GateList';
+
+export function EdgeStatusLabel(props: { status: EdgeView['status'] }) {
+  switch (props.status) {
+    case 'up-to-date':
+      return <StatusOK>up to date</StatusOK>;
+    case 'promotable':
+      return <StatusWarning>promotable</StatusWarning>;
+    case 'blocked':
+      return <StatusError>blocked</StatusError>;
+    case 'in-progress':
+      return <StatusRunning>in progress</StatusRunning>;
+    default:
+      return <>{props.status}</>;
+  }
+}
+
+const useStyles = makeStyles(theme => ({
+  edge: {
+    marginTop: theme.spacing(1),
+    paddingTop: theme.spacing(1),
+    borderTop: `1px solid ${theme.palette.divider}`,
+  },
+  header: {
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'space-between',
+  },
+  reasons: {
+    paddingLeft: theme.spacing(2),
+    margin: theme.spacing(0.5, 0),
+  },
+  actions: {
+    display: 'flex',
+    gap: theme.spacing(0.5),
+    marginTop: theme.spacing(0.5),
+  },
+}));
+
+function promoteDisabledReason(
+  edge: EdgeView,
+  permissions: GluPermissions,
+): string | undefined {
+  if (!permissions.promote.allowed) return permissions.promote.reason;
+  switch (edge.status) {
+    case 'up-to-date':
+      return `${edge.to} already holds what ${edge.from} holds`;
+    case 'blocked':
+      return `Blocked: ${edge.reasons.join('; ') || 'no reason given'}`;
+    case 'in-progress':
+      return 'A promotion along this edge is in progress';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * An edge into a phase: where it promotes from, its status and why, its
+ * gates, the pull request under way, and the Promote and Approve controls.
+ */
+export function EdgePanel(props: {
+  pipeline: PipelineView;
+  edge: EdgeView;
+  permissions: GluPermissions;
+  onPromote: (edge: EdgeView) => void;
+  onApprove: (edge: EdgeView) => void;
+}) {
+  const { pipeline, edge, permissions, onPromote, onApprove } = props;
+  const classes = useStyles();
+  const fromTitle =
+    pipeline.phases.find(p => p.name === edge.from)?.title ?? edge.from;
+  const hasApprovals = edge.gates.some(g => g.type === 'approvals');
+  const failedGates = new Set(
+    edge.gates.filter(g => !g.passed).map(g => `${g.type}: ${g.reason}`),
+  );
+  // Reasons that are not a gate's (pins, phases not observed yet).
+  const otherReasons = edge.reasons.filter(r => !failedGates.has(r));
+
+  return (
+    <div
+      className={classes.edge}
+      role="group"
+      aria-label={`Promotion from ${fromTitle}`}
+    >
+      <div className={classes.header}>
+        <Typography variant="body2">
+          from <strong>{fromTitle}</strong>
+          {edge.auto ? ' (automatic)' : ''}
+          {edge.strategy === 'pull-request' ? ', by pull request' : ''}
+        </Typography>
+        <EdgeStatusLabel status={edge.status} />
+      </div>
+      {otherReasons.length > 0 && (
+        <ul className={classes.reasons}>
+          {otherReasons.map(reason => (
+            <Typography
+              key={reason}
+              component="li"
+              variant="body2"
+              color="error"
+            >
+              {reason}
+            </Typography>
+          ))}
+        </ul>
+      )}
+      {edge.gates.length > 0 && <GateList gates={edge.gates} />}
+      {edge.pullRequest && (
+        <Typography variant="body2">
+          <Link to={edge.pullRequest.url}>
+            Pull request #{edge.pullRequest.number}
+          </Link>{' '}
+          ({edge.pullRequest.state}
+          {edge.pullRequest.checks?.length
+            ? `, checks: ${edge.pullRequest.checks
+                .map(c => `${c.name} ${c.state}`)
+                .join(', ')}`
+            : ''}
+          )
+        </Typography>
+      )}
+      <div className={classes.actions}>
+        <ActionButton
+          variant="outlined"
+          color="primary"
+          disabledReason={promoteDisabledReason(edge, permissions)}
+          onClick={() => onPromote(edge)}
+        >
+          Promote
+        </ActionButton>
+        {hasApprovals && edge.status !== 'up-to-date' && (
+          <ActionButton
+            variant="outlined"
+            disabledReason={
+              permissions.approve.allowed
+                ? undefined
+                : permissions.approve.reason
+            }
+            onClick={() => onApprove(edge)}
+          >
+            Approve
+          </ActionButton>
+        )}
+      </div>
+    </div>
+  );
+}

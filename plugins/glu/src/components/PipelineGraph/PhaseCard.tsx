@@ -1,0 +1,162 @@
+import { Link } from '@backstage/core-components';
+import { EdgeView, PhaseView, PipelineView } from '@glu-dev/plugin-glu-common';
+import Card from '@material-ui/core/Card';
+import CardActions from '@material-ui/core/CardActions';
+import CardContent from '@material-ui/core/CardContent';
+import CardHeader from '@material-ui/core/CardHeader';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import LockIcon from '@material-ui/icons/Lock';
+import Alert from '@material-ui/lab/Alert';
+import { memo } from 'react';
+import { GluPermissions } from '../../hooks/useGluPermissions';
+import { ActionButton } from '../ActionButton';
+import { Actor } from '../Actor';
+import { causeLabel, shortSha, versionLabel } from '../format';
+import { SourceLink } from '../SourceLink';
+import { TimeAgo } from '../TimeAgo';
+import { VersionLabel } from '../VersionLabel';
+import { EdgePanel } from './EdgePanel';
+
+const useStyles = makeStyles(theme => ({
+  card: { width: 300, flexShrink: 0 },
+  header: { paddingBottom: 0 },
+  version: { marginBottom: theme.spacing(1) },
+  notice: { marginTop: theme.spacing(1) },
+}));
+
+export type PhaseCardActions = {
+  onPromote: (edge: EdgeView) => void;
+  onApprove: (edge: EdgeView) => void;
+  onHistory: (phase: string) => void;
+  onPin: (phase: string) => void;
+  onUnpin: (phase: string) => void;
+};
+
+/**
+ * One phase: what it holds, where that lives, when and how it last changed,
+ * whether it is pinned or failing to refresh, and the edges into it.
+ */
+export const PhaseCard = memo(function PhaseCardContent(
+  props: {
+    pipeline: PipelineView;
+    phase: PhaseView;
+    incoming: EdgeView[];
+    permissions: GluPermissions;
+  } & PhaseCardActions,
+) {
+  const { pipeline, phase, incoming, permissions } = props;
+  const classes = useStyles();
+  const title = phase.title ?? phase.name;
+  const state = phase.state;
+  let pinDisabledReason: string | undefined;
+  if (!permissions.pin.allowed) pinDisabledReason = permissions.pin.reason;
+  else if (!state) {
+    pinDisabledReason = 'Nothing to pin: the phase has not been observed yet';
+  }
+
+  return (
+    <Card
+      variant="outlined"
+      role="region"
+      aria-label={`Phase ${title}`}
+      className={classes.card}
+    >
+      <CardHeader
+        title={title}
+        titleTypographyProps={{ variant: 'h6' }}
+        subheader={phase.title ? phase.name : undefined}
+        action={
+          phase.pin ? (
+            <LockIcon color="action" titleAccess="pinned" />
+          ) : undefined
+        }
+        className={classes.header}
+      />
+      <CardContent>
+        <div className={classes.version}>
+          {state ? (
+            <VersionLabel version={state} variant="h5" />
+          ) : (
+            <Typography color="textSecondary">not observed yet</Typography>
+          )}
+        </div>
+        <SourceLink source={phase.source} />
+        {state && (
+          <Typography variant="body2" color="textSecondary">
+            {causeLabel(state.cause)} by <Actor actor={state.actor} />{' '}
+            <TimeAgo time={state.observedAt} />
+            {state.commitSha && (
+              <>
+                {' '}
+                (
+                {state.commitUrl ? (
+                  <Link to={state.commitUrl}>{shortSha(state.commitSha)}</Link>
+                ) : (
+                  <code title={state.commitSha}>
+                    {shortSha(state.commitSha)}
+                  </code>
+                )}
+                )
+              </>
+            )}
+          </Typography>
+        )}
+        {phase.refreshError && (
+          <div className={classes.notice}>
+            <Alert severity="error">
+              Failing to refresh: {phase.refreshError}
+              {phase.refreshedAt && (
+                <>
+                  {' '}
+                  (last looked <TimeAgo time={phase.refreshedAt} />)
+                </>
+              )}
+            </Alert>
+          </div>
+        )}
+        {phase.pin && (
+          <div className={classes.notice}>
+            <Alert severity="info" icon={<LockIcon fontSize="inherit" />}>
+              Pinned at {versionLabel(phase.pin)} by{' '}
+              <Actor actor={phase.pin.pinnedBy} />{' '}
+              <TimeAgo time={phase.pin.pinnedAt} />: {phase.pin.reason}
+            </Alert>
+          </div>
+        )}
+        {incoming.map(edge => (
+          <EdgePanel
+            key={`${edge.from}->${edge.to}`}
+            pipeline={pipeline}
+            edge={edge}
+            permissions={permissions}
+            onPromote={props.onPromote}
+            onApprove={props.onApprove}
+          />
+        ))}
+      </CardContent>
+      <CardActions>
+        <ActionButton onClick={() => props.onHistory(phase.name)}>
+          History
+        </ActionButton>
+        {phase.pin ? (
+          <ActionButton
+            disabledReason={
+              permissions.pin.allowed ? undefined : permissions.pin.reason
+            }
+            onClick={() => props.onUnpin(phase.name)}
+          >
+            Unpin
+          </ActionButton>
+        ) : (
+          <ActionButton
+            disabledReason={pinDisabledReason}
+            onClick={() => props.onPin(phase.name)}
+          >
+            Pin
+          </ActionButton>
+        )}
+      </CardActions>
+    </Card>
+  );
+});
