@@ -182,7 +182,8 @@ export class PipelineViews {
 
   async listPipelines(options: {
     component?: string;
-    owner?: string;
+    /** Any of these owners. */
+    owner?: string[];
     limit: number;
     cursor?: string;
   }): Promise<Page<PipelineSummary>> {

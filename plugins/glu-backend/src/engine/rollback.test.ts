@@ -55,6 +55,23 @@ describe('rollback', () => {
           .set('authorization', alice)
       ).body.items;
     try {
+      // The list filters by any of several owners, e.g. a person's groups.
+      const owned = async (query: string) =>
+        (
+          await request(glu.server)
+            .get(`/api/glu/pipelines?${query}`)
+            .set('authorization', alice)
+        ).body.items.map((p: any) => p.name);
+      expect(await owned('owner=group%3Adefault%2Fteam-checkout')).toEqual([
+        'checkout',
+      ]);
+      expect(
+        await owned(
+          'owner=user%3Adefault%2Falice&owner=group%3Adefault%2Fteam-checkout',
+        ),
+      ).toEqual(['checkout']);
+      expect(await owned('owner=group%3Adefault%2Fteam-platform')).toEqual([]);
+
       // Three more states, each with other changes beside the version.
       const contents = [deploymentManifest('production', '1.0.0')];
       for (const [i, tag] of ['1.1.0', '1.2.0', '1.3.0'].entries()) {

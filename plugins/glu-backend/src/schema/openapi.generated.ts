@@ -733,9 +733,14 @@ export const spec = {
             in: 'query',
             required: false,
             description:
-              'Only pipelines that this group or user owns (entity ref).',
+              'Only pipelines that one of these groups or users owns (entity refs); repeat it for several, e.g. a person and their groups.',
+            style: 'form',
+            explode: true,
             schema: {
-              type: 'string',
+              type: 'array',
+              items: {
+                type: 'string',
+              },
             },
           },
           {

@@ -149,7 +149,7 @@ export async function createRouter(
     const credentials = await httpAuth.credentials(req);
     const page = await views.listPipelines({
       component: req.query.component,
-      owner: req.query.owner,
+      owner: [req.query.owner ?? []].flat().map(String),
       limit: req.query.limit ?? 50,
       cursor: req.query.cursor,
     });

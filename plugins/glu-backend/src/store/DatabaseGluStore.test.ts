@@ -59,17 +59,23 @@ describe.each(databases.eachSupportedId())(
         );
       }
       const first = await store.listPipelines({
-        owner: 'group:default/x',
+        owner: ['group:default/x'],
         limit: 2,
       });
       expect(first.items.map(p => p.name)).toEqual(['a', 'c']);
       const second = await store.listPipelines({
-        owner: 'group:default/x',
+        owner: ['group:default/x'],
         limit: 2,
         cursor: first.nextCursor,
       });
       expect(second.items.map(p => p.name)).toEqual(['d']);
       expect(second.nextCursor).toBeUndefined();
+      // Any of several owners: a person and their groups.
+      const either = await store.listPipelines({
+        owner: ['group:default/y', 'user:default/nobody'],
+        limit: 10,
+      });
+      expect(either.items.map(p => p.name)).toEqual(['b']);
       const byComponent = await store.listPipelines({
         component: 'component:default/b',
         limit: 10,

@@ -241,7 +241,8 @@ export class DatabaseGluStore {
 
   async listPipelines(options: {
     component?: string;
-    owner?: string;
+    /** Any of these owners. */
+    owner?: string[];
     limit: number;
     cursor?: string;
   }): Promise<Page<PipelineDefinition>> {
@@ -249,8 +250,8 @@ export class DatabaseGluStore {
       .select('p.entity_ref', 'p.definition')
       .orderBy('p.entity_ref')
       .limit(options.limit + 1);
-    if (options.owner) {
-      query.where('p.owner_ref', options.owner);
+    if (options.owner?.length) {
+      query.whereIn('p.owner_ref', options.owner);
     }
     if (options.component) {
       query.whereIn(
