@@ -2,11 +2,26 @@ import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import gluModuleGithub from '@glu-dev/plugin-glu-backend-module-github';
 import { FakeGitHub } from '@internal/glu-github-fake';
+import eventsPlugin from '@backstage/plugin-events-backend';
+import { eventsServiceFactory } from '@backstage/plugin-events-node';
+import { createHmac } from 'node:crypto';
+import path from 'node:path';
 import request from 'supertest';
 import { eventually, startGlu } from '../__testUtils__/backend';
 import { deploymentManifest } from '../__testUtils__/git';
 
 jest.setTimeout(180_000);
+
+// Backstage's GitHub webhook module (signature verification) as it is, loaded
+// without the dynamic import() of its feature loader, which Jest cannot run.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const githubWebhookModule = require(path.join(
+  path.dirname(
+    require.resolve('@backstage/plugin-events-backend-module-github'),
+  ),
+  'service/eventsModuleGithubWebhook.cjs.js',
+)).default;
+const SECRET = 'webhook-secret';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_18'] });
 const STAGING = 'env/staging/deployment.yaml';
@@ -381,3 +396,71 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+describe('pull requests and GitHub webhooks', () => {
+  it('follow a pull request at once when GitHub says it changed, between polls', async () => {
+    const github = await FakeGitHub.start({
+      files: {
+        [STAGING]: deploymentManifest('staging', '1.1.0'),
+        [PRODUCTION]: deploymentManifest('production', '1.0.0'),
+      },
+    });
+    const glu = await startGlu({
+      knex: await databases.init('SQLITE_3'),
+      entities: [pipeline(github.cloneUrl)],
+      features: [
+        gluModuleGithub,
+        eventsServiceFactory,
+        eventsPlugin,
+        githubWebhookModule,
+      ],
+      // Polls an hour apart: whatever moves here, a webhook moved.
+      config: { refreshInterval: { hours: 1 } },
+      rootConfig: {
+        integrations: { github: [github.integration] },
+        events: { modules: { github: { webhookSecret: SECRET } } },
+      },
+    });
+    try {
+      const opened = await request(glu.server)
+        .post(`${base}/promotions`)
+        .set('authorization', alice)
+        .send({ phase: 'production' });
+      expect(opened.body.status).toBe('open');
+      github.close(opened.body.pullRequest.number);
+      const body = JSON.stringify({
+        action: 'closed',
+        number: opened.body.pullRequest.number,
+        repository: {
+          full_name: 'acme/gitops',
+          clone_url: github.cloneUrl,
+        },
+      });
+      const hook = await request(glu.server)
+        .post('/api/events/http/github')
+        .set('content-type', 'application/json')
+        .set('x-github-event', 'pull_request')
+        .set(
+          'x-hub-signature-256',
+          `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+        )
+        .send(body);
+      expect(hook.status).toBe(202);
+      await eventually(
+        async () => {
+          const record = await request(glu.server)
+            .get(`/api/glu/promotions/${opened.body.id}`)
+            .set('authorization', alice);
+          return record.body.status === 'closed' ? true : undefined;
+        },
+        'the webhook to close the promotion',
+        10_000,
+      );
+    } finally {
+      await glu.stop();
+      const violations = [...github.violations];
+      await github.stop();
+      expect(violations).toEqual([]);
+    }
+  });
+});
