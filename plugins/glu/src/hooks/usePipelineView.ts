@@ -17,6 +17,12 @@ export const POLL_INTERVAL_MS = 30_000;
 /** How often to look again with signals, in case one was missed. */
 export const SIGNALLED_POLL_INTERVAL_MS = 5 * 60_000;
 
+/**
+ * How often to look again while a promotion by commit is under way: it ends
+ * within seconds, and the tab should show its outcome as soon as it does.
+ */
+export const IN_PROGRESS_POLL_INTERVAL_MS = 3_000;
+
 export type PipelineViewState = {
   /** The latest pipeline view that loaded; kept while reloading. */
   view?: PipelineView;
@@ -30,7 +36,8 @@ export type PipelineViewState = {
 /**
  * A pipeline's view that keeps itself fresh: it loads again when the backend
  * signals a change to this pipeline, and polls as a fallback (often without
- * signals, rarely with them). A failed reload keeps the last view.
+ * signals, rarely with them, every few seconds while a promotion by commit is
+ * under way). A failed reload keeps the last view.
  */
 export function usePipelineView(pipelineRef: string): PipelineViewState {
   const gluApi = useApi(gluApiRef);
@@ -72,15 +79,21 @@ export function usePipelineView(pipelineRef: string): PipelineViewState {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [lastSignal]);
 
+  // A promotion by pull request stays in progress until someone merges it;
+  // one by commit is done in moments.
+  const committing = Boolean(
+    state.view?.edges.some(e => e.status === 'in-progress' && !e.pullRequest),
+  );
+  let interval = isSignalsAvailable
+    ? SIGNALLED_POLL_INTERVAL_MS
+    : POLL_INTERVAL_MS;
+  if (committing) interval = IN_PROGRESS_POLL_INTERVAL_MS;
   useEffect(() => {
-    const timer = setInterval(
-      () => {
-        if (document.visibilityState !== 'hidden') reload();
-      },
-      isSignalsAvailable ? SIGNALLED_POLL_INTERVAL_MS : POLL_INTERVAL_MS,
-    );
+    const timer = setInterval(() => {
+      if (document.visibilityState !== 'hidden') reload();
+    }, interval);
     return () => clearInterval(timer);
-  }, [reload, isSignalsAvailable]);
+  }, [reload, interval]);
 
   return { ...state, reload };
 }

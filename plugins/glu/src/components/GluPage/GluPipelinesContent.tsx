@@ -42,7 +42,7 @@ const FIRST_PAGE: ListPosition = { owner: 0 };
 
 function PhaseVersions(props: { pipeline: PipelineSummary }) {
   return (
-    <Box display="flex" alignItems="center" flexWrap="wrap">
+    <Box display="flex" alignItems="center" flexWrap="nowrap">
       {props.pipeline.phases.map((phase, i) => (
         <Box key={phase.name} display="flex" alignItems="center">
           {i > 0 && <ChevronRightIcon fontSize="small" color="disabled" />}

@@ -222,7 +222,7 @@ describe('PipelineCard', () => {
     expect(
       await screen.findByTestId('glu-permission-notice'),
     ).toHaveTextContent(
-      'the permission policy does not let you promote, pin in it (it is owned by group:default/team-checkout)',
+      'the permission policy does not let you promote or pin in it (it is owned by group:default/team-checkout)',
     );
     const production = within(await phaseCard('Production'));
     const promote = production.getByRole('button', { name: 'Promote' });
@@ -307,6 +307,41 @@ describe('PipelineCard', () => {
         jest.advanceTimersByTime(30_000);
       });
       expect(await card0.findByText('1.5.0')).toBeInTheDocument();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('looks again every few seconds while a promotion by commit is under way', async () => {
+    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick'] });
+    try {
+      let done = false;
+      servePipeline(() =>
+        checkoutView(view => {
+          if (done) {
+            phaseOf(view, 'production').state = historyEntry(
+              'production',
+              '9',
+              '1.5.0',
+            );
+            view.edges[1].status = 'up-to-date';
+          } else {
+            view.edges[1].status = 'in-progress';
+          }
+        }),
+      );
+      const signals = new TestSignals();
+      await renderGlu(card(), { signals });
+      const production = within(await phaseCard('Production'));
+      expect(production.getByText('in progress')).toBeInTheDocument();
+
+      // Done, but no signal said so (or it was lost): polling finds out.
+      done = true;
+      await act(async () => {
+        jest.advanceTimersByTime(3_000);
+      });
+      expect(await production.findByText('up to date')).toBeInTheDocument();
+      expect(production.getByText('1.5.0')).toBeInTheDocument();
     } finally {
       jest.useRealTimers();
     }

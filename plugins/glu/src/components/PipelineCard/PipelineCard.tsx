@@ -15,6 +15,8 @@ import { usePipelineView } from '../../hooks/usePipelineView';
 import { ActionButton } from '../ActionButton';
 import { PipelineGraph } from '../PipelineGraph/PipelineGraph';
 
+const listFormat = new Intl.ListFormat('en', { type: 'disjunction' });
+
 function isNotFound(error: Error): boolean {
   const { response } = error as Error & { response?: { status?: number } };
   return response?.status === 404 || error.name === 'NotFoundError';
@@ -63,7 +65,8 @@ export function PipelineCard(props: {
         )
       }
       subheader={
-        <>
+        // One child: the card lays its subheader out as a row.
+        <div>
           {description && (
             <Typography variant="body2" color="textSecondary">
               {description}
@@ -75,7 +78,7 @@ export function PipelineCard(props: {
               <EntityRefLink entityRef={view.owner} defaultKind="group" />
             </Typography>
           )}
-        </>
+        </div>
       }
       action={
         <ActionButton
@@ -115,8 +118,8 @@ export function PipelineCard(props: {
         <Box mb={1}>
           <Alert severity="info" data-testid="glu-permission-notice">
             You can follow this pipeline but the permission policy does not let
-            you {denied.join(', ')} in it (it is owned by {view.owner}); those
-            controls are disabled.
+            you {listFormat.format(denied)} in it (it is owned by {view.owner});
+            those controls are disabled.
           </Alert>
         </Box>
       )}

@@ -65,7 +65,12 @@ export const PhaseCard = memo(function PhaseCardContent(
       <CardHeader
         title={title}
         titleTypographyProps={{ variant: 'h6' }}
-        subheader={phase.title ? phase.name : undefined}
+        subheader={
+          // The name, when the title does not already say it.
+          phase.title && phase.title.toLocaleLowerCase('en-US') !== phase.name
+            ? phase.name
+            : undefined
+        }
         action={
           phase.pin ? (
             <LockIcon color="action" titleAccess="pinned" />
