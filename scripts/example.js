@@ -25,9 +25,51 @@ function git(args, cwd) {
   });
 }
 
-/** Seeds a bare repository from examples/gitops, once. */
+/** Every file under a folder, as paths relative to it. */
+function filesUnder(dir, prefix = '') {
+  return fs
+    .readdirSync(path.join(dir, prefix), { withFileTypes: true })
+    .flatMap(entry => {
+      const relative = path.join(prefix, entry.name);
+      return entry.isDirectory() ? filesUnder(dir, relative) : [relative];
+    });
+}
+
+/**
+ * Adds to an existing example repository the files of examples/gitops that it
+ * lacks (a newer example's), leaving the files it has alone: they hold the
+ * versions promoted since.
+ */
+function topUpGitops(root, bareDir) {
+  const source = path.join(root, 'examples', 'gitops');
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'glu-seed-'));
+  try {
+    git(['clone', '--quiet', '--branch', 'main', bareDir, work]);
+    const missing = filesUnder(source).filter(
+      file => !fs.existsSync(path.join(work, file)),
+    );
+    if (missing.length === 0) return;
+    for (const file of missing) {
+      fs.mkdirSync(path.dirname(path.join(work, file)), { recursive: true });
+      fs.copyFileSync(path.join(source, file), path.join(work, file));
+    }
+    git(['add', '--', ...missing], work);
+    git(
+      ['commit', '--quiet', '-m', 'Example GitOps configuration: new files'],
+      work,
+    );
+    git(['push', '--quiet', 'origin', 'HEAD:refs/heads/main'], work);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Seeds a bare repository from examples/gitops, once; later, adds new files. */
 function seedGitops(root, bareDir) {
-  if (fs.existsSync(path.join(bareDir, 'HEAD'))) return;
+  if (fs.existsSync(path.join(bareDir, 'HEAD'))) {
+    topUpGitops(root, bareDir);
+    return;
+  }
   fs.mkdirSync(bareDir, { recursive: true });
   git(['init', '--quiet', '--bare', '--initial-branch=main', bareDir]);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'glu-seed-'));

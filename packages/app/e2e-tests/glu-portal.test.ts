@@ -1,0 +1,198 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { APIRequestContext, expect, Page, test } from '@playwright/test';
+
+const BACKEND = 'http://localhost:7007';
+const CI_TOKEN = process.env.GLU_CI_TOKEN ?? 'example-ci-token-change-me';
+
+async function signIn(page: Page) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await expect(
+    page.getByRole('link', { name: 'Checkout', exact: true }),
+  ).toBeVisible();
+}
+
+/** A guest's token, to read the Glu API as the portal does. */
+async function guestToken(request: APIRequestContext): Promise<string> {
+  const response = await request.get(
+    `${BACKEND}/api/auth/guest/refresh?env=development`,
+    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
+  );
+  expect(response.ok()).toBe(true);
+  return (await response.json()).backstageIdentity.token;
+}
+
+/**
+ * The example GitOps repository, as a path: where the example pipeline's
+ * git phases live (`$GLU_EXAMPLE_DIR/git/gitops.git`, or `.glu/git/gitops.git`).
+ */
+async function gitopsRepository(request: APIRequestContext): Promise<string> {
+  const response = await request.get(
+    `${BACKEND}/api/glu/pipelines/default/checkout`,
+    { headers: { Authorization: `Bearer ${await guestToken(request)}` } },
+  );
+  expect(response.ok()).toBe(true);
+  const view = await response.json();
+  const production = view.phases.find((p: any) => p.name === 'production');
+  return fileURLToPath(production.source.repository);
+}
+
+function git(repository: string, ...args: string[]): string {
+  return execFileSync('git', ['--git-dir', repository, ...args], {
+    encoding: 'utf8',
+  });
+}
+
+test('the owner promotes staging to production from the Glu tab, and the repository gets the commit', async ({
+  page,
+  request,
+}) => {
+  const repository = await gitopsRepository(request);
+  // A version of its own, newer than any before it (automatic promotion
+  // never goes backwards), so that the test can run again on the same portal.
+  const version = `1.7.${Math.floor(Date.now() / 1000)}`;
+
+  await signIn(page);
+  await page.goto('/catalog/default/component/checkout/glu');
+  const staging = page.getByRole('region', { name: 'Phase Staging' });
+  const production = page.getByRole('region', { name: 'Phase Production' });
+  await expect(production).toBeVisible();
+
+  // CI publishes a version; staging takes it by an automatic promotion, and
+  // the tab shows it without a reload.
+  const published = await request.post(
+    `${BACKEND}/api/glu/pipelines/default/checkout/phases/build/versions`,
+    {
+      headers: { Authorization: `Bearer ${CI_TOKEN}` },
+      data: {
+        fields: {
+          repository: 'registry.example.com/acme/checkout',
+          tag: version,
+        },
+        message: 'Built by the end-to-end test',
+      },
+    },
+  );
+  expect(published.ok()).toBe(true);
+  await expect(
+    page.getByRole('region', { name: 'Phase Build' }).getByText(version),
+  ).toBeVisible();
+  await expect(staging.getByText(version, { exact: true })).toBeVisible();
+  await expect(production.getByText('promotable')).toBeVisible();
+
+  await production.getByRole('button', { name: 'Promote' }).click();
+  const dialog = page.getByRole('dialog', {
+    name: 'Promote Staging → Production',
+  });
+  await expect(dialog).toBeVisible();
+  // The dry run: the line of the file that will change.
+  await expect(dialog.getByTestId('promotion-diff')).toContainText(
+    `+          image: registry.example.com/acme/checkout:${version}`,
+  );
+  await page.screenshot({
+    path: test.info().outputPath('promote-dialog.png'),
+    fullPage: true,
+  });
+
+  const before = git(repository, 'rev-parse', 'main').trim();
+  await dialog.getByRole('button', { name: 'Promote to Production' }).click();
+  await expect(
+    dialog.getByText(`Promoted production to ${version}`),
+  ).toBeVisible();
+
+  // The example repository has the commit, and it changes production only.
+  const head = git(repository, 'rev-parse', 'main').trim();
+  expect(head).not.toBe(before);
+  await expect(dialog.getByText(`commit ${head.slice(0, 7)}`)).toBeVisible();
+  expect(
+    git(repository, 'show', '--name-only', '--format=', 'main').trim(),
+  ).toBe('env/production/deployment.yaml');
+  expect(
+    git(repository, 'show', 'main:env/production/deployment.yaml'),
+  ).toContain(`image: registry.example.com/acme/checkout:${version}`);
+
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  // The tab shows the new state without a reload.
+  await expect(production.getByText(version, { exact: true })).toBeVisible();
+  await expect(production.getByText('up to date')).toBeVisible();
+  await expect(production.getByText(/promoted by/)).toBeVisible();
+  await page.screenshot({
+    path: test.info().outputPath('glu-tab.png'),
+    fullPage: true,
+  });
+
+  // The history has the promotion, with its commit.
+  await production.getByRole('button', { name: 'History' }).click();
+  const history = page.getByRole('dialog', { name: 'History of Production' });
+  await expect(history.getByTestId('phase-history')).toContainText(
+    `commit ${head.slice(0, 7)}`,
+  );
+  await page.screenshot({
+    path: test.info().outputPath('phase-history.png'),
+    fullPage: true,
+  });
+});
+
+test('a user outside the owning team sees the controls disabled, with the reason', async ({
+  page,
+}) => {
+  await signIn(page);
+  await page.goto('/catalog/default/component/payments/glu');
+  const production = page.getByRole('region', { name: 'Phase Production' });
+  await expect(production).toBeVisible();
+  await expect(production.getByText('promotable')).toBeVisible();
+
+  const promote = production.getByRole('button', { name: 'Promote' });
+  await expect(promote).toBeDisabled();
+  // The reason, on the disabled control and above the graph.
+  await expect(promote.locator('xpath=..')).toHaveAttribute(
+    'title',
+    /You may not promote in this pipeline: the permission policy does not grant you glu\.pipeline\.promote \(the pipeline is owned by group:default\/team-platform\)/,
+  );
+  await expect(page.getByTestId('glu-permission-notice')).toContainText(
+    'does not let you promote, roll back, pin, or approve in it',
+  );
+  await expect(production.getByRole('button', { name: 'Pin' })).toBeDisabled();
+  // Reading stays open to everyone.
+  await expect(
+    production.getByRole('button', { name: 'History' }),
+  ).toBeEnabled();
+
+  // Hovering shows the reason.
+  await promote.locator('xpath=..').hover();
+  await expect(page.getByRole('tooltip')).toContainText('glu.pipeline.promote');
+  await page.screenshot({
+    path: test.info().outputPath('glu-tab-not-owner.png'),
+    fullPage: true,
+  });
+});
+
+test('the pipelines page lists every pipeline, and those the user owns', async ({
+  page,
+}) => {
+  await signIn(page);
+  await page.getByRole('link', { name: 'Pipelines' }).click();
+  await expect(page).toHaveURL(/\/glu$/);
+
+  const checkout = page.getByRole('row', { name: /Checkout/ });
+  const payments = page.getByRole('row', { name: /Payments/ });
+  await expect(checkout).toBeVisible();
+  await expect(payments).toBeVisible();
+  await expect(payments).toContainText('staging 2.1.0');
+  await expect(payments).toContainText('production 2.0.0');
+  await expect(payments).toContainText('1 phase behind');
+  await page.screenshot({
+    path: test.info().outputPath('pipelines-page.png'),
+    fullPage: true,
+  });
+
+  await page.getByRole('checkbox', { name: 'Owned by me' }).check();
+  await expect(payments).toBeHidden();
+  await expect(checkout).toBeVisible();
+
+  await checkout
+    .locator('a[href="/catalog/default/pipeline/checkout"]')
+    .click();
+  await expect(page).toHaveURL(/\/catalog\/default\/pipeline\/checkout/);
+});
