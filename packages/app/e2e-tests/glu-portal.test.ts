@@ -80,6 +80,10 @@ test('the owner promotes staging to production from the Glu tab, and the reposit
   ).toBeVisible();
   await expect(staging.getByText(version, { exact: true })).toBeVisible();
   await expect(production.getByText('promotable')).toBeVisible();
+  await page.screenshot({
+    path: test.info().outputPath('glu-tab-promotable.png'),
+    fullPage: true,
+  });
 
   await production.getByRole('button', { name: 'Promote' }).click();
   const dialog = page.getByRole('dialog', {
@@ -118,7 +122,7 @@ test('the owner promotes staging to production from the Glu tab, and the reposit
   await expect(production.getByText('up to date')).toBeVisible();
   await expect(production.getByText(/promoted by/)).toBeVisible();
   await page.screenshot({
-    path: test.info().outputPath('glu-tab.png'),
+    path: test.info().outputPath('glu-tab-promoted.png'),
     fullPage: true,
   });
 
@@ -166,6 +170,16 @@ test('a user outside the owning team sees the controls disabled, with the reason
     path: test.info().outputPath('glu-tab-not-owner.png'),
     fullPage: true,
   });
+
+  // The same tab in the dark theme (the theme that user settings store).
+  await page.evaluate(() => window.localStorage.setItem('theme', 'dark'));
+  await page.reload();
+  await expect(production.getByText('promotable')).toBeVisible();
+  await page.screenshot({
+    path: test.info().outputPath('glu-tab-dark.png'),
+    fullPage: true,
+  });
+  await page.evaluate(() => window.localStorage.removeItem('theme'));
 });
 
 test('the pipelines page lists every pipeline, and those the user owns', async ({

@@ -141,13 +141,16 @@ export function GluPipelinesContent() {
   const positions =
     paging.filterKey === filterKey ? paging.positions : [FIRST_PAGE];
   const position = positions[positions.length - 1];
+  // "Owned by me" waits for the user's ownership; the whole list does not.
+  const waiting = mine && ownership.loading;
   const page = useAsyncRetry(
     async () =>
-      mine && ownership.loading
+      waiting
         ? undefined
         : fetchPipelinesPage(gluApi, owners, position, PIPELINES_PAGE_SIZE),
+    // The filter key stands for the owners.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [gluApi, filterKey, position, mine, ownership.loading],
+    [gluApi, filterKey, position, waiting],
   );
 
   // Keep the versions fresh when a listed pipeline changes.

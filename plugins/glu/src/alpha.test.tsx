@@ -1,0 +1,59 @@
+import { mockApis, renderTestApp } from '@backstage/frontend-test-utils';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { screen } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import gluPlugin from './alpha';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+describe('the plugin for the new frontend system', () => {
+  it('brings the API, the entity tab and the pipelines page', () => {
+    for (const id of ['api:glu', 'entity-content:glu', 'page:glu'] as const) {
+      expect(gluPlugin.getExtension(id)).toBeDefined();
+    }
+  });
+
+  it('serves the pipelines page at /glu', async () => {
+    server.use(
+      // Wherever the app's discovery API says the backend is.
+      http.get('*/api/glu/pipelines', () =>
+        HttpResponse.json({
+          items: [
+            {
+              ref: 'pipeline:default/checkout',
+              name: 'checkout',
+              namespace: 'default',
+              title: 'Checkout',
+              owner: 'group:default/team-checkout',
+              components: ['component:default/checkout'],
+              phases: [
+                { name: 'production', version: '1.4.0', digest: 'sha256:14' },
+              ],
+              behind: 0,
+            },
+          ],
+        }),
+      ),
+    );
+    renderTestApp({
+      features: [gluPlugin],
+      initialRouteEntries: ['/glu'],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      apis: [
+        [catalogApiRef, catalogApiMock()],
+        mockApis.identity({
+          ownershipEntityRefs: ['group:default/team-checkout'],
+        }),
+      ],
+    });
+    expect(
+      await screen.findByText('production 1.4.0', undefined, {
+        timeout: 10_000,
+      }),
+    ).toBeInTheDocument();
+  });
+});
