@@ -28,12 +28,15 @@ async function guestToken(request: APIRequestContext): Promise<string> {
  * git phases live (`$GLU_EXAMPLE_DIR/git/gitops.git`, or `.glu/git/gitops.git`).
  */
 async function gitopsRepository(request: APIRequestContext): Promise<string> {
-  const response = await request.get(
-    `${BACKEND}/api/glu/pipelines/default/checkout`,
-    { headers: { Authorization: `Bearer ${await guestToken(request)}` } },
-  );
-  expect(response.ok()).toBe(true);
-  const view = await response.json();
+  const headers = { Authorization: `Bearer ${await guestToken(request)}` };
+  const url = `${BACKEND}/api/glu/pipelines/default/checkout`;
+  // On a fresh portal, Glu reads the pipeline from the catalog within seconds.
+  await expect
+    .poll(async () => (await request.get(url, { headers })).status(), {
+      timeout: 90_000,
+    })
+    .toBe(200);
+  const view = await (await request.get(url, { headers })).json();
   const production = view.phases.find((p: any) => p.name === 'production');
   return fileURLToPath(production.source.repository);
 }
