@@ -258,7 +258,9 @@ export const gluPlugin = createBackendPlugin({
               logger,
             }),
             notify,
-            afterChange: ref => autoPromoter.promoteDue(ref),
+            // What an automatic promotion changed reaches the portal too.
+            afterChange: ref =>
+              autoPromoter.promoteDue(ref).finally(() => notify([ref])),
             refresh: refreshNow,
             sources: () => sources.types(),
             formats: () => formats.types(),

@@ -50,10 +50,15 @@ function pipelinePath(ref: string | CompoundEntityRef): string {
   )}`;
 }
 
-function query(params: Record<string, string | number | undefined>): string {
+function query(
+  params: Record<string, string | string[] | number | undefined>,
+): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== '') search.set(key, String(value));
+    // A list repeats the parameter: owner=a&owner=b.
+    for (const one of [value].flat()) {
+      if (one !== undefined && one !== '') search.append(key, String(one));
+    }
   }
   const text = search.toString();
   return text ? `?${text}` : '';
@@ -77,9 +82,15 @@ export class GluClient {
     return this.request<GluExtensionTypes>('/extensions');
   }
 
-  /** Pipelines, filtered by the component they deliver or their owner. */
+  /**
+   * Pipelines, filtered by the component they deliver or their owner: any
+   * of several owners, e.g. a person and their groups.
+   */
   async listPipelines(
-    options: { component?: string; owner?: string } & PageOptions = {},
+    options: {
+      component?: string;
+      owner?: string | string[];
+    } & PageOptions = {},
   ): Promise<Page<PipelineSummary>> {
     return this.request(`/pipelines${query(options)}`);
   }

@@ -38,16 +38,20 @@ function summary(
   };
 }
 
-/** The pipelines list like the backend: sorted, filtered by one owner, paged. */
+/** The pipelines list like the backend: sorted, filtered by any of the owners, paged. */
 function servePipelines(all: PipelineSummary[]) {
   const queries: Record<string, string>[] = [];
+  const ownerQueries: string[][] = [];
   server.use(
     http.get(`${GLU_BASE_URL}/pipelines`, ({ request }) => {
-      const params = Object.fromEntries(new URL(request.url).searchParams);
+      const search = new URL(request.url).searchParams;
+      const params = Object.fromEntries(search);
+      const owners = search.getAll('owner');
       queries.push(params);
+      ownerQueries.push(owners);
       const limit = Number(params.limit ?? 50);
       const matching = all
-        .filter(p => !params.owner || p.owner === params.owner)
+        .filter(p => owners.length === 0 || owners.includes(p.owner))
         .filter(p => !params.cursor || p.ref > params.cursor);
       const items = matching.slice(0, limit);
       return HttpResponse.json({
@@ -58,7 +62,7 @@ function servePipelines(all: PipelineSummary[]) {
       });
     }),
   );
-  return queries;
+  return Object.assign(queries, { owners: ownerQueries });
 }
 
 const groups: Entity[] = ['team-checkout', 'team-platform'].map(name => ({
@@ -134,9 +138,9 @@ describe('GluPage', () => {
       await screen.findByRole('link', { name: 'Checkout' }),
     ).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Search' })).toBeInTheDocument();
-    expect(queries.map(q => q.owner).filter(Boolean)).toEqual([
-      'user:default/guest',
-      'group:default/team-checkout',
+    // One request for the person and their groups.
+    expect(queries.owners.filter(o => o.length > 0)).toEqual([
+      ['user:default/guest', 'group:default/team-checkout'],
     ]);
   });
 

@@ -38,7 +38,7 @@ import { fetchPipelinesPage, ListPosition } from './pipelinePages';
 /** How many pipelines a page of the list shows. */
 export const PIPELINES_PAGE_SIZE = 20;
 
-const FIRST_PAGE: ListPosition = { owner: 0 };
+const FIRST_PAGE: ListPosition = {};
 
 function PhaseVersions(props: { pipeline: PipelineSummary }) {
   return (

@@ -1,11 +1,8 @@
 import { PipelineSummary } from '@glu-dev/plugin-glu-common';
 import { GluApi } from '../../api';
 
-/**
- * Where a page of the pipelines list starts: the owner (an index into the
- * owners filtered on) and the API's cursor within that owner's pipelines.
- */
-export type ListPosition = { owner: number; cursor?: string };
+/** Where a page of the pipelines list starts: the API's cursor. */
+export type ListPosition = { cursor?: string };
 
 export type PipelinesPage = {
   items: PipelineSummary[];
@@ -14,10 +11,8 @@ export type PipelinesPage = {
 };
 
 /**
- * One page of pipelines, filtered on any of several owners (the API filters
- * on one): the owners are listed one after the other, each paginated with the
- * API's cursor, and a page is filled from the next owner when one runs out.
- * Without owners, every pipeline is listed.
+ * One page of pipelines, in one request: every pipeline, or those that any
+ * of the owners owns. An empty set of owners owns nothing.
  */
 export async function fetchPipelinesPage(
   gluApi: Pick<GluApi, 'listPipelines'>,
@@ -25,24 +20,14 @@ export async function fetchPipelinesPage(
   start: ListPosition,
   limit: number,
 ): Promise<PipelinesPage> {
-  const filter: (string | undefined)[] = owners ?? [undefined];
-  const items: PipelineSummary[] = [];
-  let at: ListPosition | undefined =
-    start.owner < filter.length ? start : undefined;
-  while (at && items.length < limit) {
-    const page = await gluApi.listPipelines({
-      owner: filter[at.owner],
-      limit: limit - items.length,
-      cursor: at.cursor,
-    });
-    items.push(...page.items);
-    if (page.nextCursor) {
-      at = { owner: at.owner, cursor: page.nextCursor };
-    } else if (at.owner + 1 < filter.length) {
-      at = { owner: at.owner + 1 };
-    } else {
-      at = undefined;
-    }
-  }
-  return { items, next: at };
+  if (owners && owners.length === 0) return { items: [], next: undefined };
+  const page = await gluApi.listPipelines({
+    ...(owners ? { owner: owners } : {}),
+    limit,
+    cursor: start.cursor,
+  });
+  return {
+    items: page.items,
+    next: page.nextCursor ? { cursor: page.nextCursor } : undefined,
+  };
 }
