@@ -329,6 +329,18 @@ export class PullRequests {
     if (!pr || !pipeline || !phase || phase.source.type !== 'git') return;
     const source = phase.source as GitSourceDefinition;
     const provider = this.deps.providers.get(pr.provider);
+    // Marked first, so that following it does not take the close for a
+    // person's.
+    await store.updatePromotion(
+      older.id,
+      {
+        status: 'superseded',
+        pullRequest: { ...pr, state: 'closed' },
+        error: `Superseded by ${newer.pullRequest!.url}`,
+        finishedAt: new Date().toISOString(),
+      },
+      ['open'],
+    );
     try {
       await provider?.close({
         repository: source.repository,
@@ -349,12 +361,6 @@ export class PullRequests {
             `Could not delete the branch ${pr.branch}: ${errorMessage(error)}`,
           ),
         );
-      await store.updatePromotion(older.id, {
-        status: 'superseded',
-        pullRequest: { ...pr, state: 'closed' },
-        error: `Superseded by ${newer.pullRequest!.url}`,
-        finishedAt: new Date().toISOString(),
-      });
     } catch (error) {
       logger.warn(
         `Could not close ${pr.url}, superseded by ${
@@ -420,25 +426,35 @@ export class PullRequests {
       repository: source.repository,
       number: pr.number,
     });
+    // Each change only from `open`: a promotion that superseded this one,
+    // or a refresh that saw the merge, may have moved it on meanwhile.
     if (seen.state === 'closed') {
-      await store.updatePromotion(record.id, {
-        status: 'closed',
-        pullRequest: { ...pr, state: 'closed', headSha: seen.headSha },
-        error: `The pull request ${pr.url} was closed without merging`,
-        finishedAt: new Date().toISOString(),
-      });
+      await store.updatePromotion(
+        record.id,
+        {
+          status: 'closed',
+          pullRequest: { ...pr, state: 'closed', headSha: seen.headSha },
+          error: `The pull request ${pr.url} was closed without merging`,
+          finishedAt: new Date().toISOString(),
+        },
+        ['open'],
+      );
       return true;
     }
     if (seen.state === 'merged') {
-      await store.updatePromotion(record.id, {
-        status: 'merged',
-        pullRequest: {
-          ...pr,
-          state: 'merged',
-          headSha: seen.headSha,
-          mergeCommitSha: seen.mergeCommitSha,
+      await store.updatePromotion(
+        record.id,
+        {
+          status: 'merged',
+          pullRequest: {
+            ...pr,
+            state: 'merged',
+            headSha: seen.headSha,
+            mergeCommitSha: seen.mergeCommitSha,
+          },
         },
-      });
+        ['open'],
+      );
       return true;
     }
 
@@ -464,7 +480,9 @@ export class PullRequests {
     }
     const changed = JSON.stringify(current) !== JSON.stringify(pr);
     if (changed) {
-      await store.updatePromotion(record.id, { pullRequest: current });
+      await store.updatePromotion(record.id, { pullRequest: current }, [
+        'open',
+      ]);
     }
     if (!autoMerge) return changed;
 
@@ -489,11 +507,17 @@ export class PullRequests {
     if (failed.length > 0) {
       const why = failed.map(g => `${g.type}: ${g.reason}`).join('; ');
       if (record.error !== `Waiting to merge: ${why}`) {
-        await store.updatePromotion(record.id, {
-          error: `Waiting to merge: ${why}`,
-        });
+        await store.updatePromotion(
+          record.id,
+          { error: `Waiting to merge: ${why}` },
+          ['open'],
+        );
         return true;
       }
+      return changed;
+    }
+    // A newer promotion may have replaced it while the gates were read.
+    if ((await store.getPromotion(record.id))?.status !== 'open') {
       return changed;
     }
     const merged = await provider.merge({
@@ -508,11 +532,19 @@ export class PullRequests {
       } (#${pr.number})`,
     });
     logger.info(`Merged ${pr.url}: every gate passed`);
-    await store.updatePromotion(record.id, {
-      status: 'merged',
-      pullRequest: { ...current, state: 'merged', mergeCommitSha: merged.sha },
-      error: '',
-    });
+    await store.updatePromotion(
+      record.id,
+      {
+        status: 'merged',
+        pullRequest: {
+          ...current,
+          state: 'merged',
+          mergeCommitSha: merged.sha,
+        },
+        error: '',
+      },
+      ['open'],
+    );
     return true;
   }
 
@@ -535,15 +567,19 @@ export class PullRequests {
     record: PromotionRecord,
     commit: { sha?: string; url?: string },
   ): Promise<void> {
-    await this.deps.store.updatePromotion(record.id, {
-      status: 'succeeded',
-      ...(commit.sha ? { commitSha: commit.sha } : {}),
-      ...(commit.url ? { commitUrl: commit.url } : {}),
-      ...(record.pullRequest
-        ? { pullRequest: { ...record.pullRequest, state: 'merged' } }
-        : {}),
-      error: '',
-      finishedAt: new Date().toISOString(),
-    });
+    await this.deps.store.updatePromotion(
+      record.id,
+      {
+        status: 'succeeded',
+        ...(commit.sha ? { commitSha: commit.sha } : {}),
+        ...(commit.url ? { commitUrl: commit.url } : {}),
+        ...(record.pullRequest
+          ? { pullRequest: { ...record.pullRequest, state: 'merged' } }
+          : {}),
+        error: '',
+        finishedAt: new Date().toISOString(),
+      },
+      ['open', 'merged'],
+    );
   }
 }

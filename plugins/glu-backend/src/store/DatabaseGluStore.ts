@@ -490,6 +490,8 @@ export class DatabaseGluStore {
         | 'finishedAt'
       >
     >,
+    /** Change it only while its status is one of these. */
+    onlyIfStatus?: PromotionRecord['status'][],
   ): Promise<PromotionRecord> {
     const update: Record<string, unknown> = {};
     if (patch.status) update.status = patch.status;
@@ -508,7 +510,9 @@ export class DatabaseGluStore {
     }
     if (patch.error !== undefined) update.error = patch.error;
     if (patch.finishedAt) update.finished_at = new Date(patch.finishedAt);
-    await this.db('glu_promotions').where({ id }).update(update);
+    const query = this.db('glu_promotions').where({ id });
+    if (onlyIfStatus) query.whereIn('status', onlyIfStatus);
+    await query.update(update);
     return (await this.getPromotion(id))!;
   }
 
