@@ -76,6 +76,7 @@ export class FakeGitHub {
   >();
   /** The installation tokens handed to the app, once it is used. */
   readonly issuedTokens: string[] = [];
+  private readonly descriptions = new Map<string, Map<string, string>>();
   private nextNumber = 1;
   private nextId = 1000;
   /** The work clone serves one git command sequence at a time. */
@@ -412,6 +413,19 @@ export class FakeGitHub {
     const statuses = this.statuses.get(sha) ?? new Map();
     statuses.set(context, state);
     this.statuses.set(sha, statuses);
+  }
+
+  /** A commit status on a commit, as the API set it. */
+  status(
+    sha: string,
+    context: string,
+  ): { state: string; description: string } | undefined {
+    const state = this.statuses.get(sha)?.get(context);
+    if (!state) return undefined;
+    return {
+      state,
+      description: this.descriptions.get(sha)?.get(context) ?? '',
+    };
   }
 
   /** The open pull requests, oldest first. */
@@ -772,6 +786,30 @@ export class FakeGitHub {
               id: 2000 + i,
               name,
             })),
+          };
+        },
+      ),
+      this.route(
+        'post',
+        '/repos/{owner}/{repo}/statuses/{sha}',
+        async ({ params, body }) => {
+          if (!ours(params)) return this.notFound();
+          const context = body.context ?? 'default';
+          this.setStatus(params.sha, context, body.state);
+          const descriptions =
+            this.descriptions.get(params.sha) ?? new Map<string, string>();
+          descriptions.set(context, body.description ?? '');
+          this.descriptions.set(params.sha, descriptions);
+          return {
+            status: 201,
+            body: {
+              ...example<object>('status'),
+              id: this.nextId++,
+              state: body.state,
+              context,
+              description: body.description ?? null,
+              target_url: body.target_url ?? null,
+            },
           };
         },
       ),

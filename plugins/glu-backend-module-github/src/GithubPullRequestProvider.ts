@@ -265,6 +265,30 @@ export class GithubPullRequestProvider implements GluPullRequestProvider {
     });
   }
 
+  async setStatus(request: {
+    repository: string;
+    sha: string;
+    context: string;
+    state: 'pending' | 'success' | 'failure';
+    description: string;
+    url?: string;
+  }): Promise<void> {
+    const { octokit, owner, repo } = await this.client(request.repository);
+    await octokit.repos.createCommitStatus({
+      owner,
+      repo,
+      sha: request.sha,
+      context: request.context,
+      state: request.state,
+      // GitHub keeps 140 characters of a description.
+      description:
+        request.description.length > 140
+          ? `${request.description.slice(0, 139)}…`
+          : request.description,
+      ...(request.url ? { target_url: request.url } : {}),
+    });
+  }
+
   async merge(request: {
     repository: string;
     number: number;

@@ -83,6 +83,16 @@ export type PullRequestRef = {
   mergeCommitSha?: string;
   /** The checks of the head commit, as last seen. */
   checks?: PullRequestCheck[];
+  /**
+   * The commit status `glu/gates` that Glu last put on the head commit:
+   * whether every gate of the promotion passes, so that branch protection
+   * can hold a merge by hand until they do.
+   */
+  gatesStatus?: {
+    sha: string;
+    state: 'pending' | 'success';
+    description: string;
+  };
 };
 
 /** A promotion and its outcome. */

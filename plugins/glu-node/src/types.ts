@@ -178,6 +178,18 @@ export interface GluPullRequestProvider {
     comment: string;
   }): Promise<void>;
   /**
+   * Puts a commit status on a commit, e.g. `glu/gates` on a pull request's
+   * head, which branch protection can require. Optional.
+   */
+  setStatus?(request: {
+    repository: string;
+    sha: string;
+    context: string;
+    state: 'pending' | 'success' | 'failure';
+    description: string;
+    url?: string;
+  }): Promise<void>;
+  /**
    * Merges the pull request if its head is still `sha`; answers the merge
    * commit.
    */

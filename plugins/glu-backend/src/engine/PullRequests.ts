@@ -41,6 +41,9 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The commit status that says whether every gate of a promotion passes. */
+export const GATES_STATUS_CONTEXT = 'glu/gates';
+
 /** The proposal branch: `glu/<pipeline>/<phase>/<digest>`. */
 export function proposalBranch(
   pipeline: { name: string; namespace: string },
@@ -472,19 +475,25 @@ export class PullRequests {
     if (wantsChecks || autoMerge) {
       current = {
         ...current,
-        checks: await provider.checks({
-          repository: source.repository,
-          sha: seen.headSha,
-        }),
+        // Glu's own status is not one of the checks its gates wait for.
+        checks: (
+          await provider.checks({
+            repository: source.repository,
+            sha: seen.headSha,
+          })
+        ).filter(c => c.name !== GATES_STATUS_CONTEXT),
       };
     }
-    const changed = JSON.stringify(current) !== JSON.stringify(pr);
-    if (changed) {
-      await store.updatePromotion(record.id, { pullRequest: current }, [
-        'open',
-      ]);
-    }
-    if (!autoMerge) return changed;
+    const save = async () => {
+      const changed = JSON.stringify(current) !== JSON.stringify(pr);
+      if (changed) {
+        await store.updatePromotion(record.id, { pullRequest: current }, [
+          'open',
+        ]);
+      }
+      return changed;
+    };
+    if (!autoMerge && definitions.length === 0) return save();
 
     const [upstream, target] = await Promise.all([
       store.getPhaseState(pipeline.ref, record.from),
@@ -493,7 +502,7 @@ export class PullRequests {
     // A rollback's only gate, checks, looks at the pull request alone.
     const fromState =
       record.kind === 'rollback' ? target?.current : upstream?.current;
-    if (!fromState) return changed;
+    if (!fromState) return save();
     const results = await evaluateGates({
       gates,
       store,
@@ -504,6 +513,31 @@ export class PullRequests {
       pullRequest: current,
     });
     const failed = results.filter(r => !r.passed);
+    // The gates as a commit status on the head, so that branch protection
+    // can hold a merge by hand until they pass.
+    if (results.length > 0 && provider.setStatus) {
+      const status = {
+        sha: seen.headSha,
+        state: failed.length > 0 ? ('pending' as const) : ('success' as const),
+        description:
+          failed.length > 0
+            ? failed.map(g => `${g.type}: ${g.reason}`).join('; ')
+            : `${results.map(g => g.type).join(', ')}: passed`,
+      };
+      if (JSON.stringify(status) !== JSON.stringify(pr.gatesStatus)) {
+        await provider.setStatus({
+          repository: source.repository,
+          sha: status.sha,
+          context: GATES_STATUS_CONTEXT,
+          state: status.state,
+          description: status.description,
+          url: this.pipelineUrl(pipeline),
+        });
+        current = { ...current, gatesStatus: status };
+      }
+    }
+    const changed = await save();
+    if (!autoMerge) return changed;
     if (failed.length > 0) {
       const why = failed.map(g => `${g.type}: ${g.reason}`).join('; ');
       if (record.error !== `Waiting to merge: ${why}`) {

@@ -307,6 +307,19 @@ describe.each(databases.eachSupportedId())(
         });
         await waitForReason('build failed on #1');
         expect(github.pulls.get(1)!.state).toBe('open');
+        // The gates as a commit status that branch protection can require.
+        await eventually(
+          async () =>
+            github.status(sha, 'glu/gates')?.description ===
+            'checks: build failed on #1'
+              ? true
+              : undefined,
+          'the glu/gates status to say why',
+        );
+        expect(github.status(sha, 'glu/gates')).toEqual({
+          state: 'pending',
+          description: 'checks: build failed on #1',
+        });
         expect(await github.show(PRODUCTION)).toBe(
           deploymentManifest('production', '1.0.0'),
         );
@@ -324,6 +337,10 @@ describe.each(databases.eachSupportedId())(
           'the promotion to succeed',
         );
         expect(github.pulls.get(1)).toMatchObject({ merged: true });
+        expect(github.status(sha, 'glu/gates')).toEqual({
+          state: 'success',
+          description: 'checks: passed',
+        });
         expect((await github.log())[0].subject).toBe(
           'glu: promote checkout production to 1.1.0 (#1)',
         );

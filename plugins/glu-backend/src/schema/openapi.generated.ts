@@ -332,6 +332,24 @@ export const spec = {
               $ref: '#/components/schemas/PullRequestCheck',
             },
           },
+          gatesStatus: {
+            type: 'object',
+            description:
+              'The commit status glu/gates that Glu last put on the head commit: whether every gate passes, for branch protection to require.',
+            required: ['sha', 'state', 'description'],
+            properties: {
+              sha: {
+                type: 'string',
+              },
+              state: {
+                type: 'string',
+                enum: ['pending', 'success'],
+              },
+              description: {
+                type: 'string',
+              },
+            },
+          },
         },
       },
       PromotionDryRun: {
