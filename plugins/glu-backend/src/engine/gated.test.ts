@@ -1,36 +1,12 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
 import { eventually, startGlu } from '../__testUtils__/backend';
 import { createGitFixture, GitFixture } from '../__testUtils__/git';
+import { ledgerPipeline } from '../__testUtils__/pipelines';
 
 jest.setTimeout(120_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-
-function pipeline(repository: string, gates: object[]): Entity {
-  return {
-    apiVersion: 'glu.dev/v1alpha1',
-    kind: 'Pipeline',
-    metadata: { name: 'ledger', namespace: 'default' },
-    spec: {
-      owner: 'group:default/team-ledger',
-      phases: [
-        { name: 'build', source: { type: 'api' } },
-        {
-          name: 'production',
-          source: {
-            type: 'git',
-            repository,
-            path: 'VERSION.yaml',
-            format: { type: 'yaml-path', key: 'version' },
-          },
-          promotion: { from: 'build', gates },
-        },
-      ],
-    },
-  };
-}
 
 describe('gates on an edge', () => {
   let repo: GitFixture;
@@ -44,7 +20,13 @@ describe('gates on an edge', () => {
   it('block a promotion and say why, then let it through once they pass', async () => {
     const glu = await startGlu({
       knex: await databases.init('SQLITE_3'),
-      entities: [pipeline(repo.url, [{ soak: '3s' }])],
+      entities: [
+        ledgerPipeline({
+          repository: repo.url,
+          phase: 'production',
+          promotion: { from: 'build', gates: [{ soak: '3s' }] },
+        }),
+      ],
       pipeline: 'ledger',
       waitFor: ['production'],
     });
@@ -105,7 +87,13 @@ describe('gates on an edge', () => {
   it('wait for enough approvals of the version, from distinct people', async () => {
     const glu = await startGlu({
       knex: await databases.init('SQLITE_3'),
-      entities: [pipeline(repo.url, [{ approvals: 2 }])],
+      entities: [
+        ledgerPipeline({
+          repository: repo.url,
+          phase: 'production',
+          promotion: { from: 'build', gates: [{ approvals: 2 }] },
+        }),
+      ],
       pipeline: 'ledger',
       waitFor: ['production'],
     });

@@ -1,36 +1,12 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
 import { eventually, startGlu } from '../__testUtils__/backend';
 import { createGitFixture, GitFixture } from '../__testUtils__/git';
+import { ledgerPipeline } from '../__testUtils__/pipelines';
 
 jest.setTimeout(120_000);
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_18', 'SQLITE_3'] });
-
-function pipeline(repository: string): Entity {
-  return {
-    apiVersion: 'glu.dev/v1alpha1',
-    kind: 'Pipeline',
-    metadata: { name: 'ledger', namespace: 'default' },
-    spec: {
-      owner: 'group:default/team-ledger',
-      phases: [
-        { name: 'build', source: { type: 'api' } },
-        {
-          name: 'staging',
-          source: {
-            type: 'git',
-            repository,
-            path: 'VERSION.yaml',
-            format: { type: 'yaml-path', key: 'version' },
-          },
-          promotion: { from: 'build', auto: true },
-        },
-      ],
-    },
-  };
-}
 
 describe('a pinned phase', () => {
   let repo: GitFixture;
@@ -46,7 +22,7 @@ describe('a pinned phase', () => {
     async databaseId => {
       const glu = await startGlu({
         knex: await databases.init(databaseId),
-        entities: [pipeline(repo.url)],
+        entities: [ledgerPipeline({ repository: repo.url })],
         pipeline: 'ledger',
         waitFor: ['staging'],
       });

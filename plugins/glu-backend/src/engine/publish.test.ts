@@ -1,36 +1,12 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
 import { eventually, startGlu } from '../__testUtils__/backend';
 import { createGitFixture, GitFixture } from '../__testUtils__/git';
+import { ledgerPipeline } from '../__testUtils__/pipelines';
 
 jest.setTimeout(120_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-
-function pipeline(repository: string): Entity {
-  return {
-    apiVersion: 'glu.dev/v1alpha1',
-    kind: 'Pipeline',
-    metadata: { name: 'ledger', namespace: 'default' },
-    spec: {
-      owner: 'group:default/team-ledger',
-      phases: [
-        { name: 'build', source: { type: 'api' } },
-        {
-          name: 'staging',
-          source: {
-            type: 'git',
-            repository,
-            path: 'values.yaml',
-            format: { type: 'yaml-path', key: 'ledger.version' },
-          },
-          promotion: { from: 'build', auto: true },
-        },
-      ],
-    },
-  };
-}
 
 describe('versions published to an api phase', () => {
   let repo: GitFixture;
@@ -47,7 +23,13 @@ describe('versions published to an api phase', () => {
   it('become the phase state and move automatic edges, without any polling', async () => {
     const glu = await startGlu({
       knex: await databases.init('SQLITE_3'),
-      entities: [pipeline(repo.url)],
+      entities: [
+        ledgerPipeline({
+          repository: repo.url,
+          path: 'values.yaml',
+          key: 'ledger.version',
+        }),
+      ],
       pipeline: 'ledger',
       // Polls far apart: what moves here is the publish itself.
       config: { refreshInterval: { hours: 1 } },

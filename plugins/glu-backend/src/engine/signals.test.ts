@@ -1,36 +1,14 @@
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import request from 'supertest';
 import { eventually, startGlu } from '../__testUtils__/backend';
 import { createGitFixture, GitFixture } from '../__testUtils__/git';
+import { ledgerPipeline } from '../__testUtils__/pipelines';
 
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-
-function pipeline(repository: string): Entity {
-  return {
-    apiVersion: 'glu.dev/v1alpha1',
-    kind: 'Pipeline',
-    metadata: { name: 'ledger', namespace: 'default' },
-    spec: {
-      owner: 'group:default/team-ledger',
-      phases: [
-        {
-          name: 'staging',
-          source: {
-            type: 'git',
-            repository,
-            path: 'VERSION.yaml',
-            format: { type: 'yaml-path', key: 'version' },
-          },
-        },
-      ],
-    },
-  };
-}
 
 describe('signals to the portal', () => {
   let repo: GitFixture;
@@ -45,7 +23,7 @@ describe('signals to the portal', () => {
     const published: { channel: string; message: unknown }[] = [];
     const glu = await startGlu({
       knex: await databases.init('SQLITE_3'),
-      entities: [pipeline(repo.url)],
+      entities: [ledgerPipeline({ repository: repo.url, promotion: false })],
       pipeline: 'ledger',
       features: [
         createServiceFactory({

@@ -1,0 +1,42 @@
+import { Entity } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
+
+/**
+ * The `ledger` pipeline of the tests: versions published to an `api` phase
+ * `build`, promoted into one Git phase whose file holds the version under a
+ * YAML key. With `promotion: false`, only the Git phase.
+ */
+export function ledgerPipeline(options: {
+  repository: string;
+  /** The Git phase; `staging` by default. */
+  phase?: string;
+  /** Its file; `VERSION.yaml` by default. */
+  path?: string;
+  /** The key of the version in it; `version` by default. */
+  key?: string;
+  /** The edge from `build`; automatic by default. */
+  promotion?: JsonObject | false;
+}): Entity {
+  const promotion = options.promotion ?? { from: 'build', auto: true };
+  const git = {
+    name: options.phase ?? 'staging',
+    source: {
+      type: 'git',
+      repository: options.repository,
+      path: options.path ?? 'VERSION.yaml',
+      format: { type: 'yaml-path', key: options.key ?? 'version' },
+    },
+    ...(promotion ? { promotion } : {}),
+  };
+  return {
+    apiVersion: 'glu.dev/v1alpha1',
+    kind: 'Pipeline',
+    metadata: { name: 'ledger', namespace: 'default' },
+    spec: {
+      owner: 'group:default/team-ledger',
+      phases: promotion
+        ? [{ name: 'build', source: { type: 'api' } }, git]
+        : [git],
+    },
+  };
+}
