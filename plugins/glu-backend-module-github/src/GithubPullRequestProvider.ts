@@ -12,6 +12,12 @@ import {
 } from '@glu-dev/plugin-glu-node';
 import { Octokit } from '@octokit/rest';
 
+/** What a method of the provider interface is asked. */
+type Request<M extends keyof GluPullRequestProvider> =
+  GluPullRequestProvider[M] extends ((request: infer R) => unknown) | undefined
+    ? R
+    : never;
+
 /** The owner and name of a repository, from its clone URL. */
 export function parseGithubRepository(repository: string): {
   owner: string;
@@ -143,15 +149,7 @@ export class GithubPullRequestProvider implements GluPullRequestProvider {
     };
   }
 
-  async open(request: {
-    repository: string;
-    base: string;
-    head: string;
-    title: string;
-    body: string;
-    labels: string[];
-    draft: boolean;
-  }): Promise<GluPullRequest> {
+  async open(request: Request<'open'>): Promise<GluPullRequest> {
     const { octokit, owner, repo } = await this.client(request.repository);
     let pull: Parameters<typeof GithubPullRequestProvider.toPullRequest>[0];
     try {
@@ -191,10 +189,7 @@ export class GithubPullRequestProvider implements GluPullRequestProvider {
     return GithubPullRequestProvider.toPullRequest(pull);
   }
 
-  async get(request: {
-    repository: string;
-    number: number;
-  }): Promise<GluPullRequest> {
+  async get(request: Request<'get'>): Promise<GluPullRequest> {
     const { octokit, owner, repo } = await this.client(request.repository);
     try {
       const { data } = await octokit.pulls.get({
@@ -213,10 +208,7 @@ export class GithubPullRequestProvider implements GluPullRequestProvider {
     }
   }
 
-  async checks(request: {
-    repository: string;
-    sha: string;
-  }): Promise<GluPullRequestCheck[]> {
+  async checks(request: Request<'checks'>): Promise<GluPullRequestCheck[]> {
     const { octokit, owner, repo } = await this.client(request.repository);
     const runs = await octokit.paginate(octokit.checks.listForRef, {
       owner,
@@ -245,11 +237,7 @@ export class GithubPullRequestProvider implements GluPullRequestProvider {
     ];
   }
 
-  async close(request: {
-    repository: string;
-    number: number;
-    comment: string;
-  }): Promise<void> {
+  async close(request: Request<'close'>): Promise<void> {
     const { octokit, owner, repo } = await this.client(request.repository);
     await octokit.issues.createComment({
       owner,
@@ -265,14 +253,7 @@ export class GithubPullRequestProvider implements GluPullRequestProvider {
     });
   }
 
-  async setStatus(request: {
-    repository: string;
-    sha: string;
-    context: string;
-    state: 'pending' | 'success' | 'failure';
-    description: string;
-    url?: string;
-  }): Promise<void> {
+  async setStatus(request: Request<'setStatus'>): Promise<void> {
     const { octokit, owner, repo } = await this.client(request.repository);
     await octokit.repos.createCommitStatus({
       owner,
@@ -289,13 +270,7 @@ export class GithubPullRequestProvider implements GluPullRequestProvider {
     });
   }
 
-  async merge(request: {
-    repository: string;
-    number: number;
-    sha: string;
-    method: 'merge' | 'squash' | 'rebase';
-    title: string;
-  }): Promise<{ sha: string }> {
+  async merge(request: Request<'merge'>): Promise<{ sha: string }> {
     const { octokit, owner, repo } = await this.client(request.repository);
     const { data } = await octokit.pulls.merge({
       owner,

@@ -177,20 +177,22 @@ export const gluPlugin = createBackendPlugin({
           }),
         });
 
+        /** Promotes what is automatic, and tells the portal what changed. */
         const afterRefresh = async (
           changes: Awaited<ReturnType<PhaseRefresher['refresh']>>,
+          alsoChanged: string[] = [],
         ) => {
           await autoPromoter.afterRefresh(changes);
-          await notify(changes.map(c => c.pipelineRef));
+          await notify([...alsoChanged, ...changes.map(c => c.pipelineRef)]);
         };
         const refreshNow = async (refs: string[]) => {
           await afterRefresh(await refresher.refresh(refs));
         };
-        // Merges land in the repository: the next refresh records them.
+        // Merges land in the repository: a refresh records them at once.
         const trackPullRequests = async (refs?: string[]) => {
           const changed = await pullRequests.track(refs);
-          if (changed.length > 0) await refreshNow(changed);
-          await notify(changed);
+          if (changed.length === 0) return;
+          await afterRefresh(await refresher.refresh(changed), changed);
         };
 
         await scheduler.scheduleTask({

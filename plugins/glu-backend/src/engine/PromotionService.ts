@@ -19,7 +19,7 @@ import { evaluateGates } from './gates';
 import { Leases } from './Leases';
 import { pinnedMessage } from './Pins';
 import { PullRequests } from './PullRequests';
-import { digestOf, project, resourceOf } from './resources';
+import { digestOf, project, resourceOf, versionRefOf } from './resources';
 
 export interface PromoteRequest {
   pipelineRef: string;
@@ -42,6 +42,26 @@ interface PromotionPlan {
   /** The upstream fields that the target can hold. */
   fields: Record<string, string>;
   digest: string;
+}
+
+/** A promotion's record, before it starts. */
+function newRecord(
+  plan: PromotionPlan,
+  request: PromoteRequest,
+): PromotionRecord {
+  return {
+    id: newPromotionId(),
+    pipelineRef: plan.pipeline.ref,
+    from: plan.edge.from,
+    to: plan.target.name,
+    kind: 'promotion',
+    strategy: plan.edge.strategy,
+    status: 'pending',
+    fromVersion: versionRefOf(plan.upstream),
+    triggeredBy: request.triggeredBy,
+    trigger: request.trigger,
+    createdAt: new Date().toISOString(),
+  };
 }
 
 function errorMessage(error: unknown): string {
@@ -238,33 +258,13 @@ export class PromotionService {
   async promote(request: PromoteRequest): Promise<PromotionRecord> {
     const plan = await this.plan(request);
     const { store, leases } = this.deps;
+    const lease = `phase:${plan.pipeline.ref}/${plan.target.name}`;
     if (plan.edge.strategy === 'pull-request') {
-      return leases.withLease(
-        `phase:${plan.pipeline.ref}/${plan.target.name}`,
-        () => this.propose(plan, request),
-      );
+      return leases.withLease(lease, () => this.propose(plan, request));
     }
-    const record: PromotionRecord = {
-      id: newPromotionId(),
-      pipelineRef: plan.pipeline.ref,
-      from: plan.edge.from,
-      to: plan.target.name,
-      kind: 'promotion',
-      strategy: plan.edge.strategy,
-      status: 'pending',
-      fromVersion: {
-        digest: plan.upstream.digest,
-        version: plan.upstream.version,
-      },
-      triggeredBy: request.triggeredBy,
-      trigger: request.trigger,
-      createdAt: new Date().toISOString(),
-    };
+    const record = newRecord(plan, request);
     await store.createPromotion(record);
-    return leases.withLease(
-      `phase:${plan.pipeline.ref}/${plan.target.name}`,
-      () => this.perform(plan, record),
-    );
+    return leases.withLease(lease, () => this.perform(plan, record));
   }
 
   /** Opens a pull request that promotes, unless the phase holds the version. */
@@ -277,31 +277,14 @@ export class PromotionService {
       plan.pipeline.ref,
       plan.target.name,
     );
-    const before = state?.current
-      ? { digest: state.current.digest, version: state.current.version }
-      : undefined;
-    const resource = resourceOf(plan.fields);
-    const proposed = { digest: resource.digest, version: resource.version };
+    const before = versionRefOf(state?.current);
     if (before?.digest === plan.digest) {
-      const now = new Date().toISOString();
       const record: PromotionRecord = {
-        id: newPromotionId(),
-        pipelineRef: plan.pipeline.ref,
-        from: plan.edge.from,
-        to: plan.target.name,
-        kind: 'promotion',
-        strategy: 'pull-request',
+        ...newRecord(plan, request),
         status: 'up-to-date',
-        fromVersion: {
-          digest: plan.upstream.digest,
-          version: plan.upstream.version,
-        },
         before,
         after: before,
-        triggeredBy: request.triggeredBy,
-        trigger: request.trigger,
-        createdAt: now,
-        finishedAt: now,
+        finishedAt: new Date().toISOString(),
       };
       await store.createPromotion(record);
       return record;
@@ -310,14 +293,10 @@ export class PromotionService {
       pipeline: plan.pipeline,
       phase: plan.target,
       source: plan.source,
-      options: plan.edge.pullRequest ?? {
-        labels: [],
-        draft: false,
-        autoMerge: false,
-      },
+      options: plan.edge.pullRequest,
       kind: 'promotion',
       from: plan.edge.from,
-      proposed,
+      proposed: versionRefOf(resourceOf(plan.fields))!,
       origin: plan.upstream,
       before,
       apply: content =>
@@ -341,9 +320,7 @@ export class PromotionService {
       plan.pipeline.ref,
       plan.target.name,
     );
-    const before = state?.current
-      ? { digest: state.current.digest, version: state.current.version }
-      : undefined;
+    const before = versionRefOf(state?.current);
     if (before?.digest === plan.digest) {
       return store.updatePromotion(record.id, {
         status: 'up-to-date',

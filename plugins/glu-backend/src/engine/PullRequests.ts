@@ -15,13 +15,15 @@ import { GitRepositories } from '../sources/git/GitRepositories';
 import { DatabaseGluStore, newPromotionId } from '../store/DatabaseGluStore';
 import { HistoryEntry, PromotionRecord, VersionRef } from '../store/types';
 import { evaluateGates } from './gates';
+import { versionRefOf } from './resources';
 
 /** What a promotion or rollback by pull request proposes. */
 export interface Proposal {
   pipeline: PipelineDefinition;
   phase: PhaseDefinition;
   source: GitSourceDefinition;
-  options: PullRequestOptions;
+  /** The edge's options; none are set by default. */
+  options?: PullRequestOptions;
   kind: PromotionRecord['kind'];
   /** The upstream phase (the phase itself for a rollback). */
   from: string;
@@ -43,6 +45,26 @@ function errorMessage(error: unknown): string {
 
 /** The commit status that says whether every gate of a promotion passes. */
 export const GATES_STATUS_CONTEXT = 'glu/gates';
+
+/** An edge's pull-request options when it sets none. */
+const NO_OPTIONS: PullRequestOptions = {
+  labels: [],
+  draft: false,
+  autoMerge: false,
+};
+
+/** The subject of the commit and the title of the pull request. */
+function titleOf(
+  kind: PromotionRecord['kind'],
+  pipeline: PipelineDefinition,
+  phase: string,
+  version?: string,
+): string {
+  const name = pipeline.title ?? pipeline.name;
+  return kind === 'rollback'
+    ? `glu: roll back ${name} ${phase} to ${version}`
+    : `glu: promote ${name} ${phase} to ${version}`;
+}
 
 /** The proposal branch: `glu/<pipeline>/<phase>/<digest>`. */
 export function proposalBranch(
@@ -122,11 +144,13 @@ export class PullRequests {
     )}/pipeline/${encodeURIComponent(pipeline.name)}/glu`;
   }
 
-  private describe(
+  /** The pull request's body: what moves from where to where. */
+  private bodyOf(
     proposal: Proposal,
+    options: PullRequestOptions,
     record: PromotionRecord,
     branchCommitUrl?: string,
-  ): { title: string; body: string } {
+  ): string {
     const { pipeline, phase, source, proposed, origin, before } = proposal;
     const name = pipeline.title ?? pipeline.name;
     const link = this.pipelineUrl(pipeline);
@@ -183,17 +207,13 @@ export class PullRequests {
         record.id
       }\``,
       '',
-      proposal.options.autoMerge
-        ? `Glu merges this pull request (${proposal.options.autoMerge}) once every gate of the promotion passes. A newer version replaces it.`
+      options.autoMerge
+        ? `Glu merges this pull request (${options.autoMerge}) once every gate of the promotion passes. A newer version replaces it.`
         : `Merging this pull request ${
             proposal.kind === 'rollback' ? 'rolls the phase back' : 'promotes'
           }; closing it cancels. A newer version replaces it.`,
     );
-    const subject =
-      proposal.kind === 'rollback'
-        ? `glu: roll back ${name} ${phase.name} to ${proposed.version}`
-        : `glu: promote ${name} ${phase.name} to ${proposed.version}`;
-    return { title: subject, body: lines.join('\n') };
+    return lines.join('\n');
   }
 
   /**
@@ -204,7 +224,8 @@ export class PullRequests {
   async propose(proposal: Proposal): Promise<PromotionRecord> {
     const { store, repositories, integrations, logger } = this.deps;
     const { pipeline, phase, source, proposed } = proposal;
-    const provider = this.providerFor(source, proposal.options);
+    const options = proposal.options ?? NO_OPTIONS;
+    const provider = this.providerFor(source, options);
     const open = (
       await store.pullRequestsInto(pipeline.ref, phase.name)
     ).filter(r => r.status === 'open');
@@ -221,10 +242,7 @@ export class PullRequests {
       kind: proposal.kind,
       strategy: 'pull-request',
       status: 'running',
-      fromVersion: {
-        digest: proposal.origin.digest,
-        version: proposal.origin.version,
-      },
+      fromVersion: versionRefOf(proposal.origin),
       before: proposal.before,
       triggeredBy: proposal.triggeredBy,
       trigger: proposal.trigger,
@@ -232,8 +250,13 @@ export class PullRequests {
     };
     await store.createPromotion(record);
     const branch = proposalBranch(pipeline, phase.name, proposed.digest);
+    const title = titleOf(
+      proposal.kind,
+      pipeline,
+      phase.name,
+      proposed.version,
+    );
     try {
-      const { title } = this.describe(proposal, record);
       const [result] = await repositories.get(source.repository).commit({
         branch: source.branch,
         pushTo: branch,
@@ -271,19 +294,19 @@ export class PullRequests {
         source.repository,
         result.sha,
       );
-      const described = this.describe(
-        proposal,
-        { ...record, commitSha: result.sha },
-        branchCommitUrl,
-      );
       const pr = await provider.open({
         repository: source.repository,
         base: source.branch,
         head: branch,
-        title: described.title,
-        body: described.body,
-        labels: proposal.options.labels,
-        draft: proposal.options.draft,
+        title,
+        body: this.bodyOf(
+          proposal,
+          options,
+          { ...record, commitSha: result.sha },
+          branchCommitUrl,
+        ),
+        labels: options.labels,
+        draft: options.draft,
       });
       const pullRequest: PullRequestRef = {
         provider: provider.type,
@@ -559,11 +582,12 @@ export class PullRequests {
       number: pr.number,
       sha: seen.headSha,
       method: autoMerge,
-      title: `${
-        record.kind === 'rollback' ? 'glu: roll back' : 'glu: promote'
-      } ${pipeline.title ?? pipeline.name} ${record.to} to ${
-        record.after?.version
-      } (#${pr.number})`,
+      title: `${titleOf(
+        record.kind,
+        pipeline,
+        record.to,
+        record.after?.version,
+      )} (#${pr.number})`,
     });
     logger.info(`Merged ${pr.url}: every gate passed`);
     await store.updatePromotion(

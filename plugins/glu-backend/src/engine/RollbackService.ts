@@ -11,7 +11,7 @@ import { PromotionRecord } from '../store/types';
 import { Leases } from './Leases';
 import { pinnedMessage } from './Pins';
 import { PullRequests } from './PullRequests';
-import { resourceOf } from './resources';
+import { resourceOf, versionRefOf } from './resources';
 
 export interface RollbackRequest {
   pipelineRef: string;
@@ -84,81 +84,61 @@ export class RollbackService {
       );
     }
     const edge = phase.promotions[0];
-    const strategy = edge?.strategy ?? 'commit';
     const source = phase.source as GitSourceDefinition;
-    if (strategy === 'pull-request') {
-      const result = await leases.withLease(
-        `phase:${pipeline.ref}/${phase.name}`,
-        async () => {
-          const state = await store.getPhaseState(pipeline.ref, phase.name);
-          const before = state?.current
-            ? { digest: state.current.digest, version: state.current.version }
-            : undefined;
-          return this.deps.pullRequests.propose({
-            pipeline,
-            phase,
-            source,
-            options: edge.pullRequest ?? {
-              labels: [],
-              draft: false,
-              autoMerge: false,
-            },
-            kind: 'rollback',
-            from: phase.name,
-            proposed: { digest: entry.digest, version: entry.version },
-            origin: entry,
-            before,
-            // The file as it was, exactly: comments and all.
-            apply: async () => content,
-            triggeredBy: request.triggeredBy,
-            trigger: 'manual',
-          });
-        },
+    const lease = `phase:${pipeline.ref}/${phase.name}`;
+    let result: PromotionRecord;
+    if (edge?.strategy === 'pull-request') {
+      result = await leases.withLease(lease, async () =>
+        this.deps.pullRequests.propose({
+          pipeline,
+          phase,
+          source,
+          options: edge.pullRequest,
+          kind: 'rollback',
+          from: phase.name,
+          proposed: versionRefOf(entry)!,
+          origin: entry,
+          before: versionRefOf(
+            (
+              await store.getPhaseState(pipeline.ref, phase.name)
+            )?.current,
+          ),
+          // The file as it was, exactly: comments and all.
+          apply: async () => content,
+          triggeredBy: request.triggeredBy,
+          trigger: 'manual',
+        }),
       );
-      if (request.pinReason !== undefined && result.status !== 'failed') {
-        // Pinned at the version the pull request brings back, so that no
-        // promotion replaces it while it waits.
-        await store.setPin(pipeline.ref, {
-          phase: phase.name,
-          digest: entry.digest,
-          version: entry.version,
-          pinnedBy: request.triggeredBy,
-          reason: request.pinReason,
-          pinnedAt: new Date().toISOString(),
-        });
-      }
-      return result;
+    } else {
+      const record: PromotionRecord = {
+        id: newPromotionId(),
+        pipelineRef: pipeline.ref,
+        from: phase.name,
+        to: phase.name,
+        kind: 'rollback',
+        strategy: 'commit',
+        status: 'pending',
+        fromVersion: versionRefOf(entry),
+        triggeredBy: request.triggeredBy,
+        trigger: 'manual',
+        createdAt: new Date().toISOString(),
+      };
+      await store.createPromotion(record);
+      result = await leases.withLease(lease, () =>
+        this.perform(record, source, content, entry.id),
+      );
     }
-    const record: PromotionRecord = {
-      id: newPromotionId(),
-      pipelineRef: pipeline.ref,
-      from: phase.name,
-      to: phase.name,
-      kind: 'rollback',
-      strategy,
-      status: 'pending',
-      fromVersion: { digest: entry.digest, version: entry.version },
-      triggeredBy: request.triggeredBy,
-      trigger: 'manual',
-      createdAt: new Date().toISOString(),
-    };
-    await store.createPromotion(record);
-    const result = await leases.withLease(
-      `phase:${pipeline.ref}/${phase.name}`,
-      () => this.perform(record, source, content, entry.id),
-    );
     if (request.pinReason !== undefined && result.status !== 'failed') {
-      const state = await store.getPhaseState(pipeline.ref, phase.name);
-      if (state?.current) {
-        await store.setPin(pipeline.ref, {
-          phase: phase.name,
-          digest: state.current.digest,
-          version: state.current.version,
-          pinnedBy: request.triggeredBy,
-          reason: request.pinReason,
-          pinnedAt: new Date().toISOString(),
-        });
-      }
+      // Pinned at the version it goes back to: by pull request, so that no
+      // promotion replaces the proposal while it waits.
+      await store.setPin(pipeline.ref, {
+        phase: phase.name,
+        digest: entry.digest,
+        version: entry.version,
+        pinnedBy: request.triggeredBy,
+        reason: request.pinReason,
+        pinnedAt: new Date().toISOString(),
+      });
     }
     return result;
   }
@@ -170,10 +150,9 @@ export class RollbackService {
     historyId: string,
   ): Promise<PromotionRecord> {
     const { store, formats, repositories, integrations, logger } = this.deps;
-    const state = await store.getPhaseState(record.pipelineRef, record.to);
-    const before = state?.current
-      ? { digest: state.current.digest, version: state.current.version }
-      : undefined;
+    const before = versionRefOf(
+      (await store.getPhaseState(record.pipelineRef, record.to))?.current,
+    );
     await store.updatePromotion(record.id, { status: 'running', before });
     const format = formats.get(source.format.type);
     if (!format) {

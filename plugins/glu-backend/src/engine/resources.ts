@@ -1,6 +1,6 @@
 import { GluFormat } from '@glu-dev/plugin-glu-node';
 import { createHash } from 'node:crypto';
-import { ResourceState } from '../store/types';
+import { ResourceState, VersionRef } from '../store/types';
 
 /** The fields a phase will hold once these are written through its format. */
 export function project(
@@ -33,6 +33,14 @@ export function versionOf(fields: Record<string, string>): string {
   if (fields.value) return fields.value;
   const digest = digestOf(fields);
   return digest.replace(/^sha256:/, '').slice(0, 12);
+}
+
+/** The version a history entry holds, if there is one. */
+export function versionRefOf(entry?: {
+  digest: string;
+  version: string;
+}): VersionRef | undefined {
+  return entry ? { digest: entry.digest, version: entry.version } : undefined;
 }
 
 export function resourceOf(fields: Record<string, string>): ResourceState {

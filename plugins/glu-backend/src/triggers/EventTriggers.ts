@@ -71,6 +71,20 @@ export function pipelinesForRepository(
     .map(p => p.ref);
 }
 
+/** The addresses of the repository a GitHub webhook is about. */
+function repositoryUrlsOf(payload: unknown): string[] {
+  const repository = (
+    payload as {
+      repository?: { clone_url?: string; html_url?: string; ssh_url?: string };
+    }
+  ).repository;
+  return [
+    repository?.clone_url,
+    repository?.html_url,
+    repository?.ssh_url,
+  ].filter((u): u is string => Boolean(u));
+}
+
 /** GitHub events about pull requests and the checks on their commits. */
 const PULL_REQUEST_EVENTS = new Set([
   'pull_request',
@@ -150,21 +164,10 @@ export class EventTriggers {
         typeof event === 'string' &&
         PULL_REQUEST_EVENTS.has(event)
       ) {
-        const repository = (
-          params.eventPayload as {
-            repository?: {
-              clone_url?: string;
-              html_url?: string;
-              ssh_url?: string;
-            };
-          }
-        ).repository;
-        const urls = [
-          repository?.clone_url,
-          repository?.html_url,
-          repository?.ssh_url,
-        ].filter((u): u is string => Boolean(u));
-        const refs = pipelinesForRepository(pipelines, urls);
+        const refs = pipelinesForRepository(
+          pipelines,
+          repositoryUrlsOf(params.eventPayload),
+        );
         if (refs.length > 0 && this.deps.trackPullRequests) {
           logger.info(
             `A GitHub ${event} event follows the pull requests of ${refs.join(
@@ -176,20 +179,9 @@ export class EventTriggers {
         return;
       }
       if (params.topic === GITHUB_TOPIC && event !== 'push') return;
-      const payload = params.eventPayload as {
-        ref?: string;
-        repository?: {
-          clone_url?: string;
-          html_url?: string;
-          ssh_url?: string;
-        };
-      };
+      const payload = params.eventPayload as { ref?: string };
       const branch = payload.ref?.replace(/^refs\/heads\//, '');
-      const urls = [
-        payload.repository?.clone_url,
-        payload.repository?.html_url,
-        payload.repository?.ssh_url,
-      ].filter((u): u is string => Boolean(u));
+      const urls = repositoryUrlsOf(params.eventPayload);
       if (!branch || urls.length === 0) return;
       pipelineRefs = pipelinesForPush(pipelines, urls, branch);
     } else if (params.topic === REGISTRY_TOPIC) {
