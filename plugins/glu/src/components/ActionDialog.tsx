@@ -22,6 +22,8 @@ export function ActionDialog(props: {
   onClose: () => void;
   children?: ReactNode;
   maxWidth?: 'sm' | 'md';
+  /** The title of the error; `<confirmLabel> failed` by default. */
+  errorTitle?: string;
 }) {
   const { title, confirmLabel, canConfirm = true, onConfirm, onClose } = props;
   const [state, confirm] = useAsyncFn(onConfirm, [onConfirm]);
@@ -41,7 +43,7 @@ export function ActionDialog(props: {
         {state.error && (
           <Box mt={2}>
             <ResponseErrorPanel
-              title={`${confirmLabel} failed`}
+              title={props.errorTitle ?? `${confirmLabel} failed`}
               error={state.error}
             />
           </Box>

@@ -6,17 +6,12 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import { EdgeView, PipelineView } from '@glu-dev/plugin-glu-common';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import { useId } from 'react';
+import { useCallback } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { gluApiRef } from '../../api';
+import { ActionDialog } from '../ActionDialog';
 import { GateList } from '../GateList';
 import { PromotionOutcome } from '../PromotionOutcome';
 import { VersionLabel } from '../VersionLabel';
@@ -39,7 +34,6 @@ export function PromoteDialog(props: {
 }) {
   const { pipeline, edge, onClose, onPromoted } = props;
   const gluApi = useApi(gluApiRef);
-  const titleId = useId();
   const { ref } = pipeline;
   const { from: fromPhase, to: toPhase } = edge;
 
@@ -47,108 +41,78 @@ export function PromoteDialog(props: {
     () => gluApi.dryRunPromotion(ref, { phase: toPhase, from: fromPhase }),
     [gluApi, ref, fromPhase, toPhase],
   );
-  const [promotion, promote] = useAsyncFn(async () => {
+  const promote = useCallback(async () => {
     const result = await gluApi.promote(ref, {
       phase: toPhase,
       from: fromPhase,
     });
     onPromoted();
-    return result;
+    return <PromotionOutcome promotion={result} />;
   }, [gluApi, ref, fromPhase, toPhase, onPromoted]);
 
   const from = phaseTitle(pipeline, edge.from);
   const to = phaseTitle(pipeline, edge.to);
-  const done = Boolean(promotion.value);
   const nothingToDo = dryRun.value?.status === 'up-to-date';
 
   return (
-    <Dialog
-      open
-      aria-labelledby={titleId}
+    <ActionDialog
+      title={`Promote ${from} → ${to}`}
+      confirmLabel={`Promote to ${to}`}
+      errorTitle="The promotion failed"
+      canConfirm={Boolean(dryRun.value) && !nothingToDo}
+      onConfirm={promote}
       onClose={onClose}
       maxWidth="md"
-      fullWidth
     >
-      <DialogTitle id={titleId}>
-        Promote {from} → {to}
-      </DialogTitle>
-      <DialogContent dividers>
-        {dryRun.loading && <Progress />}
-        {dryRun.error && (
-          <ResponseErrorPanel
-            title="Glu could not work out what this promotion would change"
-            error={dryRun.error}
-          />
-        )}
-        {dryRun.value && (
-          <>
-            <Typography variant="body1" gutterBottom>
-              {from} holds <VersionLabel version={dryRun.value.fromVersion} />.{' '}
-              {to} holds{' '}
-              {dryRun.value.before ? (
-                <VersionLabel version={dryRun.value.before} />
-              ) : (
-                'nothing yet'
-              )}{' '}
-              and will hold <VersionLabel version={dryRun.value.after} />.
-            </Typography>
-            <Typography variant="body2" color="textSecondary" gutterBottom>
-              {edge.strategy === 'pull-request'
-                ? 'By pull request: the change is proposed on a branch of its own and lands when the pull request merges.'
-                : 'By commit: the change is pushed to the branch at once.'}{' '}
-              File: <code>{dryRun.value.path}</code>
-            </Typography>
-            {nothingToDo ? (
-              <Alert severity="info">
-                {to} already holds this version: nothing to commit.
-              </Alert>
+      {dryRun.loading && <Progress />}
+      {dryRun.error && (
+        <ResponseErrorPanel
+          title="Glu could not work out what this promotion would change"
+          error={dryRun.error}
+        />
+      )}
+      {dryRun.value && (
+        <>
+          <Typography variant="body1" gutterBottom>
+            {from} holds <VersionLabel version={dryRun.value.fromVersion} />.{' '}
+            {to} holds{' '}
+            {dryRun.value.before ? (
+              <VersionLabel version={dryRun.value.before} />
             ) : (
-              <Box my={1} data-testid="promotion-diff">
-                <CodeSnippet
-                  language="diff"
-                  text={dryRun.value.diff || '(the file does not change)'}
-                />
-              </Box>
-            )}
-          </>
-        )}
-        <Box mt={2}>
-          <Typography variant="subtitle2">Gates</Typography>
-          {edge.gates.length ? (
-            <GateList gates={edge.gates} />
+              'nothing yet'
+            )}{' '}
+            and will hold <VersionLabel version={dryRun.value.after} />.
+          </Typography>
+          <Typography variant="body2" color="textSecondary" gutterBottom>
+            {edge.strategy === 'pull-request'
+              ? 'By pull request: the change is proposed on a branch of its own and lands when the pull request merges.'
+              : 'By commit: the change is pushed to the branch at once.'}{' '}
+            File: <code>{dryRun.value.path}</code>
+          </Typography>
+          {nothingToDo ? (
+            <Alert severity="info">
+              {to} already holds this version: nothing to commit.
+            </Alert>
           ) : (
-            <Typography variant="body2" color="textSecondary">
-              This edge has no gates.
-            </Typography>
+            <Box my={1} data-testid="promotion-diff">
+              <CodeSnippet
+                language="diff"
+                text={dryRun.value.diff || '(the file does not change)'}
+              />
+            </Box>
           )}
-        </Box>
-        {promotion.error && (
-          <Box mt={2}>
-            <ResponseErrorPanel
-              title="The promotion failed"
-              error={promotion.error}
-            />
-          </Box>
+        </>
+      )}
+      <Box mt={2}>
+        <Typography variant="subtitle2">Gates</Typography>
+        {edge.gates.length ? (
+          <GateList gates={edge.gates} />
+        ) : (
+          <Typography variant="body2" color="textSecondary">
+            This edge has no gates.
+          </Typography>
         )}
-        {promotion.value && (
-          <Box mt={2}>
-            <PromotionOutcome promotion={promotion.value} />
-          </Box>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>{done ? 'Close' : 'Cancel'}</Button>
-        {!done && (
-          <Button
-            color="primary"
-            variant="contained"
-            onClick={promote}
-            disabled={!dryRun.value || nothingToDo || promotion.loading}
-          >
-            {promotion.loading ? 'Promoting…' : `Promote to ${to}`}
-          </Button>
-        )}
-      </DialogActions>
-    </Dialog>
+      </Box>
+    </ActionDialog>
   );
 }
