@@ -13,8 +13,18 @@ export interface GluResource {
 }
 
 /**
- * A format reads and writes a resource in the content of one file of a Git
- * repository (`kubernetes`, `kustomize`, `helm-values`, `yaml-path`, …).
+ * What a format or a source can hold of a resource: the fields it keeps once
+ * they are written, or why it cannot hold them at all, in words for people
+ * (e.g. "the values file has no key for a digest; set digestKey"). A
+ * promotion that a phase cannot hold is blocked, never half-written.
+ */
+export type GluProjection =
+  | { fields: Record<string, string> }
+  | { problem: string };
+
+/**
+ * A format reads and writes a resource in the content of one file
+ * (`kubernetes`, `kustomize`, `helm-values`, `yaml-path`, …).
  */
 export interface GluFormat {
   /** The name used in a phase's `source.format`. */
@@ -26,7 +36,7 @@ export interface GluFormat {
   }): Promise<Record<string, string>>;
   /**
    * Returns the file content with the resource fields written in, changing
-   * nothing else in the file.
+   * nothing else in the file: only the lines that carry the values differ.
    */
   write(options: {
     content: string;
@@ -34,15 +44,17 @@ export interface GluFormat {
     config: Record<string, unknown>;
   }): Promise<string>;
   /**
-   * The fields this format holds after writing these fields: a values file
-   * without a digest key keeps no digest; a single value takes a chart's
-   * version. Versions are compared on what the phase can hold, so writing
-   * the same version twice is a no-op. The fields as they are when left out.
+   * The fields this format holds after writing these fields (a values file
+   * without a digest key keeps the tag, not the digest; a single value takes
+   * a chart's version), or why it cannot hold them (an image format given a
+   * version without an image). Versions are compared on what the phase can
+   * hold, so writing the same version twice is a no-op. When left out, the
+   * format holds the fields as they are.
    */
   project?(
     fields: Record<string, string>,
     config: Record<string, unknown>,
-  ): Record<string, string>;
+  ): GluProjection;
 }
 
 /** A phase that a source is asked about. */
@@ -51,22 +63,37 @@ export interface GluSourcePhase {
   phase: string;
   /** The phase's `source` from the pipeline definition. */
   config: { type: string; [option: string]: unknown };
+  /**
+   * The format that the source names in `format`, among the registered
+   * ones, for sources that keep their resource in a file.
+   */
+  format?: GluFormat;
 }
 
-/** What a source saw a phase hold. */
+/** What a source saw a phase hold: one state of the phase. */
 export interface GluObservation {
   /** The resource fields, e.g. `repository`, `tag`, `digest` of an image. */
   fields: Record<string, string>;
-  /** Who or what put this version there, if the source knows. */
+  /**
+   * The content the fields were read from, e.g. the text of a file, for
+   * sources that have one. History keeps it, a rollback restores it and a
+   * dry run shows the diff against it.
+   */
+  content?: string;
+  /** The change that made this state, e.g. the commit that last changed the file. */
+  revision?: string;
+  /** Who or what made that change, if the source knows. */
   actor?: string;
-  /** A link to the version, e.g. the image in its registry. */
+  /** A link to the change or the version, e.g. a commit, an image. */
   url?: string;
+  /** What the change said of itself, e.g. a commit's subject. */
   message?: string;
 }
 
 /**
  * A source is where a phase's resource lives (`git`, `oci`, `helm`, `api`,
- * …). Read-only sources observe; Glu writes only to Git-backed phases.
+ * …). Every source can be read; a writable source (`GluWritableSource`) can
+ * also be promoted into.
  */
 export interface GluSource {
   /** The name used in a phase's `source.type`. */
@@ -80,6 +107,98 @@ export interface GluSource {
    * are published to Glu (the `api` source) have no `observe`.
    */
   observe?(phases: GluSourcePhase[]): Promise<Array<GluObservation | Error>>;
+}
+
+/**
+ * Where a phase of a writable source lives: what pull requests are opened
+ * against and what write scopes are about.
+ */
+export interface GluPhaseLocation {
+  /** e.g. the clone URL of a Git repository. */
+  repository: string;
+  /** e.g. the branch the phase lives on. */
+  branch: string;
+  /** e.g. the path of the phase's file in the repository. */
+  path: string;
+}
+
+/**
+ * What a write puts into a phase: the fields of a resource (a promotion),
+ * or the content of an earlier state, exactly (a rollback).
+ */
+export type GluChange =
+  | { fields: Record<string, string> }
+  | { content: string };
+
+/** One write into a phase. */
+export interface GluWriteRequest {
+  phase: GluSourcePhase;
+  change: GluChange;
+  /** What the change says of itself, e.g. the commit message. */
+  message: { subject: string; body: string };
+  /**
+   * Write a proposal instead of the phase itself: the change on top of the
+   * phase, on a place of Glu's own (a branch `glu/<pipeline>/<phase>/<digest>`)
+   * that is replaced if it exists. The pull-request strategy opens a pull
+   * request from it.
+   */
+  proposal?: { branch: string };
+}
+
+/** What a write did. */
+export interface GluWriteResult {
+  /** False when the phase (or the proposal) already held the change. */
+  changed: boolean;
+  /** The content before the write. */
+  before: string;
+  /**
+   * What the phase (or the proposal) holds after the write, as the source
+   * sees it: the new content, its fields, and the change that made it (the
+   * write's own commit, or the one that was already there).
+   */
+  observed: GluObservation;
+}
+
+/**
+ * A source that Glu can write into (`git`; another SCM or a Kubernetes
+ * object plug in the same way). The engine decides whether and what to
+ * write; the source knows how.
+ */
+export interface GluWritableSource extends GluSource {
+  readonly writable: true;
+  /** Whether it can write proposals, for the `pull-request` strategy. */
+  readonly proposals: boolean;
+  /** Where a phase lives. */
+  locate(phase: GluSourcePhase): GluPhaseLocation;
+  /**
+   * What the phase holds once these fields are written, or why it cannot
+   * hold them. No I/O: every edge decision asks it.
+   */
+  project(phase: GluSourcePhase, fields: Record<string, string>): GluProjection;
+  /**
+   * The content with the change made. No I/O: a dry run shows the diff of
+   * the stored content against it.
+   */
+  apply(
+    phase: GluSourcePhase,
+    content: string,
+    change: GluChange,
+  ): Promise<string>;
+  /**
+   * Reads the phase afresh, makes the change and writes it: a commit pushed
+   * to the branch, or the proposal. Writes that happen together may share
+   * one commit.
+   */
+  write(request: GluWriteRequest): Promise<GluWriteResult>;
+  /** Removes a proposal that is no longer needed, if it is there. */
+  removeProposal?(phase: GluSourcePhase, branch: string): Promise<void>;
+}
+
+/** Whether a source can be written into. */
+export function isWritableSource(
+  source: GluSource | undefined,
+): source is GluWritableSource {
+  return Boolean(source?.writable && 'write' in source);
 }
 
 /** What a gate looks at when it decides whether a promotion may happen. */

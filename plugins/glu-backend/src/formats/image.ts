@@ -1,3 +1,5 @@
+import { GluProjection } from '@glu-dev/plugin-glu-node';
+import { fieldsItHas } from './projection';
 import { YamlFormatError } from './yamlEdit';
 
 /** A container image reference, split into the fields of an image resource. */
@@ -49,21 +51,23 @@ export function formatImageReference(image: ImageFields): string {
   }`;
 }
 
-/** Reads the image fields out of a resource's fields, checking them. */
-export function imageFieldsOf(
+/**
+ * What an image format holds of a version: its repository, tag and digest as
+ * given. Without a repository there is no image to write.
+ */
+export function imageProjection(
   fields: Record<string, string>,
   formatType: string,
-): ImageFields {
+): GluProjection {
   if (!fields.repository) {
-    throw new YamlFormatError(
-      `the ${formatType} format writes container images, and this resource has no image repository`,
-    );
+    return {
+      problem: `the ${formatType} format holds container images, and this version has no image repository (${fieldsItHas(
+        fields,
+      )})`,
+    };
   }
-  return {
-    repository: fields.repository,
-    ...(fields.tag ? { tag: fields.tag } : {}),
-    ...(fields.digest ? { digest: fields.digest } : {}),
-  };
+  const { repository, tag, digest } = fields;
+  return { fields: imageFieldsRecord({ repository, tag, digest }) };
 }
 
 export function imageFieldsRecord(image: ImageFields): Record<string, string> {

@@ -2,10 +2,11 @@ import { GluFormat } from '@glu-dev/plugin-glu-node';
 import { Document, isMap, isSeq } from 'yaml';
 import {
   formatImageReference,
-  imageFieldsOf,
   imageFieldsRecord,
+  imageProjection,
   parseImageReference,
 } from './image';
+import { heldFields } from './projection';
 import {
   applyEdits,
   nodeAt,
@@ -33,19 +34,32 @@ interface KubernetesOptions {
   workload?: string;
 }
 
+interface Workload {
+  document: Document.Parsed;
+  kind: string;
+  /** `Deployment/api`, for messages. */
+  label: string;
+}
+
+/** The containers of a workload, and where they are in its document. */
+function containersOf({ document, kind }: Workload) {
+  const path = CONTAINERS_PATH[kind];
+  const containers = nodeAt(document.contents, path);
+  return { path, items: isSeq(containers) ? containers.items : [] };
+}
+
 function locateImage(
   file: YamlFile,
   options: KubernetesOptions,
 ): { document: Document.Parsed; path: (string | number)[]; value: string } {
-  const workloads = file.documents.filter(document => {
+  const workloads: Workload[] = [];
+  for (const document of file.documents) {
     const kind = scalarString(nodeAt(document.contents, ['kind']));
-    if (!kind || !CONTAINERS_PATH[kind]) return false;
-    return (
-      !options.workload ||
-      scalarString(nodeAt(document.contents, ['metadata', 'name'])) ===
-        options.workload
-    );
-  });
+    const name = scalarString(nodeAt(document.contents, ['metadata', 'name']));
+    if (!kind || !CONTAINERS_PATH[kind]) continue;
+    if (options.workload && name !== options.workload) continue;
+    workloads.push({ document, kind, label: `${kind}/${name ?? '(no name)'}` });
+  }
   if (workloads.length === 0) {
     throw new YamlFormatError(
       options.workload
@@ -55,26 +69,48 @@ function locateImage(
           )}) in the file`,
     );
   }
-  const document = workloads[0];
-  const kind = scalarString(nodeAt(document.contents, ['kind']))!;
-  const containersPath = CONTAINERS_PATH[kind];
-  const containers = nodeAt(document.contents, containersPath);
-  if (!isSeq(containers) || containers.items.length === 0) {
-    throw new YamlFormatError(`the ${kind} has no containers`);
-  }
-  const index = options.container
-    ? containers.items.findIndex(
+  let found: { workload: Workload; path: (string | number)[] } | undefined;
+  if (!options.container) {
+    // The first container of the first workload.
+    const { path, items } = containersOf(workloads[0]);
+    if (items.length === 0) {
+      throw new YamlFormatError(`the ${workloads[0].kind} has no containers`);
+    }
+    found = { workload: workloads[0], path: [...path, 0] };
+  } else {
+    // A container named alone may be in any workload of the file, but in
+    // one only: the file says which image to change, or it is an error.
+    const matches = workloads.flatMap(workload => {
+      const { path, items } = containersOf(workload);
+      const index = items.findIndex(
         item =>
           isMap(item) &&
           scalarString(item.get('name', true)) === options.container,
-      )
-    : 0;
-  if (index < 0) {
-    throw new YamlFormatError(
-      `the ${kind} has no container named "${options.container}"`,
-    );
+      );
+      return index < 0 ? [] : [{ workload, path: [...path, index] }];
+    });
+    if (matches.length > 1) {
+      throw new YamlFormatError(
+        `the container "${options.container}" is in ${
+          matches.length
+        } workloads: ${matches
+          .map(match => match.workload.label)
+          .join(', ')}; set workload to one of them`,
+      );
+    }
+    found = matches[0];
+    if (!found) {
+      throw new YamlFormatError(
+        workloads.length === 1
+          ? `the ${workloads[0].kind} has no container named "${options.container}"`
+          : `no workload in the file has a container named "${
+              options.container
+            }" (${workloads.map(workload => workload.label).join(', ')})`,
+      );
+    }
   }
-  const path = [...containersPath, index, 'image'];
+  const path = [...found.path, 'image'];
+  const { document } = found.workload;
   const value = scalarString(nodeAt(document.contents, path));
   if (!value) {
     throw new YamlFormatError(`the container has no image`);
@@ -85,8 +121,9 @@ function locateImage(
 /**
  * `kubernetes`: the image of a container in a Deployment, StatefulSet,
  * DaemonSet, ReplicaSet, Job, CronJob or Pod. The container is chosen by name
- * (`container`), the first by default; the workload by `metadata.name`
- * (`workload`), the first in the file by default.
+ * (`container`), in whichever workload of the file has it; by default, the
+ * first container of the first workload. The workload can be chosen by
+ * `metadata.name` (`workload`).
  */
 export const kubernetesFormat: GluFormat = {
   type: 'kubernetes',
@@ -98,11 +135,18 @@ export const kubernetesFormat: GluFormat = {
     return imageFieldsRecord(parseImageReference(value));
   },
   async write({ content, fields, config }) {
+    const { repository, tag, digest } = heldFields(
+      imageProjection(fields, 'kubernetes'),
+    );
     const file = parseYamlFile(content);
     const { document, path } = locateImage(file, config as KubernetesOptions);
-    const image = imageFieldsOf(fields, 'kubernetes');
     return applyEdits(file, [
-      { document, path, value: formatImageReference(image) },
+      {
+        document,
+        path,
+        value: formatImageReference({ repository, tag, digest }),
+      },
     ]);
   },
+  project: fields => imageProjection(fields, 'kubernetes'),
 };

@@ -1,6 +1,7 @@
 import { GluFormat } from '@glu-dev/plugin-glu-node';
 import { isMap, isSeq, YAMLMap } from 'yaml';
-import { imageFieldsOf } from './image';
+import { imageProjection } from './image';
+import { heldFields } from './projection';
 import {
   applyEdits,
   nodeAt,
@@ -60,12 +61,12 @@ export const kustomizeFormat: GluFormat = {
     return fields;
   },
   async write({ content, fields, config }) {
+    const image = heldFields(imageProjection(fields, 'kustomize'));
     const file = parseYamlFile(content);
     const { document, index, entry } = locateEntry(
       file,
       (config as { image?: string }).image,
     );
-    const image = imageFieldsOf(fields, 'kustomize');
     const at = (key: string) => ['images', index, key];
     const edits: ScalarEdit[] = [];
     const name = scalarString(entry.get('name', true));
@@ -76,4 +77,5 @@ export const kustomizeFormat: GluFormat = {
     edits.push({ document, path: at('digest'), value: image.digest });
     return applyEdits(file, edits);
   },
+  project: fields => imageProjection(fields, 'kustomize'),
 };

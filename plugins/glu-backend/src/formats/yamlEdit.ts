@@ -1,9 +1,14 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
   Document,
+  isAlias,
+  isCollection,
   isMap,
+  isPair,
   isScalar,
   isSeq,
   Node,
+  Pair,
   parse,
   parseAllDocuments,
   Scalar,
@@ -74,7 +79,8 @@ export function nodeAt(
       return undefined;
     }
   }
-  return node as Node | undefined;
+  // A key without a value (`? key`) has no node either.
+  return (node ?? undefined) as Node | undefined;
 }
 
 /** The string value of a scalar node, or undefined. */
@@ -85,13 +91,42 @@ export function scalarString(node: unknown): string | undefined {
   return String(node.value);
 }
 
+/** `a.b[0].c`, for messages. */
+function keyPathString(path: (string | number)[]): string {
+  return path
+    .map((segment, i) => {
+      if (typeof segment === 'number') return `[${segment}]`;
+      return i > 0 ? `.${segment}` : segment;
+    })
+    .join('');
+}
+
+/** What a node is, for messages: `a list`, `a single value`, … */
+function kindOf(node: unknown): string {
+  if (isMap(node)) return 'a map';
+  if (isSeq(node)) return 'a list';
+  if (isAlias(node)) return 'an alias';
+  return scalarString(node) === undefined ? 'empty' : 'a single value';
+}
+
+/**
+ * Whether a value reads back as the same string when written plain: in YAML
+ * 1.2 and in YAML 1.1 tools (where `yes`, `017`, `1_000`, `12:30` and dates
+ * are not strings), in a block map and in a flow collection.
+ */
 function plainIsSafe(value: string): boolean {
   if (value === '' || /^\s|\s$/.test(value)) return false;
-  try {
-    return parse(`k: ${value}`)?.k === value;
-  } catch {
-    return false;
-  }
+  return (['1.1', '1.2'] as const).every(version => {
+    const options = { version, logLevel: 'silent' } as const;
+    try {
+      return (
+        parse(`k: ${value}`, options)?.k === value &&
+        parse(`[${value}]`, options)?.[0] === value
+      );
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** The source text of a scalar in the style of the one it replaces. */
@@ -113,67 +148,237 @@ export interface ScalarEdit {
   value: string | undefined;
 }
 
+/** Text to put in place of `content.slice(start, end)`. */
+interface Splice {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** The text being edited, and where its lines start and end. */
+class Source {
+  readonly eol: string;
+  constructor(readonly content: string) {
+    this.eol = content.includes('\r\n') ? '\r\n' : '\n';
+  }
+  /** Where the line holding `offset` starts. */
+  lineStart(offset: number): number {
+    return this.content.lastIndexOf('\n', offset - 1) + 1;
+  }
+  /** Where the line holding the text that ends at `offset` ends, before its line break. */
+  lineEnd(offset: number): number {
+    const at = this.content[offset - 1] === '\n' ? offset - 1 : offset;
+    const newline = this.content.indexOf('\n', at);
+    if (newline < 0) return this.content.length;
+    return this.content[newline - 1] === '\r' ? newline - 1 : newline;
+  }
+  /** Whether only white space comes between two offsets. */
+  blank(from: number, to: number): boolean {
+    return this.content.slice(from, to).trim() === '';
+  }
+}
+
+/** Where the text of a node ends: its last value, not the comments after it. */
+function endOf(node: unknown): number {
+  if (isCollection(node) && !node.flow && node.items.length > 0) {
+    const last = node.items[node.items.length - 1];
+    return endOf(isPair(last) ? last.value ?? last.key : last);
+  }
+  return (node as Node).range![1];
+}
+
+function keyStart(pair: Pair): number {
+  return (pair.key as Node).range![0];
+}
+
+function replaceScalar(
+  source: Source,
+  node: Node,
+  path: (string | number)[],
+  value: string,
+): Splice | undefined {
+  if (!isScalar(node) || !node.range) {
+    throw new YamlFormatError(
+      `${keyPathString(path)} holds ${kindOf(node)}, not a single value`,
+    );
+  }
+  if (scalarString(node) === value) return undefined;
+  const [start, end] = node.range;
+  const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
+  let text = scalarSource(value, block ? 'PLAIN' : node.type);
+  if (start === end) {
+    // `key:` with no value yet: spaces around the value keep it apart from
+    // the colon and from a comment after it.
+    const { content } = source;
+    if (!/\s/.test(content[start - 1])) text = ` ${text}`;
+    if (content[start] === '#') text = `${text} `;
+  }
+  // A block scalar's text ends with its line break, which stays.
+  if (block && source.content[end - 1] === '\n') text += source.eol;
+  return { start, end, text };
+}
+
+function removeKey(
+  source: Source,
+  document: Document.Parsed,
+  path: (string | number)[],
+): Splice {
+  const map = nodeAt(document.contents, path.slice(0, -1));
+  if (!isMap(map)) {
+    throw new YamlFormatError(`${keyPathString(path)} is not a key of a map`);
+  }
+  const items = map.items as Pair[];
+  const key = path[path.length - 1];
+  const index = items.findIndex(
+    pair => pair.key === key || (isScalar(pair.key) && pair.key.value === key),
+  );
+  const pair = items[index];
+  const [before, after] = [items[index - 1], items[index + 1]];
+  if (map.flow) {
+    // The pair and one comma next to it; `{}` once it was the only one.
+    if (after) return { start: keyStart(pair), end: keyStart(after), text: '' };
+    if (before) {
+      const start = endOf(before.value ?? before.key);
+      return { start, end: endOf(pair.value ?? pair.key), text: '' };
+    }
+    return { start: map.range![0] + 1, end: map.range![1] - 1, text: '' };
+  }
+  if (!before && !after) {
+    throw new YamlFormatError(
+      `removing ${keyPathString(path)} would leave its map empty`,
+    );
+  }
+  const start = source.lineStart(keyStart(pair));
+  const end = source.lineEnd(endOf(pair.value ?? pair.key));
+  if (source.blank(start, keyStart(pair))) {
+    // Its own lines, with the line break after them, or before them when
+    // they end the file.
+    const { content } = source;
+    if (end < content.length) {
+      return { start, end: content.indexOf('\n', end) + 1, text: '' };
+    }
+    return {
+      start: Math.max(0, start - (content[start - 2] === '\r' ? 2 : 1)),
+      end,
+      text: '',
+    };
+  }
+  // The first key of a list item (`- tag: 1`): the next key moves up onto
+  // the item's line, unless a comment comes between them.
+  if (after && source.blank(end, keyStart(after))) {
+    return { start: keyStart(pair), end: keyStart(after), text: '' };
+  }
+  throw new YamlFormatError(
+    `${keyPathString(
+      path,
+    )} shares its line with other YAML and cannot be removed on its own`,
+  );
+}
+
+function addKey(
+  source: Source,
+  document: Document.Parsed,
+  path: (string | number)[],
+  value: string,
+): Splice {
+  // The deepest node on the path that is there; the keys after it are added.
+  let depth = path.length - 1;
+  while (
+    depth > 0 &&
+    nodeAt(document.contents, path.slice(0, depth)) === undefined
+  ) {
+    depth--;
+  }
+  const map = nodeAt(document.contents, path.slice(0, depth));
+  const missing = path.slice(depth);
+  if (!isMap(map) || missing.some(segment => typeof segment === 'number')) {
+    const where =
+      depth === 0 ? 'the document' : keyPathString(path.slice(0, depth));
+    let why = `${where} is ${kindOf(map)}, not a map`;
+    if (isSeq(map) && typeof missing[0] === 'number') {
+      why = `${where} is a list without that item`;
+    }
+    if (isMap(map)) why = 'Glu adds keys to maps, not items to lists';
+    throw new YamlFormatError(`cannot add ${keyPathString(path)}: ${why}`);
+  }
+  const keys = missing.map(key => scalarSource(String(key), 'PLAIN'));
+  const text = scalarSource(value, 'PLAIN');
+  const items = map.items as Pair[];
+  const last = items[items.length - 1];
+  if (map.flow) {
+    const entry = `${keys[0]}: ${keys
+      .slice(1)
+      .reduceRight((inner, key) => `{${key}: ${inner}}`, text)}`;
+    if (!last) {
+      const at = map.range![0] + 1;
+      return { start: at, end: at, text: entry };
+    }
+    const at = endOf(last.value ?? last.key);
+    return { start: at, end: at, text: `, ${entry}` };
+  }
+  // New lines after the map's last entry and any block under it, at the
+  // column of the map's keys, each missing map two spaces further in.
+  const column = keyStart(items[0]) - source.lineStart(keyStart(items[0]));
+  const at = source.lineEnd(endOf(last.value ?? last.key));
+  const lines = keys.map(
+    (key, i) => `${source.eol}${' '.repeat(column + 2 * i)}${key}:`,
+  );
+  return { start: at, end: at, text: `${lines.join('')} ${text}` };
+}
+
+function spliceFor(
+  source: Source,
+  document: Document.Parsed,
+  { path, value }: ScalarEdit,
+): Splice | undefined {
+  const node = nodeAt(document.contents, path);
+  if (value === undefined) {
+    return node === undefined ? undefined : removeKey(source, document, path);
+  }
+  return node === undefined
+    ? addKey(source, document, path, value)
+    : replaceScalar(source, node, path, value);
+}
+
 /**
- * Applies edits so that only the changed values differ: an existing scalar is
- * replaced in the original text, keeping quotes, comments and layout. A key
- * that must be added or removed re-renders only its own document.
+ * Applies edits as splices of the original text, so that only the lines that
+ * carry the values differ: a scalar is replaced in its quote style, keeping
+ * its comment; a key is added as one line after its map's last entry (or
+ * inside `{ }`), or removed with its own lines. Every other byte stays, and
+ * the result is checked to hold exactly the intended values.
  */
 export function applyEdits(file: YamlFile, edits: ScalarEdit[]): string {
-  type Splice = { start: number; end: number; text: string };
-  const splices: Splice[] = [];
-  const restructured = new Set<Document.Parsed>();
-
-  const spliceable = (edit: ScalarEdit) => {
-    const node = nodeAt(edit.document.contents, edit.path);
-    if (edit.value === undefined) return node === undefined;
-    return (
-      isScalar(node) &&
-      !!node.range &&
-      (node.type === 'PLAIN' ||
-        node.type === 'QUOTE_DOUBLE' ||
-        node.type === 'QUOTE_SINGLE')
-    );
-  };
-  // A document that gains or loses a key is re-rendered, with all its edits.
+  const unwritable = new YamlFormatError(
+    'the values cannot be written in place without changing other parts of the file',
+  );
+  let current = file;
   for (const edit of edits) {
-    if (!spliceable(edit)) restructured.add(edit.document);
-  }
-
-  for (const edit of edits) {
-    const node = nodeAt(edit.document.contents, edit.path);
-    if (restructured.has(edit.document)) {
-      if (edit.value === undefined) {
-        if (node !== undefined) edit.document.deleteIn(edit.path);
-      } else if (scalarString(node) !== edit.value) {
-        edit.document.setIn(edit.path, edit.value);
-      }
-      continue;
+    const document = current.documents[file.documents.indexOf(edit.document)];
+    const source = new Source(current.content);
+    const splice = spliceFor(source, document, edit);
+    if (!splice) continue;
+    const { content } = current;
+    try {
+      current = parseYamlFile(
+        content.slice(0, splice.start) +
+          splice.text +
+          content.slice(splice.end),
+      );
+    } catch {
+      throw unwritable;
     }
-    if (edit.value === undefined || !isScalar(node) || !node.range) continue;
-    if (scalarString(node) === edit.value) continue;
-    splices.push({
-      start: node.range[0],
-      end: node.range[1],
-      text: scalarSource(edit.value, node.type),
-    });
   }
-
-  for (const document of restructured) {
-    if (!document.range) continue;
-    // The first document's range leaves out the comments and directives
-    // before it, which its rendering includes.
-    const start = document === file.documents[0] ? 0 : document.range[0];
-    const end = document.range[2];
-    const original = file.content.slice(start, end);
-    let text = document.toString();
-    if (!original.endsWith('\n')) text = text.replace(/\n$/, '');
-    splices.push({ start, end, text });
-  }
-
-  let content = file.content;
-  for (const splice of splices.sort((a, b) => b.start - a.start)) {
-    content =
-      content.slice(0, splice.start) + splice.text + content.slice(splice.end);
-  }
-  return content;
+  // A last check that the splices hold exactly the intended values: the
+  // original documents with the edits made.
+  const expected = file.documents.map(document => {
+    const copy = document.clone();
+    for (const { path, value } of edits.filter(e => e.document === document)) {
+      if (value !== undefined) copy.setIn(path, value);
+      else if (copy.hasIn(path)) copy.deleteIn(path);
+    }
+    return copy.toJS();
+  });
+  const written = current.documents.map(document => document.toJS());
+  if (!isDeepStrictEqual(written, expected)) throw unwritable;
+  return current.content;
 }

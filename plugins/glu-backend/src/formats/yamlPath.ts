@@ -1,4 +1,5 @@
-import { GluFormat } from '@glu-dev/plugin-glu-node';
+import { GluFormat, GluProjection } from '@glu-dev/plugin-glu-node';
+import { fieldsItHas, heldFields } from './projection';
 import {
   applyEdits,
   nodeAt,
@@ -7,6 +8,17 @@ import {
   scalarString,
   YamlFormatError,
 } from './yamlEdit';
+
+/** One value: a scalar's own, or what people call a version of anything else. */
+function valueProjection(fields: Record<string, string>): GluProjection {
+  const value = fields.value ?? fields.version ?? fields.tag;
+  if (value !== undefined) return { fields: { value } };
+  return {
+    problem: `the yaml-path format holds one value, and this version has no value, version or tag (${fieldsItHas(
+      fields,
+    )})`,
+  };
+}
 
 /**
  * `yaml-path`: any scalar of a YAML file, at `key` (`a.b[0].c`). The resource
@@ -27,12 +39,7 @@ export const yamlPathFormat: GluFormat = {
   },
   async write({ content, fields, config }) {
     const key = String((config as { key?: string }).key ?? '');
-    const value = fields.value ?? fields.version ?? fields.tag;
-    if (value === undefined) {
-      throw new YamlFormatError(
-        'the yaml-path format writes one value, and this resource has none',
-      );
-    }
+    const { value } = heldFields(valueProjection(fields));
     const file = parseYamlFile(content);
     const document = file.documents[0];
     if (!document) {
@@ -40,9 +47,5 @@ export const yamlPathFormat: GluFormat = {
     }
     return applyEdits(file, [{ document, path: parseKeyPath(key), value }]);
   },
-  project(fields): Record<string, string> {
-    // One value: a scalar's own, or what people call a version of anything else.
-    const value = fields.value ?? fields.version ?? fields.tag;
-    return value === undefined ? {} : { value };
-  },
+  project: fields => valueProjection(fields),
 };
