@@ -41,6 +41,11 @@ export type HistoryEntry = {
   commitUrl?: string;
   message?: string;
   promotionId?: string;
+  /**
+   * The change left the version as it was and changed only other parts of
+   * the phase's file (replicas, environment variables, …).
+   */
+  keptVersion?: boolean;
   observedAt: string;
 };
 
@@ -122,18 +127,39 @@ export type Promotion = {
   finishedAt?: string;
 };
 
-/** The answer of a dry run: what a promotion would change. */
+/**
+ * The answer of a dry run: what a promotion or a rollback would do, decided
+ * exactly as the promotion itself would be, and the diff it would commit.
+ */
 export type PromotionDryRun = {
   pipelineRef: string;
+  kind: 'promotion' | 'rollback';
+  /** The upstream phase (the phase itself for a rollback). */
   from: string;
   to: string;
-  status: 'up-to-date' | 'promotable';
+  /** As the edge's status: only `promotable` would write. */
+  status: EdgeStatus;
+  /** Why it would not write: what blocks it, or what it waits for. */
+  reasons: string[];
+  /** Each gate, passed or not, and why. */
+  gates: GateResult[];
+  /** What it comes from: the upstream version, or the history entry. */
   fromVersion: VersionRef;
+  /** What the phase holds now. */
   before?: VersionRef;
-  after: VersionRef;
-  path: string;
-  /** The unified diff of the file that would change; empty when none. */
+  /** What the phase would hold; absent when it cannot hold the version. */
+  after?: VersionRef;
+  /** Where the phase lives, e.g. its file in the repository. */
+  path?: string;
+  /**
+   * The unified diff of what would be written, against the phase's content
+   * as last seen; empty when nothing would change or it cannot be written.
+   */
   diff: string;
+  /** The promotion under way, when in progress. */
+  promotionId?: string;
+  /** Its open pull request. */
+  pullRequest?: PullRequestRef;
 };
 
 /** A phase held at a version: automatic promotion leaves it alone. */
@@ -211,7 +237,13 @@ export type PipelineSummary = {
   title?: string;
   owner: string;
   components: string[];
-  phases: { name: string; version?: string; digest?: string }[];
+  phases: {
+    name: string;
+    version?: string;
+    digest?: string;
+    /** Why the phase's last refresh failed, if it did. */
+    refreshError?: string;
+  }[];
   /** How many edges have a version waiting to be promoted. */
   behind: number;
 };

@@ -9,6 +9,7 @@ import {
   Promotion,
   PromotionDryRun,
 } from './api';
+import { GLU_PLUGIN_ID } from './constants';
 import { GluExtensionTypes, GluHealth } from './types';
 
 /** How the client finds the backend and authenticates its requests. */
@@ -202,6 +203,25 @@ export class GluClient {
   }
 
   /**
+   * What a rollback would do: whether it would write, and the diff it would
+   * commit against the phase's file as it is now.
+   */
+  async dryRunRollback(
+    ref: string | CompoundEntityRef,
+    phase: string,
+    request: { historyId: string; pin?: { reason: string } },
+  ): Promise<PromotionDryRun> {
+    return this.request(
+      `${pipelinePath(ref)}/phases/${encodeURIComponent(phase)}/rollback`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...request, dryRun: true }),
+      },
+    );
+  }
+
+  /**
    * Approves, for a phase, the version that its upstream phase holds now
    * (edges with an approvals gate); `from` names the upstream phase when the
    * phase has several.
@@ -258,7 +278,7 @@ export class GluClient {
     init?: RequestInit,
     json = true,
   ): Promise<T> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('glu');
+    const baseUrl = await this.discoveryApi.getBaseUrl(GLU_PLUGIN_ID);
     const response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);

@@ -12,3 +12,9 @@ export const RELATION_DELIVERED_BY = 'deliveredBy';
 
 /** The plugin id, shared by the backend (`/api/glu`) and the frontend. */
 export const GLU_PLUGIN_ID = 'glu';
+
+/**
+ * The signal channel on which the backend says that a pipeline changed
+ * (message: `{ pipelineRef }`), and to which the portal listens.
+ */
+export const GLU_SIGNAL_CHANNEL = 'glu:pipelines';

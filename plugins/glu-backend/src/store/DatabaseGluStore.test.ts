@@ -29,7 +29,7 @@ function definition(
           path: 'a',
           format: { type: 'kubernetes' },
         },
-        promotions: [],
+        edges: [],
       },
     ],
   };
@@ -96,7 +96,7 @@ describe.each(databases.eachSupportedId())(
       );
       const versions = ['1.0.0', '1.1.0', '1.0.0', '1.2.0', '1.3.0'];
       for (const tag of versions) {
-        await store.recordObservation({
+        await store.addHistoryEntry({
           pipelineRef: 'pipeline:default/a',
           phase: 'staging',
           resource: resourceOf({ repository: 'r', tag }),

@@ -36,6 +36,9 @@ export function contentHash(content: string): string {
   return `sha256:${createHash('sha256').update(content).digest('hex')}`;
 }
 
+/** The phase moved on between reading its state and recording a new one. */
+class StaleStateError extends Error {}
+
 /** Time-ordered ids, so that newest-first pages can use the id as cursor. */
 /** The statuses of promotions that are under way. */
 export const ACTIVE_STATUSES = ['pending', 'running', 'open', 'merged'];
@@ -55,12 +58,15 @@ function decodeCursor(cursor: string | undefined): string | undefined {
   return Buffer.from(cursor, 'base64url').toString('utf8');
 }
 
-export interface ObservationInput {
+/** A new state of a phase, to add to its history. */
+export interface HistoryEntryInput {
   pipelineRef: string;
   phase: string;
   resource: ResourceState;
   content?: string;
   cause: HistoryCause;
+  /** The change left the version as it was. */
+  keptVersion?: boolean;
   actor?: string;
   commitSha?: string;
   commitUrl?: string;
@@ -115,6 +121,7 @@ function historyFromRow(row: Record<string, any>): HistoryEntry {
     commitUrl: row.commit_url ?? undefined,
     message: row.message ?? undefined,
     promotionId: row.promotion_id ?? undefined,
+    ...(row.kept_version ? { keptVersion: true } : {}),
     observedAt: iso(row.observed_at)!,
   };
 }
@@ -282,7 +289,6 @@ export class DatabaseGluStore {
     if (pipelineRefs.length === 0) return [];
     const rows = await this.db('glu_phases as ph')
       .leftJoin('glu_history as h', 'h.id', 'ph.state_id')
-      .leftJoin('glu_resources as r', 'r.digest', 'h.digest')
       .whereIn('ph.pipeline_ref', pipelineRefs)
       .orderBy([{ column: 'ph.pipeline_ref' }, { column: 'ph.position' }])
       .select(
@@ -302,9 +308,10 @@ export class DatabaseGluStore {
         'h.commit_url',
         'h.message',
         'h.promotion_id',
+        'h.kept_version',
         'h.observed_at',
-        'r.version',
-        'r.fields',
+        'h.version',
+        'h.fields',
       );
     return rows.map(row => ({
       pipelineRef: row.pipeline_ref,
@@ -313,6 +320,7 @@ export class DatabaseGluStore {
       sourceKey: row.source_key ?? undefined,
       refreshedAt: iso(row.refreshed_at),
       refreshError: row.refresh_error ?? undefined,
+      heldSince: iso(row.changed_at),
       current: row.history_id
         ? historyFromRow({
             ...row,
@@ -337,58 +345,80 @@ export class DatabaseGluStore {
   }
 
   /**
-   * Records a state of a phase: the resource and file content once per
-   * digest or hash, a history entry, and the phase's current state.
+   * Adds a state to a phase's history and makes it the phase's current
+   * state; the file content is kept once per hash. With `ifStateIs`, only if
+   * the phase's current state is still that entry (none: `null`): a state
+   * seen before a write that has since been recorded is stale, and is left
+   * out (undefined).
    */
-  async recordObservation(input: ObservationInput): Promise<HistoryEntry> {
-    return this.db.transaction(async tx => {
-      await tx('glu_resources')
-        .insert({
+  async addHistoryEntry(
+    input: HistoryEntryInput,
+    options: { ifStateIs?: string | null } = {},
+  ): Promise<HistoryEntry | undefined> {
+    return this.db
+      .transaction(async tx => {
+        if (options.ifStateIs !== undefined) {
+          const phase = await tx('glu_phases')
+            .where({ pipeline_ref: input.pipelineRef, name: input.phase })
+            .first('state_id');
+          const current =
+            phase?.state_id === null || phase?.state_id === undefined
+              ? null
+              : String(phase.state_id);
+          if (!phase || current !== options.ifStateIs) return undefined;
+        }
+        let blobHash: string | undefined;
+        if (input.content !== undefined) {
+          blobHash = contentHash(input.content);
+          await tx('glu_blobs')
+            .insert({ hash: blobHash, content: input.content })
+            .onConflict('hash')
+            .ignore();
+        }
+        const row = {
+          pipeline_ref: input.pipelineRef,
+          phase: input.phase,
           digest: input.resource.digest,
           version: input.resource.version,
           fields: JSON.stringify(input.resource.fields),
-        })
-        .onConflict('digest')
-        .ignore();
-      let blobHash: string | undefined;
-      if (input.content !== undefined) {
-        blobHash = contentHash(input.content);
-        await tx('glu_blobs')
-          .insert({ hash: blobHash, content: input.content })
-          .onConflict('hash')
-          .ignore();
-      }
-      const row = {
-        pipeline_ref: input.pipelineRef,
-        phase: input.phase,
-        digest: input.resource.digest,
-        blob_hash: blobHash ?? null,
-        cause: input.cause,
-        actor: input.actor ?? null,
-        commit_sha: input.commitSha ?? null,
-        commit_url: input.commitUrl ?? null,
-        message: input.message ?? null,
-        promotion_id: input.promotionId ?? null,
-        observed_at: input.observedAt,
-      };
-      const [inserted] = await tx('glu_history').insert(row, ['id']);
-      const id = typeof inserted === 'object' ? inserted.id : inserted;
-      await tx('glu_phases')
-        .where({ pipeline_ref: input.pipelineRef, name: input.phase })
-        .update({
-          state_id: id,
-          digest: input.resource.digest,
-          changed_at: input.observedAt,
-          refreshed_at: new Date(),
-          refresh_error: null,
-        });
-      return historyFromRow({
-        ...row,
-        id,
-        version: input.resource.version,
-        fields: JSON.stringify(input.resource.fields),
+          blob_hash: blobHash ?? null,
+          cause: input.cause,
+          kept_version: Boolean(input.keptVersion),
+          actor: input.actor ?? null,
+          commit_sha: input.commitSha ?? null,
+          commit_url: input.commitUrl ?? null,
+          message: input.message ?? null,
+          promotion_id: input.promotionId ?? null,
+          observed_at: input.observedAt,
+        };
+        const [inserted] = await tx('glu_history').insert(row, ['id']);
+        const id = typeof inserted === 'object' ? inserted.id : inserted;
+        const updated = await tx('glu_phases')
+          .where({ pipeline_ref: input.pipelineRef, name: input.phase })
+          .modify(query => {
+            if (options.ifStateIs === null) query.whereNull('state_id');
+            else if (options.ifStateIs !== undefined) {
+              query.where('state_id', options.ifStateIs);
+            }
+          })
+          .update({
+            state_id: id,
+            digest: input.resource.digest,
+            // When the version last changed: how long the phase has held it.
+            ...(input.keptVersion ? {} : { changed_at: input.observedAt }),
+            refreshed_at: new Date(),
+            refresh_error: null,
+          });
+        if (options.ifStateIs !== undefined && updated !== 1) {
+          // Another writer got there between the read and the update.
+          throw new StaleStateError();
+        }
+        return historyFromRow({ ...row, id });
+      })
+      .catch(error => {
+        if (error instanceof StaleStateError) return undefined;
+        throw error;
       });
-    });
   }
 
   /** Notes that a phase was looked at, and whether that failed and why. */
@@ -404,11 +434,10 @@ export class DatabaseGluStore {
     options: { limit: number; cursor?: string },
   ): Promise<Page<HistoryEntry>> {
     const query = this.db('glu_history as h')
-      .join('glu_resources as r', 'r.digest', 'h.digest')
       .where({ 'h.pipeline_ref': pipelineRef, 'h.phase': phase })
       .orderBy('h.id', 'desc')
       .limit(options.limit + 1)
-      .select('h.*', 'r.version', 'r.fields');
+      .select('h.*');
     const before = decodeCursor(options.cursor);
     if (before) {
       query.where('h.id', '<', Number(before));
@@ -427,9 +456,8 @@ export class DatabaseGluStore {
   async getHistoryEntry(id: string): Promise<HistoryEntry | undefined> {
     if (!/^\d+$/.test(id)) return undefined;
     const row = await this.db('glu_history as h')
-      .join('glu_resources as r', 'r.digest', 'h.digest')
       .where('h.id', Number(id))
-      .first('h.*', 'r.version', 'r.fields');
+      .first('h.*');
     return row ? historyFromRow(row) : undefined;
   }
 
@@ -447,7 +475,14 @@ export class DatabaseGluStore {
 
   // Promotions
 
-  async createPromotion(record: PromotionRecord): Promise<void> {
+  /**
+   * Stores a new promotion; `leaseHolder` is who will work on it, so that
+   * the record can end when that holder's lease does.
+   */
+  async createPromotion(
+    record: PromotionRecord,
+    leaseHolder?: string,
+  ): Promise<void> {
     await this.db('glu_promotions').insert({
       id: record.id,
       pipeline_ref: record.pipelineRef,
@@ -470,6 +505,7 @@ export class DatabaseGluStore {
         ? JSON.stringify(record.pullRequest)
         : null,
       error: record.error ?? null,
+      lease_holder: leaseHolder ?? null,
       created_at: new Date(record.createdAt),
       finished_at: record.finishedAt ? new Date(record.finishedAt) : null,
     });
@@ -481,6 +517,7 @@ export class DatabaseGluStore {
       Pick<
         PromotionRecord,
         | 'status'
+        | 'fromVersion'
         | 'before'
         | 'after'
         | 'commitSha'
@@ -495,6 +532,10 @@ export class DatabaseGluStore {
   ): Promise<PromotionRecord> {
     const update: Record<string, unknown> = {};
     if (patch.status) update.status = patch.status;
+    if (patch.fromVersion) {
+      update.from_digest = patch.fromVersion.digest;
+      update.from_version = patch.fromVersion.version;
+    }
     if (patch.before) {
       update.before_digest = patch.before.digest;
       update.before_version = patch.before.version;
@@ -558,6 +599,22 @@ export class DatabaseGluStore {
       .whereIn('status', ACTIVE_STATUSES)
       .orderBy('id', 'desc');
     return rows.map(promotionFromRow);
+  }
+
+  /**
+   * Promotions by commit, or rollbacks, that have not ended, with the lease
+   * holder they are bound to.
+   */
+  async listUnfinishedCommits(): Promise<
+    { record: PromotionRecord; leaseHolder?: string }[]
+  > {
+    const rows = await this.db('glu_promotions')
+      .whereIn('status', ['pending', 'running'])
+      .orderBy('id', 'asc');
+    return rows.map(row => ({
+      record: promotionFromRow(row),
+      leaseHolder: row.lease_holder ?? undefined,
+    }));
   }
 
   /** Every pull request that is open, or merged but not yet seen in its phase. */
@@ -687,6 +744,16 @@ export class DatabaseGluStore {
     return taken === 1;
   }
 
+  /** Who holds a lease, and until when (epoch milliseconds). */
+  async getLease(
+    name: string,
+  ): Promise<{ holder: string; expiresAt: number } | undefined> {
+    const row = await this.db('glu_leases').where({ name }).first();
+    return row
+      ? { holder: row.holder, expiresAt: toDate(row.expires_at)!.getTime() }
+      : undefined;
+  }
+
   async renewLease(name: string, holder: string, ttlMillis: number) {
     const updated = await this.db('glu_leases')
       .where({ name, holder })
@@ -720,13 +787,31 @@ export class DatabaseGluStore {
   }
 }
 
-/** What identifies where a phase reads, e.g. a repository and branch. */
+/**
+ * What identifies where a phase reads: its source definition, whatever the
+ * type, without how often it is looked at.
+ */
 export function sourceKeyOf(source: {
   type: string;
   [key: string]: unknown;
-}): string | null {
-  if (source.type === 'git') {
-    return `git:${source.repository}#${source.branch}:${source.path}`;
+}): string {
+  const { interval: _interval, ...where } = source;
+  return createHash('sha256').update(stableJson(where)).digest('hex');
+}
+
+/** JSON with the keys of every object in order, so equal values compare equal. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map(
+        key =>
+          `${JSON.stringify(key)}:${stableJson(
+            (value as Record<string, unknown>)[key],
+          )}`,
+      )
+      .join(',')}}`;
   }
-  return null;
+  return JSON.stringify(value) ?? 'null';
 }

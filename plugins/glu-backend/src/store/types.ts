@@ -23,6 +23,8 @@ export interface PhaseState {
   sourceKey?: string;
   /** The newest history entry: what the phase holds now. */
   current?: HistoryEntry;
+  /** Since when the phase has held its version (changes that kept it aside). */
+  heldSince?: string;
   refreshedAt?: string;
   /** Why the last refresh failed, if it did. */
   refreshError?: string;

@@ -44,8 +44,11 @@ export interface PullRequestOptions {
   autoMerge: false | 'merge' | 'squash' | 'rebase';
 }
 
-/** An edge of the pipeline: how a phase receives versions from upstream. */
-export interface PromotionDefinition {
+/**
+ * An edge of the pipeline: how a phase receives versions from an upstream
+ * phase. In YAML, the phase's `promotion:` defines it.
+ */
+export interface EdgeDefinition {
   /** The upstream phase. */
   from: string;
   strategy: PromotionStrategy;
@@ -60,8 +63,8 @@ export interface PhaseDefinition {
   name: string;
   title?: string;
   source: SourceDefinition;
-  /** The edges into this phase; more than one is a fan-in. */
-  promotions: PromotionDefinition[];
+  /** The edges into this phase (its `promotion:`); more than one is a fan-in. */
+  edges: EdgeDefinition[];
 }
 
 /** A validated pipeline definition, as the engine uses it. */

@@ -61,7 +61,7 @@ describe('parsePipelineEntity', () => {
             path: 'env/staging/deployment.yaml',
             format: { type: 'kubernetes' },
           },
-          promotions: [],
+          edges: [],
         },
         {
           name: 'production',
@@ -72,7 +72,7 @@ describe('parsePipelineEntity', () => {
             path: 'env/production/deployment.yaml',
             format: { type: 'kubernetes' },
           },
-          promotions: [
+          edges: [
             {
               from: 'staging',
               strategy: 'commit',
@@ -239,7 +239,7 @@ describe('parsePipelineEntity', () => {
       pullRequest: { labels: ['glu'], autoMerge: true },
     };
     const definition = parsePipelineEntity(pipeline(spec));
-    expect(definition.phases[1].promotions[0]).toEqual({
+    expect(definition.phases[1].edges[0]).toEqual({
       from: 'staging',
       strategy: 'pull-request',
       auto: false,

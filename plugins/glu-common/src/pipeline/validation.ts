@@ -13,7 +13,7 @@ import {
   GitSourceDefinition,
   PhaseDefinition,
   PipelineDefinition,
-  PromotionDefinition,
+  EdgeDefinition,
   SourceDefinition,
 } from './types';
 
@@ -270,7 +270,7 @@ function repositoryProblem(repository: string): string | undefined {
 /** Finds a cycle among the promotion edges, as a list of phase names. */
 function findCycle(phases: PhaseDefinition[]): string[] | undefined {
   const upstreams = new Map(
-    phases.map(p => [p.name, p.promotions.map(e => e.from)]),
+    phases.map(p => [p.name, p.edges.map(e => e.from)]),
   );
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];
@@ -304,7 +304,7 @@ function topologicalOrder(phases: PhaseDefinition[]): PhaseDefinition[] {
   const visit = (phase: PhaseDefinition) => {
     if (seen.has(phase.name)) return;
     seen.add(phase.name);
-    for (const edge of phase.promotions) {
+    for (const edge of phase.edges) {
       const upstream = byName.get(edge.from);
       if (upstream) visit(upstream);
     }
@@ -397,7 +397,7 @@ export function parsePipelineEntity(
       formatTypes,
       issues,
     });
-    const promotions = parsePromotions(
+    const edges = parseEdges(
       phase.promotion,
       `${at}.promotion`,
       issues,
@@ -407,13 +407,13 @@ export function parsePipelineEntity(
       name: phase.name,
       ...(phase.title ? { title: phase.title } : {}),
       source,
-      promotions,
+      edges,
     };
   });
 
   phases.forEach((phase, index) => {
     const froms = new Set<string>();
-    phase.promotions.forEach((edge, edgeIndex) => {
+    phase.edges.forEach((edge, edgeIndex) => {
       const at = Array.isArray(spec.phases[index].promotion)
         ? `spec.phases[${index}].promotion[${edgeIndex}].from`
         : `spec.phases[${index}].promotion.from`;
@@ -449,12 +449,12 @@ export function parsePipelineEntity(
   };
 }
 
-function parsePromotions(
+function parseEdges(
   input: unknown,
   at: string,
   issues: string[],
   gateTypes?: Set<string>,
-): PromotionDefinition[] {
+): EdgeDefinition[] {
   if (input === undefined) return [];
   const schema = Array.isArray(input)
     ? z.array(promotionSchema).min(1)
