@@ -191,11 +191,7 @@ export class OciRegistryClient {
     try {
       response = await this.fetch(url, { method: init.method, headers });
     } catch (error) {
-      throw new RegistryError(
-        `${ref.registry} cannot be reached: ${
-          (error as Error).cause ?? (error as Error).message
-        }`,
-      );
+      throw this.unreachable(ref.registry, error);
     }
     if (response.status !== 401) return response;
     const challenge = parseChallenge(response.headers.get('www-authenticate'));
@@ -217,6 +213,29 @@ export class OciRegistryClient {
       `${ref.registry} needs credentials for ${ref.name}; add them under glu.registries`,
       401,
     );
+  }
+
+  /** Why a registry could not be reached, with what to set when it is clear. */
+  private unreachable(registry: string, error: unknown): RegistryError {
+    const cause = (error as Error).cause ?? error;
+    const text =
+      cause instanceof Error
+        ? `${cause.message}${
+            (cause as { code?: string }).code
+              ? ` (${(cause as { code?: string }).code})`
+              : ''
+          }`
+        : String(cause);
+    // A TLS handshake answered in plain HTTP fails with a protocol error.
+    if (
+      !this.config(registry)?.insecure &&
+      /EPROTO|wrong version number|packet length too long|ssl|tls/i.test(text)
+    ) {
+      return new RegistryError(
+        `${registry} does not answer over HTTPS (${text}); if it speaks plain HTTP, set insecure: true for it under glu.registries`,
+      );
+    }
+    return new RegistryError(`${registry} cannot be reached: ${text}`);
   }
 
   /**

@@ -169,6 +169,18 @@ describe('the oci source against a real registry', () => {
     expect(await paged.listTags(ref)).toHaveLength(5);
   });
 
+  it('says what to set when a plain-HTTP registry is spoken to over HTTPS', async () => {
+    await registry.push('acme/checkout', '1.0.0');
+    const strict = createOciSource(new OciRegistryClient({ registries: [] }));
+    const [observation] = await strict.observe!([phase({ tag: '1.0.0' })]);
+    expect(observation).toBeInstanceOf(Error);
+    const message = (observation as Error).message;
+    expect(message).toContain(`${registry.host} does not answer over HTTPS (`);
+    expect(message).toContain(
+      'if it speaks plain HTTP, set insecure: true for it under glu.registries',
+    );
+  });
+
   it('says why when the registry is down', async () => {
     await registry.push('acme/checkout', '1.0.0');
     await registry.pause();
@@ -273,6 +285,22 @@ describe('an oci phase in a pipeline', () => {
       }, 'the refresh error');
       expect(failing.phases[0].refreshError).toContain('cannot be reached');
       expect(failing.phases[0].state.version).toBe('1.1.0');
+      // The list of pipelines says which phase fails, and why.
+      const list = await request(glu.server)
+        .get('/api/glu/pipelines')
+        .set(
+          'authorization',
+          mockCredentials.user.header('user:default/alice'),
+        );
+      expect(list.body.items[0].phases).toEqual([
+        {
+          name: 'build',
+          version: '1.1.0',
+          digest,
+          refreshError: failing.phases[0].refreshError,
+        },
+        { name: 'staging', version: '1.1.0', digest },
+      ]);
 
       // Back up: the error clears, nothing was lost.
       await registry.resume();
