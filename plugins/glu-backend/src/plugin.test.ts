@@ -4,6 +4,11 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import {
+  BUILT_IN_FORMAT_TYPES,
+  BUILT_IN_GATE_TYPES,
+  BUILT_IN_SOURCE_TYPES,
+} from '@glu-dev/plugin-glu-common';
 import { gluFormatsExtensionPoint } from '@glu-dev/plugin-glu-node';
 import request from 'supertest';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -53,15 +58,10 @@ describe('gluPlugin', () => {
       expect(response.body).toEqual({
         status: 'ok',
         database: 'ok',
-        sources: ['api', 'git', 'helm', 'oci'],
-        formats: [
-          'helm-values',
-          'kubernetes',
-          'kustomize',
-          'version-file',
-          'yaml-path',
-        ],
-        gates: ['approvals', 'checks', 'soak', 'window'],
+        // The built-in types are the ones the catalog and the portal know.
+        sources: BUILT_IN_SOURCE_TYPES,
+        formats: [...BUILT_IN_FORMAT_TYPES, 'version-file'].sort(),
+        gates: BUILT_IN_GATE_TYPES,
       });
       // The migrations ran against this database.
       expect(await knex.schema.hasTable('glu_pipelines')).toBe(true);

@@ -15,7 +15,15 @@ import request from 'supertest';
 import { gluModuleBuiltIns } from '../builtIns';
 import { gluPlugin } from '../plugin';
 
-/** Starts the Glu backend on a real scheduler, database and Git remote. */
+/** The authorization header of CI: a static service token meant for Glu. */
+export function ciAuthorization(): string {
+  return mockCredentials.service.header({
+    onBehalfOf: mockCredentials.service('external:ci'),
+    targetPluginId: 'glu',
+  });
+}
+
+/** Waits until a check answers something other than undefined. */
 export async function eventually<T>(
   check: () => Promise<T | undefined>,
   what: string,
@@ -30,6 +38,7 @@ export async function eventually<T>(
   }
 }
 
+/** Starts the Glu backend on a real scheduler, database and Git remote. */
 export async function startGlu(options: {
   knex: any;
   entities: Entity[];

@@ -22,6 +22,8 @@ export interface GitFixture {
   ): Promise<{ sha: string; subject: string; author: string }[]>;
   /** The content of a file on the branch. */
   show(file: string, branch?: string): Promise<string>;
+  /** The unified diff of one file between two commits. */
+  diff(from: string, to: string, file: string): Promise<string>;
   /** The files a commit changed, with added and removed line counts. */
   numstat(
     sha: string,
@@ -94,6 +96,7 @@ export async function createGitFixture(
         });
     },
     show: (file, ref = branch) => bare.raw(['show', `${ref}:${file}`]),
+    diff: (from, to, file) => bare.raw(['diff', from, to, '--', file]),
     async numstat(sha) {
       const out = await bare.raw(['show', '--numstat', '--format=', sha]);
       return out

@@ -4,7 +4,8 @@ import { JsonObject } from '@backstage/types';
 /**
  * The `ledger` pipeline of the tests: versions published to an `api` phase
  * `build`, promoted into one Git phase whose file holds the version under a
- * YAML key. With `promotion: false`, only the Git phase.
+ * YAML key (or in another format). With `promotion: false`, only the Git
+ * phase.
  */
 export function ledgerPipeline(options: {
   repository: string;
@@ -14,6 +15,8 @@ export function ledgerPipeline(options: {
   path?: string;
   /** The key of the version in it; `version` by default. */
   key?: string;
+  /** Its format, instead of `yaml-path` at `key`. */
+  format?: JsonObject;
   /** The edge from `build`; automatic by default. */
   promotion?: JsonObject | false;
 }): Entity {
@@ -24,7 +27,10 @@ export function ledgerPipeline(options: {
       type: 'git',
       repository: options.repository,
       path: options.path ?? 'VERSION.yaml',
-      format: { type: 'yaml-path', key: options.key ?? 'version' },
+      format: options.format ?? {
+        type: 'yaml-path',
+        key: options.key ?? 'version',
+      },
     },
     ...(promotion ? { promotion } : {}),
   };

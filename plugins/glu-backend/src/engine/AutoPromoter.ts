@@ -1,9 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import semver from 'semver';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
-import { PhaseChange } from './PhaseRefresher';
-import { PipelineViews } from './PipelineViews';
-import { PromotionService } from './PromotionService';
+import { EdgeDecisions } from './EdgeDecisions';
+import { PhaseWriter } from './PhaseWriter';
 
 /** Whether `candidate` is an older version than `current`, by semver. */
 export function isOlder(candidate: string, current: string): boolean {
@@ -12,61 +11,66 @@ export function isOlder(candidate: string, current: string): boolean {
   return Boolean(a && b && semver.lt(a, b));
 }
 
+/** Who automatic promotions are recorded as. */
+export const AUTO_PROMOTION_ACTOR = 'glu:auto-promotion';
+
 /**
- * Promotes along edges with `auto: true` when their upstream phase changed.
- * An older version never replaces a newer one by accident: versions that
- * order (semver) are compared, not only told apart.
+ * Promotes along edges with `auto: true` that the edge decision finds
+ * promotable. An older version never replaces a newer one by accident:
+ * versions that order (semver) are compared, not only told apart.
  */
 export class AutoPromoter {
   constructor(
     private readonly deps: {
       store: DatabaseGluStore;
-      views: PipelineViews;
-      promotions: PromotionService;
+      decisions: EdgeDecisions;
+      writer: PhaseWriter;
       logger: LoggerService;
     },
   ) {}
 
-  async afterRefresh(changes: PhaseChange[]): Promise<void> {
-    const pipelines = new Set(changes.map(c => c.pipelineRef));
-    for (const pipelineRef of pipelines) {
-      await this.promoteDue(pipelineRef);
-    }
-  }
-
-  /** Promotes every automatic edge of a pipeline that has something to promote. */
-  async promoteDue(pipelineRef: string): Promise<void> {
-    const { views, promotions, logger } = this.deps;
-    // Phases in topological order, so a change can ripple downstream in one go.
+  /**
+   * Promotes every automatic edge of a pipeline that has something to
+   * promote; a change ripples downstream, phase after phase, in one call.
+   * Answers whether anything was written.
+   */
+  async promoteDue(pipelineRef: string): Promise<boolean> {
+    const { store, decisions, writer, logger } = this.deps;
+    let wrote = false;
     for (let round = 0; round < 50; round++) {
-      const view = await views.getPipeline(pipelineRef);
-      const due = view.edges.filter(e => e.auto && e.status === 'promotable');
+      const pipeline = await store.getPipeline(pipelineRef);
+      if (!pipeline) return wrote;
+      const snapshot = await decisions.snapshot(pipeline);
+      const due = (await decisions.decideAll(snapshot)).filter(
+        d => d.edge.auto && d.decision.status === 'promotable',
+      );
       let promoted = false;
-      for (const edge of due) {
-        const from = view.phases.find(p => p.name === edge.from)?.state;
-        const to = view.phases.find(p => p.name === edge.to)?.state;
-        if (from && to && isOlder(from.version, to.version)) {
+      for (const { edge, to, decision, target } of due) {
+        const version = decision.holding?.version;
+        if (version && target && isOlder(version, target.version)) {
           logger.info(
-            `Not promoting ${pipelineRef} ${edge.from} ${from.version} into ${edge.to}: it holds the newer ${to.version}`,
+            `Not promoting ${pipelineRef} ${edge.from} ${version} into ${to.name}: it holds the newer ${target.version}`,
           );
           continue;
         }
         try {
-          const result = await promotions.promote({
+          const result = await writer.promote({
             pipelineRef,
-            phase: edge.to,
+            phase: to.name,
             from: edge.from,
-            triggeredBy: 'glu:auto-promotion',
+            triggeredBy: AUTO_PROMOTION_ACTOR,
             trigger: 'auto',
           });
           promoted ||= result.status === 'succeeded';
         } catch (error) {
           logger.warn(
-            `Automatic promotion of ${pipelineRef} ${edge.from} into ${edge.to} failed: ${error}`,
+            `Automatic promotion of ${pipelineRef} ${edge.from} into ${to.name} failed: ${error}`,
           );
         }
       }
-      if (!promoted) return;
+      wrote ||= promoted;
+      if (!promoted) return wrote;
     }
+    return wrote;
   }
 }

@@ -3,49 +3,78 @@ import { ServiceUnavailableError } from '@backstage/errors';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
 
 const TTL_MILLIS = 60_000;
+const WAIT_MILLIS = 5 * 60_000;
 
 function sleep(millis: number) {
   return new Promise(resolve => setTimeout(resolve, millis));
 }
 
+/** The lease that serializes every write into one phase, across replicas. */
+export function leaseOfPhase(pipelineRef: string, phase: string): string {
+  return `phase:${pipelineRef}/${phase}`;
+}
+
+/** A lease while it is held. */
+export interface HeldLease {
+  name: string;
+  holder: string;
+  /** Aborted when the lease is lost: it could not be renewed in time. */
+  signal: AbortSignal;
+}
+
 /**
  * Serializes work on one thing (a phase) across every replica that shares the
  * database. A lease is renewed while its holder works, and expires when the
- * holder dies, so a crash blocks nobody for longer than the TTL.
+ * holder dies, so a crash blocks nobody for longer than the TTL. A holder that
+ * cannot renew in time is told through the lease's signal, and must not go on
+ * as if it still held it.
  */
 export class Leases {
-  private readonly holder = `replica-${randomUUID()}`;
+  private readonly replica = `replica-${randomUUID()}`;
 
   constructor(
     private readonly store: DatabaseGluStore,
     private readonly options: { ttlMillis?: number; waitMillis?: number } = {},
   ) {}
 
+  get ttlMillis(): number {
+    return this.options.ttlMillis ?? TTL_MILLIS;
+  }
+
+  /** How long `withLease` waits for a lease that another holds. */
+  get waitMillis(): number {
+    return this.options.waitMillis ?? WAIT_MILLIS;
+  }
+
+  /** A new holder of this replica: one per piece of work. */
+  newHolder(): string {
+    return `${this.replica}-${randomUUID()}`;
+  }
+
   /** Runs work under the lease if it is free now; undefined when it is not. */
   async tryWithLease<T>(
     name: string,
-    work: () => Promise<T>,
+    work: (lease: HeldLease) => Promise<T>,
   ): Promise<{ result: T } | undefined> {
-    const ttl = this.options.ttlMillis ?? TTL_MILLIS;
-    const holder = `${this.holder}-${randomUUID()}`;
-    if (!(await this.store.tryAcquireLease(name, holder, ttl))) {
+    const holder = this.newHolder();
+    if (!(await this.store.tryAcquireLease(name, holder, this.ttlMillis))) {
       return undefined;
     }
-    try {
-      return { result: await work() };
-    } finally {
-      await this.store.releaseLease(name, holder);
-    }
+    return { result: await this.hold(name, holder, work) };
   }
 
-  async withLease<T>(name: string, work: () => Promise<T>): Promise<T> {
-    const ttl = this.options.ttlMillis ?? TTL_MILLIS;
-    const deadline = Date.now() + (this.options.waitMillis ?? 5 * 60_000);
+  /** Waits for the lease (up to `waitMillis`), then runs work under it. */
+  async withLease<T>(
+    name: string,
+    work: (lease: HeldLease) => Promise<T>,
+    options: { holder?: string } = {},
+  ): Promise<T> {
+    const holder = options.holder ?? this.newHolder();
+    const deadline = Date.now() + this.waitMillis;
     // Several callers in this replica queue for the same lease in turn.
-    const holder = `${this.holder}-${randomUUID()}`;
     for (
       let delay = 25;
-      !(await this.store.tryAcquireLease(name, holder, ttl));
+      !(await this.store.tryAcquireLease(name, holder, this.ttlMillis));
       delay = Math.min(delay * 2, 500)
     ) {
       if (Date.now() > deadline) {
@@ -55,11 +84,33 @@ export class Leases {
       }
       await sleep(delay);
     }
+    return this.hold(name, holder, work);
+  }
+
+  private async hold<T>(
+    name: string,
+    holder: string,
+    work: (lease: HeldLease) => Promise<T>,
+  ): Promise<T> {
+    const ttl = this.ttlMillis;
+    const lost = new AbortController();
+    let renewedAt = Date.now();
     const renew = setInterval(() => {
-      void this.store.renewLease(name, holder, ttl);
+      this.store
+        .renewLease(name, holder, ttl)
+        .then(renewed => {
+          if (renewed) renewedAt = Date.now();
+          else lost.abort(new Error(`The lease ${name} was lost`));
+        })
+        .catch(() => {
+          // The database did not answer: the lease holds until it expires.
+          if (Date.now() - renewedAt >= ttl) {
+            lost.abort(new Error(`The lease ${name} expired`));
+          }
+        });
     }, Math.max(ttl / 3, 1000));
     try {
-      return await work();
+      return await work({ name, holder, signal: lost.signal });
     } finally {
       clearInterval(renew);
       await this.store.releaseLease(name, holder);

@@ -2,11 +2,6 @@ import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { Pin } from '@glu-dev/plugin-glu-common';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
 
-/** The message that says why a pinned phase is left alone. */
-export function pinnedMessage(pin: Pin): string {
-  return `${pin.phase} is pinned at ${pin.version} by ${pin.pinnedBy}: ${pin.reason}`;
-}
-
 /**
  * Pins hold a phase at its current version: automatic promotion leaves it
  * alone and manual promotion is refused, saying who pinned it and why, until

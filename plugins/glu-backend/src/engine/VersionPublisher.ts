@@ -1,6 +1,7 @@
 import { InputError, NotFoundError } from '@backstage/errors';
 import { HistoryEntry } from '@glu-dev/plugin-glu-common';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { PhaseHistory } from './PhaseHistory';
 import { resourceOf } from './resources';
 
 export interface PublishRequest {
@@ -20,12 +21,14 @@ export interface PublishRequest {
  * the phase's state without any registry polling.
  */
 export class VersionPublisher {
-  constructor(private readonly deps: { store: DatabaseGluStore }) {}
+  constructor(
+    private readonly deps: { store: DatabaseGluStore; history: PhaseHistory },
+  ) {}
 
   async publish(
     request: PublishRequest,
   ): Promise<{ changed: boolean; state: HistoryEntry }> {
-    const { store } = this.deps;
+    const { store, history } = this.deps;
     const pipeline = await store.getPipeline(request.pipelineRef);
     if (!pipeline) {
       throw new NotFoundError(`No pipeline ${request.pipelineRef}`);
@@ -47,21 +50,18 @@ export class VersionPublisher {
     if (Object.keys(fields).length === 0) {
       throw new InputError('Publish a version, fields or a digest');
     }
-    const resource = resourceOf(fields);
     const state = await store.getPhaseState(pipeline.ref, phase.name);
-    if (state?.current?.digest === resource.digest) {
+    if (state?.current?.digest === resourceOf(fields).digest) {
       await store.markRefreshed(pipeline.ref, phase.name);
       return { changed: false, state: state.current };
     }
-    const entry = await store.recordObservation({
+    const entry = await history.published({
       pipelineRef: pipeline.ref,
       phase: phase.name,
-      resource,
-      cause: 'published',
-      actor: request.publishedBy,
-      commitUrl: request.url,
+      fields,
+      publishedBy: request.publishedBy,
+      url: request.url,
       message: request.message,
-      observedAt: new Date(),
     });
     return { changed: true, state: entry };
   }

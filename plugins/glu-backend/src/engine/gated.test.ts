@@ -1,6 +1,10 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { eventually, startGlu } from '../__testUtils__/backend';
+import {
+  ciAuthorization,
+  eventually,
+  startGlu,
+} from '../__testUtils__/backend';
 import { createGitFixture, GitFixture } from '../__testUtils__/git';
 import { ledgerPipeline } from '../__testUtils__/pipelines';
 
@@ -35,13 +39,7 @@ describe('gates on an edge', () => {
     try {
       await request(glu.server)
         .post(`${base}/phases/build/versions`)
-        .set(
-          'authorization',
-          mockCredentials.service.header({
-            onBehalfOf: mockCredentials.service('external:ci'),
-            targetPluginId: 'glu',
-          }),
-        )
+        .set('authorization', ciAuthorization())
         .send({ version: '1.1.0' });
 
       const blocked = (
@@ -111,13 +109,7 @@ describe('gates on an edge', () => {
     try {
       await request(glu.server)
         .post(`${base}/phases/build/versions`)
-        .set(
-          'authorization',
-          mockCredentials.service.header({
-            onBehalfOf: mockCredentials.service('external:ci'),
-            targetPluginId: 'glu',
-          }),
-        )
+        .set('authorization', ciAuthorization())
         .send({ version: '2.0.0' });
       expect((await edge()).reasons).toEqual([
         'approvals: 0 of 2 approvals for 2.0.0',

@@ -14,7 +14,12 @@ export async function evaluateGates(options: {
   store: DatabaseGluStore;
   definitions: GateDefinition[];
   pipelineRef: string;
-  from: { phase: string; state: HistoryEntry };
+  /** The upstream phase, what it holds, and since when (by default, since that entry). */
+  from: {
+    phase: string;
+    state: Pick<HistoryEntry, 'digest' | 'version'> & { observedAt?: string };
+    since?: string;
+  };
   to: { phase: string; state?: HistoryEntry };
   /** The pull request that proposes the version, once there is one. */
   pullRequest?: PullRequestRef;
@@ -48,7 +53,9 @@ export async function evaluateGates(options: {
             phase: options.from.phase,
             digest: options.from.state.digest,
             version: options.from.state.version,
-            since: new Date(options.from.state.observedAt),
+            since: new Date(
+              options.from.since ?? options.from.state.observedAt ?? now,
+            ),
           },
           to: {
             phase: options.to.phase,

@@ -1,6 +1,10 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { eventually, startGlu } from '../__testUtils__/backend';
+import {
+  ciAuthorization,
+  eventually,
+  startGlu,
+} from '../__testUtils__/backend';
 import { createGitFixture, GitFixture } from '../__testUtils__/git';
 import { ledgerPipeline } from '../__testUtils__/pipelines';
 
@@ -27,10 +31,7 @@ describe('a pinned phase', () => {
         waitFor: ['staging'],
       });
       const alice = mockCredentials.user.header('user:default/alice');
-      const ci = mockCredentials.service.header({
-        onBehalfOf: mockCredentials.service('external:ci'),
-        targetPluginId: 'glu',
-      });
+      const ci = ciAuthorization();
       const base = '/api/glu/pipelines/default/ledger';
       const publish = (version: string) =>
         request(glu.server)
@@ -82,13 +83,30 @@ describe('a pinned phase', () => {
         });
         expect(await repo.log()).toEqual(commitsWhenPinned);
 
+        // A dry run still shows what a promotion would change, and why it
+        // would not happen.
+        const dryRun = await request(glu.server)
+          .post(`${base}/promotions`)
+          .set('authorization', alice)
+          .send({ phase: 'staging', dryRun: true });
+        expect(dryRun.status).toBe(200);
+        expect(dryRun.body).toMatchObject({
+          status: 'blocked',
+          reasons: [
+            'staging is pinned at 1.0.0 by user:default/alice: release freeze',
+          ],
+          before: { version: '1.0.0' },
+          after: { version: '1.3.0' },
+        });
+        expect(dryRun.body.diff).toContain('-version: 1.0.0\n+version: 1.3.0');
+
         const refused = await request(glu.server)
           .post(`${base}/promotions`)
           .set('authorization', alice)
           .send({ phase: 'staging' });
         expect(refused.status).toBe(409);
         expect(refused.body.error.message).toBe(
-          'The phase staging is pinned at 1.0.0 by user:default/alice: release freeze; unpin it to promote',
+          'The promotion of build into staging is blocked: staging is pinned at 1.0.0 by user:default/alice: release freeze',
         );
 
         const unpinned = await request(glu.server)

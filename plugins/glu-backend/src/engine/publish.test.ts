@@ -1,6 +1,10 @@
-import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { eventually, startGlu } from '../__testUtils__/backend';
+import {
+  ciAuthorization,
+  eventually,
+  startGlu,
+} from '../__testUtils__/backend';
 import { createGitFixture, GitFixture } from '../__testUtils__/git';
 import { ledgerPipeline } from '../__testUtils__/pipelines';
 
@@ -35,10 +39,7 @@ describe('versions published to an api phase', () => {
       config: { refreshInterval: { hours: 1 } },
       waitFor: ['staging'],
     });
-    const ci = mockCredentials.service.header({
-      onBehalfOf: mockCredentials.service('external:ci'),
-      targetPluginId: 'glu',
-    });
+    const ci = ciAuthorization();
     const publish = (phase: string, body: object) =>
       request(glu.server)
         .post(`/api/glu/pipelines/default/ledger/phases/${phase}/versions`)

@@ -1,10 +1,7 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { PipelineDefinition } from '@glu-dev/plugin-glu-common';
-import { ExtensionRegistry } from '../ExtensionRegistry';
-import { builtInFormats } from '../formats';
-import { builtInGates } from '../gates';
+import { readSideOf } from '../__testUtils__/engine';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
-import { PipelineViews } from './PipelineViews';
 import { resourceOf } from './resources';
 
 /*
@@ -37,7 +34,7 @@ function longPipeline(name: string, phases: number): PipelineDefinition {
         path: `env/p${i}.yaml`,
         format: { type: 'kubernetes' },
       },
-      promotions:
+      edges:
         i === 0
           ? []
           : [
@@ -75,18 +72,14 @@ describe.each(databases.eachSupportedId())('read path on %p', databaseId => {
         knex: await databases.init(databaseId),
       }),
     });
-    const formats = new ExtensionRegistry<any>('format');
-    formats.add(...builtInFormats);
-    const gates = new ExtensionRegistry<any>('gate');
-    gates.add(...builtInGates);
-    const views = new PipelineViews({ store, formats, gates });
+    const { views } = readSideOf(store);
 
     const pipeline = longPipeline('long', PHASES);
     await store.upsertPipeline(pipeline, 'h');
     const image = (tag: string) =>
-      resourceOf({ image: 'ghcr.io/acme/checkout', tag });
+      resourceOf({ repository: 'ghcr.io/acme/checkout', tag });
     for (let i = 0; i < PHASES; i++) {
-      await store.recordObservation({
+      await store.addHistoryEntry({
         pipelineRef: pipeline.ref,
         phase: `p${i}`,
         resource: image(`1.${PHASES - i}.0`),
@@ -96,7 +89,7 @@ describe.each(databases.eachSupportedId())('read path on %p', databaseId => {
       });
     }
     for (let i = 0; i < HISTORY; i++) {
-      await store.recordObservation({
+      await store.addHistoryEntry({
         pipelineRef: pipeline.ref,
         phase: 'p0',
         resource: image(`2.0.${i}`),

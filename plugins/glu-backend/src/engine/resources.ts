@@ -1,15 +1,5 @@
-import { GluFormat } from '@glu-dev/plugin-glu-node';
 import { createHash } from 'node:crypto';
 import { ResourceState, VersionRef } from '../store/types';
-
-/** The fields a phase will hold once these are written through its format. */
-export function project(
-  fields: Record<string, string>,
-  format: GluFormat | undefined,
-  config: Record<string, unknown>,
-): Record<string, string> {
-  return format?.project ? format.project(fields, config) : { ...fields };
-}
 
 /**
  * The identity of a version. An image's registry digest is its identity;

@@ -10,7 +10,7 @@ import {
 
 jest.setTimeout(120_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const databases = TestDatabases.create({ ids: ['POSTGRES_18', 'SQLITE_3'] });
 const FILE = 'env/production/deployment.yaml';
 
 function pipeline(repository: string): Entity {
@@ -125,7 +125,7 @@ describe('rollback', () => {
       // Exactly the content of that state, not only its version.
       expect(await repo.show(FILE)).toBe(contents[0]);
       expect((await repo.log())[0].subject).toBe(
-        'glu: roll back production to 1.0.0',
+        'glu: roll back checkout production to 1.0.0',
       );
       const after = await history();
       expect(after[0]).toMatchObject({
@@ -151,4 +151,118 @@ describe('rollback', () => {
       await glu.stop();
     }
   });
+
+  it.each(databases.eachSupportedId())(
+    'records a commit that kept the version, and shows exactly what a rollback will commit against the file as it is, on %p',
+    async databaseId => {
+      const glu = await startGlu({
+        knex: await databases.init(databaseId),
+        entities: [pipeline(repo.url)],
+      });
+      const alice = mockCredentials.user.header('user:default/alice');
+      const base = '/api/glu/pipelines/default/checkout';
+      const history = async () =>
+        (
+          await request(glu.server)
+            .get(`${base}/phases/production/history`)
+            .set('authorization', alice)
+        ).body.items;
+      const rollback = (body: Record<string, unknown>) =>
+        request(glu.server)
+          .post(`${base}/phases/production/rollback`)
+          .set('authorization', alice)
+          .send(body);
+      try {
+        const original = deploymentManifest('production', '1.0.0');
+        // A release, then someone scales production by hand: same version.
+        await repo.commit(
+          { [FILE]: deploymentManifest('production', '1.1.0') },
+          'Release 1.1.0',
+        );
+        await eventually(
+          async () =>
+            (await history())[0]?.version === '1.1.0' ? true : undefined,
+          '1.1.0 in the history',
+        );
+        const scaled = deploymentManifest('production', '1.1.0').replace(
+          'replicas: 2',
+          'replicas: 7',
+        );
+        const scale = await repo.commit({ [FILE]: scaled }, 'Scale to 7');
+        const entries = await eventually(async () => {
+          const items = await history();
+          return items[0]?.commitSha === scale ? items : undefined;
+        }, 'the scaling commit in the history');
+        expect(
+          entries.map((e: any) => [e.version, e.cause, e.keptVersion ?? false]),
+        ).toEqual([
+          ['1.1.0', 'commit', true],
+          ['1.1.0', 'commit', false],
+          ['1.0.0', 'observed', false],
+        ]);
+        expect(entries[0]).toMatchObject({
+          message: 'Scale to 7',
+          actor: 'Dana Developer <dana@example.com>',
+        });
+
+        // The preview is the diff against the file as it is now: it shows
+        // that going back to 1.0.0 also undoes the scaling.
+        const target = entries[2];
+        const preview = await rollback({ historyId: target.id, dryRun: true });
+        expect(preview.status).toBe(200);
+        expect(preview.body).toMatchObject({
+          kind: 'rollback',
+          from: 'production',
+          to: 'production',
+          status: 'promotable',
+          reasons: [],
+          fromVersion: { version: '1.0.0' },
+          before: { version: '1.1.0' },
+          after: { version: '1.0.0' },
+          path: FILE,
+        });
+        expect(preview.body.diff).toContain(
+          '-  replicas: 7 # scaled by the HPA',
+        );
+        expect(preview.body.diff).toContain(
+          '+  replicas: 2 # scaled by the HPA',
+        );
+
+        const done = await rollback({ historyId: target.id });
+        expect(done.body.status).toBe('succeeded');
+        expect(await repo.show(FILE)).toBe(original);
+        // What it committed is exactly what it showed.
+        const committed = await repo.diff(
+          `${done.body.commitSha}~1`,
+          done.body.commitSha,
+          FILE,
+        );
+        expect(hunks(committed)).toEqual(hunks(preview.body.diff));
+
+        // Back to the scaled state: same version as 1.1.0, other content.
+        const forward = await rollback({
+          historyId: entries[0].id,
+          dryRun: true,
+        });
+        expect(forward.body.status).toBe('promotable');
+        await rollback({ historyId: entries[0].id });
+        expect(await repo.show(FILE)).toBe(scaled);
+        // Now it holds that state: nothing to do.
+        const again = await rollback({
+          historyId: entries[0].id,
+          dryRun: true,
+        });
+        expect(again.body).toMatchObject({ status: 'up-to-date', diff: '' });
+      } finally {
+        await glu.stop();
+      }
+    },
+  );
 });
+
+/** The changed lines of a unified diff, without its headers. */
+function hunks(diff: string): string[] {
+  return diff
+    .split('\n')
+    .filter(line => /^[-+ ]/.test(line) && !/^(---|\+\+\+) /.test(line));
+}

@@ -186,6 +186,11 @@ export const spec = {
           promotionId: {
             type: 'string',
           },
+          keptVersion: {
+            type: 'boolean',
+            description:
+              "The change left the version as it was and changed only other parts of the phase's file (replicas, environment variables, …).",
+          },
           observedAt: {
             type: 'string',
             format: 'date-time',
@@ -354,29 +359,52 @@ export const spec = {
       },
       PromotionDryRun: {
         type: 'object',
+        description:
+          'What a promotion or a rollback would do, decided exactly as the write itself would be, and the diff it would commit.',
         required: [
           'pipelineRef',
+          'kind',
           'from',
           'to',
           'status',
+          'reasons',
+          'gates',
           'fromVersion',
-          'after',
-          'path',
           'diff',
         ],
         properties: {
           pipelineRef: {
             type: 'string',
           },
+          kind: {
+            type: 'string',
+            enum: ['promotion', 'rollback'],
+          },
           from: {
             type: 'string',
+            description:
+              'The upstream phase (the phase itself for a rollback).',
           },
           to: {
             type: 'string',
           },
           status: {
             type: 'string',
-            enum: ['up-to-date', 'promotable'],
+            description: "As the edge's status; only promotable would write.",
+            enum: ['up-to-date', 'promotable', 'blocked', 'in-progress'],
+          },
+          reasons: {
+            type: 'array',
+            description: 'Why it would not write, or what it waits for.',
+            items: {
+              type: 'string',
+            },
+          },
+          gates: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/GateResult',
+            },
           },
           fromVersion: {
             $ref: '#/components/schemas/VersionRef',
@@ -386,14 +414,39 @@ export const spec = {
           },
           after: {
             $ref: '#/components/schemas/VersionRef',
+            description:
+              'What the phase would hold; absent when it cannot hold the version.',
           },
           path: {
             type: 'string',
+            description:
+              'Where the phase lives, e.g. its file in the repository.',
           },
           diff: {
             type: 'string',
             description:
-              'The unified diff of the file that would change; empty when none.',
+              "The unified diff of what would be written, against the phase's content as last seen; empty when nothing would change or it cannot be written.",
+          },
+          promotionId: {
+            type: 'string',
+          },
+          pullRequest: {
+            $ref: '#/components/schemas/PullRequestRef',
+          },
+        },
+      },
+      GateResult: {
+        type: 'object',
+        required: ['type', 'passed', 'reason'],
+        properties: {
+          type: {
+            type: 'string',
+          },
+          passed: {
+            type: 'boolean',
+          },
+          reason: {
+            type: 'string',
           },
         },
       },
@@ -502,19 +555,7 @@ export const spec = {
           gates: {
             type: 'array',
             items: {
-              type: 'object',
-              required: ['type', 'passed', 'reason'],
-              properties: {
-                type: {
-                  type: 'string',
-                },
-                passed: {
-                  type: 'boolean',
-                },
-                reason: {
-                  type: 'string',
-                },
-              },
+              $ref: '#/components/schemas/GateResult',
             },
           },
           promotionId: {
@@ -619,6 +660,11 @@ export const spec = {
                 },
                 digest: {
                   type: 'string',
+                },
+                refreshError: {
+                  type: 'string',
+                  description:
+                    "Why the phase's last refresh failed, if it did.",
                 },
               },
             },
@@ -1154,7 +1200,7 @@ export const spec = {
       post: {
         operationId: 'RollbackPhase',
         description:
-          "Puts the phase back in an earlier state of its history: the file\ncontent of that state, exactly, committed through the phase's own\nstrategy and recorded as a rollback. With `pin`, the phase is pinned\nthere too.\n",
+          "Puts the phase back in an earlier state of its history: the file\ncontent of that state, exactly, committed through the phase's own\nstrategy and recorded as a rollback. With `pin`, the phase is pinned\nthere too. With dryRun, nothing is written and the answer holds the\nunified diff that the rollback would commit, against the file as it\nis now.\n",
         parameters: [
           {
             $ref: '#/components/parameters/namespace',
@@ -1190,6 +1236,10 @@ export const spec = {
                       },
                     },
                   },
+                  dryRun: {
+                    type: 'boolean',
+                    default: false,
+                  },
                 },
               },
             },
@@ -1197,11 +1247,19 @@ export const spec = {
         },
         responses: {
           '200': {
-            description: 'The rollback, a promotion record of kind rollback.',
+            description:
+              'The rollback, a promotion record of kind rollback, or with dryRun what it would do.',
             content: {
               'application/json': {
                 schema: {
-                  $ref: '#/components/schemas/Promotion',
+                  oneOf: [
+                    {
+                      $ref: '#/components/schemas/Promotion',
+                    },
+                    {
+                      $ref: '#/components/schemas/PromotionDryRun',
+                    },
+                  ],
                 },
               },
             },

@@ -8,7 +8,6 @@ import {
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
-  ConflictError,
   InputError,
   NotAllowedError,
   NotFoundError,
@@ -33,11 +32,12 @@ import {
 import { createTwoFilesPatch } from 'diff';
 import { JsonObject } from '@backstage/types';
 import express, { Request } from 'express';
-import { PipelineViews } from '../engine/PipelineViews';
-import { PromotionService } from '../engine/PromotionService';
-import { VersionPublisher } from '../engine/VersionPublisher';
+import { Approvals } from '../engine/Approvals';
+import { PhaseWriter } from '../engine/PhaseWriter';
 import { Pins } from '../engine/Pins';
-import { RollbackService } from '../engine/RollbackService';
+import { PipelineChanges } from '../engine/PipelineChanges';
+import { PipelineViews } from '../engine/PipelineViews';
+import { VersionPublisher } from '../engine/VersionPublisher';
 import { spec } from '../schema/openapi.generated';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
 
@@ -48,19 +48,16 @@ export interface RouterOptions {
   auditor: AuditorService;
   store: DatabaseGluStore;
   views: PipelineViews;
-  promotions: PromotionService;
+  writer: PhaseWriter;
   publisher: VersionPublisher;
   pins: Pins;
-  rollbacks: RollbackService;
-  /** Runs the automatic promotions out of a phase that changed. */
-  afterChange: (pipelineRef: string) => Promise<void>;
-  /** Looks at pipelines' sources now, and promotes what is automatic. */
+  approvals: Approvals;
+  /** What follows every write: automatic promotions, signals. */
+  changes: PipelineChanges;
+  /** Looks at pipelines' sources now, and follows up what changed. */
   refresh: (pipelineRefs: string[]) => Promise<void>;
-  /** Tells the portal that a pipeline changed. */
-  notify?: (pipelineRefs: string[]) => Promise<void>;
-  sources: () => string[];
-  formats: () => string[];
-  gates: () => string[];
+  /** The source, format and gate types that are registered. */
+  extensionTypes: () => GluExtensionTypes;
 }
 
 function pipelineRefOf(namespace: string, name: string): string {
@@ -128,21 +125,14 @@ export async function createRouter(
     const health: GluHealth = {
       status: 'ok',
       database: 'ok',
-      sources: options.sources(),
-      formats: options.formats(),
-      gates: options.gates(),
+      ...options.extensionTypes(),
     };
     res.json(health);
   });
 
   router.get('/extensions', async (req, res) => {
     await httpAuth.credentials(req);
-    const types: GluExtensionTypes = {
-      sources: options.sources(),
-      formats: options.formats(),
-      gates: options.gates(),
-    };
-    res.json(types);
+    res.json(options.extensionTypes());
   });
 
   router.get('/pipelines', async (req, res) => {
@@ -266,7 +256,7 @@ export async function createRouter(
     if (dryRun) {
       await authorize(req, gluPipelineReadPermission, ref);
       res.json(
-        await options.promotions.dryRun({ pipelineRef: ref, phase, from }),
+        await options.writer.dryRunPromotion({ pipelineRef: ref, phase, from }),
       );
       return;
     }
@@ -276,7 +266,7 @@ export async function createRouter(
       { pipeline: ref, phase, ...(from ? { from } : {}) },
       async () => {
         const credentials = await authorize(req, gluPromotePermission, ref);
-        return options.promotions.promote({
+        return options.writer.promote({
           pipelineRef: ref,
           phase,
           from,
@@ -293,7 +283,10 @@ export async function createRouter(
     res.json(promotion);
   });
 
-  /** Runs a write with an auditor event around it. */
+  /**
+   * Runs a write with an auditor event around it; what follows a change
+   * (automatic promotions, signals) follows it, whatever its outcome.
+   */
   async function audited<T>(
     req: Request<any, any, any, any, any>,
     eventId: string,
@@ -317,7 +310,7 @@ export async function createRouter(
       });
       throw error;
     } finally {
-      if (meta.pipeline) await options.notify?.([meta.pipeline]);
+      if (meta.pipeline) options.changes.changedInBackground([meta.pipeline]);
     }
   }
 
@@ -348,59 +341,21 @@ export async function createRouter(
     '/pipelines/:namespace/:name/phases/:phase/approvals',
     async (req, res) => {
       const ref = pipelineRefOf(req.params.namespace, req.params.name);
-      const pipeline = await requirePipeline(ref);
+      await requirePipeline(ref);
       const result = await audited(
         req,
         'approval',
         { pipeline: ref, phase: req.params.phase },
         async () => {
           const credentials = await authorize(req, gluApprovePermission, ref);
-          if (!principalRef(credentials).startsWith('user:')) {
-            throw new InputError('Approvals are given by people, not services');
-          }
-          const phase = pipeline.phases.find(p => p.name === req.params.phase);
-          if (!phase) {
-            throw new NotFoundError(
-              `The pipeline ${ref} has no phase "${req.params.phase}"`,
-            );
-          }
-          const from = req.body?.from ?? phase.promotions[0]?.from;
-          if (!from || !phase.promotions.some(e => e.from === from)) {
-            throw new InputError(
-              `The phase ${phase.name} has no promotion from ${
-                from ?? 'anywhere'
-              }`,
-            );
-          }
-          const upstream = await store.getPhaseState(ref, from);
-          if (!upstream?.current) {
-            throw new ConflictError(
-              `The phase ${from} has not been observed yet`,
-            );
-          }
-          await store.addApproval({
+          return options.approvals.approve({
             pipelineRef: ref,
-            phase: phase.name,
-            digest: upstream.current.digest,
+            phase: req.params.phase,
+            from: req.body?.from,
             approver: principalRef(credentials),
           });
-          return {
-            digest: upstream.current.digest,
-            version: upstream.current.version,
-            approvers: await store.approvers(
-              ref,
-              phase.name,
-              upstream.current.digest,
-            ),
-          };
         },
       );
-      // An approval can open the way for an automatic promotion.
-      options
-        .afterChange(ref)
-        .catch(error =>
-          logger.warn(`Automatic promotion after an approval failed: ${error}`),
-        );
       res.json(result);
     },
   );
@@ -410,6 +365,18 @@ export async function createRouter(
     async (req, res) => {
       const ref = pipelineRefOf(req.params.namespace, req.params.name);
       await requirePipeline(ref);
+      if (req.body.dryRun) {
+        await authorize(req, gluPipelineReadPermission, ref);
+        res.json(
+          await options.writer.dryRunRollback({
+            pipelineRef: ref,
+            phase: req.params.phase,
+            historyId: req.body.historyId,
+            pinReason: req.body.pin?.reason,
+          }),
+        );
+        return;
+      }
       const rollback = await audited(
         req,
         'rollback',
@@ -421,7 +388,7 @@ export async function createRouter(
         async () => {
           const credentials = await authorize(req, gluRollbackPermission, ref);
           if (req.body.pin) await authorize(req, gluPinPermission, ref);
-          return options.rollbacks.rollback({
+          return options.writer.rollback({
             pipelineRef: ref,
             phase: req.params.phase,
             historyId: req.body.historyId,
@@ -448,12 +415,8 @@ export async function createRouter(
           await options.pins.unpin(ref, req.params.phase);
         },
       );
-      // The newest upstream version goes through, not every one it missed.
-      options
-        .afterChange(ref)
-        .catch(error =>
-          logger.warn(`Automatic promotion after an unpin failed: ${error}`),
-        );
+      // What follows (automatic promotions) takes the newest upstream
+      // version through, not every one it missed.
       res.status(204).end();
     },
   );
@@ -481,14 +444,7 @@ export async function createRouter(
           version: published.state.version,
         }),
       );
-      if (result.changed) {
-        // Promotions follow in the background: CI need not wait for them.
-        options
-          .afterChange(ref)
-          .catch(error =>
-            logger.warn(`Automatic promotion after a publish failed: ${error}`),
-          );
-      }
+      // Promotions follow in the background: CI need not wait for them.
       res.json(result);
     },
   );

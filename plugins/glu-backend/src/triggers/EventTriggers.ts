@@ -1,10 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  GitSourceDefinition,
-  PipelineDefinition,
-} from '@glu-dev/plugin-glu-common';
+import { PipelineDefinition } from '@glu-dev/plugin-glu-common';
 import { EventParams, EventsService } from '@backstage/plugin-events-node';
 import { parseRepository } from '../sources/oci/OciRegistryClient';
+import { PhaseSources } from '../engine/PhaseSources';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
 
 /** The topic of registry push notifications (see the glu events module). */
@@ -31,42 +29,28 @@ export function normalizeGitUrl(url: string): string {
     .replace(/\/+$/, '')}`;
 }
 
-/** The pipelines with a Git phase on this repository and branch. */
-export function pipelinesForPush(
+/**
+ * The pipelines with a phase that lives in one of these repositories (on
+ * this branch, when one is given), wherever its source says it lives.
+ */
+export function pipelinesInRepository(
   pipelines: PipelineDefinition[],
+  sources: PhaseSources,
   repositoryUrls: string[],
-  branch: string,
+  branch?: string,
 ): string[] {
   const urls = new Set(repositoryUrls.map(normalizeGitUrl));
   return pipelines
     .filter(pipeline =>
       pipeline.phases.some(phase => {
-        if (phase.source.type !== 'git') return false;
-        const source = phase.source as GitSourceDefinition;
+        const writer = sources.writer(phase);
+        if (!('source' in writer)) return false;
+        const location = writer.source.locate(sources.phase(pipeline, phase));
         return (
-          source.branch === branch &&
-          urls.has(normalizeGitUrl(source.repository))
+          (branch === undefined || location.branch === branch) &&
+          urls.has(normalizeGitUrl(location.repository))
         );
       }),
-    )
-    .map(p => p.ref);
-}
-
-/** The pipelines with a Git phase on this repository, on any branch. */
-export function pipelinesForRepository(
-  pipelines: PipelineDefinition[],
-  repositoryUrls: string[],
-): string[] {
-  const urls = new Set(repositoryUrls.map(normalizeGitUrl));
-  return pipelines
-    .filter(pipeline =>
-      pipeline.phases.some(
-        phase =>
-          phase.source.type === 'git' &&
-          urls.has(
-            normalizeGitUrl((phase.source as GitSourceDefinition).repository),
-          ),
-      ),
     )
     .map(p => p.ref);
 }
@@ -135,6 +119,7 @@ export class EventTriggers {
     private readonly deps: {
       events: EventsService;
       store: DatabaseGluStore;
+      sources: PhaseSources;
       logger: LoggerService;
       refresh: (pipelineRefs: string[]) => Promise<void>;
       /** Follows the open pull requests of these pipelines now. */
@@ -164,8 +149,9 @@ export class EventTriggers {
         typeof event === 'string' &&
         PULL_REQUEST_EVENTS.has(event)
       ) {
-        const refs = pipelinesForRepository(
+        const refs = pipelinesInRepository(
           pipelines,
+          this.deps.sources,
           repositoryUrlsOf(params.eventPayload),
         );
         if (refs.length > 0 && this.deps.trackPullRequests) {
@@ -183,7 +169,12 @@ export class EventTriggers {
       const branch = payload.ref?.replace(/^refs\/heads\//, '');
       const urls = repositoryUrlsOf(params.eventPayload);
       if (!branch || urls.length === 0) return;
-      pipelineRefs = pipelinesForPush(pipelines, urls, branch);
+      pipelineRefs = pipelinesInRepository(
+        pipelines,
+        this.deps.sources,
+        urls,
+        branch,
+      );
     } else if (params.topic === REGISTRY_TOPIC) {
       const payload = params.eventPayload as {
         events?: Array<{

@@ -105,6 +105,25 @@ export class GitRepositories {
     return repository;
   }
 
+  /**
+   * Commits an edit on top of a branch and pushes it to a proposal branch of
+   * Glu's own, replacing what that branch held.
+   */
+  async propose(
+    url: string,
+    branch: string,
+    proposalBranch: string,
+    edit: FileEdit,
+  ): Promise<FileEditResult> {
+    const [result] = await this.get(url).commit({
+      branch,
+      pushTo: proposalBranch,
+      author: this.options.author,
+      edits: [edit],
+    });
+    return result;
+  }
+
   /** Commits an edit, together with the other edits of the same moment. */
   write(url: string, branch: string, edit: FileEdit): Promise<FileEditResult> {
     const key = `${url}#${branch}`;

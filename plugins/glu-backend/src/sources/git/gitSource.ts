@@ -1,11 +1,248 @@
-import { GluSource } from '@glu-dev/plugin-glu-node';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
+import { GitSourceDefinition } from '@glu-dev/plugin-glu-common';
+import {
+  GluChange,
+  GluFormat,
+  GluObservation,
+  GluPhaseLocation,
+  GluProjection,
+  GluSourcePhase,
+  GluWritableSource,
+  GluWriteRequest,
+  GluWriteResult,
+} from '@glu-dev/plugin-glu-node';
+import { commitUrlOf } from './GitCredentials';
+import { GitRepositories } from './GitRepositories';
+import { CommitInfo, GitRepository } from './GitRepository';
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Runs work over items, a few at a time. */
+async function forEachLimited<T>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+) {
+  const queue = [...items];
+  await Promise.all(
+    Array.from({ length: Math.min(limit, queue.length) }, async () => {
+      for (let item = queue.shift(); item; item = queue.shift()) {
+        await work(item);
+      }
+    }),
+  );
+}
 
 /**
  * `git`: one file of a Git repository, read and written through a format.
- * The engine reads it from one long-lived clone per repository and commits
- * promotions in a separate work tree.
+ * Phases are read from one long-lived clone per repository, fetched once per
+ * refresh however many phases live in it; writes are commits pushed to the
+ * phase's branch (several writes of one moment share one commit), or to a
+ * proposal branch for the pull-request strategy.
  */
-export const gitSource: GluSource = {
-  type: 'git',
-  writable: true,
-};
+export class GitSource implements GluWritableSource {
+  readonly type = 'git';
+  readonly writable = true;
+  readonly proposals = true;
+
+  constructor(
+    private readonly deps: {
+      repositories: GitRepositories;
+      integrations: ScmIntegrations;
+      logger: LoggerService;
+    },
+  ) {}
+
+  private definition(phase: GluSourcePhase): GitSourceDefinition {
+    return phase.config as GitSourceDefinition;
+  }
+
+  private format(phase: GluSourcePhase): GluFormat {
+    if (!phase.format) {
+      throw new Error(
+        `The format ${this.definition(phase).format.type} of ${
+          phase.phase
+        } is not installed`,
+      );
+    }
+    return phase.format;
+  }
+
+  locate(phase: GluSourcePhase): GluPhaseLocation {
+    const { repository, branch, path } = this.definition(phase);
+    return { repository, branch, path };
+  }
+
+  project(
+    phase: GluSourcePhase,
+    fields: Record<string, string>,
+  ): GluProjection {
+    const definition = this.definition(phase);
+    if (!phase.format) {
+      return {
+        problem: `the format ${definition.format.type} is not installed`,
+      };
+    }
+    return phase.format.project
+      ? phase.format.project(fields, definition.format)
+      : { fields: { ...fields } };
+  }
+
+  async apply(
+    phase: GluSourcePhase,
+    content: string,
+    change: GluChange,
+  ): Promise<string> {
+    // A rollback writes the file as it was, exactly: comments and all.
+    if ('content' in change) return change.content;
+    return this.format(phase).write({
+      content,
+      fields: change.fields,
+      config: this.definition(phase).format,
+    });
+  }
+
+  /** What a commit tells of the state it made. */
+  private byCommit(
+    repository: string,
+    commit: CommitInfo | undefined,
+  ): Partial<GluObservation> {
+    if (!commit) return {};
+    return {
+      revision: commit.sha,
+      actor: `${commit.authorName} <${commit.authorEmail}>`,
+      url: commitUrlOf(this.deps.integrations, repository, commit.sha),
+      message: commit.subject,
+    };
+  }
+
+  /** What a phase holds in its file at a commit of its branch. */
+  private async read(
+    repository: GitRepository,
+    phase: GluSourcePhase,
+    head: string | undefined,
+  ): Promise<GluObservation> {
+    const { branch, path, format } = this.definition(phase);
+    if (!head) {
+      throw new Error(
+        `The branch ${branch} does not exist in ${repository.url}`,
+      );
+    }
+    const content = await repository.readFile(head, path);
+    if (content === undefined) {
+      throw new Error(
+        `The file ${path} does not exist on ${branch} of ${repository.url}`,
+      );
+    }
+    let fields: Record<string, string>;
+    try {
+      fields = await this.format(phase).read({ content, config: format });
+    } catch (error) {
+      throw new Error(
+        `Could not read ${path} as ${format.type}: ${errorMessage(error)}`,
+      );
+    }
+    return {
+      fields,
+      content,
+      ...this.byCommit(repository.url, await repository.lastCommit(head, path)),
+    };
+  }
+
+  async observe(
+    phases: GluSourcePhase[],
+  ): Promise<Array<GluObservation | Error>> {
+    const { repositories, logger } = this.deps;
+    const results: Array<GluObservation | Error> = new Array(phases.length);
+    const byRepository = new Map<string, number[]>();
+    phases.forEach((phase, index) => {
+      const { repository } = this.definition(phase);
+      byRepository.set(repository, [
+        ...(byRepository.get(repository) ?? []),
+        index,
+      ]);
+    });
+    await forEachLimited([...byRepository], 4, async ([url, indexes]) => {
+      const repository = repositories.get(url);
+      try {
+        await repository.fetch();
+      } catch (error) {
+        const message = `Could not fetch ${url}: ${errorMessage(error)}`;
+        logger.warn(message);
+        for (const index of indexes) results[index] = new Error(message);
+        return;
+      }
+      const heads = new Map<string, string | undefined>();
+      for (const index of indexes) {
+        const { branch } = this.definition(phases[index]);
+        try {
+          if (!heads.has(branch)) {
+            heads.set(branch, await repository.head(branch));
+          }
+          results[index] = await this.read(
+            repository,
+            phases[index],
+            heads.get(branch),
+          );
+        } catch (error) {
+          results[index] =
+            error instanceof Error ? error : new Error(String(error));
+        }
+      }
+    });
+    return results;
+  }
+
+  async write(request: GluWriteRequest): Promise<GluWriteResult> {
+    const { repositories, integrations } = this.deps;
+    const { phase, change, message, proposal } = request;
+    const { repository, branch, path, format } = this.definition(phase);
+    const edit = {
+      path,
+      apply: (content: string) => this.apply(phase, content, change),
+      message,
+    };
+    const result = proposal
+      ? await repositories.propose(repository, branch, proposal.branch, edit)
+      : await repositories.write(repository, branch, edit);
+    if (result.error) throw result.error;
+    const fields = await this.format(phase).read({
+      content: result.after,
+      config: format,
+    });
+    if (result.changed) {
+      return {
+        changed: true,
+        before: result.before,
+        observed: {
+          fields,
+          content: result.after,
+          revision: result.sha,
+          url: commitUrlOf(integrations, repository, result.sha),
+          message: message.subject,
+        },
+      };
+    }
+    // It held the change already: what it holds, and the commit that made it.
+    return {
+      changed: false,
+      before: result.before,
+      observed: {
+        fields,
+        content: result.after,
+        ...this.byCommit(
+          repository,
+          await repositories.get(repository).lastCommit(result.sha, path),
+        ),
+      },
+    };
+  }
+
+  async removeProposal(phase: GluSourcePhase, branch: string): Promise<void> {
+    const { repository } = this.definition(phase);
+    await this.deps.repositories.get(repository).deleteBranch(branch);
+  }
+}

@@ -1,0 +1,47 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
+import { GluFormat, GluGate, GluSource } from '@glu-dev/plugin-glu-node';
+import os from 'node:os';
+import path from 'node:path';
+import { EdgeDecisions } from '../engine/EdgeDecisions';
+import { PhaseSources } from '../engine/PhaseSources';
+import { PipelineViews } from '../engine/PipelineViews';
+import { ExtensionRegistry } from '../ExtensionRegistry';
+import { builtInFormats } from '../formats';
+import { builtInGates } from '../gates';
+import { apiSource } from '../sources/api/apiSource';
+import { GitCredentials } from '../sources/git/GitCredentials';
+import { GitRepositories } from '../sources/git/GitRepositories';
+import { GitSource } from '../sources/git/gitSource';
+import { DatabaseGluStore } from '../store/DatabaseGluStore';
+
+/**
+ * The engine's read side on a store, with the built-in sources, formats and
+ * gates: for tests that fill the store themselves.
+ */
+export function readSideOf(store: DatabaseGluStore) {
+  const integrations = ScmIntegrations.fromConfig(new ConfigReader({}));
+  const logger = mockServices.logger.mock();
+  const formats = new ExtensionRegistry<GluFormat>('format');
+  formats.add(...builtInFormats);
+  const sourceTypes = new ExtensionRegistry<GluSource>('source');
+  sourceTypes.add(
+    new GitSource({
+      repositories: new GitRepositories({
+        workingDirectory: path.join(os.tmpdir(), 'glu-unused'),
+        credentials: new GitCredentials(integrations),
+        logger,
+        author: { name: 'Glu', email: 'glu@localhost' },
+      }),
+      integrations,
+      logger,
+    }),
+    apiSource,
+  );
+  const gates = new ExtensionRegistry<GluGate>('gate');
+  gates.add(...builtInGates);
+  const sources = new PhaseSources({ sources: sourceTypes, formats });
+  const decisions = new EdgeDecisions({ store, sources, gates });
+  return { sources, decisions, views: new PipelineViews({ store, decisions }) };
+}

@@ -1,0 +1,221 @@
+import {
+  EdgeDefinition,
+  Pin,
+  PhaseDefinition,
+  PipelineDefinition,
+} from '@glu-dev/plugin-glu-common';
+import { GluGate } from '@glu-dev/plugin-glu-node';
+import { ExtensionRegistry } from '../ExtensionRegistry';
+import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { HistoryEntry, PhaseState, PromotionRecord } from '../store/types';
+import { Decision, decide } from './decision';
+import { evaluateGates } from './gates';
+import { PhaseSources } from './PhaseSources';
+
+/** What the decisions about one pipeline look at, read from the store at once. */
+export interface PipelineSnapshot {
+  pipeline: PipelineDefinition;
+  states: Map<string, PhaseState>;
+  pins: Map<string, Pin>;
+  /** Promotions under way, newest first. */
+  active: PromotionRecord[];
+}
+
+/** The decision about one edge, with the states it was made on. */
+export interface EdgeDecision {
+  edge: EdgeDefinition;
+  to: PhaseDefinition;
+  decision: Decision;
+  /** What the upstream phase holds. */
+  origin?: HistoryEntry;
+  /** What the phase holds. */
+  target?: HistoryEntry;
+}
+
+/** What a rollback brings back: an entry of the phase's history. */
+export type RollbackOrigin = Pick<
+  HistoryEntry,
+  'digest' | 'version' | 'fields' | 'blobHash'
+>;
+
+/**
+ * Gathers what `decide` looks at — the phases' states, pins, promotions
+ * under way, what the target's source can hold, the gates' verdicts — and
+ * asks it. Every caller that needs to know whether a write may happen comes
+ * here.
+ */
+export class EdgeDecisions {
+  constructor(
+    private readonly deps: {
+      store: DatabaseGluStore;
+      sources: PhaseSources;
+      gates: ExtensionRegistry<GluGate>;
+    },
+  ) {}
+
+  /** Reads the state of these pipelines, one query per kind of record. */
+  async snapshots(
+    pipelines: PipelineDefinition[],
+  ): Promise<PipelineSnapshot[]> {
+    const { store } = this.deps;
+    const refs = pipelines.map(p => p.ref);
+    const [states, active, pins] = await Promise.all([
+      store.getPhaseStates(refs),
+      store.listActivePromotions(refs),
+      store.getPins(refs),
+    ]);
+    return pipelines.map(pipeline => ({
+      pipeline,
+      states: new Map(
+        states
+          .filter(s => s.pipelineRef === pipeline.ref)
+          .map(s => [s.phase, s]),
+      ),
+      pins: new Map(
+        pins
+          .filter(p => p.pipelineRef === pipeline.ref)
+          .map(({ pipelineRef: _ref, ...pin }) => [pin.phase, pin]),
+      ),
+      active: active.filter(p => p.pipelineRef === pipeline.ref),
+    }));
+  }
+
+  async snapshot(pipeline: PipelineDefinition): Promise<PipelineSnapshot> {
+    return (await this.snapshots([pipeline]))[0];
+  }
+
+  /** Every edge of the pipeline, in the order of its phases. */
+  async decideAll(snapshot: PipelineSnapshot): Promise<EdgeDecision[]> {
+    const decisions: EdgeDecision[] = [];
+    for (const to of snapshot.pipeline.phases) {
+      for (const edge of to.edges) {
+        decisions.push(await this.decideEdge(snapshot, to, edge));
+      }
+    }
+    return decisions;
+  }
+
+  /**
+   * One edge. `ignoreCommits` leaves out promotions by commit that are
+   * pending: the writer asks under the phase's lease, when none runs.
+   */
+  async decideEdge(
+    snapshot: PipelineSnapshot,
+    to: PhaseDefinition,
+    edge: EdgeDefinition,
+    options: { ignoreCommits?: boolean } = {},
+  ): Promise<EdgeDecision> {
+    const { pipeline } = snapshot;
+    const upstream = snapshot.states.get(edge.from);
+    const target = snapshot.states.get(to.name);
+    const origin = upstream?.current;
+    const writer = this.deps.sources.writer(to);
+    const holding = origin
+      ? this.deps.sources.holding(pipeline, to, origin.fields)
+      : undefined;
+    const active = this.activeInto(snapshot, to.name, options, edge.from);
+    const wanted = holding && !('problem' in holding) ? holding : undefined;
+    const gates =
+      origin && edge.gates.length > 0
+        ? await evaluateGates({
+            gates: this.deps.gates,
+            store: this.deps.store,
+            definitions: edge.gates,
+            pipelineRef: pipeline.ref,
+            from: {
+              phase: edge.from,
+              state: origin,
+              since: upstream?.heldSince,
+            },
+            to: { phase: to.name, state: target?.current },
+            ...(active?.pullRequest && active.after?.digest === wanted?.digest
+              ? { pullRequest: active.pullRequest }
+              : {}),
+          })
+        : [];
+    const decision = decide({
+      kind: 'promotion',
+      from: edge.from,
+      to: to.name,
+      origin,
+      originError: upstream?.refreshError,
+      target: target?.current,
+      targetError: target?.refreshError,
+      ...('unwritable' in writer ? { unwritable: writer.unwritable } : {}),
+      holding,
+      pin: snapshot.pins.get(to.name),
+      active,
+      gates,
+    });
+    return { edge, to, decision, origin, target: target?.current };
+  }
+
+  /**
+   * A rollback of a phase to an entry of its history. It skips the gates of
+   * promotions, except the checks of its pull request (by the strategy of the
+   * phase's first edge).
+   */
+  async decideRollback(
+    snapshot: PipelineSnapshot,
+    phase: PhaseDefinition,
+    entry: RollbackOrigin,
+    options: { repin?: boolean; ignoreCommits?: boolean } = {},
+  ): Promise<Decision> {
+    const { pipeline } = snapshot;
+    const target = snapshot.states.get(phase.name);
+    const writer = this.deps.sources.writer(phase);
+    const holding = {
+      digest: entry.digest,
+      version: entry.version,
+      fields: entry.fields,
+    };
+    const active = this.activeInto(snapshot, phase.name, options);
+    const checks = (phase.edges[0]?.gates ?? []).filter(g => 'checks' in g);
+    const gates =
+      checks.length > 0 && active?.pullRequest
+        ? await evaluateGates({
+            gates: this.deps.gates,
+            store: this.deps.store,
+            definitions: checks,
+            pipelineRef: pipeline.ref,
+            from: { phase: phase.name, state: entry },
+            to: { phase: phase.name, state: target?.current },
+            ...(active.after?.digest === holding.digest
+              ? { pullRequest: active.pullRequest }
+              : {}),
+          })
+        : [];
+    return decide({
+      kind: 'rollback',
+      from: phase.name,
+      to: phase.name,
+      origin: entry,
+      target: target?.current,
+      targetError: target?.refreshError,
+      ...('unwritable' in writer ? { unwritable: writer.unwritable } : {}),
+      holding,
+      pin: snapshot.pins.get(phase.name),
+      repin: options.repin,
+      active,
+      gates,
+    });
+  }
+
+  /**
+   * The promotion under way into a phase along an edge (or a rollback of
+   * it), newest first: a commit, or a pull request that is open or merged.
+   */
+  private activeInto(
+    snapshot: PipelineSnapshot,
+    to: string,
+    options: { ignoreCommits?: boolean },
+    from?: string,
+  ): PromotionRecord | undefined {
+    return snapshot.active.find(
+      p =>
+        p.to === to &&
+        (from === undefined || p.from === from || p.kind === 'rollback') &&
+        (!options.ignoreCommits || p.strategy === 'pull-request'),
+    );
+  }
+}

@@ -1,0 +1,150 @@
+import { GluObservation } from '@glu-dev/plugin-glu-node';
+import { contentHash, DatabaseGluStore } from '../store/DatabaseGluStore';
+import {
+  HistoryCause,
+  HistoryEntry,
+  PhaseState,
+  PromotionRecord,
+} from '../store/types';
+import { PromotionRecords } from './PromotionRecords';
+import { resourceOf } from './resources';
+
+/** A phase whose state changed. */
+export interface PhaseChange {
+  pipelineRef: string;
+  phase: string;
+  digest: string;
+}
+
+/**
+ * Turns what a source saw, or what Glu wrote, into a phase's history: each
+ * state once, with who made it and why. A state that changes the file but
+ * not the version is history too (a change that kept the version), so that a
+ * rollback never undoes what it did not show.
+ */
+export class PhaseHistory {
+  constructor(
+    private readonly deps: {
+      store: DatabaseGluStore;
+      records: PromotionRecords;
+    },
+  ) {}
+
+  /** Whether what a source saw is what the phase is known to hold. */
+  isKnown(observation: GluObservation, seen: PhaseState | undefined): boolean {
+    const current = seen?.current;
+    return (
+      current?.digest === resourceOf(observation.fields).digest &&
+      (observation.content === undefined ||
+        current.blobHash === contentHash(observation.content))
+    );
+  }
+
+  /**
+   * Records what a source saw a phase hold, unless it is what the phase is
+   * known to hold. `seen` is the phase's state when the source was asked: if
+   * the phase has moved on since (a write was recorded meanwhile), the
+   * observation is stale and left out. Call it under the phase's lease.
+   */
+  async observed(
+    pipelineRef: string,
+    phase: string,
+    observation: GluObservation,
+    seen: PhaseState | undefined,
+  ): Promise<PhaseChange | undefined> {
+    const { store, records } = this.deps;
+    const resource = resourceOf(observation.fields);
+    const current = seen?.current;
+    const sameVersion = current?.digest === resource.digest;
+    if (this.isKnown(observation, seen)) {
+      await store.markRefreshed(pipelineRef, phase);
+      return undefined;
+    }
+    if (
+      observation.revision &&
+      (await store.historyHasCommit(pipelineRef, phase, observation.revision))
+    ) {
+      // Glu's own write, recorded when it was made.
+      await store.markRefreshed(pipelineRef, phase);
+      return undefined;
+    }
+    // A merged pull request of Glu's: the promotion or rollback it carried,
+    // by whoever asked for it.
+    const claimed = sameVersion
+      ? undefined
+      : await records.claim(pipelineRef, phase, resource.digest);
+    let cause: HistoryCause = current ? 'commit' : 'observed';
+    if (claimed) cause = claimed.kind;
+    const entry = await store.addHistoryEntry(
+      {
+        pipelineRef,
+        phase,
+        resource,
+        content: observation.content,
+        cause,
+        ...(current && sameVersion ? { keptVersion: true } : {}),
+        actor: claimed?.triggeredBy ?? observation.actor,
+        commitSha: observation.revision,
+        commitUrl: observation.url,
+        message: claimed?.pullRequest
+          ? `Merged pull request #${claimed.pullRequest.number}: ${claimed.pullRequest.url}`
+          : observation.message,
+        ...(claimed ? { promotionId: claimed.id } : {}),
+        observedAt: new Date(),
+      },
+      { ifStateIs: current?.id ?? null },
+    );
+    if (!entry) return undefined;
+    if (claimed) {
+      await records.complete(claimed, {
+        sha: observation.revision,
+        url: observation.url,
+      });
+    }
+    return { pipelineRef, phase, digest: resource.digest };
+  }
+
+  /** Records what a promotion or rollback wrote, as that promotion. */
+  async written(
+    record: PromotionRecord,
+    observation: GluObservation,
+    message: string,
+  ): Promise<HistoryEntry> {
+    const entry = await this.deps.store.addHistoryEntry({
+      pipelineRef: record.pipelineRef,
+      phase: record.to,
+      resource: resourceOf(observation.fields),
+      content: observation.content,
+      cause: record.kind,
+      actor: record.triggeredBy,
+      commitSha: observation.revision,
+      commitUrl: observation.url,
+      message,
+      promotionId: record.id,
+      observedAt: new Date(),
+    });
+    return entry!;
+  }
+
+  /** Records a version published to a phase, e.g. by CI. */
+  async published(input: {
+    pipelineRef: string;
+    phase: string;
+    fields: Record<string, string>;
+    publishedBy: string;
+    url?: string;
+    message?: string;
+  }): Promise<HistoryEntry> {
+    const entry = await this.deps.store.addHistoryEntry({
+      pipelineRef: input.pipelineRef,
+      phase: input.phase,
+      resource: resourceOf(input.fields),
+      cause: 'published',
+      actor: input.publishedBy,
+      commitUrl: input.url,
+      message: input.message,
+      observedAt: new Date(),
+    });
+    return entry!;
+  }
+}

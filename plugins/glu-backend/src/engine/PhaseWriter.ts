@@ -1,0 +1,709 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  EdgeDefinition,
+  PhaseDefinition,
+  PipelineDefinition,
+  PromotionDryRun,
+  PullRequestOptions,
+} from '@glu-dev/plugin-glu-common';
+import {
+  GluChange,
+  GluPhaseLocation,
+  GluPullRequestProvider,
+  GluSourcePhase,
+  GluWritableSource,
+} from '@glu-dev/plugin-glu-node';
+import { createTwoFilesPatch } from 'diff';
+import { ExtensionRegistry } from '../ExtensionRegistry';
+import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { HistoryEntry, PromotionRecord, ResourceState } from '../store/types';
+import { Decision } from './decision';
+import { EdgeDecisions, PipelineSnapshot } from './EdgeDecisions';
+import { HeldLease, leaseOfPhase, Leases } from './Leases';
+import { PhaseHistory } from './PhaseHistory';
+import { PhaseSources } from './PhaseSources';
+import { PromotionRecords } from './PromotionRecords';
+import {
+  bodyOf,
+  NO_PULL_REQUEST_OPTIONS,
+  proposalBranch,
+  providerFor,
+  titleOf,
+} from './proposals';
+import { resourceOf, versionRefOf } from './resources';
+
+/** Who asks for a write, and how. */
+export interface WriteTrigger {
+  /** A user or service ref. */
+  triggeredBy: string;
+  trigger: PromotionRecord['trigger'];
+}
+
+export interface PromoteRequest extends WriteTrigger {
+  pipelineRef: string;
+  /** The phase to promote into. */
+  phase: string;
+  /** The upstream phase, needed only when the phase has several. */
+  from?: string;
+}
+
+export interface RollbackRequest {
+  pipelineRef: string;
+  phase: string;
+  /** The history entry to go back to. */
+  historyId: string;
+  /** Pin the phase there, with this reason. */
+  pinReason?: string;
+  triggeredBy: string;
+}
+
+/** What a write brings, where from, and whether it may: decided on a snapshot. */
+interface Decided {
+  decision: Decision;
+  /** The upstream state it comes from, or the history entry. */
+  origin: HistoryEntry;
+  change: GluChange;
+}
+
+/**
+ * A write, planned: where it goes, and what it brings as decided when it was
+ * planned; decided again under the phase's lease before it writes.
+ */
+interface WritePlan extends Decided {
+  kind: PromotionRecord['kind'];
+  pipeline: PipelineDefinition;
+  phase: PhaseDefinition;
+  /** The upstream phase (the phase itself for a rollback). */
+  from: string;
+  strategy: EdgeDefinition['strategy'];
+  pullRequest: PullRequestOptions;
+  source: GluWritableSource;
+  sourcePhase: GluSourcePhase;
+  location: GluPhaseLocation;
+  pinReason?: string;
+  /** Decides again on a newer snapshot, under the phase's lease. */
+  decideAgain(snapshot: PipelineSnapshot): Promise<Decided | undefined>;
+}
+
+/**
+ * The one writer. A promotion, a rollback and a promotion by pull request
+ * are the same operation with a different origin of the content: plan
+ * (decide) → lease the phase → write through the phase's source → record.
+ * A rollback is a promotion whose content comes from a history entry.
+ * Idempotent: a phase that holds the version already is an answer
+ * (`up-to-date`), not an error.
+ */
+export class PhaseWriter {
+  constructor(
+    private readonly deps: {
+      store: DatabaseGluStore;
+      sources: PhaseSources;
+      decisions: EdgeDecisions;
+      records: PromotionRecords;
+      history: PhaseHistory;
+      leases: Leases;
+      providers: ExtensionRegistry<GluPullRequestProvider>;
+      /** The portal's address, for links in pull requests. */
+      portalUrl?: string;
+      logger: LoggerService;
+    },
+  ) {}
+
+  /** What a promotion would do, from the store alone: no Git I/O. */
+  async dryRunPromotion(
+    request: Omit<PromoteRequest, keyof WriteTrigger>,
+  ): Promise<PromotionDryRun> {
+    return this.dryRun(await this.planPromotion(request));
+  }
+
+  /** What a rollback would do, from the store alone. */
+  async dryRunRollback(
+    request: Omit<RollbackRequest, 'triggeredBy'>,
+  ): Promise<PromotionDryRun> {
+    return this.dryRun(await this.planRollback(request));
+  }
+
+  /** Promotes, and answers with the promotion's record. */
+  async promote(request: PromoteRequest): Promise<PromotionRecord> {
+    return this.perform(await this.planPromotion(request), request);
+  }
+
+  /**
+   * Rolls a phase back to an entry of its history: that state's content,
+   * exactly, through the phase's own strategy; optionally pinned there.
+   */
+  async rollback(request: RollbackRequest): Promise<PromotionRecord> {
+    const plan = await this.planRollback(request);
+    const record = await this.perform(plan, {
+      triggeredBy: request.triggeredBy,
+      trigger: 'manual',
+    });
+    if (request.pinReason !== undefined && record.status !== 'failed') {
+      // Pinned at the version it goes back to, also while its pull request
+      // waits: no promotion replaces the proposal meanwhile.
+      await this.deps.store.setPin(plan.pipeline.ref, {
+        phase: plan.phase.name,
+        digest: plan.origin.digest,
+        version: plan.origin.version,
+        pinnedBy: request.triggeredBy,
+        reason: request.pinReason,
+        pinnedAt: new Date().toISOString(),
+      });
+    }
+    return record;
+  }
+
+  private async pipelinePhase(pipelineRef: string, phaseName: string) {
+    const pipeline = await this.deps.store.getPipeline(pipelineRef);
+    if (!pipeline) throw new NotFoundError(`No pipeline ${pipelineRef}`);
+    const phase = pipeline.phases.find(p => p.name === phaseName);
+    if (!phase) {
+      throw new NotFoundError(
+        `The pipeline ${pipeline.ref} has no phase "${phaseName}"`,
+      );
+    }
+    return { pipeline, phase };
+  }
+
+  /** The parts of a plan that depend only on where it writes. */
+  private target(
+    pipeline: PipelineDefinition,
+    phase: PhaseDefinition,
+    strategy: EdgeDefinition['strategy'],
+    options?: PullRequestOptions,
+  ) {
+    const writer = this.deps.sources.writer(phase);
+    if ('unwritable' in writer) {
+      throw new InputError(`The phase ${writer.unwritable}`);
+    }
+    const sourcePhase = this.deps.sources.phase(pipeline, phase);
+    const location = writer.source.locate(sourcePhase);
+    if (strategy === 'pull-request') {
+      if (!writer.source.proposals) {
+        throw new InputError(
+          `The phase ${phase.name} reads from a ${phase.source.type} source, which cannot propose a change for a pull request`,
+        );
+      }
+      // A clear error now rather than after the proposal is written.
+      providerFor(this.deps.providers, location, options);
+    }
+    return {
+      source: writer.source,
+      sourcePhase,
+      location,
+      strategy,
+      pullRequest: options ?? NO_PULL_REQUEST_OPTIONS,
+    };
+  }
+
+  private async planPromotion(request: {
+    pipelineRef: string;
+    phase: string;
+    from?: string;
+  }): Promise<WritePlan> {
+    const { decisions } = this.deps;
+    const { pipeline, phase } = await this.pipelinePhase(
+      request.pipelineRef,
+      request.phase,
+    );
+    if (phase.edges.length === 0) {
+      throw new InputError(
+        `The phase ${phase.name} has no promotion: nothing promotes into it`,
+      );
+    }
+    let edge: EdgeDefinition | undefined;
+    if (request.from) {
+      edge = phase.edges.find(e => e.from === request.from);
+      if (!edge) {
+        throw new InputError(
+          `The phase ${phase.name} does not promote from "${request.from}"`,
+        );
+      }
+    } else if (phase.edges.length === 1) {
+      edge = phase.edges[0];
+    } else {
+      throw new InputError(
+        `The phase ${phase.name} promotes from ${phase.edges
+          .map(e => e.from)
+          .join(', ')}; say which one in "from"`,
+      );
+    }
+    const target = this.target(
+      pipeline,
+      phase,
+      edge.strategy,
+      edge.pullRequest,
+    );
+    const promotionEdge = edge;
+    // What the upstream holds is what moves: the projection of its fields.
+    const decide = async (
+      snapshot: PipelineSnapshot,
+      ignoreCommits = false,
+    ) => {
+      const { decision, origin } = await decisions.decideEdge(
+        snapshot,
+        phase,
+        promotionEdge,
+        { ignoreCommits },
+      );
+      return origin
+        ? {
+            decision,
+            origin,
+            change: { fields: decision.holding?.fields ?? {} },
+          }
+        : undefined;
+    };
+    const snapshot = await decisions.snapshot(pipeline);
+    const decided = await decide(snapshot);
+    if (!decided) {
+      const { decision } = await decisions.decideEdge(snapshot, phase, edge);
+      throw this.blockedBy(
+        `The promotion of ${edge.from} into ${phase.name}`,
+        decision,
+      );
+    }
+    return {
+      kind: 'promotion',
+      pipeline,
+      phase,
+      from: edge.from,
+      ...target,
+      ...decided,
+      decideAgain: next => decide(next, true),
+    };
+  }
+
+  private async planRollback(request: {
+    pipelineRef: string;
+    phase: string;
+    historyId: string;
+    pinReason?: string;
+  }): Promise<WritePlan> {
+    const { store, decisions } = this.deps;
+    const { pipeline, phase } = await this.pipelinePhase(
+      request.pipelineRef,
+      request.phase,
+    );
+    const entry = await store.getHistoryEntry(request.historyId);
+    if (
+      !entry ||
+      entry.pipelineRef !== pipeline.ref ||
+      entry.phase !== phase.name
+    ) {
+      throw new NotFoundError(
+        `The phase ${phase.name} has no history entry ${request.historyId}`,
+      );
+    }
+    // By the phase's own strategy: that of the edge into it, if any.
+    const edge = phase.edges[0];
+    const target = this.target(
+      pipeline,
+      phase,
+      edge?.strategy ?? 'commit',
+      edge?.pullRequest,
+    );
+    const content = entry.blobHash
+      ? await store.getBlob(entry.blobHash)
+      : undefined;
+    if (entry.blobHash && content === undefined) {
+      throw new ConflictError(
+        `The history entry ${entry.id} has no content to go back to`,
+      );
+    }
+    const repin = request.pinReason !== undefined;
+    // The state as it was, exactly: its content when it has one.
+    const change: GluChange =
+      content !== undefined ? { content } : { fields: entry.fields };
+    const decide = async (
+      snapshot: PipelineSnapshot,
+      ignoreCommits = false,
+    ) => ({
+      decision: await decisions.decideRollback(snapshot, phase, entry, {
+        repin,
+        ignoreCommits,
+      }),
+      origin: entry,
+      change,
+    });
+    return {
+      kind: 'rollback',
+      pipeline,
+      phase,
+      from: phase.name,
+      ...target,
+      ...(await decide(await decisions.snapshot(pipeline))),
+      pinReason: request.pinReason,
+      decideAgain: next => decide(next, true),
+    };
+  }
+
+  private blocked(plan: WritePlan, decision: Decision): ConflictError {
+    return this.blockedBy(
+      plan.kind === 'rollback'
+        ? `The rollback of ${plan.phase.name}`
+        : `The promotion of ${plan.from} into ${plan.phase.name}`,
+      decision,
+    );
+  }
+
+  private blockedBy(what: string, decision: Decision): ConflictError {
+    return new ConflictError(
+      `${what} is blocked: ${decision.reasons.join('; ')}`,
+    );
+  }
+
+  private async dryRun(plan: WritePlan): Promise<PromotionDryRun> {
+    const { store } = this.deps;
+    const { decision } = plan;
+    const state = (
+      await store.getPhaseState(plan.pipeline.ref, plan.phase.name)
+    )?.current;
+    const content = state?.blobHash
+      ? await store.getBlob(state.blobHash)
+      : undefined;
+    const reasons = [...decision.reasons];
+    let status = decision.status;
+    let diff = '';
+    // The diff also when blocked (a pin, a gate): what would be written.
+    if (decision.holding && content !== undefined && status !== 'up-to-date') {
+      try {
+        const after = await plan.source.apply(
+          plan.sourcePhase,
+          content,
+          plan.change,
+        );
+        if (after !== content) {
+          diff = createTwoFilesPatch(
+            `a/${plan.location.path}`,
+            `b/${plan.location.path}`,
+            content,
+            after,
+            undefined,
+            undefined,
+            { context: 3 },
+          );
+        }
+      } catch (error) {
+        status = 'blocked';
+        reasons.push(
+          `${plan.location.path} cannot be written: ${
+            error instanceof Error ? error.message : error
+          }`,
+        );
+      }
+    }
+    return {
+      pipelineRef: plan.pipeline.ref,
+      kind: plan.kind,
+      from: plan.from,
+      to: plan.phase.name,
+      status,
+      reasons,
+      gates: decision.gates,
+      fromVersion: versionRefOf(plan.origin)!,
+      ...(state ? { before: versionRefOf(state) } : {}),
+      ...(decision.holding
+        ? {
+            after:
+              status === 'up-to-date'
+                ? versionRefOf(state)
+                : versionRefOf(decision.holding),
+          }
+        : {}),
+      path: plan.location.path,
+      diff,
+      ...(decision.promotionId ? { promotionId: decision.promotionId } : {}),
+      ...(decision.pullRequest ? { pullRequest: decision.pullRequest } : {}),
+    };
+  }
+
+  /** Plan → lease → write → record, with one record from start to end. */
+  private async perform(
+    plan: WritePlan,
+    trigger: WriteTrigger,
+  ): Promise<PromotionRecord> {
+    const { records, leases } = this.deps;
+    const { decision } = plan;
+    if (decision.status === 'blocked') throw this.blocked(plan, decision);
+    const draft = {
+      pipelineRef: plan.pipeline.ref,
+      from: plan.from,
+      to: plan.phase.name,
+      kind: plan.kind,
+      strategy: plan.strategy,
+      fromVersion: versionRefOf(plan.origin),
+      triggeredBy: trigger.triggeredBy,
+      trigger: trigger.trigger,
+    };
+    const proposed = await this.openProposal(decision);
+    if (proposed) return proposed;
+    if (decision.status === 'up-to-date') {
+      const held = versionRefOf(decision.holding);
+      return records.create({
+        ...draft,
+        status: 'up-to-date',
+        before: held,
+        after: held,
+        finishedAt: new Date().toISOString(),
+      });
+    }
+    const holder = leases.newHolder();
+    const record = await records.create(
+      { ...draft, status: 'pending' },
+      holder,
+    );
+    try {
+      return await leases.withLease(
+        leaseOfPhase(plan.pipeline.ref, plan.phase.name),
+        lease => this.write(plan, record, lease),
+        { holder },
+      );
+    } catch (error) {
+      // Ends it unless it ended already.
+      await records.fail(record.id, error);
+      throw error;
+    }
+  }
+
+  /** The open proposal of this very version, which a write answers with. */
+  private async openProposal(
+    decision: Decision,
+  ): Promise<PromotionRecord | undefined> {
+    if (decision.status !== 'in-progress' || !decision.pullRequest) {
+      return undefined;
+    }
+    const open = await this.deps.records.get(decision.promotionId!);
+    return open?.status === 'open' ? open : undefined;
+  }
+
+  /** The write itself, under the phase's lease. */
+  private async write(
+    plan: WritePlan,
+    record: PromotionRecord,
+    lease: HeldLease,
+  ): Promise<PromotionRecord> {
+    const { records, decisions, history, logger } = this.deps;
+    // Decided again on what the phase holds now: another write may have just
+    // made this one, or a pin or a gate may stand in the way by now.
+    const snapshot = await decisions.snapshot(plan.pipeline);
+    const decided = await plan.decideAgain(snapshot);
+    if (!decided) throw this.blocked(plan, plan.decision);
+    const { decision, origin, change } = decided;
+    const seen = snapshot.states.get(plan.phase.name);
+    const before = versionRefOf(seen?.current);
+    if (decision.status === 'blocked') throw this.blocked(plan, decision);
+    const proposed = await this.openProposal(decision);
+    if (proposed) {
+      await records.move(record.id, 'up-to-date', {
+        before,
+        after: proposed.after,
+        error: `Proposed already by ${proposed.pullRequest?.url}`,
+      });
+      return proposed;
+    }
+    if (decision.status === 'up-to-date' || !decision.holding) {
+      return records.move(record.id, 'up-to-date', { before, after: before });
+    }
+    const holding = decision.holding;
+    const running = await records.move(record.id, 'running', {
+      before,
+      fromVersion: versionRefOf(origin),
+    });
+    const write = { ...plan, origin, change };
+    if (plan.strategy === 'pull-request') {
+      return this.propose(write, running, holding, lease);
+    }
+    const subject = titleOf(
+      plan.kind,
+      plan.pipeline,
+      plan.phase.name,
+      holding.version,
+    );
+    const result = await plan.source.write({
+      phase: plan.sourcePhase,
+      change,
+      message: { subject, body: this.bodyOf(write, running, holding) },
+    });
+    lease.signal.throwIfAborted();
+    if (!result.changed) {
+      // It held the change already (another replica's write, or a person's):
+      // what it holds becomes known now, not at the next refresh.
+      await history.observed(
+        plan.pipeline.ref,
+        plan.phase.name,
+        result.observed,
+        seen,
+      );
+      const held = versionRefOf(resourceOf(result.observed.fields));
+      return records.move(record.id, 'up-to-date', { after: held });
+    }
+    const entry = await history.written(
+      running,
+      result.observed,
+      plan.kind === 'rollback'
+        ? `Rolled back to history entry ${origin.id}`
+        : `Promoted from ${plan.from}`,
+    );
+    logger.info(
+      `${plan.kind === 'rollback' ? 'Rolled back' : 'Promoted'} ${
+        plan.pipeline.ref
+      } ${plan.phase.name} to ${entry.version} in ${result.observed.revision}`,
+    );
+    return records.move(record.id, 'succeeded', {
+      after: versionRefOf(entry),
+      commitSha: result.observed.revision,
+      commitUrl: result.observed.url,
+    });
+  }
+
+  /** The commit message's body: what moves from where to where, and who asked. */
+  private bodyOf(
+    plan: WritePlan,
+    record: PromotionRecord,
+    holding: ResourceState,
+  ): string {
+    const { origin } = plan;
+    const before = record.before;
+    return [
+      `Pipeline: ${plan.pipeline.ref}`,
+      plan.kind === 'rollback'
+        ? `From: history entry ${origin.id} of ${plan.phase.name}, ${origin.version} (${origin.digest})`
+        : `From: ${plan.from} at ${origin.version} (${origin.digest})`,
+      `To: ${plan.phase.name}, ${holding.version} (${holding.digest})${
+        before ? `, was ${before.version} (${before.digest})` : ''
+      }`,
+      `File: ${plan.location.path}`,
+      `Triggered-by: ${record.triggeredBy}`,
+      `${plan.kind === 'rollback' ? 'Rollback' : 'Promotion'}: ${record.id}`,
+    ].join('\n');
+  }
+
+  /**
+   * Writes the change as a proposal and opens its pull request, replacing
+   * the open proposals of other versions into the phase.
+   */
+  private async propose(
+    plan: WritePlan,
+    record: PromotionRecord,
+    holding: ResourceState,
+    lease: HeldLease,
+  ): Promise<PromotionRecord> {
+    const { records, logger } = this.deps;
+    const { location } = plan;
+    const provider = providerFor(
+      this.deps.providers,
+      location,
+      plan.pullRequest,
+    );
+    const branch = proposalBranch(
+      plan.pipeline,
+      plan.phase.name,
+      holding.digest,
+    );
+    const title = titleOf(
+      plan.kind,
+      plan.pipeline,
+      plan.phase.name,
+      holding.version,
+    );
+    const older = await records.openProposals(
+      plan.pipeline.ref,
+      plan.phase.name,
+    );
+    const result = await plan.source.write({
+      phase: plan.sourcePhase,
+      change: plan.change,
+      message: { subject: title, body: this.bodyOf(plan, record, holding) },
+      proposal: { branch },
+    });
+    lease.signal.throwIfAborted();
+    const proposed = versionRefOf(holding)!;
+    if (!result.changed) {
+      // The phase's branch holds it already: nothing to propose.
+      return records.move(record.id, 'up-to-date', { after: proposed });
+    }
+    const pr = await provider.open({
+      repository: location.repository,
+      base: location.branch,
+      head: branch,
+      title,
+      body: bodyOf({
+        record: { ...record, commitSha: result.observed.revision },
+        pipeline: plan.pipeline,
+        location,
+        options: plan.pullRequest,
+        origin: plan.origin,
+        proposed,
+        portalUrl: this.deps.portalUrl,
+        branchCommitUrl: result.observed.url,
+      }),
+      labels: plan.pullRequest.labels,
+      draft: plan.pullRequest.draft,
+    });
+    const opened = await records.move(record.id, 'open', {
+      after: proposed,
+      commitSha: result.observed.revision,
+      commitUrl: result.observed.url,
+      pullRequest: {
+        provider: provider.type,
+        number: pr.number,
+        url: pr.url,
+        branch,
+        state: pr.state,
+        headSha: pr.headSha,
+      },
+    });
+    logger.info(
+      `Opened ${pr.url} to ${
+        plan.kind === 'rollback' ? 'roll back' : 'promote'
+      } ${plan.pipeline.ref} ${plan.phase.name} to ${proposed.version}`,
+    );
+    for (const replaced of older) {
+      await this.supersede(plan, replaced, opened);
+    }
+    return opened;
+  }
+
+  /** Closes an older proposal with a comment that links the newer one. */
+  private async supersede(
+    plan: WritePlan,
+    older: PromotionRecord,
+    newer: PromotionRecord,
+  ) {
+    const { records, logger } = this.deps;
+    const pr = older.pullRequest;
+    if (!pr) return;
+    // Marked first, so that following it does not take the close for a
+    // person's.
+    await records.move(older.id, 'superseded', {
+      pullRequest: { ...pr, state: 'closed' },
+      error: `Superseded by ${newer.pullRequest!.url}`,
+    });
+    try {
+      await this.deps.providers.get(pr.provider)?.close({
+        repository: plan.location.repository,
+        number: pr.number,
+        comment: `Superseded by #${newer.pullRequest!.number} (${
+          newer.pullRequest!.url
+        }), which ${newer.kind === 'rollback' ? 'rolls' : 'promotes'} ${
+          older.to
+        } to \`${newer.after!.version}\` instead of \`${
+          older.after?.version
+        }\`.`,
+      });
+      await plan.source
+        .removeProposal?.(plan.sourcePhase, pr.branch)
+        .catch(error =>
+          logger.warn(`Could not delete the branch ${pr.branch}: ${error}`),
+        );
+    } catch (error) {
+      logger.warn(
+        `Could not close ${pr.url}, superseded by ${newer.pullRequest!.url}: ${
+          error instanceof Error ? error.message : error
+        }`,
+      );
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { SignalsService } from '@backstage/plugin-signals-node';
+import { GLU_SIGNAL_CHANNEL } from '@glu-dev/plugin-glu-common';
+import { AutoPromoter } from './AutoPromoter';
+
+/**
+ * What happens after pipelines change, whatever changed them (a refresh, a
+ * write, a published version, a pin, an approval, the catalog): the
+ * automatic promotions that the change makes due, then one signal per
+ * pipeline so the portal shows it.
+ */
+export class PipelineChanges {
+  constructor(
+    private readonly deps: {
+      autoPromoter: AutoPromoter;
+      signals?: SignalsService;
+      logger: LoggerService;
+    },
+  ) {}
+
+  /** Promotes what is automatic in these pipelines, and tells the portal. */
+  async changed(
+    pipelineRefs: string[],
+    options: { promote?: boolean } = {},
+  ): Promise<void> {
+    const { autoPromoter, logger } = this.deps;
+    const refs = [...new Set(pipelineRefs)];
+    if (options.promote !== false) {
+      for (const ref of refs) {
+        try {
+          await autoPromoter.promoteDue(ref);
+        } catch (error) {
+          logger.warn(`Automatic promotion of ${ref} failed: ${error}`);
+        }
+      }
+    }
+    await this.signal(refs);
+  }
+
+  /**
+   * The same, without making the caller wait (an API request that answers
+   * at once); failures are logged.
+   */
+  changedInBackground(pipelineRefs: string[]): void {
+    this.changed(pipelineRefs).catch(error =>
+      this.deps.logger.warn(`Following a change failed: ${error}`),
+    );
+  }
+
+  /** Tells the portal that these pipelines changed. */
+  async signal(pipelineRefs: string[]): Promise<void> {
+    const { signals, logger } = this.deps;
+    for (const pipelineRef of new Set(pipelineRefs)) {
+      await signals
+        ?.publish({
+          recipients: { type: 'broadcast' },
+          channel: GLU_SIGNAL_CHANNEL,
+          message: { pipelineRef },
+        })
+        .catch(error => logger.debug(`Could not signal a change: ${error}`));
+    }
+  }
+}

@@ -1,0 +1,122 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { leaseOfPhase, Leases } from './Leases';
+import { PromotionRecords } from './PromotionRecords';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_18', 'SQLITE_3'] });
+
+const draft = {
+  pipelineRef: 'pipeline:default/checkout',
+  from: 'staging',
+  to: 'production',
+  kind: 'promotion' as const,
+  strategy: 'commit' as const,
+  triggeredBy: 'user:default/alice',
+  trigger: 'manual' as const,
+};
+
+describe.each(databases.eachSupportedId())(
+  'the lifecycle of a promotion record on %p',
+  databaseId => {
+    async function setup(
+      options: { ttlMillis?: number; waitMillis?: number } = {},
+    ) {
+      const store = await DatabaseGluStore.create({
+        database: mockServices.database({
+          knex: await databases.init(databaseId),
+        }),
+      });
+      const leases = new Leases(store, {
+        ttlMillis: options.ttlMillis ?? 60_000,
+        waitMillis: options.waitMillis ?? 60_000,
+      });
+      const records = new PromotionRecords({
+        store,
+        logger: mockServices.logger.mock(),
+        leaseWaitMillis: leases.waitMillis,
+      });
+      return { store, leases, records };
+    }
+
+    it('moves only forward: an ended record is never reopened by a late step', async () => {
+      const { records } = await setup();
+      const record = await records.create({ ...draft, status: 'pending' });
+      expect((await records.move(record.id, 'running')).status).toBe('running');
+      const done = await records.move(record.id, 'succeeded', {
+        commitSha: 'abc',
+      });
+      expect(done).toMatchObject({ status: 'succeeded', commitSha: 'abc' });
+      expect(done.finishedAt).toBeDefined();
+      // A failure that arrives late, or a second start, changes nothing.
+      expect((await records.fail(record.id, new Error('late'))).status).toBe(
+        'succeeded',
+      );
+      expect((await records.move(record.id, 'running')).status).toBe(
+        'succeeded',
+      );
+    });
+
+    it('ends a running record whose lease is no longer its holder’s, and leaves a held one alone', async () => {
+      const { store, leases, records } = await setup({ ttlMillis: 300 });
+      const lease = leaseOfPhase(draft.pipelineRef, draft.to);
+
+      // A replica took the lease, started, and stopped: its lease runs out.
+      const gone = leases.newHolder();
+      expect(await store.tryAcquireLease(lease, gone, 300)).toBe(true);
+      const abandoned = await records.create(
+        { ...draft, status: 'pending' },
+        gone,
+      );
+      await records.move(abandoned.id, 'running');
+      expect(await records.endAbandoned()).toEqual([]);
+      await new Promise(resolve => setTimeout(resolve, 400));
+
+      // Another one works under the lease now, renewing it as it goes.
+      const alive = leases.newHolder();
+      const held = await records.create({ ...draft, status: 'pending' }, alive);
+      await leases.withLease(
+        lease,
+        async () => {
+          await records.move(held.id, 'running');
+          const ended = await records.endAbandoned();
+          expect(ended.map(r => r.id)).toEqual([abandoned.id]);
+          expect(ended[0]).toMatchObject({
+            status: 'failed',
+            error: 'abandoned: the replica holding it stopped',
+          });
+          expect((await records.get(held.id))?.status).toBe('running');
+        },
+        { holder: alive },
+      );
+    });
+
+    it('ends a record that waited for a lease longer than any write waits', async () => {
+      const { records } = await setup({ waitMillis: 100 });
+      const waiting = await records.create(
+        { ...draft, status: 'pending' },
+        'a-replica-that-stopped',
+      );
+      expect(await records.endAbandoned()).toEqual([]);
+      await new Promise(resolve => setTimeout(resolve, 250));
+      expect((await records.endAbandoned()).map(r => r.id)).toEqual([
+        waiting.id,
+      ]);
+    });
+
+    it('tells the holder when its lease is lost', async () => {
+      const { store, leases } = await setup({ ttlMillis: 1000 });
+      const lease = leaseOfPhase(draft.pipelineRef, 'staging');
+      const signal = await leases.withLease(lease, async held => {
+        // Someone takes the lease away (it expired while this one stalled).
+        await store.releaseLease(lease, held.holder);
+        await store.tryAcquireLease(lease, 'someone-else', 60_000);
+        await new Promise(resolve => setTimeout(resolve, 1500));
+        return held.signal;
+      });
+      expect(signal.aborted).toBe(true);
+      expect(String(signal.reason)).toContain(`The lease ${lease} was lost`);
+    });
+  },
+);

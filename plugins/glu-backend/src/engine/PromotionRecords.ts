@@ -1,0 +1,182 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { PromotionStatus } from '@glu-dev/plugin-glu-common';
+import { DatabaseGluStore, newPromotionId } from '../store/DatabaseGluStore';
+import { PromotionRecord } from '../store/types';
+import { leaseOfPhase } from './Leases';
+
+/**
+ * The lifecycle of a promotion's record, in one place. By commit:
+ * `pending` (waiting for the phase's lease) → `running` → `succeeded`,
+ * `up-to-date` or `failed`. By pull request: `running` → `open` → `merged`
+ * → `succeeded` once the phase is seen holding the version, or `closed`
+ * (without merge) or `superseded` (by a newer proposal). Each status is
+ * reached only from the ones listed here, with a conditional update, so a
+ * late or repeated step never undoes what another decided.
+ */
+const REACHED_FROM: Record<PromotionStatus, PromotionStatus[]> = {
+  pending: [],
+  running: ['pending'],
+  'up-to-date': ['pending', 'running'],
+  failed: ['pending', 'running'],
+  open: ['running'],
+  merged: ['open'],
+  closed: ['open'],
+  superseded: ['open'],
+  succeeded: ['running', 'open', 'merged'],
+};
+
+/** The statuses of a promotion that has not ended. */
+export const UNDER_WAY: PromotionStatus[] = [
+  'pending',
+  'running',
+  'open',
+  'merged',
+];
+
+type Patch = Parameters<DatabaseGluStore['updatePromotion']>[1];
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Creates promotion records and moves them through their lifecycle. A
+ * record under way by commit is bound to the lease of its phase: when that
+ * lease ends without the record ending (the replica holding it stopped), the
+ * record ends as failed, and the edge is free again.
+ */
+export class PromotionRecords {
+  constructor(
+    private readonly deps: {
+      store: DatabaseGluStore;
+      logger: LoggerService;
+      /** How long a write may wait for its phase's lease. */
+      leaseWaitMillis: number;
+    },
+  ) {}
+
+  /** A new record, before it starts; `leaseHolder` is who will work on it. */
+  async create(
+    draft: Omit<PromotionRecord, 'id' | 'createdAt'> &
+      Partial<Pick<PromotionRecord, 'id' | 'createdAt'>>,
+    leaseHolder?: string,
+  ): Promise<PromotionRecord> {
+    const record: PromotionRecord = {
+      id: newPromotionId(),
+      createdAt: new Date().toISOString(),
+      ...draft,
+    };
+    await this.deps.store.createPromotion(record, leaseHolder);
+    return record;
+  }
+
+  /**
+   * Moves a record to a status, if it is in one that leads there; answers
+   * the record as it is afterwards. Statuses that end it set `finishedAt`.
+   */
+  async move(
+    id: string,
+    status: PromotionStatus,
+    patch: Omit<Patch, 'status'> = {},
+  ): Promise<PromotionRecord> {
+    const ends = !UNDER_WAY.includes(status);
+    return this.deps.store.updatePromotion(
+      id,
+      {
+        ...patch,
+        status,
+        ...(ends && !patch.finishedAt
+          ? { finishedAt: new Date().toISOString() }
+          : {}),
+      },
+      REACHED_FROM[status],
+    );
+  }
+
+  /** Changes what is known of an open pull request, while it is open. */
+  async update(id: string, patch: Omit<Patch, 'status'>) {
+    return this.deps.store.updatePromotion(id, patch, ['open']);
+  }
+
+  /** Ends a record that could not be carried out, with the reason. */
+  async fail(id: string, error: unknown): Promise<PromotionRecord> {
+    return this.move(id, 'failed', { error: errorMessage(error) });
+  }
+
+  async get(id: string) {
+    return this.deps.store.getPromotion(id);
+  }
+
+  /** The open proposals into a phase, newest first. */
+  async openProposals(
+    pipelineRef: string,
+    phase: string,
+  ): Promise<PromotionRecord[]> {
+    return (await this.deps.store.pullRequestsInto(pipelineRef, phase)).filter(
+      r => r.status === 'open',
+    );
+  }
+
+  /**
+   * The promotion by pull request that brought a phase to this digest, if
+   * one is open or merged: the state that shows the merge is recorded as
+   * that promotion.
+   */
+  async claim(
+    pipelineRef: string,
+    phase: string,
+    digest: string,
+  ): Promise<PromotionRecord | undefined> {
+    const records = await this.deps.store.pullRequestsInto(pipelineRef, phase);
+    return records.find(r => r.after?.digest === digest);
+  }
+
+  /** Ends a claimed promotion by pull request, with the commit that brought it. */
+  async complete(
+    record: PromotionRecord,
+    commit: { sha?: string; url?: string },
+  ): Promise<void> {
+    await this.move(record.id, 'succeeded', {
+      ...(commit.sha ? { commitSha: commit.sha } : {}),
+      ...(commit.url ? { commitUrl: commit.url } : {}),
+      ...(record.pullRequest
+        ? { pullRequest: { ...record.pullRequest, state: 'merged' } }
+        : {}),
+      error: '',
+    });
+  }
+
+  /**
+   * Ends the records whose holder is gone: running while the lease of their
+   * phase is no longer theirs, or pending for longer than any write waits
+   * for a lease. Any replica may do it; it changes only what is abandoned.
+   */
+  async endAbandoned(): Promise<PromotionRecord[]> {
+    const { store, logger } = this.deps;
+    const ended: PromotionRecord[] = [];
+    const waitedTooLong = Date.now() - this.deps.leaseWaitMillis * 2;
+    for (const candidate of await store.listUnfinishedCommits()) {
+      const { record, leaseHolder } = candidate;
+      const lease = await store.getLease(
+        leaseOfPhase(record.pipelineRef, record.to),
+      );
+      const holds =
+        lease && lease.holder === leaseHolder && lease.expiresAt > Date.now();
+      const abandoned =
+        record.status === 'running'
+          ? !holds
+          : !holds && Date.parse(record.createdAt) < waitedTooLong;
+      if (!abandoned) continue;
+      const moved = await this.move(record.id, 'failed', {
+        error: 'abandoned: the replica holding it stopped',
+      });
+      if (moved.status === 'failed') {
+        logger.warn(
+          `Promotion ${record.id} of ${record.pipelineRef} ${record.to} was abandoned: the replica holding it stopped`,
+        );
+        ended.push(moved);
+      }
+    }
+    return ended;
+  }
+}

@@ -1,0 +1,153 @@
+import {
+  EdgeStatus,
+  GateResult,
+  Pin,
+  PullRequestRef,
+} from '@glu-dev/plugin-glu-common';
+import { HistoryEntry, PromotionRecord, ResourceState } from '../store/types';
+
+/**
+ * The one place that decides whether a write into a phase may happen: the
+ * edge's status in the pipeline view, automatic promotion, manual promotion
+ * (which refuses with these reasons), dry runs, rollbacks and the merge of a
+ * pull request all ask `decide`. It is pure: everything it looks at is in
+ * its input, read from the store and evaluated (gates) beforehand.
+ */
+
+/**
+ * What the phase would hold after the write, as its source projects it, or
+ * why it cannot hold the version at all.
+ */
+export type Holding = ResourceState | { problem: string };
+
+export interface DecisionInput {
+  /** A promotion along an edge, or a rollback to an entry of the phase's own history. */
+  kind: 'promotion' | 'rollback';
+  /** The upstream phase (the phase itself for a rollback). */
+  from: string;
+  /** The phase written into. */
+  to: string;
+  /** What the content comes from: the upstream's state, or the history entry. */
+  origin?: Pick<HistoryEntry, 'digest' | 'version' | 'blobHash'>;
+  /** Why the upstream has no state yet, if it failed to refresh. */
+  originError?: string;
+  /** What the phase holds now. */
+  target?: HistoryEntry;
+  /** Why the phase has no state yet, if it failed to refresh. */
+  targetError?: string;
+  /** Why the phase cannot be written into at all (a read-only source). */
+  unwritable?: string;
+  /** What the phase would hold; set when there is an origin. */
+  holding?: Holding;
+  pin?: Pin;
+  /** A rollback that pins the phase again at its own version replaces the pin. */
+  repin?: boolean;
+  /** The promotion under way into the phase along this edge, if any. */
+  active?: PromotionRecord;
+  /** The edge's gates, evaluated (with the active pull request, if any). */
+  gates: GateResult[];
+}
+
+export interface Decision {
+  status: EdgeStatus;
+  /** Why it is blocked, or what the promotion under way waits for. */
+  reasons: string[];
+  gates: GateResult[];
+  /** What the phase would hold after the write, when it can hold it. */
+  holding?: ResourceState;
+  /** Why the phase cannot hold the version, when it cannot. */
+  problem?: string;
+  /** The promotion under way, when in progress. */
+  promotionId?: string;
+  /** The open pull request that proposes a version into the phase. */
+  pullRequest?: PullRequestRef;
+}
+
+/** The words that say why a pinned phase is left alone. */
+export function pinnedMessage(pin: Pin): string {
+  return `${pin.phase} is pinned at ${pin.version} by ${pin.pinnedBy}: ${pin.reason}`;
+}
+
+function notObserved(phase: string, error?: string): string {
+  return `${phase} has not been observed yet${error ? `: ${error}` : ''}`;
+}
+
+function gateReasons(gates: GateResult[]): string[] {
+  return gates.filter(g => !g.passed).map(g => `${g.type}: ${g.reason}`);
+}
+
+/**
+ * Whether the phase already holds what the write brings: equal digests for
+ * a promotion; for a rollback, the same content too (an entry that kept the
+ * version may differ in the rest of the file).
+ */
+function holdsAlready(input: DecisionInput, holding: ResourceState): boolean {
+  const { target, origin } = input;
+  if (!target || target.digest !== holding.digest) return false;
+  if (input.kind === 'rollback' && origin?.blobHash && target.blobHash) {
+    return origin.blobHash === target.blobHash;
+  }
+  return true;
+}
+
+export function decide(input: DecisionInput): Decision {
+  const { active } = input;
+  const holding =
+    input.holding && !('problem' in input.holding) ? input.holding : undefined;
+  const problem =
+    input.holding && 'problem' in input.holding
+      ? input.holding.problem
+      : undefined;
+  const decision: Decision = {
+    status: 'up-to-date',
+    reasons: [],
+    gates: input.gates,
+    ...(holding ? { holding } : {}),
+    ...(problem ? { problem } : {}),
+  };
+
+  // A commit under way: the edge waits for it.
+  if (active && active.strategy !== 'pull-request') {
+    return { ...decision, status: 'in-progress', promotionId: active.id };
+  }
+  // An open pull request is shown; one that proposes this very version is
+  // what the edge waits for, one of an older version is replaced by the next
+  // promotion.
+  const proposal = active?.pullRequest ? active : undefined;
+  if (proposal?.status === 'open') decision.pullRequest = proposal.pullRequest;
+  const pinned =
+    input.pin && !input.repin && input.pin.digest !== holding?.digest
+      ? pinnedMessage(input.pin)
+      : undefined;
+  if (proposal && holding && proposal.after?.digest === holding.digest) {
+    // What it waits for before it merges.
+    return {
+      ...decision,
+      status: 'in-progress',
+      promotionId: proposal.id,
+      reasons: [...gateReasons(input.gates), ...(pinned ? [pinned] : [])],
+    };
+  }
+
+  const blockers: string[] = [];
+  if (input.unwritable) blockers.push(input.unwritable);
+  if (!input.origin) blockers.push(notObserved(input.from, input.originError));
+  if (!input.target) blockers.push(notObserved(input.to, input.targetError));
+  if (problem && input.origin) {
+    blockers.push(
+      `${input.to} cannot hold ${input.origin.version} of ${input.from}: ${problem}`,
+    );
+  }
+  if (blockers.length === 0 && holding && holdsAlready(input, holding)) {
+    return decision;
+  }
+  if (pinned) blockers.push(pinned);
+  if (blockers.length > 0) {
+    return { ...decision, status: 'blocked', reasons: blockers };
+  }
+  const failed = gateReasons(input.gates);
+  if (failed.length > 0) {
+    return { ...decision, status: 'blocked', reasons: failed };
+  }
+  return { ...decision, status: 'promotable' };
+}
