@@ -6,7 +6,7 @@
  * pipeline's version with the same digest. File bodies stay deduplicated by
  * content (glu_blobs). Also: whether a change kept the version (a commit
  * that changed only other parts of the file), and the lease holder that a
- * promotion under way is bound to.
+ * promotion under way is bound to. glu_repositories, which nothing read, goes.
  *
  * @param {import('knex').Knex} knex
  */
@@ -33,6 +33,8 @@ exports.up = async function up(knex) {
   });
   await knex.schema.dropTable('glu_resources');
 
+  await knex.schema.dropTable('glu_repositories');
+
   await knex.schema.alterTable('glu_promotions', table => {
     table
       .string('lease_holder')
@@ -47,6 +49,14 @@ exports.up = async function up(knex) {
 exports.down = async function down(knex) {
   await knex.schema.alterTable('glu_promotions', table => {
     table.dropColumn('lease_holder');
+  });
+  await knex.schema.createTable('glu_repositories', table => {
+    table.string('key').primary().notNullable();
+    table.text('url').notNullable();
+    table.string('branch').notNullable();
+    table.string('head_sha').nullable();
+    table.timestamp('fetched_at', { useTz: true }).nullable();
+    table.text('error').nullable();
   });
   await knex.schema.createTable('glu_resources', table => {
     table.string('digest').primary().notNullable();

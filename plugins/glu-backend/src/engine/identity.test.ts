@@ -122,9 +122,7 @@ describe('what a phase holds', () => {
                 : undefined,
             `${file} to hold ${image}`,
           ).catch(async error => {
-            throw new Error(
-              `${error.message}; it holds:\n${await show(file)}`,
-            );
+            throw new Error(`${error.message}; it holds:\n${await show(file)}`);
           });
         }
         for (const [name, tag, source] of [

@@ -1,3 +1,4 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { PipelineDefinition } from '@glu-dev/plugin-glu-common';
 import { Leases } from '../engine/Leases';
@@ -88,7 +89,7 @@ describe.each(databases.eachSupportedId())(
       ).toEqual(['a', 'c', 'd']);
     });
 
-    it('keeps every state of a phase, newest first, with resources stored once per digest', async () => {
+    it('keeps every state of a phase, newest first, with its file content stored once per hash', async () => {
       const store = await createStore();
       await store.upsertPipeline(
         definition('a', 'group:default/x', 'component:default/a'),
@@ -140,6 +141,62 @@ describe.each(databases.eachSupportedId())(
       expect(Date.now() - started).toBeGreaterThanOrEqual(100);
       // Released after the work: free for the next one at once.
       expect(await store.tryAcquireLease('phase:x', 'next', 200)).toBe(true);
+    });
+
+    it('keeps the version and fields of every history entry through the upgrade that gave entries their own', async () => {
+      const knex = await databases.init(databaseId);
+      const directory = resolvePackagePath(
+        '@glu-dev/plugin-glu-backend',
+        'migrations',
+      );
+      const upgrade = '20261125000000_history_holds_its_fields.js';
+      for (;;) {
+        const [, pending] = await knex.migrate.list({ directory });
+        if (pending[0]?.file === upgrade) break;
+        await knex.migrate.up({ directory });
+      }
+      // As the engine stored them before: fields shared by digest.
+      await knex('glu_pipelines').insert({
+        entity_ref: 'pipeline:default/a',
+        owner_ref: 'group:default/x',
+        definition: JSON.stringify(
+          definition('a', 'group:default/x', 'component:default/a'),
+        ),
+        definition_hash: 'h',
+      });
+      const fields = { repository: 'r', tag: '1.2.1', digest: 'sha256:d' };
+      await knex('glu_resources').insert({
+        digest: 'sha256:d',
+        version: '1.2.1',
+        fields: JSON.stringify(fields),
+      });
+      await knex('glu_history').insert({
+        pipeline_ref: 'pipeline:default/a',
+        phase: 'staging',
+        digest: 'sha256:d',
+        cause: 'observed',
+        observed_at: new Date(),
+      });
+      const [{ id }] = await knex('glu_history').select('id');
+      await knex('glu_phases').insert({
+        pipeline_ref: 'pipeline:default/a',
+        name: 'staging',
+        position: 0,
+        source_type: 'git',
+        state_id: id,
+        digest: 'sha256:d',
+      });
+
+      const store = await DatabaseGluStore.create({
+        database: mockServices.database({ knex }),
+      });
+      expect(await knex.schema.hasTable('glu_resources')).toBe(false);
+      const state = await store.getPhaseState('pipeline:default/a', 'staging');
+      expect(state?.current).toMatchObject({ version: '1.2.1', fields });
+      const page = await store.listHistory('pipeline:default/a', 'staging', {
+        limit: 10,
+      });
+      expect(page.items).toEqual([expect.objectContaining({ fields })]);
     });
   },
 );

@@ -764,27 +764,6 @@ export class DatabaseGluStore {
   async releaseLease(name: string, holder: string) {
     await this.db('glu_leases').where({ name, holder }).delete();
   }
-
-  // Repositories
-
-  async recordRepositoryFetch(input: {
-    url: string;
-    branch: string;
-    headSha?: string;
-    error?: string;
-  }) {
-    await this.db('glu_repositories')
-      .insert({
-        key: `${input.url}#${input.branch}`,
-        url: input.url,
-        branch: input.branch,
-        head_sha: input.headSha ?? null,
-        fetched_at: new Date(),
-        error: input.error ?? null,
-      })
-      .onConflict('key')
-      .merge(['head_sha', 'fetched_at', 'error']);
-  }
 }
 
 /**
