@@ -10,6 +10,11 @@ import { AutoPromoter } from './AutoPromoter';
  * pipeline so the portal shows it.
  */
 export class PipelineChanges {
+  /** Automatic promotions under way in this replica, by pipeline. */
+  private readonly promoting = new Map<string, Promise<void>>();
+  /** Pipelines that changed again while their promotions were under way. */
+  private readonly again = new Set<string>();
+
   constructor(
     private readonly deps: {
       autoPromoter: AutoPromoter;
@@ -23,18 +28,36 @@ export class PipelineChanges {
     pipelineRefs: string[],
     options: { promote?: boolean } = {},
   ): Promise<void> {
-    const { autoPromoter, logger } = this.deps;
     const refs = [...new Set(pipelineRefs)];
     if (options.promote !== false) {
-      for (const ref of refs) {
+      for (const ref of refs) await this.promote(ref);
+    }
+    await this.signal(refs);
+  }
+
+  /**
+   * The automatic promotions of one pipeline. Changes that arrive while they
+   * are under way are followed by one more round, not one round each.
+   */
+  private promote(ref: string): Promise<void> {
+    const { autoPromoter, logger } = this.deps;
+    const running = this.promoting.get(ref);
+    if (running) {
+      this.again.add(ref);
+      return running;
+    }
+    const round = (async () => {
+      do {
+        this.again.delete(ref);
         try {
           await autoPromoter.promoteDue(ref);
         } catch (error) {
           logger.warn(`Automatic promotion of ${ref} failed: ${error}`);
         }
-      }
-    }
-    await this.signal(refs);
+      } while (this.again.has(ref));
+    })().finally(() => this.promoting.delete(ref));
+    this.promoting.set(ref, round);
+    return round;
   }
 
   /**
