@@ -178,6 +178,8 @@ export type PhaseView = {
   name: string;
   title?: string;
   source: { type: string; [option: string]: unknown };
+  /** Whether Glu can write into the phase (promotions, rollbacks). */
+  writable: boolean;
   /** The newest history entry; absent until the phase is first observed. */
   state?: HistoryEntry;
   refreshedAt?: string;

@@ -7,7 +7,7 @@ import {
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { GluClient } from '@glu-dev/plugin-glu-common';
+import { GLU_PLUGIN_ID, GluClient } from '@glu-dev/plugin-glu-common';
 import DeviceHubIcon from '@material-ui/icons/DeviceHub';
 import { gluApiRef } from './api';
 import { isGluTabShown } from './conditions';
@@ -57,7 +57,7 @@ const gluPage = PageBlueprint.make({
  * @alpha
  */
 export default createFrontendPlugin({
-  pluginId: 'glu',
+  pluginId: GLU_PLUGIN_ID,
   title: 'Glu',
   icon: <DeviceHubIcon fontSize="inherit" />,
   info: { packageJson: () => import('../package.json') },

@@ -1,5 +1,5 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
-import { GluClient } from '@glu-dev/plugin-glu-common';
+import { GLU_PLUGIN_ID, GluClient } from '@glu-dev/plugin-glu-common';
 
 /** The Glu HTTP API as the frontend sees it. */
 export type GluApi = Pick<
@@ -15,6 +15,7 @@ export type GluApi = Pick<
   | 'promote'
   | 'dryRunPromotion'
   | 'rollback'
+  | 'dryRunRollback'
   | 'pinPhase'
   | 'unpinPhase'
   | 'approve'
@@ -23,5 +24,5 @@ export type GluApi = Pick<
 /** Reference to the Glu API, provided by both the legacy and the new plugin. */
 export const gluApiRef = createApiRef<GluApi>().with({
   id: 'plugin.glu.service',
-  pluginId: 'glu',
+  pluginId: GLU_PLUGIN_ID,
 });

@@ -5,7 +5,7 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
-import { GluClient } from '@glu-dev/plugin-glu-common';
+import { GLU_PLUGIN_ID, GluClient } from '@glu-dev/plugin-glu-common';
 import { gluApiRef } from './api';
 import { entityContentRouteRef, rootRouteRef } from './routes';
 
@@ -15,7 +15,7 @@ import { entityContentRouteRef, rootRouteRef } from './routes';
  * @public
  */
 export const gluPlugin = createPlugin({
-  id: 'glu',
+  id: GLU_PLUGIN_ID,
   apis: [
     createApiFactory({
       api: gluApiRef,

@@ -53,6 +53,11 @@ export class EdgeDecisions {
     },
   ) {}
 
+  /** The sources that the decisions ask what a phase can hold. */
+  get sources(): PhaseSources {
+    return this.deps.sources;
+  }
+
   /** Reads the state of these pipelines, one query per kind of record. */
   async snapshots(
     pipelines: PipelineDefinition[],

@@ -484,7 +484,7 @@ export const spec = {
       },
       PhaseView: {
         type: 'object',
-        required: ['name', 'source'],
+        required: ['name', 'source', 'writable'],
         properties: {
           name: {
             type: 'string',
@@ -501,6 +501,11 @@ export const spec = {
               },
             },
             additionalProperties: {},
+          },
+          writable: {
+            type: 'boolean',
+            description:
+              'Whether Glu can write into the phase (promotions, rollbacks).',
           },
           state: {
             $ref: '#/components/schemas/HistoryEntry',

@@ -68,6 +68,7 @@ export function checkoutView(
       name: 'build',
       title: 'Build',
       source: { type: 'api' },
+      writable: false,
       state: historyEntry('build', '3', '1.5.0', {
         cause: 'published',
         actor: 'ci',
@@ -78,6 +79,7 @@ export function checkoutView(
       name: 'staging',
       title: 'Staging',
       source: gitSource('env/staging/deployment.yaml'),
+      writable: true,
       state: historyEntry('staging', '2', '1.5.0', {
         cause: 'promotion',
         actor: 'user:default/alice',
@@ -91,6 +93,7 @@ export function checkoutView(
       name: 'production',
       title: 'Production',
       source: gitSource('env/production/deployment.yaml'),
+      writable: true,
       state: historyEntry('production', '1', '1.4.0', {
         cause: 'commit',
         actor: 'Jane Operator',
@@ -143,6 +146,7 @@ export function chainView(length: number): PipelineView {
   const phases: PhaseView[] = Array.from({ length }, (_, i) => ({
     name: `p${i}`,
     source: gitSource(`env/p${i}/deployment.yaml`),
+    writable: true,
     state: historyEntry(`p${i}`, `${i + 1}`, `1.${length - i}.0`, {
       cause: 'promotion',
       actor: 'user:default/alice',

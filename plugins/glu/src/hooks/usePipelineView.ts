@@ -1,12 +1,9 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { useSignal } from '@backstage/plugin-signals-react';
-import { PipelineView } from '@glu-dev/plugin-glu-common';
+import { GLU_SIGNAL_CHANNEL, PipelineView } from '@glu-dev/plugin-glu-common';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { gluApiRef } from '../api';
 import { sameEntityRef } from '../components/format';
-
-/** The signal channel on which the backend announces pipeline changes. */
-export const GLU_SIGNAL_CHANNEL = 'glu:pipelines';
 
 /** What the backend publishes on {@link GLU_SIGNAL_CHANNEL}. */
 export type GluPipelineSignal = { pipelineRef: string };

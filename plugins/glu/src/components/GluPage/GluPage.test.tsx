@@ -113,6 +113,27 @@ describe('GluPage', () => {
     expect(payments).toHaveTextContent('up to date');
   });
 
+  it('says which phases fail to refresh, and why', async () => {
+    const failing = summary('checkout', 'group:default/team-checkout', 0);
+    failing.phases[0].refreshError =
+      'Could not fetch https://github.com/acme/gitops: connection refused';
+    servePipelines([failing]);
+    await renderGlu(<GluPage />, { entities: groups });
+
+    const row = (await screen.findByRole('link', { name: 'Checkout' })).closest(
+      'tr',
+    )!;
+    expect(row).toHaveTextContent('staging fails to refresh');
+    expect(
+      within(row).getByLabelText(
+        'staging fails to refresh: Could not fetch https://github.com/acme/gitops: connection refused',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(row).queryByLabelText(/production fails to refresh/),
+    ).not.toBeInTheDocument();
+  });
+
   it('shows only the pipelines of the groups the user belongs to, owned by me', async () => {
     const queries = servePipelines([
       summary('checkout', 'group:default/team-checkout', 1),

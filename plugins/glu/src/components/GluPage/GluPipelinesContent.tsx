@@ -1,6 +1,7 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ResponseErrorPanel,
+  StatusError,
   StatusOK,
   StatusWarning,
   Table,
@@ -13,7 +14,10 @@ import {
   EntityRefLinks,
 } from '@backstage/plugin-catalog-react';
 import { useSignal } from '@backstage/plugin-signals-react';
-import { PipelineSummary } from '@glu-dev/plugin-glu-common';
+import {
+  GLU_SIGNAL_CHANNEL,
+  PipelineSummary,
+} from '@glu-dev/plugin-glu-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
@@ -23,15 +27,13 @@ import TextField from '@material-ui/core/TextField';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import ChevronRightIcon from '@material-ui/icons/ChevronRight';
+import ErrorOutlineIcon from '@material-ui/icons/ErrorOutline';
 import Autocomplete from '@material-ui/lab/Autocomplete';
 import { useEffect, useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gluApiRef } from '../../api';
-import {
-  GLU_SIGNAL_CHANNEL,
-  GluPipelineSignal,
-} from '../../hooks/usePipelineView';
+import { GluPipelineSignal } from '../../hooks/usePipelineView';
 import { sameEntityRef, shortDigest } from '../format';
 import { fetchPipelinesPage, ListPosition } from './pipelinePages';
 
@@ -46,10 +48,23 @@ function PhaseVersions(props: { pipeline: PipelineSummary }) {
       {props.pipeline.phases.map((phase, i) => (
         <Box key={phase.name} display="flex" alignItems="center">
           {i > 0 && <ChevronRightIcon fontSize="small" color="disabled" />}
-          <Tooltip title={phase.digest ?? 'not observed yet'}>
+          <Tooltip
+            title={
+              phase.refreshError
+                ? `Fails to refresh: ${phase.refreshError}`
+                : phase.digest ?? 'not observed yet'
+            }
+          >
             <Chip
               size="small"
               variant="outlined"
+              color={phase.refreshError ? 'secondary' : 'default'}
+              {...(phase.refreshError
+                ? {
+                    icon: <ErrorOutlineIcon />,
+                    'aria-label': `${phase.name} fails to refresh: ${phase.refreshError}`,
+                  }
+                : {})}
               label={`${phase.name} ${
                 phase.version ||
                 (phase.digest ? shortDigest(phase.digest) : '—')
@@ -88,14 +103,28 @@ const columns: TableColumn<PipelineSummary>[] = [
   {
     title: 'Behind',
     field: 'behind',
-    render: p =>
-      p.behind > 0 ? (
-        <StatusWarning>
-          {p.behind} {p.behind === 1 ? 'phase' : 'phases'} behind
-        </StatusWarning>
-      ) : (
-        <StatusOK>up to date</StatusOK>
-      ),
+    render: p => {
+      const failing = p.phases.filter(phase => phase.refreshError);
+      return (
+        <>
+          {p.behind > 0 ? (
+            <StatusWarning>
+              {p.behind} {p.behind === 1 ? 'phase' : 'phases'} behind
+            </StatusWarning>
+          ) : (
+            <StatusOK>up to date</StatusOK>
+          )}
+          {failing.length > 0 && (
+            <Box>
+              <StatusError>
+                {failing.map(phase => phase.name).join(', ')}{' '}
+                {failing.length === 1 ? 'fails' : 'fail'} to refresh
+              </StatusError>
+            </Box>
+          )}
+        </>
+      );
+    },
   },
 ];
 

@@ -7,6 +7,7 @@ import {
   gluRollbackPermission,
   HistoryEntry,
   Promotion,
+  PromotionDryRun,
 } from '@glu-dev/plugin-glu-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -100,21 +101,36 @@ describe('PhaseHistoryDialog', () => {
       }),
     );
     serveHistory(server, 'production', () => productionHistory);
-    const diffQueries: string[] = [];
+    const dryRuns: unknown[] = [];
     const rollbacks: unknown[] = [];
     server.use(
-      http.get(`${CHECKOUT_URL}/phases/production/diff`, ({ request }) => {
-        diffQueries.push(new URL(request.url).search);
-        return HttpResponse.json({
-          from: productionHistory[0],
-          to: productionHistory[1],
-          diff: '-          image: registry.example.com/acme/checkout:1.4.0\n+          image: registry.example.com/acme/checkout:1.3.0\n',
-        });
-      }),
       http.post(
         `${CHECKOUT_URL}/phases/production/rollback`,
         async ({ request }) => {
-          rollbacks.push(await request.json());
+          const body = (await request.json()) as { dryRun?: boolean };
+          if (body.dryRun) {
+            dryRuns.push(body);
+            const plan: PromotionDryRun = {
+              pipelineRef: CHECKOUT_REF,
+              kind: 'rollback',
+              from: 'production',
+              to: 'production',
+              status: 'promotable',
+              reasons: [],
+              gates: [],
+              fromVersion: {
+                digest: productionHistory[1].digest,
+                version: '1.3.0',
+              },
+              before: { digest: productionHistory[0].digest, version: '1.4.0' },
+              after: { digest: productionHistory[1].digest, version: '1.3.0' },
+              path: 'env/production/deployment.yaml',
+              // Against the file as it is now: the replicas go back too.
+              diff: '-  replicas: 7\n+  replicas: 2\n-          image: registry.example.com/acme/checkout:1.4.0\n+          image: registry.example.com/acme/checkout:1.3.0\n',
+            };
+            return HttpResponse.json(plan);
+          }
+          rollbacks.push(body);
           rolledBack = true;
           const promotion: Promotion = {
             id: '20',
@@ -155,9 +171,17 @@ describe('PhaseHistoryDialog', () => {
         '+ image: registry.example.com/acme/checkout:1.3.0',
       ),
     );
-    expect(diffQueries).toEqual(['?from=1&to=0']);
+    expect(diff).toHaveTextContent('- replicas: 7');
+    expect(dryRuns).toEqual([{ historyId: '0', dryRun: true }]);
 
     await userEvent.click(rollback.getByRole('checkbox'));
+    // Pinning there is part of what the dry run decides on.
+    await waitFor(() =>
+      expect(dryRuns).toEqual([
+        { historyId: '0', dryRun: true },
+        { historyId: '0', pin: { reason: 'rollback' }, dryRun: true },
+      ]),
+    );
     const confirm = rollback.getByRole('button', { name: 'Roll back' });
     // Pinning needs a reason.
     expect(confirm).toBeDisabled();
@@ -179,6 +203,28 @@ describe('PhaseHistoryDialog', () => {
     expect(rollbacks).toEqual([
       { historyId: '0', pin: { reason: '1.4.0 breaks refunds' } },
     ]);
+  });
+
+  it('shows a change that kept the version as such', async () => {
+    servePipeline(server, () => checkoutView());
+    serveHistory(server, 'production', () => [
+      historyEntry('production', '2', '1.4.0', {
+        cause: 'commit',
+        keptVersion: true,
+        actor: 'Jane Operator',
+        message: 'Scale to 7',
+      }),
+      ...productionHistory,
+    ]);
+    const dialog = within(await openHistory());
+    const items = within(
+      await dialog.findByTestId('phase-history'),
+    ).getAllByRole('listitem');
+    expect(items[0]).toHaveTextContent('version kept');
+    expect(items[0]).toHaveTextContent(
+      'Changed the file and kept 1.4.0 by Jane Operator',
+    );
+    expect(items[1]).not.toHaveTextContent('version kept');
   });
 
   it('disables rollback for a user who may not roll back, saying why', async () => {

@@ -26,7 +26,7 @@ import { gluApiRef } from '../../api';
 import { GluPermissions } from '../../hooks/useGluPermissions';
 import { ActionButton } from '../ActionButton';
 import { Actor } from '../Actor';
-import { causeLabel, shortSha } from '../format';
+import { causeLabel, shortSha, versionLabel } from '../format';
 import { TimeAgo } from '../TimeAgo';
 import { VersionLabel } from '../VersionLabel';
 import { RollbackDialog } from './RollbackDialog';
@@ -50,11 +50,10 @@ function rollbackDisabledReason(
   permissions: GluPermissions,
 ): string | undefined {
   if (!permissions.rollback.allowed) return permissions.rollback.reason;
-  if (phase.source.type !== 'git') {
+  if (!phase.writable) {
     return `${phase.name} reads from a ${phase.source.type} source, which Glu cannot write to`;
   }
   if (phase.state?.id === entry.id) return 'This is the current state';
-  if (!entry.blobHash) return 'This state has no file content to go back to';
   return undefined;
 }
 
@@ -93,10 +92,16 @@ const HistoryItem = memo(function HistoryTimelineItem(props: {
         <div className={classes.what}>
           <VersionLabel version={entry} />
           <Chip size="small" label={causeLabel(entry.cause)} />
+          {entry.keptVersion && (
+            <Chip size="small" variant="outlined" label="version kept" />
+          )}
           {current && <Chip size="small" color="primary" label="current" />}
         </div>
         <Typography variant="body2" color="textSecondary">
-          {causeLabel(entry.cause)} by <Actor actor={entry.actor} />
+          {entry.keptVersion
+            ? `Changed the file and kept ${versionLabel(entry)}`
+            : causeLabel(entry.cause)}{' '}
+          by <Actor actor={entry.actor} />
           {entry.commitSha && (
             <>
               {' '}

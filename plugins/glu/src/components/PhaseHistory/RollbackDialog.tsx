@@ -20,6 +20,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { gluApiRef } from '../../api';
 import { ActionPermission } from '../../hooks/useGluPermissions';
 import { ActionDialog } from '../ActionDialog';
+import { DryRunStatus } from '../DryRunStatus';
 import { versionLabel } from '../format';
 import { PromotionOutcome } from '../PromotionOutcome';
 import { VersionLabel } from '../VersionLabel';
@@ -45,13 +46,17 @@ export function RollbackDialog(props: {
   const current = phase.state;
   const reasonId = useId();
 
-  const diff = useAsync(async () => {
-    if (!current || current.id === entry.id) return undefined;
-    return gluApi.diffHistory(pipeline.ref, phase.name, {
-      from: current.id,
-      to: entry.id,
-    });
-  }, [gluApi, pipeline.ref, phase.name, current?.id, entry.id]);
+  // What the rollback would commit, against the file as it is now; with a
+  // pin, the phase's current pin no longer stands in the way.
+  const dryRun = useAsync(
+    () =>
+      gluApi.dryRunRollback(pipeline.ref, phase.name, {
+        historyId: entry.id,
+        ...(pin ? { pin: { reason: 'rollback' } } : {}),
+      }),
+    [gluApi, pipeline.ref, phase.name, entry.id, current?.id, pin],
+  );
+  const plan = dryRun.value;
 
   const rollback = useCallback(async () => {
     const promotion = await gluApi.rollback(pipeline.ref, phase.name, {
@@ -71,7 +76,7 @@ export function RollbackDialog(props: {
       title={`Roll ${phase.title ?? phase.name} back to ${versionLabel(entry)}`}
       confirmLabel="Roll back"
       canConfirm={
-        (!pinned || pin) &&
+        plan?.status === 'promotable' &&
         (!pin || (reason.trim() !== '' && pinPermission.allowed))
       }
       onConfirm={rollback}
@@ -82,22 +87,28 @@ export function RollbackDialog(props: {
         {phase.title ?? phase.name} holds{' '}
         {current ? <VersionLabel version={current} /> : 'nothing yet'} and goes
         back to <VersionLabel version={entry} />, the file exactly as it was
-        then, by a commit recorded as a rollback.
+        then, recorded as a rollback. The diff is against the file as it is now:
+        exactly what the rollback commits.
       </Typography>
-      {diff.loading && <Progress />}
-      {diff.error && (
+      {dryRun.loading && <Progress />}
+      {dryRun.error && (
         <ResponseErrorPanel
           title="Glu could not show what the rollback changes"
-          error={diff.error}
+          error={dryRun.error}
         />
       )}
-      {diff.value && (
-        <Box my={1} data-testid="rollback-diff">
-          <CodeSnippet
-            language="diff"
-            text={diff.value.diff || '(the file does not change)'}
-          />
-        </Box>
+      {plan && (
+        <>
+          <DryRunStatus plan={plan} to={phase.title ?? phase.name} />
+          {plan.status !== 'up-to-date' && (
+            <Box my={1} data-testid="rollback-diff">
+              <CodeSnippet
+                language="diff"
+                text={plan.diff || '(the file does not change)'}
+              />
+            </Box>
+          )}
+        </>
       )}
       <Tooltip title={pinDisabledReason ?? ''}>
         <FormControlLabel

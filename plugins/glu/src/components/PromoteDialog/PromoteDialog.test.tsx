@@ -33,9 +33,12 @@ const DIFF = `--- a/env/production/deployment.yaml
 
 const dryRun: PromotionDryRun = {
   pipelineRef: CHECKOUT_REF,
+  kind: 'promotion',
   from: 'staging',
   to: 'production',
   status: 'promotable',
+  reasons: [],
+  gates: [],
   fromVersion: { digest: digestOf('1.5.0'), version: '1.5.0' },
   before: { digest: digestOf('1.4.0'), version: '1.4.0' },
   after: { digest: digestOf('1.5.0'), version: '1.5.0' },
@@ -70,7 +73,10 @@ function promotion(overrides: Partial<Promotion> = {}): Promotion {
  * The backend for a promotion: the dry run, then the promotion, after which
  * production holds what staging holds. Records what was asked.
  */
-function serveBackend(answer: () => Response | Promise<Response>) {
+function serveBackend(
+  answer: () => Response | Promise<Response>,
+  plan: PromotionDryRun = dryRun,
+) {
   let promoted = false;
   const bodies: unknown[] = [];
   servePipeline(server, () =>
@@ -90,7 +96,7 @@ function serveBackend(answer: () => Response | Promise<Response>) {
     http.post(`${CHECKOUT_URL}/promotions`, async ({ request }) => {
       const body = (await request.json()) as { dryRun?: boolean };
       bodies.push(body);
-      if (body.dryRun) return HttpResponse.json(dryRun);
+      if (body.dryRun) return HttpResponse.json(plan);
       const response = await answer();
       promoted = response.ok;
       return response;
@@ -257,6 +263,54 @@ describe('PromoteDialog', () => {
         selector: 'p',
       }),
     ).toBeInTheDocument();
+    expect(
+      dialog.getByRole('button', { name: 'Promote to Production' }),
+    ).toBeDisabled();
+  });
+
+  it('shows what a blocked promotion would change, and why it would not happen', async () => {
+    const pinned =
+      'production is pinned at 1.4.0 by user:default/alice: release freeze';
+    const bodies = serveBackend(() => HttpResponse.json(promotion()), {
+      ...dryRun,
+      status: 'blocked',
+      reasons: [pinned],
+    });
+    const dialog = within(await openPromoteDialog());
+
+    const blocked = await dialog.findByTestId('dry-run-blocked');
+    expect(blocked).toHaveTextContent(pinned);
+    // The diff is there all the same: what a promotion would commit.
+    expect(dialog.getByTestId('promotion-diff')).toHaveTextContent(
+      '+ image: registry.example.com/acme/checkout:1.5.0',
+    );
+    expect(
+      dialog.getByRole('button', { name: 'Promote to Production' }),
+    ).toBeDisabled();
+    expect(bodies).toEqual([
+      { phase: 'production', from: 'staging', dryRun: true },
+    ]);
+  });
+
+  it('says when the phase cannot hold the version, without a diff', async () => {
+    const problem =
+      'production cannot hold 1.5.0 of staging: the values file has no key for a digest; set digestKey';
+    serveBackend(() => HttpResponse.json(promotion()), {
+      ...dryRun,
+      status: 'blocked',
+      reasons: [problem],
+      after: undefined,
+      diff: '',
+    });
+    const dialog = within(await openPromoteDialog());
+
+    expect(await dialog.findByTestId('dry-run-blocked')).toHaveTextContent(
+      problem,
+    );
+    expect(dialog.getByText(/Staging holds/)).toHaveTextContent(
+      'Staging holds 1.5.0. Production holds 1.4.0, and cannot hold this version.',
+    );
+    expect(dialog.queryByTestId('promotion-diff')).not.toBeInTheDocument();
     expect(
       dialog.getByRole('button', { name: 'Promote to Production' }),
     ).toBeDisabled();

@@ -7,11 +7,11 @@ import { useApi } from '@backstage/core-plugin-api';
 import { EdgeView, PipelineView } from '@glu-dev/plugin-glu-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import Alert from '@material-ui/lab/Alert';
 import { useCallback } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { gluApiRef } from '../../api';
 import { ActionDialog } from '../ActionDialog';
+import { DryRunStatus } from '../DryRunStatus';
 import { GateList } from '../GateList';
 import { PromotionOutcome } from '../PromotionOutcome';
 import { VersionLabel } from '../VersionLabel';
@@ -52,14 +52,15 @@ export function PromoteDialog(props: {
 
   const from = phaseTitle(pipeline, edge.from);
   const to = phaseTitle(pipeline, edge.to);
-  const nothingToDo = dryRun.value?.status === 'up-to-date';
+  const plan = dryRun.value;
+  const gates = plan?.gates.length ? plan.gates : edge.gates;
 
   return (
     <ActionDialog
       title={`Promote ${from} → ${to}`}
       confirmLabel={`Promote to ${to}`}
       errorTitle="The promotion failed"
-      canConfirm={Boolean(dryRun.value) && !nothingToDo}
+      canConfirm={plan?.status === 'promotable'}
       onConfirm={promote}
       onClose={onClose}
       maxWidth="md"
@@ -71,33 +72,40 @@ export function PromoteDialog(props: {
           error={dryRun.error}
         />
       )}
-      {dryRun.value && (
+      {plan && (
         <>
           <Typography variant="body1" gutterBottom>
-            {from} holds <VersionLabel version={dryRun.value.fromVersion} />.{' '}
-            {to} holds{' '}
-            {dryRun.value.before ? (
-              <VersionLabel version={dryRun.value.before} />
+            {from} holds <VersionLabel version={plan.fromVersion} />. {to} holds{' '}
+            {plan.before ? (
+              <VersionLabel version={plan.before} />
             ) : (
               'nothing yet'
-            )}{' '}
-            and will hold <VersionLabel version={dryRun.value.after} />.
+            )}
+            {plan.after ? (
+              <>
+                {' '}
+                and will hold <VersionLabel version={plan.after} />.
+              </>
+            ) : (
+              ', and cannot hold this version.'
+            )}
           </Typography>
           <Typography variant="body2" color="textSecondary" gutterBottom>
             {edge.strategy === 'pull-request'
               ? 'By pull request: the change is proposed on a branch of its own and lands when the pull request merges.'
               : 'By commit: the change is pushed to the branch at once.'}{' '}
-            File: <code>{dryRun.value.path}</code>
+            {plan.path && (
+              <>
+                File: <code>{plan.path}</code>
+              </>
+            )}
           </Typography>
-          {nothingToDo ? (
-            <Alert severity="info">
-              {to} already holds this version: nothing to commit.
-            </Alert>
-          ) : (
+          <DryRunStatus plan={plan} to={to} />
+          {plan.status !== 'up-to-date' && plan.after && (
             <Box my={1} data-testid="promotion-diff">
               <CodeSnippet
                 language="diff"
-                text={dryRun.value.diff || '(the file does not change)'}
+                text={plan.diff || '(the file does not change)'}
               />
             </Box>
           )}
@@ -105,8 +113,8 @@ export function PromoteDialog(props: {
       )}
       <Box mt={2}>
         <Typography variant="subtitle2">Gates</Typography>
-        {edge.gates.length ? (
-          <GateList gates={edge.gates} />
+        {gates.length ? (
+          <GateList gates={gates} />
         ) : (
           <Typography variant="body2" color="textSecondary">
             This edge has no gates.
