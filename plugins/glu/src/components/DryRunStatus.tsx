@@ -1,5 +1,6 @@
-import { Link } from '@backstage/core-components';
+import { CodeSnippet, Link } from '@backstage/core-components';
 import { PromotionDryRun } from '@glu-dev/plugin-glu-common';
+import Box from '@material-ui/core/Box';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 
@@ -13,7 +14,10 @@ export function DryRunStatus(props: { plan: PromotionDryRun; to: string }) {
   if (plan.status === 'up-to-date') {
     return (
       <Alert severity="info">
-        {to} already holds this version: nothing to commit.
+        {plan.kind === 'rollback'
+          ? `${to} is already as it was then`
+          : `${to} already holds this version`}
+        : nothing to commit.
       </Alert>
     );
   }
@@ -39,6 +43,25 @@ export function DryRunStatus(props: { plan: PromotionDryRun; to: string }) {
     );
   }
   return null;
+}
+
+/**
+ * The diff that the dry run says would be committed: shown also when
+ * something blocks it, so that people see what would change; nothing when
+ * the phase holds it already or nothing could be written.
+ */
+export function DryRunDiff(props: { plan: PromotionDryRun; testId: string }) {
+  const { plan, testId } = props;
+  if (plan.status === 'up-to-date') return null;
+  if (!plan.diff && plan.status !== 'promotable') return null;
+  return (
+    <Box my={1} data-testid={testId}>
+      <CodeSnippet
+        language="diff"
+        text={plan.diff || '(the file does not change)'}
+      />
+    </Box>
+  );
 }
 
 function ReasonList(props: { reasons: string[] }) {

@@ -1,5 +1,6 @@
 import {
   causeLabel,
+  changeLabel,
   relativeTime,
   sameEntityRef,
   shortDigest,
@@ -28,6 +29,23 @@ describe('format', () => {
     expect(causeLabel('promotion')).toBe('promoted');
     expect(causeLabel('rollback')).toBe('rolled back');
     expect(causeLabel('something-new')).toBe('something-new');
+  });
+
+  it('says when a change kept the version', () => {
+    expect(changeLabel({ cause: 'commit', version: '1.4.0', digest })).toBe(
+      'committed',
+    );
+    expect(
+      changeLabel({ cause: 'commit', keptVersion: true, version: '', digest }),
+    ).toBe('changed the file and kept 4a1b9c2d3e4f');
+    expect(
+      changeLabel({
+        cause: 'commit',
+        keptVersion: true,
+        version: '1.4.0',
+        digest,
+      }),
+    ).toBe('changed the file and kept 1.4.0');
   });
 
   it('compares entity refs as the catalog does', () => {

@@ -28,6 +28,21 @@ export function causeLabel(cause: string): string {
   return causes[cause as HistoryCause] ?? cause;
 }
 
+/**
+ * What a history entry did, as a past participle: `promoted`, or, for a
+ * change that left the version as it was, `changed the file and kept 1.4.0`.
+ */
+export function changeLabel(entry: {
+  cause: string;
+  keptVersion?: boolean;
+  version?: string;
+  digest: string;
+}): string {
+  return entry.keptVersion
+    ? `changed the file and kept ${versionLabel(entry)}`
+    : causeLabel(entry.cause);
+}
+
 const units: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 24 * 3600],
   ['month', 30 * 24 * 3600],

@@ -206,25 +206,136 @@ describe('PhaseHistoryDialog', () => {
   });
 
   it('shows a change that kept the version as such', async () => {
-    servePipeline(server, () => checkoutView());
-    serveHistory(server, 'production', () => [
-      historyEntry('production', '2', '1.4.0', {
-        cause: 'commit',
-        keptVersion: true,
-        actor: 'Jane Operator',
-        message: 'Scale to 7',
+    const scaled = historyEntry('production', '2', '1.4.0', {
+      cause: 'commit',
+      keptVersion: true,
+      actor: 'Jane Operator',
+      message: 'Scale to 7',
+    });
+    servePipeline(server, () =>
+      checkoutView(view => {
+        phaseOf(view, 'production').state = scaled;
       }),
-      ...productionHistory,
-    ]);
-    const dialog = within(await openHistory());
+    );
+    serveHistory(server, 'production', () => [scaled, ...productionHistory]);
+    await renderGlu(
+      <PipelineCard pipelineRef={CHECKOUT_REF} title="Checkout" />,
+    );
+    const production = within(
+      await screen.findByRole('region', { name: 'Phase Production' }),
+    );
+    // The phase says so too: its current state did not change the version.
+    expect(
+      production.getByText(/changed the file and kept 1.4.0 by Jane Operator/),
+    ).toBeInTheDocument();
+    await userEvent.click(production.getByRole('button', { name: 'History' }));
+
+    const dialog = within(await screen.findByRole('dialog'));
     const items = within(
       await dialog.findByTestId('phase-history'),
     ).getAllByRole('listitem');
     expect(items[0]).toHaveTextContent('version kept');
     expect(items[0]).toHaveTextContent(
-      'Changed the file and kept 1.4.0 by Jane Operator',
+      'changed the file and kept 1.4.0 by Jane Operator',
     );
+    expect(items[0]).toHaveTextContent('Scale to 7');
+    // A change of version reads as one.
     expect(items[1]).not.toHaveTextContent('version kept');
+    expect(items[1]).toHaveTextContent('committed by Jane Operator');
+  });
+
+  it('says why a rollback of a pinned phase would not happen unless it is pinned again', async () => {
+    const pinnedAt = new Date(Date.now() - 3600_000).toISOString();
+    servePipeline(server, () =>
+      checkoutView(view => {
+        phaseOf(view, 'production').pin = {
+          phase: 'production',
+          digest: productionHistory[0].digest,
+          version: '1.4.0',
+          pinnedBy: 'user:default/alice',
+          reason: 'release freeze',
+          pinnedAt,
+        };
+      }),
+    );
+    serveHistory(server, 'production', () => productionHistory);
+    const pinned =
+      'production is pinned at 1.4.0 by user:default/alice: release freeze';
+    const dryRuns: unknown[] = [];
+    const rollbacks: unknown[] = [];
+    server.use(
+      http.post(
+        `${CHECKOUT_URL}/phases/production/rollback`,
+        async ({ request }) => {
+          const body = (await request.json()) as {
+            dryRun?: boolean;
+            pin?: { reason: string };
+          };
+          if (!body.dryRun) {
+            rollbacks.push(body);
+            return HttpResponse.json({}, { status: 500 });
+          }
+          dryRuns.push(body);
+          // Pinning it again lifts the pin that stands in the way; the diff
+          // is there either way.
+          const plan: PromotionDryRun = {
+            pipelineRef: CHECKOUT_REF,
+            kind: 'rollback',
+            from: 'production',
+            to: 'production',
+            status: body.pin ? 'promotable' : 'blocked',
+            reasons: body.pin ? [] : [pinned],
+            gates: [],
+            fromVersion: {
+              digest: productionHistory[1].digest,
+              version: '1.3.0',
+            },
+            before: { digest: productionHistory[0].digest, version: '1.4.0' },
+            after: { digest: productionHistory[1].digest, version: '1.3.0' },
+            path: 'env/production/deployment.yaml',
+            diff: '-          image: registry.example.com/acme/checkout:1.4.0\n+          image: registry.example.com/acme/checkout:1.3.0\n',
+          };
+          return HttpResponse.json(plan);
+        },
+      ),
+    );
+    const dialog = within(await openHistory());
+    const timeline = within(await dialog.findByTestId('phase-history'));
+    await userEvent.click(
+      within(timeline.getAllByRole('listitem')[1]).getByRole('button', {
+        name: 'Roll back to this',
+      }),
+    );
+    const rollback = within(
+      await screen.findByRole('dialog', {
+        name: 'Roll Production back to 1.3.0',
+      }),
+    );
+    const confirm = rollback.getByRole('button', { name: 'Roll back' });
+
+    // A pinned phase is pinned again by default, with the pin's reason.
+    expect(rollback.getByRole('checkbox')).toBeChecked();
+    expect(rollback.getByRole('textbox', { name: /Why pin it/ })).toHaveValue(
+      'release freeze',
+    );
+    await waitFor(() => expect(confirm).toBeEnabled());
+    expect(rollback.queryByTestId('dry-run-blocked')).not.toBeInTheDocument();
+
+    // Without the pin, the pin stands in the way: it says so, shows what
+    // would change all the same, and does not offer to roll back.
+    await userEvent.click(rollback.getByRole('checkbox'));
+    expect(await rollback.findByTestId('dry-run-blocked')).toHaveTextContent(
+      pinned,
+    );
+    expect(rollback.getByTestId('rollback-diff')).toHaveTextContent(
+      '+ image: registry.example.com/acme/checkout:1.3.0',
+    );
+    expect(confirm).toBeDisabled();
+    expect(dryRuns).toEqual([
+      { historyId: '0', pin: { reason: 'rollback' }, dryRun: true },
+      { historyId: '0', dryRun: true },
+    ]);
+    expect(rollbacks).toEqual([]);
   });
 
   it('disables rollback for a user who may not roll back, saying why', async () => {

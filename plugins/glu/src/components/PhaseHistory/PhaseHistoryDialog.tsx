@@ -26,7 +26,7 @@ import { gluApiRef } from '../../api';
 import { GluPermissions } from '../../hooks/useGluPermissions';
 import { ActionButton } from '../ActionButton';
 import { Actor } from '../Actor';
-import { causeLabel, shortSha, versionLabel } from '../format';
+import { causeLabel, changeLabel, shortSha } from '../format';
 import { TimeAgo } from '../TimeAgo';
 import { VersionLabel } from '../VersionLabel';
 import { RollbackDialog } from './RollbackDialog';
@@ -98,10 +98,7 @@ const HistoryItem = memo(function HistoryTimelineItem(props: {
           {current && <Chip size="small" color="primary" label="current" />}
         </div>
         <Typography variant="body2" color="textSecondary">
-          {entry.keptVersion
-            ? `Changed the file and kept ${versionLabel(entry)}`
-            : causeLabel(entry.cause)}{' '}
-          by <Actor actor={entry.actor} />
+          {changeLabel(entry)} by <Actor actor={entry.actor} />
           {entry.commitSha && (
             <>
               {' '}

@@ -1,15 +1,10 @@
-import {
-  CodeSnippet,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   HistoryEntry,
   PhaseView,
   PipelineView,
 } from '@glu-dev/plugin-glu-common';
-import Box from '@material-ui/core/Box';
 import Checkbox from '@material-ui/core/Checkbox';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import TextField from '@material-ui/core/TextField';
@@ -20,15 +15,16 @@ import useAsync from 'react-use/esm/useAsync';
 import { gluApiRef } from '../../api';
 import { ActionPermission } from '../../hooks/useGluPermissions';
 import { ActionDialog } from '../ActionDialog';
-import { DryRunStatus } from '../DryRunStatus';
+import { DryRunDiff, DryRunStatus } from '../DryRunStatus';
 import { versionLabel } from '../format';
 import { PromotionOutcome } from '../PromotionOutcome';
 import { VersionLabel } from '../VersionLabel';
 
 /**
- * Rolls a phase back to an entry of its history: shows the change that the
- * rollback commits (the diff from the current state to that entry), and
- * optionally pins the phase there. A pinned phase must be pinned again.
+ * Rolls a phase back to an entry of its history: shows what the rollback
+ * would do (the API's dry run: the diff it commits against the phase's file
+ * as it is now, or why it would not write), and optionally pins the phase
+ * there. A pinned phase must be pinned again.
  */
 export function RollbackDialog(props: {
   pipeline: PipelineView;
@@ -47,7 +43,9 @@ export function RollbackDialog(props: {
   const reasonId = useId();
 
   // What the rollback would commit, against the file as it is now; with a
-  // pin, the phase's current pin no longer stands in the way.
+  // pin, the phase's current pin no longer stands in the way. The backend
+  // only asks whether there is a pin: the reason typed so far does not
+  // matter to the dry run, so typing it does not run the dry run again.
   const dryRun = useAsync(
     () =>
       gluApi.dryRunRollback(pipeline.ref, phase.name, {
@@ -76,6 +74,9 @@ export function RollbackDialog(props: {
       title={`Roll ${phase.title ?? phase.name} back to ${versionLabel(entry)}`}
       confirmLabel="Roll back"
       canConfirm={
+        // Not while the dry run runs again (the pin changed): the last
+        // answer no longer says what the rollback would do.
+        !dryRun.loading &&
         plan?.status === 'promotable' &&
         (!pin || (reason.trim() !== '' && pinPermission.allowed))
       }
@@ -100,14 +101,7 @@ export function RollbackDialog(props: {
       {plan && (
         <>
           <DryRunStatus plan={plan} to={phase.title ?? phase.name} />
-          {plan.status !== 'up-to-date' && (
-            <Box my={1} data-testid="rollback-diff">
-              <CodeSnippet
-                language="diff"
-                text={plan.diff || '(the file does not change)'}
-              />
-            </Box>
-          )}
+          <DryRunDiff plan={plan} testId="rollback-diff" />
         </>
       )}
       <Tooltip title={pinDisabledReason ?? ''}>

@@ -4,6 +4,7 @@ import {
   isPermission,
 } from '@backstage/plugin-permission-common';
 import {
+  GLU_SIGNAL_CHANNEL,
   gluPinPermission,
   gluPromotePermission,
   PipelineView,
@@ -271,13 +272,13 @@ describe('PipelineCard', () => {
 
     // A signal for another pipeline changes nothing.
     act(() =>
-      signals.publish('glu:pipelines', {
+      signals.publish(GLU_SIGNAL_CHANNEL, {
         pipelineRef: 'pipeline:default/other',
       }),
     );
     production = '1.5.0';
     act(() =>
-      signals.publish('glu:pipelines', {
+      signals.publish(GLU_SIGNAL_CHANNEL, {
         pipelineRef: 'pipeline:default/checkout',
       }),
     );

@@ -12,7 +12,7 @@ import { memo } from 'react';
 import { GluPermissions } from '../../hooks/useGluPermissions';
 import { ActionButton } from '../ActionButton';
 import { Actor } from '../Actor';
-import { causeLabel, shortSha, versionLabel } from '../format';
+import { changeLabel, shortSha, versionLabel } from '../format';
 import { SourceLink } from '../SourceLink';
 import { TimeAgo } from '../TimeAgo';
 import { VersionLabel } from '../VersionLabel';
@@ -89,7 +89,7 @@ export const PhaseCard = memo(function PhaseCardContent(
         <SourceLink source={phase.source} />
         {state && (
           <Typography variant="body2" color="textSecondary">
-            {causeLabel(state.cause)} by <Actor actor={state.actor} />{' '}
+            {changeLabel(state)} by <Actor actor={state.actor} />{' '}
             <TimeAgo time={state.observedAt} />
             {state.commitSha && (
               <>

@@ -315,4 +315,83 @@ describe('PromoteDialog', () => {
       dialog.getByRole('button', { name: 'Promote to Production' }),
     ).toBeDisabled();
   });
+
+  it('says a promotion is under way, links its pull request, and does not offer another', async () => {
+    serveBackend(() => HttpResponse.json(promotion()), {
+      ...dryRun,
+      status: 'in-progress',
+      reasons: [],
+      promotionId: '11',
+      pullRequest: {
+        provider: 'github',
+        number: 44,
+        url: 'https://github.com/acme/gitops/pull/44',
+        branch: 'glu/checkout/production/151515151515',
+        state: 'open',
+        headSha: 'beef',
+      },
+    });
+    const dialog = within(await openPromoteDialog());
+
+    const underWay = await dialog.findByTestId('dry-run-in-progress');
+    expect(underWay).toHaveTextContent('A promotion is under way');
+    expect(
+      within(underWay).getByRole('link', { name: /pull request #44/ }),
+    ).toHaveAttribute('href', 'https://github.com/acme/gitops/pull/44');
+    expect(
+      dialog.getByRole('button', { name: 'Promote to Production' }),
+    ).toBeDisabled();
+  });
+
+  it('says when the phase already holds the version', async () => {
+    serveBackend(() => HttpResponse.json(promotion()), {
+      ...dryRun,
+      status: 'up-to-date',
+      after: dryRun.fromVersion,
+      before: dryRun.fromVersion,
+      diff: '',
+    });
+    const dialog = within(await openPromoteDialog());
+
+    expect(
+      await dialog.findByText(
+        'Production already holds this version: nothing to commit.',
+      ),
+    ).toBeInTheDocument();
+    expect(dialog.queryByTestId('promotion-diff')).not.toBeInTheDocument();
+    expect(
+      dialog.getByRole('button', { name: 'Promote to Production' }),
+    ).toBeDisabled();
+  });
+
+  it('shows the gates as the dry run decided them', async () => {
+    serveBackend(() => HttpResponse.json(promotion()), {
+      ...dryRun,
+      status: 'blocked',
+      reasons: ['approvals: 1 of 2 approvals'],
+      gates: [
+        { type: 'approvals', passed: false, reason: '1 of 2 approvals' },
+        { type: 'soak', passed: true, reason: 'staging held it for 2h' },
+      ],
+    });
+    const dialog = within(await openPromoteDialog());
+
+    expect(
+      await dialog.findByText('approvals: 1 of 2 approvals', {
+        selector: '.MuiListItemText-primary',
+      }),
+    ).toBeInTheDocument();
+    expect(
+      dialog.getByText('soak: staging held it for 2h'),
+    ).toBeInTheDocument();
+    expect(
+      dialog.queryByText('This edge has no gates.'),
+    ).not.toBeInTheDocument();
+    expect(dialog.getByTestId('dry-run-blocked')).toHaveTextContent(
+      'approvals: 1 of 2 approvals',
+    );
+    expect(
+      dialog.getByRole('button', { name: 'Promote to Production' }),
+    ).toBeDisabled();
+  });
 });

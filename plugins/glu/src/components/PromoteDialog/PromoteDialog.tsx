@@ -1,8 +1,4 @@
-import {
-  CodeSnippet,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EdgeView, PipelineView } from '@glu-dev/plugin-glu-common';
 import Box from '@material-ui/core/Box';
@@ -11,7 +7,7 @@ import { useCallback } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { gluApiRef } from '../../api';
 import { ActionDialog } from '../ActionDialog';
-import { DryRunStatus } from '../DryRunStatus';
+import { DryRunDiff, DryRunStatus } from '../DryRunStatus';
 import { GateList } from '../GateList';
 import { PromotionOutcome } from '../PromotionOutcome';
 import { VersionLabel } from '../VersionLabel';
@@ -101,14 +97,7 @@ export function PromoteDialog(props: {
             )}
           </Typography>
           <DryRunStatus plan={plan} to={to} />
-          {plan.status !== 'up-to-date' && plan.after && (
-            <Box my={1} data-testid="promotion-diff">
-              <CodeSnippet
-                language="diff"
-                text={plan.diff || '(the file does not change)'}
-              />
-            </Box>
-          )}
+          <DryRunDiff plan={plan} testId="promotion-diff" />
         </>
       )}
       <Box mt={2}>
