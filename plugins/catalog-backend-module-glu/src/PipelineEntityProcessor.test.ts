@@ -1,5 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
 import { CatalogProcessorResult } from '@backstage/plugin-catalog-node';
+import { GluWriteScopes } from '@glu-dev/plugin-glu-node';
 import { PipelineEntityProcessor } from './PipelineEntityProcessor';
 
 const location = { type: 'url', target: 'https://example.com/catalog.yaml' };
@@ -40,11 +41,20 @@ const spec = {
 };
 
 describe('PipelineEntityProcessor', () => {
+  const writeScopes = GluWriteScopes.of([
+    {
+      repository: 'https://github.com/acme/gitops',
+      branches: ['main'],
+      paths: ['env/*/deployment.yaml'],
+      owners: ['group:default/team-checkout'],
+    },
+  ]);
   const processor = new PipelineEntityProcessor({
     extensionTypes: async () => ({
       sourceTypes: ['git'],
       formatTypes: ['kubernetes', 'version-file'],
     }),
+    writeScopes,
   });
 
   it('handles Pipeline entities only', async () => {
@@ -77,9 +87,49 @@ describe('PipelineEntityProcessor', () => {
         sourceTypes: ['git'],
         formatTypes: ['kubernetes'],
       }),
+      writeScopes,
     });
     await expect(strict.validateEntityKind(pipeline(spec))).rejects.toThrow(
       'spec.phases[1].source.format: unknown format "version-file" (known: kubernetes)',
+    );
+  });
+
+  it('refuses a phase that an edge writes into outside the write scopes of its owner, naming the field', async () => {
+    const elsewhere = structuredClone(spec);
+    (elsewhere.phases[1].source as any).repository =
+      'https://github.com/payments/gitops';
+    await expect(
+      processor.validateEntityKind(pipeline(elsewhere)),
+    ).rejects.toThrow(
+      'Invalid pipeline pipeline:default/checkout: spec.phases[1].source: env/production/deployment.yaml on main of https://github.com/payments/gitops is outside the write scopes of group:default/team-checkout (glu.writeScopes)',
+    );
+    // Another owner may not point a pipeline at this team's files.
+    await expect(
+      processor.validateEntityKind(
+        pipeline({ ...spec, owner: 'group:default/team-payments' }),
+      ),
+    ).rejects.toThrow(
+      'outside the write scopes of group:default/team-payments',
+    );
+    // A phase that is only read (no edge into it) may live anywhere.
+    const watched = structuredClone(spec);
+    (watched.phases[0].source as any).repository =
+      'https://github.com/payments/gitops';
+    await expect(processor.validateEntityKind(pipeline(watched))).resolves.toBe(
+      true,
+    );
+  });
+
+  it('refuses every written phase when no write scope is configured', async () => {
+    const nowhere = new PipelineEntityProcessor({
+      extensionTypes: async () => ({
+        sourceTypes: ['git'],
+        formatTypes: ['kubernetes', 'version-file'],
+      }),
+      writeScopes: GluWriteScopes.of([]),
+    });
+    await expect(nowhere.validateEntityKind(pipeline(spec))).rejects.toThrow(
+      'spec.phases[1].source: env/production/deployment.yaml on main of https://github.com/acme/gitops is outside every write scope: none is configured (glu.writeScopes), so Glu writes nowhere',
     );
   });
 

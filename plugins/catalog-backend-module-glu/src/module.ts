@@ -3,6 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { GluWriteScopes } from '@glu-dev/plugin-glu-node';
 import { GluExtensionTypes } from './GluExtensionTypes';
 import { PipelineEntityProcessor } from './PipelineEntityProcessor';
 
@@ -21,11 +22,15 @@ export const catalogModuleGlu = createBackendModule({
         discovery: coreServices.discovery,
         auth: coreServices.auth,
         logger: coreServices.logger,
+        config: coreServices.rootConfig,
       },
-      async init({ catalog, discovery, auth, logger }) {
+      async init({ catalog, discovery, auth, logger, config }) {
         const types = new GluExtensionTypes({ discovery, auth, logger });
         catalog.addProcessor(
-          new PipelineEntityProcessor({ extensionTypes: () => types.get() }),
+          new PipelineEntityProcessor({
+            extensionTypes: () => types.get(),
+            writeScopes: GluWriteScopes.fromConfig(config),
+          }),
         );
       },
     });

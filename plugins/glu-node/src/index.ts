@@ -6,3 +6,5 @@
  */
 export * from './types';
 export * from './extensions';
+export * from './writeScopes';
+export * from './ownerRule';

@@ -1,7 +1,12 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
-import { GluFormat, GluGate, GluSource } from '@glu-dev/plugin-glu-node';
+import {
+  GluFormat,
+  GluGate,
+  GluSource,
+  GluWriteScopes,
+} from '@glu-dev/plugin-glu-node';
 import os from 'node:os';
 import path from 'node:path';
 import { EdgeDecisions } from '../engine/EdgeDecisions';
@@ -41,7 +46,11 @@ export function readSideOf(store: DatabaseGluStore) {
   );
   const gates = new ExtensionRegistry<GluGate>('gate');
   gates.add(...builtInGates);
-  const sources = new PhaseSources({ sources: sourceTypes, formats });
+  const sources = new PhaseSources({
+    sources: sourceTypes,
+    formats,
+    scopes: GluWriteScopes.of([{ repository: '*', paths: ['**'] }]),
+  });
   const decisions = new EdgeDecisions({ store, sources, gates });
   return { sources, decisions, views: new PipelineViews({ store, decisions }) };
 }

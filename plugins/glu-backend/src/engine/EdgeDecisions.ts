@@ -112,9 +112,9 @@ export class EdgeDecisions {
   ): Promise<EdgeDecision> {
     const { pipeline } = snapshot;
     const upstream = snapshot.states.get(edge.from);
-    const target = snapshot.states.get(to.name);
+    const state = snapshot.states.get(to.name);
     const origin = upstream?.current;
-    const writer = this.deps.sources.writer(to);
+    const target = this.deps.sources.target(pipeline, to);
     const holding = origin
       ? this.deps.sources.holding(pipeline, to, origin.fields)
       : undefined;
@@ -132,7 +132,7 @@ export class EdgeDecisions {
               state: origin,
               since: upstream?.heldSince,
             },
-            to: { phase: to.name, state: target?.current },
+            to: { phase: to.name, state: state?.current },
             ...(active?.pullRequest && active.after?.digest === wanted?.digest
               ? { pullRequest: active.pullRequest }
               : {}),
@@ -144,15 +144,15 @@ export class EdgeDecisions {
       to: to.name,
       origin,
       originError: upstream?.refreshError,
-      target: target?.current,
-      targetError: target?.refreshError,
-      ...('unwritable' in writer ? { unwritable: writer.unwritable } : {}),
+      target: state?.current,
+      targetError: state?.refreshError,
+      ...('unwritable' in target ? { unwritable: target.unwritable } : {}),
       holding,
       pin: snapshot.pins.get(to.name),
       active,
       gates,
     });
-    return { edge, to, decision, origin, target: target?.current };
+    return { edge, to, decision, origin, target: state?.current };
   }
 
   /**
@@ -168,7 +168,7 @@ export class EdgeDecisions {
   ): Promise<Decision> {
     const { pipeline } = snapshot;
     const target = snapshot.states.get(phase.name);
-    const writer = this.deps.sources.writer(phase);
+    const writer = this.deps.sources.target(pipeline, phase);
     const holding = {
       digest: entry.digest,
       version: entry.version,

@@ -4,25 +4,44 @@ import {
 } from '@glu-dev/plugin-glu-common';
 import {
   GluFormat,
+  GluPhaseLocation,
   GluSource,
   GluSourcePhase,
   GluWritableSource,
+  GluWriteScopes,
   isWritableSource,
 } from '@glu-dev/plugin-glu-node';
 import { ExtensionRegistry } from '../ExtensionRegistry';
 import { Holding } from './decision';
 import { resourceOf } from './resources';
 
+/** What writes into a phase, and where the phase lives. */
+export interface PhaseTarget {
+  source: GluWritableSource;
+  sourcePhase: GluSourcePhase;
+  location: GluPhaseLocation;
+}
+
+/** Why a phase cannot be written into. */
+export interface Unwritable {
+  unwritable: string;
+  /** Its source is read-only, or the pipeline may not write where it lives. */
+  refusal: 'read-only' | 'out-of-scope';
+}
+
 /**
  * The sources of phases, as registered by modules: what a source is asked
- * about a phase (its definition and format), and whether and how the phase
- * can be written into. The engine knows sources only through this.
+ * about a phase (its definition and format), and whether, where and how the
+ * phase can be written into (its source, and the platform's write scopes).
+ * The engine knows sources only through this.
  */
 export class PhaseSources {
   constructor(
     private readonly deps: {
       sources: ExtensionRegistry<GluSource>;
       formats: ExtensionRegistry<GluFormat>;
+      /** Where pipelines may write. */
+      scopes: GluWriteScopes;
     },
   ) {}
 
@@ -49,22 +68,47 @@ export class PhaseSources {
     };
   }
 
-  /** The source that writes a phase, or why the phase cannot be written. */
-  writer(
+  /** The writable source of a phase, if its source can be written into. */
+  writable(phase: PhaseDefinition): GluWritableSource | undefined {
+    const source = this.deps.sources.get(phase.source.type);
+    return isWritableSource(source) ? source : undefined;
+  }
+
+  /** Where a phase of a writable source lives. */
+  locate(
+    pipeline: PipelineDefinition,
     phase: PhaseDefinition,
-  ): { source: GluWritableSource } | { unwritable: string } {
+  ): GluPhaseLocation | undefined {
+    return this.writable(phase)?.locate(this.phase(pipeline, phase));
+  }
+
+  /**
+   * What writes into a phase and where, or why the pipeline cannot write
+   * there: the phase's source is read-only, or the location is outside the
+   * platform's write scopes for the pipeline's owner.
+   */
+  target(
+    pipeline: PipelineDefinition,
+    phase: PhaseDefinition,
+  ): PhaseTarget | Unwritable {
     const source = this.deps.sources.get(phase.source.type);
     if (!source) {
       return {
         unwritable: `the source type ${phase.source.type} of ${phase.name} is not installed`,
+        refusal: 'read-only',
       };
     }
     if (!isWritableSource(source)) {
       return {
         unwritable: `${phase.name} reads from a ${phase.source.type} source, which Glu cannot write to`,
+        refusal: 'read-only',
       };
     }
-    return { source };
+    const sourcePhase = this.phase(pipeline, phase);
+    const location = source.locate(sourcePhase);
+    const outside = this.deps.scopes.problem(pipeline, location);
+    if (outside) return { unwritable: outside, refusal: 'out-of-scope' };
+    return { source, sourcePhase, location };
   }
 
   /** What a phase would hold once these fields are written into it. */
@@ -73,12 +117,9 @@ export class PhaseSources {
     phase: PhaseDefinition,
     fields: Record<string, string>,
   ): Holding | undefined {
-    const writer = this.writer(phase);
-    if (!('source' in writer)) return undefined;
-    const projected = writer.source.project(
-      this.phase(pipeline, phase),
-      fields,
-    );
+    const source = this.writable(phase);
+    if (!source) return undefined;
+    const projected = source.project(this.phase(pipeline, phase), fields);
     return 'problem' in projected ? projected : resourceOf(projected.fields);
   }
 }

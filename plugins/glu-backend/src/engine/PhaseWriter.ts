@@ -1,5 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   EdgeDefinition,
   PhaseDefinition,
@@ -16,7 +21,7 @@ import {
 } from '@glu-dev/plugin-glu-node';
 import { createTwoFilesPatch } from 'diff';
 import { ExtensionRegistry } from '../ExtensionRegistry';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { DatabaseGluStore, sourceKeyOf } from '../store/DatabaseGluStore';
 import { HistoryEntry, PromotionRecord, ResourceState } from '../store/types';
 import { Decision } from './decision';
 import { EdgeDecisions, PipelineSnapshot } from './EdgeDecisions';
@@ -173,14 +178,19 @@ export class PhaseWriter {
     strategy: EdgeDefinition['strategy'],
     options?: PullRequestOptions,
   ) {
-    const writer = this.deps.sources.writer(phase);
-    if ('unwritable' in writer) {
-      throw new InputError(`The phase ${writer.unwritable}`);
+    const target = this.deps.sources.target(pipeline, phase);
+    if ('unwritable' in target) {
+      // Outside the write scopes: not the caller's input, the pipeline's
+      // right to write there.
+      throw target.refusal === 'out-of-scope'
+        ? new NotAllowedError(
+            `The pipeline ${pipeline.ref} may not write into ${phase.name}: ${target.unwritable}`,
+          )
+        : new InputError(`The phase ${target.unwritable}`);
     }
-    const sourcePhase = this.deps.sources.phase(pipeline, phase);
-    const location = writer.source.locate(sourcePhase);
+    const { source, sourcePhase, location } = target;
     if (strategy === 'pull-request') {
-      if (!writer.source.proposals) {
+      if (!source.proposals) {
         throw new InputError(
           `The phase ${phase.name} reads from a ${phase.source.type} source, which cannot propose a change for a pull request`,
         );
@@ -189,7 +199,7 @@ export class PhaseWriter {
       providerFor(this.deps.providers, location, options);
     }
     return {
-      source: writer.source,
+      source,
       sourcePhase,
       location,
       strategy,
@@ -485,6 +495,7 @@ export class PhaseWriter {
     lease: HeldLease,
   ): Promise<PromotionRecord> {
     const { records, decisions, history, logger } = this.deps;
+    await this.stillDefinedAsPlanned(plan);
     // Decided again on what the phase holds now: another write may have just
     // made this one, or a pin or a gate may stand in the way by now.
     const snapshot = await decisions.snapshot(plan.pipeline);
@@ -556,6 +567,32 @@ export class PhaseWriter {
       commitSha: result.observed.revision,
       commitUrl: result.observed.url,
     });
+  }
+
+  /**
+   * The pipeline as the store has it now, under the lease, still writes
+   * where it did when the write was planned, and may: a definition that
+   * changed meanwhile (another owner, another file) is not written through.
+   */
+  private async stillDefinedAsPlanned(plan: WritePlan): Promise<void> {
+    const pipeline = await this.deps.store.getPipeline(plan.pipeline.ref);
+    const phase = pipeline?.phases.find(p => p.name === plan.phase.name);
+    if (
+      !pipeline ||
+      !phase ||
+      pipeline.owner !== plan.pipeline.owner ||
+      sourceKeyOf(phase.source) !== sourceKeyOf(plan.phase.source)
+    ) {
+      throw new ConflictError(
+        `The definition of ${plan.pipeline.ref} changed while the write into ${plan.phase.name} waited; try again`,
+      );
+    }
+    const target = this.deps.sources.target(pipeline, phase);
+    if ('unwritable' in target) {
+      throw new NotAllowedError(
+        `The pipeline ${pipeline.ref} may not write into ${phase.name}: ${target.unwritable}`,
+      );
+    }
   }
 
   /** The commit message's body: what moves from where to where, and who asked. */

@@ -64,7 +64,7 @@ export class PipelineViews {
           name: phase.name,
           ...(phase.title ? { title: phase.title } : {}),
           source: phase.source,
-          writable: 'source' in this.deps.decisions.sources.writer(phase),
+          writable: Boolean(this.deps.decisions.sources.writable(phase)),
           ...(state?.current ? { state: state.current } : {}),
           ...(state?.refreshedAt ? { refreshedAt: state.refreshedAt } : {}),
           ...(state?.refreshError ? { refreshError: state.refreshError } : {}),

@@ -61,9 +61,9 @@ export class PullRequestFollower {
     const pipeline = await store.getPipeline(record.pipelineRef);
     const phase = pipeline?.phases.find(p => p.name === record.to);
     if (!pipeline || !phase) return false;
-    const writer = sources.writer(phase);
-    if (!('source' in writer)) return false;
-    const { repository } = writer.source.locate(sources.phase(pipeline, phase));
+    const location = sources.locate(pipeline, phase);
+    if (!location) return false;
+    const { repository } = location;
     if (record.status === 'merged') {
       // Merged while the phase already held the version: no new state will
       // show it, so it ends here.

@@ -125,7 +125,11 @@ export function decide(input: DecisionInput): Decision {
       ...decision,
       status: 'in-progress',
       promotionId: proposal.id,
-      reasons: [...gateReasons(input.gates), ...(pinned ? [pinned] : [])],
+      reasons: [
+        ...(input.unwritable ? [input.unwritable] : []),
+        ...gateReasons(input.gates),
+        ...(pinned ? [pinned] : []),
+      ],
     };
   }
 

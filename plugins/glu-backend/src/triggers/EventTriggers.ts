@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { PipelineDefinition } from '@glu-dev/plugin-glu-common';
 import { EventParams, EventsService } from '@backstage/plugin-events-node';
+import { normalizeRepositoryUrl } from '@glu-dev/plugin-glu-node';
 import { parseRepository } from '../sources/oci/OciRegistryClient';
 import { PhaseSources } from '../engine/PhaseSources';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
@@ -9,25 +10,6 @@ import { DatabaseGluStore } from '../store/DatabaseGluStore';
 export const REGISTRY_TOPIC = 'glu-registry';
 /** The topic of GitHub webhooks, as Backstage's GitHub events module names it. */
 export const GITHUB_TOPIC = 'github';
-
-/** Compares repository URLs regardless of `.git`, case of host, scheme. */
-export function normalizeGitUrl(url: string): string {
-  const scp = url.match(/^[\w.-]+@([\w.-]+):(.+)$/);
-  const [host, repoPath] = scp
-    ? [scp[1], scp[2]]
-    : (() => {
-        try {
-          const parsed = new URL(url);
-          return [parsed.host, parsed.pathname];
-        } catch {
-          return ['', url];
-        }
-      })();
-  return `${host.toLowerCase()}/${repoPath
-    .replace(/^\/+/, '')
-    .replace(/\.git$/, '')
-    .replace(/\/+$/, '')}`;
-}
 
 /**
  * The pipelines with a phase that lives in one of these repositories (on
@@ -39,16 +21,15 @@ export function pipelinesInRepository(
   repositoryUrls: string[],
   branch?: string,
 ): string[] {
-  const urls = new Set(repositoryUrls.map(normalizeGitUrl));
+  const urls = new Set(repositoryUrls.map(normalizeRepositoryUrl));
   return pipelines
     .filter(pipeline =>
       pipeline.phases.some(phase => {
-        const writer = sources.writer(phase);
-        if (!('source' in writer)) return false;
-        const location = writer.source.locate(sources.phase(pipeline, phase));
+        const location = sources.locate(pipeline, phase);
+        if (!location) return false;
         return (
           (branch === undefined || location.branch === branch) &&
-          urls.has(normalizeGitUrl(location.repository))
+          urls.has(normalizeRepositoryUrl(location.repository))
         );
       }),
     )

@@ -13,7 +13,7 @@ import {
 } from '../__testUtils__/git';
 import { startTestRegistry, TestRegistry } from '../__testUtils__/registry';
 import { eventsModuleGluRegistryWebhook } from './eventsModule';
-import { normalizeGitUrl } from './EventTriggers';
+import { normalizeRepositoryUrl } from '@glu-dev/plugin-glu-node';
 
 jest.setTimeout(120_000);
 
@@ -35,15 +35,15 @@ function sign(body: string, secret = SECRET) {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-describe('normalizeGitUrl', () => {
+describe('normalizeRepositoryUrl', () => {
   it('matches the URLs GitHub sends with the ones pipelines use', () => {
-    expect(normalizeGitUrl('https://github.com/acme/gitops.git')).toBe(
+    expect(normalizeRepositoryUrl('https://github.com/acme/gitops.git')).toBe(
       'github.com/acme/gitops',
     );
-    expect(normalizeGitUrl('git@github.com:acme/gitops.git')).toBe(
+    expect(normalizeRepositoryUrl('git@github.com:acme/gitops.git')).toBe(
       'github.com/acme/gitops',
     );
-    expect(normalizeGitUrl('https://GitHub.com/acme/gitops/')).toBe(
+    expect(normalizeRepositoryUrl('https://GitHub.com/acme/gitops/')).toBe(
       'github.com/acme/gitops',
     );
   });
