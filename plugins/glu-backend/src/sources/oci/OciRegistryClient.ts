@@ -17,6 +17,11 @@ export interface RegistryConfig {
   token?: string;
   /** Speak plain HTTP (a registry on loopback, say). */
   insecure?: boolean;
+  /**
+   * Other hosts that may receive the credentials when the registry sends
+   * Glu to them for a token (Docker Hub's `auth.docker.io`).
+   */
+  tokenHosts?: string[];
 }
 
 export class RegistryError extends Error {
@@ -144,7 +149,15 @@ export class OciRegistryClient {
       url.searchParams.set('service', challenge.params.service);
     }
     url.searchParams.set('scope', challenge.params.scope ?? scope);
-    const basic = this.basicHeader(this.config(registry));
+    const config = this.config(registry);
+    // The credentials go only where they are meant to: the registry itself,
+    // or a token service configured for it; over plain HTTP only for a
+    // registry configured to speak it.
+    const trusted =
+      (url.host === registry ||
+        (config?.tokenHosts ?? []).includes(url.host)) &&
+      (url.protocol === 'https:' || Boolean(config?.insecure));
+    const basic = trusted ? this.basicHeader(config) : undefined;
     const response = await this.fetch(url, {
       headers: basic ? { authorization: basic } : {},
     });

@@ -1,5 +1,7 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { eventually, startGlu } from '../../__testUtils__/backend';
 import {
@@ -190,6 +192,79 @@ describe('the oci source against a real registry', () => {
       `${registry.host} cannot be reached`,
     );
     await registry.resume();
+  });
+});
+
+describe('registry credentials', () => {
+  /** A registry that sends clients to a token service on another host (port). */
+  async function tokenRegistry() {
+    const sentToRealm: (string | undefined)[] = [];
+    const realm = http.createServer((req, res) => {
+      sentToRealm.push(req.headers.authorization);
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ token: 'registry-token' }));
+    });
+    await new Promise<void>(resolve => realm.listen(0, '127.0.0.1', resolve));
+    const realmHost = `127.0.0.1:${(realm.address() as AddressInfo).port}`;
+    const registry = http.createServer((req, res) => {
+      if (req.headers.authorization === 'Bearer registry-token') {
+        res.setHeader('docker-content-digest', `sha256:${'c'.repeat(64)}`);
+        res.end();
+        return;
+      }
+      res.statusCode = 401;
+      res.setHeader(
+        'www-authenticate',
+        `Bearer realm="http://${realmHost}/token",service="registry"`,
+      );
+      res.end();
+    });
+    await new Promise<void>(resolve =>
+      registry.listen(0, '127.0.0.1', resolve),
+    );
+    const host = `127.0.0.1:${(registry.address() as AddressInfo).port}`;
+    return {
+      host,
+      realmHost,
+      sentToRealm,
+      close: async () => {
+        realm.close();
+        registry.close();
+      },
+    };
+  }
+
+  it('go to a token service on another host only when it is configured for the registry', async () => {
+    const fake = await tokenRegistry();
+    try {
+      const credentials = { username: 'ci', password: 'registry-secret' };
+      const ref = parseRepository(`${fake.host}/acme/checkout`);
+      const unlisted = new OciRegistryClient({
+        registries: [{ host: fake.host, insecure: true, ...credentials }],
+      });
+      await expect(unlisted.resolveTag(ref, 'latest')).resolves.toMatchObject({
+        digest: `sha256:${'c'.repeat(64)}`,
+      });
+      // An anonymous token: the password stayed home.
+      expect(fake.sentToRealm).toEqual([undefined]);
+
+      const listed = new OciRegistryClient({
+        registries: [
+          {
+            host: fake.host,
+            insecure: true,
+            tokenHosts: [fake.realmHost],
+            ...credentials,
+          },
+        ],
+      });
+      await listed.resolveTag(ref, 'latest');
+      expect(fake.sentToRealm[1]).toBe(
+        `Basic ${Buffer.from('ci:registry-secret').toString('base64')}`,
+      );
+    } finally {
+      await fake.close();
+    }
   });
 });
 

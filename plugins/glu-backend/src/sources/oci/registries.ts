@@ -9,5 +9,6 @@ export function readRegistries(config: Config): RegistryConfig[] {
     password: r.getOptionalString('password'),
     token: r.getOptionalString('token'),
     insecure: r.getOptionalBoolean('insecure'),
+    tokenHosts: r.getOptionalStringArray('tokenHosts'),
   }));
 }
