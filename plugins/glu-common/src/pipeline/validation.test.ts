@@ -285,6 +285,73 @@ describe('parsePipelineEntity', () => {
     ]);
   });
 
+  it.each([
+    ['-upload-pack=evil', 'branch', 'starts with "-"'],
+    ['release/../main', 'branch', 'holds ".."'],
+    ['main branch', 'branch', 'holds a space'],
+    ['feature.lock', 'branch', 'is not a valid branch name'],
+    [
+      '-uhttps://github.com/acme/gitops',
+      'repository',
+      'starts with "-"; it must be a repository URL',
+    ],
+    [
+      'ssh://-oProxyCommand=touch%20pwned/acme/gitops',
+      'repository',
+      'names a host that starts with "-", which git would take for an option',
+    ],
+    [
+      '-oProxyCommand=x@github.com:acme/gitops',
+      'repository',
+      'starts with "-"',
+    ],
+  ])(
+    'refuses %p as the %s, before git ever sees it',
+    (value, field, message) => {
+      const spec = structuredClone(valid) as any;
+      spec.phases[1].source[field] = value;
+      expect(issuesOf(spec)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^spec\\.phases\\[1\\]\\.source\\.${field}: .*${message.replace(
+              /[.*+?^${}()|[\]\\]/g,
+              '\\$&',
+            )}`,
+          ),
+        ),
+      ]);
+    },
+  );
+
+  it.each([
+    ['group:default/', 'spec.owner'],
+    ['group:default/team checkout', 'spec.owner'],
+    [':default/x', 'spec.owner'],
+  ])('refuses the malformed owner %p', (owner, field) => {
+    expect(issuesOf({ ...valid, owner })).toEqual([
+      `${field}: "${owner}" is not an entity reference like group:default/name`,
+    ]);
+  });
+
+  it('limits the size of a definition, saying by how much it is over', () => {
+    const many = {
+      ...valid,
+      phases: Array.from({ length: 101 }, (_, i) => ({
+        name: `p${i}`,
+        source: gitSource(`env/p${i}.yaml`),
+        ...(i > 0 ? { promotion: { from: `p${i - 1}` } } : {}),
+      })),
+    };
+    expect(issuesOf(many)).toEqual([
+      'spec.phases: at most 100 phases, not 101',
+    ]);
+    const entity = pipeline(valid);
+    entity.metadata.title = 'x'.repeat(1_000_000);
+    expect(() => parsePipelineEntity(entity)).toThrow(
+      'metadata.title: at most 200 characters, not 1000000',
+    );
+  });
+
   it('checks the options of built-in formats', () => {
     const spec = structuredClone(valid);
     (spec.phases[0] as any).source = gitSource('values.yaml', {

@@ -31,6 +31,15 @@ export const BUILT_IN_FORMAT_TYPES = [
   'yaml-path',
 ];
 
+/** The most a definition may hold: a pipeline is read in one page of the portal. */
+export const PIPELINE_LIMITS = {
+  phases: 100,
+  components: 100,
+  gatesPerEdge: 20,
+  title: 200,
+  description: 4000,
+};
+
 /**
  * A pipeline definition that cannot be used, with every problem found. An
  * InputError, so the HTTP API answers 400 and the catalog shows the message.
@@ -145,7 +154,13 @@ const promotionSchema = z.strictObject({
   from: z.string().min(1),
   strategy: z.enum(['commit', 'pull-request']).default('commit'),
   auto: z.boolean().default(false),
-  gates: z.array(z.record(z.string(), z.unknown())).default([]),
+  gates: z
+    .array(z.record(z.string(), z.unknown()))
+    .max(
+      PIPELINE_LIMITS.gatesPerEdge,
+      `at most ${PIPELINE_LIMITS.gatesPerEdge} gates`,
+    )
+    .default([]),
   pullRequest: z
     .strictObject({
       provider: z.string().min(1).optional(),
@@ -251,7 +266,16 @@ export function normalizeRepositoryPath(path: string): string {
 }
 
 function repositoryProblem(repository: string): string | undefined {
-  if (/^[\w.-]+@[\w.-]+:[^/].*$/.test(repository)) return undefined; // scp-like
+  // git would take it for an option.
+  if (repository.startsWith('-')) {
+    return `"${repository}" starts with "-"; it must be a repository URL`;
+  }
+  if (/[\s\0]/.test(repository)) {
+    return `"${repository}" holds white space or control characters`;
+  }
+  if (/^[\w.][\w.-]*@[\w.][\w.-]*:[^/-].*$/.test(repository)) {
+    return undefined; // scp-like: git@github.com:acme/gitops.git
+  }
   let url: URL;
   try {
     url = new URL(repository);
@@ -264,6 +288,42 @@ function repositoryProblem(repository: string): string | undefined {
   if (url.username || url.password) {
     return 'must not hold credentials; they come from the integrations config';
   }
+  if (url.hostname.startsWith('-')) {
+    return `"${repository}" names a host that starts with "-", which git would take for an option`;
+  }
+  if (url.protocol !== 'file:' && !url.hostname) {
+    return `"${repository}" names no host`;
+  }
+  return undefined;
+}
+
+/**
+ * Why a branch name is unusable, or undefined when it is fine: the rules of
+ * `git check-ref-format`, and no leading "-" that git would take for an option.
+ */
+export function branchProblem(branch: string): string | undefined {
+  const why = (reason: string) => `"${branch}" ${reason}`;
+  if (branch.startsWith('-')) return why('starts with "-"');
+  if (branch.includes('..')) return why('holds ".."');
+  const forbidden = [...branch].some(
+    char => char <= ' ' || char === '\u007f' || '~^:?*[\\'.includes(char),
+  );
+  if (forbidden) {
+    return why('holds a space, a control character or one of ~ ^ : ? * [ \\');
+  }
+  if (branch.includes('@{') || branch === '@')
+    return why('is not a branch name');
+  if (
+    branch.startsWith('/') ||
+    branch.endsWith('/') ||
+    branch.includes('//') ||
+    branch.endsWith('.') ||
+    branch.endsWith('.lock') ||
+    branch.split('/').some(part => part.startsWith('.'))
+  ) {
+    return why('is not a valid branch name (see git check-ref-format)');
+  }
+  if (branch.length > 255) return why('is longer than 255 characters');
   return undefined;
 }
 
@@ -326,15 +386,25 @@ export interface PipelineValidationOptions {
   gateTypes?: string[];
 }
 
+/** Names of kinds, namespaces and entities, as the catalog allows them. */
+const ENTITY_NAME = /^[a-zA-Z0-9]([-_.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
+
 function refProblem(
   value: string,
   defaultKind: string,
   defaultNamespace: string,
 ): { ref?: CompoundEntityRef; problem?: string } {
+  const problem = {
+    problem: `"${value}" is not an entity reference like ${defaultKind}:default/name`,
+  };
   try {
-    return { ref: parseEntityRef(value, { defaultKind, defaultNamespace }) };
+    const ref = parseEntityRef(value, { defaultKind, defaultNamespace });
+    const valid = [ref.kind, ref.namespace, ref.name].every(part =>
+      ENTITY_NAME.test(part),
+    );
+    return valid ? { ref } : problem;
   } catch (error) {
-    return { problem: `"${value}" is not an entity reference` };
+    return problem;
   }
 }
 
@@ -367,6 +437,38 @@ export function parsePipelineEntity(
     ]);
   }
   const spec = parsed.data;
+  const limit = (at: string, size: number, most: number, what: string) => {
+    if (size > most) issues.push(`${at}: at most ${most} ${what}, not ${size}`);
+  };
+  limit('spec.phases', spec.phases.length, PIPELINE_LIMITS.phases, 'phases');
+  limit(
+    'spec.components',
+    spec.components.length,
+    PIPELINE_LIMITS.components,
+    'components',
+  );
+  for (const field of ['title', 'description'] as const) {
+    const text = entity.metadata[field];
+    if (typeof text === 'string') {
+      limit(
+        `metadata.${field}`,
+        text.length,
+        PIPELINE_LIMITS[field],
+        'characters',
+      );
+    }
+  }
+  spec.phases.forEach((phase, index) => {
+    if (phase.title) {
+      limit(
+        `spec.phases[${index}].title`,
+        phase.title.length,
+        PIPELINE_LIMITS.title,
+        'characters',
+      );
+    }
+  });
+  if (issues.length > 0) throw new PipelineValidationError(ref, issues);
   const sourceTypes = new Set(options.sourceTypes ?? BUILT_IN_SOURCE_TYPES);
   const formatTypes = new Set(options.formatTypes ?? BUILT_IN_FORMAT_TYPES);
   const gateTypes = new Set(options.gateTypes ?? BUILT_IN_GATE_TYPES);
@@ -558,6 +660,8 @@ function validateSource(
   const git = parsed.data;
   const repoProblem = repositoryProblem(git.repository);
   if (repoProblem) issues.push(`${at}.repository: ${repoProblem}`);
+  const branchIssue = branchProblem(git.branch);
+  if (branchIssue) issues.push(`${at}.branch: ${branchIssue}`);
   const pathProblem = repositoryPathProblem(git.path);
   if (pathProblem) issues.push(`${at}.path: ${pathProblem}`);
   const format: FormatDefinition =
