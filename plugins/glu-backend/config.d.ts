@@ -17,6 +17,44 @@ export interface Config {
     /** How often pipelines are read from the catalog. Defaults to 15 seconds. */
     catalogSyncInterval?: HumanDuration | string;
     /**
+     * Where pipelines may write, decided by the platform rather than by the
+     * pipelines' own definitions. A write (promotion, rollback, pull request)
+     * into a phase is allowed only when a scope covers its repository, branch
+     * and path for the pipeline's owner; the catalog refuses a Pipeline whose
+     * edges write elsewhere. With no scope configured, Glu writes nowhere.
+     */
+    writeScopes?: Array<{
+      /**
+       * The repository, e.g. `https://github.com/acme/gitops`, or a pattern
+       * such as `https://github.com/acme/*`; `*` for any repository.
+       */
+      repository: string;
+      /** Branch patterns, e.g. `[main]`; any branch when left out. */
+      branches?: string[];
+      /**
+       * Path patterns, e.g. `env/checkout/**`. `{owner}` stands for the name
+       * of the pipeline's owner, `{pipeline}` for the pipeline's name and
+       * `{namespace}` for its namespace: `teams/{owner}/**`; the same in `repository`.
+       */
+      paths: string[];
+      /** The owners (entity refs) whose pipelines may write there; any owner when left out. */
+      owners?: string[];
+    }>;
+    /**
+     * What services may write. A service (a static token of CI, another
+     * plugin) writes only with an explicit grant: its token's access
+     * restrictions name the Glu permission, or a grant here names its subject
+     * and the permissions.
+     */
+    serviceGrants?: Array<{
+      /** The service's subject, e.g. `external:ci` or `plugin:scaffolder`. */
+      subject: string;
+      /** Glu permissions, e.g. `[glu.pipeline.publish]`. */
+      permissions: string[];
+      /** The pipelines (entity refs) it may write to; every one when left out. */
+      pipelines?: string[];
+    }>;
+    /**
      * Container and chart registries, for `oci` and `helm` phases. Registries
      * that are not listed are read anonymously over HTTPS.
      */
@@ -30,6 +68,12 @@ export interface Config {
       token?: string;
       /** Speak plain HTTP, e.g. to a registry on loopback. */
       insecure?: boolean;
+      /**
+       * Other hosts that may receive these credentials when the registry
+       * sends Glu to them for a token, e.g. `auth.docker.io` for Docker Hub.
+       * Credentials go to the registry's own host only, otherwise.
+       */
+      tokenHosts?: string[];
     }>;
     /** Webhooks that refresh phases at once. */
     webhooks?: {

@@ -1,8 +1,9 @@
 /*
  * The example backend end to end: the catalog reads the example entities and
- * a Pipeline from files, the Glu catalog module validates it and relates it,
- * the Glu backend learns it, and the example permission policy lets only the
- * owning team promote, by a commit to a real Git repository.
+ * a Pipeline from files, the Glu catalog module validates it (write scopes
+ * included) and relates it, the Glu backend learns it, and the shipped owner
+ * policy lets only the owning team change it, by commits to a real Git
+ * repository. Services write only with a grant; every refusal is audited.
  */
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
@@ -20,14 +21,21 @@ import permissionPlugin from '@backstage/plugin-permission-backend';
 import catalogModuleGlu from '@glu-dev/plugin-catalog-backend-module-glu';
 import glu from '@glu-dev/plugin-glu-backend';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import gluExamplePolicy from './permissionPolicy';
+import gluOwnerPolicy from '@glu-dev/plugin-permission-backend-module-glu';
 
 jest.setTimeout(180_000);
+
+/** The example's app-config.yaml, whose write scopes the test uses. */
+const exampleConfig = parseYaml(
+  readFileSync(path.resolve(__dirname, '../../../app-config.yaml'), 'utf8'),
+);
 
 // The example setup scripts are plain JavaScript shared with `npm start`.
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
@@ -35,6 +43,24 @@ const { prepareExample } = require('../../../scripts/example');
 
 const root = path.resolve(__dirname, '../../..');
 const PRODUCTION = 'env/production/deployment.yaml';
+
+/**
+ * Static service tokens, as `backend.auth.externalAccess` issues them: CI's
+ * restricted to reading and publishing in Glu (its grant), a deployer's with
+ * no restrictions at all (no grant).
+ */
+const staticTokens: Record<
+  string,
+  { subject: string; accessRestrictions?: { permissionNames: string[] } }
+> = {
+  'Bearer ci-token': {
+    subject: 'external:ci',
+    accessRestrictions: {
+      permissionNames: ['glu.pipeline.read', 'glu.pipeline.publish'],
+    },
+  },
+  'Bearer deployer-token': { subject: 'external:deployer' },
+};
 
 /** The identities that sign-in would issue: users and the groups they are in. */
 const members: Record<string, string[]> = {
@@ -51,11 +77,26 @@ const httpAuthWithActors = createServiceFactory({
   service: coreServices.httpAuth,
   deps: { plugin: coreServices.pluginMetadata },
   factory({ plugin }) {
-    const inner = mockServices.httpAuth({ pluginId: plugin.getId() });
+    // A request without credentials has none, as in production.
+    const inner = mockServices.httpAuth({
+      pluginId: plugin.getId(),
+      defaultCredentials: mockCredentials.none(),
+    });
     return {
       ...inner,
       issueUserCookie: inner.issueUserCookie.bind(inner),
       async credentials(req: any, options?: any) {
+        // Static tokens of services (external access), as configured.
+        const service = staticTokens[String(req.headers.authorization)];
+        if (service) {
+          if (options?.allow && !options.allow.includes('service')) {
+            throw new Error('This endpoint does not allow service credentials');
+          }
+          return mockCredentials.service(
+            service.subject,
+            service.accessRestrictions,
+          );
+        }
         const credentials: any = await inner.credentials(req, options);
         const onBehalf = String(req.headers.authorization ?? '').startsWith(
           'Bearer mock-service-token:',
@@ -114,7 +155,7 @@ describe.each(databaseConfigs)(
     let stateDir: string;
     let gitopsDir: string;
     let backend: Awaited<ReturnType<typeof startTestBackend>>;
-    const audit: { eventId: string; outcome: string }[] = [];
+    const audit: { eventId: string; outcome: string; meta?: any }[] = [];
 
     beforeAll(async () => {
       stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'glu-example-'));
@@ -124,7 +165,7 @@ describe.each(databaseConfigs)(
           catalogPlugin,
           catalogModuleGlu,
           permissionPlugin,
-          gluExamplePolicy,
+          gluOwnerPolicy,
           glu,
           schedulerServiceFactory,
           httpAuthWithActors,
@@ -164,6 +205,8 @@ describe.each(databaseConfigs)(
                 workingDirectory: path.join(stateDir, 'work'),
                 catalogSyncInterval: { seconds: 1 },
                 refreshInterval: { seconds: 2 },
+                // As in the example's app-config.yaml.
+                writeScopes: exampleConfig.glu.writeScopes,
               },
             },
           }),
@@ -178,12 +221,12 @@ describe.each(databaseConfigs)(
             },
           }).factory,
           mockServices.auditor.mock({
-            createEvent: async ({ eventId }) => ({
+            createEvent: async ({ eventId, meta }) => ({
               success: async () => {
-                audit.push({ eventId, outcome: 'success' });
+                audit.push({ eventId, outcome: 'success', meta });
               },
               fail: async () => {
-                audit.push({ eventId, outcome: 'fail' });
+                audit.push({ eventId, outcome: 'fail', meta });
               },
             }),
           }).factory,
@@ -261,7 +304,9 @@ describe.each(databaseConfigs)(
         .send({ phase: 'production' });
       expect(res.status).toBe(403);
       expect(res.body.error.name).toBe('NotAllowedError');
-      expect(audit).toContainEqual({ eventId: 'promotion', outcome: 'fail' });
+      expect(audit).toContainEqual(
+        expect.objectContaining({ eventId: 'promotion', outcome: 'fail' }),
+      );
       expect(git(['-C', gitopsDir, 'rev-parse', 'main'])).toBe(before);
     });
 
@@ -279,10 +324,9 @@ describe.each(databaseConfigs)(
       expect(
         git(['-C', gitopsDir, 'show', '--numstat', '--format=', 'main']).trim(),
       ).toBe(`1\t1\t${PRODUCTION}`);
-      expect(audit).toContainEqual({
-        eventId: 'promotion',
-        outcome: 'success',
-      });
+      expect(audit).toContainEqual(
+        expect.objectContaining({ eventId: 'promotion', outcome: 'success' }),
+      );
     });
 
     it('lets CI publish a version with a service token, which staging then gets by itself', async () => {
@@ -292,10 +336,8 @@ describe.each(databaseConfigs)(
         .send({ version: '9.9.9' });
       expect(refused.status).toBe(403);
 
-      const ci = mockCredentials.service.header({
-        onBehalfOf: mockCredentials.service('external:ci'),
-        targetPluginId: 'glu',
-      });
+      // The static token of CI, granted to read and publish.
+      const ci = 'Bearer ci-token';
       const published = await request(backend.server)
         .post('/api/glu/pipelines/default/checkout/phases/build/versions')
         .set('authorization', ci)
@@ -336,6 +378,163 @@ describe.each(databaseConfigs)(
       expect(again.body.changed).toBe(false);
     });
 
+    describe('who may write', () => {
+      const base = '/api/glu/pipelines/default/checkout';
+      let productionFirst: string;
+
+      beforeAll(async () => {
+        const history = await request(backend.server)
+          .get(`${base}/phases/production/history`)
+          .set('authorization', as('alice'));
+        productionFirst = history.body.items[history.body.items.length - 1].id;
+      });
+
+      /** Every route that writes, or dry-runs a write, with its audit event. */
+      const routes: Record<
+        string,
+        { eventId: string; send: (auth?: string) => request.Test }
+      > = {
+        promote: {
+          eventId: 'promotion',
+          send: auth =>
+            call('post', `${base}/promotions`, auth).send({
+              phase: 'production',
+            }),
+        },
+        'dry run': {
+          eventId: 'promotion-dry-run',
+          send: auth =>
+            call('post', `${base}/promotions`, auth).send({
+              phase: 'production',
+              dryRun: true,
+            }),
+        },
+        rollback: {
+          eventId: 'rollback',
+          send: auth =>
+            call('post', `${base}/phases/production/rollback`, auth).send({
+              historyId: productionFirst,
+            }),
+        },
+        pin: {
+          eventId: 'phase-pin',
+          send: auth =>
+            call('post', `${base}/phases/staging/pin`, auth).send({
+              reason: 'freeze',
+            }),
+        },
+        unpin: {
+          eventId: 'phase-unpin',
+          send: auth => call('delete', `${base}/phases/staging/pin`, auth),
+        },
+        approve: {
+          eventId: 'approval',
+          send: auth =>
+            call('post', `${base}/phases/production/approvals`, auth).send({}),
+        },
+        publish: {
+          eventId: 'version-publish',
+          send: auth =>
+            call('post', `${base}/phases/build/versions`, auth).send({
+              version: '6.6.6',
+            }),
+        },
+        refresh: {
+          eventId: 'pipeline-refresh',
+          send: auth => call('post', `${base}/refresh`, auth),
+        },
+      };
+
+      function call(method: 'post' | 'delete', url: string, auth?: string) {
+        const req = request(backend.server)[method](url);
+        return auth ? req.set('authorization', auth) : req;
+      }
+
+      const reads = ['dry run', 'refresh'];
+      const everyRoute = Object.keys(routes);
+      const callers: [string, string | undefined, number, string[]][] = [
+        ['anonymous', undefined, 401, []],
+        ['a forged token', 'Bearer forged-token', 401, []],
+        ['a user outside the owning team', as('bob'), 403, reads],
+        ['a service without a grant', 'Bearer deployer-token', 403, reads],
+        [
+          'CI, granted only to publish',
+          'Bearer ci-token',
+          403,
+          [...reads, 'publish'],
+        ],
+      ];
+
+      it.each(callers)(
+        'refuses %s every write it may not make, audits each refusal, and changes nothing',
+        async (_who, auth, refusal, allowed) => {
+          const head = git(['-C', gitopsDir, 'rev-parse', 'main']);
+          const viewBefore = (
+            await request(backend.server)
+              .get(base)
+              .set('authorization', as('alice'))
+          ).body;
+          for (const name of everyRoute.filter(r => !allowed.includes(r))) {
+            const { eventId, send } = routes[name];
+            const audited = audit.length;
+            const res = await send(auth);
+            expect([name, res.status]).toEqual([name, refusal]);
+            expect(audit.slice(audited)).toContainEqual(
+              expect.objectContaining({ eventId, outcome: 'fail' }),
+            );
+            expect(git(['-C', gitopsDir, 'rev-parse', 'main'])).toBe(head);
+          }
+          for (const name of allowed.filter(r => reads.includes(r))) {
+            const res = await routes[name].send(auth);
+            expect([name, res.status]).toEqual([name, 200]);
+          }
+          // Nothing was pinned, approved or published either.
+          const viewAfter = (
+            await request(backend.server)
+              .get(base)
+              .set('authorization', as('alice'))
+          ).body;
+          expect(
+            viewAfter.phases.map((p: any) => [p.name, p.pin, p.state?.version]),
+          ).toEqual(
+            viewBefore.phases.map((p: any) => [
+              p.name,
+              p.pin,
+              p.state?.version,
+            ]),
+          );
+          expect(git(['-C', gitopsDir, 'rev-parse', 'main'])).toBe(head);
+        },
+      );
+
+      it('tells a service without a grant how to get one', async () => {
+        const res = await routes.publish.send('Bearer deployer-token');
+        expect(res.status).toBe(403);
+        expect(res.body.error.message).toBe(
+          "external:deployer may not create pipeline:default/checkout (glu.pipeline.publish): the service external:deployer has no grant for glu.pipeline.publish: name the permission in its token's access restrictions (backend.auth.externalAccess), or grant it under glu.serviceGrants",
+        );
+      });
+
+      it('lets a member of the owning team make every write', async () => {
+        expect((await routes['dry run'].send(as('alice'))).status).toBe(200);
+        expect((await routes.pin.send(as('alice'))).status).toBe(200);
+        expect((await routes.unpin.send(as('alice'))).status).toBe(204);
+        expect((await routes.approve.send(as('alice'))).status).toBe(200);
+        expect((await routes.refresh.send(as('alice'))).status).toBe(200);
+        const head = git(['-C', gitopsDir, 'rev-parse', 'main']);
+        const rollback = await routes.rollback.send(as('alice'));
+        expect(rollback.status).toBe(200);
+        expect(rollback.body).toMatchObject({
+          kind: 'rollback',
+          status: 'succeeded',
+        });
+        expect(git(['-C', gitopsDir, 'rev-parse', 'main'])).not.toBe(head);
+        expect(audit).toContainEqual(
+          expect.objectContaining({ eventId: 'rollback', outcome: 'success' }),
+        );
+      });
+    });
+
     it.each([
       [
         'an unknown source type',
@@ -371,6 +570,11 @@ describe.each(databaseConfigs)(
           delete spec.owner;
         },
         'spec.owner: Invalid input: expected string, received undefined',
+      ],
+      [
+        'a file outside the write scopes of its owner',
+        () => {},
+        'spec.phases[1].source: env/production/deployment.yaml on main of https://github.com/acme/gitops is outside the write scopes of group:default/team-checkout (glu.writeScopes)',
       ],
     ])(
       'reports %s as a catalog processing error',

@@ -22,7 +22,7 @@ backend.add(import('@glu-dev/plugin-catalog-backend-module-glu'));
 // permissions
 backend.add(import('@backstage/plugin-permission-backend'));
 // Anyone signed in may read; only a pipeline's owners may change it.
-backend.add(import('./permissionPolicy'));
+backend.add(import('@glu-dev/plugin-permission-backend-module-glu'));
 
 // events: the bus that the catalog and signals subscribe to
 backend.add(import('@backstage/plugin-events-backend'));

@@ -16,6 +16,7 @@ import {
   gluGatesExtensionPoint,
   gluPullRequestProvidersExtensionPoint,
   gluSourcesExtensionPoint,
+  GluWriteScopes,
 } from '@glu-dev/plugin-glu-node';
 import { HumanDuration } from '@backstage/types';
 import { Approvals } from './engine/Approvals';
@@ -34,7 +35,10 @@ import { PromotionRecords } from './engine/PromotionRecords';
 import { PullRequestFollower } from './engine/PullRequestFollower';
 import { VersionPublisher } from './engine/VersionPublisher';
 import { ExtensionRegistry } from './ExtensionRegistry';
+import { AuthorizedGluService } from './service/AuthorizedGluService';
+import { DefaultGluService } from './service/GluService';
 import { createRouter } from './service/router';
+import { ServiceGrants } from './service/ServiceGrants';
 import { DatabaseGluStore } from './store/DatabaseGluStore';
 import { CatalogSyncTask } from './tasks/CatalogSyncTask';
 import { PullRequestsTask } from './tasks/PullRequestsTask';
@@ -105,7 +109,17 @@ export const gluPlugin = createBackendPlugin({
           database: deps.database,
         });
         const portalUrl = config.getOptionalString('app.baseUrl');
-        const sources = new PhaseSources({ sources: sourceTypes, formats });
+        const scopes = GluWriteScopes.fromConfig(config);
+        if (!scopes.configured) {
+          logger.warn(
+            'No write scopes are configured (glu.writeScopes): Glu refuses every promotion and rollback until the platform says where pipelines may write',
+          );
+        }
+        const sources = new PhaseSources({
+          sources: sourceTypes,
+          formats,
+          scopes,
+        });
         const leases = new Leases(store);
         const records = new PromotionRecords({
           store,
@@ -190,12 +204,8 @@ export const gluPlugin = createBackendPlugin({
           trackPullRequests: refs => pullRequests.followNow(refs),
         }).subscribe();
 
-        deps.httpRouter.use(
-          await createRouter({
-            logger,
-            httpAuth: deps.httpAuth,
-            permissions: deps.permissions,
-            auditor: deps.auditor,
+        const service = new AuthorizedGluService(
+          new DefaultGluService({
             store,
             views: new PipelineViews({ store, decisions }),
             writer,
@@ -204,6 +214,19 @@ export const gluPlugin = createBackendPlugin({
             approvals: new Approvals({ store }),
             changes,
             refresh: refs => refresh.refreshNow(refs),
+          }),
+          {
+            permissions: deps.permissions,
+            grants: ServiceGrants.fromConfig(config),
+          },
+        );
+        deps.httpRouter.use(
+          await createRouter({
+            logger,
+            httpAuth: deps.httpAuth,
+            auditor: deps.auditor,
+            store,
+            service,
             extensionTypes: () => ({
               sources: sourceTypes.types(),
               formats: formats.types(),
@@ -211,10 +234,9 @@ export const gluPlugin = createBackendPlugin({
             }),
           }),
         );
-        deps.httpRouter.addAuthPolicy({
-          path: '/health',
-          allow: 'unauthenticated',
-        });
+        // The router finds out who asks itself, so that a refused write
+        // without valid credentials is audited like any other.
+        deps.httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
       },
     });
   },

@@ -90,6 +90,12 @@ export async function startGlu(options: {
             workingDirectory,
             catalogSyncInterval: { seconds: 1 },
             refreshInterval: { seconds: 1 },
+            // Tests write into repositories of their own making.
+            writeScopes: [{ repository: '*', paths: ['**'] }],
+            // CI publishes versions, as in the example.
+            serviceGrants: [
+              { subject: 'external:ci', permissions: ['glu.pipeline.publish'] },
+            ],
             ...options.config,
           },
         },
@@ -98,6 +104,12 @@ export async function startGlu(options: {
       ...(options.features ?? []),
       mockServices.permissions.mock({
         authorize: async requests =>
+          requests.map(r => ({
+            result: options.denied?.includes(r.permission.name)
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
+          })),
+        authorizeConditional: async requests =>
           requests.map(r => ({
             result: options.denied?.includes(r.permission.name)
               ? AuthorizeResult.DENY

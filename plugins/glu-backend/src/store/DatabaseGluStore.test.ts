@@ -82,6 +82,28 @@ describe.each(databases.eachSupportedId())(
         limit: 10,
       });
       expect(byComponent.items.map(p => p.name)).toEqual(['b']);
+      // What a permission policy lets the caller read, in the same query.
+      const readable = async (
+        filter: Parameters<typeof store.listPipelines>[0]['filter'],
+      ) =>
+        (await store.listPipelines({ filter, limit: 10 })).items.map(
+          p => p.name,
+        );
+      expect(await readable({ ownerIn: ['GROUP:default/y'] })).toEqual(['b']);
+      expect(await readable({ not: { ownerIn: ['group:default/x'] } })).toEqual(
+        ['b'],
+      );
+      expect(
+        await readable({
+          anyOf: [{ ownerIn: ['group:default/y'] }, { all: false }],
+        }),
+      ).toEqual(['b']);
+      expect(
+        await readable({
+          allOf: [{ ownerIn: ['group:default/x'] }, { all: true }],
+        }),
+      ).toEqual(['a', 'c', 'd']);
+      expect(await readable({ anyOf: [] })).toEqual([]);
 
       await store.deletePipeline('pipeline:default/b');
       expect(

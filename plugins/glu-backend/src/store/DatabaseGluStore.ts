@@ -36,6 +36,38 @@ export function contentHash(content: string): string {
   return `sha256:${createHash('sha256').update(content).digest('hex')}`;
 }
 
+/**
+ * Which pipelines a list may show, e.g. what a permission policy lets the
+ * caller read: pipelines of some owners, and combinations of that.
+ */
+export type PipelineFilter =
+  | { all: boolean }
+  | { ownerIn: string[] }
+  | { allOf: PipelineFilter[] }
+  | { anyOf: PipelineFilter[] }
+  | { not: PipelineFilter };
+
+/** Narrows a query on glu_pipelines (as `p`) to what a filter lets through. */
+function applyFilter(query: Knex.QueryBuilder, filter: PipelineFilter): void {
+  if ('all' in filter) {
+    if (!filter.all) query.whereRaw('1 = 0');
+  } else if ('ownerIn' in filter) {
+    query.whereIn(
+      'p.owner_ref',
+      filter.ownerIn.map(o => o.toLocaleLowerCase('en-US')),
+    );
+  } else if ('allOf' in filter) {
+    for (const inner of filter.allOf) query.where(q => applyFilter(q, inner));
+  } else if ('anyOf' in filter) {
+    if (filter.anyOf.length === 0) query.whereRaw('1 = 0');
+    for (const inner of filter.anyOf) {
+      query.orWhere(q => applyFilter(q, inner));
+    }
+  } else {
+    query.whereNot(q => applyFilter(q, filter.not));
+  }
+}
+
 /** The phase moved on between reading its state and recording a new one. */
 class StaleStateError extends Error {}
 
@@ -161,7 +193,8 @@ export class DatabaseGluStore {
     await this.db.transaction(async tx => {
       const row = {
         entity_ref: definition.ref,
-        owner_ref: definition.owner,
+        // Compared with ownership claims, which are lower case.
+        owner_ref: definition.owner.toLocaleLowerCase('en-US'),
         definition: JSON.stringify(definition),
         definition_hash: hash,
         updated_at: new Date(),
@@ -250,6 +283,8 @@ export class DatabaseGluStore {
     component?: string;
     /** Any of these owners. */
     owner?: string[];
+    /** Only what this lets through. */
+    filter?: PipelineFilter;
     limit: number;
     cursor?: string;
   }): Promise<Page<PipelineDefinition>> {
@@ -258,7 +293,14 @@ export class DatabaseGluStore {
       .orderBy('p.entity_ref')
       .limit(options.limit + 1);
     if (options.owner?.length) {
-      query.whereIn('p.owner_ref', options.owner);
+      query.whereIn(
+        'p.owner_ref',
+        options.owner.map(o => o.toLocaleLowerCase('en-US')),
+      );
+    }
+    if (options.filter) {
+      const filter = options.filter;
+      query.where(q => applyFilter(q, filter));
     }
     if (options.component) {
       query.whereIn(

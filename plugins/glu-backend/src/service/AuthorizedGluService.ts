@@ -1,0 +1,246 @@
+import {
+  BackstageCredentials,
+  BackstageServicePrincipal,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  gluApprovePermission,
+  gluPinPermission,
+  gluPipelineReadPermission,
+  gluPromotePermission,
+  gluPublishPermission,
+  gluRollbackPermission,
+} from '@glu-dev/plugin-glu-common';
+import {
+  CallOptions,
+  GluService,
+  ListPipelinesQuery,
+  PageQuery,
+  principalRef,
+  PublishInput,
+} from './GluService';
+import { readFilterOf } from './readFilter';
+import { ServiceGrants } from './ServiceGrants';
+
+type GluPermission = ResourcePermission<'catalog-entity'>;
+
+/**
+ * Who may do what, around the service (as the catalog's authorized catalog
+ * wraps the catalog): every read needs `glu.pipeline.read` on the Pipeline
+ * entity, and a caller who may not read a pipeline is told it does not
+ * exist; every write needs its own permission too, and a service principal
+ * an explicit grant besides. Lists are filtered with the policy's
+ * conditional decision, applied in the query.
+ */
+export class AuthorizedGluService implements GluService {
+  constructor(
+    private readonly service: GluService,
+    private readonly deps: {
+      permissions: PermissionsService;
+      grants: ServiceGrants;
+    },
+  ) {}
+
+  /**
+   * Throws NotFoundError unless the caller may read the pipeline, and
+   * NotAllowedError unless it may also use the write permissions.
+   */
+  private async authorize(
+    ref: string,
+    credentials: BackstageCredentials,
+    writes: GluPermission[] = [],
+  ): Promise<void> {
+    const decisions = await this.deps.permissions.authorize(
+      [gluPipelineReadPermission, ...writes].map(permission => ({
+        permission,
+        resourceRef: ref,
+      })),
+      { credentials },
+    );
+    // No hint that a pipeline exists to someone who may not see it.
+    if (decisions[0].result !== AuthorizeResult.ALLOW) {
+      throw new NotFoundError(`No pipeline ${ref}`);
+    }
+    writes.forEach((permission, index) => {
+      if (decisions[index + 1].result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          `${principalRef(credentials)} may not ${
+            permission.attributes.action ?? 'use'
+          } ${ref} (${permission.name})`,
+        );
+      }
+      const principal = credentials.principal as { type: string };
+      if (principal.type === 'service') {
+        const refusal = this.deps.grants.refusal(
+          principal as BackstageServicePrincipal,
+          permission,
+          ref,
+        );
+        if (refusal) {
+          throw new NotAllowedError(
+            `${principalRef(credentials)} may not ${
+              permission.attributes.action ?? 'use'
+            } ${ref} (${permission.name}): ${refusal}`,
+          );
+        }
+      }
+    });
+  }
+
+  async listPipelines(query: ListPipelinesQuery, options: CallOptions) {
+    const [decision] = await this.deps.permissions.authorizeConditional(
+      [{ permission: gluPipelineReadPermission }],
+      options,
+    );
+    if (decision.result === AuthorizeResult.DENY) return { items: [] };
+    if (decision.result !== AuthorizeResult.CONDITIONAL) {
+      return this.service.listPipelines(query, options);
+    }
+    const filter = readFilterOf(decision.conditions);
+    if (filter) {
+      return this.service.listPipelines({ ...query, filter }, options);
+    }
+    // Conditions that only the catalog can apply: one question for the page.
+    const page = await this.service.listPipelines(query, options);
+    const decisions = page.items.length
+      ? await this.deps.permissions.authorize(
+          page.items.map(p => ({
+            permission: gluPipelineReadPermission,
+            resourceRef: p.ref,
+          })),
+          options,
+        )
+      : [];
+    return {
+      ...page,
+      items: page.items.filter(
+        (_, i) => decisions[i].result === AuthorizeResult.ALLOW,
+      ),
+    };
+  }
+
+  async getPipeline(ref: string, options: CallOptions) {
+    await this.authorize(ref, options.credentials);
+    return this.service.getPipeline(ref, options);
+  }
+
+  async refreshPipeline(ref: string, options: CallOptions) {
+    await this.authorize(ref, options.credentials);
+    return this.service.refreshPipeline(ref, options);
+  }
+
+  async listHistory(
+    ref: string,
+    phase: string,
+    page: PageQuery,
+    options: CallOptions,
+  ) {
+    await this.authorize(ref, options.credentials);
+    return this.service.listHistory(ref, phase, page, options);
+  }
+
+  async diffHistory(
+    ref: string,
+    phase: string,
+    entries: { from: string; to: string },
+    options: CallOptions,
+  ) {
+    await this.authorize(ref, options.credentials);
+    return this.service.diffHistory(ref, phase, entries, options);
+  }
+
+  async listPromotions(
+    ref: string,
+    query: PageQuery & { phase?: string },
+    options: CallOptions,
+  ) {
+    await this.authorize(ref, options.credentials);
+    return this.service.listPromotions(ref, query, options);
+  }
+
+  async getPromotion(id: string, options: CallOptions) {
+    const promotion = await this.service.getPromotion(id, options);
+    try {
+      await this.authorize(promotion.pipelineRef, options.credentials);
+    } catch (error) {
+      throw new NotFoundError(`No promotion ${id}`);
+    }
+    return promotion;
+  }
+
+  async dryRunPromotion(
+    ref: string,
+    request: { phase: string; from?: string },
+    options: CallOptions,
+  ) {
+    await this.authorize(ref, options.credentials);
+    return this.service.dryRunPromotion(ref, request, options);
+  }
+
+  async promote(
+    ref: string,
+    request: { phase: string; from?: string },
+    options: CallOptions,
+  ) {
+    await this.authorize(ref, options.credentials, [gluPromotePermission]);
+    return this.service.promote(ref, request, options);
+  }
+
+  async dryRunRollback(
+    ref: string,
+    phase: string,
+    request: { historyId: string; pin?: { reason: string } },
+    options: CallOptions,
+  ) {
+    await this.authorize(ref, options.credentials);
+    return this.service.dryRunRollback(ref, phase, request, options);
+  }
+
+  async rollback(
+    ref: string,
+    phase: string,
+    request: { historyId: string; pin?: { reason: string } },
+    options: CallOptions,
+  ) {
+    await this.authorize(ref, options.credentials, [
+      gluRollbackPermission,
+      ...(request.pin ? [gluPinPermission] : []),
+    ]);
+    return this.service.rollback(ref, phase, request, options);
+  }
+
+  async pin(ref: string, phase: string, reason: string, options: CallOptions) {
+    await this.authorize(ref, options.credentials, [gluPinPermission]);
+    return this.service.pin(ref, phase, reason, options);
+  }
+
+  async unpin(ref: string, phase: string, options: CallOptions) {
+    await this.authorize(ref, options.credentials, [gluPinPermission]);
+    return this.service.unpin(ref, phase, options);
+  }
+
+  async approve(
+    ref: string,
+    phase: string,
+    request: { from?: string },
+    options: CallOptions,
+  ) {
+    await this.authorize(ref, options.credentials, [gluApprovePermission]);
+    return this.service.approve(ref, phase, request, options);
+  }
+
+  async publish(
+    ref: string,
+    phase: string,
+    version: PublishInput,
+    options: CallOptions,
+  ) {
+    await this.authorize(ref, options.credentials, [gluPublishPermission]);
+    return this.service.publish(ref, phase, version, options);
+  }
+}

@@ -1,0 +1,349 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import {
+  Approval,
+  HistoryDiff,
+  HistoryEntry,
+  Page,
+  Pin,
+  PipelineSummary,
+  PipelineView,
+  Promotion,
+  PromotionDryRun,
+} from '@glu-dev/plugin-glu-common';
+import { createTwoFilesPatch } from 'diff';
+import { Approvals } from '../engine/Approvals';
+import { PhaseWriter } from '../engine/PhaseWriter';
+import { Pins } from '../engine/Pins';
+import { PipelineChanges } from '../engine/PipelineChanges';
+import { PipelineViews } from '../engine/PipelineViews';
+import { VersionPublisher } from '../engine/VersionPublisher';
+import { DatabaseGluStore, PipelineFilter } from '../store/DatabaseGluStore';
+
+/** Who asks. */
+export interface CallOptions {
+  credentials: BackstageCredentials;
+}
+
+/** A page of a list: its size, and where the previous page ended. */
+export interface PageQuery {
+  limit: number;
+  cursor?: string;
+}
+
+export interface ListPipelinesQuery extends PageQuery {
+  /** Only pipelines that deliver this component. */
+  component?: string;
+  /** Only pipelines that one of these owners owns. */
+  owner?: string[];
+  /** Only pipelines that match this (what the caller may read). */
+  filter?: PipelineFilter;
+}
+
+/** A version published to an `api` phase. */
+export interface PublishInput {
+  version?: string;
+  fields?: Record<string, string>;
+  digest?: string;
+  url?: string;
+  message?: string;
+}
+
+/**
+ * What Glu does, as the HTTP API (and any other caller) sees it: reads from
+ * the store and writes through the engine. It knows nothing of permissions:
+ * `AuthorizedGluService` wraps it and decides who may.
+ */
+export interface GluService {
+  listPipelines(
+    query: ListPipelinesQuery,
+    options: CallOptions,
+  ): Promise<Page<PipelineSummary>>;
+  getPipeline(ref: string, options: CallOptions): Promise<PipelineView>;
+  refreshPipeline(ref: string, options: CallOptions): Promise<PipelineView>;
+  listHistory(
+    ref: string,
+    phase: string,
+    page: PageQuery,
+    options: CallOptions,
+  ): Promise<Page<HistoryEntry>>;
+  diffHistory(
+    ref: string,
+    phase: string,
+    entries: { from: string; to: string },
+    options: CallOptions,
+  ): Promise<HistoryDiff>;
+  listPromotions(
+    ref: string,
+    query: PageQuery & { phase?: string },
+    options: CallOptions,
+  ): Promise<Page<Promotion>>;
+  getPromotion(id: string, options: CallOptions): Promise<Promotion>;
+  dryRunPromotion(
+    ref: string,
+    request: { phase: string; from?: string },
+    options: CallOptions,
+  ): Promise<PromotionDryRun>;
+  promote(
+    ref: string,
+    request: { phase: string; from?: string },
+    options: CallOptions,
+  ): Promise<Promotion>;
+  dryRunRollback(
+    ref: string,
+    phase: string,
+    request: { historyId: string; pin?: { reason: string } },
+    options: CallOptions,
+  ): Promise<PromotionDryRun>;
+  rollback(
+    ref: string,
+    phase: string,
+    request: { historyId: string; pin?: { reason: string } },
+    options: CallOptions,
+  ): Promise<Promotion>;
+  pin(
+    ref: string,
+    phase: string,
+    reason: string,
+    options: CallOptions,
+  ): Promise<Pin>;
+  unpin(ref: string, phase: string, options: CallOptions): Promise<void>;
+  approve(
+    ref: string,
+    phase: string,
+    request: { from?: string },
+    options: CallOptions,
+  ): Promise<Approval>;
+  publish(
+    ref: string,
+    phase: string,
+    version: PublishInput,
+    options: CallOptions,
+  ): Promise<{ changed: boolean; state: HistoryEntry }>;
+}
+
+/** Who did it, as promotions and history record it: a user or a service. */
+export function principalRef(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as
+    | { type: 'user'; userEntityRef: string }
+    | { type: 'service'; subject: string }
+    | { type: 'none' };
+  if (principal.type === 'user') return principal.userEntityRef;
+  if (principal.type === 'service') return principal.subject;
+  return 'unknown';
+}
+
+/**
+ * The service itself: every write is followed by what follows a change
+ * (automatic promotions, signals), whatever its outcome.
+ */
+export class DefaultGluService implements GluService {
+  constructor(
+    private readonly deps: {
+      store: DatabaseGluStore;
+      views: PipelineViews;
+      writer: PhaseWriter;
+      publisher: VersionPublisher;
+      pins: Pins;
+      approvals: Approvals;
+      changes: PipelineChanges;
+      /** Looks at pipelines' sources now, and follows up what changed. */
+      refresh: (pipelineRefs: string[]) => Promise<void>;
+    },
+  ) {}
+
+  private async requirePipeline(ref: string) {
+    const pipeline = await this.deps.store.getPipeline(ref);
+    if (!pipeline) throw new NotFoundError(`No pipeline ${ref}`);
+    return pipeline;
+  }
+
+  private async requirePhase(ref: string, phaseName: string) {
+    const pipeline = await this.requirePipeline(ref);
+    const phase = pipeline.phases.find(p => p.name === phaseName);
+    if (!phase) {
+      throw new NotFoundError(
+        `The pipeline ${ref} has no phase "${phaseName}"`,
+      );
+    }
+    return phase;
+  }
+
+  /** A write, and then what follows a change of the pipeline. */
+  private async changing<T>(ref: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } finally {
+      this.deps.changes.changedInBackground([ref]);
+    }
+  }
+
+  async listPipelines(query: ListPipelinesQuery) {
+    return this.deps.views.listPipelines(query);
+  }
+
+  async getPipeline(ref: string) {
+    return this.deps.views.getPipeline(ref);
+  }
+
+  async refreshPipeline(ref: string) {
+    await this.requirePipeline(ref);
+    await this.deps.refresh([ref]);
+    return this.deps.views.getPipeline(ref);
+  }
+
+  async listHistory(ref: string, phase: string, page: PageQuery) {
+    await this.requirePhase(ref, phase);
+    return this.deps.store.listHistory(ref, phase, page);
+  }
+
+  async diffHistory(
+    ref: string,
+    phaseName: string,
+    ids: { from: string; to: string },
+  ): Promise<HistoryDiff> {
+    const { store } = this.deps;
+    const phase = await this.requirePhase(ref, phaseName);
+    const [from, to] = await Promise.all(
+      [ids.from, ids.to].map(async id => {
+        const entry = await store.getHistoryEntry(id);
+        if (!entry || entry.pipelineRef !== ref || entry.phase !== phase.name) {
+          throw new NotFoundError(
+            `The phase ${phase.name} has no history entry ${id}`,
+          );
+        }
+        return entry;
+      }),
+    );
+    const [before, after] = await Promise.all(
+      [from, to].map(e => (e.blobHash ? store.getBlob(e.blobHash) : undefined)),
+    );
+    const path = (phase.source as { path?: string }).path ?? phase.name;
+    const diff =
+      before !== undefined && after !== undefined && before !== after
+        ? createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after)
+        : '';
+    return { from, to, diff };
+  }
+
+  async listPromotions(ref: string, query: PageQuery & { phase?: string }) {
+    await this.requirePipeline(ref);
+    return this.deps.store.listPromotions({ pipelineRef: ref, ...query });
+  }
+
+  async getPromotion(id: string) {
+    const promotion = await this.deps.store.getPromotion(id);
+    if (!promotion) throw new NotFoundError(`No promotion ${id}`);
+    return promotion;
+  }
+
+  async dryRunPromotion(
+    ref: string,
+    request: { phase: string; from?: string },
+  ) {
+    return this.deps.writer.dryRunPromotion({ pipelineRef: ref, ...request });
+  }
+
+  async promote(
+    ref: string,
+    request: { phase: string; from?: string },
+    { credentials }: CallOptions,
+  ) {
+    return this.changing(ref, () =>
+      this.deps.writer.promote({
+        pipelineRef: ref,
+        ...request,
+        triggeredBy: principalRef(credentials),
+        trigger: 'manual',
+      }),
+    );
+  }
+
+  async dryRunRollback(
+    ref: string,
+    phase: string,
+    request: { historyId: string; pin?: { reason: string } },
+  ) {
+    return this.deps.writer.dryRunRollback({
+      pipelineRef: ref,
+      phase,
+      historyId: request.historyId,
+      pinReason: request.pin?.reason,
+    });
+  }
+
+  async rollback(
+    ref: string,
+    phase: string,
+    request: { historyId: string; pin?: { reason: string } },
+    { credentials }: CallOptions,
+  ) {
+    return this.changing(ref, () =>
+      this.deps.writer.rollback({
+        pipelineRef: ref,
+        phase,
+        historyId: request.historyId,
+        pinReason: request.pin?.reason,
+        triggeredBy: principalRef(credentials),
+      }),
+    );
+  }
+
+  async pin(
+    ref: string,
+    phase: string,
+    reason: string,
+    { credentials }: CallOptions,
+  ) {
+    return this.changing(ref, () =>
+      this.deps.pins.pin({
+        pipelineRef: ref,
+        phase,
+        reason,
+        pinnedBy: principalRef(credentials),
+      }),
+    );
+  }
+
+  async unpin(ref: string, phase: string) {
+    // What follows (automatic promotions) takes the newest upstream version
+    // through, not every one it missed.
+    return this.changing(ref, async () => {
+      await this.requirePhase(ref, phase);
+      await this.deps.pins.unpin(ref, phase);
+    });
+  }
+
+  async approve(
+    ref: string,
+    phase: string,
+    request: { from?: string },
+    { credentials }: CallOptions,
+  ) {
+    return this.changing(ref, () =>
+      this.deps.approvals.approve({
+        pipelineRef: ref,
+        phase,
+        from: request.from,
+        approver: principalRef(credentials),
+      }),
+    );
+  }
+
+  async publish(
+    ref: string,
+    phase: string,
+    version: PublishInput,
+    { credentials }: CallOptions,
+  ) {
+    // Promotions follow in the background: CI need not wait for them.
+    return this.changing(ref, () =>
+      this.deps.publisher.publish({
+        pipelineRef: ref,
+        phase,
+        ...version,
+        publishedBy: principalRef(credentials),
+      }),
+    );
+  }
+}

@@ -1,0 +1,50 @@
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import { PolicyQuery } from '@backstage/plugin-permission-node';
+import {
+  gluPermissions,
+  gluPipelineReadPermission,
+} from '@glu-dev/plugin-glu-common';
+
+/**
+ * The rule "owners may change their pipelines", for a permission policy:
+ * anyone signed in may read pipelines; only the owners of a pipeline (the
+ * user, or a group the user belongs to) may promote, roll back, pin,
+ * approve or publish in it. Answers undefined for a permission that is not
+ * Glu's, so a policy decides the rest itself:
+ *
+ * ```ts
+ * async handle(request: PolicyQuery, user?: PolicyQueryUser) {
+ *   const claims = user
+ *     ? (await userInfo.getUserInfo(user.credentials)).ownershipEntityRefs
+ *     : [];
+ *   return gluOwnerDecision(request, claims) ?? { result: AuthorizeResult.ALLOW };
+ * }
+ * ```
+ *
+ * The decision is the catalog's `isEntityOwner` condition on the Pipeline
+ * entity, so Glu applies it to lists in its own query.
+ */
+export function gluOwnerDecision(
+  request: PolicyQuery,
+  /** The user and the groups the user belongs to, as entity refs. */
+  claims: string[],
+): PolicyDecision | undefined {
+  const { permission } = request;
+  if (!gluPermissions.some(p => p.name === permission.name)) return undefined;
+  if (permission.name === gluPipelineReadPermission.name) {
+    return { result: AuthorizeResult.ALLOW };
+  }
+  return {
+    result: AuthorizeResult.CONDITIONAL,
+    pluginId: 'catalog',
+    resourceType: 'catalog-entity',
+    conditions: {
+      rule: 'IS_ENTITY_OWNER',
+      resourceType: 'catalog-entity',
+      params: { claims },
+    },
+  };
+}
