@@ -133,6 +133,34 @@ describe('AuthorizedGluService', () => {
     ).rejects.toThrow('no grant for glu.pipeline.promote');
   });
 
+  it('lets a caller that may write but not read make the write, and nothing else', async () => {
+    const { service } = core();
+    // As Backstage decides for a token restricted to one permission.
+    const { mock } = permissions(name =>
+      name === 'glu.pipeline.publish'
+        ? AuthorizeResult.ALLOW
+        : AuthorizeResult.DENY,
+    );
+    const authorized = new AuthorizedGluService(service, {
+      permissions: mock,
+      grants,
+    });
+    const ci = {
+      credentials: mockCredentials.service('external:ci', {
+        permissionNames: ['glu.pipeline.publish'],
+      }),
+    };
+    await expect(
+      authorized.publish(REF, 'build', { version: '1.0.0' }, ci),
+    ).resolves.toMatchObject({ changed: true });
+    await expect(authorized.getPipeline(REF, ci)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    await expect(
+      authorized.promote(REF, { phase: 'production' }, ci),
+    ).rejects.toBeInstanceOf(NotFoundError);
+  });
+
   it("applies the policy's ownership condition to lists in the query, in one question", async () => {
     const { service, lists } = core();
     const claims = ['user:default/alice', 'group:default/team-checkout'];

@@ -33,8 +33,8 @@ type GluPermission = ResourcePermission<'catalog-entity'>;
  * Who may do what, around the service (as the catalog's authorized catalog
  * wraps the catalog): every read needs `glu.pipeline.read` on the Pipeline
  * entity, and a caller who may not read a pipeline is told it does not
- * exist; every write needs its own permission too, and a service principal
- * an explicit grant besides. Lists are filtered with the policy's
+ * exist; every write needs its own permission (and implies the caller may
+ * know of the pipeline), and a service principal an explicit grant besides. Lists are filtered with the policy's
  * conditional decision, applied in the query.
  */
 export class AuthorizedGluService implements GluService {
@@ -62,12 +62,17 @@ export class AuthorizedGluService implements GluService {
       })),
       { credentials },
     );
-    // No hint that a pipeline exists to someone who may not see it.
-    if (decisions[0].result !== AuthorizeResult.ALLOW) {
+    // No hint that a pipeline exists to someone who may not see it; one who
+    // may make the write knows of it (CI that may only publish).
+    const [read, ...writing] = decisions;
+    const mayWrite =
+      writing.length > 0 &&
+      writing.every(d => d.result === AuthorizeResult.ALLOW);
+    if (read.result !== AuthorizeResult.ALLOW && !mayWrite) {
       throw new NotFoundError(`No pipeline ${ref}`);
     }
     writes.forEach((permission, index) => {
-      if (decisions[index + 1].result !== AuthorizeResult.ALLOW) {
+      if (writing[index].result !== AuthorizeResult.ALLOW) {
         throw new NotAllowedError(
           `${principalRef(credentials)} may not ${
             permission.attributes.action ?? 'use'
