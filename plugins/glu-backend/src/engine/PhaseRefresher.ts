@@ -6,12 +6,9 @@ import { PhaseState } from '../store/types';
 import { leaseOfPhase, Leases } from './Leases';
 import { PhaseChange, PhaseHistory } from './PhaseHistory';
 import { PhaseSources } from './PhaseSources';
+import { errorMessage } from '../errors';
 
 export type { PhaseChange } from './PhaseHistory';
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Asks every phase's source what the phase holds, and records what changed.

@@ -3,6 +3,7 @@ import { PromotionStatus } from '@glu-dev/plugin-glu-common';
 import { DatabaseGluStore, newPromotionId } from '../store/DatabaseGluStore';
 import { PromotionRecord } from '../store/types';
 import { leaseOfPhase } from './Leases';
+import { errorMessage } from '../errors';
 
 /**
  * The lifecycle of a promotion's record, in one place. By commit:
@@ -34,10 +35,6 @@ export const UNDER_WAY: PromotionStatus[] = [
 ];
 
 type Patch = Parameters<DatabaseGluStore['updatePromotion']>[1];
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Creates promotion records and moves them through their lifecycle. A

@@ -9,10 +9,7 @@ import { EdgeDecisions } from './EdgeDecisions';
 import { PhaseSources } from './PhaseSources';
 import { PromotionRecords } from './PromotionRecords';
 import { GATES_STATUS_CONTEXT, pipelineUrl, titleOf } from './proposals';
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+import { errorMessage } from '../errors';
 
 /**
  * Follows every open pull request of Glu's: notes merges and closes,

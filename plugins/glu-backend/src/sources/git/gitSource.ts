@@ -15,10 +15,7 @@ import {
 import { commitUrlOf } from './GitCredentials';
 import { GitRepositories } from './GitRepositories';
 import { CommitInfo, GitRepository } from './GitRepository';
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+import { errorMessage } from '../../errors';
 
 /** Runs work over items, a few at a time. */
 async function forEachLimited<T>(

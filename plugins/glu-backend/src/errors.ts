@@ -1,0 +1,4 @@
+/** What went wrong, in words: an error's message, or the thing thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
