@@ -138,15 +138,15 @@ function embeddedPostgresEntry() {
         recursive: true,
       },
     );
-    // Its JavaScript dependencies stay where they are.
-    for (const dependency of ['pg', 'async-exit-hook']) {
-      fs.symlinkSync(
-        path.join(nodeModules, dependency),
-        path.join(target, dependency),
-      );
-    }
     for (const dir of [copy, target]) fs.chmodSync(dir, 0o755);
     fs.writeFileSync(path.join(copy, '.complete'), '');
+  }
+  // Its JavaScript dependencies stay where they are: linked to this checkout
+  // at every run, since the copy outlives the checkout that made it.
+  for (const dependency of ['pg', 'async-exit-hook']) {
+    const link = path.join(copy, 'node_modules', dependency);
+    fs.rmSync(link, { force: true });
+    fs.symlinkSync(path.join(nodeModules, dependency), link);
   }
   return pathToFileURL(copiedEntry).href;
 }
