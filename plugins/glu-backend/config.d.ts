@@ -17,6 +17,24 @@ export interface Config {
     /** How often pipelines are read from the catalog. Defaults to 15 seconds. */
     catalogSyncInterval?: HumanDuration | string;
     /**
+     * How long one operation may take before it is stopped and recorded as
+     * failed: a git command (fetch, push, …; default 2 minutes), an HTTP
+     * request to a registry, a chart repository or a Git host's API, its
+     * answer included (default 30 seconds).
+     */
+    timeouts?: {
+      git?: HumanDuration | string;
+      http?: HumanDuration | string;
+    };
+    /**
+     * How long a replica's hold on a phase (the lease that serializes writes
+     * into it) lasts unless renewed. A replica renews it while it works; when
+     * it stops, the phase is free again after this long, and its unfinished
+     * promotion is ended as abandoned by whichever replica notices first.
+     * Defaults to one minute.
+     */
+    leaseDuration?: HumanDuration | string;
+    /**
      * Where pipelines may write, decided by the platform rather than by the
      * pipelines' own definitions. A write (promotion, rollback, pull request)
      * into a phase is allowed only when a scope covers its repository, branch
@@ -47,7 +65,7 @@ export interface Config {
      * and the permissions.
      */
     serviceGrants?: Array<{
-      /** The service's subject, e.g. `external:ci` or `plugin:scaffolder`. */
+      /** The service's subject: a static token's `subject` as configured (e.g. `ci`), or `plugin:<pluginId>` for another plugin. */
       subject: string;
       /** Glu permissions, e.g. `[glu.pipeline.publish]`. */
       permissions: string[];

@@ -6,6 +6,7 @@ import {
   ScmIntegrations,
 } from '@backstage/integration';
 import {
+  fetchWithDeadline,
   GluPullRequest,
   GluPullRequestCheck,
   GluPullRequestProvider,
@@ -78,11 +79,14 @@ export class GithubPullRequestProvider implements GluPullRequestProvider {
   static fromIntegrations(
     integrations: ScmIntegrations,
     logger: LoggerService,
+    /** How long one request to GitHub may take. */
+    timeoutMillis?: number,
   ): GithubPullRequestProvider {
     return new GithubPullRequestProvider(
       integrations,
       DefaultGithubCredentialsProvider.fromIntegrations(integrations),
       logger,
+      timeoutMillis,
     );
   }
 
@@ -90,6 +94,7 @@ export class GithubPullRequestProvider implements GluPullRequestProvider {
     private readonly integrations: ScmIntegrations,
     private readonly credentials: GithubCredentialsProvider,
     private readonly logger: LoggerService,
+    private readonly timeoutMillis: number = 30_000,
   ) {}
 
   supports(repository: string): boolean {
@@ -115,6 +120,8 @@ export class GithubPullRequestProvider implements GluPullRequestProvider {
     const octokit = new Octokit({
       baseUrl: integration.config.apiBaseUrl,
       ...(token ? { auth: token } : {}),
+      // Every request to GitHub ends by a deadline.
+      request: { fetch: fetchWithDeadline(this.timeoutMillis) },
       log: {
         debug: () => {},
         info: () => {},

@@ -3,7 +3,10 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { ScmIntegrations } from '@backstage/integration';
-import { gluPullRequestProvidersExtensionPoint } from '@glu-dev/plugin-glu-node';
+import {
+  gluPullRequestProvidersExtensionPoint,
+  gluTimeoutMillis,
+} from '@glu-dev/plugin-glu-node';
 import { GithubPullRequestProvider } from './GithubPullRequestProvider';
 
 /**
@@ -28,6 +31,7 @@ export const gluModuleGithub = createBackendModule({
           GithubPullRequestProvider.fromIntegrations(
             ScmIntegrations.fromConfig(config),
             logger,
+            gluTimeoutMillis(config, 'http'),
           ),
         );
       },

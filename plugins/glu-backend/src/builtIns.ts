@@ -6,6 +6,7 @@ import {
   gluFormatsExtensionPoint,
   gluGatesExtensionPoint,
   gluSourcesExtensionPoint,
+  gluTimeoutMillis,
 } from '@glu-dev/plugin-glu-node';
 import { builtInGates } from './gates';
 import { builtInFormats } from './formats';
@@ -39,8 +40,10 @@ export const gluModuleBuiltIns = createBackendModule({
       async init({ config, logger, formats, sources, gates }) {
         gates.addGate(...builtInGates);
         formats.addFormat(...builtInFormats);
+        const httpTimeout = gluTimeoutMillis(config, 'http');
         const registries = new OciRegistryClient({
           registries: readRegistries(config),
+          timeoutMillis: httpTimeout,
         });
         const integrations = ScmIntegrations.fromConfig(config);
         const repositories = new GitRepositories({
@@ -55,11 +58,12 @@ export const gluModuleBuiltIns = createBackendModule({
               config.getOptionalString('glu.git.author.email') ??
               'glu@localhost',
           },
+          timeoutMillis: gluTimeoutMillis(config, 'git'),
         });
         sources.addSource(
           new GitSource({ repositories, integrations, logger }),
           createOciSource(registries),
-          createHelmSource(registries),
+          createHelmSource(registries, { timeoutMillis: httpTimeout }),
           apiSource,
         );
       },

@@ -8,3 +8,4 @@ export * from './types';
 export * from './extensions';
 export * from './writeScopes';
 export * from './ownerRule';
+export * from './deadlines';

@@ -87,6 +87,8 @@ export class GitRepositories {
       author: CommitAuthor;
       /** How long to gather edits before committing them together. */
       batchWindowMillis?: number;
+      /** How long one git operation may take before it is stopped. */
+      timeoutMillis?: number;
     },
   ) {}
 
@@ -99,6 +101,7 @@ export class GitRepositories {
         path.join(this.options.workingDirectory, 'repositories', id),
         this.options.credentials,
         this.options.logger.child({ repository: url }),
+        this.options.timeoutMillis,
       );
       this.repositories.set(url, repository);
     }

@@ -1,4 +1,5 @@
 import {
+  fetchWithDeadline,
   GluObservation,
   GluSource,
   GluSourcePhase,
@@ -98,9 +99,11 @@ class HelmIndexes {
  */
 export function createHelmSource(
   client: OciRegistryClient,
-  fetchImpl?: typeof fetch,
+  options: { fetch?: typeof fetch; timeoutMillis?: number } = {},
 ): GluSource {
-  const indexes = new HelmIndexes(fetchImpl);
+  const indexes = new HelmIndexes(
+    fetchWithDeadline(options.timeoutMillis ?? 30_000, options.fetch),
+  );
   return {
     type: 'helm',
     writable: false,

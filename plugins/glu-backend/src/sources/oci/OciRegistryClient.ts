@@ -1,3 +1,4 @@
+import { fetchWithDeadline } from '@glu-dev/plugin-glu-node';
 import { createHash } from 'node:crypto';
 
 /** What an image repository reference names: a registry and a repository in it. */
@@ -105,6 +106,8 @@ export class OciRegistryClient {
     private readonly options: {
       registries: RegistryConfig[];
       fetch?: typeof fetch;
+      /** How long one request may take, its answer included. */
+      timeoutMillis?: number;
     },
   ) {}
 
@@ -117,8 +120,13 @@ export class OciRegistryClient {
     return `${insecure ? 'http' : 'https'}://${registry}`;
   }
 
+  /** Every request has a deadline; past it, the request is stopped. */
   private get fetch(): typeof fetch {
-    return this.options.fetch ?? fetch;
+    return fetchWithDeadline(this.timeoutMillis, this.options.fetch);
+  }
+
+  private get timeoutMillis(): number {
+    return this.options.timeoutMillis ?? 30_000;
   }
 
   private basicHeader(config?: RegistryConfig): string | undefined {
@@ -230,6 +238,13 @@ export class OciRegistryClient {
 
   /** Why a registry could not be reached, with what to set when it is clear. */
   private unreachable(registry: string, error: unknown): RegistryError {
+    if ((error as Error).name === 'TimeoutError') {
+      return new RegistryError(
+        `${registry} did not answer within ${Math.round(
+          this.timeoutMillis / 1000,
+        )}s`,
+      );
+    }
     const cause = (error as Error).cause ?? error;
     const text =
       cause instanceof Error

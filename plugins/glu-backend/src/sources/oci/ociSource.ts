@@ -61,6 +61,14 @@ export function createOciSource(client: OciRegistryClient): GluSource {
   return {
     type: 'oci',
     writable: false,
+    // One registry that does not answer holds up only its own phases.
+    groupOf: phase => {
+      try {
+        return parseRepository(String(phase.config.repository)).registry;
+      } catch {
+        return '';
+      }
+    },
     async observe(phases: GluSourcePhase[]) {
       // One tag list per repository, however many phases follow it.
       const tagLists = new Map<string, Promise<string[]>>();
