@@ -18,7 +18,7 @@ import {
   gluSourcesExtensionPoint,
   GluWriteScopes,
 } from '@glu-dev/plugin-glu-node';
-import { HumanDuration } from '@backstage/types';
+import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { Approvals } from './engine/Approvals';
 import { AutoPromoter } from './engine/AutoPromoter';
 import { EdgeDecisions } from './engine/EdgeDecisions';
@@ -104,6 +104,12 @@ export const gluPlugin = createBackendPlugin({
           registry.freeze();
         }
         deps.permissionsRegistry.addPermissions(gluPermissions);
+        const writableSourceTypes = () =>
+          sourceTypes
+            .all()
+            .filter(source => source.writable)
+            .map(source => source.type)
+            .sort();
 
         const store = await DatabaseGluStore.create({
           database: deps.database,
@@ -120,7 +126,11 @@ export const gluPlugin = createBackendPlugin({
           formats,
           scopes,
         });
-        const leases = new Leases(store);
+        const leases = new Leases(store, {
+          ttlMillis: durationToMilliseconds(
+            durationOf(config, 'glu.leaseDuration', { minutes: 1 }),
+          ),
+        });
         const records = new PromotionRecords({
           store,
           logger,
@@ -186,6 +196,9 @@ export const gluPlugin = createBackendPlugin({
               sourceTypes: sourceTypes.types(),
               formatTypes: formats.types(),
               gateTypes: gates.types(),
+              writableSourceTypes: writableSourceTypes(),
+              gateProblems: (type, config) =>
+                gates.get(type)?.validate?.(config),
             }),
           }),
           refresh,
@@ -229,6 +242,7 @@ export const gluPlugin = createBackendPlugin({
             service,
             extensionTypes: () => ({
               sources: sourceTypes.types(),
+              writableSources: writableSourceTypes(),
               formats: formats.types(),
               gates: gates.types(),
             }),

@@ -107,6 +107,13 @@ export interface GluSource {
    * are published to Glu (the `api` source) have no `observe`.
    */
   observe?(phases: GluSourcePhase[]): Promise<Array<GluObservation | Error>>;
+  /**
+   * Which phases share a request, e.g. the repository of a Git phase or the
+   * registry of an image. Glu asks `observe` about each group apart, so one
+   * slow or unreachable repository or registry never holds up the others.
+   * All phases of the type form one group when left out.
+   */
+  groupOf?(phase: GluSourcePhase): string;
 }
 
 /**

@@ -10,11 +10,31 @@ import { errorMessage } from '../errors';
 
 export type { PhaseChange } from './PhaseHistory';
 
+/** How many repositories or registries are asked at once. */
+const GROUPS_AT_ONCE = 8;
+
+/** Runs work over items, a few at a time. */
+async function forEachLimited<T>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+) {
+  const queue = [...items];
+  await Promise.all(
+    Array.from({ length: Math.min(limit, queue.length) }, async () => {
+      while (queue.length > 0) {
+        await work(queue.shift()!);
+      }
+    }),
+  );
+}
+
 /**
  * Asks every phase's source what the phase holds, and records what changed.
- * Each source is asked about all of its due phases at once, so it can share
- * requests among them (the `git` source fetches each repository once however
- * many phases live in it). A change that Glu did not make (someone committed
+ * A source is asked about the due phases of one group at once (the `git`
+ * source fetches each repository once however many phases live in it), and
+ * the groups apart, a few at a time, so that one hung repository or registry
+ * delays nobody else. A change that Glu did not make (someone committed
  * to the file) lands in the history like any other, with its author.
  */
 export class PhaseRefresher {
@@ -28,11 +48,26 @@ export class PhaseRefresher {
     },
   ) {}
 
+  /** The groups being asked about in this replica, by key. */
+  private readonly inFlight = new Set<string>();
+
   /**
    * Refreshes the given pipelines now (all of them, each phase at its own
-   * interval, when none are given).
+   * interval, when none are given), and answers what changed.
+   *
+   * A scheduled refresh passes `waitMillis`: it answers once that much time
+   * has passed even if some groups are still being asked (a repository that
+   * hangs until its deadline), so that the next refresh of every other group
+   * comes on time. Those groups go on in the background, are not asked again
+   * while they are, and hand what they saw to `onChanges` when they end.
    */
-  async refresh(pipelineRefs?: string[]): Promise<PhaseChange[]> {
+  async refresh(
+    pipelineRefs?: string[],
+    options: {
+      waitMillis?: number;
+      onChanges?: (changes: PhaseChange[]) => Promise<void>;
+    } = {},
+  ): Promise<PhaseChange[]> {
     const { store, sources } = this.deps;
     const all = await store.listPipelineDefinitions();
     const pipelines = pipelineRefs
@@ -53,20 +88,63 @@ export class PhaseRefresher {
       const refreshedAt = state?.refreshedAt;
       return !millis || !refreshedAt || Date.parse(refreshedAt) + millis <= now;
     };
-    const byType = new Map<string, GluSourcePhase[]>();
+    // The phases that share a request (a repository, a registry) are asked
+    // about together, each group apart from the others.
+    const groups = new Map<
+      string,
+      { type: string; phases: GluSourcePhase[] }
+    >();
     for (const pipeline of pipelines) {
       for (const phase of pipeline.phases) {
         const state = states.get(`${pipeline.ref}/${phase.name}`);
         if (!due(state, phase.source.interval)) continue;
-        const list = byType.get(phase.source.type) ?? [];
-        list.push(sources.phase(pipeline, phase));
-        byType.set(phase.source.type, list);
+        const type = phase.source.type;
+        const sourcePhase = sources.phase(pipeline, phase);
+        const key = `${type}\n${
+          sources.get(type)?.groupOf?.(sourcePhase) ?? ''
+        }`;
+        const group = groups.get(key) ?? { type, phases: [] };
+        group.phases.push(sourcePhase);
+        groups.set(key, group);
       }
     }
-    const changes = await Promise.all(
-      [...byType].map(([type, phases]) => this.observe(type, phases, states)),
+    const changes: PhaseChange[] = [];
+    const background = options.waitMillis !== undefined;
+    const work = forEachLimited(
+      [...groups].filter(([key]) => !(background && this.inFlight.has(key))),
+      GROUPS_AT_ONCE,
+      async ([key, group]) => {
+        this.inFlight.add(key);
+        try {
+          const seen = await this.observe(group.type, group.phases, states);
+          changes.push(...seen);
+          if (seen.length > 0) {
+            await options
+              .onChanges?.(seen)
+              .catch(error =>
+                this.deps.logger.warn(
+                  `Following up a refresh failed: ${errorMessage(error)}`,
+                ),
+              );
+          }
+        } finally {
+          this.inFlight.delete(key);
+        }
+      },
     );
-    return changes.flat();
+    if (!background) {
+      await work;
+      return changes;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      work,
+      new Promise(resolve => {
+        timer = setTimeout(resolve, options.waitMillis);
+      }),
+    ]);
+    clearTimeout(timer);
+    return [...changes];
   }
 
   /** Asks one source about its phases, and records what it saw. */

@@ -1,15 +1,19 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
-import { HumanDuration } from '@backstage/types';
+import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { PhaseRefresher } from '../engine/PhaseRefresher';
 import { PipelineChanges } from '../engine/PipelineChanges';
 import { PromotionRecords } from '../engine/PromotionRecords';
 
 /**
  * Looks at every phase's source at its interval, on one replica at a time,
- * and follows up what changed. Also ends the promotions whose replica
- * stopped, so that their edges are free again.
+ * and follows up what changed, group by group as each is done. Also ends
+ * the promotions whose replica stopped, so that their edges are free again.
+ * A run waits for its groups at most one interval: a repository that hangs
+ * until its deadline holds up neither the next run nor anyone else.
  */
 export class RefreshTask {
+  private intervalMillis = 60_000;
+
   constructor(
     private readonly deps: {
       refresher: PhaseRefresher;
@@ -20,6 +24,7 @@ export class RefreshTask {
   ) {}
 
   async schedule(scheduler: SchedulerService, frequency: HumanDuration) {
+    this.intervalMillis = durationToMilliseconds(frequency);
     await scheduler.scheduleTask({
       id: 'glu-refresh',
       frequency,
@@ -33,11 +38,13 @@ export class RefreshTask {
   async run(): Promise<void> {
     const { refresher, records, changes } = this.deps;
     const abandoned = await records.endAbandoned();
-    const changed = await refresher.refresh();
-    await changes.changed([
-      ...abandoned.map(r => r.pipelineRef),
-      ...changed.map(c => c.pipelineRef),
-    ]);
+    if (abandoned.length > 0) {
+      await changes.changed(abandoned.map(r => r.pipelineRef));
+    }
+    await refresher.refresh(undefined, {
+      waitMillis: this.intervalMillis,
+      onChanges: changed => changes.changed(changed.map(c => c.pipelineRef)),
+    });
   }
 
   /** Looks at these pipelines' sources now, and follows up what changed. */

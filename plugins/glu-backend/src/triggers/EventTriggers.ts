@@ -91,9 +91,50 @@ export function pipelinesForImage(
 }
 
 /**
+ * Work on pipelines asked for while earlier work still runs: what is asked
+ * meanwhile is done together once that ends, each pipeline once.
+ */
+export class Coalesced {
+  private readonly pending = new Set<string>();
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly work: (pipelineRefs: string[]) => Promise<void>,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** Asks for the work on these pipelines, without waiting for it. */
+  request(pipelineRefs: string[]): void {
+    pipelineRefs.forEach(ref => this.pending.add(ref));
+    this.running ??= this.drain().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Resolves when what was asked so far is done. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.size > 0) {
+      const refs = [...this.pending];
+      this.pending.clear();
+      try {
+        await this.work(refs);
+      } catch (error) {
+        this.onError(error);
+      }
+    }
+  }
+}
+
+/**
  * Events that refresh the phases they concern at once, instead of at the
  * next poll: a GitHub `push` (signed webhooks, through Backstage's events
- * backend) and a registry's push notification.
+ * backend) and a registry's push notification. An event is acknowledged at
+ * once and handled in the background, so that a slow remote never makes its
+ * sender give up; events that arrive meanwhile are handled together.
  */
 export class EventTriggers {
   constructor(
@@ -107,6 +148,23 @@ export class EventTriggers {
       trackPullRequests?: (pipelineRefs: string[]) => Promise<void>;
     },
   ) {}
+
+  private readonly refreshes = new Coalesced(
+    refs => this.deps.refresh(refs),
+    error => this.deps.logger.warn(`A refresh after an event failed: ${error}`),
+  );
+  private readonly follows = new Coalesced(
+    refs => this.deps.trackPullRequests?.(refs) ?? Promise.resolve(),
+    error =>
+      this.deps.logger.warn(
+        `Following pull requests after an event failed: ${error}`,
+      ),
+  );
+
+  /** Resolves when the work that events asked for so far is done. */
+  async idle(): Promise<void> {
+    await Promise.all([this.refreshes.idle(), this.follows.idle()]);
+  }
 
   async subscribe(): Promise<void> {
     await this.deps.events.subscribe({
@@ -141,7 +199,7 @@ export class EventTriggers {
               ', ',
             )}`,
           );
-          await this.deps.trackPullRequests(refs);
+          this.follows.request(refs);
         }
         return;
       }
@@ -183,6 +241,6 @@ export class EventTriggers {
     }
     if (pipelineRefs.length === 0) return;
     logger.info(`A ${params.topic} event refreshes ${pipelineRefs.join(', ')}`);
-    await this.deps.refresh(pipelineRefs);
+    this.refreshes.request(pipelineRefs);
   }
 }

@@ -1,5 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit, SimpleGit } from 'simple-git';
@@ -65,14 +69,46 @@ function gitEnv(extra: Record<string, string>): Record<string, string> {
     const value = process.env[key];
     if (value !== undefined) env[key] = value;
   }
-  return { ...env, GIT_TERMINAL_PROMPT: '0', ...extra };
+  return {
+    ...env,
+    GIT_TERMINAL_PROMPT: '0',
+    // A transfer that stalls below 1 kB/s for 30 s is given up by git itself.
+    GIT_HTTP_LOW_SPEED_LIMIT: '1000',
+    GIT_HTTP_LOW_SPEED_TIME: '30',
+    ...extra,
+  };
 }
 
-/** Pushes that fail because someone else pushed first. */
-function isRejectedPush(message: string): boolean {
-  return /\[rejected\]|non-fast-forward|fetch first|failed to push some refs|cannot lock ref|stale info/i.test(
+/**
+ * A push that failed because the branch moved since the fetch: someone else
+ * pushed first. Fetching and applying again is the answer.
+ */
+function branchMoved(message: string): boolean {
+  return /\[rejected\]\s*\((fetch first|non-fast-forward|stale info)\)|cannot lock ref/i.test(
     message,
   );
+}
+
+/**
+ * A push that the remote refused on its own terms (a pre-receive hook, a
+ * protected branch): what the remote said, or undefined for any other
+ * failure.
+ */
+function remoteRefusal(message: string): string | undefined {
+  if (!/\[remote rejected\]|protected branch|declined/i.test(message)) {
+    return undefined;
+  }
+  const said = message
+    .split('\n')
+    .filter(line => /^remote:/.test(line.trim()))
+    .map(line => line.trim().replace(/^remote:\s*/, ''))
+    .filter(Boolean);
+  const rejected = message.match(/\[remote rejected\][^\n]*/)?.[0];
+  return [...said, ...(rejected ? [rejected] : [])].join(' ') || message;
+}
+
+function errorText(error: unknown): string {
+  return String(error instanceof Error ? error.message : error);
 }
 
 /** Runs work one at a time. */
@@ -103,12 +139,17 @@ export class GitRepository {
     dir: string,
     private readonly credentials: GitCredentials,
     private readonly logger: LoggerService,
+    /** How long one git operation may take before it is stopped. */
+    private readonly timeoutMillis: number = 120_000,
   ) {
     this.bareDir = path.join(dir, 'repo.git');
     this.workDir = path.join(dir, 'work');
   }
 
-  private async git(baseDir: string): Promise<{
+  private async git(
+    baseDir: string,
+    deadline: AbortSignal,
+  ): Promise<{
     git: SimpleGit;
     secrets: string[];
     env: Record<string, string>;
@@ -120,19 +161,33 @@ export class GitRepository {
       // The credentials travel as an http.extraHeader in GIT_CONFIG_* of
       // Glu's own making (see GitCredentials), never from elsewhere.
       unsafe: { allowUnsafeConfigEnvCount: true },
+      // Past its deadline, what git started is killed.
+      abort: deadline,
     }).env(gitEnv(env));
     return { git, secrets, env };
   }
 
-  /** Runs git and rethrows its errors without any secret in them. */
+  /**
+   * Runs git, with a deadline, and rethrows its errors without any secret in
+   * them. Past the deadline, the git processes are killed and the error says
+   * so (503: the remote did not answer in time).
+   */
   private async run<T>(
     baseDir: string,
     work: (git: SimpleGit, env: Record<string, string>) => Promise<T>,
   ): Promise<T> {
-    const { git, secrets, env } = await this.git(baseDir);
+    const deadline = AbortSignal.timeout(this.timeoutMillis);
+    const { git, secrets, env } = await this.git(baseDir, deadline);
     try {
       return await work(git, env);
     } catch (error) {
+      if (deadline.aborted) {
+        throw new ServiceUnavailableError(
+          `git did not finish with ${this.url} within ${Math.round(
+            this.timeoutMillis / 1000,
+          )}s and was stopped`,
+        );
+      }
       const message = scrub(
         error instanceof Error ? error.message : String(error),
         secrets,
@@ -170,11 +225,18 @@ export class GitRepository {
   async fetch(): Promise<void> {
     await this.init();
     // Two fetches at once in one clone fight over its ref locks.
-    await this.fetchMutex.run(() =>
-      this.run(this.bareDir, git =>
-        git.raw(['fetch', '--prune', '--quiet', 'origin']),
-      ),
-    );
+    await this.fetchMutex.run(async () => {
+      try {
+        await this.run(this.bareDir, git =>
+          git.raw(['fetch', '--prune', '--quiet', 'origin']),
+        );
+      } catch (error) {
+        if (error instanceof ServiceUnavailableError) throw error;
+        throw new ServiceUnavailableError(
+          `Could not fetch ${this.url}: ${(error as Error).message}`,
+        );
+      }
+    });
   }
 
   /** The commit a branch points at after the last fetch. */
@@ -377,9 +439,15 @@ export class GitRepository {
           try {
             after = await edit.apply(base);
           } catch (error) {
+            // The file as it is cannot take the change (it no longer parses,
+            // the container is gone): a conflict with what is there.
             results.push({
               changed: false,
-              error: error instanceof Error ? error : new Error(String(error)),
+              error: new ConflictError(
+                `Could not write ${edit.path} on ${options.branch}: ${
+                  error instanceof Error ? error.message : String(error)
+                }`,
+              ),
               sha: head,
               before: base,
               after: base,
@@ -434,19 +502,18 @@ export class GitRepository {
             ]),
           );
         } catch (error) {
-          const text = String(error instanceof Error ? error.message : error);
-          if (isRejectedPush(text) && attempt < MAX_PUSH_ATTEMPTS) {
-            this.logger.info(
-              `Push to ${options.branch} of ${
-                this.url
-              } was rejected because the branch moved; applying again (attempt ${
-                attempt + 1
-              })`,
-            );
-            continue;
+          const failure = this.pushFailure(error, target, attempt);
+          if (failure === 'apply again') continue;
+          // A push whose answer never came (the host died, the deadline
+          // passed) may have landed all the same: the remote says.
+          if (
+            !(failure instanceof ServiceUnavailableError) ||
+            !(await this.remoteHolds(target, sha))
+          ) {
+            throw failure;
           }
-          throw new ConflictError(
-            `Could not push to ${target} of ${this.url}: ${text}`,
+          this.logger.warn(
+            `${failure.message}; but the branch holds its commit ${sha}: it landed`,
           );
         }
         // The pushed commit is what the remote branch holds now.
@@ -456,5 +523,54 @@ export class GitRepository {
         return results.map(r => (r.changed ? { ...r, sha } : r));
       }
     });
+  }
+
+  /** Whether the remote's branch points at a commit, as far as it answers. */
+  private async remoteHolds(branch: string, sha: string): Promise<boolean> {
+    try {
+      const out = await this.run(this.bareDir, git =>
+        git.raw(['ls-remote', 'origin', `refs/heads/${branch}`]),
+      );
+      return out.split(/\s/)[0] === sha;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * What a failed push means: another attempt when the branch moved (and
+   * attempts are left), else the error to answer with.
+   */
+  private pushFailure(
+    error: unknown,
+    target: string,
+    attempt: number,
+  ): 'apply again' | Error {
+    if (error instanceof ServiceUnavailableError) return error;
+    const text = errorText(error);
+    if (branchMoved(text)) {
+      if (attempt < MAX_PUSH_ATTEMPTS) {
+        this.logger.info(
+          `Push to ${target} of ${
+            this.url
+          } was rejected because the branch moved; applying again (attempt ${
+            attempt + 1
+          })`,
+        );
+        return 'apply again';
+      }
+      return new ConflictError(
+        `Could not push to ${target} of ${this.url}: the branch kept moving (${MAX_PUSH_ATTEMPTS} attempts)`,
+      );
+    }
+    const refusal = remoteRefusal(text);
+    if (refusal) {
+      return new ConflictError(
+        `${this.url} refused the push to ${target}: ${refusal}`,
+      );
+    }
+    return new ServiceUnavailableError(
+      `Could not push to ${target} of ${this.url}: ${text}`,
+    );
   }
 }

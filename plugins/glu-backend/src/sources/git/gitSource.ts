@@ -17,22 +17,6 @@ import { GitRepositories } from './GitRepositories';
 import { CommitInfo, GitRepository } from './GitRepository';
 import { errorMessage } from '../../errors';
 
-/** Runs work over items, a few at a time. */
-async function forEachLimited<T>(
-  items: T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-) {
-  const queue = [...items];
-  await Promise.all(
-    Array.from({ length: Math.min(limit, queue.length) }, async () => {
-      for (let item = queue.shift(); item; item = queue.shift()) {
-        await work(item);
-      }
-    }),
-  );
-}
-
 /**
  * `git`: one file of a Git repository, read and written through a format.
  * Phases are read from one long-lived clone per repository, fetched once per
@@ -149,6 +133,11 @@ export class GitSource implements GluWritableSource {
     };
   }
 
+  /** Phases of one repository are observed together: one fetch for them all. */
+  groupOf(phase: GluSourcePhase): string {
+    return this.definition(phase).repository;
+  }
+
   async observe(
     phases: GluSourcePhase[],
   ): Promise<Array<GluObservation | Error>> {
@@ -162,15 +151,17 @@ export class GitSource implements GluWritableSource {
         index,
       ]);
     });
-    await forEachLimited([...byRepository], 4, async ([url, indexes]) => {
+    for (const [url, indexes] of byRepository) {
       const repository = repositories.get(url);
       try {
         await repository.fetch();
       } catch (error) {
-        const message = `Could not fetch ${url}: ${errorMessage(error)}`;
-        logger.warn(message);
-        for (const index of indexes) results[index] = new Error(message);
-        return;
+        logger.warn(errorMessage(error));
+        for (const index of indexes) {
+          results[index] =
+            error instanceof Error ? error : new Error(String(error));
+        }
+        continue;
       }
       const heads = new Map<string, string | undefined>();
       for (const index of indexes) {
@@ -189,7 +180,7 @@ export class GitSource implements GluWritableSource {
             error instanceof Error ? error : new Error(String(error));
         }
       }
-    });
+    }
     return results;
   }
 
