@@ -8,6 +8,7 @@ import {
   BUILT_IN_FORMAT_TYPES,
   BUILT_IN_GATE_TYPES,
   BUILT_IN_SOURCE_TYPES,
+  BUILT_IN_WRITABLE_SOURCE_TYPES,
   GluExtensionTypes as GluExtensionTypesResponse,
   PipelineValidationOptions,
 } from '@glu-dev/plugin-glu-common';
@@ -58,6 +59,7 @@ export class GluExtensionTypes {
       const body = (await response.json()) as GluExtensionTypesResponse;
       const value = {
         sourceTypes: body.sources,
+        writableSourceTypes: body.writableSources,
         formatTypes: body.formats,
         gateTypes: body.gates,
       };
@@ -69,6 +71,7 @@ export class GluExtensionTypes {
       );
       return {
         sourceTypes: BUILT_IN_SOURCE_TYPES,
+        writableSourceTypes: BUILT_IN_WRITABLE_SOURCE_TYPES,
         formatTypes: BUILT_IN_FORMAT_TYPES,
         gateTypes: BUILT_IN_GATE_TYPES,
       };

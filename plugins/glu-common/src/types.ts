@@ -14,6 +14,8 @@ export type GluHealth = {
 /** The answer of `GET /api/glu/extensions`: what the backend can run. */
 export type GluExtensionTypes = {
   sources: string[];
+  /** The source types that Glu can write into, and so promote into. */
+  writableSources: string[];
   formats: string[];
   gates: string[];
 };

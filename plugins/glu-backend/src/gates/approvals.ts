@@ -1,3 +1,4 @@
+import { builtInGateProblems } from '@glu-dev/plugin-glu-common';
 import { GluGate } from '@glu-dev/plugin-glu-node';
 
 /**
@@ -6,11 +7,7 @@ import { GluGate } from '@glu-dev/plugin-glu-node';
  */
 export const approvalsGate: GluGate = {
   type: 'approvals',
-  validate(config) {
-    return Number.isInteger(config) && (config as number) > 0
-      ? []
-      : ['must be how many people must approve, e.g. 2'];
-  },
+  validate: config => builtInGateProblems('approvals', config)!,
   async evaluate(config, context) {
     const required = Number(config);
     const approvers = context.approvals;

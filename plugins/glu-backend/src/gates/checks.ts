@@ -1,21 +1,8 @@
+import {
+  builtInGateProblems,
+  requiredChecks,
+} from '@glu-dev/plugin-glu-common';
 import { GluGate, GluPullRequestCheck } from '@glu-dev/plugin-glu-node';
-
-/** The names of the checks that must pass, or every check reported. */
-function requiredChecks(config: unknown): string[] | 'all' | undefined {
-  if (config === 'all' || config === true) return 'all';
-  const list =
-    config && typeof config === 'object' && !Array.isArray(config)
-      ? (config as { required?: unknown }).required
-      : config;
-  if (
-    Array.isArray(list) &&
-    list.length > 0 &&
-    list.every(name => typeof name === 'string' && name.length > 0)
-  ) {
-    return list as string[];
-  }
-  return undefined;
-}
 
 /** As GitHub counts them for required checks: neutral and skipped pass. */
 function passing(check: GluPullRequestCheck): boolean {
@@ -35,13 +22,7 @@ function passing(check: GluPullRequestCheck): boolean {
  */
 export const checksGate: GluGate = {
   type: 'checks',
-  validate(config) {
-    return requiredChecks(config)
-      ? []
-      : [
-          'must be "all", or the names of the required checks, e.g. [build, e2e]',
-        ];
-  },
+  validate: config => builtInGateProblems('checks', config)!,
   async evaluate(config, context) {
     const required = requiredChecks(config) ?? 'all';
     const pullRequest = context.pullRequest;

@@ -1,4 +1,7 @@
-import { intervalMillis } from '@glu-dev/plugin-glu-common';
+import {
+  builtInGateProblems,
+  intervalMillis,
+} from '@glu-dev/plugin-glu-common';
 import { GluGate } from '@glu-dev/plugin-glu-node';
 
 function humanize(millis: number): string {
@@ -16,11 +19,7 @@ function humanize(millis: number): string {
  */
 export const soakGate: GluGate = {
   type: 'soak',
-  validate(config) {
-    return intervalMillis(config) === undefined
-      ? ['must be a duration like 30m, 2h or 1d']
-      : [];
-  },
+  validate: config => builtInGateProblems('soak', config)!,
   async evaluate(config, context) {
     const required = intervalMillis(config) ?? 0;
     const held = context.now.getTime() - context.from.since.getTime();

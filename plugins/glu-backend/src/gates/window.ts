@@ -1,7 +1,8 @@
+import { builtInGateProblems, WINDOW_DAYS } from '@glu-dev/plugin-glu-common';
 import { GluGate } from '@glu-dev/plugin-glu-node';
 import { DateTime } from 'luxon';
 
-const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const DAYS = WINDOW_DAYS;
 
 interface Slot {
   days?: string[];
@@ -48,29 +49,7 @@ function inSlot(time: DateTime, slot: Slot): boolean {
  */
 export const windowGate: GluGate = {
   type: 'window',
-  validate(config) {
-    const problems: string[] = [];
-    const window = config as WindowConfig;
-    if (!window || typeof window !== 'object') {
-      return ['must be an object with allow or deny slots'];
-    }
-    if (window.timezone && !DateTime.now().setZone(window.timezone).isValid) {
-      problems.push(`timezone "${window.timezone}" is unknown`);
-    }
-    for (const slot of [...(window.allow ?? []), ...(window.deny ?? [])]) {
-      for (const day of slot.days ?? []) {
-        if (!DAYS.includes(String(day).toLowerCase().slice(0, 3))) {
-          problems.push(`"${day}" is not a day of the week`);
-        }
-      }
-      for (const time of [slot.from, slot.to]) {
-        if (time !== undefined && !/^([01]\d|2[0-4]):[0-5]\d$/.test(time)) {
-          problems.push(`"${time}" is not a time like 09:00`);
-        }
-      }
-    }
-    return problems;
-  },
+  validate: config => builtInGateProblems('window', config)!,
   async evaluate(config, context) {
     const window = config as WindowConfig;
     const zone = window.timezone ?? 'UTC';

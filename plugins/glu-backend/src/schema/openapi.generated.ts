@@ -26,6 +26,7 @@ export const spec = {
         description: "The pipeline entity's namespace.",
         schema: {
           type: 'string',
+          pattern: '^[-_.a-zA-Z0-9]{1,253}$',
         },
       },
       name: {
@@ -35,6 +36,7 @@ export const spec = {
         description: "The pipeline entity's name.",
         schema: {
           type: 'string',
+          pattern: '^[-_.a-zA-Z0-9]{1,253}$',
         },
       },
       phase: {
@@ -43,6 +45,7 @@ export const spec = {
         required: true,
         schema: {
           type: 'string',
+          pattern: '^[-_.a-zA-Z0-9]{1,253}$',
         },
       },
       limit: {
@@ -64,6 +67,7 @@ export const spec = {
         description: 'The nextCursor of the previous page.',
         schema: {
           type: 'string',
+          maxLength: 2000,
         },
       },
     },
@@ -745,7 +749,7 @@ export const spec = {
     '/extensions': {
       get: {
         operationId: 'GetExtensions',
-        description: 'The source and format types this backend can run.',
+        description: 'The source, format and gate types this backend can run.',
         responses: {
           '200': {
             description: 'The registered types.',
@@ -753,13 +757,21 @@ export const spec = {
               'application/json': {
                 schema: {
                   type: 'object',
-                  required: ['sources', 'formats', 'gates'],
+                  required: ['sources', 'writableSources', 'formats', 'gates'],
                   properties: {
                     sources: {
                       type: 'array',
                       items: {
                         type: 'string',
                       },
+                    },
+                    writableSources: {
+                      type: 'array',
+                      items: {
+                        type: 'string',
+                      },
+                      description:
+                        'The source types that Glu can write into, and so promote into.',
                     },
                     formats: {
                       type: 'array',
@@ -795,6 +807,7 @@ export const spec = {
               'Only pipelines that deliver this component (entity ref).',
             schema: {
               type: 'string',
+              pattern: '^[-_.:/a-zA-Z0-9]{1,512}$',
             },
           },
           {
@@ -807,8 +820,10 @@ export const spec = {
             explode: true,
             schema: {
               type: 'array',
+              maxItems: 100,
               items: {
                 type: 'string',
+                pattern: '^[-_.:/a-zA-Z0-9]{1,512}$',
               },
             },
           },
@@ -992,6 +1007,7 @@ export const spec = {
             description: "The older history entry's id.",
             schema: {
               type: 'string',
+              pattern: '^[1-9][0-9]{0,14}$',
             },
           },
           {
@@ -1001,6 +1017,7 @@ export const spec = {
             description: "The newer history entry's id.",
             schema: {
               type: 'string',
+              pattern: '^[1-9][0-9]{0,14}$',
             },
           },
         ],
@@ -1142,6 +1159,7 @@ export const spec = {
                   reason: {
                     type: 'string',
                     minLength: 1,
+                    maxLength: 1000,
                   },
                 },
               },
@@ -1228,6 +1246,7 @@ export const spec = {
                 properties: {
                   historyId: {
                     type: 'string',
+                    pattern: '^[1-9][0-9]{0,14}$',
                     description: 'The id of the history entry to go back to.',
                   },
                   pin: {
@@ -1238,6 +1257,7 @@ export const spec = {
                       reason: {
                         type: 'string',
                         minLength: 1,
+                        maxLength: 1000,
                       },
                     },
                   },
@@ -1310,6 +1330,8 @@ export const spec = {
                 properties: {
                   version: {
                     type: 'string',
+                    minLength: 1,
+                    maxLength: 128,
                     description:
                       'What people call the version; short for fields.version.',
                   },
@@ -1317,21 +1339,30 @@ export const spec = {
                     type: 'object',
                     description:
                       'The resource fields, e.g. repository, tag and digest of an image.',
+                    maxProperties: 20,
+                    propertyNames: {
+                      maxLength: 64,
+                    },
                     additionalProperties: {
                       type: 'string',
+                      maxLength: 255,
                     },
                   },
                   digest: {
                     type: 'string',
+                    minLength: 1,
+                    maxLength: 255,
                     description:
                       "The version's identity, e.g. an image digest.",
                   },
                   url: {
                     type: 'string',
+                    maxLength: 2048,
                     description: 'A link to the build or artifact.',
                   },
                   message: {
                     type: 'string',
+                    maxLength: 2000,
                   },
                 },
               },
@@ -1511,6 +1542,7 @@ export const spec = {
             required: true,
             schema: {
               type: 'string',
+              pattern: '^[-_a-zA-Z0-9]{1,64}$',
             },
           },
         ],

@@ -4,7 +4,7 @@ import { Permission } from '@backstage/plugin-permission-common';
 
 /** What a service may do in Glu, from app-config `glu.serviceGrants`. */
 export interface ServiceGrant {
-  /** The service's subject, e.g. `external:ci` or `plugin:scaffolder`. */
+  /** The service's subject: a static token's `subject` as configured (e.g. `ci`), or `plugin:<pluginId>` for another plugin. */
   subject: string;
   /** The Glu permissions it may use, e.g. `[glu.pipeline.publish]`. */
   permissions: string[];

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Pin, PipelineDefinition } from '@glu-dev/plugin-glu-common';
 import { createHash, randomBytes } from 'node:crypto';
+import { InputError } from '@backstage/errors';
 import { Knex } from 'knex';
 import {
   HistoryCause,
@@ -85,9 +86,25 @@ function encodeCursor(value: string | number): string {
   return Buffer.from(String(value), 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string | undefined): string | undefined {
+/** History ids: positive whole numbers, exact in JavaScript. */
+const HISTORY_ID = /^[1-9][0-9]{0,14}$/;
+
+/**
+ * The position a cursor holds; a cursor that no page of the list gave is bad
+ * input, not something for the database to choke on.
+ */
+function decodeCursor(
+  cursor: string | undefined,
+  valid: RegExp = /^[^\0]{1,1000}$/,
+): string | undefined {
   if (!cursor) return undefined;
-  return Buffer.from(cursor, 'base64url').toString('utf8');
+  const value = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!valid.test(value)) {
+    throw new InputError(
+      'The cursor is not one that this list gave; start again from the first page',
+    );
+  }
+  return value;
 }
 
 /** A new state of a phase, to add to its history. */
@@ -480,7 +497,7 @@ export class DatabaseGluStore {
       .orderBy('h.id', 'desc')
       .limit(options.limit + 1)
       .select('h.*');
-    const before = decodeCursor(options.cursor);
+    const before = decodeCursor(options.cursor, HISTORY_ID);
     if (before) {
       query.where('h.id', '<', Number(before));
     }
@@ -496,7 +513,7 @@ export class DatabaseGluStore {
   }
 
   async getHistoryEntry(id: string): Promise<HistoryEntry | undefined> {
-    if (!/^\d+$/.test(id)) return undefined;
+    if (!HISTORY_ID.test(id)) return undefined;
     const row = await this.db('glu_history as h')
       .where('h.id', Number(id))
       .first('h.*');
@@ -615,7 +632,7 @@ export class DatabaseGluStore {
       .limit(options.limit + 1);
     if (options.pipelineRef) query.where('pipeline_ref', options.pipelineRef);
     if (options.phase) query.where('to_phase', options.phase);
-    const before = decodeCursor(options.cursor);
+    const before = decodeCursor(options.cursor, /^[0-9a-f]{24}$/);
     if (before) query.where('id', '<', before);
     const rows = await query;
     const items = rows.slice(0, options.limit).map(promotionFromRow);

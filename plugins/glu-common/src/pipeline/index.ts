@@ -1,2 +1,4 @@
 export * from './types';
 export * from './validation';
+export * from './durations';
+export * from './gates';

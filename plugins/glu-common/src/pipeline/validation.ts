@@ -16,9 +16,13 @@ import {
   EdgeDefinition,
   SourceDefinition,
 } from './types';
+import { builtInGateProblems } from './gates';
 
 /** The source types that Glu itself provides. */
 export const BUILT_IN_SOURCE_TYPES = ['api', 'git', 'helm', 'oci'];
+
+/** The source types that Glu itself provides and can write into. */
+export const BUILT_IN_WRITABLE_SOURCE_TYPES = ['git'];
 
 /** The gates that Glu itself provides. */
 export const BUILT_IN_GATE_TYPES = ['approvals', 'checks', 'soak', 'window'];
@@ -138,17 +142,6 @@ const builtInSourceSchemas: Record<string, z.ZodType> = {
   helm: helmSourceSchema,
   api: apiSourceSchema,
 };
-
-/** Milliseconds of a duration like `30s`; undefined for none. */
-export function intervalMillis(interval: unknown): number | undefined {
-  if (typeof interval !== 'string') return undefined;
-  const match = interval.match(/^(\d+)(ms|s|m|h|d)$/);
-  if (!match) return undefined;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
-    match[2] as 'ms' | 's' | 'm' | 'h' | 'd'
-  ];
-  return Number(match[1]) * unit;
-}
 
 const promotionSchema = z.strictObject({
   from: z.string().min(1),
@@ -384,6 +377,17 @@ export interface PipelineValidationOptions {
   formatTypes?: string[];
   /** The gate types that exist, likewise. */
   gateTypes?: string[];
+  /**
+   * The source types that Glu can write into: phases of other types cannot be
+   * promoted into.
+   * Defaults to the built-in ones.
+   */
+  writableSourceTypes?: string[];
+  /**
+   * What is wrong with a gate's configuration. Defaults to checking the
+   * built-in gates; the backend also asks the gates of modules.
+   */
+  gateProblems?: (type: string, config: unknown) => string[] | undefined;
 }
 
 /** Names of kinds, namespaces and entities, as the catalog allows them. */
@@ -472,6 +476,10 @@ export function parsePipelineEntity(
   const sourceTypes = new Set(options.sourceTypes ?? BUILT_IN_SOURCE_TYPES);
   const formatTypes = new Set(options.formatTypes ?? BUILT_IN_FORMAT_TYPES);
   const gateTypes = new Set(options.gateTypes ?? BUILT_IN_GATE_TYPES);
+  const writableSourceTypes = new Set(
+    options.writableSourceTypes ?? BUILT_IN_WRITABLE_SOURCE_TYPES,
+  );
+  const gateProblems = options.gateProblems ?? builtInGateProblems;
 
   const owner = refProblem(spec.owner, 'group', namespace);
   if (owner.problem) issues.push(`spec.owner: ${owner.problem}`);
@@ -499,12 +507,25 @@ export function parsePipelineEntity(
       formatTypes,
       issues,
     });
-    const edges = parseEdges(
-      phase.promotion,
-      `${at}.promotion`,
-      issues,
+    const edges = parseEdges(phase.promotion, `${at}.promotion`, issues, {
       gateTypes,
-    );
+      gateProblems,
+    });
+    if (
+      edges.length > 0 &&
+      sourceTypes.has(source.type) &&
+      !writableSourceTypes.has(source.type)
+    ) {
+      issues.push(
+        `${at}.promotion: the phase reads from a ${
+          source.type
+        } source, which Glu cannot write into; only phases with a ${[
+          ...writableSourceTypes,
+        ]
+          .sort()
+          .join(' or ')} source can be promoted into`,
+      );
+    }
     return {
       name: phase.name,
       ...(phase.title ? { title: phase.title } : {}),
@@ -555,8 +576,12 @@ function parseEdges(
   input: unknown,
   at: string,
   issues: string[],
-  gateTypes?: Set<string>,
+  gates: {
+    gateTypes?: Set<string>;
+    gateProblems: NonNullable<PipelineValidationOptions['gateProblems']>;
+  },
 ): EdgeDefinition[] {
+  const { gateTypes } = gates;
   if (input === undefined) return [];
   const schema = Array.isArray(input)
     ? z.array(promotionSchema).min(1)
@@ -596,6 +621,11 @@ function parseEdges(
             .sort()
             .join(', ')})`,
         );
+      } else {
+        for (const problem of gates.gateProblems(keys[0], gate[keys[0]]) ??
+          []) {
+          issues.push(`${edgeAt}.gates[${gateIndex}].${keys[0]}: ${problem}`);
+        }
       }
     });
   });
