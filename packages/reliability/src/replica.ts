@@ -1,0 +1,20 @@
+/*
+ * One replica of the backend that the reliability suite runs, twice, on one
+ * PostgreSQL: the catalog with the Pipeline kind, the permission framework
+ * with the shipped owner policy, the events backend with GitHub's signed
+ * webhooks and registry notifications, and Glu. Its config comes from the
+ * suite (`--config`).
+ */
+import { createBackend } from '@backstage/backend-defaults';
+import { eventsModuleGluRegistryWebhook } from '@glu-dev/plugin-glu-backend';
+
+const backend = createBackend();
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(import('@glu-dev/plugin-catalog-backend-module-glu'));
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(import('@glu-dev/plugin-permission-backend-module-glu'));
+backend.add(import('@backstage/plugin-events-backend'));
+backend.add(import('@backstage/plugin-events-backend-module-github'));
+backend.add(eventsModuleGluRegistryWebhook);
+backend.add(import('@glu-dev/plugin-glu-backend'));
+backend.start();
