@@ -19,9 +19,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { call, eventually, Tally } from './harness/client';
-import { GitHost } from './harness/gitHost';
-import { freePort, Replica } from './harness/replicas';
+import { call, eventually, Tally } from './__testUtils__/client';
+import { GitHost } from './__testUtils__/gitHost';
+import { freePort, Replica } from './__testUtils__/replicas';
 import knexFactory, { Knex } from 'knex';
 
 jest.setTimeout(10 * 60_000);
@@ -293,18 +293,19 @@ describe('reliability', () => {
 
   it('200 concurrent promotions over 10 phases, split across both replicas, make exactly one commit per change', async () => {
     const rounds = ['1.1.0', '1.2.0'];
+    const both = replicas;
     const outcomes = new Map<string, number>();
     let slowest = 0;
     for (const [round, version] of rounds.entries()) {
       const published = await Promise.all(
-        SERVICES.map((name, i) => publish(replicas[i % 2], name, version)),
+        SERVICES.map((name, i) => publish(both[i % 2], name, version)),
       );
       expect(published.map(p => p.status)).toEqual(SERVICES.map(() => 200));
       const started = Date.now();
       const answers = await Promise.all(
         Array.from({ length: 200 }, (_, i) => {
           const name = SERVICES[i % SERVICES.length];
-          return promote(replicas[Math.floor(i / 10) % 2], name).then(a => ({
+          return promote(both[Math.floor(i / 10) % 2], name).then(a => ({
             name,
             ...a,
           }));
@@ -764,10 +765,10 @@ describe('reliability', () => {
       ],
       [
         'a promotion into an api phase',
-        e => (
-          (e.spec.phases[0].promotion = { from: 'staging' }),
-          delete gitPhase(e.spec).promotion
-        ),
+        e => {
+          e.spec.phases[0].promotion = { from: 'staging' };
+          delete gitPhase(e.spec).promotion;
+        },
       ],
       [
         'an unknown gate',

@@ -8,6 +8,7 @@ import {
   BUILT_IN_FORMAT_TYPES,
   BUILT_IN_GATE_TYPES,
   BUILT_IN_SOURCE_TYPES,
+  BUILT_IN_WRITABLE_SOURCE_TYPES,
 } from '@glu-dev/plugin-glu-common';
 import { gluFormatsExtensionPoint } from '@glu-dev/plugin-glu-node';
 import request from 'supertest';
@@ -60,6 +61,7 @@ describe('gluPlugin', () => {
         database: 'ok',
         // The built-in types are the ones the catalog and the portal know.
         sources: BUILT_IN_SOURCE_TYPES,
+        writableSources: BUILT_IN_WRITABLE_SOURCE_TYPES,
         formats: [...BUILT_IN_FORMAT_TYPES, 'version-file'].sort(),
         gates: BUILT_IN_GATE_TYPES,
       });

@@ -197,8 +197,8 @@ export const gluPlugin = createBackendPlugin({
               formatTypes: formats.types(),
               gateTypes: gates.types(),
               writableSourceTypes: writableSourceTypes(),
-              gateProblems: (type, config) =>
-                gates.get(type)?.validate?.(config),
+              gateProblems: (type, gateConfig) =>
+                gates.get(type)?.validate?.(gateConfig),
             }),
           }),
           refresh,

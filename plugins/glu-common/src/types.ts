@@ -5,6 +5,8 @@ export type GluHealth = {
   database: 'ok';
   /** The source types that are registered, built-in and from modules. */
   sources: string[];
+  /** Those of them that Glu can write into, and so promote into. */
+  writableSources: string[];
   /** The format types that are registered, built-in and from modules. */
   formats: string[];
   /** The gate types that are registered, built-in and from modules. */

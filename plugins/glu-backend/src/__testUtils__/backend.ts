@@ -140,18 +140,21 @@ export async function startGlu(options: {
   }, 'the pipeline to be learned and observed').catch(error => {
     throw new Error(`${error.message}; last answer: ${JSON.stringify(last)}`);
   });
+  let stopped: Promise<void> | undefined;
   return {
     server,
     auditEvents,
-    stop: async () => {
-      await backend.stop();
-      // A git process of the last refresh may still be finishing.
-      await fs.rm(workingDirectory, {
-        recursive: true,
-        force: true,
-        maxRetries: 10,
-        retryDelay: 100,
-      });
-    },
+    // Once, however often it is called.
+    stop: () =>
+      (stopped ??= (async () => {
+        await backend.stop();
+        // A git process of the last refresh may still be finishing.
+        await fs.rm(workingDirectory, {
+          recursive: true,
+          force: true,
+          maxRetries: 10,
+          retryDelay: 100,
+        });
+      })()),
   };
 }

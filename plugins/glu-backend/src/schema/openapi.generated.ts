@@ -705,6 +705,7 @@ export const spec = {
                     'status',
                     'database',
                     'sources',
+                    'writableSources',
                     'formats',
                     'gates',
                   ],
@@ -718,6 +719,12 @@ export const spec = {
                       enum: ['ok'],
                     },
                     sources: {
+                      type: 'array',
+                      items: {
+                        type: 'string',
+                      },
+                    },
+                    writableSources: {
                       type: 'array',
                       items: {
                         type: 'string',

@@ -22,8 +22,7 @@ export function requiredChecks(config: unknown): string[] | 'all' | undefined {
 
 function isTimeZone(zone: string): boolean {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
+    return Boolean(new Intl.DateTimeFormat('en-US', { timeZone: zone }));
   } catch {
     return false;
   }

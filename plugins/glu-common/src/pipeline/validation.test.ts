@@ -267,6 +267,62 @@ describe('parsePipelineEntity', () => {
     );
   });
 
+  it('checks the configuration of built-in gates, and asks the backend about those of modules', () => {
+    const withGates = (gates: unknown[]) => ({
+      ...valid,
+      phases: [
+        valid.phases[0],
+        { ...valid.phases[1], promotion: { from: 'staging', gates } },
+      ],
+    });
+    expect(
+      issuesOf(
+        withGates([
+          { soak: 'a while' },
+          { approvals: -2 },
+          { window: { deny: [{ days: ['someday'], from: '9am' }] } },
+          { window: { timezone: 'Mars/Olympus' } },
+        ]),
+      ),
+    ).toEqual([
+      'spec.phases[1].promotion.gates[0].soak: must be a duration like 30m, 2h or 1d',
+      'spec.phases[1].promotion.gates[1].approvals: must be how many people must approve, e.g. 2',
+      'spec.phases[1].promotion.gates[2].window: "someday" is not a day of the week',
+      'spec.phases[1].promotion.gates[2].window: "9am" is not a time like 09:00',
+      'spec.phases[1].promotion.gates[3].window: must have allow or deny slots',
+      'spec.phases[1].promotion.gates[3].window: timezone "Mars/Olympus" is unknown',
+    ]);
+    expect(
+      issuesOf(withGates([{ canary: { percent: 200 } }]), {
+        gateTypes: ['canary'],
+        gateProblems: (type: string, config: any) =>
+          type === 'canary' && config.percent > 100
+            ? ['percent must be at most 100']
+            : [],
+      }),
+    ).toEqual([
+      'spec.phases[1].promotion.gates[0].canary: percent must be at most 100',
+    ]);
+  });
+
+  it('refuses a promotion into a phase whose source Glu cannot write', () => {
+    expect(
+      issuesOf({
+        ...valid,
+        phases: [
+          valid.phases[0],
+          {
+            name: 'build',
+            source: { type: 'api' },
+            promotion: { from: 'staging' },
+          },
+        ],
+      }),
+    ).toEqual([
+      'spec.phases[1].promotion: Glu cannot write into a phase whose source is api; only phases with a git source can be promoted into',
+    ]);
+  });
+
   it('refuses a missing owner', () => {
     const { owner: _owner, ...spec } = valid;
     expect(issuesOf(spec)).toEqual([

@@ -517,11 +517,9 @@ export function parsePipelineEntity(
       !writableSourceTypes.has(source.type)
     ) {
       issues.push(
-        `${at}.promotion: the phase reads from a ${
+        `${at}.promotion: Glu cannot write into a phase whose source is ${
           source.type
-        } source, which Glu cannot write into; only phases with a ${[
-          ...writableSourceTypes,
-        ]
+        }; only phases with a ${[...writableSourceTypes]
           .sort()
           .join(' or ')} source can be promoted into`,
       );

@@ -154,7 +154,16 @@ export class GitRepository {
     secrets: string[];
     env: Record<string, string>;
   }> {
-    const { env, secrets } = await this.credentials.forUrl(this.url);
+    const credentials = await this.credentials.forUrl(this.url);
+    const { secrets } = credentials;
+    const env = {
+      // Killing git at its deadline leaves its transport helper
+      // (git-remote-http) behind; a stalled transfer ends it by the deadline.
+      GIT_HTTP_LOW_SPEED_TIME: String(
+        Math.max(1, Math.min(30, Math.ceil(this.timeoutMillis / 1000))),
+      ),
+      ...credentials.env,
+    };
     const git = simpleGit({
       baseDir,
       maxConcurrentProcesses: 4,

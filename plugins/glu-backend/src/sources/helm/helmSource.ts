@@ -99,10 +99,10 @@ class HelmIndexes {
  */
 export function createHelmSource(
   client: OciRegistryClient,
-  options: { fetch?: typeof fetch; timeoutMillis?: number } = {},
+  http: { fetch?: typeof fetch; timeoutMillis?: number } = {},
 ): GluSource {
   const indexes = new HelmIndexes(
-    fetchWithDeadline(options.timeoutMillis ?? 30_000, options.fetch),
+    fetchWithDeadline(http.timeoutMillis ?? 30_000, http.fetch),
   );
   return {
     type: 'helm',

@@ -38,13 +38,13 @@ export class GitHost {
 
   static async start(root: string): Promise<GitHost> {
     fs.mkdirSync(path.join(root, 'repos'), { recursive: true });
-    let host: GitHost | undefined;
+    const ref: { host?: GitHost } = {};
     const server = await startGitHttpServer({
       root: path.join(root, 'repos'),
-      fault: request => host?.decide(request),
+      fault: request => ref.host?.decide(request),
     });
-    host = new GitHost(root, server);
-    return host;
+    ref.host = new GitHost(root, server);
+    return ref.host;
   }
 
   private decide(request: GitHostRequest): GitHostFault | undefined {
