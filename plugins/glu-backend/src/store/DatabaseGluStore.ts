@@ -187,6 +187,12 @@ export class DatabaseGluStore {
     if (!options.database.migrations?.skip && !options.skipMigrations) {
       await client.migrate.latest({ directory: migrationsDir });
     }
+    if (String(client.client.config.client).includes('sqlite')) {
+      // A write-ahead log: a write is one append rather than a synced
+      // rewrite of pages, and reads go on while it happens. The setting
+      // stays with the file.
+      await client.raw('PRAGMA journal_mode = WAL');
+    }
     return new DatabaseGluStore(client);
   }
 

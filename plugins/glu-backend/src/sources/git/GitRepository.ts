@@ -4,10 +4,19 @@ import {
   InputError,
   ServiceUnavailableError,
 } from '@backstage/errors';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { simpleGit, SimpleGit } from 'simple-git';
 import { GitCredentials, scrub } from './GitCredentials';
+import { runGit } from './runGit';
+
+/** Git, in one repository, for one piece of work under one deadline. */
+interface Git {
+  raw(
+    args: string[],
+    options?: { env?: Record<string, string>; input?: string },
+  ): Promise<string>;
+}
 
 /** One change to one file, computed from the file's current content. */
 export interface FileEdit {
@@ -124,12 +133,13 @@ class Mutex {
 
 /**
  * One long-lived clone of a repository, reused for every phase that lives in
- * it: a bare clone that is fetched and read (`git show`), and a separate work
- * tree where commits are made and pushed.
+ * it: a bare clone that is fetched and read (`git cat-file`), and into which
+ * commits are made from git's objects alone (blobs, a tree, a commit) and
+ * pushed. There is no work tree to check out, so a large repository costs no
+ * more to write than a small one, and a symbolic link has nothing to lead to.
  */
 export class GitRepository {
   private readonly bareDir: string;
-  private readonly workDir: string;
   private readonly mutex = new Mutex();
   private readonly fetchMutex = new Mutex();
   private initialized?: Promise<void>;
@@ -143,52 +153,32 @@ export class GitRepository {
     private readonly timeoutMillis: number = 120_000,
   ) {
     this.bareDir = path.join(dir, 'repo.git');
-    this.workDir = path.join(dir, 'work');
-  }
-
-  private async git(
-    baseDir: string,
-    deadline: AbortSignal,
-  ): Promise<{
-    git: SimpleGit;
-    secrets: string[];
-    env: Record<string, string>;
-  }> {
-    const credentials = await this.credentials.forUrl(this.url);
-    const { secrets } = credentials;
-    const env = {
-      // Killing git at its deadline leaves its transport helper
-      // (git-remote-http) behind; a stalled transfer ends it by the deadline.
-      GIT_HTTP_LOW_SPEED_TIME: String(
-        Math.max(1, Math.min(30, Math.ceil(this.timeoutMillis / 1000))),
-      ),
-      ...credentials.env,
-    };
-    const git = simpleGit({
-      baseDir,
-      maxConcurrentProcesses: 4,
-      // The credentials travel as an http.extraHeader in GIT_CONFIG_* of
-      // Glu's own making (see GitCredentials), never from elsewhere.
-      unsafe: { allowUnsafeConfigEnvCount: true },
-      // Past its deadline, what git started is killed.
-      abort: deadline,
-    }).env(gitEnv(env));
-    return { git, secrets, env };
   }
 
   /**
    * Runs git, with a deadline, and rethrows its errors without any secret in
-   * them. Past the deadline, the git processes are killed and the error says
-   * so (503: the remote did not answer in time).
+   * them. Past the deadline, git and what it started are killed and the error
+   * says so (503: the remote did not answer in time).
    */
   private async run<T>(
     baseDir: string,
-    work: (git: SimpleGit, env: Record<string, string>) => Promise<T>,
+    work: (git: Git) => Promise<T>,
   ): Promise<T> {
     const deadline = AbortSignal.timeout(this.timeoutMillis);
-    const { git, secrets, env } = await this.git(baseDir, deadline);
+    // The credentials travel as an http.extraHeader in GIT_CONFIG_* of Glu's
+    // own making (see GitCredentials), never from elsewhere.
+    const { env, secrets } = await this.credentials.forUrl(this.url);
+    const git: Git = {
+      raw: (args, options = {}) =>
+        runGit(args, {
+          cwd: baseDir,
+          env: gitEnv({ ...env, ...options.env }),
+          signal: deadline,
+          input: options.input,
+        }),
+    };
     try {
-      return await work(git, env);
+      return await work(git);
     } catch (error) {
       if (deadline.aborted) {
         throw new ServiceUnavailableError(
@@ -319,50 +309,51 @@ export class GitRepository {
     );
   }
 
-  private async ensureWorktree(head: string): Promise<void> {
-    const exists = await fs
-      .stat(path.join(this.workDir, '.git'))
-      .then(() => true)
-      .catch(() => false);
-    if (!exists) {
-      await fs.rm(this.workDir, { recursive: true, force: true });
-      await this.run(this.bareDir, async git => {
-        await git.raw(['worktree', 'prune']);
-        await git.raw([
-          'worktree',
-          'add',
-          '--detach',
-          '--force',
-          this.workDir,
-          head,
-        ]);
-      });
-    }
-  }
-
-  /** The file inside the work tree, refusing anything that leads out of it. */
-  private async workFile(filePath: string): Promise<string> {
-    const root = await fs.realpath(this.workDir);
-    const target = path.resolve(root, filePath);
-    if (!target.startsWith(`${root}${path.sep}`)) {
+  /**
+   * The mode and blob of a file at a commit, refusing a path that leads out
+   * of the repository or through a symbolic link: git's own tree says, with
+   * no work tree to follow links in.
+   */
+  private async entryOf(
+    git: Git,
+    commit: string,
+    filePath: string,
+    branch: string,
+  ): Promise<{ mode: string; blob: string }> {
+    const normalized = path.posix.normalize(filePath);
+    if (
+      path.posix.isAbsolute(normalized) ||
+      normalized === '..' ||
+      normalized.startsWith('../')
+    ) {
       throw new InputError(`The path "${filePath}" leaves the repository`);
     }
-    // A symbolic link in the repository must not lead a write elsewhere.
-    let dir = path.dirname(target);
-    while (dir.length > root.length) {
-      const stat = await fs.lstat(dir).catch(() => undefined);
-      if (stat?.isSymbolicLink()) {
+    const parts = normalized.split('/');
+    const prefixes = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+    const listed = new Map<string, { mode: string; blob: string }>();
+    const out = await git.raw(['ls-tree', '-z', commit, '--', ...prefixes]);
+    for (const line of out.split('\0').filter(Boolean)) {
+      const [meta, name] = line.split('\t');
+      const [mode, , blob] = meta.split(' ');
+      listed.set(name, { mode, blob });
+    }
+    for (const prefix of prefixes.slice(0, -1)) {
+      if (listed.get(prefix)?.mode === '120000') {
         throw new InputError(
           `The path "${filePath}" goes through a symbolic link`,
         );
       }
-      dir = path.dirname(dir);
     }
-    const stat = await fs.lstat(target).catch(() => undefined);
-    if (stat?.isSymbolicLink()) {
+    const entry = listed.get(normalized);
+    if (entry?.mode === '120000') {
       throw new InputError(`The path "${filePath}" is a symbolic link`);
     }
-    return target;
+    if (!entry || !/^100(644|755)$/.test(entry.mode)) {
+      throw new ConflictError(
+        `The file ${filePath} does not exist on ${branch}`,
+      );
+    }
+    return entry;
   }
 
   /** Deletes a branch of the remote, if it is there. */
@@ -409,72 +400,64 @@ export class GitRepository {
             `The branch ${options.branch} does not exist in ${this.url}`,
           );
         }
-        await this.ensureWorktree(head);
-        await this.run(this.workDir, async git => {
-          await git.raw(['checkout', '--quiet', '--force', '--detach', head]);
-          await git.raw(['reset', '--quiet', '--hard', head]);
-          await git.raw(['clean', '-fdq']);
-        });
-
         const results: FileEditResult[] = [];
+        // Each changed file's mode and new content, by path.
+        const written = new Map<string, { mode: string; content: string }>();
         const changed: FileEdit[] = [];
         // Edits of one file in one batch apply on top of each other.
         const contents = new Map<string, string>();
-        for (const edit of options.edits) {
-          let file: string;
-          let before: string;
-          try {
-            file = await this.workFile(edit.path);
-            before = await fs.readFile(file, 'utf8').catch(error => {
-              if (error.code === 'ENOENT') {
-                throw new ConflictError(
-                  `The file ${edit.path} does not exist on ${options.branch}`,
-                );
-              }
-              throw error;
-            });
-          } catch (error) {
+        await this.run(this.bareDir, async git => {
+          for (const edit of options.edits) {
+            let entry: { mode: string; blob: string };
+            let before: string;
+            try {
+              entry = await this.entryOf(git, head, edit.path, options.branch);
+              before =
+                contents.get(edit.path) ??
+                (await git.raw(['cat-file', 'blob', entry.blob]));
+            } catch (error) {
+              results.push({
+                changed: false,
+                error:
+                  error instanceof Error ? error : new Error(String(error)),
+                sha: head,
+                before: '',
+                after: '',
+              });
+              continue;
+            }
+            let after: string;
+            try {
+              after = await edit.apply(before);
+            } catch (error) {
+              // The file as it is cannot take the change (it no longer
+              // parses, the container is gone): a conflict with what is there.
+              results.push({
+                changed: false,
+                error: new ConflictError(
+                  `Could not write ${edit.path} on ${options.branch}: ${
+                    error instanceof Error ? error.message : String(error)
+                  }`,
+                ),
+                sha: head,
+                before,
+                after: before,
+              });
+              continue;
+            }
+            if (after !== before) {
+              written.set(edit.path, { mode: entry.mode, content: after });
+              changed.push(edit);
+            }
+            contents.set(edit.path, after);
             results.push({
-              changed: false,
-              error: error instanceof Error ? error : new Error(String(error)),
+              changed: after !== before,
               sha: head,
-              before: '',
-              after: '',
+              before,
+              after,
             });
-            continue;
           }
-          const base = contents.get(edit.path) ?? before;
-          let after: string;
-          try {
-            after = await edit.apply(base);
-          } catch (error) {
-            // The file as it is cannot take the change (it no longer parses,
-            // the container is gone): a conflict with what is there.
-            results.push({
-              changed: false,
-              error: new ConflictError(
-                `Could not write ${edit.path} on ${options.branch}: ${
-                  error instanceof Error ? error.message : String(error)
-                }`,
-              ),
-              sha: head,
-              before: base,
-              after: base,
-            });
-            continue;
-          }
-          if (after !== base) {
-            await fs.writeFile(file, after, 'utf8');
-            changed.push(edit);
-          }
-          contents.set(edit.path, after);
-          results.push({
-            changed: after !== base,
-            sha: head,
-            before: base,
-            after,
-          });
-        }
+        });
         if (changed.length === 0) {
           return results;
         }
@@ -486,28 +469,17 @@ export class GitRepository {
                 .map(e => `${e.message.subject}\n${e.message.body}`)
                 .join('\n\n')}`;
         const target = options.pushTo ?? options.branch;
-        const sha = await this.run(this.workDir, async (git, env) => {
-          await git.raw(['add', '--', ...new Set(changed.map(e => e.path))]);
-          await git
-            .env({
-              ...gitEnv(env),
-              GIT_AUTHOR_NAME: options.author.name,
-              GIT_AUTHOR_EMAIL: options.author.email,
-              GIT_COMMITTER_NAME: options.author.name,
-              GIT_COMMITTER_EMAIL: options.author.email,
-            })
-            .raw(['commit', '--quiet', '--no-verify', '-m', message]);
-          return (await git.raw(['rev-parse', 'HEAD'])).trim();
-        });
+        const sha = await this.run(this.bareDir, git =>
+          this.commitTree(git, head, written, message, options.author),
+        );
         try {
-          await this.run(this.workDir, git =>
+          await this.run(this.bareDir, git =>
             git.raw([
               'push',
-              '--quiet',
               '--porcelain',
               ...(options.pushTo ? ['--force'] : []),
               'origin',
-              `HEAD:refs/heads/${target}`,
+              `${sha}:refs/heads/${target}`,
             ]),
           );
         } catch (error) {
@@ -532,6 +504,50 @@ export class GitRepository {
         return results.map(r => (r.changed ? { ...r, sha } : r));
       }
     });
+  }
+
+  /**
+   * A commit of these files on top of `parent`, made from git's objects
+   * alone: the blobs, a tree from a throwaway index, the commit. No work
+   * tree is checked out, reset or cleaned, however large the repository.
+   */
+  private async commitTree(
+    git: Git,
+    parent: string,
+    files: Map<string, { mode: string; content: string }>,
+    message: string,
+    author: CommitAuthor,
+  ): Promise<string> {
+    const index = path.join(
+      this.bareDir,
+      `glu-index-${randomBytes(6).toString('hex')}`,
+    );
+    const indexEnv = { GIT_INDEX_FILE: index };
+    try {
+      const cacheInfo: string[] = [];
+      for (const [file, { mode, content }] of files) {
+        const blob = (
+          await git.raw(['hash-object', '-w', '--stdin'], { input: content })
+        ).trim();
+        cacheInfo.push('--cacheinfo', `${mode},${blob},${file}`);
+      }
+      await git.raw(['read-tree', parent], { env: indexEnv });
+      await git.raw(['update-index', ...cacheInfo], { env: indexEnv });
+      const tree = (await git.raw(['write-tree'], { env: indexEnv })).trim();
+      return (
+        await git.raw(['commit-tree', tree, '-p', parent, '-F', '-'], {
+          input: message,
+          env: {
+            GIT_AUTHOR_NAME: author.name,
+            GIT_AUTHOR_EMAIL: author.email,
+            GIT_COMMITTER_NAME: author.name,
+            GIT_COMMITTER_EMAIL: author.email,
+          },
+        })
+      ).trim();
+    } finally {
+      await fs.rm(index, { force: true });
+    }
   }
 
   /** Whether the remote's branch points at a commit, as far as it answers. */
