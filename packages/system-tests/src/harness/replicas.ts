@@ -1,8 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { packageDir, repositoryRoot } from './paths';
 
 /** A free port on loopback. */
 export async function freePort(): Promise<number> {
@@ -26,6 +27,7 @@ export class Replica {
     readonly port: number,
     private readonly configFile: string,
     private readonly logFile: string,
+    private readonly production: boolean,
   ) {}
 
   /** Writes the replica's config; `start` starts it. */
@@ -35,6 +37,8 @@ export class Replica {
     dir: string;
     logDir: string;
     config: Record<string, unknown>;
+    /** Runs it as in production: NODE_ENV=production, no source maps. */
+    production?: boolean;
   }): Replica {
     const configFile = path.join(options.dir, `${options.name}.yaml`);
     fs.writeFileSync(configFile, stringify(options.config));
@@ -42,8 +46,14 @@ export class Replica {
       options.name,
       options.port,
       configFile,
-      path.join(options.logDir, `reliability-${options.name}.log`),
+      path.join(options.logDir, `${options.name}.log`),
+      options.production ?? false,
     );
+  }
+
+  /** The process's id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   get url(): string {
@@ -60,23 +70,20 @@ export class Replica {
     const child = spawn(
       process.execPath,
       [
-        '--enable-source-maps',
+        ...(this.production ? [] : ['--enable-source-maps']),
         '--require',
         require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
-        require.resolve('../replica.ts'),
+        path.join(packageDir, 'src', 'replica.ts'),
         '--config',
         this.configFile,
       ],
       {
-        cwd: path.resolve(__dirname, '../..'),
+        cwd: packageDir,
         stdio: ['ignore', out, out],
         env: {
           ...process.env,
-          NODE_ENV: 'development',
-          ESBK_TSCONFIG_PATH: path.resolve(
-            __dirname,
-            '../../../../tsconfig.json',
-          ),
+          NODE_ENV: this.production ? 'production' : 'development',
+          ESBK_TSCONFIG_PATH: path.join(repositoryRoot, 'tsconfig.json'),
         },
       },
     );
@@ -105,9 +112,32 @@ export class Replica {
     }
   }
 
-  /** kill -9: the replica stops at once, in the middle of whatever it does. */
+  /**
+   * kill -9: the replica stops at once, in the middle of whatever it does,
+   * with every process it started (git among them), as when the container
+   * it runs in dies.
+   */
   async kill(): Promise<void> {
-    this.child?.kill('SIGKILL');
+    if (!this.child?.pid) return;
+    const table = execFileSync('ps', ['-eo', 'pid=,ppid='], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n')
+      .map(line => line.trim().split(/\s+/).map(Number));
+    const tree = [this.child.pid];
+    for (let i = 0; i < tree.length; i++) {
+      for (const [pid, ppid] of table) {
+        if (ppid === tree[i]) tree.push(pid);
+      }
+    }
+    for (const pid of tree) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone already.
+      }
+    }
     await this.exited;
   }
 

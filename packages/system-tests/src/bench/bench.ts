@@ -1,0 +1,422 @@
+/*
+ * `npm run bench`: Glu's speed, side by side with the floor — the git CLI
+ * doing the same work, the catalog's own endpoints on the same backend — as
+ * ratios. Real repositories (served over HTTP by `git http-backend` on
+ * loopback), a real backend with NODE_ENV=production on SQLite, a few rounds
+ * of each figure, medians. It prints a table and fails only when it cannot
+ * run; the goals are there to read, not asserted.
+ *
+ * GLU_BENCH_PIPELINES (default 1000) sets how many pipelines the read path
+ * and the polling figures run with.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { call, eventually } from '../harness/client';
+import { GitHost } from '../harness/gitHost';
+import { resultsDir } from '../harness/paths';
+import { freePort, Replica } from '../harness/replicas';
+import { cpuSeconds, load, median } from './load';
+
+const PIPELINES = Number(process.env.GLU_BENCH_PIPELINES ?? 1000);
+const REPOSITORIES = 10;
+const ROUNDS = 5;
+const TOKEN = `bench-${randomBytes(8).toString('hex')}`;
+const OWNER = 'group:default/team-bench';
+const REFRESH_SECONDS = 10;
+
+interface Row {
+  figure: string;
+  glu: string;
+  floor: string;
+  ratio: string;
+  goal: string;
+}
+
+const rows: Row[] = [];
+
+function ms(value: number): string {
+  return `${value.toFixed(value < 10 ? 1 : 0)} ms`;
+}
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Floor',
+      GIT_AUTHOR_EMAIL: 'floor@example.com',
+      GIT_COMMITTER_NAME: 'Floor',
+      GIT_COMMITTER_EMAIL: 'floor@example.com',
+    },
+  });
+}
+
+function pipeline(
+  name: string,
+  repository: string,
+  files: { staging: string; production?: string },
+) {
+  const phases: any[] = [
+    { name: 'build', source: { type: 'api' } },
+    {
+      name: 'staging',
+      source: {
+        type: 'git',
+        repository,
+        path: files.staging,
+        format: { type: 'yaml-path', key: 'version' },
+      },
+      promotion: { from: 'build' },
+    },
+  ];
+  if (files.production) {
+    phases.push({
+      name: 'production',
+      source: {
+        type: 'git',
+        repository,
+        path: files.production,
+        format: { type: 'yaml-path', key: 'version' },
+      },
+      promotion: { from: 'staging' },
+    });
+  }
+  return {
+    apiVersion: 'glu.dev/v1alpha1',
+    kind: 'Pipeline',
+    metadata: { name, namespace: 'default' },
+    spec: { owner: OWNER, phases },
+  };
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glu-bench-'));
+  const logDir = resultsDir;
+  fs.mkdirSync(logDir, { recursive: true });
+  const host = await GitHost.start(dir);
+  let replica: Replica | undefined;
+  try {
+    // One repository for single promotions, one for 100 at once, and ten
+    // that hold the phases of every other pipeline.
+    host.create('one', { 'env/one/version.yaml': 'version: 0.0.0\n' });
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 100; i++) {
+      many[`env/m${i}/version.yaml`] = 'version: 0.0.0\n';
+    }
+    host.create('many', many);
+    const entities: any[] = [
+      pipeline('one', host.url('one'), { staging: 'env/one/version.yaml' }),
+      ...Array.from({ length: 100 }, (_, i) =>
+        pipeline(`m${i}`, host.url('many'), {
+          staging: `env/m${i}/version.yaml`,
+        }),
+      ),
+    ];
+    for (let r = 0; r < REPOSITORIES; r++) {
+      const files: Record<string, string> = {};
+      for (let i = r; i < PIPELINES; i += REPOSITORIES) {
+        files[`env/p${i}/staging.yaml`] = 'version: 1.0.0\n';
+        files[`env/p${i}/production.yaml`] = 'version: 1.0.0\n';
+        entities.push(
+          pipeline(`p${i}`, host.url(`fleet-${r}`), {
+            staging: `env/p${i}/staging.yaml`,
+            production: `env/p${i}/production.yaml`,
+          }),
+        );
+      }
+      host.create(`fleet-${r}`, files);
+    }
+    fs.writeFileSync(
+      path.join(dir, 'pipelines.yaml'),
+      entities.map(e => stringify(e)).join('---\n'),
+    );
+
+    const port = await freePort();
+    replica = Replica.create({
+      name: 'bench',
+      port,
+      dir,
+      logDir,
+      production: true,
+      config: {
+        app: { baseUrl: 'http://127.0.0.1:3000' },
+        backend: {
+          baseUrl: `http://127.0.0.1:${port}`,
+          listen: { port, host: '127.0.0.1' },
+          database: {
+            client: 'better-sqlite3',
+            connection: { directory: path.join(dir, 'sqlite') },
+          },
+          auth: {
+            externalAccess: [
+              { type: 'static', options: { token: TOKEN, subject: 'bench' } },
+            ],
+          },
+        },
+        catalog: {
+          rules: [{ allow: ['Pipeline', 'Location'] }],
+          locations: [
+            { type: 'file', target: path.join(dir, 'pipelines.yaml') },
+          ],
+        },
+        permission: { enabled: true },
+        glu: {
+          workingDirectory: path.join(dir, 'work'),
+          refreshInterval: { seconds: REFRESH_SECONDS },
+          catalogSyncInterval: { seconds: 2 },
+          writeScopes: [
+            {
+              repository: `http://127.0.0.1:${host.port}/*`,
+              paths: ['env/**'],
+            },
+          ],
+          serviceGrants: [
+            {
+              subject: 'bench',
+              permissions: ['glu.pipeline.promote', 'glu.pipeline.publish'],
+            },
+          ],
+        },
+      },
+    });
+    const started = Date.now();
+    await replica.start();
+    const api = `${replica.url}/api/glu/pipelines/default`;
+    await eventually(
+      `every pipeline to be learned and observed`,
+      async () => {
+        const last = await call(undefined, `${api}/p${PIPELINES - 1}`, {
+          token: TOKEN,
+        });
+        const one = await call(undefined, `${api}/one`, { token: TOKEN });
+        const m = await call(undefined, `${api}/m99`, { token: TOKEN });
+        return [last, one, m].every(
+          r =>
+            r.status === 200 &&
+            r.body.phases.every(
+              (p: any) => p.state || p.source?.type === 'api',
+            ),
+        )
+          ? true
+          : undefined;
+      },
+      600_000,
+    );
+    process.stdout.write(
+      `Backend up with ${entities.length} pipelines in ${(
+        (Date.now() - started) /
+        1000
+      ).toFixed(0)} s\n`,
+    );
+    const publish = (name: string, version: string) =>
+      call(undefined, `${api}/${name}/phases/build/versions`, {
+        token: TOKEN,
+        body: { version },
+      });
+    const promote = (name: string) =>
+      call(undefined, `${api}/${name}/promotions`, {
+        token: TOKEN,
+        body: { phase: 'staging' },
+      });
+
+    // 1. One promotion, API call to pushed commit, against the git CLI.
+    const floorClone = path.join(dir, 'floor-one');
+    git(dir, 'clone', '--quiet', host.url('one'), floorClone);
+    const gluOne: number[] = [];
+    const floorOne: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      await publish('one', `1.0.${round}`);
+      const answer = await promote('one');
+      if (answer.body?.status !== 'succeeded') {
+        throw new Error(
+          `A promotion did not succeed: ${JSON.stringify(answer.body)}`,
+        );
+      }
+      gluOne.push(answer.millis);
+      const t0 = performance.now();
+      git(floorClone, 'fetch', '--quiet', 'origin');
+      git(floorClone, 'reset', '--quiet', '--hard', 'origin/main');
+      fs.writeFileSync(
+        path.join(floorClone, 'env/one/version.yaml'),
+        `version: 2.0.${round}\n`,
+      );
+      git(floorClone, 'commit', '--quiet', '-am', `Floor ${round}`);
+      git(floorClone, 'push', '--quiet', 'origin', 'HEAD:main');
+      floorOne.push(performance.now() - t0);
+    }
+    rows.push({
+      figure: 'one promotion, API call to pushed commit',
+      glu: ms(median(gluOne)),
+      floor: `${ms(median(floorOne))} (git fetch + edit + commit + push)`,
+      ratio: `${(median(gluOne) / median(floorOne)).toFixed(1)}×`,
+      goal: '≤ 1.5×',
+    });
+
+    // 2. 100 concurrent promotions into one repository, against one commit
+    // of all 100 edits.
+    const floorMany = path.join(dir, 'floor-many');
+    git(dir, 'clone', '--quiet', host.url('many'), floorMany);
+    const gluMany: number[] = [];
+    const floorManyTimes: number[] = [];
+    const commitsPerRound: number[] = [];
+    for (let round = 1; round <= 3; round++) {
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) => publish(`m${i}`, `1.0.${round}`)),
+      );
+      const before = Number(
+        git(path.join(dir, 'repos', 'many.git'), 'rev-list', '--count', 'main'),
+      );
+      const t0 = performance.now();
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => promote(`m${i}`)),
+      );
+      gluMany.push(performance.now() - t0);
+      const failed = answers.filter(a => a.body?.status !== 'succeeded');
+      if (failed.length) {
+        throw new Error(
+          `${failed.length} promotions did not succeed: ${JSON.stringify(
+            failed[0].body,
+          )}`,
+        );
+      }
+      commitsPerRound.push(
+        Number(
+          git(
+            path.join(dir, 'repos', 'many.git'),
+            'rev-list',
+            '--count',
+            'main',
+          ),
+        ) - before,
+      );
+      const t1 = performance.now();
+      git(floorMany, 'fetch', '--quiet', 'origin');
+      git(floorMany, 'reset', '--quiet', '--hard', 'origin/main');
+      for (let i = 0; i < 100; i++) {
+        fs.writeFileSync(
+          path.join(floorMany, `env/m${i}/version.yaml`),
+          `version: 2.0.${round}\n`,
+        );
+      }
+      git(floorMany, 'commit', '--quiet', '-am', `Floor ${round}`);
+      git(floorMany, 'push', '--quiet', 'origin', 'HEAD:main');
+      floorManyTimes.push(performance.now() - t1);
+    }
+    rows.push({
+      figure: `100 concurrent promotions into one repository (${median(
+        commitsPerRound,
+      )} commits)`,
+      glu: ms(median(gluMany)),
+      floor: `${ms(median(floorManyTimes))} (one commit of all 100 edits)`,
+      ratio: `${(median(gluMany) / median(floorManyTimes)).toFixed(1)}×`,
+      goal: '≤ 2×',
+    });
+
+    // 3. and 4. The read path against the catalog's own endpoints.
+    const loadOf = (url: string) =>
+      load({ url, token: TOKEN, concurrency: 10, millis: 5_000 });
+    const readFigures: Array<[string, string, string]> = [
+      [
+        `GET one pipeline, ${PIPELINES} stored`,
+        `${api}/p${Math.floor(PIPELINES / 2)}`,
+        `${
+          replica.url
+        }/api/catalog/entities/by-name/pipeline/default/p${Math.floor(
+          PIPELINES / 2,
+        )}`,
+      ],
+      [
+        'GET /pipelines?limit=50',
+        `${replica.url}/api/glu/pipelines?limit=50`,
+        `${replica.url}/api/catalog/entities/by-query?limit=50&filter=kind=pipeline`,
+      ],
+    ];
+    for (const [figure, gluUrl, catalogUrl] of readFigures) {
+      await loadOf(gluUrl); // warm up both
+      await loadOf(catalogUrl);
+      const gluLoad = await loadOf(gluUrl);
+      const catalogLoad = await loadOf(catalogUrl);
+      rows.push({
+        figure,
+        glu: `${gluLoad.perSecond.toFixed(0)} req/s, p99 ${ms(gluLoad.p99)}${
+          gluLoad.errors ? `, ${gluLoad.errors} errors` : ''
+        }`,
+        floor: `${catalogLoad.perSecond.toFixed(0)} req/s, p99 ${ms(
+          catalogLoad.p99,
+        )} (the catalog's ${
+          figure.startsWith('GET one') ? 'by-name' : 'by-query'
+        })`,
+        ratio: `${(gluLoad.perSecond / catalogLoad.perSecond).toFixed(2)}×`,
+        goal: '≥ 1×',
+      });
+    }
+
+    // 5. What an interval in which nothing changed costs.
+    const pid = replica.pid!;
+    const cpu0 = await cpuSeconds(pid);
+    const window = REFRESH_SECONDS * 3 * 1000;
+    await new Promise(resolve => setTimeout(resolve, window));
+    const cpu1 = await cpuSeconds(pid);
+    const share = ((cpu1 - cpu0) / (window / 1000)) * 100;
+    // The floor: the fetches an interval needs, once to bring the
+    // repositories in, then again with nothing new.
+    const fetchClone = path.join(dir, 'floor-fetch');
+    git(dir, 'init', '--quiet', '--bare', fetchClone);
+    const fetchAll = () => {
+      const t0 = performance.now();
+      for (let r = 0; r < REPOSITORIES; r++) {
+        git(
+          fetchClone,
+          'fetch',
+          '--quiet',
+          host.url(`fleet-${r}`),
+          `+refs/heads/main:refs/fleet/${r}`,
+        );
+      }
+      return performance.now() - t0;
+    };
+    const firstFetches = fetchAll();
+    const unchangedFetches = fetchAll();
+    rows.push({
+      figure: `an unchanged interval, ${PIPELINES} pipelines × 3 phases in ${REPOSITORIES} repositories`,
+      glu: `${share.toFixed(1)} % of a core (every ${REFRESH_SECONDS} s)`,
+      floor: `${REPOSITORIES} fetches of unchanged repositories: ${ms(
+        unchangedFetches,
+      )} (first ${ms(firstFetches)})`,
+      ratio: `${(
+        ((share / 100) * REFRESH_SECONDS * 1000) /
+        unchangedFetches
+      ).toFixed(1)}× the fetches' time`,
+      goal: '≤ 5 % of a core',
+    });
+  } finally {
+    await replica?.stop();
+    await host.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  const widths = (['figure', 'glu', 'floor', 'ratio', 'goal'] as const).map(
+    key => Math.max(key.length, ...rows.map(r => r[key].length)),
+  );
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  process.stdout.write(
+    `\n${[
+      line(['figure', 'Glu', 'floor', 'ratio', 'goal']),
+      line(widths.map(w => '-'.repeat(w))),
+      ...rows.map(r => line([r.figure, r.glu, r.floor, r.ratio, r.goal])),
+    ].join('\n')}\n\n${os.cpus().length} cores, ${
+      os.cpus()[0]?.model ?? 'unknown CPU'
+    }, Node ${process.versions.node}\n`,
+  );
+}
+
+main().catch(error => {
+  process.stderr.write(`${error.stack ?? error}\n`);
+  process.exit(1);
+});
