@@ -88,6 +88,10 @@ export class Replica {
       },
     );
     this.child = child;
+    // Never outlives the suite that started it.
+    const stop = () => child.kill('SIGKILL');
+    process.once('exit', stop);
+    child.once('exit', () => process.removeListener('exit', stop));
     this.exited = new Promise(resolve => child.once('exit', () => resolve()));
     this.exited.then(() => fs.closeSync(out));
     const deadline = Date.now() + timeoutMillis;
