@@ -165,6 +165,8 @@ export class PhaseRefresher {
       );
     }
     const changes: PhaseChange[] = [];
+    // What the phases are known to hold already: marked refreshed together.
+    const unchanged: GluSourcePhase[] = [];
     for (const [index, phase] of phases.entries()) {
       const observation = observations[index];
       if (!observation || observation instanceof Error) {
@@ -176,12 +178,13 @@ export class PhaseRefresher {
         await store.markRefreshed(phase.pipelineRef, phase.phase, message);
         continue;
       }
+      const seen = states.get(`${phase.pipelineRef}/${phase.phase}`);
+      if (this.deps.history.isKnown(observation, seen)) {
+        unchanged.push(phase);
+        continue;
+      }
       try {
-        const change = await this.record(
-          phase,
-          observation,
-          states.get(`${phase.pipelineRef}/${phase.phase}`),
-        );
+        const change = await this.record(phase, observation, seen);
         if (change) changes.push(change);
       } catch (error) {
         await store.markRefreshed(
@@ -191,6 +194,9 @@ export class PhaseRefresher {
         );
       }
     }
+    await store.markRefreshedMany(
+      unchanged.map(p => ({ pipelineRef: p.pipelineRef, phase: p.phase })),
+    );
     return changes;
   }
 
@@ -199,11 +205,7 @@ export class PhaseRefresher {
     observation: GluObservation,
     seen: PhaseState | undefined,
   ): Promise<PhaseChange | undefined> {
-    const { store, history, leases } = this.deps;
-    if (history.isKnown(observation, seen)) {
-      await store.markRefreshed(phase.pipelineRef, phase.phase);
-      return undefined;
-    }
+    const { history, leases } = this.deps;
     // A phase that a write holds right now is looked at on the next
     // refresh: the write records its own change.
     const outcome = await leases.tryWithLease(

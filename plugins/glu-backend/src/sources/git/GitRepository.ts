@@ -297,6 +297,15 @@ export class GitRepository {
     return { sha: commit, authorName, authorEmail, date, subject };
   }
 
+  /** The files that differ between two commits. */
+  async changedFiles(fromSha: string, toSha: string): Promise<Set<string>> {
+    await this.init();
+    const out = await this.run(this.bareDir, git =>
+      git.raw(['diff', '--name-only', '-z', '--no-renames', fromSha, toSha]),
+    );
+    return new Set(out.split('\0').filter(Boolean));
+  }
+
   /** The unified diff of one file between two commits. */
   async diff(
     fromSha: string,

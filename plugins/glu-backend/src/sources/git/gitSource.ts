@@ -16,6 +16,7 @@ import { commitUrlOf } from './GitCredentials';
 import { GitRepositories } from './GitRepositories';
 import { CommitInfo, GitRepository } from './GitRepository';
 import { errorMessage } from '../../errors';
+import { posix } from 'node:path';
 
 /**
  * `git`: one file of a Git repository, read and written through a format.
@@ -28,6 +29,16 @@ export class GitSource implements GluWritableSource {
   readonly type = 'git';
   readonly writable = true;
   readonly proposals = true;
+
+  /**
+   * What each phase was last seen to hold, and at which head of its branch:
+   * a branch that did not move, or moved without touching the phase's file,
+   * is not read again.
+   */
+  private readonly seen = new Map<
+    string,
+    { head: string; observation: GluObservation }
+  >();
 
   constructor(
     private readonly deps: {
@@ -164,17 +175,45 @@ export class GitSource implements GluWritableSource {
         continue;
       }
       const heads = new Map<string, string | undefined>();
+      // The files that changed since each earlier head, one diff per head.
+      const changes = new Map<string, Promise<Set<string>>>();
       for (const index of indexes) {
-        const { branch } = this.definition(phases[index]);
+        const phase = phases[index];
+        const definition = this.definition(phase);
+        const { branch } = definition;
+        const key = JSON.stringify([
+          phase.pipelineRef,
+          phase.phase,
+          definition,
+        ]);
         try {
           if (!heads.has(branch)) {
             heads.set(branch, await repository.head(branch));
           }
-          results[index] = await this.read(
-            repository,
-            phases[index],
-            heads.get(branch),
-          );
+          const head = heads.get(branch);
+          const last = this.seen.get(key);
+          if (head && last) {
+            if (!changes.has(`${last.head}..${head}`)) {
+              changes.set(
+                `${last.head}..${head}`,
+                last.head === head
+                  ? Promise.resolve(new Set())
+                  : repository.changedFiles(last.head, head),
+              );
+            }
+            const changed = await changes
+              .get(`${last.head}..${head}`)!
+              .catch(() => undefined);
+            if (changed && !changed.has(posix.normalize(definition.path))) {
+              this.seen.set(key, { head, observation: last.observation });
+              results[index] = last.observation;
+              continue;
+            }
+          }
+          this.seen.delete(key);
+          const observation = await this.read(repository, phase, head);
+          this.seen.set(key, { head: head!, observation });
+          results[index] = observation;
         } catch (error) {
           results[index] =
             error instanceof Error ? error : new Error(String(error));
