@@ -174,7 +174,6 @@ async function main() {
         glu: {
           workingDirectory: path.join(dir, 'work'),
           refreshInterval: { seconds: REFRESH_SECONDS },
-          catalogSyncInterval: { seconds: 2 },
           writeScopes: [
             {
               repository: `http://127.0.0.1:${host.port}/*`,
