@@ -62,35 +62,38 @@ async function git(cwd: string, ...args: string[]): Promise<string> {
   return stdout;
 }
 
+/** A phase whose file holds the version under `version:`. */
+function gitPhase(
+  name: string,
+  repository: string,
+  file: string,
+  from: string,
+) {
+  return {
+    name,
+    source: {
+      type: 'git',
+      repository,
+      path: file,
+      format: { type: 'yaml-path', key: 'version' },
+    },
+    promotion: { from },
+  };
+}
+
 function pipeline(
   name: string,
   repository: string,
   files: { staging: string; production?: string },
 ) {
-  const phases: any[] = [
+  const phases: object[] = [
     { name: 'build', source: { type: 'api' } },
-    {
-      name: 'staging',
-      source: {
-        type: 'git',
-        repository,
-        path: files.staging,
-        format: { type: 'yaml-path', key: 'version' },
-      },
-      promotion: { from: 'build' },
-    },
+    gitPhase('staging', repository, files.staging, 'build'),
   ];
   if (files.production) {
-    phases.push({
-      name: 'production',
-      source: {
-        type: 'git',
-        repository,
-        path: files.production,
-        format: { type: 'yaml-path', key: 'version' },
-      },
-      promotion: { from: 'staging' },
-    });
+    phases.push(
+      gitPhase('production', repository, files.production, 'staging'),
+    );
   }
   return {
     apiVersion: 'glu.dev/v1alpha1',
