@@ -1,6 +1,6 @@
 import { Config } from '@backstage/config';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { minimatch } from 'minimatch';
+import { Minimatch } from 'minimatch';
 import { GluPhaseLocation } from './types';
 
 /**
@@ -73,7 +73,22 @@ const GLOB = { dot: true, nocomment: true, nonegate: true };
  * location. With none configured, Glu writes nowhere.
  */
 export class GluWriteScopes {
+  /** Patterns, compiled once: every edge decision asks about a location. */
+  private readonly compiled = new Map<string, Minimatch>();
+
   private constructor(private readonly scopes: GluWriteScope[]) {}
+
+  private matches(text: string, pattern: string): boolean {
+    let compiled = this.compiled.get(pattern);
+    if (!compiled) {
+      // Patterns with {owner} or {pipeline} filled in are many; a bound keeps
+      // the cache from growing with them.
+      if (this.compiled.size >= 5000) this.compiled.clear();
+      compiled = new Minimatch(pattern, GLOB);
+      this.compiled.set(pattern, compiled);
+    }
+    return compiled.match(text);
+  }
 
   static fromConfig(config: Config): GluWriteScopes {
     const scopes = (config.getOptionalConfigArray('glu.writeScopes') ?? []).map(
@@ -122,22 +137,21 @@ export class GluWriteScopes {
       }
       if (
         scope.repository !== '*' &&
-        !minimatch(
+        !this.matches(
           repository,
           normalizeRepositoryUrl(fill(scope.repository)),
-          GLOB,
         )
       ) {
         return false;
       }
       if (
         scope.branches &&
-        !scope.branches.some(branch => minimatch(location.branch, branch, GLOB))
+        !scope.branches.some(branch => this.matches(location.branch, branch))
       ) {
         return false;
       }
       return scope.paths.some(pattern =>
-        minimatch(location.path, fill(pattern), GLOB),
+        this.matches(location.path, fill(pattern)),
       );
     });
     return allowed
