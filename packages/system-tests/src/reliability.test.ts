@@ -432,7 +432,7 @@ describe('reliability', () => {
       expect(answer.body.error.message).toContain(
         `within ${GIT_TIMEOUT_SECONDS}s and was stopped`,
       );
-      expect(failedIn).toBeLessThan((GIT_TIMEOUT_SECONDS * 2 + 5) * 1000);
+      expect(failedIn).toBeLessThan((GIT_TIMEOUT_SECONDS + 5) * 1000);
       expect((await promotions(b, 'hangs'))[0]).toMatchObject({
         status: 'failed',
         error: expect.stringContaining('was stopped'),

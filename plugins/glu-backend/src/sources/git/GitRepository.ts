@@ -142,6 +142,8 @@ export class GitRepository {
   private readonly bareDir: string;
   private readonly mutex = new Mutex();
   private readonly fetchMutex = new Mutex();
+  /** The fetch under way, which others may join. */
+  private fetching?: Promise<void>;
   private initialized?: Promise<void>;
 
   constructor(
@@ -220,11 +222,17 @@ export class GitRepository {
     return this.initialized;
   }
 
-  /** Fetches every branch from the remote. One call serves every phase. */
-  async fetch(): Promise<void> {
+  /**
+   * Fetches every branch from the remote. One call serves every phase: a
+   * fetch asked for while one is under way joins it (a write's first
+   * attempt, a refresh), unless it must start after it (`fresh`: a write
+   * applying again because the branch moved).
+   */
+  async fetch(options: { fresh?: boolean } = {}): Promise<void> {
     await this.init();
+    if (!options.fresh && this.fetching) return this.fetching;
     // Two fetches at once in one clone fight over its ref locks.
-    await this.fetchMutex.run(async () => {
+    const fetching = this.fetchMutex.run(async () => {
       try {
         await this.run(this.bareDir, git =>
           git.raw(['fetch', '--prune', '--quiet', 'origin']),
@@ -236,6 +244,12 @@ export class GitRepository {
         );
       }
     });
+    this.fetching = fetching;
+    try {
+      await fetching;
+    } finally {
+      if (this.fetching === fetching) this.fetching = undefined;
+    }
   }
 
   /** The commit a branch points at after the last fetch. */
@@ -402,7 +416,7 @@ export class GitRepository {
     return this.mutex.run(async () => {
       await this.init();
       for (let attempt = 1; ; attempt++) {
-        await this.fetch();
+        await this.fetch({ fresh: attempt > 1 });
         const head = await this.head(options.branch);
         if (!head) {
           throw new ConflictError(
