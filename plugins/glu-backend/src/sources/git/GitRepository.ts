@@ -230,7 +230,10 @@ export class GitRepository {
    */
   async fetch(options: { fresh?: boolean } = {}): Promise<void> {
     await this.init();
-    if (!options.fresh && this.fetching) return this.fetching;
+    if (!options.fresh && this.fetching) {
+      await this.fetching;
+      return;
+    }
     // Two fetches at once in one clone fight over its ref locks.
     const fetching = this.fetchMutex.run(async () => {
       try {
