@@ -138,7 +138,10 @@ export class PhaseRefresher {
     }
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      work,
+      // Groups that end after the answer must not fail unheard.
+      work.catch(error =>
+        this.deps.logger.warn(`A refresh failed: ${errorMessage(error)}`),
+      ),
       new Promise(resolve => {
         timer = setTimeout(resolve, options.waitMillis);
       }),
