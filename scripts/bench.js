@@ -2,16 +2,81 @@
  * `npm run bench`: Glu's speed side by side with the floor (the git CLI, the
  * catalog's own endpoints), as ratios. See packages/system-tests/src/bench.
  * Not part of `npm test`: it measures, it does not pass or fail on figures.
+ *
+ * It measures the production build of the example backend and app, as an
+ * adopter deploys them: `yarn workspace backend build` (the app's bundle and
+ * the backend's `dist/bundle.tar.gz`, with every workspace package built),
+ * unpacked into packages/backend/dist/bundle, whose third-party dependencies
+ * come from the workspace's install, as `yarn workspaces focus --production`
+ * would bring them in an image.
  */
 'use strict';
 
 const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
 const path = require('node:path');
+const { findChromium } = require('./tools');
 
 const root = path.resolve(__dirname, '..');
-const result = spawnSync(
-  process.env.GLU_NODE ?? process.execPath,
-  [process.env.GLU_YARN, 'workspace', '@internal/glu-system-tests', 'bench'],
-  { cwd: root, stdio: 'inherit', env: process.env },
-);
-process.exit(result.status ?? 1);
+const node = process.env.GLU_NODE ?? process.execPath;
+const yarn = process.env.GLU_YARN;
+
+function run(args, options = {}) {
+  const result = spawnSync(node, [yarn, ...args], {
+    cwd: root,
+    stdio: 'inherit',
+    ...options,
+  });
+  if (result.status !== 0) {
+    process.stderr.write(`[glu bench] yarn ${args.join(' ')} failed\n`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+/** `yarn` on PATH, for the build of the app that the backend's build starts. */
+function yarnOnPath(env) {
+  const bin = path.join(root, 'node_modules', '.glu-bin');
+  fs.mkdirSync(bin, { recursive: true });
+  fs.writeFileSync(
+    path.join(bin, 'yarn'),
+    `#!/bin/sh\nexec ${JSON.stringify(node)} ${JSON.stringify(yarn)} "$@"\n`,
+    { mode: 0o755 },
+  );
+  return { ...env, PATH: [bin, env.PATH].join(path.delimiter) };
+}
+
+/** Unpacks the backend's bundle and links its workspace packages by name. */
+function unpackBundle() {
+  const dist = path.join(root, 'packages', 'backend', 'dist');
+  const bundle = path.join(dist, 'bundle');
+  fs.rmSync(bundle, { recursive: true, force: true });
+  fs.mkdirSync(bundle);
+  const tar = spawnSync(
+    'tar',
+    ['-xzf', path.join(dist, 'bundle.tar.gz'), '-C', bundle],
+    { stdio: 'inherit' },
+  );
+  if (tar.status !== 0) process.exit(tar.status ?? 1);
+  for (const folder of ['packages', 'plugins']) {
+    const parent = path.join(bundle, folder);
+    if (!fs.existsSync(parent)) continue;
+    for (const name of fs.readdirSync(parent)) {
+      const dir = path.join(parent, name);
+      const pkg = JSON.parse(
+        fs.readFileSync(path.join(dir, 'package.json'), 'utf8'),
+      );
+      const link = path.join(bundle, 'node_modules', pkg.name);
+      fs.mkdirSync(path.dirname(link), { recursive: true });
+      fs.symlinkSync(dir, link, 'dir');
+    }
+  }
+  return bundle;
+}
+
+const env = yarnOnPath(process.env);
+process.stdout.write('[glu bench] building the backend and the app\n');
+run(['workspace', 'backend', 'build'], { env });
+env.GLU_BENCH_BACKEND = unpackBundle();
+const chromium = findChromium();
+if (chromium) env.GLU_CHROMIUM = chromium;
+run(['workspace', '@internal/glu-system-tests', 'bench'], { env });

@@ -29,6 +29,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const { prepareExample } = require('./example');
+const { ensureDebianTools, findChromium } = require('./tools');
 
 const root = path.resolve(__dirname, '..');
 const resultsDir = path.join(root, 'test-results');
@@ -193,38 +194,6 @@ async function startPostgres() {
   };
 }
 
-/** Debian packages that tests use (a registry, skopeo), installed when missing. */
-function ensureDebianTools() {
-  const needed = { 'docker-registry': 'docker-registry', skopeo: 'skopeo' };
-  const missing = Object.entries(needed)
-    .filter(
-      ([command]) =>
-        spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0,
-    )
-    .map(([, pkg]) => pkg);
-  if (missing.length === 0) return;
-  if (process.getuid?.() === 0 && fs.existsSync('/usr/bin/apt-get')) {
-    log(`installing Debian's ${missing.join(', ')}`);
-    spawnSync('apt-get', ['update'], { stdio: 'inherit' });
-    spawnSync(
-      'apt-get',
-      ['install', '-y', '--no-install-recommends', ...missing],
-      {
-        stdio: 'inherit',
-        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-      },
-    );
-  } else {
-    log(
-      `missing ${missing.join(
-        ', ',
-      )}: install them (Debian: apt-get install ${missing.join(
-        ' ',
-      )}) for the registry tests`,
-    );
-  }
-}
-
 /**
  * Runs Jest through backstage-cli with a real PostgreSQL beside it, and
  * records its counts under a name.
@@ -281,31 +250,6 @@ function reliabilityTests() {
     ['workspace', '@internal/glu-system-tests', 'test:reliability'],
     path.join(resultsDir, 'reliability.json'),
   );
-}
-
-function findChromium() {
-  const candidates = [
-    process.env.GLU_CHROMIUM,
-    '/usr/bin/chromium',
-    '/usr/bin/chromium-browser',
-    '/usr/bin/google-chrome',
-  ].filter(Boolean);
-  const found = candidates.find(candidate => fs.existsSync(candidate));
-  if (found) return found;
-  if (process.getuid?.() === 0 && fs.existsSync('/usr/bin/apt-get')) {
-    log("Chromium: not found, installing Debian's chromium package");
-    spawnSync('apt-get', ['update'], { stdio: 'inherit' });
-    spawnSync(
-      'apt-get',
-      ['install', '-y', '--no-install-recommends', 'chromium'],
-      {
-        stdio: 'inherit',
-        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-      },
-    );
-    if (fs.existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
-  }
-  return undefined;
 }
 
 function waitForUrl(url, timeoutMs, child) {

@@ -1,17 +1,19 @@
 /*
  * `npm run bench`: Glu's speed, side by side with the floor — the git CLI
- * doing the same work, the catalog's own endpoints on the same backend — as
- * ratios. Real repositories (served over HTTP by `git http-backend` on
- * loopback), a real backend with NODE_ENV=production on SQLite, a few rounds
- * of each figure, medians. It prints a table and fails only when it cannot
- * run; the goals are there to read, not asserted.
+ * doing the same work, the catalog's own endpoints on the same backend, the
+ * entity's Overview tab in the same browser — as ratios. Real repositories
+ * (served over HTTP by `git http-backend` on loopback), the production build
+ * of the example backend and app (scripts/bench.js builds and unpacks it; its
+ * folder is GLU_BENCH_BACKEND) on SQLite, headless Chromium (GLU_CHROMIUM), a
+ * few rounds of each figure, medians. It prints a table and fails only when
+ * it cannot run; the goals are there to read, not asserted.
  *
  * GLU_BENCH_PIPELINES (default 1000) sets how many pipelines the read path
  * and the polling figures run with.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,22 +22,16 @@ import { call, eventually } from '../harness/client';
 import { GitHost } from '../harness/gitHost';
 import { resultsDir } from '../harness/paths';
 import { freePort, Replica } from '../harness/replicas';
-import { cpuSeconds, load, median } from './load';
+import { cpuSeconds, load, median, perSecondBetween, Row } from './load';
+import { portalFigures, TAB_PHASES, tabEntities } from './portal';
 
 const PIPELINES = Number(process.env.GLU_BENCH_PIPELINES ?? 1000);
 const REPOSITORIES = 10;
 const ROUNDS = 5;
 const TOKEN = `bench-${randomBytes(8).toString('hex')}`;
+const WEBHOOK_SECRET = `bench-${randomBytes(8).toString('hex')}`;
 const OWNER = 'group:default/team-bench';
 const REFRESH_SECONDS = 30;
-
-interface Row {
-  figure: string;
-  glu: string;
-  floor: string;
-  ratio: string;
-  goal: string;
-}
 
 const rows: Row[] = [];
 
@@ -104,6 +100,12 @@ function pipeline(
 }
 
 async function main() {
+  const bundle = process.env.GLU_BENCH_BACKEND;
+  if (!bundle || !fs.existsSync(bundle)) {
+    throw new Error(
+      'GLU_BENCH_BACKEND names no production build of the backend: run `npm run bench`, which builds it',
+    );
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glu-bench-'));
   const logDir = resultsDir;
   fs.mkdirSync(logDir, { recursive: true });
@@ -140,6 +142,13 @@ async function main() {
       }
       host.create(`fleet-${r}`, files);
     }
+    // The portal's figure: a component whose pipeline has 50 phases.
+    const tabFiles: Record<string, string> = {};
+    for (let i = 1; i < TAB_PHASES; i++) {
+      tabFiles[`env/t${i}/version.yaml`] = 'version: 1.0.0\n';
+    }
+    host.create('tab', tabFiles);
+    entities.push(...tabEntities(host.url('tab')));
     fs.writeFileSync(
       path.join(dir, 'pipelines.yaml'),
       entities.map(e => stringify(e)).join('---\n'),
@@ -151,9 +160,10 @@ async function main() {
       port,
       dir,
       logDir,
-      production: true,
+      bundle,
       config: {
-        app: { baseUrl: 'http://127.0.0.1:3000' },
+        // The example backend serves the app's production bundle itself.
+        app: { baseUrl: `http://127.0.0.1:${port}`, title: 'Glu bench' },
         backend: {
           baseUrl: `http://127.0.0.1:${port}`,
           listen: { port, host: '127.0.0.1' },
@@ -167,8 +177,17 @@ async function main() {
             ],
           },
         },
+        auth: {
+          providers: {
+            guest: {
+              userEntityRef: 'user:default/guest',
+              dangerouslyAllowOutsideDevelopment: true,
+            },
+          },
+        },
+        events: { modules: { github: { webhookSecret: WEBHOOK_SECRET } } },
         catalog: {
-          rules: [{ allow: ['Pipeline', 'Location'] }],
+          rules: [{ allow: ['Pipeline', 'Location', 'Component', 'User'] }],
           locations: [
             { type: 'file', target: path.join(dir, 'pipelines.yaml') },
           ],
@@ -407,6 +426,131 @@ async function main() {
       ).toFixed(1)}× the fetches' time`,
       goal: '≤ 5 % of a core',
     });
+
+    // 6. The read path while a refresh reads every file of the fleet: a
+    // person changes every file of the ten repositories and GitHub's push
+    // webhooks say so; one pipeline is read under the same load as at idle.
+    const fleetClones: string[] = [];
+    for (let r = 0; r < REPOSITORIES; r++) {
+      const clone = path.join(dir, `floor-fleet-${r}`);
+      await git(dir, 'clone', '--quiet', host.url(`fleet-${r}`), clone);
+      fleetClones.push(clone);
+    }
+    const idleLoad = await loadOf(readFigures[0][1]);
+    const refreshed = new AbortController();
+    const pollingLoad = load({
+      url: readFigures[0][1],
+      token: TOKEN,
+      concurrency: 10,
+      millis: 180_000,
+      signal: refreshed.signal,
+    });
+    let refreshStarted = 0;
+    let refreshEnded = 0;
+    const observeAll = async () => {
+      await new Promise(resolve => setTimeout(resolve, 2_000));
+      for (let r = 0; r < REPOSITORIES; r++) {
+        for (let i = r; i < PIPELINES; i += REPOSITORIES) {
+          for (const env of ['staging', 'production']) {
+            fs.writeFileSync(
+              path.join(fleetClones[r], `env/p${i}/${env}.yaml`),
+              'version: 2.0.0\n',
+            );
+          }
+        }
+        await git(fleetClones[r], 'commit', '--quiet', '-am', 'Fleet 2.0.0');
+        await git(fleetClones[r], 'push', '--quiet', 'origin', 'HEAD:main');
+      }
+      refreshStarted = performance.now();
+      await Promise.all(
+        Array.from({ length: REPOSITORIES }, (_, r) => {
+          const push = JSON.stringify({
+            ref: 'refs/heads/main',
+            repository: {
+              clone_url: host.url(`fleet-${r}`),
+              html_url: host.url(`fleet-${r}`),
+            },
+          });
+          return call(undefined, `${replica!.url}/api/events/http/github`, {
+            raw: push,
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'x-github-event': 'push',
+              'x-hub-signature-256': `sha256=${createHmac(
+                'sha256',
+                WEBHOOK_SECRET,
+              )
+                .update(push)
+                .digest('hex')}`,
+            },
+          });
+        }),
+      );
+      // Until every phase of the fleet holds what the person wrote.
+      for (;;) {
+        let seen = 0;
+        let cursor: string | undefined;
+        do {
+          const page = await call(
+            undefined,
+            `${replica!.url}/api/glu/pipelines?limit=500${
+              cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''
+            }`,
+            { token: TOKEN },
+          );
+          for (const item of page.body.items) {
+            if (
+              /^p\d+$/.test(item.name) &&
+              item.phases.every(
+                (phase: any) =>
+                  phase.name === 'build' || phase.version === '2.0.0',
+              )
+            ) {
+              seen++;
+            }
+          }
+          cursor = page.body.nextCursor;
+        } while (cursor);
+        if (seen === PIPELINES) break;
+        if (performance.now() - refreshStarted > 120_000) {
+          throw new Error(
+            `The fleet's refresh did not see every change: ${seen} of ${PIPELINES}`,
+          );
+        }
+        await new Promise(resolve => setTimeout(resolve, 250));
+      }
+      refreshEnded = performance.now();
+      // A second of load after it, then the load ends.
+      setTimeout(() => refreshed.abort(), 1_000);
+    };
+    const [polled] = await Promise.all([pollingLoad, observeAll()]);
+    const duringRefresh = perSecondBetween(
+      polled,
+      refreshStarted,
+      refreshEnded,
+    );
+    rows.push({
+      figure: `GET one pipeline while ${PIPELINES} pipelines × 2 changed files are refreshed`,
+      glu: `${duringRefresh.toFixed(0)} req/s for the ${(
+        (refreshEnded - refreshStarted) /
+        1000
+      ).toFixed(1)} s from the webhooks to every change seen`,
+      floor: `${idleLoad.perSecond.toFixed(0)} req/s at idle`,
+      ratio: `${(duringRefresh / idleLoad.perSecond).toFixed(2)}×`,
+      goal: '≥ 0.8×',
+    });
+
+    // 7. The portal: the Glu tab of a 50-phase pipeline against the
+    // entity's Overview tab, in the production build of the app.
+    rows.push(
+      ...(await portalFigures({
+        baseUrl: replica.url,
+        api,
+        token: TOKEN,
+        rounds: ROUNDS,
+      })),
+    );
   } finally {
     await replica?.stop();
     await host.close();

@@ -1,3 +1,12 @@
+/** A row of the benchmark's table: a figure of Glu's, its floor, and the goal. */
+export interface Row {
+  figure: string;
+  glu: string;
+  floor: string;
+  ratio: string;
+  goal: string;
+}
+
 /** Requests per second and latencies of one endpoint under a steady load. */
 export interface LoadResult {
   requests: number;
@@ -5,6 +14,8 @@ export interface LoadResult {
   p50: number;
   p99: number;
   errors: number;
+  /** When each request was answered (performance.now()). */
+  answeredAt: number[];
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -13,29 +24,36 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /**
- * Sends requests to a URL from `concurrency` loops for `millis`, each loop
+ * Sends requests to a URL from `concurrency` loops for `millis` (or until
+ * `signal` ends it), each loop
  * sending its next request when the last one is answered, and measures.
  */
 export async function load(options: {
   url: string;
   token: string;
   concurrency: number;
+  /** How long at most. */
   millis: number;
+  /** Ends the load sooner. */
+  signal?: AbortSignal;
 }): Promise<LoadResult> {
   const latencies: number[] = [];
+  const answeredAt: number[] = [];
   let errors = 0;
   const started = performance.now();
   const until = started + options.millis;
   await Promise.all(
     Array.from({ length: options.concurrency }, async () => {
-      while (performance.now() < until) {
+      while (performance.now() < until && !options.signal?.aborted) {
         const t0 = performance.now();
         const res = await fetch(options.url, {
           headers: { authorization: `Bearer ${options.token}` },
         });
         await res.arrayBuffer();
         if (!res.ok) errors++;
-        latencies.push(performance.now() - t0);
+        const t1 = performance.now();
+        latencies.push(t1 - t0);
+        answeredAt.push(t1);
       }
     }),
   );
@@ -47,7 +65,18 @@ export async function load(options: {
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
     errors,
+    answeredAt,
   };
+}
+
+/** Requests per second that a load answered between two moments. */
+export function perSecondBetween(
+  result: LoadResult,
+  from: number,
+  to: number,
+): number {
+  const answered = result.answeredAt.filter(t => t >= from && t <= to).length;
+  return answered / ((to - from) / 1000);
 }
 
 /** The median of some numbers. */

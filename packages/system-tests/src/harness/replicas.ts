@@ -17,7 +17,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** One backend replica: a process of its own, started from `replica.ts`. */
+/**
+ * One backend replica: a process of its own, started from `replica.ts`, or
+ * the example backend's production bundle.
+ */
 export class Replica {
   private child?: ChildProcess;
   private exited?: Promise<void>;
@@ -28,6 +31,7 @@ export class Replica {
     private readonly configFile: string,
     private readonly logFile: string,
     private readonly production: boolean,
+    private readonly bundle: string | undefined,
   ) {}
 
   /** Writes the replica's config; `start` starts it. */
@@ -39,6 +43,12 @@ export class Replica {
     config: Record<string, unknown>;
     /** Runs it as in production: NODE_ENV=production, no source maps. */
     production?: boolean;
+    /**
+     * The folder of the example backend's unpacked production bundle
+     * (`yarn workspace backend build`) to run instead of `replica.ts`; it
+     * runs as in production.
+     */
+    bundle?: string;
   }): Replica {
     const configFile = path.join(options.dir, `${options.name}.yaml`);
     fs.writeFileSync(configFile, stringify(options.config));
@@ -47,7 +57,8 @@ export class Replica {
       options.port,
       configFile,
       path.join(options.logDir, `${options.name}.log`),
-      options.production ?? false,
+      options.production ?? !!options.bundle,
+      options.bundle,
     );
   }
 
@@ -67,18 +78,23 @@ export class Replica {
   /** Starts the process, and resolves once Glu answers its health check. */
   async start(timeoutMillis = 180_000): Promise<void> {
     const out = fs.openSync(this.logFile, 'a');
+    const entry = this.bundle
+      ? [path.join(this.bundle, 'packages', 'backend', 'dist', 'index.cjs.js')]
+      : [
+          '--require',
+          require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+          path.join(packageDir, 'src', 'replica.ts'),
+        ];
     const child = spawn(
       process.execPath,
       [
         ...(this.production ? [] : ['--enable-source-maps']),
-        '--require',
-        require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
-        path.join(packageDir, 'src', 'replica.ts'),
+        ...entry,
         '--config',
         this.configFile,
       ],
       {
-        cwd: packageDir,
+        cwd: this.bundle ?? packageDir,
         stdio: ['ignore', out, out],
         env: {
           ...process.env,
