@@ -32,6 +32,7 @@ export class Replica {
     private readonly logFile: string,
     private readonly production: boolean,
     private readonly bundle: string | undefined,
+    private readonly nodeOptions: string[],
   ) {}
 
   /** Writes the replica's config; `start` starts it. */
@@ -49,6 +50,8 @@ export class Replica {
      * runs as in production.
      */
     bundle?: string;
+    /** Options for its Node, e.g. `--cpu-prof`. */
+    nodeOptions?: string[];
   }): Replica {
     const configFile = path.join(options.dir, `${options.name}.yaml`);
     fs.writeFileSync(configFile, stringify(options.config));
@@ -59,6 +62,7 @@ export class Replica {
       path.join(options.logDir, `${options.name}.log`),
       options.production ?? !!options.bundle,
       options.bundle,
+      options.nodeOptions ?? [],
     );
   }
 
@@ -89,6 +93,7 @@ export class Replica {
       process.execPath,
       [
         ...(this.production ? [] : ['--enable-source-maps']),
+        ...this.nodeOptions,
         ...entry,
         '--config',
         this.configFile,
