@@ -37,10 +37,64 @@ function pipelineHeader(pipeline: PipelineDefinition) {
 }
 
 /**
+ * The gates whose outcome follows from what the store holds alone (not from
+ * the time of day, how long a phase has held a version, or anything outside
+ * Glu): a view whose gates are all of these is what it was as long as its
+ * pipeline's revision is.
+ */
+const STORE_GATES: ReadonlySet<string> = new Set(['approvals', 'checks']);
+
+/** Whether a pipeline's views may be kept by revision. */
+export function keepsViews(pipeline: PipelineDefinition): boolean {
+  return pipeline.phases.every(phase =>
+    phase.edges.every(edge =>
+      edge.gates.every(gate =>
+        Object.keys(gate).every(type => STORE_GATES.has(type)),
+      ),
+    ),
+  );
+}
+
+/** At most this many pipelines' views are kept, the least recently read dropped. */
+const KEPT_VIEWS = 5_000;
+
+/** Views of pipelines computed at some revision, the latest read last. */
+class KeptViews<T> {
+  private readonly views = new Map<string, { revision: number; view: T }>();
+
+  get(ref: string, revision: number): T | undefined {
+    const kept = this.views.get(ref);
+    if (!kept) return undefined;
+    this.views.delete(ref);
+    if (kept.revision !== revision) return undefined;
+    this.views.set(ref, kept);
+    return kept.view;
+  }
+
+  set(ref: string, revision: number, view: T) {
+    this.views.delete(ref);
+    this.views.set(ref, { revision, view });
+    if (this.views.size > KEPT_VIEWS) {
+      this.views.delete(this.views.keys().next().value!);
+    }
+  }
+}
+
+/**
  * The read side of the API: pipelines, their phases' state and their edges'
  * status, all from the store. Nothing here touches Git or a registry.
+ *
+ * Every replica keeps the views it computed with the revision of their
+ * pipeline, which each change to what a view shows moves on (the store
+ * counts them, on every replica's writes alike): a read whose pipeline has
+ * not changed since asks the database for the revision alone. Views with
+ * gates that follow the clock or the world outside are computed afresh on
+ * every read.
  */
 export class PipelineViews {
+  private readonly kept = new KeptViews<PipelineView>();
+  private readonly keptSummaries = new KeptViews<PipelineSummary>();
+
   constructor(
     private readonly deps: {
       store: DatabaseGluStore;
@@ -49,11 +103,20 @@ export class PipelineViews {
   ) {}
 
   async getPipeline(ref: string): Promise<PipelineView> {
-    const { store, decisions } = this.deps;
-    const pipeline = await store.getPipeline(ref);
-    if (!pipeline) {
+    const stored = await this.deps.store.getPipelineRevision(ref);
+    if (!stored) {
       throw new NotFoundError(`No pipeline ${ref}`);
     }
+    const kept = this.kept.get(ref, stored.revision);
+    if (kept) return kept;
+    const pipeline: PipelineDefinition = JSON.parse(stored.definition);
+    const view = await this.view(pipeline);
+    if (keepsViews(pipeline)) this.kept.set(ref, stored.revision, view);
+    return view;
+  }
+
+  private async view(pipeline: PipelineDefinition): Promise<PipelineView> {
+    const { decisions } = this.deps;
     const snapshot = await decisions.snapshot(pipeline);
     return {
       ...pipelineHeader(pipeline),
@@ -84,10 +147,30 @@ export class PipelineViews {
   }): Promise<Page<PipelineSummary>> {
     const { store, decisions } = this.deps;
     const page = await store.listPipelines(options);
-    const snapshots = await decisions.snapshots(page.items);
+    const items: Array<PipelineSummary | undefined> = page.items.map(item =>
+      this.keptSummaries.get(item.definition.ref, item.revision),
+    );
+    const missing = page.items.filter((_, i) => !items[i]);
+    const snapshots = missing.length
+      ? await decisions.snapshots(missing.map(item => item.definition))
+      : [];
+    const computed = new Map<string, PipelineSummary>();
+    for (const [i, snapshot] of snapshots.entries()) {
+      const summary = await this.summary(snapshot);
+      computed.set(snapshot.pipeline.ref, summary);
+      if (keepsViews(snapshot.pipeline)) {
+        this.keptSummaries.set(
+          snapshot.pipeline.ref,
+          missing[i].revision,
+          summary,
+        );
+      }
+    }
     return {
-      ...page,
-      items: await Promise.all(snapshots.map(s => this.summary(s))),
+      nextCursor: page.nextCursor,
+      items: page.items.map(
+        (item, i) => items[i] ?? computed.get(item.definition.ref)!,
+      ),
     };
   }
 

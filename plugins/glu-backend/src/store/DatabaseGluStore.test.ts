@@ -63,31 +63,31 @@ describe.each(databases.eachSupportedId())(
         owner: ['group:default/x'],
         limit: 2,
       });
-      expect(first.items.map(p => p.name)).toEqual(['a', 'c']);
+      expect(first.items.map(p => p.definition.name)).toEqual(['a', 'c']);
       const second = await store.listPipelines({
         owner: ['group:default/x'],
         limit: 2,
         cursor: first.nextCursor,
       });
-      expect(second.items.map(p => p.name)).toEqual(['d']);
+      expect(second.items.map(p => p.definition.name)).toEqual(['d']);
       expect(second.nextCursor).toBeUndefined();
       // Any of several owners: a person and their groups.
       const either = await store.listPipelines({
         owner: ['group:default/y', 'user:default/nobody'],
         limit: 10,
       });
-      expect(either.items.map(p => p.name)).toEqual(['b']);
+      expect(either.items.map(p => p.definition.name)).toEqual(['b']);
       const byComponent = await store.listPipelines({
         component: 'component:default/b',
         limit: 10,
       });
-      expect(byComponent.items.map(p => p.name)).toEqual(['b']);
+      expect(byComponent.items.map(p => p.definition.name)).toEqual(['b']);
       // What a permission policy lets the caller read, in the same query.
       const readable = async (
         filter: Parameters<typeof store.listPipelines>[0]['filter'],
       ) =>
         (await store.listPipelines({ filter, limit: 10 })).items.map(
-          p => p.name,
+          p => p.definition.name,
         );
       expect(await readable({ ownerIn: ['GROUP:default/y'] })).toEqual(['b']);
       expect(await readable({ not: { ownerIn: ['group:default/x'] } })).toEqual(
@@ -107,7 +107,9 @@ describe.each(databases.eachSupportedId())(
 
       await store.deletePipeline('pipeline:default/b');
       expect(
-        (await store.listPipelines({ limit: 10 })).items.map(p => p.name),
+        (await store.listPipelines({ limit: 10 })).items.map(
+          p => p.definition.name,
+        ),
       ).toEqual(['a', 'c', 'd']);
     });
 

@@ -179,6 +179,27 @@ function historyFromRow(row: Record<string, any>): HistoryEntry {
 export class DatabaseGluStore {
   private constructor(private readonly db: Knex) {}
 
+  /**
+   * Counts a change to what the views of some pipelines show (see
+   * `getPipelineRevision`). Every write that changes a view ends with it,
+   * after its change or in its transaction; the rows are changed in the
+   * order of their refs, so writers that touch several never wait on each
+   * other in a circle.
+   */
+  private async touch(
+    db: Knex | Knex.Transaction,
+    refs: string[] | ((query: Knex.QueryBuilder) => void),
+  ): Promise<void> {
+    const query = db('glu_pipelines');
+    if (typeof refs === 'function') {
+      query.whereIn('entity_ref', refs);
+    } else {
+      if (refs.length === 0) return;
+      query.whereIn('entity_ref', [...new Set(refs)].sort());
+    }
+    await query.increment('revision', 1);
+  }
+
   static async create(options: {
     database: DatabaseService;
     skipMigrations?: boolean;
@@ -277,6 +298,7 @@ export class DatabaseGluStore {
           .where({ pipeline_ref: definition.ref, name: phase.name })
           .update(update);
       }
+      await this.touch(tx, [definition.ref]);
     });
   }
 
@@ -286,6 +308,22 @@ export class DatabaseGluStore {
       await tx('glu_pipeline_components').where({ pipeline_ref: ref }).delete();
       await tx('glu_pipelines').where({ entity_ref: ref }).delete();
     });
+  }
+
+  /**
+   * A pipeline's revision, which every change to what its view shows moves
+   * on, with its definition as stored (JSON): one short question for a
+   * read that finds its view computed already.
+   */
+  async getPipelineRevision(
+    ref: string,
+  ): Promise<{ revision: number; definition: string } | undefined> {
+    const row = await this.db('glu_pipelines')
+      .where({ entity_ref: ref })
+      .first('revision', 'definition');
+    return row
+      ? { revision: Number(row.revision), definition: row.definition }
+      : undefined;
   }
 
   async getPipeline(ref: string): Promise<PipelineDefinition | undefined> {
@@ -310,9 +348,9 @@ export class DatabaseGluStore {
     filter?: PipelineFilter;
     limit: number;
     cursor?: string;
-  }): Promise<Page<PipelineDefinition>> {
+  }): Promise<Page<{ definition: PipelineDefinition; revision: number }>> {
     const query = this.db('glu_pipelines as p')
-      .select('p.entity_ref', 'p.definition')
+      .select('p.entity_ref', 'p.definition', 'p.revision')
       .orderBy('p.entity_ref')
       .limit(options.limit + 1);
     if (options.owner?.length) {
@@ -340,7 +378,10 @@ export class DatabaseGluStore {
     const rows = await query;
     const items = rows.slice(0, options.limit);
     return {
-      items: items.map(r => JSON.parse(r.definition)),
+      items: items.map(r => ({
+        definition: JSON.parse(r.definition),
+        revision: Number(r.revision),
+      })),
       nextCursor:
         rows.length > options.limit
           ? encodeCursor(items[items.length - 1].entity_ref)
@@ -478,6 +519,7 @@ export class DatabaseGluStore {
           // Another writer got there between the read and the update.
           throw new StaleStateError();
         }
+        await this.touch(tx, [input.pipelineRef]);
         return historyFromRow({ ...row, id });
       })
       .catch(error => {
@@ -500,6 +542,10 @@ export class DatabaseGluStore {
           chunk.map(p => [p.pipelineRef, p.phase]),
         )
         .update({ refreshed_at: now, refresh_error: null });
+      await this.touch(
+        this.db,
+        chunk.map(p => p.pipelineRef),
+      );
     }
   }
 
@@ -507,6 +553,7 @@ export class DatabaseGluStore {
     await this.db('glu_phases')
       .where({ pipeline_ref: pipelineRef, name: phase })
       .update({ refreshed_at: new Date(), refresh_error: error ?? null });
+    await this.touch(this.db, [pipelineRef]);
   }
 
   async listHistory(
@@ -590,6 +637,7 @@ export class DatabaseGluStore {
       created_at: new Date(record.createdAt),
       finished_at: record.finishedAt ? new Date(record.finishedAt) : null,
     });
+    await this.touch(this.db, [record.pipelineRef]);
   }
 
   async updatePromotion(
@@ -634,7 +682,11 @@ export class DatabaseGluStore {
     if (patch.finishedAt) update.finished_at = new Date(patch.finishedAt);
     const query = this.db('glu_promotions').where({ id });
     if (onlyIfStatus) query.whereIn('status', onlyIfStatus);
-    await query.update(update);
+    if ((await query.update(update)) > 0) {
+      await this.touch(this.db, q =>
+        q.select('pipeline_ref').from('glu_promotions').where({ id }),
+      );
+    }
     return (await this.getPromotion(id))!;
   }
 
@@ -761,6 +813,7 @@ export class DatabaseGluStore {
       })
       .onConflict(['pipeline_ref', 'phase'])
       .merge(['digest', 'version', 'pinned_by', 'reason', 'pinned_at']);
+    await this.touch(this.db, [pipelineRef]);
   }
 
   /** Removes a pin; true when there was one. */
@@ -768,6 +821,7 @@ export class DatabaseGluStore {
     const deleted = await this.db('glu_pins')
       .where({ pipeline_ref: pipelineRef, phase })
       .delete();
+    if (deleted > 0) await this.touch(this.db, [pipelineRef]);
     return deleted > 0;
   }
 
@@ -789,6 +843,7 @@ export class DatabaseGluStore {
       })
       .onConflict(['pipeline_ref', 'phase', 'digest', 'approver'])
       .ignore();
+    await this.touch(this.db, [input.pipelineRef]);
   }
 
   /** Who approved a version for a phase. */
