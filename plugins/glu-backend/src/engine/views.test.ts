@@ -92,7 +92,7 @@ describe.each(databases.eachSupportedId())('kept views on %p', databaseId => {
       phase: 'build',
       resource: image('1.1.0'),
       cause: 'published',
-      observedAt: new Date().toISOString(),
+      observedAt: new Date(),
     });
     expect((await seen('published')).phases[0].state?.version).toBe('1.1.0');
     const staged = await b.addHistoryEntry({
@@ -100,7 +100,7 @@ describe.each(databases.eachSupportedId())('kept views on %p', databaseId => {
       phase: 'staging',
       resource: image('1.1.0'),
       cause: 'observed',
-      observedAt: new Date().toISOString(),
+      observedAt: new Date(),
     });
     expect((await seen('observed')).phases[1].state?.version).toBe('1.1.0');
 
@@ -170,7 +170,7 @@ describe.each(databases.eachSupportedId())('kept views on %p', databaseId => {
       phase: 'staging',
       resource: image('1.0.0'),
       cause: 'observed',
-      observedAt: new Date().toISOString(),
+      observedAt: new Date(),
     });
     const states = jest.spyOn(store, 'getPhaseStates');
     await views.getPipeline(soaked.ref);

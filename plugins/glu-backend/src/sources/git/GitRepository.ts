@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { GitCredentials, scrub } from './GitCredentials';
-import { runGit } from './runGit';
+import { runGit, runGitBytes, streamGit } from './runGit';
 
 /** Git, in one repository, for one piece of work under one deadline. */
 interface Git {
@@ -16,6 +16,16 @@ interface Git {
     args: string[],
     options?: { env?: Record<string, string>; input?: string },
   ): Promise<string>;
+  bytes(args: string[], options?: { input?: string }): Promise<Buffer>;
+  /** Hands the output to `read` as it comes, until it answers true. */
+  stream(args: string[], read: (chunk: Buffer) => boolean): Promise<void>;
+}
+
+const LOG_FORMAT = '%H%x1f%an%x1f%ae%x1f%cI%x1f%s';
+
+function commitInfoOf(line: string): CommitInfo {
+  const [sha, authorName, authorEmail, date, subject] = line.split('\x1f');
+  return { sha, authorName, authorEmail, date, subject };
 }
 
 /** One change to one file, computed from the file's current content. */
@@ -178,6 +188,19 @@ export class GitRepository {
           signal: deadline,
           input: options.input,
         }),
+      bytes: (args, options = {}) =>
+        runGitBytes(args, {
+          cwd: baseDir,
+          env: gitEnv(env),
+          signal: deadline,
+          input: options.input,
+        }),
+      stream: (args, read) =>
+        streamGit(
+          args,
+          { cwd: baseDir, env: gitEnv(env), signal: deadline },
+          read,
+        ),
     };
     try {
       return await work(git);
@@ -292,6 +315,114 @@ export class GitRepository {
     }
   }
 
+  /**
+   * Files' contents at a commit, in one git process (`cat-file --batch`);
+   * a file the commit does not have is left out.
+   */
+  async readFiles(sha: string, paths: string[]): Promise<Map<string, string>> {
+    const files = new Map<string, string>();
+    // One request per line: a path with a line break in it goes alone.
+    const batchable = paths.filter(p => !/[\r\n]/.test(p));
+    for (const single of paths.filter(p => /[\r\n]/.test(p))) {
+      const content = await this.readFile(sha, single);
+      if (content !== undefined) files.set(single, content);
+    }
+    if (batchable.length === 0) return files;
+    await this.init();
+    const out = await this.run(this.bareDir, git =>
+      git.bytes(['cat-file', '--batch'], {
+        input: batchable.map(p => `${sha}:${p}\n`).join(''),
+      }),
+    );
+    // Per request: `<object> <type> <size>` and the content, or
+    // `<request> missing` (or ambiguous).
+    let at = 0;
+    for (const file of batchable) {
+      const eol = out.indexOf(0x0a, at);
+      if (eol < 0) break;
+      const header = out.subarray(at, eol).toString('utf8');
+      at = eol + 1;
+      const [, type, size] = header.split(' ');
+      if (
+        !/^\d+$/.test(size ?? '') ||
+        !['blob', 'tree', 'commit', 'tag'].includes(type)
+      ) {
+        continue;
+      }
+      const end = at + Number(size);
+      if (type === 'blob') {
+        files.set(file, out.subarray(at, end).toString('utf8'));
+      }
+      at = end + 1;
+    }
+    return files;
+  }
+
+  /**
+   * The newest commit at or before `sha` that changed each file, from one
+   * walk of the history (`since`: no further back than that commit); a file
+   * no commit in the walk changed (one that came in by a merge) is asked
+   * for alone.
+   */
+  async lastCommits(
+    sha: string,
+    paths: string[],
+    since?: string,
+  ): Promise<Map<string, CommitInfo>> {
+    const found = new Map<string, CommitInfo>();
+    const wanted = new Set(paths.map(p => path.posix.normalize(p)));
+    if (wanted.size > 0) {
+      await this.init();
+      let text = '';
+      const take = (record: string) => {
+        const split = record.indexOf('\0');
+        if (split < 0) return;
+        const commit = commitInfoOf(record.slice(0, split));
+        for (const file of record.slice(split + 1).split('\0')) {
+          const name = file.replace(/^\n/, '');
+          if (wanted.has(name) && !found.has(name)) found.set(name, commit);
+        }
+      };
+      await this.run(this.bareDir, git =>
+        git.stream(
+          [
+            'log',
+            '-z',
+            '--name-only',
+            '--no-renames',
+            `--format=%x1e${LOG_FORMAT}`,
+            sha,
+            ...(since ? [`^${since}`] : []),
+            '--',
+            ...wanted,
+          ],
+          chunk => {
+            text += chunk.toString('utf8');
+            // Every record but the last is whole.
+            const records = text.split('\x1e');
+            text = records.pop()!;
+            records.forEach(take);
+            return found.size === wanted.size;
+          },
+        ),
+      );
+      take(text);
+    }
+    for (const file of paths) {
+      const name = path.posix.normalize(file);
+      if (!found.has(name)) {
+        const commit = await this.lastCommit(sha, file);
+        if (commit) found.set(name, commit);
+      }
+    }
+    return new Map(
+      paths.flatMap(file => {
+        const commit = found.get(path.posix.normalize(file));
+        return commit ? [[file, commit] as const] : [];
+      }),
+    );
+  }
+
   /** The newest commit at or before `sha` that changed the file. */
   async lastCommit(
     sha: string,
@@ -299,19 +430,10 @@ export class GitRepository {
   ): Promise<CommitInfo | undefined> {
     await this.init();
     const out = await this.run(this.bareDir, git =>
-      git.raw([
-        'log',
-        '-1',
-        '--format=%H%x1f%an%x1f%ae%x1f%cI%x1f%s',
-        sha,
-        '--',
-        filePath,
-      ]),
+      git.raw(['log', '-1', `--format=${LOG_FORMAT}`, sha, '--', filePath]),
     );
     const line = out.trim();
-    if (!line) return undefined;
-    const [commit, authorName, authorEmail, date, subject] = line.split('\x1f');
-    return { sha: commit, authorName, authorEmail, date, subject };
+    return line ? commitInfoOf(line) : undefined;
   }
 
   /** The files that differ between two commits. */

@@ -111,11 +111,16 @@ export class GitSource implements GluWritableSource {
     };
   }
 
-  /** What a phase holds in its file at a commit of its branch. */
+  /**
+   * What a phase holds in its file at a commit of its branch, from the
+   * file's content and the last commit that changed it.
+   */
   private async read(
     repository: GitRepository,
     phase: GluSourcePhase,
     head: string | undefined,
+    content: string | undefined,
+    commit: CommitInfo | undefined,
   ): Promise<GluObservation> {
     const { branch, path, format } = this.definition(phase);
     if (!head) {
@@ -123,7 +128,6 @@ export class GitSource implements GluWritableSource {
         `The branch ${branch} does not exist in ${repository.url}`,
       );
     }
-    const content = await repository.readFile(head, path);
     if (content === undefined) {
       throw new Error(
         `The file ${path} does not exist on ${branch} of ${repository.url}`,
@@ -140,8 +144,59 @@ export class GitSource implements GluWritableSource {
     return {
       fields,
       content,
-      ...this.byCommit(repository.url, await repository.lastCommit(head, path)),
+      ...this.byCommit(repository.url, commit),
     };
+  }
+
+  /**
+   * Reads the files of phases at their heads: per head, every file in one
+   * git process and their last commits in one walk of the history (no
+   * further back than the head they were last read at, when they share it).
+   */
+  private async readAll(
+    repository: GitRepository,
+    reads: Array<{
+      phase: GluSourcePhase;
+      head: string | undefined;
+      since?: string;
+    }>,
+  ): Promise<Array<GluObservation | Error>> {
+    const byHead = new Map<string, number[]>();
+    reads.forEach(({ head }, i) => {
+      if (head) byHead.set(head, [...(byHead.get(head) ?? []), i]);
+    });
+    const files = new Map<
+      string,
+      { contents: Map<string, string>; commits: Map<string, CommitInfo> }
+    >();
+    for (const [head, indexes] of byHead) {
+      const paths = [
+        ...new Set(indexes.map(i => this.definition(reads[i].phase).path)),
+      ];
+      const sinces = new Set(indexes.map(i => reads[i].since));
+      const contents = await repository.readFiles(head, paths);
+      const commits = await repository.lastCommits(
+        head,
+        paths.filter(p => contents.has(p)),
+        sinces.size === 1 ? [...sinces][0] : undefined,
+      );
+      files.set(head, { contents, commits });
+    }
+    return Promise.all(
+      reads.map(({ phase, head }) => {
+        const { path } = this.definition(phase);
+        const at = head ? files.get(head) : undefined;
+        return this.read(
+          repository,
+          phase,
+          head,
+          at?.contents.get(path),
+          at?.commits.get(path),
+        ).catch(error =>
+          error instanceof Error ? error : new Error(String(error)),
+        );
+      }),
+    );
   }
 
   /** Phases of one repository are observed together: one fetch for them all. */
@@ -175,6 +230,14 @@ export class GitSource implements GluWritableSource {
         continue;
       }
       const heads = new Map<string, string | undefined>();
+      // The phases whose files are read: together, once the others are known.
+      const reads: Array<{
+        index: number;
+        key: string;
+        phase: GluSourcePhase;
+        head: string | undefined;
+        since?: string;
+      }> = [];
       // The files that changed since each earlier head, one diff per head.
       const changes = new Map<string, Promise<Set<string>>>();
       for (const index of indexes) {
@@ -211,10 +274,23 @@ export class GitSource implements GluWritableSource {
             }
           }
           this.seen.delete(key);
-          const observation = await this.read(repository, phase, head);
-          this.seen.set(key, { head: head!, observation });
-          results[index] = observation;
+          reads.push({ index, key, phase, head, since: last?.head });
         } catch (error) {
+          results[index] =
+            error instanceof Error ? error : new Error(String(error));
+        }
+      }
+      try {
+        const observations = await this.readAll(repository, reads);
+        reads.forEach(({ index, key, head }, i) => {
+          const observation = observations[i];
+          if (!(observation instanceof Error)) {
+            this.seen.set(key, { head: head!, observation });
+          }
+          results[index] = observation;
+        });
+      } catch (error) {
+        for (const { index } of reads) {
           results[index] =
             error instanceof Error ? error : new Error(String(error));
         }

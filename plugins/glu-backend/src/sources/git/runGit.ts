@@ -14,7 +14,12 @@ export interface GitCommandOptions {
 
 /** A git command that failed: what it printed, and how it ended. */
 export class GitCommandError extends Error {
-  constructor(message: string, readonly exitCode: number | null) {
+  constructor(
+    message: string,
+    readonly exitCode: number | null,
+    /** What git printed on its standard error. */
+    readonly stderr: string = message,
+  ) {
     super(message);
     this.name = 'GitCommandError';
   }
@@ -26,10 +31,57 @@ export class GitCommandError extends Error {
  * `git-remote-http` that waits on a host that never answers). It answers as
  * soon as git has exited and closed its output: no polling, no delay.
  */
-export function runGit(
+export async function runGit(
   args: string[],
   options: GitCommandOptions,
 ): Promise<string> {
+  return (await runGitBytes(args, options)).toString('utf8');
+}
+
+/** As `runGit`, answering the bytes git printed. */
+export function runGitBytes(
+  args: string[],
+  options: GitCommandOptions,
+): Promise<Buffer> {
+  const stdout: Buffer[] = [];
+  return spawnGit(args, options, chunk => {
+    stdout.push(chunk);
+    return false;
+  }).then(
+    () => Buffer.concat(stdout),
+    error => {
+      if (!(error instanceof GitCommandError)) throw error;
+      // What git printed on either stream says why it failed.
+      const out = Buffer.concat(stdout).toString('utf8').trim();
+      const err = error.stderr.trim();
+      throw new GitCommandError(
+        [err, out].filter(Boolean).join('\n') ||
+          `git ${args[0]} failed with exit code ${error.exitCode}`,
+        error.exitCode,
+        error.stderr,
+      );
+    },
+  );
+}
+
+/**
+ * Runs one git command and hands what it prints to `read` as it comes;
+ * once `read` answers true (it has what it needs), git is stopped and the
+ * command counts as done.
+ */
+export function streamGit(
+  args: string[],
+  options: GitCommandOptions,
+  read: (chunk: Buffer) => boolean,
+): Promise<void> {
+  return spawnGit(args, options, read);
+}
+
+function spawnGit(
+  args: string[],
+  options: GitCommandOptions,
+  read: (chunk: Buffer) => boolean,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     if (options.signal.aborted) {
       reject(options.signal.reason);
@@ -41,8 +93,8 @@ export function runGit(
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
+    let enough = false;
     const kill = () => {
       try {
         process.kill(-child.pid!, 'SIGKILL');
@@ -51,7 +103,13 @@ export function runGit(
       }
     };
     options.signal.addEventListener('abort', kill, { once: true });
-    child.stdout.on('data', chunk => stdout.push(chunk));
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (enough) return;
+      if (read(chunk)) {
+        enough = true;
+        kill();
+      }
+    });
     child.stderr.on('data', chunk => stderr.push(chunk));
     child.stdin.on('error', () => undefined);
     child.on('error', error => {
@@ -64,17 +122,16 @@ export function runGit(
         reject(options.signal.reason);
         return;
       }
-      const out = Buffer.concat(stdout).toString('utf8');
-      if (code === 0) {
-        resolve(out);
+      if (code === 0 || enough) {
+        resolve();
         return;
       }
       const err = Buffer.concat(stderr).toString('utf8');
       reject(
         new GitCommandError(
-          [err.trim(), out.trim()].filter(Boolean).join('\n') ||
-            `git ${args[0]} failed with exit code ${code}`,
+          err.trim() || `git ${args[0]} failed with exit code ${code}`,
           code,
+          err,
         ),
       );
     });
