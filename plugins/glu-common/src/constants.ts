@@ -14,7 +14,16 @@ export const RELATION_DELIVERED_BY = 'deliveredBy';
 export const GLU_PLUGIN_ID = 'glu';
 
 /**
- * The signal channel on which the backend says that a pipeline changed
- * (message: `{ pipelineRef }`), and to which the portal listens.
+ * The signal channel on which the backend says that pipelines changed
+ * (message: {@link GluPipelineSignal}), and to which the portal listens.
  */
 export const GLU_SIGNAL_CHANNEL = 'glu:pipelines';
+
+/**
+ * What the backend publishes on {@link GLU_SIGNAL_CHANNEL}: the pipelines
+ * that changed, at most {@link GLU_SIGNAL_BATCH} in one message.
+ */
+export type GluPipelineSignal = { pipelineRefs: string[] };
+
+/** How many pipelines one signal names at most. */
+export const GLU_SIGNAL_BATCH = 100;

@@ -1,13 +1,17 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { SignalsService } from '@backstage/plugin-signals-node';
-import { GLU_SIGNAL_CHANNEL } from '@glu-dev/plugin-glu-common';
+import {
+  GLU_SIGNAL_BATCH,
+  GLU_SIGNAL_CHANNEL,
+  GluPipelineSignal,
+} from '@glu-dev/plugin-glu-common';
 import { AutoPromoter } from './AutoPromoter';
 
 /**
  * What happens after pipelines change, whatever changed them (a refresh, a
  * write, a published version, a pin, an approval, the catalog): the
- * automatic promotions that the change makes due, then one signal per
- * pipeline so the portal shows it.
+ * automatic promotions that the change makes due, then a signal that names
+ * the pipelines, so the portal shows them.
  */
 export class PipelineChanges {
   /** Automatic promotions under way in this replica, by pipeline. */
@@ -70,15 +74,22 @@ export class PipelineChanges {
     );
   }
 
-  /** Tells the portal that these pipelines changed. */
+  /**
+   * Tells the portal that these pipelines changed: one signal for up to
+   * GLU_SIGNAL_BATCH of them, not one each.
+   */
   async signal(pipelineRefs: string[]): Promise<void> {
     const { signals, logger } = this.deps;
-    for (const pipelineRef of new Set(pipelineRefs)) {
+    const refs = [...new Set(pipelineRefs)];
+    for (let i = 0; i < refs.length; i += GLU_SIGNAL_BATCH) {
+      const message: GluPipelineSignal = {
+        pipelineRefs: refs.slice(i, i + GLU_SIGNAL_BATCH),
+      };
       await signals
         ?.publish({
           recipients: { type: 'broadcast' },
           channel: GLU_SIGNAL_CHANNEL,
-          message: { pipelineRef },
+          message,
         })
         .catch(error => logger.debug(`Could not signal a change: ${error}`));
     }

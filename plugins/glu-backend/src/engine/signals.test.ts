@@ -40,7 +40,7 @@ describe('signals to the portal', () => {
     const signal = {
       recipients: { type: 'broadcast' },
       channel: 'glu:pipelines',
-      message: { pipelineRef: 'pipeline:default/ledger' },
+      message: { pipelineRefs: ['pipeline:default/ledger'] },
     };
     try {
       // The first observation is a change.

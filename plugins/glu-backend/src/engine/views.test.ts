@@ -50,7 +50,7 @@ async function storeOn(knex: Knex) {
 }
 
 describe.each(databases.eachSupportedId())('kept views on %p', databaseId => {
-  it("follow every change to a pipeline, whichever replica makes it, and ask the store for a revision alone when there was none", async () => {
+  it('follow every change to a pipeline, whichever replica makes it, and ask the store for a revision alone when there was none', async () => {
     const knex = await databases.init(databaseId);
     // Two replicas on one database: `a` reads, `b` writes.
     const a = await storeOn(knex);

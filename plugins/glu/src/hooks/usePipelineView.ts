@@ -1,12 +1,26 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { useSignal } from '@backstage/plugin-signals-react';
-import { GLU_SIGNAL_CHANNEL, PipelineView } from '@glu-dev/plugin-glu-common';
+import {
+  GLU_SIGNAL_CHANNEL,
+  GluPipelineSignal,
+  PipelineView,
+} from '@glu-dev/plugin-glu-common';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { gluApiRef } from '../api';
 import { sameEntityRef } from '../components/format';
 
-/** What the backend publishes on {@link GLU_SIGNAL_CHANNEL}. */
-export type GluPipelineSignal = { pipelineRef: string };
+/** Whether a signal of the backend names a pipeline. */
+export function signalNames(
+  signal: GluPipelineSignal | null | undefined,
+  pipelineRef: string,
+): boolean {
+  return (
+    Array.isArray(signal?.pipelineRefs) &&
+    signal!.pipelineRefs.some(
+      ref => typeof ref === 'string' && sameEntityRef(ref, pipelineRef),
+    )
+  );
+}
 
 /** How often to look again when the app has no signals. */
 export const POLL_INTERVAL_MS = 30_000;
@@ -66,10 +80,7 @@ export function usePipelineView(pipelineRef: string): PipelineViewState {
   const { lastSignal, isSignalsAvailable } =
     useSignal<GluPipelineSignal>(GLU_SIGNAL_CHANNEL);
   useEffect(() => {
-    if (
-      typeof lastSignal?.pipelineRef === 'string' &&
-      sameEntityRef(lastSignal.pipelineRef, pipelineRef)
-    ) {
+    if (signalNames(lastSignal, pipelineRef)) {
       reload();
     }
     // Only a new signal should reload, not a new pipelineRef (handled above).

@@ -16,6 +16,7 @@ import {
 import { useSignal } from '@backstage/plugin-signals-react';
 import {
   GLU_SIGNAL_CHANNEL,
+  GluPipelineSignal,
   PipelineSummary,
 } from '@glu-dev/plugin-glu-common';
 import Box from '@material-ui/core/Box';
@@ -33,7 +34,7 @@ import { useEffect, useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gluApiRef } from '../../api';
-import { GluPipelineSignal } from '../../hooks/usePipelineView';
+import { signalNames } from '../../hooks/usePipelineView';
 import { sameEntityRef, shortDigest } from '../format';
 import { fetchPipelinesPage, ListPosition } from './pipelinePages';
 
@@ -186,11 +187,7 @@ export function GluPipelinesContent() {
   const { lastSignal } = useSignal<GluPipelineSignal>(GLU_SIGNAL_CHANNEL);
   const { retry } = page;
   useEffect(() => {
-    const ref = lastSignal?.pipelineRef;
-    if (
-      typeof ref === 'string' &&
-      page.value?.items.some(p => sameEntityRef(p.ref, ref))
-    ) {
+    if (page.value?.items.some(p => signalNames(lastSignal, p.ref))) {
       retry();
     }
     // Only a new signal should reload.

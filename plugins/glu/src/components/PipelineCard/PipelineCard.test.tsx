@@ -273,13 +273,16 @@ describe('PipelineCard', () => {
     // A signal for another pipeline changes nothing.
     act(() =>
       signals.publish(GLU_SIGNAL_CHANNEL, {
-        pipelineRef: 'pipeline:default/other',
+        pipelineRefs: ['pipeline:default/other'],
       }),
     );
     production = '1.5.0';
     act(() =>
       signals.publish(GLU_SIGNAL_CHANNEL, {
-        pipelineRef: 'pipeline:default/checkout',
+        pipelineRefs: [
+          'pipeline:default/payments',
+          'pipeline:default/checkout',
+        ],
       }),
     );
     expect(await card0.findByText('1.5.0')).toBeInTheDocument();
