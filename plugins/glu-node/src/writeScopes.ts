@@ -39,8 +39,21 @@ export interface GluScopedPipeline {
   owner: string;
 }
 
+/** Addresses normalized already: a pipeline's few, asked about on every read. */
+const normalized = new Map<string, string>();
+
 /** Compares repository addresses regardless of `.git`, a trailing slash, the case of the host, the scheme. */
 export function normalizeRepositoryUrl(url: string): string {
+  let known = normalized.get(url);
+  if (known === undefined) {
+    known = normalize(url);
+    if (normalized.size >= 10_000) normalized.clear();
+    normalized.set(url, known);
+  }
+  return known;
+}
+
+function normalize(url: string): string {
   const scp = url.match(/^[\w.-]+@([\w.-]+):(.+)$/);
   const [host, repoPath] = scp
     ? [scp[1], scp[2]]

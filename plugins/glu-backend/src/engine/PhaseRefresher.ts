@@ -69,10 +69,7 @@ export class PhaseRefresher {
     } = {},
   ): Promise<PhaseChange[]> {
     const { store, sources } = this.deps;
-    const all = await store.listPipelineDefinitions();
-    const pipelines = pipelineRefs
-      ? all.filter(p => pipelineRefs.includes(p.ref))
-      : all;
+    const pipelines = await store.listPipelineDefinitions(pipelineRefs);
     // What each phase held when its source was asked: a state recorded
     // since then (a write) makes what the source saw stale.
     const states = new Map(

@@ -175,8 +175,29 @@ function historyFromRow(row: Record<string, any>): HistoryEntry {
   };
 }
 
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size)
+    out.push(items.slice(i, i + size));
+  return out;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
 /** The plugin's own tables: pipelines, phase states and history, promotions. */
 export class DatabaseGluStore {
+  /** Parsed definitions, by pipeline, with the version they were parsed at. */
+  private readonly definitions = new Map<
+    string,
+    { version: string; definition: PipelineDefinition }
+  >();
+
   private constructor(private readonly db: Knex) {}
 
   /**
@@ -333,11 +354,62 @@ export class DatabaseGluStore {
     return row ? JSON.parse(row.definition) : undefined;
   }
 
-  async listPipelineDefinitions(): Promise<PipelineDefinition[]> {
-    const rows = await this.db('glu_pipelines')
-      .orderBy('entity_ref')
-      .select('definition');
-    return rows.map(r => JSON.parse(r.definition));
+  /**
+   * Every pipeline's definition (or these pipelines'), in the order of their
+   * refs. Definitions are parsed once per version and kept (frozen: every
+   * caller shares them); what is asked of the database each time is which
+   * version each pipeline is at.
+   */
+  async listPipelineDefinitions(
+    refs?: string[],
+  ): Promise<PipelineDefinition[]> {
+    const versions: Array<{ entity_ref: string; version: string }> = [];
+    const select = (query: Knex.QueryBuilder) =>
+      query
+        .orderBy('entity_ref')
+        .select('entity_ref', 'definition_hash', 'updated_at');
+    const rows = refs
+      ? (
+          await Promise.all(
+            chunks([...new Set(refs)], 500).map(chunk =>
+              select(this.db('glu_pipelines').whereIn('entity_ref', chunk)),
+            ),
+          )
+        )
+          .flat()
+          .sort((a, b) => (a.entity_ref < b.entity_ref ? -1 : 1))
+      : await select(this.db('glu_pipelines'));
+    for (const row of rows) {
+      versions.push({
+        entity_ref: row.entity_ref,
+        version: `${row.definition_hash}\n${iso(row.updated_at)}`,
+      });
+    }
+    const stale = versions
+      .filter(v => this.definitions.get(v.entity_ref)?.version !== v.version)
+      .map(v => v.entity_ref);
+    for (const chunk of chunks(stale, 500)) {
+      const full = await this.db('glu_pipelines')
+        .whereIn('entity_ref', chunk)
+        .select('entity_ref', 'definition', 'definition_hash', 'updated_at');
+      for (const row of full) {
+        this.definitions.set(row.entity_ref, {
+          version: `${row.definition_hash}\n${iso(row.updated_at)}`,
+          definition: deepFreeze(JSON.parse(row.definition)),
+        });
+      }
+    }
+    if (!refs) {
+      // Pipelines that are gone are forgotten.
+      const present = new Set(versions.map(v => v.entity_ref));
+      for (const ref of this.definitions.keys()) {
+        if (!present.has(ref)) this.definitions.delete(ref);
+      }
+    }
+    return versions.flatMap(v => {
+      const kept = this.definitions.get(v.entity_ref);
+      return kept ? [kept.definition] : [];
+    });
   }
 
   async listPipelines(options: {
