@@ -506,12 +506,12 @@ async function main() {
       /** Reads one pipeline under load while `work` runs; the figures of its span. */
       const readWhile = async (work: () => Promise<void>) => {
         const ended = new AbortController();
-        let started!: () => void;
+        let loadStarted!: () => void;
         const running = new Promise<void>(resolve => {
-          started = resolve;
+          loadStarted = resolve;
         });
         const loading = load({
-          onStart: () => started(),
+          onStart: () => loadStarted(),
           url: readFigures[0][1],
           token: TOKEN,
           concurrency: 10,
@@ -538,8 +538,8 @@ async function main() {
           millis: to - from,
         };
       };
-      const phasesOf = (pipeline: any) =>
-        pipeline.phases.filter((p: any) => p.name !== 'build');
+      const phasesOf = (view: any) =>
+        view.phases.filter((p: any) => p.name !== 'build');
 
       const idle = await loadOf(readFigures[0][1]);
       const polled = await readWhile(async () => {
@@ -547,8 +547,8 @@ async function main() {
         await webhooks();
         await until(
           'every phase refreshed',
-          pipeline =>
-            phasesOf(pipeline).every(
+          view =>
+            phasesOf(view).every(
               (p: any) => p.refreshedAt && p.refreshedAt >= since,
             ),
           performance.now(),
@@ -586,8 +586,8 @@ async function main() {
         await webhooks();
         await until(
           'every change seen',
-          pipeline =>
-            phasesOf(pipeline).every((p: any) => p.state?.version === '2.0.0'),
+          view =>
+            phasesOf(view).every((p: any) => p.state?.version === '2.0.0'),
           performance.now(),
         );
       });

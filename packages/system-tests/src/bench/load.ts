@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { packageDir } from '../harness/paths';
 
 /** A row of the benchmark's table: a figure of Glu's, its floor, and the goal. */
 export interface Row {
@@ -60,7 +61,7 @@ export async function load(
     [
       '--require',
       require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
-      path.join(__dirname, 'loader.ts'),
+      path.join(packageDir, 'src', 'bench', 'loader.ts'),
       JSON.stringify(rest),
     ],
     { stdio: ['pipe', 'pipe', 'inherit'] },
