@@ -24,7 +24,15 @@ import { call, eventually } from '../harness/client';
 import { GitHost } from '../harness/gitHost';
 import { resultsDir } from '../harness/paths';
 import { freePort, Replica } from '../harness/replicas';
-import { cpuSeconds, load, median, now, perSecondBetween, Row } from './load';
+import {
+  cpuSeconds,
+  load,
+  longestPauseBetween,
+  median,
+  now,
+  perSecondBetween,
+  Row,
+} from './load';
 import { portalFigures, TAB_PHASES, tabEntities } from './portal';
 
 const PIPELINES = Number(process.env.GLU_BENCH_PIPELINES ?? 1000);
@@ -536,6 +544,7 @@ async function main() {
         return {
           perSecond: perSecondBetween(loaded, from, to),
           millis: to - from,
+          pause: longestPauseBetween(loaded, from, to),
         };
       };
       const phasesOf = (view: any) =>
@@ -558,7 +567,11 @@ async function main() {
         figure: `GET one pipeline while ${PIPELINES} pipelines × 3 phases are polled (nothing new)`,
         glu: `${polled.perSecond.toFixed(0)} req/s for the ${(
           polled.millis / 1000
-        ).toFixed(1)} s from the webhooks to every phase refreshed`,
+        ).toFixed(
+          1,
+        )} s from the webhooks to every phase refreshed (longest pause ${ms(
+          polled.pause,
+        )})`,
         floor: `${idle.perSecond.toFixed(0)} req/s at idle`,
         ratio: `${(polled.perSecond / idle.perSecond).toFixed(2)}×`,
         goal: '≥ 0.8×',
@@ -620,7 +633,11 @@ async function main() {
         } changed files of the fleet are read`,
         glu: `${changed.perSecond.toFixed(0)} req/s for the ${(
           changed.millis / 1000
-        ).toFixed(1)} s from the webhooks to every change seen`,
+        ).toFixed(
+          1,
+        )} s from the webhooks to every change seen (longest pause ${ms(
+          changed.pause,
+        )})`,
         floor: `${idle.perSecond.toFixed(0)} req/s at idle`,
         ratio: `${(changed.perSecond / idle.perSecond).toFixed(2)}×`,
         goal: '—',

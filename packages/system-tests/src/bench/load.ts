@@ -127,6 +127,24 @@ export async function runLoad(
   };
 }
 
+/** The longest time between two answers of a load between two moments. */
+export function longestPauseBetween(
+  result: LoadResult,
+  from: number,
+  to: number,
+): number {
+  const times = [
+    from,
+    ...result.answeredAt.filter(t => t >= from && t <= to),
+    to,
+  ].sort((a, b) => a - b);
+  let longest = 0;
+  for (let i = 1; i < times.length; i++) {
+    longest = Math.max(longest, times[i] - times[i - 1]);
+  }
+  return longest;
+}
+
 /** Requests per second that a load answered between two moments. */
 export function perSecondBetween(
   result: LoadResult,
