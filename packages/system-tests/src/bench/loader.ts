@@ -19,8 +19,8 @@ runLoad(
   () => stopped,
 ).then(
   result => {
-    process.stdout.write(JSON.stringify(result));
-    process.exit(0);
+    // Once all of it is out: a pipe takes it in pieces.
+    process.stdout.write(JSON.stringify(result), () => process.exit(0));
   },
   error => {
     process.stderr.write(`${error.stack ?? error}\n`);
