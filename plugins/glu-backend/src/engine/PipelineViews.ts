@@ -60,9 +60,9 @@ const KEPT_VIEWS = 5_000;
 
 /** Views of pipelines computed at some revision, the latest read last. */
 class KeptViews<T> {
-  private readonly views = new Map<string, { revision: number; view: T }>();
+  private readonly views = new Map<string, { revision: string; view: T }>();
 
-  get(ref: string, revision: number): T | undefined {
+  get(ref: string, revision: string): T | undefined {
     const kept = this.views.get(ref);
     if (!kept) return undefined;
     this.views.delete(ref);
@@ -71,7 +71,7 @@ class KeptViews<T> {
     return kept.view;
   }
 
-  set(ref: string, revision: number, view: T) {
+  set(ref: string, revision: string, view: T) {
     this.views.delete(ref);
     this.views.set(ref, { revision, view });
     if (this.views.size > KEPT_VIEWS) {

@@ -157,6 +157,29 @@ describe.each(databases.eachSupportedId())('kept views on %p', databaseId => {
 
     await b.deletePipeline(ref);
     await expect(views.getPipeline(ref)).rejects.toThrow(/No pipeline/);
+
+    // Removed and added again, with as many changes since: a new pipeline.
+    const twice = pipeline('twice', []);
+    const stage = (version: string) =>
+      b.addHistoryEntry({
+        pipelineRef: twice.ref,
+        phase: 'staging',
+        resource: image(version),
+        cause: 'observed',
+        observedAt: new Date(),
+      });
+    await b.upsertPipeline(twice, 'h');
+    await stage('1.0.0');
+    expect((await views.getPipeline(twice.ref)).phases[1].state?.version).toBe(
+      '1.0.0',
+    );
+    await b.deletePipeline(twice.ref);
+    await new Promise(resolve => setTimeout(resolve, 5));
+    await b.upsertPipeline(twice, 'h');
+    await stage('2.0.0');
+    expect((await views.getPipeline(twice.ref)).phases[1].state?.version).toBe(
+      '2.0.0',
+    );
   });
 
   it('computes a view afresh on every read when a gate follows the clock', async () => {

@@ -175,6 +175,15 @@ function historyFromRow(row: Record<string, any>): HistoryEntry {
   };
 }
 
+/**
+ * A pipeline's revision as the views know it: the counter, and when its
+ * definition was stored, so that a pipeline removed and added again never
+ * passes for the one before it.
+ */
+function revisionOf(row: { revision: unknown; updated_at: unknown }): string {
+  return `${row.revision}@${iso(row.updated_at)}`;
+}
+
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size)
@@ -338,12 +347,12 @@ export class DatabaseGluStore {
    */
   async getPipelineRevision(
     ref: string,
-  ): Promise<{ revision: number; definition: string } | undefined> {
+  ): Promise<{ revision: string; definition: string } | undefined> {
     const row = await this.db('glu_pipelines')
       .where({ entity_ref: ref })
-      .first('revision', 'definition');
+      .first('revision', 'updated_at', 'definition');
     return row
-      ? { revision: Number(row.revision), definition: row.definition }
+      ? { revision: revisionOf(row), definition: row.definition }
       : undefined;
   }
 
@@ -420,9 +429,9 @@ export class DatabaseGluStore {
     filter?: PipelineFilter;
     limit: number;
     cursor?: string;
-  }): Promise<Page<{ definition: PipelineDefinition; revision: number }>> {
+  }): Promise<Page<{ definition: PipelineDefinition; revision: string }>> {
     const query = this.db('glu_pipelines as p')
-      .select('p.entity_ref', 'p.definition', 'p.revision')
+      .select('p.entity_ref', 'p.definition', 'p.revision', 'p.updated_at')
       .orderBy('p.entity_ref')
       .limit(options.limit + 1);
     if (options.owner?.length) {
@@ -452,7 +461,7 @@ export class DatabaseGluStore {
     return {
       items: items.map(r => ({
         definition: JSON.parse(r.definition),
-        revision: Number(r.revision),
+        revision: revisionOf(r),
       })),
       nextCursor:
         rows.length > options.limit
