@@ -39,18 +39,32 @@ export interface GluScopedPipeline {
   owner: string;
 }
 
+/**
+ * What `make` answers for a key, computed once while the cache holds it; a
+ * cache that reaches `max` entries starts afresh, so it never grows without
+ * bound (patterns with {owner} or {pipeline} filled in are many).
+ */
+function remembered<V>(
+  cache: Map<string, V>,
+  key: string,
+  max: number,
+  make: () => V,
+): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    if (cache.size >= max) cache.clear();
+    cache.set(key, value);
+  }
+  return value;
+}
+
 /** Addresses normalized already: a pipeline's few, asked about on every read. */
 const normalized = new Map<string, string>();
 
 /** Compares repository addresses regardless of `.git`, a trailing slash, the case of the host, the scheme. */
 export function normalizeRepositoryUrl(url: string): string {
-  let known = normalized.get(url);
-  if (known === undefined) {
-    known = normalize(url);
-    if (normalized.size >= 10_000) normalized.clear();
-    normalized.set(url, known);
-  }
-  return known;
+  return remembered(normalized, url, 10_000, () => normalize(url));
 }
 
 function normalize(url: string): string {
@@ -92,15 +106,12 @@ export class GluWriteScopes {
   private constructor(private readonly scopes: GluWriteScope[]) {}
 
   private matches(text: string, pattern: string): boolean {
-    let compiled = this.compiled.get(pattern);
-    if (!compiled) {
-      // Patterns with {owner} or {pipeline} filled in are many; a bound keeps
-      // the cache from growing with them.
-      if (this.compiled.size >= 5000) this.compiled.clear();
-      compiled = new Minimatch(pattern, GLOB);
-      this.compiled.set(pattern, compiled);
-    }
-    return compiled.match(text);
+    return remembered(
+      this.compiled,
+      pattern,
+      5000,
+      () => new Minimatch(pattern, GLOB),
+    ).match(text);
   }
 
   static fromConfig(config: Config): GluWriteScopes {

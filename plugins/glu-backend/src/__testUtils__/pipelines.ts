@@ -1,5 +1,52 @@
 import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
+import {
+  GateDefinition,
+  PhaseDefinition,
+  PipelineDefinition,
+} from '@glu-dev/plugin-glu-common';
+
+/**
+ * A pipeline definition as the store holds it, owned by `owner` and
+ * delivering the component of its name: for tests that fill the store
+ * themselves.
+ */
+export function storedPipeline(
+  name: string,
+  phases: PhaseDefinition[],
+  owner = 'group:default/team-a',
+): PipelineDefinition {
+  return {
+    ref: `pipeline:default/${name}`,
+    name,
+    namespace: 'default',
+    owner,
+    components: [`component:default/${name}`],
+    phases,
+  };
+}
+
+/**
+ * A phase of such a pipeline in the file `env/<name>.yaml` of one GitHub
+ * repository, promoted by commit from `from` through these gates.
+ */
+export function storedGitPhase(
+  name: string,
+  from?: string,
+  gates: GateDefinition[] = [],
+): PhaseDefinition {
+  return {
+    name,
+    source: {
+      type: 'git',
+      repository: 'https://github.com/acme/gitops',
+      branch: 'main',
+      path: `env/${name}.yaml`,
+      format: { type: 'kubernetes' },
+    },
+    edges: from ? [{ from, strategy: 'commit', auto: false, gates }] : [],
+  };
+}
 
 /**
  * The `ledger` pipeline of the tests: versions published to an `api` phase

@@ -1,6 +1,7 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { PipelineDefinition } from '@glu-dev/plugin-glu-common';
 import { readSideOf } from '../__testUtils__/engine';
+import { storedGitPhase, storedPipeline } from '../__testUtils__/pipelines';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
 import { resourceOf } from './resources';
 
@@ -19,34 +20,17 @@ const HISTORY = 500;
 const PIPELINES = 200;
 
 function longPipeline(name: string, phases: number): PipelineDefinition {
-  return {
-    ref: `pipeline:default/${name}`,
+  return storedPipeline(
     name,
-    namespace: 'default',
-    owner: 'group:default/team-bench',
-    components: [`component:default/${name}`],
-    phases: Array.from({ length: phases }, (_, i) => ({
-      name: `p${i}`,
-      source: {
-        type: 'git',
-        repository: 'https://github.com/acme/gitops',
-        branch: 'main',
-        path: `env/p${i}.yaml`,
-        format: { type: 'kubernetes' },
-      },
-      edges:
-        i === 0
-          ? []
-          : [
-              {
-                from: `p${i - 1}`,
-                strategy: 'commit' as const,
-                auto: false,
-                gates: i % 5 === 0 ? [{ soak: '10m' }, { approvals: 1 }] : [],
-              },
-            ],
-    })),
-  };
+    Array.from({ length: phases }, (_, i) =>
+      storedGitPhase(
+        `p${i}`,
+        i === 0 ? undefined : `p${i - 1}`,
+        i % 5 === 0 ? [{ soak: '10m' }, { approvals: 1 }] : [],
+      ),
+    ),
+    'group:default/team-bench',
+  );
 }
 
 async function timed<T>(runs: number, work: () => Promise<T>) {

@@ -1,7 +1,8 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { PipelineDefinition } from '@glu-dev/plugin-glu-common';
+import { GateDefinition } from '@glu-dev/plugin-glu-common';
 import { Knex } from 'knex';
 import { readSideOf } from '../__testUtils__/engine';
+import { storedGitPhase, storedPipeline } from '../__testUtils__/pipelines';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
 import { resourceOf } from './resources';
 
@@ -9,35 +10,12 @@ jest.setTimeout(120_000);
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_18', 'SQLITE_3'] });
 
-function gitPhase(name: string, from: string, gates: object[] = []) {
-  return {
-    name,
-    source: {
-      type: 'git',
-      repository: 'https://github.com/acme/gitops',
-      branch: 'main',
-      path: `env/${name}.yaml`,
-      format: { type: 'kubernetes' },
-    },
-    edges: [
-      { from, strategy: 'commit' as const, auto: false, gates: gates as any },
-    ],
-  };
-}
-
-function pipeline(name: string, gates: object[]): PipelineDefinition {
-  return {
-    ref: `pipeline:default/${name}`,
-    name,
-    namespace: 'default',
-    owner: 'group:default/team-a',
-    components: [`component:default/${name}`],
-    phases: [
-      { name: 'build', source: { type: 'api' }, edges: [] },
-      gitPhase('staging', 'build'),
-      gitPhase('production', 'staging', gates),
-    ],
-  };
+function pipeline(name: string, gates: GateDefinition[]) {
+  return storedPipeline(name, [
+    { name: 'build', source: { type: 'api' }, edges: [] },
+    storedGitPhase('staging', 'build'),
+    storedGitPhase('production', 'staging', gates),
+  ]);
 }
 
 const image = (tag: string) =>

@@ -184,6 +184,14 @@ function revisionOf(row: { revision: unknown; updated_at: unknown }): string {
   return `${row.revision}@${iso(row.updated_at)}`;
 }
 
+/** Which version of a pipeline's definition a row holds. */
+function definitionVersionOf(row: {
+  definition_hash: unknown;
+  updated_at: unknown;
+}): string {
+  return `${row.definition_hash}\n${iso(row.updated_at)}`;
+}
+
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size)
@@ -372,12 +380,15 @@ export class DatabaseGluStore {
   async listPipelineDefinitions(
     refs?: string[],
   ): Promise<PipelineDefinition[]> {
-    const versions: Array<{ entity_ref: string; version: string }> = [];
     const select = (query: Knex.QueryBuilder) =>
       query
         .orderBy('entity_ref')
         .select('entity_ref', 'definition_hash', 'updated_at');
-    const rows = refs
+    const rows: Array<{
+      entity_ref: string;
+      definition_hash: string;
+      updated_at: unknown;
+    }> = refs
       ? (
           await Promise.all(
             chunks([...new Set(refs)], 500).map(chunk =>
@@ -388,12 +399,10 @@ export class DatabaseGluStore {
           .flat()
           .sort((a, b) => (a.entity_ref < b.entity_ref ? -1 : 1))
       : await select(this.db('glu_pipelines'));
-    for (const row of rows) {
-      versions.push({
-        entity_ref: row.entity_ref,
-        version: `${row.definition_hash}\n${iso(row.updated_at)}`,
-      });
-    }
+    const versions = rows.map(row => ({
+      entity_ref: row.entity_ref,
+      version: definitionVersionOf(row),
+    }));
     const stale = versions
       .filter(v => this.definitions.get(v.entity_ref)?.version !== v.version)
       .map(v => v.entity_ref);
@@ -403,7 +412,7 @@ export class DatabaseGluStore {
         .select('entity_ref', 'definition', 'definition_hash', 'updated_at');
       for (const row of full) {
         this.definitions.set(row.entity_ref, {
-          version: `${row.definition_hash}\n${iso(row.updated_at)}`,
+          version: definitionVersionOf(row),
           definition: deepFreeze(JSON.parse(row.definition)),
         });
       }

@@ -342,13 +342,10 @@ export class GitRepository {
       if (eol < 0) break;
       const header = out.subarray(at, eol).toString('utf8');
       at = eol + 1;
-      const [, type, size] = header.split(' ');
-      if (
-        !/^\d+$/.test(size ?? '') ||
-        !['blob', 'tree', 'commit', 'tag'].includes(type)
-      ) {
-        continue;
-      }
+      // Anything else (`missing`, `ambiguous`) has no content after it.
+      const found = /^[0-9a-f]{40,64} (\w+) (\d+)$/.exec(header);
+      if (!found) continue;
+      const [, type, size] = found;
       const end = at + Number(size);
       if (type === 'blob') {
         files.set(file, out.subarray(at, end).toString('utf8'));

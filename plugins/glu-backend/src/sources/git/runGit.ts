@@ -45,7 +45,7 @@ export function runGitBytes(
   options: GitCommandOptions,
 ): Promise<Buffer> {
   const stdout: Buffer[] = [];
-  return spawnGit(args, options, chunk => {
+  return streamGit(args, options, chunk => {
     stdout.push(chunk);
     return false;
   }).then(
@@ -63,19 +63,6 @@ export function runGitBytes(
       );
     },
   );
-}
-
-/**
- * Runs one git command and hands what it prints to `read` as it comes;
- * once `read` answers true (it has what it needs), git is stopped and the
- * command counts as done.
- */
-export function streamGit(
-  args: string[],
-  options: GitCommandOptions,
-  read: (chunk: Buffer) => boolean,
-): Promise<void> {
-  return spawnGit(args, options, read);
 }
 
 /**
@@ -187,7 +174,12 @@ function spawnerThread(): Worker {
   return worker;
 }
 
-function spawnGit(
+/**
+ * Runs one git command and hands what it prints to `read` as it comes;
+ * once `read` answers true (it has what it needs), git is stopped and the
+ * command counts as done.
+ */
+export function streamGit(
   args: string[],
   options: GitCommandOptions,
   read: (chunk: Buffer) => boolean,
