@@ -28,6 +28,44 @@ function commitInfoOf(line: string): CommitInfo {
   return { sha, authorName, authorEmail, date, subject };
 }
 
+/**
+ * Blobs by request (`<sha>:<path>` or a blob's id), in one git process
+ * (`cat-file --batch`); a request that names no blob is left out. Requests
+ * hold no line break.
+ */
+async function catBlobs(
+  git: Git,
+  requests: string[],
+): Promise<Map<string, string>> {
+  const blobs = new Map<string, string>();
+  if (requests.length === 0) return blobs;
+  const out = await git.bytes(['cat-file', '--batch'], {
+    input: requests.map(r => `${r}\n`).join(''),
+  });
+  // Per request: `<object> <type> <size>` and the content, or
+  // `<request> missing` (or ambiguous).
+  let at = 0;
+  for (const request of requests) {
+    const eol = out.indexOf(0x0a, at);
+    if (eol < 0) break;
+    const header = out.subarray(at, eol).toString('utf8');
+    at = eol + 1;
+    // Anything else (`missing`, `ambiguous`) has no content after it.
+    const found = /^[0-9a-f]{40,64} (\w+) (\d+)$/.exec(header);
+    if (!found) continue;
+    const [, type, size] = found;
+    const end = at + Number(size);
+    if (type === 'blob') {
+      blobs.set(request, out.subarray(at, end).toString('utf8'));
+    }
+    at = end + 1;
+  }
+  return blobs;
+}
+
+/** At most this many paths go to one git process's command line. */
+const PATHS_PER_PROCESS = 500;
+
 /** One change to one file, computed from the file's current content. */
 export interface FileEdit {
   path: string;
@@ -329,28 +367,15 @@ export class GitRepository {
     }
     if (batchable.length === 0) return files;
     await this.init();
-    const out = await this.run(this.bareDir, git =>
-      git.bytes(['cat-file', '--batch'], {
-        input: batchable.map(p => `${sha}:${p}\n`).join(''),
-      }),
+    const blobs = await this.run(this.bareDir, git =>
+      catBlobs(
+        git,
+        batchable.map(p => `${sha}:${p}`),
+      ),
     );
-    // Per request: `<object> <type> <size>` and the content, or
-    // `<request> missing` (or ambiguous).
-    let at = 0;
     for (const file of batchable) {
-      const eol = out.indexOf(0x0a, at);
-      if (eol < 0) break;
-      const header = out.subarray(at, eol).toString('utf8');
-      at = eol + 1;
-      // Anything else (`missing`, `ambiguous`) has no content after it.
-      const found = /^[0-9a-f]{40,64} (\w+) (\d+)$/.exec(header);
-      if (!found) continue;
-      const [, type, size] = found;
-      const end = at + Number(size);
-      if (type === 'blob') {
-        files.set(file, out.subarray(at, end).toString('utf8'));
-      }
-      at = end + 1;
+      const content = blobs.get(`${sha}:${file}`);
+      if (content !== undefined) files.set(file, content);
     }
     return files;
   }
@@ -455,50 +480,79 @@ export class GitRepository {
   }
 
   /**
-   * The mode and blob of a file at a commit, refusing a path that leads out
+   * The mode and blob of files at a commit, refusing a path that leads out
    * of the repository or through a symbolic link: git's own tree says, with
-   * no work tree to follow links in.
+   * no work tree to follow links in. One `ls-tree` for them all; a path that
+   * cannot be written has its error instead, by its normalized path.
    */
-  private async entryOf(
+  private async entriesOf(
     git: Git,
     commit: string,
-    filePath: string,
+    filePaths: string[],
     branch: string,
-  ): Promise<{ mode: string; blob: string }> {
-    const normalized = path.posix.normalize(filePath);
-    if (
-      path.posix.isAbsolute(normalized) ||
-      normalized === '..' ||
-      normalized.startsWith('../')
-    ) {
-      throw new InputError(`The path "${filePath}" leaves the repository`);
-    }
-    const parts = normalized.split('/');
-    const prefixes = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
-    const listed = new Map<string, { mode: string; blob: string }>();
-    const out = await git.raw(['ls-tree', '-z', commit, '--', ...prefixes]);
-    for (const line of out.split('\0').filter(Boolean)) {
-      const [meta, name] = line.split('\t');
-      const [mode, , blob] = meta.split(' ');
-      listed.set(name, { mode, blob });
-    }
-    for (const prefix of prefixes.slice(0, -1)) {
-      if (listed.get(prefix)?.mode === '120000') {
-        throw new InputError(
-          `The path "${filePath}" goes through a symbolic link`,
+  ): Promise<Map<string, { mode: string; blob: string } | Error>> {
+    const entries = new Map<string, { mode: string; blob: string } | Error>();
+    // By normalized path: the path as asked, and its leading directories.
+    const prefixesOf = new Map<string, { asked: string; parts: string[] }>();
+    for (const filePath of filePaths) {
+      const normalized = path.posix.normalize(filePath);
+      if (
+        path.posix.isAbsolute(normalized) ||
+        normalized === '..' ||
+        normalized.startsWith('../')
+      ) {
+        entries.set(
+          normalized,
+          new InputError(`The path "${filePath}" leaves the repository`),
         );
+        continue;
+      }
+      const parts = normalized.split('/');
+      prefixesOf.set(normalized, {
+        asked: filePath,
+        parts: parts.map((_, i) => parts.slice(0, i + 1).join('/')),
+      });
+    }
+    const prefixes = [
+      ...new Set([...prefixesOf.values()].flatMap(p => p.parts)),
+    ];
+    const listed = new Map<string, { mode: string; blob: string }>();
+    for (let i = 0; i < prefixes.length; i += PATHS_PER_PROCESS) {
+      const out = await git.raw([
+        'ls-tree',
+        '-z',
+        commit,
+        '--',
+        ...prefixes.slice(i, i + PATHS_PER_PROCESS),
+      ]);
+      for (const line of out.split('\0').filter(Boolean)) {
+        const tab = line.indexOf('\t');
+        const [mode, , blob] = line.slice(0, tab).split(' ');
+        listed.set(line.slice(tab + 1), { mode, blob });
       }
     }
-    const entry = listed.get(normalized);
-    if (entry?.mode === '120000') {
-      throw new InputError(`The path "${filePath}" is a symbolic link`);
+    for (const [normalized, { asked, parts }] of prefixesOf) {
+      const entry = listed.get(normalized);
+      if (parts.slice(0, -1).some(p => listed.get(p)?.mode === '120000')) {
+        entries.set(
+          normalized,
+          new InputError(`The path "${asked}" goes through a symbolic link`),
+        );
+      } else if (entry?.mode === '120000') {
+        entries.set(
+          normalized,
+          new InputError(`The path "${asked}" is a symbolic link`),
+        );
+      } else if (!entry || !/^100(644|755)$/.test(entry.mode)) {
+        entries.set(
+          normalized,
+          new ConflictError(`The file ${asked} does not exist on ${branch}`),
+        );
+      } else {
+        entries.set(normalized, entry);
+      }
     }
-    if (!entry || !/^100(644|755)$/.test(entry.mode)) {
-      throw new ConflictError(
-        `The file ${filePath} does not exist on ${branch}`,
-      );
-    }
-    return entry;
+    return entries;
   }
 
   /** Deletes a branch of the remote, if it is there. */
@@ -552,19 +606,35 @@ export class GitRepository {
         // Edits of one file in one batch apply on top of each other.
         const contents = new Map<string, string>();
         await this.run(this.bareDir, async git => {
+          const entries = await this.entriesOf(
+            git,
+            head,
+            options.edits.map(e => e.path),
+            options.branch,
+          );
+          const blobs = await catBlobs(git, [
+            ...new Set(
+              [...entries.values()].flatMap(e =>
+                e instanceof Error ? [] : [e.blob],
+              ),
+            ),
+          ]);
           for (const edit of options.edits) {
-            let entry: { mode: string; blob: string };
-            let before: string;
-            try {
-              entry = await this.entryOf(git, head, edit.path, options.branch);
-              before =
-                contents.get(edit.path) ??
-                (await git.raw(['cat-file', 'blob', entry.blob]));
-            } catch (error) {
+            const file = path.posix.normalize(edit.path);
+            const entry = entries.get(file)!;
+            const before =
+              entry instanceof Error
+                ? undefined
+                : contents.get(file) ?? blobs.get(entry.blob);
+            if (entry instanceof Error || before === undefined) {
               results.push({
                 changed: false,
                 error:
-                  error instanceof Error ? error : new Error(String(error)),
+                  entry instanceof Error
+                    ? entry
+                    : new ConflictError(
+                        `The file ${edit.path} could not be read on ${options.branch}`,
+                      ),
                 sha: head,
                 before: '',
                 after: '',
@@ -591,10 +661,10 @@ export class GitRepository {
               continue;
             }
             if (after !== before) {
-              written.set(edit.path, { mode: entry.mode, content: after });
+              written.set(file, { mode: entry.mode, content: after });
               changed.push(edit);
             }
-            contents.set(edit.path, after);
+            contents.set(file, after);
             results.push({
               changed: after !== before,
               sha: head,
@@ -663,21 +733,35 @@ export class GitRepository {
     message: string,
     author: CommitAuthor,
   ): Promise<string> {
-    const index = path.join(
+    const scratch = path.join(
       this.bareDir,
-      `glu-index-${randomBytes(6).toString('hex')}`,
+      `glu-commit-${randomBytes(6).toString('hex')}`,
     );
-    const indexEnv = { GIT_INDEX_FILE: index };
+    const indexEnv = { GIT_INDEX_FILE: path.join(scratch, 'index') };
     try {
-      const cacheInfo: string[] = [];
-      for (const [file, { mode, content }] of files) {
-        const blob = (
-          await git.raw(['hash-object', '-w', '--stdin'], { input: content })
-        ).trim();
-        cacheInfo.push('--cacheinfo', `${mode},${blob},${file}`);
-      }
+      // The new contents as files, written as blobs by one git process.
+      await fs.mkdir(scratch);
+      const entries = [...files];
+      const blobFiles = entries.map((_, i) => path.join(scratch, `${i}`));
+      await Promise.all(
+        entries.map(([, { content }], i) =>
+          fs.writeFile(blobFiles[i], content),
+        ),
+      );
+      const blobs = (
+        await git.raw(['hash-object', '-w', '--no-filters', '--stdin-paths'], {
+          input: blobFiles.map(f => `${f}\n`).join(''),
+        })
+      )
+        .trim()
+        .split('\n');
       await git.raw(['read-tree', parent], { env: indexEnv });
-      await git.raw(['update-index', ...cacheInfo], { env: indexEnv });
+      await git.raw(['update-index', '-z', '--index-info'], {
+        env: indexEnv,
+        input: entries
+          .map(([file, { mode }], i) => `${mode} ${blobs[i]}\t${file}\0`)
+          .join(''),
+      });
       const tree = (await git.raw(['write-tree'], { env: indexEnv })).trim();
       return (
         await git.raw(['commit-tree', tree, '-p', parent, '-F', '-'], {
@@ -691,7 +775,7 @@ export class GitRepository {
         })
       ).trim();
     } finally {
-      await fs.rm(index, { force: true });
+      await fs.rm(scratch, { recursive: true, force: true });
     }
   }
 
