@@ -17,8 +17,8 @@ interface Pending {
 
 /**
  * Edits to one branch of one repository, gathered while a write is under
- * way or within a short window, so that promotions that happen together
- * share one fetch, one commit and one push.
+ * way (or within a window, when one is set), so that promotions that happen
+ * together share one commit and one push. A lone edit is committed at once.
  */
 class BranchWriteQueue {
   private pending: Pending[] = [];
@@ -85,7 +85,10 @@ export class GitRepositories {
       credentials: GitCredentials;
       logger: LoggerService;
       author: CommitAuthor;
-      /** How long to gather edits before committing them together. */
+      /**
+       * How long to gather edits before committing them together, besides
+       * those that come while a commit is under way (none by default).
+       */
       batchWindowMillis?: number;
       /** How long one git operation may take before it is stopped. */
       timeoutMillis?: number;
@@ -136,7 +139,7 @@ export class GitRepositories {
         this.get(url),
         branch,
         this.options.author,
-        this.options.batchWindowMillis ?? 20,
+        this.options.batchWindowMillis ?? 0,
       );
       this.queues.set(key, queue);
     }

@@ -711,11 +711,11 @@ export class GitRepository {
           this.logger.warn(
             `${failure.message}; but the branch holds its commit ${sha}: it landed`,
           );
+          // What the remote branch holds now (a push that answers sets it).
+          await this.run(this.bareDir, git =>
+            git.raw(['update-ref', `refs/remotes/origin/${target}`, sha]),
+          );
         }
-        // The pushed commit is what the remote branch holds now.
-        await this.run(this.bareDir, git =>
-          git.raw(['update-ref', `refs/remotes/origin/${target}`, sha]),
-        );
         return results.map(r => (r.changed ? { ...r, sha } : r));
       }
     });

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { ChildProcess, spawn } from 'node:child_process';
 
 /** How one git command runs. */
 export interface GitCommandOptions {
@@ -29,7 +29,7 @@ export class GitCommandError extends Error {
  * Runs one git command and answers what it printed. Git runs in a process
  * group of its own, so that its deadline kills its helpers too (a
  * `git-remote-http` that waits on a host that never answers), and is started
- * from a thread of its own (see SPAWNER). It answers as soon as git has
+ * from a process of its own (see SPAWNER). It answers as soon as git has
  * exited and closed its output: no polling, no delay.
  */
 export async function runGit(
@@ -66,24 +66,31 @@ export function runGitBytes(
 }
 
 /**
- * The thread that starts git. Starting a process from a large Node process
- * holds the starting thread until the child has exec'd (milliseconds each,
- * much more when the cores are busy), so git is started from a worker thread
- * of its own and the event loop that answers requests never waits on it.
- * Its code is plain JavaScript, the same in a build and from source.
+ * The process that starts git. Starting a process copies the starting
+ * process's address space (its page tables): milliseconds for a large Node
+ * process such as a backend, during which its threads wait too. So git is
+ * started by a small Node process of its own, over IPC, and the backend
+ * never forks. It stops with the backend (its channel closes), killing what
+ * it started. Its code is plain JavaScript, the same in a build and from
+ * source.
  */
 const SPAWNER = `
-const { parentPort } = require('node:worker_threads');
 const { spawn } = require('node:child_process');
 const children = new Map();
-const post = message => parentPort.postMessage(message);
-parentPort.on('message', message => {
+const post = message => process.send(message);
+const killGroup = child => {
+  if (child && child.pid) {
+    try { process.kill(-child.pid, 'SIGKILL'); } catch {}
+  }
+};
+process.on('disconnect', () => {
+  for (const child of children.values()) killGroup(child);
+  process.exit(0);
+});
+process.on('message', message => {
   const { id } = message;
   if (message.type === 'kill') {
-    const child = children.get(id);
-    if (child && child.pid) {
-      try { process.kill(-child.pid, 'SIGKILL'); } catch {}
-    }
+    killGroup(children.get(id));
     return;
   }
   let child;
@@ -126,16 +133,25 @@ interface Running {
   onClose(code: number | null): void;
 }
 
-let spawner: Worker | undefined;
+let spawner: ChildProcess | undefined;
 const running = new Map<number, Running>();
 let nextId = 1;
 
-function spawnerThread(): Worker {
+function spawnerProcess(): ChildProcess {
   if (spawner) return spawner;
-  const worker = new Worker(SPAWNER, { eval: true });
+  // Nothing of the backend's own Node options (a profiler, an
+  // instrumentation file): it only starts git.
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const child = spawn(process.execPath, ['-e', SPAWNER], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
   // It never keeps the backend alive on its own.
-  worker.unref();
-  worker.on('message', (message: SpawnerMessage) => {
+  child.unref();
+  (child.channel as { unref(): void } | undefined)?.unref();
+  child.on('message', (message: SpawnerMessage) => {
     const run = running.get(message.id);
     if (!run) return;
     switch (message.type) {
@@ -160,18 +176,27 @@ function spawnerThread(): Worker {
     }
   });
   const lost = (error: Error) => {
-    if (spawner === worker) spawner = undefined;
+    if (spawner === child) spawner = undefined;
     for (const [id, run] of running) {
       running.delete(id);
       run.onError(error);
     }
   };
-  worker.on('error', lost);
-  worker.on('exit', code =>
-    lost(new Error(`The thread that starts git stopped (${code})`)),
+  child.on('error', lost);
+  child.on('exit', code =>
+    lost(new Error(`The process that starts git stopped (${code})`)),
   );
-  spawner = worker;
-  return worker;
+  spawner = child;
+  return child;
+}
+
+/** A message to the spawner; one that has stopped has lost its commands. */
+function send(child: ChildProcess, message: object) {
+  try {
+    child.send(message);
+  } catch {
+    // Its exit fails what it ran (see `lost`).
+  }
 }
 
 /**
@@ -189,12 +214,12 @@ export function streamGit(
       reject(options.signal.reason);
       return;
     }
-    const thread = spawnerThread();
+    const child = spawnerProcess();
     const id = nextId++;
     const stderr: Buffer[] = [];
     let enough = false;
     // Git and everything it started (it runs in a process group of its own).
-    const kill = () => thread.postMessage({ id, type: 'kill' });
+    const kill = () => send(child, { id, type: 'kill' });
     options.signal.addEventListener('abort', kill, { once: true });
     running.set(id, {
       onOut: chunk => {
@@ -229,7 +254,7 @@ export function streamGit(
         );
       },
     });
-    thread.postMessage({
+    send(child, {
       id,
       type: 'run',
       args,
