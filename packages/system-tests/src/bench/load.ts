@@ -162,16 +162,39 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** CPU time (user + system) a process and its exited children used, in seconds. */
+/**
+ * CPU time (user + system) a process and every process under it used, in
+ * seconds: those still running (such as the one that starts git for the
+ * backend) and those that have exited.
+ */
 export async function cpuSeconds(pid: number): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  // The fields after the command name, which may hold spaces.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks =
-    Number(fields[11]) + // utime
-    Number(fields[12]) + // stime
-    Number(fields[13]) + // cutime
-    Number(fields[14]); // cstime
+  const { readdir, readFile } = await import('node:fs/promises');
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(
+      () => undefined,
+    );
+    if (!stat) continue;
+    // The fields after the command name, which may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    stats.set(Number(name), {
+      ppid: Number(fields[1]),
+      ticks:
+        Number(fields[11]) + // utime
+        Number(fields[12]) + // stime
+        Number(fields[13]) + // cutime: exited children, waited for
+        Number(fields[14]), // cstime
+    });
+  }
+  let ticks = 0;
+  const under = [pid];
+  while (under.length > 0) {
+    const parent = under.pop()!;
+    ticks += stats.get(parent)?.ticks ?? 0;
+    for (const [child, { ppid }] of stats) {
+      if (ppid === parent) under.push(child);
+    }
+  }
   return ticks / 100;
 }
