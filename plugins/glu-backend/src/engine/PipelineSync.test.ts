@@ -80,4 +80,65 @@ describe('PipelineSync', () => {
       expect.stringContaining('unknown format "unknown-format"'),
     );
   });
+
+  it('reads in full only the pipelines whose etag changed since it last read them', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const store = await DatabaseGluStore.create({
+      database: mockServices.database({ knex }),
+    });
+    const withEtag = (entity: Entity, etag: string): Entity => ({
+      ...entity,
+      metadata: { ...entity.metadata, etag },
+    });
+    let entities = [
+      withEtag(pipeline('a'), 'a1'),
+      withEtag(pipeline('b'), 'b1'),
+    ];
+    // The catalog answers with the entities of the moment.
+    const answer = catalogServiceMock.mock({
+      queryEntities: (request, options) =>
+        catalogServiceMock({ entities }).queryEntities(request, options),
+      getEntitiesByRefs: (request, options) =>
+        catalogServiceMock({ entities }).getEntitiesByRefs(request, options),
+    });
+    const sync = new PipelineSync({
+      catalog: answer,
+      auth: mockServices.auth(),
+      store,
+      logger: mockServices.logger.mock(),
+      extensionTypes: () => ({
+        sourceTypes: ['git'],
+        formatTypes: ['kubernetes'],
+      }),
+    });
+    expect((await sync.sync()).added).toEqual([
+      'pipeline:default/a',
+      'pipeline:default/b',
+    ]);
+    const read = () =>
+      answer.getEntitiesByRefs.mock.calls.flatMap(
+        ([request]) => request.entityRefs,
+      );
+    expect(read()).toEqual(['pipeline:default/a', 'pipeline:default/b']);
+
+    // Nothing changed: refs and etags only.
+    answer.getEntitiesByRefs.mockClear();
+    expect(await sync.sync()).toEqual({ added: [], changed: [], removed: [] });
+    expect(read()).toEqual([]);
+    for (const [request] of answer.queryEntities.mock.calls) {
+      expect(request?.fields).toContain('metadata.etag');
+    }
+
+    // One changed, one removed: only the changed one is read.
+    entities = [withEtag(pipeline('a', 'env/other.yaml', 'qa'), 'a2')];
+    expect(await sync.sync()).toEqual({
+      added: [],
+      changed: ['pipeline:default/a'],
+      removed: ['pipeline:default/b'],
+    });
+    expect(read()).toEqual(['pipeline:default/a']);
+    expect(
+      (await store.getPhaseStates(['pipeline:default/a'])).map(s => s.phase),
+    ).toEqual(['qa']);
+  });
 });

@@ -1,5 +1,5 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   PIPELINE_KIND,
   PipelineDefinition,
@@ -10,6 +10,14 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createHash } from 'node:crypto';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
 
+/** What is asked of every pipeline in the catalog on each sync. */
+const ETAG_FIELDS = [
+  'kind',
+  'metadata.namespace',
+  'metadata.name',
+  'metadata.etag',
+];
+
 /** What a sync changed. */
 export interface SyncResult {
   added: string[];
@@ -17,13 +25,30 @@ export interface SyncResult {
   removed: string[];
 }
 
+/** A page of the catalog's pipelines. */
+const PAGE = 500;
+
+/** What a catalog entity became, at the etag it had. */
+interface Parsed {
+  etag?: string;
+  /** Its definition and that definition's hash; none if it cannot run. */
+  definition?: PipelineDefinition;
+  hash?: string;
+}
+
 /**
  * Learns pipelines from the catalog and follows additions, changes and
  * removals. Definitions are validated again here, against the source and
  * format types this backend has, so a definition the engine cannot run never
  * reaches it.
+ *
+ * A sync asks the catalog for every pipeline's ref and etag alone, and reads
+ * in full only the entities whose etag changed since this replica last read
+ * them: an unchanged catalog costs one short query per page.
  */
 export class PipelineSync {
+  private readonly parsed = new Map<string, Parsed>();
+
   constructor(
     private readonly deps: {
       catalog: CatalogService;
@@ -35,52 +60,91 @@ export class PipelineSync {
   ) {}
 
   async sync(): Promise<SyncResult> {
-    const { catalog, auth, store, logger } = this.deps;
+    const { catalog, auth, store } = this.deps;
     const credentials = await auth.getOwnServiceCredentials();
-    const definitions = new Map<string, PipelineDefinition>();
+    const etags = new Map<string, string | undefined>();
     let cursor: string | undefined;
     do {
       const page = await catalog.queryEntities(
         cursor
-          ? { cursor, limit: 200 }
-          : { filter: { kind: PIPELINE_KIND }, limit: 200 },
+          ? { cursor, limit: PAGE, fields: ETAG_FIELDS }
+          : {
+              filter: { kind: PIPELINE_KIND },
+              limit: PAGE,
+              fields: ETAG_FIELDS,
+            },
         { credentials },
       );
       for (const entity of page.items as Entity[]) {
-        try {
-          const definition = parsePipelineEntity(
-            entity,
-            this.deps.extensionTypes(),
-          );
-          definitions.set(definition.ref, definition);
-        } catch (error) {
-          logger.warn(`Ignoring a pipeline that cannot run: ${error}`);
-        }
+        etags.set(
+          stringifyEntityRef(entity).toLocaleLowerCase('en-US'),
+          entity.metadata.etag,
+        );
       }
       cursor = page.pageInfo.nextCursor;
     } while (cursor);
+    const stale = [...etags]
+      .filter(([ref, etag]) => !etag || this.parsed.get(ref)?.etag !== etag)
+      .map(([ref]) => ref);
+    for (let i = 0; i < stale.length; i += PAGE) {
+      const chunk = stale.slice(i, i + PAGE);
+      const { items } = await catalog.getEntitiesByRefs(
+        { entityRefs: chunk },
+        { credentials },
+      );
+      items.forEach((entity, index) => {
+        if (entity) this.parsed.set(chunk[index], this.parse(entity));
+        else this.parsed.delete(chunk[index]);
+      });
+    }
+    for (const ref of this.parsed.keys()) {
+      if (!etags.has(ref)) this.parsed.delete(ref);
+    }
 
     const known = await store.pipelineHashes();
     const result: SyncResult = { added: [], changed: [], removed: [] };
-    for (const [ref, definition] of definitions) {
-      const hash = createHash('sha256')
-        .update(JSON.stringify(definition))
-        .digest('hex');
-      if (known.get(ref) === hash) continue;
+    const present = new Set<string>();
+    for (const { definition, hash } of this.parsed.values()) {
+      if (!definition || !hash) continue;
+      present.add(definition.ref);
+      if (known.get(definition.ref) === hash) continue;
       await store.upsertPipeline(definition, hash);
-      (known.has(ref) ? result.changed : result.added).push(ref);
+      (known.has(definition.ref) ? result.changed : result.added).push(
+        definition.ref,
+      );
     }
     for (const ref of known.keys()) {
-      if (!definitions.has(ref)) {
+      if (!present.has(ref)) {
         await store.deletePipeline(ref);
         result.removed.push(ref);
       }
     }
     if (result.added.length + result.changed.length + result.removed.length) {
-      logger.info(
+      this.deps.logger.info(
         `Pipelines from the catalog: ${result.added.length} added, ${result.changed.length} changed, ${result.removed.length} removed`,
       );
     }
+    result.added.sort();
+    result.changed.sort();
     return result;
+  }
+
+  private parse(entity: Entity): Parsed {
+    try {
+      const definition = parsePipelineEntity(
+        entity,
+        this.deps.extensionTypes(),
+      );
+      return {
+        etag: entity.metadata.etag,
+        definition,
+        hash: createHash('sha256')
+          .update(JSON.stringify(definition))
+          .digest('hex'),
+      };
+    } catch (error) {
+      this.deps.logger.warn(`Ignoring a pipeline that cannot run: ${error}`);
+      return { etag: entity.metadata.etag };
+    }
   }
 }
