@@ -1,4 +1,6 @@
 import { NotFoundError } from '@backstage/errors';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import {
   EdgeView,
   PipelineDefinition,
@@ -55,6 +57,27 @@ export function keepsViews(pipeline: PipelineDefinition): boolean {
   );
 }
 
+/**
+ * A pipeline's view as the API answers it: the view, its JSON, and that JSON
+ * gzipped, made when first asked for. A kept view is serialized and
+ * compressed once per revision rather than on every read.
+ */
+export interface PipelineDocument {
+  view: PipelineView;
+  json: string;
+  gzipped(): Promise<Buffer>;
+}
+
+function documentOf(view: PipelineView): PipelineDocument {
+  const json = JSON.stringify(view);
+  let gzipped: Promise<Buffer> | undefined;
+  return {
+    view,
+    json,
+    gzipped: () => (gzipped ??= promisify(gzip)(json)),
+  };
+}
+
 /** At most this many pipelines' views are kept, the least recently read dropped. */
 const KEPT_VIEWS = 5_000;
 
@@ -92,7 +115,7 @@ class KeptViews<T> {
  * every read.
  */
 export class PipelineViews {
-  private readonly kept = new KeptViews<PipelineView>();
+  private readonly kept = new KeptViews<PipelineDocument>();
   private readonly keptSummaries = new KeptViews<PipelineSummary>();
 
   constructor(
@@ -103,16 +126,23 @@ export class PipelineViews {
   ) {}
 
   async getPipeline(ref: string): Promise<PipelineView> {
-    const stored = await this.deps.store.getPipelineRevision(ref);
-    if (!stored) {
+    return (await this.getPipelineDocument(ref)).view;
+  }
+
+  async getPipelineDocument(ref: string): Promise<PipelineDocument> {
+    const { store } = this.deps;
+    // The revision first: a view computed from anything newer is kept under
+    // the older revision, and so never answers for a newer one.
+    const revision = await store.getPipelineRevision(ref);
+    const kept = revision ? this.kept.get(ref, revision) : undefined;
+    if (kept) return kept;
+    const pipeline = revision ? await store.getPipeline(ref) : undefined;
+    if (!revision || !pipeline) {
       throw new NotFoundError(`No pipeline ${ref}`);
     }
-    const kept = this.kept.get(ref, stored.revision);
-    if (kept) return kept;
-    const pipeline: PipelineDefinition = JSON.parse(stored.definition);
-    const view = await this.view(pipeline);
-    if (keepsViews(pipeline)) this.kept.set(ref, stored.revision, view);
-    return view;
+    const document = documentOf(await this.view(pipeline));
+    if (keepsViews(pipeline)) this.kept.set(ref, revision, document);
+    return document;
   }
 
   private async view(pipeline: PipelineDefinition): Promise<PipelineView> {

@@ -134,6 +134,11 @@ export class AuthorizedGluService implements GluService {
     return this.service.getPipeline(ref, options);
   }
 
+  async getPipelineDocument(ref: string, options: CallOptions) {
+    await this.authorize(ref, options.credentials);
+    return this.service.getPipelineDocument(ref, options);
+  }
+
   async refreshPipeline(ref: string, options: CallOptions) {
     await this.authorize(ref, options.credentials);
     return this.service.refreshPipeline(ref, options);

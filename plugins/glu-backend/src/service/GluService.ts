@@ -16,7 +16,7 @@ import { Approvals } from '../engine/Approvals';
 import { PhaseWriter } from '../engine/PhaseWriter';
 import { Pins } from '../engine/Pins';
 import { PipelineChanges } from '../engine/PipelineChanges';
-import { PipelineViews } from '../engine/PipelineViews';
+import { PipelineDocument, PipelineViews } from '../engine/PipelineViews';
 import { VersionPublisher } from '../engine/VersionPublisher';
 import { DatabaseGluStore, PipelineFilter } from '../store/DatabaseGluStore';
 
@@ -60,6 +60,11 @@ export interface GluService {
     options: CallOptions,
   ): Promise<Page<PipelineSummary>>;
   getPipeline(ref: string, options: CallOptions): Promise<PipelineView>;
+  /** The pipeline's view serialized, as the API answers it. */
+  getPipelineDocument(
+    ref: string,
+    options: CallOptions,
+  ): Promise<PipelineDocument>;
   refreshPipeline(ref: string, options: CallOptions): Promise<PipelineView>;
   listHistory(
     ref: string,
@@ -184,6 +189,10 @@ export class DefaultGluService implements GluService {
 
   async getPipeline(ref: string) {
     return this.deps.views.getPipeline(ref);
+  }
+
+  async getPipelineDocument(ref: string) {
+    return this.deps.views.getPipelineDocument(ref);
   }
 
   async refreshPipeline(ref: string) {

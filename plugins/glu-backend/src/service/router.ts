@@ -15,6 +15,7 @@ import {
 import { JsonObject } from '@backstage/types';
 import express, { Request } from 'express';
 import { spec } from '../schema/openapi.generated';
+import { PipelineDocument } from '../engine/PipelineViews';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
 import { GluService } from './GluService';
 
@@ -43,6 +44,32 @@ type AnyRequest = Request<any, any, any, any, any>;
  * event, refused ones included. Errors are @backstage/errors, which the
  * framework turns into status codes.
  */
+/** Below this size an answer is sent as it is, as the compression middleware does. */
+const COMPRESSION_THRESHOLD = 1024;
+
+/**
+ * Answers a serialized view, gzipped when the client takes it: the gzip is
+ * the document's own, made once, so the compression middleware (which
+ * leaves an encoded answer alone) does not compress it again per answer.
+ */
+async function sendDocument(
+  req: Request,
+  res: express.Response,
+  document: PipelineDocument,
+) {
+  res.vary('Accept-Encoding');
+  res.type('json');
+  if (
+    document.json.length >= COMPRESSION_THRESHOLD &&
+    req.acceptsEncodings('gzip', 'identity') === 'gzip'
+  ) {
+    res.setHeader('Content-Encoding', 'gzip');
+    res.end(await document.gzipped());
+  } else {
+    res.end(document.json);
+  }
+}
+
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
@@ -145,7 +172,11 @@ export async function createRouter(
   router.get('/pipelines/:namespace/:name', async (req, res) => {
     const ref = pipelineRefOf(req.params.namespace, req.params.name);
     const credentials = await credentialsOf(req);
-    res.json(await service.getPipeline(ref, { credentials }));
+    await sendDocument(
+      req,
+      res,
+      await service.getPipelineDocument(ref, { credentials }),
+    );
   });
 
   router.post('/pipelines/:namespace/:name/refresh', async (req, res) => {

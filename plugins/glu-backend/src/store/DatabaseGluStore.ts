@@ -350,25 +350,19 @@ export class DatabaseGluStore {
 
   /**
    * A pipeline's revision, which every change to what its view shows moves
-   * on, with its definition as stored (JSON): one short question for a
-   * read that finds its view computed already.
+   * on: one short question for a read that finds its view computed already.
    */
-  async getPipelineRevision(
-    ref: string,
-  ): Promise<{ revision: string; definition: string } | undefined> {
+  async getPipelineRevision(ref: string): Promise<string | undefined> {
     const row = await this.db('glu_pipelines')
       .where({ entity_ref: ref })
-      .first('revision', 'updated_at', 'definition');
-    return row
-      ? { revision: revisionOf(row), definition: row.definition }
-      : undefined;
+      .first('revision', 'updated_at');
+    return row ? revisionOf(row) : undefined;
   }
 
+  /** A pipeline's definition, parsed once per version (frozen: shared). */
   async getPipeline(ref: string): Promise<PipelineDefinition | undefined> {
-    const row = await this.db('glu_pipelines')
-      .where({ entity_ref: ref })
-      .first('definition');
-    return row ? JSON.parse(row.definition) : undefined;
+    const [definition] = await this.listPipelineDefinitions([ref]);
+    return definition;
   }
 
   /**
