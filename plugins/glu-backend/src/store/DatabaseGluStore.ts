@@ -207,6 +207,62 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** At most this many prepared statements are kept per SQLite connection. */
+const KEPT_STATEMENTS = 500;
+const KEEPS_STATEMENTS = Symbol('glu.keepsStatements');
+
+/**
+ * better-sqlite3 compiles every statement knex runs afresh, though the store
+ * runs the same few dozen again and again: each connection keeps the
+ * statements it compiled, by their SQL, the least recently used dropped.
+ * (A statement runs to its end synchronously, so one is never in use twice.)
+ */
+async function keepPreparedStatements(knex: Knex): Promise<void> {
+  type Connection = {
+    prepare(sql: string): unknown;
+    [KEEPS_STATEMENTS]?: true;
+  };
+  const keep = (connection: Connection) => {
+    if (
+      connection[KEEPS_STATEMENTS] ||
+      typeof connection.prepare !== 'function'
+    ) {
+      return;
+    }
+    const prepare = connection.prepare.bind(connection);
+    const statements = new Map<string, unknown>();
+    connection.prepare = (sql: string) => {
+      let statement = statements.get(sql);
+      if (statement) {
+        statements.delete(sql);
+      } else {
+        statement = prepare(sql);
+        if (statements.size >= KEPT_STATEMENTS) {
+          statements.delete(statements.keys().next().value!);
+        }
+      }
+      statements.set(sql, statement);
+      return statement;
+    };
+    connection[KEEPS_STATEMENTS] = true;
+  };
+  const client = knex.client as {
+    pool?: { on(event: string, listener: (...args: any[]) => void): void };
+    acquireConnection(): Promise<Connection>;
+    releaseConnection(connection: Connection): Promise<unknown>;
+  };
+  // The connections the pool makes from now on, and the one it has.
+  client.pool?.on('createSuccess', (_id: unknown, connection: Connection) =>
+    keep(connection),
+  );
+  const connection = await client.acquireConnection();
+  try {
+    keep(connection);
+  } finally {
+    await client.releaseConnection(connection);
+  }
+}
+
 /** The plugin's own tables: pipelines, phase states and history, promotions. */
 export class DatabaseGluStore {
   /** Parsed definitions, by pipeline, with the version they were parsed at. */
@@ -251,6 +307,7 @@ export class DatabaseGluStore {
       // rewrite of pages, and reads go on while it happens. The setting
       // stays with the file.
       await client.raw('PRAGMA journal_mode = WAL');
+      await keepPreparedStatements(client);
     }
     return new DatabaseGluStore(client);
   }
