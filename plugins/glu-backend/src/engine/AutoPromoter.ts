@@ -39,7 +39,10 @@ export class AutoPromoter {
     let wrote = false;
     for (let round = 0; round < 50; round++) {
       const pipeline = await store.getPipeline(pipelineRef);
-      if (!pipeline) return wrote;
+      // Nothing to decide where no edge is automatic.
+      if (!pipeline?.phases.some(p => p.edges.some(e => e.auto))) {
+        return wrote;
+      }
       const snapshot = await decisions.snapshot(pipeline);
       const due = (await decisions.decideAll(snapshot)).filter(
         d => d.edge.auto && d.decision.status === 'promotable',

@@ -282,16 +282,12 @@ export class DatabaseGluStore {
    */
   private async touch(
     db: Knex | Knex.Transaction,
-    refs: string[] | ((query: Knex.QueryBuilder) => void),
+    refs: string[],
   ): Promise<void> {
-    const query = db('glu_pipelines');
-    if (typeof refs === 'function') {
-      query.whereIn('entity_ref', refs);
-    } else {
-      if (refs.length === 0) return;
-      query.whereIn('entity_ref', [...new Set(refs)].sort());
-    }
-    await query.increment('revision', 1);
+    if (refs.length === 0) return;
+    await db('glu_pipelines')
+      .whereIn('entity_ref', [...new Set(refs)].sort())
+      .increment('revision', 1);
   }
 
   static async create(options: {
@@ -823,12 +819,10 @@ export class DatabaseGluStore {
     if (patch.finishedAt) update.finished_at = new Date(patch.finishedAt);
     const query = this.db('glu_promotions').where({ id });
     if (onlyIfStatus) query.whereIn('status', onlyIfStatus);
-    if ((await query.update(update)) > 0) {
-      await this.touch(this.db, q =>
-        q.select('pipeline_ref').from('glu_promotions').where({ id }),
-      );
-    }
-    return (await this.getPromotion(id))!;
+    const [row] = await query.update(update, '*');
+    if (!row) return (await this.getPromotion(id))!;
+    await this.touch(this.db, [row.pipeline_ref]);
+    return promotionFromRow(row);
   }
 
   async getPromotion(id: string): Promise<PromotionRecord | undefined> {
@@ -1010,15 +1004,18 @@ export class DatabaseGluStore {
   ): Promise<boolean> {
     const now = new Date();
     const expiresAt = new Date(now.getTime() + ttlMillis);
-    await this.db('glu_leases')
+    // One statement: taken when free, expired, or held by the holder already.
+    const taken = await this.db('glu_leases')
       .insert({ name, holder, expires_at: expiresAt })
       .onConflict('name')
-      .ignore();
-    const taken = await this.db('glu_leases')
-      .where({ name })
-      .andWhere(q => q.where('holder', holder).orWhere('expires_at', '<', now))
-      .update({ holder, expires_at: expiresAt });
-    return taken === 1;
+      .merge({ holder, expires_at: expiresAt })
+      .where(q =>
+        q
+          .where('glu_leases.holder', holder)
+          .orWhere('glu_leases.expires_at', '<', now),
+      )
+      .returning('holder');
+    return taken.length === 1;
   }
 
   /** Who holds a lease, and until when (epoch milliseconds). */
