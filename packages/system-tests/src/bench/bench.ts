@@ -417,7 +417,10 @@ async function main() {
       }
     }
     if (wanted('interval')) {
-      // 5. What an interval in which nothing changed costs.
+      // 5. What an interval in which nothing changed costs: measured after
+      // one whole interval, in which the refresh sees what the figures
+      // before wrote.
+      await new Promise(resolve => setTimeout(resolve, REFRESH_SECONDS * 1000));
       const pid = replica.pid!;
       const cpu0 = await cpuSeconds(pid);
       const window = REFRESH_SECONDS * 2 * 1000;
