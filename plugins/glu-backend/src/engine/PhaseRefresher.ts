@@ -73,10 +73,11 @@ export class PhaseRefresher {
     // What each phase held when its source was asked: a state recorded
     // since then (a write) makes what the source saw stale.
     const states = new Map(
-      (await store.getPhaseStates(pipelines.map(p => p.ref))).map(s => [
-        `${s.pipelineRef}/${s.phase}`,
-        s,
-      ]),
+      (
+        await store.getPhaseStates(
+          pipelineRefs ? pipelines.map(p => p.ref) : undefined,
+        )
+      ).map(s => [`${s.pipelineRef}/${s.phase}`, s]),
     );
     const now = Date.now();
     const due = (state: PhaseState | undefined, interval: unknown) => {

@@ -528,11 +528,16 @@ export class DatabaseGluStore {
 
   // Phases and history
 
-  async getPhaseStates(pipelineRefs: string[]): Promise<PhaseState[]> {
-    if (pipelineRefs.length === 0) return [];
-    const rows = await this.db('glu_phases as ph')
-      .leftJoin('glu_history as h', 'h.id', 'ph.state_id')
-      .whereIn('ph.pipeline_ref', pipelineRefs)
+  /** The phases' states of these pipelines (of every pipeline: none given). */
+  async getPhaseStates(pipelineRefs?: string[]): Promise<PhaseState[]> {
+    if (pipelineRefs?.length === 0) return [];
+    const query = this.db('glu_phases as ph').leftJoin(
+      'glu_history as h',
+      'h.id',
+      'ph.state_id',
+    );
+    if (pipelineRefs) query.whereIn('ph.pipeline_ref', pipelineRefs);
+    const rows = await query
       .orderBy([{ column: 'ph.pipeline_ref' }, { column: 'ph.position' }])
       .select(
         'ph.pipeline_ref',
