@@ -32,8 +32,7 @@ const PAGE = 500;
 interface Parsed {
   etag?: string;
   /** Its definition and that definition's hash; none if it cannot run. */
-  definition?: PipelineDefinition;
-  hash?: string;
+  runs?: { definition: PipelineDefinition; hash: string };
 }
 
 /**
@@ -104,8 +103,9 @@ export class PipelineSync {
     const known = await store.pipelineHashes();
     const result: SyncResult = { added: [], changed: [], removed: [] };
     const present = new Set<string>();
-    for (const { definition, hash } of this.parsed.values()) {
-      if (!definition || !hash) continue;
+    for (const { runs } of this.parsed.values()) {
+      if (!runs) continue;
+      const { definition, hash } = runs;
       present.add(definition.ref);
       if (known.get(definition.ref) === hash) continue;
       await store.upsertPipeline(definition, hash);
@@ -137,10 +137,12 @@ export class PipelineSync {
       );
       return {
         etag: entity.metadata.etag,
-        definition,
-        hash: createHash('sha256')
-          .update(JSON.stringify(definition))
-          .digest('hex'),
+        runs: {
+          definition,
+          hash: createHash('sha256')
+            .update(JSON.stringify(definition))
+            .digest('hex'),
+        },
       };
     } catch (error) {
       this.deps.logger.warn(`Ignoring a pipeline that cannot run: ${error}`);

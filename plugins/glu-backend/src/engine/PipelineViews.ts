@@ -134,12 +134,10 @@ export class PipelineViews {
     // The revision first: a view computed from anything newer is kept under
     // the older revision, and so never answers for a newer one.
     const revision = await store.getPipelineRevision(ref);
-    const kept = revision ? this.kept.get(ref, revision) : undefined;
+    const kept = revision && this.kept.get(ref, revision);
     if (kept) return kept;
-    const pipeline = revision ? await store.getPipeline(ref) : undefined;
-    if (!revision || !pipeline) {
-      throw new NotFoundError(`No pipeline ${ref}`);
-    }
+    const pipeline = revision && (await store.getPipeline(ref));
+    if (!revision || !pipeline) throw new NotFoundError(`No pipeline ${ref}`);
     const document = documentOf(await this.view(pipeline));
     if (keepsViews(pipeline)) this.kept.set(ref, revision, document);
     return document;

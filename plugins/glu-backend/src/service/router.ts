@@ -37,13 +37,6 @@ function pipelineRefOf(namespace: string, name: string): string {
 
 type AnyRequest = Request<any, any, any, any, any>;
 
-/**
- * The HTTP API, implemented from the OpenAPI document (requests are
- * validated against it). The router parses, finds out who asks and
- * delegates to the service, which authorizes; every write is an auditor
- * event, refused ones included. Errors are @backstage/errors, which the
- * framework turns into status codes.
- */
 /** Below this size an answer is sent as it is, as the compression middleware does. */
 const COMPRESSION_THRESHOLD = 1024;
 
@@ -70,6 +63,13 @@ async function sendDocument(
   }
 }
 
+/**
+ * The HTTP API, implemented from the OpenAPI document (requests are
+ * validated against it). The router parses, finds out who asks and
+ * delegates to the service, which authorizes; every write is an auditor
+ * event, refused ones included. Errors are @backstage/errors, which the
+ * framework turns into status codes.
+ */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {

@@ -3,37 +3,16 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { PipelineDefinition } from '@glu-dev/plugin-glu-common';
 import { Leases } from '../engine/Leases';
 import { resourceOf } from '../engine/resources';
+import { storedGitPhase, storedPipeline } from '../__testUtils__/pipelines';
 import { DatabaseGluStore } from './DatabaseGluStore';
 
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_18', 'SQLITE_3'] });
 
-function definition(
-  name: string,
-  owner: string,
-  component: string,
-): PipelineDefinition {
-  return {
-    ref: `pipeline:default/${name}`,
-    name,
-    namespace: 'default',
-    owner,
-    components: [component],
-    phases: [
-      {
-        name: 'staging',
-        source: {
-          type: 'git',
-          repository: 'file:///r',
-          branch: 'main',
-          path: 'a',
-          format: { type: 'kubernetes' },
-        },
-        edges: [],
-      },
-    ],
-  };
+/** A pipeline with one Git phase, `staging`, owned by `owner`. */
+function definition(name: string, owner: string): PipelineDefinition {
+  return storedPipeline(name, [storedGitPhase('staging')], owner);
 }
 
 describe.each(databases.eachSupportedId())(
@@ -54,10 +33,7 @@ describe.each(databases.eachSupportedId())(
         ['c', 'group:default/x'],
         ['d', 'group:default/x'],
       ]) {
-        await store.upsertPipeline(
-          definition(name, owner, `component:default/${name}`),
-          name,
-        );
+        await store.upsertPipeline(definition(name, owner), name);
       }
       const first = await store.listPipelines({
         owner: ['group:default/x'],
@@ -115,10 +91,7 @@ describe.each(databases.eachSupportedId())(
 
     it('keeps every state of a phase, newest first, with its file content stored once per hash', async () => {
       const store = await createStore();
-      await store.upsertPipeline(
-        definition('a', 'group:default/x', 'component:default/a'),
-        'h',
-      );
+      await store.upsertPipeline(definition('a', 'group:default/x'), 'h');
       const versions = ['1.0.0', '1.1.0', '1.0.0', '1.2.0', '1.3.0'];
       for (const tag of versions) {
         await store.addHistoryEntry({
@@ -183,9 +156,7 @@ describe.each(databases.eachSupportedId())(
       await knex('glu_pipelines').insert({
         entity_ref: 'pipeline:default/a',
         owner_ref: 'group:default/x',
-        definition: JSON.stringify(
-          definition('a', 'group:default/x', 'component:default/a'),
-        ),
+        definition: JSON.stringify(definition('a', 'group:default/x')),
         definition_hash: 'h',
       });
       const fields = { repository: 'r', tag: '1.2.1', digest: 'sha256:d' };
