@@ -51,6 +51,19 @@ export class Leases {
     return `${this.replica}-${randomUUID()}`;
   }
 
+  /**
+   * Takes the lease for this holder if it is free now; `withLease` with the
+   * same holder then goes on at once. Whoever takes it releases it (or lets
+   * `withLease` do so).
+   */
+  async tryAcquire(name: string, holder: string): Promise<boolean> {
+    return this.store.tryAcquireLease(name, holder, this.ttlMillis);
+  }
+
+  async release(name: string, holder: string): Promise<void> {
+    await this.store.releaseLease(name, holder);
+  }
+
   /** Runs work under the lease if it is free now; undefined when it is not. */
   async tryWithLease<T>(
     name: string,
@@ -67,13 +80,18 @@ export class Leases {
   async withLease<T>(
     name: string,
     work: (lease: HeldLease) => Promise<T>,
-    options: { holder?: string } = {},
+    options: {
+      holder?: string;
+      /** The holder took it already (`tryAcquire`). */
+      held?: boolean;
+    } = {},
   ): Promise<T> {
     const holder = options.holder ?? this.newHolder();
     const deadline = Date.now() + this.waitMillis;
     // Several callers in this replica queue for the same lease in turn.
     for (
       let delay = 25;
+      !(options.held && options.holder) &&
       !(await this.store.tryAcquireLease(name, holder, this.ttlMillis));
       delay = Math.min(delay * 2, 500)
     ) {

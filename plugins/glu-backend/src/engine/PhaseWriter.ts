@@ -78,6 +78,10 @@ interface Decided {
 interface WritePlan extends Decided {
   kind: PromotionRecord['kind'];
   pipeline: PipelineDefinition;
+  /** The pipeline's revision when it was planned, read before its snapshot. */
+  revision: string;
+  /** What the plan was decided on. */
+  snapshot: PipelineSnapshot;
   phase: PhaseDefinition;
   /** The upstream phase (the phase itself for a rollback). */
   from: string;
@@ -160,15 +164,16 @@ export class PhaseWriter {
   }
 
   private async pipelinePhase(pipelineRef: string, phaseName: string) {
-    const pipeline = await this.deps.store.getPipeline(pipelineRef);
-    if (!pipeline) throw new NotFoundError(`No pipeline ${pipelineRef}`);
+    const at = await this.deps.store.getPipelineAt(pipelineRef);
+    if (!at) throw new NotFoundError(`No pipeline ${pipelineRef}`);
+    const pipeline = at.definition;
     const phase = pipeline.phases.find(p => p.name === phaseName);
     if (!phase) {
       throw new NotFoundError(
         `The pipeline ${pipeline.ref} has no phase "${phaseName}"`,
       );
     }
-    return { pipeline, phase };
+    return { pipeline, phase, revision: at.revision };
   }
 
   /** The parts of a plan that depend only on where it writes. */
@@ -213,7 +218,7 @@ export class PhaseWriter {
     from?: string;
   }): Promise<WritePlan> {
     const { decisions } = this.deps;
-    const { pipeline, phase } = await this.pipelinePhase(
+    const { pipeline, phase, revision } = await this.pipelinePhase(
       request.pipelineRef,
       request.phase,
     );
@@ -277,6 +282,8 @@ export class PhaseWriter {
     return {
       kind: 'promotion',
       pipeline,
+      revision,
+      snapshot,
       phase,
       from: edge.from,
       ...target,
@@ -292,7 +299,7 @@ export class PhaseWriter {
     pinReason?: string;
   }): Promise<WritePlan> {
     const { store, decisions } = this.deps;
-    const { pipeline, phase } = await this.pipelinePhase(
+    const { pipeline, phase, revision } = await this.pipelinePhase(
       request.pipelineRef,
       request.phase,
     );
@@ -337,13 +344,16 @@ export class PhaseWriter {
       origin: entry,
       change,
     });
+    const snapshot = await decisions.snapshot(pipeline);
     return {
       kind: 'rollback',
       pipeline,
+      revision,
+      snapshot,
       phase,
       from: phase.name,
       ...target,
-      ...(await decide(await decisions.snapshot(pipeline))),
+      ...(await decide(snapshot)),
       pinReason: request.pinReason,
       decideAgain: next => decide(next, true),
     };
@@ -459,16 +469,43 @@ export class PhaseWriter {
         finishedAt: new Date().toISOString(),
       });
     }
+    const lease = leaseOfPhase(plan.pipeline.ref, plan.phase.name);
     const holder = leases.newHolder();
-    const record = await records.create(
-      { ...draft, status: 'pending' },
-      holder,
-    );
+    // A phase that is free now, in a pipeline that has not moved since the
+    // plan (its revision moves with every state, record, pin, approval and
+    // definition), is written as planned: deciding again would see the same.
+    const holding = decision.status === 'promotable' && decision.holding;
+    const held = holding && (await leases.tryAcquire(lease, holder));
+    const asPlanned =
+      held &&
+      (await this.deps.store.getPipelineRevision(plan.pipeline.ref)) ===
+        plan.revision;
+    let record: PromotionRecord;
+    try {
+      record = await records.create(
+        asPlanned
+          ? {
+              ...draft,
+              status: 'running',
+              before: versionRefOf(
+                plan.snapshot.states.get(plan.phase.name)?.current,
+              ),
+            }
+          : { ...draft, status: 'pending' },
+        holder,
+      );
+    } catch (error) {
+      if (held) await leases.release(lease, holder);
+      throw error;
+    }
     try {
       return await leases.withLease(
-        leaseOfPhase(plan.pipeline.ref, plan.phase.name),
-        lease => this.write(plan, record, lease),
-        { holder },
+        lease,
+        taken =>
+          asPlanned
+            ? this.carryOut(plan, record, holding, taken)
+            : this.write(plan, record, taken),
+        { holder, held: Boolean(held) },
       );
     } catch (error) {
       // Ends it unless it ended already.
@@ -494,7 +531,7 @@ export class PhaseWriter {
     record: PromotionRecord,
     lease: HeldLease,
   ): Promise<PromotionRecord> {
-    const { records, decisions, history, logger } = this.deps;
+    const { records, decisions } = this.deps;
     await this.stillDefinedAsPlanned(plan);
     // Decided again on what the phase holds now: another write may have just
     // made this one, or a pin or a gate may stand in the way by now.
@@ -517,15 +554,31 @@ export class PhaseWriter {
     if (decision.status === 'up-to-date' || !decision.holding) {
       return records.move(record.id, 'up-to-date', { before, after: before });
     }
-    const holding = decision.holding;
     const running = await records.move(record.id, 'running', {
       before,
       fromVersion: versionRefOf(origin),
     });
-    const write = { ...plan, origin, change };
+    return this.carryOut(
+      { ...plan, origin, change, snapshot },
+      running,
+      decision.holding,
+      lease,
+    );
+  }
+
+  /** A running write, through the phase's source, by its strategy. */
+  private async carryOut(
+    plan: WritePlan,
+    running: PromotionRecord,
+    holding: ResourceState,
+    lease: HeldLease,
+  ): Promise<PromotionRecord> {
+    const { records, history, logger } = this.deps;
+    const { origin, change } = plan;
     if (plan.strategy === 'pull-request') {
-      return this.propose(write, running, holding, lease);
+      return this.propose(plan, running, holding, lease);
     }
+    const seen = plan.snapshot.states.get(plan.phase.name);
     const subject = titleOf(
       plan.kind,
       plan.pipeline,
@@ -535,7 +588,7 @@ export class PhaseWriter {
     const result = await plan.source.write({
       phase: plan.sourcePhase,
       change,
-      message: { subject, body: this.bodyOf(write, running, holding) },
+      message: { subject, body: this.bodyOf(plan, running, holding) },
     });
     lease.signal.throwIfAborted();
     if (!result.changed) {
@@ -548,7 +601,7 @@ export class PhaseWriter {
         seen,
       );
       const held = versionRefOf(resourceOf(result.observed.fields));
-      return records.move(record.id, 'up-to-date', { after: held });
+      return records.move(running.id, 'up-to-date', { after: held });
     }
     const entry = await history.written(
       running,
@@ -562,7 +615,7 @@ export class PhaseWriter {
         plan.pipeline.ref
       } ${plan.phase.name} to ${entry.version} in ${result.observed.revision}`,
     );
-    return records.move(record.id, 'succeeded', {
+    return records.move(running.id, 'succeeded', {
       after: versionRefOf(entry),
       commitSha: result.observed.revision,
       commitUrl: result.observed.url,

@@ -136,4 +136,70 @@ describe('a pinned phase', () => {
       }
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'set while a promotion takes the phase, stops it: what moved since the plan is decided again, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const glu = await startGlu({
+        knex,
+        entities: [
+          ledgerPipeline({
+            repository: repo.url,
+            promotion: { from: 'build' },
+          }),
+        ],
+        pipeline: 'ledger',
+        waitFor: ['staging'],
+      });
+      const alice = mockCredentials.user.header('user:default/alice');
+      const base = '/api/glu/pipelines/default/ledger';
+      try {
+        await request(glu.server)
+          .post(`${base}/phases/build/versions`)
+          .set('authorization', ciAuthorization())
+          .send({ version: '1.0.0' })
+          .expect(200);
+        const commits = await repo.log();
+        // Another replica pins the phase at the moment the promotion, planned
+        // already, takes the phase's lease.
+        const lease = 'phase:pipeline:default/ledger/staging';
+        const pin = `INSERT INTO glu_pins (pipeline_ref, phase, digest, version, pinned_by, reason, pinned_at)
+          VALUES ('pipeline:default/ledger', 'staging', 'sha256:frozen', '0.9.0', 'user:default/bob', 'release freeze', ${
+            databaseId === 'SQLITE_3' ? Date.now() : 'now()'
+          });
+          UPDATE glu_pipelines SET revision = revision + 1 WHERE entity_ref = 'pipeline:default/ledger';`;
+        if (databaseId === 'SQLITE_3') {
+          await knex.raw(`CREATE TRIGGER pin_when_leased AFTER INSERT ON glu_leases
+            WHEN NEW.name = '${lease}' BEGIN ${pin} END`);
+        } else {
+          await knex.raw(`CREATE FUNCTION pin_when_leased() RETURNS trigger AS $$
+            BEGIN ${pin} RETURN NEW; END $$ LANGUAGE plpgsql`);
+          await knex.raw(`CREATE TRIGGER pin_when_leased AFTER INSERT ON glu_leases
+            FOR EACH ROW WHEN (NEW.name = '${lease}') EXECUTE FUNCTION pin_when_leased()`);
+        }
+        const refused = await request(glu.server)
+          .post(`${base}/promotions`)
+          .set('authorization', alice)
+          .send({ phase: 'staging' });
+        expect(refused.status).toBe(409);
+        expect(refused.body.error.message).toContain(
+          'staging is pinned at 0.9.0 by user:default/bob: release freeze',
+        );
+        expect(await repo.log()).toEqual(commits);
+        expect(await repo.show('VERSION.yaml')).toBe('version: 0.9.0\n');
+        // Planned, then stopped under the lease: its record says why.
+        const records = (
+          await request(glu.server)
+            .get(`${base}/promotions`)
+            .set('authorization', alice)
+        ).body.items;
+        expect(records).toHaveLength(1);
+        expect(records[0]).toMatchObject({ status: 'failed' });
+        expect(records[0].error).toContain('pinned at 0.9.0');
+      } finally {
+        await glu.stop();
+      }
+    },
+  );
 });

@@ -109,12 +109,10 @@ function kindOf(node: unknown): string {
   return scalarString(node) === undefined ? 'empty' : 'a single value';
 }
 
-/**
- * Whether a value reads back as the same string when written plain: in YAML
- * 1.2 and in YAML 1.1 tools (where `yes`, `017`, `1_000`, `12:30` and dates
- * are not strings), in a block map and in a flow collection.
- */
-function plainIsSafe(value: string): boolean {
+/** Which values read back as themselves when written plain, as asked. */
+const plainSafety = new Map<string, boolean>();
+
+function readsBackPlain(value: string): boolean {
   if (value === '' || /^\s|\s$/.test(value)) return false;
   return (['1.1', '1.2'] as const).every(version => {
     const options = { version, logLevel: 'silent' } as const;
@@ -127,6 +125,22 @@ function plainIsSafe(value: string): boolean {
       return false;
     }
   });
+}
+
+/**
+ * Whether a value reads back as the same string when written plain: in YAML
+ * 1.2 and in YAML 1.1 tools (where `yes`, `017`, `1_000`, `12:30` and dates
+ * are not strings), in a block map and in a flow collection.
+ */
+function plainIsSafe(value: string): boolean {
+  let safe = plainSafety.get(value);
+  if (safe === undefined) {
+    safe = readsBackPlain(value);
+    // A version is written into many files at once: asked once, kept a while.
+    if (plainSafety.size >= 1000) plainSafety.clear();
+    plainSafety.set(value, safe);
+  }
+  return safe;
 }
 
 /** The source text of a scalar in the style of the one it replaces. */

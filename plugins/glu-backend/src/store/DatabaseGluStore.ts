@@ -184,6 +184,13 @@ function revisionOf(row: { revision: unknown; updated_at: unknown }): string {
   return `${row.revision}@${iso(row.updated_at)}`;
 }
 
+/** The columns that say which version of a definition a row holds. */
+interface DefinitionVersionRow {
+  entity_ref: string;
+  definition_hash: unknown;
+  updated_at: unknown;
+}
+
 /** Which version of a pipeline's definition a row holds. */
 function definitionVersionOf(row: {
   definition_hash: unknown;
@@ -419,6 +426,21 @@ export class DatabaseGluStore {
   }
 
   /**
+   * A pipeline's definition and its revision, in one question: what a write
+   * is planned on, and how it knows later that nothing changed since.
+   */
+  async getPipelineAt(
+    ref: string,
+  ): Promise<{ definition: PipelineDefinition; revision: string } | undefined> {
+    const row = await this.db('glu_pipelines')
+      .where({ entity_ref: ref })
+      .first('entity_ref', 'definition_hash', 'updated_at', 'revision');
+    if (!row) return undefined;
+    const [definition] = await this.definitionsOf([row]);
+    return definition && { definition, revision: revisionOf(row) };
+  }
+
+  /**
    * Every pipeline's definition (or these pipelines'), in the order of their
    * refs. Definitions are parsed once per version and kept (frozen: every
    * caller shares them); what is asked of the database each time is which
@@ -431,11 +453,7 @@ export class DatabaseGluStore {
       query
         .orderBy('entity_ref')
         .select('entity_ref', 'definition_hash', 'updated_at');
-    const rows: Array<{
-      entity_ref: string;
-      definition_hash: string;
-      updated_at: unknown;
-    }> = refs
+    const rows: DefinitionVersionRow[] = refs
       ? (
           await Promise.all(
             chunks([...new Set(refs)], 500).map(chunk =>
@@ -446,6 +464,20 @@ export class DatabaseGluStore {
           .flat()
           .sort((a, b) => (a.entity_ref < b.entity_ref ? -1 : 1))
       : await select(this.db('glu_pipelines'));
+    if (!refs) {
+      // Pipelines that are gone are forgotten.
+      const present = new Set(rows.map(row => row.entity_ref));
+      for (const ref of this.definitions.keys()) {
+        if (!present.has(ref)) this.definitions.delete(ref);
+      }
+    }
+    return this.definitionsOf(rows);
+  }
+
+  /** The definitions at these versions: parsed once per version, and kept. */
+  private async definitionsOf(
+    rows: DefinitionVersionRow[],
+  ): Promise<PipelineDefinition[]> {
     const versions = rows.map(row => ({
       entity_ref: row.entity_ref,
       version: definitionVersionOf(row),
@@ -462,13 +494,6 @@ export class DatabaseGluStore {
           version: definitionVersionOf(row),
           definition: deepFreeze(JSON.parse(row.definition)),
         });
-      }
-    }
-    if (!refs) {
-      // Pipelines that are gone are forgotten.
-      const present = new Set(versions.map(v => v.entity_ref));
-      for (const ref of this.definitions.keys()) {
-        if (!present.has(ref)) this.definitions.delete(ref);
       }
     }
     return versions.flatMap(v => {
