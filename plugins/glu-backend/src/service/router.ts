@@ -74,8 +74,9 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { logger, httpAuth, auditor, store, service } = options;
+  // Bodies are parsed (JSON) and validated against the document before any
+  // route sees them.
   const router = createValidatedOpenApiRouter<typeof spec>(spec);
-  router.use(express.json());
 
   /** Who asks: a user or a service, with a valid token. */
   function credentialsOf(req: AnyRequest): Promise<BackstageCredentials> {
