@@ -104,26 +104,36 @@ export class PhaseHistory {
     return { pipelineRef, phase, digest: resource.digest };
   }
 
-  /** Records what a promotion or rollback wrote, as that promotion. */
+  /**
+   * Records what a promotion or rollback wrote, as that promotion, and ends
+   * the promotion as succeeded: both in one transaction.
+   */
   async written(
     record: PromotionRecord,
     observation: GluObservation,
     message: string,
-  ): Promise<HistoryEntry> {
-    const entry = await this.deps.store.addHistoryEntry({
-      pipelineRef: record.pipelineRef,
-      phase: record.to,
-      resource: resourceOf(observation.fields),
-      content: observation.content,
-      cause: record.kind,
-      actor: record.triggeredBy,
-      commitSha: observation.revision,
-      commitUrl: observation.url,
-      message,
-      promotionId: record.id,
-      observedAt: new Date(),
-    });
-    return entry!;
+  ): Promise<{ entry: HistoryEntry; record: PromotionRecord }> {
+    const resource = resourceOf(observation.fields);
+    return this.deps.store.recordWrite(
+      {
+        pipelineRef: record.pipelineRef,
+        phase: record.to,
+        resource,
+        content: observation.content,
+        cause: record.kind,
+        actor: record.triggeredBy,
+        commitSha: observation.revision,
+        commitUrl: observation.url,
+        message,
+        promotionId: record.id,
+        observedAt: new Date(),
+      },
+      this.deps.records.transition(record.id, 'succeeded', {
+        after: { digest: resource.digest, version: resource.version },
+        commitSha: observation.revision,
+        commitUrl: observation.url,
+      }),
+    );
   }
 
   /** Records a version published to a phase, e.g. by CI. */

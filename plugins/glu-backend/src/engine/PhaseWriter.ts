@@ -603,7 +603,7 @@ export class PhaseWriter {
       const held = versionRefOf(resourceOf(result.observed.fields));
       return records.move(running.id, 'up-to-date', { after: held });
     }
-    const entry = await history.written(
+    const { entry, record } = await history.written(
       running,
       result.observed,
       plan.kind === 'rollback'
@@ -615,11 +615,7 @@ export class PhaseWriter {
         plan.pipeline.ref
       } ${plan.phase.name} to ${entry.version} in ${result.observed.revision}`,
     );
-    return records.move(running.id, 'succeeded', {
-      after: versionRefOf(entry),
-      commitSha: result.observed.revision,
-      commitUrl: result.observed.url,
-    });
+    return record;
   }
 
   /**

@@ -1,6 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { PromotionStatus } from '@glu-dev/plugin-glu-common';
-import { DatabaseGluStore, newPromotionId } from '../store/DatabaseGluStore';
+import {
+  DatabaseGluStore,
+  newPromotionId,
+  PromotionMove,
+  PromotionPatch,
+} from '../store/DatabaseGluStore';
 import { PromotionRecord } from '../store/types';
 import { leaseOfPhase } from './Leases';
 import { errorMessage } from '../errors';
@@ -33,8 +38,6 @@ export const UNDER_WAY: PromotionStatus[] = [
   'open',
   'merged',
 ];
-
-type Patch = Parameters<DatabaseGluStore['updatePromotion']>[1];
 
 /**
  * Creates promotion records and moves them through their lifecycle. A
@@ -74,24 +77,38 @@ export class PromotionRecords {
   async move(
     id: string,
     status: PromotionStatus,
-    patch: Omit<Patch, 'status'> = {},
+    patch: Omit<PromotionPatch, 'status'> = {},
   ): Promise<PromotionRecord> {
-    const ends = !UNDER_WAY.includes(status);
+    const move = this.transition(id, status, patch);
     return this.deps.store.updatePromotion(
+      move.id,
+      move.patch,
+      move.onlyIfStatus,
+    );
+  }
+
+  /** The change `move` makes, for a store call that makes it with others. */
+  transition(
+    id: string,
+    status: PromotionStatus,
+    patch: Omit<PromotionPatch, 'status'> = {},
+  ): PromotionMove {
+    const ends = !UNDER_WAY.includes(status);
+    return {
       id,
-      {
+      patch: {
         ...patch,
         status,
         ...(ends && !patch.finishedAt
           ? { finishedAt: new Date().toISOString() }
           : {}),
       },
-      REACHED_FROM[status],
-    );
+      onlyIfStatus: REACHED_FROM[status],
+    };
   }
 
   /** Changes what is known of an open pull request, while it is open. */
-  async update(id: string, patch: Omit<Patch, 'status'>) {
+  async update(id: string, patch: Omit<PromotionPatch, 'status'>) {
     return this.deps.store.updatePromotion(id, patch, ['open']);
   }
 

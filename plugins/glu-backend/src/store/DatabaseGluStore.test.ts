@@ -121,6 +121,114 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
+    it('records writes that end together in one transaction, each with its promotion ended, or none of them', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseGluStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const names = ['a', 'b', 'c'];
+      for (const name of names) {
+        await store.upsertPipeline(definition(name, 'group:default/x'), name);
+      }
+      const written = async (tag: string, ids: string[], refused?: number) => {
+        for (const [i, id] of ids.entries()) {
+          await store.createPromotion({
+            id,
+            pipelineRef: `pipeline:default/${names[i]}`,
+            from: 'build',
+            to: 'staging',
+            kind: 'promotion',
+            strategy: 'commit',
+            status: 'running',
+            triggeredBy: 'user:default/alice',
+            trigger: 'manual',
+            createdAt: new Date().toISOString(),
+          });
+        }
+        const revisions = await Promise.all(
+          names.map(n => store.getPipelineRevision(`pipeline:default/${n}`)),
+        );
+        const transactions: unknown[] = [];
+        const count = (query: { sql: string }) => {
+          if (/^(begin|BEGIN)/.test(query.sql)) transactions.push(query);
+        };
+        knex.on('query', count);
+        try {
+          // Asked for in one turn, as the promotions of one commit are.
+          return {
+            results: await Promise.allSettled(
+              ids.map((id, i) =>
+                store.recordWrite(
+                  {
+                    pipelineRef: `pipeline:default/${names[i]}`,
+                    phase: 'staging',
+                    resource: resourceOf({ repository: 'r', tag }),
+                    content: `image: r:${tag}\n`,
+                    // A value the database refuses (it is required).
+                    cause: i === refused ? (null as any) : 'promotion',
+                    promotionId: id,
+                    commitSha: 'c0ffee',
+                    observedAt: new Date(),
+                  },
+                  {
+                    id,
+                    patch: {
+                      status: 'succeeded',
+                      after: resourceOf({ repository: 'r', tag }),
+                      commitSha: 'c0ffee',
+                      finishedAt: new Date().toISOString(),
+                    },
+                    onlyIfStatus: ['running'],
+                  },
+                ),
+              ),
+            ),
+            transactions: transactions.length,
+            revisions,
+          };
+        } finally {
+          knex.removeListener('query', count);
+        }
+      };
+
+      const ok = await written('1.0.0', ['p1', 'p2', 'p3']);
+      expect(ok.results.map(r => r.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+      ]);
+      expect(ok.transactions).toBe(1);
+      for (const [i, name] of names.entries()) {
+        const ref = `pipeline:default/${name}`;
+        expect(
+          (await store.getPhaseState(ref, 'staging'))?.current,
+        ).toMatchObject({ version: '1.0.0', promotionId: `p${i + 1}` });
+        expect(await store.getPromotion(`p${i + 1}`)).toMatchObject({
+          status: 'succeeded',
+          after: { version: '1.0.0' },
+          commitSha: 'c0ffee',
+        });
+        // Every view of them moved on.
+        expect(await store.getPipelineRevision(ref)).not.toBe(ok.revisions[i]);
+      }
+
+      // One write that the database refuses takes the others of its
+      // transaction with it: nothing is half-written.
+      const failed = await written('2.0.0', ['q1', 'q2', 'q3'], 2);
+      expect(failed.results.map(r => r.status)).toEqual([
+        'rejected',
+        'rejected',
+        'rejected',
+      ]);
+      expect(
+        (await store.getPhaseState('pipeline:default/a', 'staging'))?.current
+          ?.version,
+      ).toBe('1.0.0');
+      expect(await store.getPromotion('q1')).toMatchObject({
+        status: 'running',
+      });
+    });
+
     it('gives a lease to one holder at a time, and frees it when its holder died', async () => {
       const store = await createStore();
       expect(

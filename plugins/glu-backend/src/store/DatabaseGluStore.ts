@@ -107,6 +107,63 @@ function decodeCursor(
   return value;
 }
 
+/** What a promotion's record may be changed in. */
+export type PromotionPatch = Partial<
+  Pick<
+    PromotionRecord,
+    | 'status'
+    | 'fromVersion'
+    | 'before'
+    | 'after'
+    | 'commitSha'
+    | 'commitUrl'
+    | 'pullRequest'
+    | 'error'
+    | 'finishedAt'
+  >
+>;
+
+/** A change of a promotion's record, made only from the statuses named. */
+export interface PromotionMove {
+  id: string;
+  patch: PromotionPatch;
+  onlyIfStatus?: PromotionRecord['status'][];
+}
+
+/**
+ * Work asked for within one turn of the event loop, done together: the
+ * items are handed over as one batch when the turn ends, and each caller
+ * gets its own item's result (or the batch's error).
+ */
+class TogetherInOneTurn<T, R> {
+  private pending?: Array<Waiting<T, R>>;
+
+  constructor(private readonly work: (items: T[]) => Promise<R[]>) {}
+
+  add(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      if (!this.pending) {
+        const batch: Array<Waiting<T, R>> = [];
+        this.pending = batch;
+        setImmediate(() => {
+          this.pending = undefined;
+          this.work(batch.map(w => w.item)).then(
+            results => batch.forEach((w, i) => w.resolve(results[i])),
+            error => batch.forEach(w => w.reject(error)),
+          );
+        });
+      }
+      this.pending.push({ item, resolve, reject });
+    });
+  }
+}
+
+interface Waiting<T, R> {
+  item: T;
+  resolve(result: R): void;
+  reject(error: unknown): void;
+}
+
 /** A new state of a phase, to add to its history. */
 export interface HistoryEntryInput {
   pipelineRef: string;
@@ -630,64 +687,9 @@ export class DatabaseGluStore {
   ): Promise<HistoryEntry | undefined> {
     return this.db
       .transaction(async tx => {
-        if (options.ifStateIs !== undefined) {
-          const phase = await tx('glu_phases')
-            .where({ pipeline_ref: input.pipelineRef, name: input.phase })
-            .first('state_id');
-          const current =
-            phase?.state_id === null || phase?.state_id === undefined
-              ? null
-              : String(phase.state_id);
-          if (!phase || current !== options.ifStateIs) return undefined;
-        }
-        let blobHash: string | undefined;
-        if (input.content !== undefined) {
-          blobHash = contentHash(input.content);
-          await tx('glu_blobs')
-            .insert({ hash: blobHash, content: input.content })
-            .onConflict('hash')
-            .ignore();
-        }
-        const row = {
-          pipeline_ref: input.pipelineRef,
-          phase: input.phase,
-          digest: input.resource.digest,
-          version: input.resource.version,
-          fields: JSON.stringify(input.resource.fields),
-          blob_hash: blobHash ?? null,
-          cause: input.cause,
-          kept_version: Boolean(input.keptVersion),
-          actor: input.actor ?? null,
-          commit_sha: input.commitSha ?? null,
-          commit_url: input.commitUrl ?? null,
-          message: input.message ?? null,
-          promotion_id: input.promotionId ?? null,
-          observed_at: input.observedAt,
-        };
-        const [inserted] = await tx('glu_history').insert(row, ['id']);
-        const id = typeof inserted === 'object' ? inserted.id : inserted;
-        const updated = await tx('glu_phases')
-          .where({ pipeline_ref: input.pipelineRef, name: input.phase })
-          .modify(query => {
-            if (options.ifStateIs === null) query.whereNull('state_id');
-            else if (options.ifStateIs !== undefined) {
-              query.where('state_id', options.ifStateIs);
-            }
-          })
-          .update({
-            state_id: id,
-            digest: input.resource.digest,
-            // When the version last changed: how long the phase has held it.
-            ...(input.keptVersion ? {} : { changed_at: input.observedAt }),
-            refreshed_at: new Date(),
-            refresh_error: null,
-          });
-        if (options.ifStateIs !== undefined && updated !== 1) {
-          // Another writer got there between the read and the update.
-          throw new StaleStateError();
-        }
+        const entry = await this.insertHistoryEntry(tx, input, options);
         await this.touch(tx, [input.pipelineRef]);
-        return historyFromRow({ ...row, id });
+        return entry;
       })
       .catch(error => {
         if (error instanceof StaleStateError) return undefined;
@@ -695,8 +697,118 @@ export class DatabaseGluStore {
       });
   }
 
-  /** Notes that a phase was looked at, and whether that failed and why. */
-  /** Marks phases refreshed now, without an error: a few statements for many. */
+  /**
+   * What a write made, recorded with the end of the promotion that made it,
+   * in one transaction: never a state without its promotion's end, nor the
+   * other way round. Writes that end together (edits that shared a commit)
+   * are recorded together, in one transaction.
+   */
+  recordWrite(
+    input: HistoryEntryInput,
+    promotion: PromotionMove,
+  ): Promise<{ entry: HistoryEntry; record: PromotionRecord }> {
+    return this.writes.add({ input, promotion });
+  }
+
+  private readonly writes = new TogetherInOneTurn<
+    { input: HistoryEntryInput; promotion: PromotionMove },
+    { entry: HistoryEntry; record: PromotionRecord }
+  >(items =>
+    this.db.transaction(async tx => {
+      const results: Array<{ entry: HistoryEntry; record: PromotionRecord }> =
+        [];
+      // Rows are changed in the order of their phases, whatever the order
+      // the writes ended in: writers never wait on each other in a circle.
+      const order = items
+        .map((item, i) => ({
+          key: `${item.input.pipelineRef}\n${item.input.phase}`,
+          i,
+        }))
+        // Stable: the order asked in, within a phase.
+        .sort((a, b) => (a.key < b.key ? -1 : Number(a.key > b.key)));
+      for (const { i } of order) {
+        const { input, promotion } = items[i];
+        const entry = (await this.insertHistoryEntry(tx, input, {}))!;
+        const row = await this.movePromotion(tx, promotion);
+        results[i] = {
+          entry,
+          record: row
+            ? promotionFromRow(row)
+            : (await this.getPromotion(promotion.id, tx))!,
+        };
+      }
+      await this.touch(
+        tx,
+        items.map(item => item.input.pipelineRef),
+      );
+      return results;
+    }),
+  );
+
+  private async insertHistoryEntry(
+    tx: Knex.Transaction,
+    input: HistoryEntryInput,
+    options: { ifStateIs?: string | null },
+  ): Promise<HistoryEntry | undefined> {
+    if (options.ifStateIs !== undefined) {
+      const phase = await tx('glu_phases')
+        .where({ pipeline_ref: input.pipelineRef, name: input.phase })
+        .first('state_id');
+      const current =
+        phase?.state_id === null || phase?.state_id === undefined
+          ? null
+          : String(phase.state_id);
+      if (!phase || current !== options.ifStateIs) return undefined;
+    }
+    let blobHash: string | undefined;
+    if (input.content !== undefined) {
+      blobHash = contentHash(input.content);
+      await tx('glu_blobs')
+        .insert({ hash: blobHash, content: input.content })
+        .onConflict('hash')
+        .ignore();
+    }
+    const row = {
+      pipeline_ref: input.pipelineRef,
+      phase: input.phase,
+      digest: input.resource.digest,
+      version: input.resource.version,
+      fields: JSON.stringify(input.resource.fields),
+      blob_hash: blobHash ?? null,
+      cause: input.cause,
+      kept_version: Boolean(input.keptVersion),
+      actor: input.actor ?? null,
+      commit_sha: input.commitSha ?? null,
+      commit_url: input.commitUrl ?? null,
+      message: input.message ?? null,
+      promotion_id: input.promotionId ?? null,
+      observed_at: input.observedAt,
+    };
+    const [inserted] = await tx('glu_history').insert(row, ['id']);
+    const id = typeof inserted === 'object' ? inserted.id : inserted;
+    const updated = await tx('glu_phases')
+      .where({ pipeline_ref: input.pipelineRef, name: input.phase })
+      .modify(query => {
+        if (options.ifStateIs === null) query.whereNull('state_id');
+        else if (options.ifStateIs !== undefined) {
+          query.where('state_id', options.ifStateIs);
+        }
+      })
+      .update({
+        state_id: id,
+        digest: input.resource.digest,
+        // When the version last changed: how long the phase has held it.
+        ...(input.keptVersion ? {} : { changed_at: input.observedAt }),
+        refreshed_at: new Date(),
+        refresh_error: null,
+      });
+    if (options.ifStateIs !== undefined && updated !== 1) {
+      // Another writer got there between the read and the update.
+      throw new StaleStateError();
+    }
+    return historyFromRow({ ...row, id });
+  }
+
   async markRefreshedMany(
     phases: Array<{ pipelineRef: string; phase: string }>,
   ) {
@@ -809,23 +921,21 @@ export class DatabaseGluStore {
 
   async updatePromotion(
     id: string,
-    patch: Partial<
-      Pick<
-        PromotionRecord,
-        | 'status'
-        | 'fromVersion'
-        | 'before'
-        | 'after'
-        | 'commitSha'
-        | 'commitUrl'
-        | 'pullRequest'
-        | 'error'
-        | 'finishedAt'
-      >
-    >,
+    patch: PromotionPatch,
     /** Change it only while its status is one of these. */
     onlyIfStatus?: PromotionRecord['status'][],
   ): Promise<PromotionRecord> {
+    const row = await this.movePromotion(this.db, { id, patch, onlyIfStatus });
+    if (!row) return (await this.getPromotion(id))!;
+    await this.touch(this.db, [row.pipeline_ref]);
+    return promotionFromRow(row);
+  }
+
+  /** The row as it is after the change; undefined when it was not made. */
+  private async movePromotion(
+    db: Knex | Knex.Transaction,
+    { id, patch, onlyIfStatus }: PromotionMove,
+  ): Promise<any> {
     const update: Record<string, unknown> = {};
     if (patch.status) update.status = patch.status;
     if (patch.fromVersion) {
@@ -847,16 +957,17 @@ export class DatabaseGluStore {
     }
     if (patch.error !== undefined) update.error = patch.error;
     if (patch.finishedAt) update.finished_at = new Date(patch.finishedAt);
-    const query = this.db('glu_promotions').where({ id });
+    const query = db('glu_promotions').where({ id });
     if (onlyIfStatus) query.whereIn('status', onlyIfStatus);
     const [row] = await query.update(update, '*');
-    if (!row) return (await this.getPromotion(id))!;
-    await this.touch(this.db, [row.pipeline_ref]);
-    return promotionFromRow(row);
+    return row;
   }
 
-  async getPromotion(id: string): Promise<PromotionRecord | undefined> {
-    const row = await this.db('glu_promotions').where({ id }).first();
+  async getPromotion(
+    id: string,
+    db: Knex | Knex.Transaction = this.db,
+  ): Promise<PromotionRecord | undefined> {
+    const row = await db('glu_promotions').where({ id }).first();
     return row ? promotionFromRow(row) : undefined;
   }
 
