@@ -11,14 +11,17 @@ import {
 
 interface Pending {
   edit: FileEdit;
+  askedAt: number;
   resolve(result: FileEditResult): void;
   reject(error: Error): void;
 }
 
 /**
- * Edits to one branch of one repository, gathered while a write is under
- * way (or within a window, when one is set), so that promotions that happen
- * together share one commit and one push. A lone edit is committed at once.
+ * Edits to one branch of one repository, gathered while they keep coming
+ * (until a pause of `pauseMillis`, at most `windowMillis` after the first)
+ * and while a write is under way, so that promotions that happen together
+ * share one commit and one push: a commit costs about the same for one edit
+ * as for a hundred. A lone edit waits one pause.
  */
 class BranchWriteQueue {
   private pending: Pending[] = [];
@@ -29,22 +32,32 @@ class BranchWriteQueue {
     private readonly repository: GitRepository,
     private readonly branch: string,
     private readonly author: CommitAuthor,
-    private readonly windowMillis: number,
+    private readonly gathering: { pauseMillis: number; windowMillis: number },
   ) {}
 
   submit(edit: FileEdit): Promise<FileEditResult> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ edit, resolve, reject });
+      const askedAt = Date.now();
+      this.pending.push({ edit, askedAt, resolve, reject });
+      if (this.pending.length === 1 && !this.running) {
+        // The commit builds on a fetch that started after its first edit was
+        // asked for: started now, it runs while the batch gathers. Its
+        // failure is the commit's to report.
+        this.repository.fetch({ startedSince: askedAt }).catch(() => {});
+      }
       this.schedule();
     });
   }
 
   private schedule() {
-    if (this.timer || this.running) return;
+    if (this.running) return;
+    clearTimeout(this.timer);
+    const { pauseMillis, windowMillis } = this.gathering;
+    const waited = Date.now() - this.pending[0].askedAt;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.flush();
-    }, this.windowMillis);
+    }, Math.max(0, Math.min(pauseMillis, windowMillis - waited)));
   }
 
   private async flush() {
@@ -57,6 +70,7 @@ class BranchWriteQueue {
         branch: this.branch,
         edits: batch.map(p => p.edit),
         author: this.author,
+        askedAt: batch[0].askedAt,
       });
       batch.forEach((p, i) => {
         const result = results[i];
@@ -86,10 +100,11 @@ export class GitRepositories {
       logger: LoggerService;
       author: CommitAuthor;
       /**
-       * How long to gather edits before committing them together, besides
-       * those that come while a commit is under way (none by default).
+       * How edits that keep coming are gathered into one commit: until no
+       * new one came for `pauseMillis` (10 ms by default), at most
+       * `windowMillis` (500 ms) after the first.
        */
-      batchWindowMillis?: number;
+      gathering?: { pauseMillis: number; windowMillis: number };
       /** How long one git operation may take before it is stopped. */
       timeoutMillis?: number;
     },
@@ -139,7 +154,7 @@ export class GitRepositories {
         this.get(url),
         branch,
         this.options.author,
-        this.options.batchWindowMillis ?? 0,
+        this.options.gathering ?? { pauseMillis: 10, windowMillis: 500 },
       );
       this.queues.set(key, queue);
     }

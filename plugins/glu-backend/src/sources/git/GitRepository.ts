@@ -192,6 +192,10 @@ export class GitRepository {
   private readonly fetchMutex = new Mutex();
   /** The fetch under way, which others may join. */
   private fetching?: Promise<void>;
+  /** When the fetch under way was asked for (epoch milliseconds). */
+  private fetchingSince?: number;
+  /** When the last fetch that ended well was asked for. */
+  private fetched?: number;
   private initialized?: Promise<void>;
 
   constructor(
@@ -289,18 +293,35 @@ export class GitRepository {
    * attempt, a refresh), unless it must start after it (`fresh`: a write
    * applying again because the branch moved).
    */
-  async fetch(options: { fresh?: boolean } = {}): Promise<void> {
+  async fetch(
+    options: {
+      fresh?: boolean;
+      /**
+       * A fetch that started at or after this moment (epoch milliseconds),
+       * under way or done, is enough: it saw at least what was there then.
+       */
+      startedSince?: number;
+    } = {},
+  ): Promise<void> {
     await this.init();
-    if (!options.fresh && this.fetching) {
+    const since = options.startedSince;
+    if (since !== undefined && this.fetched && this.fetched >= since) return;
+    if (
+      this.fetching &&
+      (since !== undefined ? this.fetchingSince! >= since : !options.fresh)
+    ) {
       await this.fetching;
       return;
     }
+    // It starts now or, behind another, later: no sooner than now.
+    const started = Date.now();
     // Two fetches at once in one clone fight over its ref locks.
     const fetching = this.fetchMutex.run(async () => {
       try {
         await this.run(this.bareDir, git =>
           git.raw(['fetch', '--prune', '--quiet', 'origin']),
         );
+        this.fetched = Math.max(this.fetched ?? 0, started);
       } catch (error) {
         if (error instanceof ServiceUnavailableError) throw error;
         throw new ServiceUnavailableError(
@@ -309,6 +330,7 @@ export class GitRepository {
       }
     });
     this.fetching = fetching;
+    this.fetchingSince = started;
     try {
       await fetching;
     } finally {
@@ -588,11 +610,19 @@ export class GitRepository {
      * a proposal branch of Glu's own, made on top of `branch`.
      */
     pushTo?: string;
+    /**
+     * When the edits were asked for (epoch milliseconds): a fetch that
+     * started since is recent enough to build on.
+     */
+    askedAt?: number;
   }): Promise<FileEditResult[]> {
     return this.mutex.run(async () => {
       await this.init();
       for (let attempt = 1; ; attempt++) {
-        await this.fetch({ fresh: attempt > 1 });
+        // Then again from scratch: the branch moved under the last attempt.
+        await this.fetch(
+          attempt > 1 ? { fresh: true } : { startedSince: options.askedAt },
+        );
         const head = await this.head(options.branch);
         if (!head) {
           throw new ConflictError(
