@@ -726,9 +726,14 @@ export class DatabaseGluStore {
         }))
         // Stable: the order asked in, within a phase.
         .sort((a, b) => (a.key < b.key ? -1 : Number(a.key > b.key)));
+      const entries = await this.insertHistoryRows(
+        tx,
+        items.map(item => item.input),
+      );
       for (const { i } of order) {
         const { input, promotion } = items[i];
-        const entry = (await this.insertHistoryEntry(tx, input, {}))!;
+        const entry = entries[i];
+        await this.holdState(tx, input, entry.id);
         const row = await this.movePromotion(tx, promotion);
         results[i] = {
           entry,
@@ -760,39 +765,79 @@ export class DatabaseGluStore {
           : String(phase.state_id);
       if (!phase || current !== options.ifStateIs) return undefined;
     }
-    let blobHash: string | undefined;
-    if (input.content !== undefined) {
-      blobHash = contentHash(input.content);
+    const [entry] = await this.insertHistoryRows(tx, [input]);
+    await this.holdState(tx, input, entry.id, options.ifStateIs);
+    return entry;
+  }
+
+  /**
+   * History entries and their contents, in a few statements whatever their
+   * number; answered in the order given. Several at once are each a
+   * promotion's (by which they are told apart).
+   */
+  private async insertHistoryRows(
+    tx: Knex.Transaction,
+    inputs: HistoryEntryInput[],
+  ): Promise<HistoryEntry[]> {
+    const blobs = new Map<string, string>();
+    const rows = inputs.map(input => {
+      let blobHash: string | null = null;
+      if (input.content !== undefined) {
+        blobHash = contentHash(input.content);
+        blobs.set(blobHash, input.content);
+      }
+      return {
+        pipeline_ref: input.pipelineRef,
+        phase: input.phase,
+        digest: input.resource.digest,
+        version: input.resource.version,
+        fields: JSON.stringify(input.resource.fields),
+        blob_hash: blobHash,
+        cause: input.cause,
+        kept_version: Boolean(input.keptVersion),
+        actor: input.actor ?? null,
+        commit_sha: input.commitSha ?? null,
+        commit_url: input.commitUrl ?? null,
+        message: input.message ?? null,
+        promotion_id: input.promotionId ?? null,
+        observed_at: input.observedAt,
+      };
+    });
+    for (const chunk of chunks([...blobs], 100)) {
       await tx('glu_blobs')
-        .insert({ hash: blobHash, content: input.content })
+        .insert(chunk.map(([hash, content]) => ({ hash, content })))
         .onConflict('hash')
         .ignore();
     }
-    const row = {
-      pipeline_ref: input.pipelineRef,
-      phase: input.phase,
-      digest: input.resource.digest,
-      version: input.resource.version,
-      fields: JSON.stringify(input.resource.fields),
-      blob_hash: blobHash ?? null,
-      cause: input.cause,
-      kept_version: Boolean(input.keptVersion),
-      actor: input.actor ?? null,
-      commit_sha: input.commitSha ?? null,
-      commit_url: input.commitUrl ?? null,
-      message: input.message ?? null,
-      promotion_id: input.promotionId ?? null,
-      observed_at: input.observedAt,
-    };
-    const [inserted] = await tx('glu_history').insert(row, ['id']);
-    const id = typeof inserted === 'object' ? inserted.id : inserted;
+    const ids = new Map<string | null, unknown>();
+    for (const chunk of chunks(rows, 100)) {
+      const inserted: Array<{ id: unknown; promotion_id: string | null }> =
+        await tx('glu_history').insert(chunk, ['id', 'promotion_id']);
+      for (const row of inserted) ids.set(row.promotion_id, row.id);
+    }
+    return rows.map(row => {
+      const id = ids.get(row.promotion_id);
+      if (id === undefined || (rows.length > 1 && row.promotion_id === null)) {
+        throw new Error(
+          `A history entry of ${row.pipeline_ref} ${row.phase} was not stored`,
+        );
+      }
+      return historyFromRow({ ...row, id });
+    });
+  }
+
+  /** The phase holds this entry now: its state, and since when. */
+  private async holdState(
+    tx: Knex.Transaction,
+    input: HistoryEntryInput,
+    id: unknown,
+    ifStateIs?: string | null,
+  ): Promise<void> {
     const updated = await tx('glu_phases')
       .where({ pipeline_ref: input.pipelineRef, name: input.phase })
       .modify(query => {
-        if (options.ifStateIs === null) query.whereNull('state_id');
-        else if (options.ifStateIs !== undefined) {
-          query.where('state_id', options.ifStateIs);
-        }
+        if (ifStateIs === null) query.whereNull('state_id');
+        else if (ifStateIs !== undefined) query.where('state_id', ifStateIs);
       })
       .update({
         state_id: id,
@@ -802,11 +847,10 @@ export class DatabaseGluStore {
         refreshed_at: new Date(),
         refresh_error: null,
       });
-    if (options.ifStateIs !== undefined && updated !== 1) {
+    if (ifStateIs !== undefined && updated !== 1) {
       // Another writer got there between the read and the update.
       throw new StaleStateError();
     }
-    return historyFromRow({ ...row, id });
   }
 
   async markRefreshedMany(
