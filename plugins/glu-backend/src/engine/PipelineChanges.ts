@@ -5,7 +5,11 @@ import {
   GLU_SIGNAL_CHANNEL,
   GluPipelineSignal,
 } from '@glu-dev/plugin-glu-common';
+import { Batcher } from '../batcher';
 import { AutoPromoter } from './AutoPromoter';
+
+/** How long changes are gathered into the same signals. */
+const SIGNAL_WINDOW_MILLIS = 20;
 
 /**
  * What happens after pipelines change, whatever changed them (a refresh, a
@@ -76,9 +80,23 @@ export class PipelineChanges {
 
   /**
    * Tells the portal that these pipelines changed: one signal for up to
-   * GLU_SIGNAL_BATCH of them, not one each.
+   * GLU_SIGNAL_BATCH of them, not one each, and the changes of the same
+   * moment (within SIGNAL_WINDOW_MILLIS: the promotions of one commit) in
+   * the same signals.
    */
   async signal(pipelineRefs: string[]): Promise<void> {
+    if (pipelineRefs.length > 0) await this.gathered.add(pipelineRefs);
+  }
+
+  private readonly gathered = new Batcher<string[], void>(
+    async batches => {
+      await this.publish(batches.flat());
+      return batches.map(() => undefined);
+    },
+    { windowMillis: SIGNAL_WINDOW_MILLIS },
+  );
+
+  private async publish(pipelineRefs: string[]): Promise<void> {
     const { signals, logger } = this.deps;
     const refs = [...new Set(pipelineRefs)];
     for (let i = 0; i < refs.length; i += GLU_SIGNAL_BATCH) {

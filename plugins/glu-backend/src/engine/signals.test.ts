@@ -50,7 +50,9 @@ describe('signals to the portal', () => {
       );
       expect(published[0]).toEqual(signal);
 
-      // Unchanged refreshes say nothing.
+      // Unchanged refreshes say nothing (once the start's own signals, of
+      // the catalog's pipelines and their first states, are out).
+      await new Promise(resolve => setTimeout(resolve, 500));
       const quiet = published.length;
       await new Promise(resolve => setTimeout(resolve, 2500));
       expect(published.length).toBe(quiet);
@@ -69,6 +71,10 @@ describe('signals to the portal', () => {
         .set('authorization', mockCredentials.user.header('user:default/alice'))
         .send({ reason: 'freeze' });
       expect(res.status).toBe(200);
+      await eventually(
+        async () => (published.length > before ? true : undefined),
+        'a signal after the pin',
+      );
       expect(published.length).toBe(before + 1);
       expect(published[published.length - 1]).toEqual(signal);
     } finally {

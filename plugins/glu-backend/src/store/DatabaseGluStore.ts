@@ -6,6 +6,7 @@ import { Pin, PipelineDefinition } from '@glu-dev/plugin-glu-common';
 import { createHash, randomBytes } from 'node:crypto';
 import { InputError } from '@backstage/errors';
 import { Knex } from 'knex';
+import { Batcher } from '../batcher';
 import {
   HistoryCause,
   HistoryEntry,
@@ -128,40 +129,6 @@ export interface PromotionMove {
   id: string;
   patch: PromotionPatch;
   onlyIfStatus?: PromotionRecord['status'][];
-}
-
-/**
- * Work asked for within one turn of the event loop, done together: the
- * items are handed over as one batch when the turn ends, and each caller
- * gets its own item's result (or the batch's error).
- */
-class TogetherInOneTurn<T, R> {
-  private pending?: Array<Waiting<T, R>>;
-
-  constructor(private readonly work: (items: T[]) => Promise<R[]>) {}
-
-  add(item: T): Promise<R> {
-    return new Promise<R>((resolve, reject) => {
-      if (!this.pending) {
-        const batch: Array<Waiting<T, R>> = [];
-        this.pending = batch;
-        setImmediate(() => {
-          this.pending = undefined;
-          this.work(batch.map(w => w.item)).then(
-            results => batch.forEach((w, i) => w.resolve(results[i])),
-            error => batch.forEach(w => w.reject(error)),
-          );
-        });
-      }
-      this.pending.push({ item, resolve, reject });
-    });
-  }
-}
-
-interface Waiting<T, R> {
-  item: T;
-  resolve(result: R): void;
-  reject(error: unknown): void;
 }
 
 /** A new state of a phase, to add to its history. */
@@ -710,7 +677,7 @@ export class DatabaseGluStore {
     return this.writes.add({ input, promotion });
   }
 
-  private readonly writes = new TogetherInOneTurn<
+  private readonly writes = new Batcher<
     { input: HistoryEntryInput; promotion: PromotionMove },
     { entry: HistoryEntry; record: PromotionRecord }
   >(items =>
@@ -1225,7 +1192,7 @@ export class DatabaseGluStore {
     return this.releases.add({ name, holder });
   }
 
-  private readonly releases = new TogetherInOneTurn<
+  private readonly releases = new Batcher<
     { name: string; holder: string },
     void
   >(async items => {
