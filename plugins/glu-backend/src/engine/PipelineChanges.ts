@@ -40,7 +40,7 @@ export class PipelineChanges {
     if (options.promote !== false) {
       for (const ref of refs) await this.promote(ref);
     }
-    await this.signal(refs);
+    this.signal(refs);
   }
 
   /**
@@ -84,8 +84,12 @@ export class PipelineChanges {
    * moment (within SIGNAL_WINDOW_MILLIS: the promotions of one commit) in
    * the same signals.
    */
-  async signal(pipelineRefs: string[]): Promise<void> {
-    if (pipelineRefs.length > 0) await this.gathered.add(pipelineRefs);
+  signal(pipelineRefs: string[]): void {
+    // Sent within the window, without making the change wait for it; a
+    // signal that cannot be sent is logged where it is published.
+    if (pipelineRefs.length > 0) {
+      this.gathered.add(pipelineRefs).catch(() => {});
+    }
   }
 
   private readonly gathered = new Batcher<string[], void>(

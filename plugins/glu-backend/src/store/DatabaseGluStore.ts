@@ -1187,24 +1187,9 @@ export class DatabaseGluStore {
     return updated === 1;
   }
 
-  /** Leases released within one turn go in one statement. */
-  releaseLease(name: string, holder: string): Promise<void> {
-    return this.releases.add({ name, holder });
+  async releaseLease(name: string, holder: string) {
+    await this.db('glu_leases').where({ name, holder }).delete();
   }
-
-  private readonly releases = new Batcher<
-    { name: string; holder: string },
-    void
-  >(async items => {
-    for (const chunk of chunks(items, 200)) {
-      await this.db('glu_leases')
-        .where(query => {
-          for (const lease of chunk) query.orWhere(lease);
-        })
-        .delete();
-    }
-    return items.map(() => undefined);
-  });
 }
 
 /**

@@ -34,8 +34,8 @@ export class CatalogSyncTask {
     const touched = [...result.added, ...result.changed];
     if (touched.length > 0) {
       await refresh.refreshNow(touched);
-      await changes.signal(touched);
+      changes.signal(touched);
     }
-    if (result.removed.length > 0) await changes.signal(result.removed);
+    if (result.removed.length > 0) changes.signal(result.removed);
   }
 }
