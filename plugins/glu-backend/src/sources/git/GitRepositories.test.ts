@@ -24,16 +24,23 @@ describe('GitRepositories', () => {
     for (let i = 0; i < 10; i++) files[`env/p${i}/VERSION`] = '1.0.0\n';
     repo = await createGitFixture(files);
     workingDirectory = await fs.mkdtemp(path.join(os.tmpdir(), 'glu-work-'));
-    repositories = new GitRepositories({
+    repositories = gatheringFor({ pauseMillis: 50, windowMillis: 2_000 });
+  });
+
+  function gatheringFor(gathering: {
+    pauseMillis: number;
+    windowMillis: number;
+  }) {
+    return new GitRepositories({
       workingDirectory,
       credentials: new GitCredentials(
         ScmIntegrations.fromConfig(new ConfigReader({})),
       ),
       logger: mockServices.logger.mock(),
       author: { name: 'Glu', email: 'glu@localhost' },
-      gathering: { pauseMillis: 50, windowMillis: 2_000 },
+      gathering,
     });
-  });
+  }
 
   afterEach(async () => {
     await repo.cleanup();
@@ -70,15 +77,7 @@ describe('GitRepositories', () => {
   });
 
   it('commits what keeps coming once the window is over, and gathers the rest into the next commit', async () => {
-    repositories = new GitRepositories({
-      workingDirectory,
-      credentials: new GitCredentials(
-        ScmIntegrations.fromConfig(new ConfigReader({})),
-      ),
-      logger: mockServices.logger.mock(),
-      author: { name: 'Glu', email: 'glu@localhost' },
-      gathering: { pauseMillis: 50, windowMillis: 100 },
-    });
+    repositories = gatheringFor({ pauseMillis: 50, windowMillis: 100 });
     const before = await repo.log();
     const writes = [];
     // An edit every 20 ms for 200 ms: never a pause, but a window of 100.
