@@ -7,7 +7,7 @@ import {
   PromotionRecord,
 } from '../store/types';
 import { PromotionRecords } from './PromotionRecords';
-import { resourceOf } from './resources';
+import { resourceOf, versionRefOf } from './resources';
 
 /** A phase whose state changed. */
 export interface PhaseChange {
@@ -129,7 +129,7 @@ export class PhaseHistory {
         observedAt: new Date(),
       },
       this.deps.records.transition(record.id, 'succeeded', {
-        after: { digest: resource.digest, version: resource.version },
+        after: versionRefOf(resource),
         commitSha: observation.revision,
         commitUrl: observation.url,
       }),
