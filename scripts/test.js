@@ -1,7 +1,8 @@
 /*
  * `npm test`: every check of the repository, in order, with one summary.
  *
- *   1. type check (tsc)
+ *   1. the API contract: the code generated from the OpenAPI document
+ *      matches it (scripts/openapi.js --check), then the type check (tsc)
  *   2. lint (backstage-cli repo lint)
  *   3. unit and integration tests (Jest through backstage-cli), with database
  *      tests on SQLite and on a real PostgreSQL: the one named by
@@ -389,6 +390,16 @@ async function main() {
   const onlyE2e = args.has('--only-e2e');
   const onlyReliability = args.has('--only-reliability');
   if (!onlyE2e && !onlyReliability) {
+    // The code generated from the OpenAPI document is what it generates now.
+    record(
+      'API contract',
+      ...(runStep('API contract', nodeBin, [
+        path.join(root, 'scripts', 'openapi.js'),
+        '--check',
+      ])
+        ? [1, 0]
+        : [0, 1]),
+    );
     const [tsc, tscArgs] = yarnRun('tsc');
     record(
       'type check',

@@ -84,6 +84,22 @@ describe('GluClient', () => {
     });
   });
 
+  it('repeats a list in the query, and sends a promotion without dryRun', async () => {
+    const client = new GluClient({
+      discoveryApi: { getBaseUrl: async () => baseUrl },
+    });
+    await expect(
+      client.listPipelines({ owner: ['user:default/ana', 'group:default/a'] }),
+    ).resolves.toMatchObject({
+      url: '/api/glu/pipelines?owner=user%3Adefault%2Fana&owner=group%3Adefault%2Fa',
+    });
+    await expect(
+      client.promote('checkout', { phase: 'production', from: 'staging' }),
+    ).resolves.toMatchObject({
+      body: '{"phase":"production","from":"staging"}',
+    });
+  });
+
   it('asks for the diff between two history entries', async () => {
     const client = new GluClient({
       discoveryApi: { getBaseUrl: async () => baseUrl },

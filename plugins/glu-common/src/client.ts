@@ -1,16 +1,24 @@
+/* eslint-disable new-cap -- openapi-fetch names its methods by HTTP method: GET, POST, DELETE */
 import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
+import createClient from 'openapi-fetch';
+import type { paths } from './schema/openapi.generated';
 import {
+  Approval,
+  GluExtensionTypes,
+  GluHealth,
+  HistoryDiff,
   HistoryEntry,
+  OperationBody,
   Page,
   Pin,
   PipelineSummary,
   PipelineView,
   Promotion,
   PromotionDryRun,
+  PublishResult,
 } from './api';
 import { GLU_PLUGIN_ID } from './constants';
-import { GluExtensionTypes, GluHealth } from './types';
 
 /** How the client finds the backend and authenticates its requests. */
 export type GluClientOptions = {
@@ -19,26 +27,19 @@ export type GluClientOptions = {
   fetchApi?: { fetch: typeof fetch };
 };
 
-/** The answer of an approval: the version and everyone who approved it. */
-export type Approval = {
-  digest: string;
-  version: string;
-  /** User refs, one per person. */
-  approvers: string[];
-};
-
-/** The difference between two history entries of a phase. */
-export type HistoryDiff = {
-  from: HistoryEntry;
-  to: HistoryEntry;
-  /** The unified diff of the phase's file; empty when it did not change. */
-  diff: string;
-};
-
 /** Paging options of the lists that can grow. */
 export type PageOptions = { limit?: number; cursor?: string };
 
-function pipelinePath(ref: string | CompoundEntityRef): string {
+/** What a promotion asks for: the phase, and the upstream phase if several. */
+export type PromotionRequest = Omit<OperationBody<'CreatePromotion'>, 'dryRun'>;
+
+/** What a rollback asks for: the history entry, and a pin if wanted. */
+export type RollbackRequest = Omit<OperationBody<'RollbackPhase'>, 'dryRun'>;
+
+/** What CI publishes to an `api` phase. */
+export type PublishRequest = OperationBody<'PublishVersion'>;
+
+function pipelineParams(ref: string | CompoundEntityRef) {
   const { namespace, name } =
     typeof ref === 'string'
       ? parseEntityRef(ref, {
@@ -46,41 +47,46 @@ function pipelinePath(ref: string | CompoundEntityRef): string {
           defaultNamespace: 'default',
         })
       : ref;
-  return `/pipelines/${encodeURIComponent(namespace)}/${encodeURIComponent(
-    name,
-  )}`;
+  return { namespace, name };
 }
 
-function query(
-  params: Record<string, string | string[] | number | undefined>,
-): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    // A list repeats the parameter: owner=a&owner=b.
-    for (const one of [value].flat()) {
-      if (one !== undefined && one !== '') search.append(key, String(one));
-    }
-  }
-  const text = search.toString();
-  return text ? `?${text}` : '';
-}
-
-/** The typed client of the Glu HTTP API (`/api/glu`). */
+/**
+ * The typed client of the Glu HTTP API (`/api/glu`): its requests and
+ * answers are typed by the types generated from the OpenAPI document
+ * (openapi-fetch); this class adds where the backend is (discovery), who
+ * asks (the fetchApi's credentials) and errors as @backstage/errors'
+ * ResponseError.
+ */
 export class GluClient {
   private readonly discoveryApi: GluClientOptions['discoveryApi'];
-  private readonly fetchApi: { fetch: typeof fetch };
+  private readonly api: ReturnType<typeof createClient<paths>>;
 
   constructor(options: GluClientOptions) {
     this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi ?? { fetch: (...args) => fetch(...args) };
+    const fetchApi = options.fetchApi ?? {
+      fetch: (...args: Parameters<typeof fetch>) => fetch(...args),
+    };
+    this.api = createClient<paths>({
+      fetch: async request => {
+        const response = await fetchApi.fetch(request);
+        if (!response.ok) throw await ResponseError.fromResponse(response);
+        return response;
+      },
+    });
+  }
+
+  private async baseUrl() {
+    return { baseUrl: await this.discoveryApi.getBaseUrl(GLU_PLUGIN_ID) };
   }
 
   async getHealth(): Promise<GluHealth> {
-    return this.request<GluHealth>('/health');
+    const { data } = await this.api.GET('/health', await this.baseUrl());
+    return data!;
   }
 
   async getExtensions(): Promise<GluExtensionTypes> {
-    return this.request<GluExtensionTypes>('/extensions');
+    const { data } = await this.api.GET('/extensions', await this.baseUrl());
+    return data!;
   }
 
   /**
@@ -93,19 +99,37 @@ export class GluClient {
       owner?: string | string[];
     } & PageOptions = {},
   ): Promise<Page<PipelineSummary>> {
-    return this.request(`/pipelines${query(options)}`);
+    const { owner, ...rest } = options;
+    const { data } = await this.api.GET('/pipelines', {
+      ...(await this.baseUrl()),
+      params: {
+        query: {
+          ...rest,
+          ...(owner !== undefined ? { owner: [owner].flat() } : {}),
+        },
+      },
+    });
+    return data!;
   }
 
   /** A pipeline with every phase's state and every edge's status. */
   async getPipeline(ref: string | CompoundEntityRef): Promise<PipelineView> {
-    return this.request(pipelinePath(ref));
+    const { data } = await this.api.GET('/pipelines/{namespace}/{name}', {
+      ...(await this.baseUrl()),
+      params: { path: pipelineParams(ref) },
+    });
+    return data!;
   }
 
   /** Looks at the pipeline's sources now. */
   async refreshPipeline(
     ref: string | CompoundEntityRef,
   ): Promise<PipelineView> {
-    return this.request(`${pipelinePath(ref)}/refresh`, { method: 'POST' });
+    const { data } = await this.api.POST(
+      '/pipelines/{namespace}/{name}/refresh',
+      { ...(await this.baseUrl()), params: { path: pipelineParams(ref) } },
+    );
+    return data!;
   }
 
   /** A phase's history, newest first. */
@@ -114,11 +138,14 @@ export class GluClient {
     phase: string,
     options: PageOptions = {},
   ): Promise<Page<HistoryEntry>> {
-    return this.request(
-      `${pipelinePath(ref)}/phases/${encodeURIComponent(phase)}/history${query(
-        options,
-      )}`,
+    const { data } = await this.api.GET(
+      '/pipelines/{namespace}/{name}/phases/{phase}/history',
+      {
+        ...(await this.baseUrl()),
+        params: { path: { ...pipelineParams(ref), phase }, query: options },
+      },
     );
+    return data!;
   }
 
   /** The difference between two entries of a phase's history. */
@@ -127,11 +154,14 @@ export class GluClient {
     phase: string,
     entries: { from: string; to: string },
   ): Promise<HistoryDiff> {
-    return this.request(
-      `${pipelinePath(ref)}/phases/${encodeURIComponent(phase)}/diff${query(
-        entries,
-      )}`,
+    const { data } = await this.api.GET(
+      '/pipelines/{namespace}/{name}/phases/{phase}/diff',
+      {
+        ...(await this.baseUrl()),
+        params: { path: { ...pipelineParams(ref), phase }, query: entries },
+      },
     );
+    return data!;
   }
 
   /** A pipeline's promotions, newest first. */
@@ -139,34 +169,49 @@ export class GluClient {
     ref: string | CompoundEntityRef,
     options: { phase?: string } & PageOptions = {},
   ): Promise<Page<Promotion>> {
-    return this.request(`${pipelinePath(ref)}/promotions${query(options)}`);
+    const { data } = await this.api.GET(
+      '/pipelines/{namespace}/{name}/promotions',
+      {
+        ...(await this.baseUrl()),
+        params: { path: pipelineParams(ref), query: options },
+      },
+    );
+    return data!;
   }
 
   async getPromotion(id: string): Promise<Promotion> {
-    return this.request(`/promotions/${encodeURIComponent(id)}`);
+    const { data } = await this.api.GET('/promotions/{id}', {
+      ...(await this.baseUrl()),
+      params: { path: { id } },
+    });
+    return data!;
   }
 
   /** Promotes the upstream version into a phase. */
   async promote(
     ref: string | CompoundEntityRef,
-    request: { phase: string; from?: string },
+    request: PromotionRequest,
   ): Promise<Promotion> {
-    return this.request(`${pipelinePath(ref)}/promotions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(request),
-    });
+    return (await this.createPromotion(ref, request)).data as Promotion;
   }
 
   /** What a promotion would change: the versions and the diff. */
   async dryRunPromotion(
     ref: string | CompoundEntityRef,
-    request: { phase: string; from?: string },
+    request: PromotionRequest,
   ): Promise<PromotionDryRun> {
-    return this.request(`${pipelinePath(ref)}/promotions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...request, dryRun: true }),
+    return (await this.createPromotion(ref, { ...request, dryRun: true }))
+      .data as PromotionDryRun;
+  }
+
+  private async createPromotion(
+    ref: string | CompoundEntityRef,
+    body: OperationBody<'CreatePromotion'>,
+  ) {
+    return this.api.POST('/pipelines/{namespace}/{name}/promotions', {
+      ...(await this.baseUrl()),
+      params: { path: pipelineParams(ref) },
+      body,
     });
   }
 
@@ -176,30 +221,35 @@ export class GluClient {
     phase: string,
     reason: string,
   ): Promise<Pin> {
-    return this.request(
-      `${pipelinePath(ref)}/phases/${encodeURIComponent(phase)}/pin`,
+    const { data } = await this.api.POST(
+      '/pipelines/{namespace}/{name}/phases/{phase}/pin',
       {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ reason }),
+        ...(await this.baseUrl()),
+        params: { path: { ...pipelineParams(ref), phase } },
+        body: { reason },
       },
     );
+    return data!;
+  }
+
+  /** Releases a pinned phase. */
+  async unpinPhase(
+    ref: string | CompoundEntityRef,
+    phase: string,
+  ): Promise<void> {
+    await this.api.DELETE('/pipelines/{namespace}/{name}/phases/{phase}/pin', {
+      ...(await this.baseUrl()),
+      params: { path: { ...pipelineParams(ref), phase } },
+    });
   }
 
   /** Puts a phase back in an earlier state of its history. */
   async rollback(
     ref: string | CompoundEntityRef,
     phase: string,
-    request: { historyId: string; pin?: { reason: string } },
+    request: RollbackRequest,
   ): Promise<Promotion> {
-    return this.request(
-      `${pipelinePath(ref)}/phases/${encodeURIComponent(phase)}/rollback`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(request),
-      },
-    );
+    return (await this.rollbackPhase(ref, phase, request)).data as Promotion;
   }
 
   /**
@@ -209,14 +259,23 @@ export class GluClient {
   async dryRunRollback(
     ref: string | CompoundEntityRef,
     phase: string,
-    request: { historyId: string; pin?: { reason: string } },
+    request: RollbackRequest,
   ): Promise<PromotionDryRun> {
-    return this.request(
-      `${pipelinePath(ref)}/phases/${encodeURIComponent(phase)}/rollback`,
+    return (await this.rollbackPhase(ref, phase, { ...request, dryRun: true }))
+      .data as PromotionDryRun;
+  }
+
+  private async rollbackPhase(
+    ref: string | CompoundEntityRef,
+    phase: string,
+    body: OperationBody<'RollbackPhase'>,
+  ) {
+    return this.api.POST(
+      '/pipelines/{namespace}/{name}/phases/{phase}/rollback',
       {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ...request, dryRun: true }),
+        ...(await this.baseUrl()),
+        params: { path: { ...pipelineParams(ref), phase } },
+        body,
       },
     );
   }
@@ -229,60 +288,33 @@ export class GluClient {
   async approve(
     ref: string | CompoundEntityRef,
     phase: string,
-    request: { from?: string } = {},
+    request: OperationBody<'ApproveVersion'> = {},
   ): Promise<Approval> {
-    return this.request(
-      `${pipelinePath(ref)}/phases/${encodeURIComponent(phase)}/approvals`,
+    const { data } = await this.api.POST(
+      '/pipelines/{namespace}/{name}/phases/{phase}/approvals',
       {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(request),
+        ...(await this.baseUrl()),
+        params: { path: { ...pipelineParams(ref), phase } },
+        body: request,
       },
     );
-  }
-
-  /** Releases a pinned phase. */
-  async unpinPhase(
-    ref: string | CompoundEntityRef,
-    phase: string,
-  ): Promise<void> {
-    await this.request(
-      `${pipelinePath(ref)}/phases/${encodeURIComponent(phase)}/pin`,
-      { method: 'DELETE' },
-      false,
-    );
+    return data!;
   }
 
   /** Publishes a version to an `api` phase, as CI does. */
   async publishVersion(
     ref: string | CompoundEntityRef,
     phase: string,
-    version: {
-      version?: string;
-      fields?: Record<string, string>;
-      digest?: string;
-    },
-  ): Promise<{ changed: boolean; state: HistoryEntry }> {
-    return this.request(
-      `${pipelinePath(ref)}/phases/${encodeURIComponent(phase)}/versions`,
+    version: PublishRequest,
+  ): Promise<PublishResult> {
+    const { data } = await this.api.POST(
+      '/pipelines/{namespace}/{name}/phases/{phase}/versions',
       {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(version),
+        ...(await this.baseUrl()),
+        params: { path: { ...pipelineParams(ref), phase } },
+        body: version,
       },
     );
-  }
-
-  private async request<T>(
-    path: string,
-    init?: RequestInit,
-    json = true,
-  ): Promise<T> {
-    const baseUrl = await this.discoveryApi.getBaseUrl(GLU_PLUGIN_ID);
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (json ? await response.json() : undefined) as T;
+    return data!;
   }
 }

@@ -5,7 +5,11 @@
  */
 export * from './constants';
 export * from './permissions';
-export * from './types';
 export * from './client';
 export * from './pipeline';
 export * from './api';
+export type {
+  paths as GluApiPaths,
+  operations as GluApiOperations,
+  components as GluApiComponents,
+} from './schema/openapi.generated';

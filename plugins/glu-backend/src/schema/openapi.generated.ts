@@ -1,4 +1,5 @@
-// Generated from openapi.yaml by scripts/generate-openapi.js; do not edit.
+// Generated from plugins/glu-backend/src/schema/openapi.yaml by
+// scripts/openapi.js (yarn generate:openapi); do not edit.
 /* eslint-disable */
 export const spec = {
   openapi: '3.1.0',

@@ -1,0 +1,1009 @@
+// Generated from plugins/glu-backend/src/schema/openapi.yaml by
+// scripts/openapi.js (yarn generate:openapi); do not edit.
+/* eslint-disable */
+export type paths = {
+  '/health': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Whether the plugin and its database answer. No authentication. */
+    get: operations['GetHealth'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/extensions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The source, format and gate types this backend can run. */
+    get: operations['GetExtensions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/pipelines': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Pipelines, ordered by entity ref, with their phases' versions. */
+    get: operations['ListPipelines'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/pipelines/{namespace}/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description A pipeline with every phase's state and every edge's status. */
+    get: operations['GetPipeline'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/pipelines/{namespace}/{name}/refresh': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Looks at the pipeline's sources now, rather than at the next poll. */
+    post: operations['RefreshPipeline'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/pipelines/{namespace}/{name}/phases/{phase}/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Every state the phase was observed in, newest first. */
+    get: operations['ListPhaseHistory'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/pipelines/{namespace}/{name}/phases/{phase}/diff': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * @description The difference between two entries of a phase's history: the unified
+     *     diff of the phase's file (Git-backed phases), and the resource fields
+     *     of both.
+     */
+    get: operations['DiffPhaseHistory'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/pipelines/{namespace}/{name}/phases/{phase}/approvals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * @description Approves, for the phase, the version its upstream phase holds now
+     *     (for edges with an approvals gate). One approval per person and
+     *     version; approving again changes nothing.
+     */
+    post: operations['ApproveVersion'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/pipelines/{namespace}/{name}/phases/{phase}/pin': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * @description Holds the phase at its current version, with a reason: automatic
+     *     promotion leaves it alone and manual promotion is refused, naming who
+     *     pinned it and why, until it is unpinned.
+     */
+    post: operations['PinPhase'];
+    /** @description Releases a pinned phase; automatic promotion resumes with the newest version. */
+    delete: operations['UnpinPhase'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/pipelines/{namespace}/{name}/phases/{phase}/rollback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * @description Puts the phase back in an earlier state of its history: the file
+     *     content of that state, exactly, committed through the phase's own
+     *     strategy and recorded as a rollback. With `pin`, the phase is pinned
+     *     there too. With dryRun, nothing is written and the answer holds the
+     *     unified diff that the rollback would commit, against the file as it
+     *     is now.
+     */
+    post: operations['RollbackPhase'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/pipelines/{namespace}/{name}/phases/{phase}/versions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * @description Publishes a version to a phase whose source is `api`, e.g. from CI once
+     *     a build is done. Authorized with the publish permission; a service
+     *     token (external access) is the usual caller. Publishing the version
+     *     the phase already holds changes nothing. Automatic promotions from the
+     *     phase follow at once.
+     */
+    post: operations['PublishVersion'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/pipelines/{namespace}/{name}/promotions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The pipeline's promotions, newest first. */
+    get: operations['ListPromotions'];
+    put?: never;
+    /**
+     * @description Promotes the upstream phase's version into a phase. Equal digests mean
+     *     there is nothing to do: the answer is a promotion with status
+     *     up-to-date. With dryRun, nothing is written and the answer holds the
+     *     unified diff of the file that would change.
+     */
+    post: operations['CreatePromotion'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/promotions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['GetPromotion'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+};
+export type webhooks = Record<string, never>;
+export type components = {
+  schemas: {
+    Error: {
+      error: {
+        name: string;
+        message: string;
+      } & {
+        [key: string]: unknown;
+      };
+      request: {
+        method?: string;
+        url?: string;
+      };
+      response: {
+        statusCode?: number;
+      };
+    };
+    VersionRef: {
+      digest: string;
+      version: string;
+    };
+    HistoryEntry: {
+      id: string;
+      pipelineRef: string;
+      phase: string;
+      digest: string;
+      version: string;
+      fields: {
+        [key: string]: string;
+      };
+      blobHash?: string;
+      /** @enum {string} */
+      cause: 'observed' | 'published' | 'promotion' | 'rollback' | 'commit';
+      actor?: string;
+      commitSha?: string;
+      commitUrl?: string;
+      message?: string;
+      promotionId?: string;
+      /** @description The change left the version as it was and changed only other parts of the phase's file (replicas, environment variables, …). */
+      keptVersion?: boolean;
+      /** Format: date-time */
+      observedAt: string;
+    };
+    Promotion: {
+      id: string;
+      pipelineRef: string;
+      from: string;
+      to: string;
+      /** @enum {string} */
+      kind: 'promotion' | 'rollback';
+      /** @enum {string} */
+      strategy: 'commit' | 'pull-request';
+      /**
+       * @description By pull request: open until it merges (merged, then succeeded once the phase is seen holding the version), closes without merge (closed) or is replaced by a newer proposal (superseded).
+       * @enum {string}
+       */
+      status:
+        | 'pending'
+        | 'running'
+        | 'open'
+        | 'merged'
+        | 'succeeded'
+        | 'up-to-date'
+        | 'closed'
+        | 'superseded'
+        | 'failed';
+      fromVersion?: components['schemas']['VersionRef'];
+      before?: components['schemas']['VersionRef'];
+      after?: components['schemas']['VersionRef'];
+      triggeredBy: string;
+      /** @enum {string} */
+      trigger: 'manual' | 'auto' | 'schedule' | 'event';
+      commitSha?: string;
+      commitUrl?: string;
+      pullRequest?: components['schemas']['PullRequestRef'];
+      error?: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      finishedAt?: string;
+    };
+    PullRequestCheck: {
+      name: string;
+      /** @enum {string} */
+      state: 'pending' | 'success' | 'failure' | 'neutral' | 'skipped';
+      url?: string;
+    };
+    /** @description The pull request that carries a promotion, as last seen. */
+    PullRequestRef: {
+      /** @description e.g. github */
+      provider: string;
+      number: number;
+      url: string;
+      /** @description glu/<pipeline>/<phase>/<digest> */
+      branch: string;
+      /** @enum {string} */
+      state: 'open' | 'merged' | 'closed';
+      headSha: string;
+      mergeCommitSha?: string;
+      checks?: components['schemas']['PullRequestCheck'][];
+      /** @description The commit status glu/gates that Glu last put on the head commit: whether every gate passes, for branch protection to require. */
+      gatesStatus?: {
+        sha: string;
+        /** @enum {string} */
+        state: 'pending' | 'success';
+        description: string;
+      };
+    };
+    /** @description What a promotion or a rollback would do, decided exactly as the write itself would be, and the diff it would commit. */
+    PromotionDryRun: {
+      pipelineRef: string;
+      /** @enum {string} */
+      kind: 'promotion' | 'rollback';
+      /** @description The upstream phase (the phase itself for a rollback). */
+      from: string;
+      to: string;
+      /**
+       * @description As the edge's status; only promotable would write.
+       * @enum {string}
+       */
+      status: 'up-to-date' | 'promotable' | 'blocked' | 'in-progress';
+      /** @description Why it would not write, or what it waits for. */
+      reasons: string[];
+      gates: components['schemas']['GateResult'][];
+      fromVersion: components['schemas']['VersionRef'];
+      before?: components['schemas']['VersionRef'];
+      /** @description What the phase would hold; absent when it cannot hold the version. */
+      after?: components['schemas']['VersionRef'];
+      /** @description Where the phase lives, e.g. its file in the repository. */
+      path?: string;
+      /** @description The unified diff of what would be written, against the phase's content as last seen; empty when nothing would change or it cannot be written. */
+      diff: string;
+      promotionId?: string;
+      pullRequest?: components['schemas']['PullRequestRef'];
+    };
+    GateResult: {
+      type: string;
+      passed: boolean;
+      reason: string;
+    };
+    Pin: {
+      phase: string;
+      digest: string;
+      version: string;
+      pinnedBy: string;
+      reason: string;
+      /** Format: date-time */
+      pinnedAt: string;
+    };
+    PhaseView: {
+      name: string;
+      title?: string;
+      source: {
+        type: string;
+      } & {
+        [key: string]: unknown;
+      };
+      /** @description Whether Glu can write into the phase (promotions, rollbacks). */
+      writable: boolean;
+      state?: components['schemas']['HistoryEntry'];
+      /** Format: date-time */
+      refreshedAt?: string;
+      refreshError?: string;
+      pin?: components['schemas']['Pin'];
+    };
+    EdgeView: {
+      from: string;
+      to: string;
+      /** @enum {string} */
+      strategy: 'commit' | 'pull-request';
+      auto: boolean;
+      /** @enum {string} */
+      status: 'up-to-date' | 'promotable' | 'blocked' | 'in-progress';
+      reasons: string[];
+      gates: components['schemas']['GateResult'][];
+      promotionId?: string;
+      pullRequest?: components['schemas']['PullRequestRef'];
+    };
+    PipelineView: {
+      ref: string;
+      name: string;
+      namespace: string;
+      title?: string;
+      owner: string;
+      components: string[];
+      phases: components['schemas']['PhaseView'][];
+      edges: components['schemas']['EdgeView'][];
+    };
+    PipelineSummary: {
+      ref: string;
+      name: string;
+      namespace: string;
+      title?: string;
+      owner: string;
+      components: string[];
+      phases: {
+        name: string;
+        version?: string;
+        digest?: string;
+        /** @description Why the phase's last refresh failed, if it did. */
+        refreshError?: string;
+      }[];
+      /** @description How many edges have a version waiting to be promoted. */
+      behind: number;
+    };
+  };
+  responses: {
+    /** @description An error, as @backstage/errors serializes it. */
+    ErrorResponse: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['Error'];
+      };
+    };
+  };
+  parameters: {
+    /** @description The pipeline entity's namespace. */
+    namespace: string;
+    /** @description The pipeline entity's name. */
+    name: string;
+    phase: string;
+    /** @description The page size. */
+    limit: number;
+    /** @description The nextCursor of the previous page. */
+    cursor: string;
+  };
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+};
+export type $defs = Record<string, never>;
+export interface operations {
+  GetHealth: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Healthy. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            status: 'ok';
+            /** @enum {string} */
+            database: 'ok';
+            sources: string[];
+            writableSources: string[];
+            formats: string[];
+            gates: string[];
+          };
+        };
+      };
+      503: components['responses']['ErrorResponse'];
+    };
+  };
+  GetExtensions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The registered types. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            sources: string[];
+            /** @description The source types that Glu can write into, and so promote into. */
+            writableSources: string[];
+            formats: string[];
+            gates: string[];
+          };
+        };
+      };
+    };
+  };
+  ListPipelines: {
+    parameters: {
+      query?: {
+        /** @description Only pipelines that deliver this component (entity ref). */
+        component?: string;
+        /** @description Only pipelines that one of these groups or users owns (entity refs); repeat it for several, e.g. a person and their groups. */
+        owner?: string[];
+        /** @description The page size. */
+        limit?: components['parameters']['limit'];
+        /** @description The nextCursor of the previous page. */
+        cursor?: components['parameters']['cursor'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of pipelines. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['PipelineSummary'][];
+            nextCursor?: string;
+          };
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+    };
+  };
+  GetPipeline: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The pipeline entity's namespace. */
+        namespace: components['parameters']['namespace'];
+        /** @description The pipeline entity's name. */
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The pipeline. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PipelineView'];
+        };
+      };
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+    };
+  };
+  RefreshPipeline: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The pipeline entity's namespace. */
+        namespace: components['parameters']['namespace'];
+        /** @description The pipeline entity's name. */
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The pipeline after the refresh. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PipelineView'];
+        };
+      };
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+    };
+  };
+  ListPhaseHistory: {
+    parameters: {
+      query?: {
+        /** @description The page size. */
+        limit?: components['parameters']['limit'];
+        /** @description The nextCursor of the previous page. */
+        cursor?: components['parameters']['cursor'];
+      };
+      header?: never;
+      path: {
+        /** @description The pipeline entity's namespace. */
+        namespace: components['parameters']['namespace'];
+        /** @description The pipeline entity's name. */
+        name: components['parameters']['name'];
+        phase: components['parameters']['phase'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of history entries. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['HistoryEntry'][];
+            nextCursor?: string;
+          };
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+    };
+  };
+  DiffPhaseHistory: {
+    parameters: {
+      query: {
+        /** @description The older history entry's id. */
+        from: string;
+        /** @description The newer history entry's id. */
+        to: string;
+      };
+      header?: never;
+      path: {
+        /** @description The pipeline entity's namespace. */
+        namespace: components['parameters']['namespace'];
+        /** @description The pipeline entity's name. */
+        name: components['parameters']['name'];
+        phase: components['parameters']['phase'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The difference. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            from: components['schemas']['HistoryEntry'];
+            to: components['schemas']['HistoryEntry'];
+            /** @description The unified diff of the file; empty when the phase has no file or it did not change. */
+            diff: string;
+          };
+        };
+      };
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+    };
+  };
+  ApproveVersion: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The pipeline entity's namespace. */
+        namespace: components['parameters']['namespace'];
+        /** @description The pipeline entity's name. */
+        name: components['parameters']['name'];
+        phase: components['parameters']['phase'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': {
+          /** @description The upstream phase, when the phase has several. */
+          from?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The version and everyone who approved it for the phase. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            digest: string;
+            version: string;
+            approvers: string[];
+          };
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+      409: components['responses']['ErrorResponse'];
+    };
+  };
+  PinPhase: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The pipeline entity's namespace. */
+        namespace: components['parameters']['namespace'];
+        /** @description The pipeline entity's name. */
+        name: components['parameters']['name'];
+        phase: components['parameters']['phase'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The pin. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Pin'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+      409: components['responses']['ErrorResponse'];
+    };
+  };
+  UnpinPhase: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The pipeline entity's namespace. */
+        namespace: components['parameters']['namespace'];
+        /** @description The pipeline entity's name. */
+        name: components['parameters']['name'];
+        phase: components['parameters']['phase'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Unpinned. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+    };
+  };
+  RollbackPhase: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The pipeline entity's namespace. */
+        namespace: components['parameters']['namespace'];
+        /** @description The pipeline entity's name. */
+        name: components['parameters']['name'];
+        phase: components['parameters']['phase'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The id of the history entry to go back to. */
+          historyId: string;
+          pin?: {
+            reason: string;
+          };
+          /** @default false */
+          dryRun?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description The rollback, a promotion record of kind rollback, or with dryRun what it would do. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | components['schemas']['Promotion']
+            | components['schemas']['PromotionDryRun'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+      409: components['responses']['ErrorResponse'];
+    };
+  };
+  PublishVersion: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The pipeline entity's namespace. */
+        namespace: components['parameters']['namespace'];
+        /** @description The pipeline entity's name. */
+        name: components['parameters']['name'];
+        phase: components['parameters']['phase'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description What people call the version; short for fields.version. */
+          version?: string;
+          /** @description The resource fields, e.g. repository, tag and digest of an image. */
+          fields?: {
+            [key: string]: string;
+          };
+          /** @description The version's identity, e.g. an image digest. */
+          digest?: string;
+          /** @description A link to the build or artifact. */
+          url?: string;
+          message?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description What the phase holds now, and whether this changed it. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            changed: boolean;
+            state: components['schemas']['HistoryEntry'];
+          };
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+    };
+  };
+  ListPromotions: {
+    parameters: {
+      query?: {
+        /** @description Only promotions into this phase. */
+        phase?: string;
+        /** @description The page size. */
+        limit?: components['parameters']['limit'];
+        /** @description The nextCursor of the previous page. */
+        cursor?: components['parameters']['cursor'];
+      };
+      header?: never;
+      path: {
+        /** @description The pipeline entity's namespace. */
+        namespace: components['parameters']['namespace'];
+        /** @description The pipeline entity's name. */
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of promotions. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Promotion'][];
+            nextCursor?: string;
+          };
+        };
+      };
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+    };
+  };
+  CreatePromotion: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The pipeline entity's namespace. */
+        namespace: components['parameters']['namespace'];
+        /** @description The pipeline entity's name. */
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The phase to promote into. */
+          phase: string;
+          /** @description The upstream phase, when the phase has several. */
+          from?: string;
+          /** @default false */
+          dryRun?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description The promotion, or with dryRun what it would do. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            | components['schemas']['Promotion']
+            | components['schemas']['PromotionDryRun'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+      409: components['responses']['ErrorResponse'];
+    };
+  };
+  GetPromotion: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The promotion. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Promotion'];
+        };
+      };
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+    };
+  };
+}
