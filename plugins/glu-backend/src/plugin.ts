@@ -89,6 +89,7 @@ export const gluPlugin = createBackendPlugin({
         database: coreServices.database,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        userInfo: coreServices.userInfo,
         auth: coreServices.auth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
@@ -237,6 +238,8 @@ export const gluPlugin = createBackendPlugin({
           await createRouter({
             logger,
             httpAuth: deps.httpAuth,
+            auth: deps.auth,
+            userInfo: deps.userInfo,
             auditor: deps.auditor,
             store,
             service,

@@ -97,6 +97,8 @@ export class GluClient {
     options: {
       component?: string;
       owner?: string | string[];
+      /** The caller's own pipelines (a user's token): theirs and their groups'. */
+      mine?: boolean;
     } & PageOptions = {},
   ): Promise<Page<PipelineSummary>> {
     const { owner, ...rest } = options;

@@ -52,9 +52,24 @@ export async function startGlu(options: {
   config?: Record<string, any>;
   /** More top-level settings, e.g. `events:`. */
   rootConfig?: Record<string, any>;
-  /** Permissions the caller does not have. */
-  denied?: string[];
+  /**
+   * Permissions the caller does not have: by name for every caller, or
+   * decided per caller (a user's entity ref, or a service's subject).
+   */
+  denied?: string[] | ((permission: string, caller: string) => boolean);
+  /** The groups each user belongs to (their ownership refs, with them). */
+  memberships?: Record<string, string[]>;
 }) {
+  const denied = options.denied;
+  const isDenied = (permission: string, credentials?: any) => {
+    if (!denied) return false;
+    if (Array.isArray(denied)) return denied.includes(permission);
+    const principal = credentials?.principal;
+    return denied(
+      permission,
+      principal?.userEntityRef ?? principal?.subject ?? 'none',
+    );
+  };
   const workingDirectory = await fs.mkdtemp(
     path.join(os.tmpdir(), 'glu-work-'),
   );
@@ -103,18 +118,27 @@ export async function startGlu(options: {
       catalogServiceMock.factory({ entities: options.entities }),
       ...(options.features ?? []),
       mockServices.permissions.mock({
-        authorize: async requests =>
+        authorize: async (requests, o) =>
           requests.map(r => ({
-            result: options.denied?.includes(r.permission.name)
+            result: isDenied(r.permission.name, o?.credentials)
               ? AuthorizeResult.DENY
               : AuthorizeResult.ALLOW,
           })),
-        authorizeConditional: async requests =>
+        authorizeConditional: async (requests, o) =>
           requests.map(r => ({
-            result: options.denied?.includes(r.permission.name)
+            result: isDenied(r.permission.name, o?.credentials)
               ? AuthorizeResult.DENY
               : AuthorizeResult.ALLOW,
           })),
+      }).factory,
+      mockServices.userInfo.mock({
+        getUserInfo: async (credentials: any) => {
+          const user = credentials.principal.userEntityRef;
+          return {
+            userEntityRef: user,
+            ownershipEntityRefs: [user, ...(options.memberships?.[user] ?? [])],
+          };
+        },
       }).factory,
       auditor.factory,
       // The real scheduler, so that polls happen as they do in production.

@@ -3,7 +3,11 @@ import { Entity } from '@backstage/catalog-model';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import request from 'supertest';
-import { eventually, startGlu } from '../__testUtils__/backend';
+import {
+  ciAuthorization,
+  eventually,
+  startGlu,
+} from '../__testUtils__/backend';
 import {
   createGitFixture,
   deploymentManifest,
@@ -328,6 +332,36 @@ exit 0
       expect((await get(glu.server, '/api/glu/pipelines?limit=0')).status).toBe(
         400,
       );
+    } finally {
+      await glu.stop();
+    }
+  });
+
+  it("lists a user's own pipelines with mine: theirs and their groups'", async () => {
+    const glu = await startGlu({
+      knex: await databases.init('SQLITE_3'),
+      entities: [pipelineEntity(repo.url)],
+      memberships: { 'user:default/alice': ['group:default/team-checkout'] },
+    });
+    try {
+      const mine = (user: string) =>
+        request(glu.server)
+          .get('/api/glu/pipelines?mine=true')
+          .set('authorization', mockCredentials.user.header(user));
+      expect(
+        (await mine('user:default/alice')).body.items.map((p: any) => p.ref),
+      ).toEqual(['pipeline:default/checkout']);
+      expect((await mine('user:default/bob')).body.items).toEqual([]);
+      const service = await request(glu.server)
+        .get('/api/glu/pipelines?mine=true')
+        .set('authorization', ciAuthorization());
+      expect(service.status).toBe(400);
+      expect(service.body.error.message).toMatch(/needs a user's token/);
+      const both = await get(
+        glu.server,
+        '/api/glu/pipelines?mine=true&owner=group:default/team-checkout',
+      );
+      expect(both.status).toBe(400);
     } finally {
       await glu.stop();
     }

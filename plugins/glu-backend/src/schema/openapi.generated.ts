@@ -836,6 +836,16 @@ export const spec = {
             },
           },
           {
+            name: 'mine',
+            in: 'query',
+            required: false,
+            description:
+              "Only pipelines that the caller owns, as a user or through one of their groups (the user's ownership refs); needs a user's token, and is not given with owner.",
+            schema: {
+              type: 'boolean',
+            },
+          },
+          {
             $ref: '#/components/parameters/limit',
           },
           {

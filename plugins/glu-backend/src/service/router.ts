@@ -1,8 +1,10 @@
 import {
   AuditorService,
+  AuthService,
   BackstageCredentials,
   HttpAuthService,
   LoggerService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { stringifyEntityRef } from '@backstage/catalog-model';
@@ -22,6 +24,9 @@ import { GluService } from './GluService';
 export interface RouterOptions {
   logger: LoggerService;
   httpAuth: HttpAuthService;
+  /** Whether a caller is a user, and who they are (`mine`). */
+  auth: AuthService;
+  userInfo: UserInfoService;
   auditor: AuditorService;
   /** For the health check: whether the database answers. */
   store: DatabaseGluStore;
@@ -73,7 +78,7 @@ async function sendDocument(
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { logger, httpAuth, auditor, store, service } = options;
+  const { logger, httpAuth, auth, userInfo, auditor, store, service } = options;
   // Bodies are parsed (JSON) and validated against the document before any
   // route sees them.
   const router = createValidatedOpenApiRouter<typeof spec>(spec);
@@ -155,13 +160,36 @@ export async function createRouter(
     res.json(options.extensionTypes());
   });
 
+  /**
+   * The owners a list asks for: those it names, or with `mine` the
+   * caller's ownership refs (a user and their groups).
+   */
+  async function ownersOf(
+    req: AnyRequest,
+    credentials: BackstageCredentials,
+  ): Promise<string[]> {
+    const named = [req.query.owner ?? []].flat().map(String);
+    if (!req.query.mine) return named;
+    if (named.length > 0) {
+      throw new InputError(
+        'Give either mine=true or owner=, not both: mine stands for the owners of the caller',
+      );
+    }
+    if (!auth.isPrincipal(credentials, 'user')) {
+      throw new InputError(
+        "mine=true lists the pipelines of a user and needs a user's token; a service names the owners with owner=",
+      );
+    }
+    return (await userInfo.getUserInfo(credentials)).ownershipEntityRefs;
+  }
+
   router.get('/pipelines', async (req, res) => {
     const credentials = await credentialsOf(req);
     res.json(
       await service.listPipelines(
         {
           component: req.query.component,
-          owner: [req.query.owner ?? []].flat().map(String),
+          owner: await ownersOf(req, credentials),
           limit: req.query.limit ?? 50,
           cursor: req.query.cursor,
         },

@@ -553,6 +553,8 @@ export interface operations {
         component?: string;
         /** @description Only pipelines that one of these groups or users owns (entity refs); repeat it for several, e.g. a person and their groups. */
         owner?: string[];
+        /** @description Only pipelines that the caller owns, as a user or through one of their groups (the user's ownership refs); needs a user's token, and is not given with owner. */
+        mine?: boolean;
         /** @description The page size. */
         limit?: components['parameters']['limit'];
         /** @description The nextCursor of the previous page. */
