@@ -1,0 +1,118 @@
+import { ResponseError } from '@backstage/errors';
+
+/**
+ * What `glu` exits with. Scripts branch on these: a promotion that a gate,
+ * a pin or another promotion holds back is not an error of the tool.
+ */
+export const ExitCode = {
+  /** It was done (or there was nothing to do). */
+  done: 0,
+  /** It failed: Backstage or the network failed, or the thing is not there. */
+  error: 1,
+  /** The command was called wrongly: arguments, or input the API refused. */
+  usage: 2,
+  /** Blocked: a gate, a pin or a promotion under way holds it back. */
+  blocked: 3,
+  /** Not allowed: no valid token, or the permission policy says no. */
+  notAllowed: 4,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** An error that `glu` reports as it is, with the exit code it calls for. */
+export class GluCliError extends Error {
+  constructor(message: string, readonly exitCode: ExitCodeValue) {
+    super(message);
+    this.name = 'GluCliError';
+  }
+}
+
+/** What the failing command was about, to say what to do next. */
+export type ErrorContext = {
+  url: string;
+  timeoutSeconds: number;
+  /** The pipeline the command was about, if any. */
+  pipeline?: string;
+  /** That pipeline's ref and owner, looked up when a refusal needs them. */
+  ownerOf?: (pipeline: string) => Promise<{ ref: string; owner: string }>;
+};
+
+function messageOf(error: ResponseError): string {
+  const body = error.body as { error?: { message?: string } } | undefined;
+  return body?.error?.message ?? error.message;
+}
+
+/** Turns what went wrong into a message that says what to do, and a code. */
+export async function explain(
+  error: unknown,
+  context: ErrorContext,
+): Promise<GluCliError> {
+  if (error instanceof GluCliError) return error;
+  if (error instanceof ResponseError) {
+    const status = error.response.status;
+    const message = messageOf(error);
+    switch (status) {
+      case 400:
+        return new GluCliError(
+          `Glu refused the request: ${message}`,
+          ExitCode.usage,
+        );
+      case 401:
+        return new GluCliError(
+          `Backstage did not accept the token (401): ${message}. Give a valid token with --token, GLU_TOKEN or --token-file (glu --help says how to get one).`,
+          ExitCode.notAllowed,
+        );
+      case 403: {
+        const owned =
+          context.pipeline && context.ownerOf
+            ? await context.ownerOf(context.pipeline).catch(() => undefined)
+            : undefined;
+        return new GluCliError(
+          `Not allowed (403): ${message}.${
+            owned
+              ? ` ${owned.ref} is owned by ${owned.owner}: ask one of its owners, or use the token of someone who may.`
+              : ''
+          }`,
+          ExitCode.notAllowed,
+        );
+      }
+      case 404:
+        return new GluCliError(
+          `Not found (404): ${message}.${
+            context.pipeline
+              ? ' `glu pipelines` lists the pipelines, `glu inspect <pipeline>` their phases.'
+              : ''
+          }`,
+          ExitCode.error,
+        );
+      case 409:
+        return new GluCliError(`Blocked (409): ${message}`, ExitCode.blocked);
+      case 503:
+        return new GluCliError(
+          `Glu cannot do it now (503): ${message}. Try again later.`,
+          ExitCode.error,
+        );
+      default:
+        return new GluCliError(
+          `Glu answered ${status}: ${message}`,
+          ExitCode.error,
+        );
+    }
+  }
+  const e = error as { name?: string; message?: string; cause?: any };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
+    return new GluCliError(
+      `Backstage at ${context.url} did not answer within ${context.timeoutSeconds} s (--timeout).`,
+      ExitCode.error,
+    );
+  }
+  if (e?.name === 'TypeError' && /fetch failed/.test(e.message ?? '')) {
+    return new GluCliError(
+      `Could not reach Backstage at ${context.url}: ${
+        e.cause?.code ?? e.cause?.message ?? e.message
+      }. Is it running, and are --url or GLU_URL right?`,
+      ExitCode.error,
+    );
+  }
+  return new GluCliError(e?.message ?? String(error), ExitCode.error);
+}

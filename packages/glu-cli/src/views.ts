@@ -1,0 +1,205 @@
+import {
+  HistoryEntry,
+  PipelineSummary,
+  PipelineView,
+  Promotion,
+  PromotionDryRun,
+} from '@glu-dev/plugin-glu-common';
+import { ago, Palette, shortDigest, statusColor, table } from './output';
+
+/** Pipelines, one row each, with their phases' versions. */
+export function pipelinesTable(p: Palette, items: PipelineSummary[]): string {
+  if (items.length === 0) return p.dim('No pipelines.');
+  return table(
+    p,
+    ['PIPELINE', 'OWNER', 'PHASES', 'BEHIND'],
+    items.map(item => [
+      item.ref.replace(/^pipeline:/, ''),
+      item.owner,
+      item.phases
+        .map(
+          phase =>
+            `${phase.name} ${
+              phase.refreshError
+                ? p.red('(refresh failing)')
+                : phase.version ?? p.dim('-')
+            }`,
+        )
+        .join(', '),
+      item.behind ? p.yellow(String(item.behind)) : '0',
+    ]),
+  );
+}
+
+/** Why an edge is where it is: its reasons, or the gates that passed. */
+function edgeReasons(edge: PipelineView['edges'][number]): string {
+  if (edge.reasons.length) return edge.reasons.join('; ');
+  if (edge.pullRequest) return `pull request #${edge.pullRequest.number}`;
+  return edge.gates.map(g => `${g.type}: ${g.reason}`).join('; ');
+}
+
+/** A pipeline: who owns it, its phases and its edges. */
+export function pipelineText(
+  p: Palette,
+  view: PipelineView,
+  options: { graph?: boolean } = {},
+): string {
+  const lines: string[] = [];
+  lines.push(
+    `${p.bold(view.title ?? view.name)}  ${p.dim(view.ref)}`,
+    `owner ${view.owner}${
+      view.components.length ? `   delivers ${view.components.join(', ')}` : ''
+    }`,
+    '',
+  );
+  if (options.graph) {
+    lines.push(graphText(p, view));
+    return lines.join('\n');
+  }
+  lines.push(
+    table(
+      p,
+      ['PHASE', 'VERSION', 'DIGEST', 'CHANGED', 'REFRESHED', 'NOTE'],
+      view.phases.map(phase => [
+        phase.name,
+        phase.state?.version ?? p.dim('not seen yet'),
+        shortDigest(phase.state?.digest),
+        ago(phase.state?.observedAt),
+        ago(phase.refreshedAt),
+        [
+          phase.pin
+            ? p.magenta(`pinned by ${phase.pin.pinnedBy}: ${phase.pin.reason}`)
+            : '',
+          phase.refreshError ? p.red(`refresh: ${phase.refreshError}`) : '',
+        ]
+          .filter(Boolean)
+          .join('; '),
+      ]),
+    ),
+  );
+  if (view.edges.length) {
+    lines.push(
+      '',
+      table(
+        p,
+        ['EDGE', 'STRATEGY', 'AUTO', 'STATUS', 'WHY'],
+        view.edges.map(edge => [
+          `${edge.from} → ${edge.to}`,
+          edge.strategy,
+          edge.auto ? 'yes' : 'no',
+          statusColor(p, edge.status),
+          edgeReasons(edge),
+        ]),
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
+/**
+ * The pipeline as a small graph: each phase with its version, and each
+ * edge with its status, the phases in the order of the definition.
+ */
+export function graphText(p: Palette, view: PipelineView): string {
+  const version = (name: string) =>
+    view.phases.find(phase => phase.name === name)?.state?.version ?? '?';
+  const incoming = new Set(view.edges.map(edge => edge.to));
+  const lines: string[] = [];
+  for (const phase of view.phases) {
+    const out = view.edges.filter(edge => edge.from === phase.name);
+    if (!incoming.has(phase.name) && out.length === 0) {
+      lines.push(`${p.bold(phase.name)} ${version(phase.name)}`);
+    }
+    for (const edge of out) {
+      lines.push(
+        `${p.bold(edge.from)} ${version(edge.from)} ──${
+          edge.auto ? 'auto ' : ''
+        }${statusColor(p, edge.status)}──▶ ${p.bold(edge.to)} ${version(
+          edge.to,
+        )}${
+          edge.reasons.length ? p.dim(`  (${edge.reasons.join('; ')})`) : ''
+        }`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+/** A phase's history, newest first. */
+export function historyTable(p: Palette, items: HistoryEntry[]): string {
+  if (items.length === 0) return p.dim('No history yet.');
+  return table(
+    p,
+    ['ID', 'VERSION', 'DIGEST', 'CAUSE', 'BY', 'WHEN', 'COMMIT'],
+    items.map(entry => [
+      entry.id,
+      entry.version,
+      shortDigest(entry.digest),
+      entry.cause,
+      entry.actor ?? '',
+      ago(entry.observedAt),
+      entry.commitSha?.slice(0, 10) ?? '',
+    ]),
+  );
+}
+
+/** What a promotion or a rollback would do: versions, gates and the diff. */
+export function dryRunText(p: Palette, plan: PromotionDryRun): string {
+  const what = plan.kind === 'rollback' ? 'Rollback of' : 'Promotion';
+  const lines = [
+    `${what} ${
+      plan.kind === 'rollback' ? plan.to : `${plan.from} → ${plan.to}`
+    }: ${statusColor(p, plan.status)}`,
+    `  ${plan.before?.version ?? p.dim('nothing')} → ${
+      plan.after?.version ?? plan.fromVersion.version
+    }${plan.path ? p.dim(`  (${plan.path})`) : ''}`,
+  ];
+  for (const gate of plan.gates) {
+    lines.push(
+      `  ${gate.passed ? p.green('✓') : p.red('✗')} ${gate.type}: ${
+        gate.reason
+      }`,
+    );
+  }
+  for (const reason of plan.reasons) lines.push(`  ${p.red('•')} ${reason}`);
+  if (plan.pullRequest) {
+    lines.push(`  pull request: ${plan.pullRequest.url}`);
+  }
+  if (plan.diff) lines.push('', diffText(p, plan.diff));
+  return lines.join('\n');
+}
+
+/** A unified diff, coloured on a terminal. */
+export function diffText(p: Palette, diff: string): string {
+  return diff
+    .replace(/\n$/, '')
+    .split('\n')
+    .map(line => {
+      if (line.startsWith('+++') || line.startsWith('---')) return p.bold(line);
+      if (line.startsWith('+')) return p.green(line);
+      if (line.startsWith('-')) return p.red(line);
+      if (line.startsWith('@@')) return p.cyan(line);
+      return line;
+    })
+    .join('\n');
+}
+
+/** Where a promotion stands, in one line, with its commit or pull request. */
+export function promotionLine(p: Palette, promotion: Promotion): string {
+  let where = '';
+  if (promotion.pullRequest) {
+    where = ` pull request #${promotion.pullRequest.number} ${promotion.pullRequest.url}`;
+  } else if (promotion.commitSha) {
+    where = ` commit ${promotion.commitSha.slice(0, 10)}${
+      promotion.commitUrl ? ` ${promotion.commitUrl}` : ''
+    }`;
+  }
+  const versions = `${promotion.before?.version ?? '-'} → ${
+    promotion.after?.version ?? promotion.fromVersion?.version ?? '?'
+  }`;
+  return `${promotion.kind} ${promotion.id} into ${
+    promotion.to
+  } (${versions}): ${statusColor(p, promotion.status)}${where}${
+    promotion.error ? `\n  ${p.red(promotion.error)}` : ''
+  }`;
+}
