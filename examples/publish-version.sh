@@ -1,7 +1,7 @@
 #!/bin/sh
 # Publishes a version to the example pipeline's build phase, as CI would once
-# it has built and pushed an image. Staging then gets it by an automatic
-# promotion (a commit to .glu/git/gitops.git).
+# it has built and pushed an image: a call of the glu command line. Staging
+# then gets it by an automatic promotion (a commit to .glu/git/gitops.git).
 #
 #   examples/publish-version.sh 1.6.0 [sha256:...]
 #
@@ -10,16 +10,11 @@
 set -eu
 version="${1:?usage: $0 VERSION [DIGEST]}"
 digest="${2:-}"
-url="${GLU_URL:-http://localhost:7007}"
-token="${GLU_CI_TOKEN:-example-ci-token-change-me}"
-body="{\"fields\":{\"repository\":\"registry.example.com/acme/checkout\",\"tag\":\"$version\""
-if [ -n "$digest" ]; then
-  body="$body,\"digest\":\"$digest\""
-fi
-body="$body},\"message\":\"Built by CI\"}"
-curl --fail-with-body -sS -X POST \
-  -H "Authorization: Bearer $token" \
-  -H 'Content-Type: application/json' \
-  -d "$body" \
-  "$url/api/glu/pipelines/default/checkout/phases/build/versions"
-echo
+root="$(cd "$(dirname "$0")/.." && pwd)"
+export GLU_URL="${GLU_URL:-http://localhost:7007}"
+export GLU_TOKEN="${GLU_CI_TOKEN:-example-ci-token-change-me}"
+exec node "$root/packages/glu-cli/bin/glu" publish checkout build \
+  --field repository=registry.example.com/acme/checkout \
+  --field "tag=$version" \
+  ${digest:+--field "digest=$digest"} \
+  --message 'Built by CI'

@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APIRequestContext, expect, Page, test } from '@playwright/test';
 
 const BACKEND = 'http://localhost:7007';
 const CI_TOKEN = process.env.GLU_CI_TOKEN ?? 'example-ci-token-change-me';
+const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 async function signIn(page: Page) {
   await page.goto('/');
@@ -41,6 +43,18 @@ async function gitopsRepository(request: APIRequestContext): Promise<string> {
   return fileURLToPath(production.source.repository);
 }
 
+/** Runs the glu command line against the example portal, as CI does. */
+function glu(args: string[], token: string): string {
+  return execFileSync(
+    process.execPath,
+    [path.join(REPOSITORY_ROOT, 'packages', 'glu-cli', 'bin', 'glu'), ...args],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, GLU_URL: BACKEND, GLU_TOKEN: token },
+    },
+  );
+}
+
 function git(repository: string, ...args: string[]): string {
   return execFileSync('git', ['--git-dir', repository, ...args], {
     encoding: 'utf8',
@@ -62,22 +76,23 @@ test('the owner promotes staging to production from the Glu tab, and the reposit
   const production = page.getByRole('region', { name: 'Phase Production' });
   await expect(production).toBeVisible();
 
-  // CI publishes a version; staging takes it by an automatic promotion, and
-  // the tab shows it without a reload.
-  const published = await request.post(
-    `${BACKEND}/api/glu/pipelines/default/checkout/phases/build/versions`,
-    {
-      headers: { Authorization: `Bearer ${CI_TOKEN}` },
-      data: {
-        fields: {
-          repository: 'registry.example.com/acme/checkout',
-          tag: version,
-        },
-        message: 'Built by the end-to-end test',
-      },
-    },
+  // CI publishes a version with the glu command line; staging takes it by
+  // an automatic promotion, and the tab shows it without a reload.
+  const published = glu(
+    [
+      'publish',
+      'checkout',
+      'build',
+      '--field',
+      'repository=registry.example.com/acme/checkout',
+      '--field',
+      `tag=${version}`,
+      '--message',
+      'Built by the end-to-end test',
+    ],
+    CI_TOKEN,
   );
-  expect(published.ok()).toBe(true);
+  expect(published).toMatch(new RegExp(`^Published ${version} to build`));
   await expect(
     page.getByRole('region', { name: 'Phase Build' }).getByText(version),
   ).toBeVisible();

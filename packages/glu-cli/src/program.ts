@@ -517,6 +517,7 @@ export function createProgram(version: string): Command {
       '--field <name=value...>',
       "fields of the phase's format, e.g. --field tag=1.6.0",
     )
+    .option('--message <text>', 'what it is, e.g. the build that made it')
     .action(
       action(
         async (
@@ -546,6 +547,7 @@ export function createProgram(version: string): Command {
             ...(options.version ? { version: options.version } : {}),
             ...(options.digest ? { digest: options.digest } : {}),
             ...(Object.keys(fields).length ? { fields } : {}),
+            ...(options.message ? { message: options.message } : {}),
           });
           printer.result(
             result,

@@ -1,4 +1,4 @@
-import { identityApiRef } from '@backstage/core-plugin-api';
+import { discoveryApiRef, identityApiRef } from '@backstage/core-plugin-api';
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { Entity } from '@backstage/catalog-model';
@@ -79,6 +79,10 @@ export async function renderGlu(
     <TestApiProvider
       apis={[
         [gluApiRef, gluApi],
+        [
+          discoveryApiRef,
+          mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
+        ],
         [catalogApiRef, catalogApiMock({ entities: options.entities ?? [] })],
         [
           permissionApiRef,
@@ -90,6 +94,7 @@ export async function renderGlu(
           identityApiRef,
           mockApis.identity({
             userEntityRef: 'user:default/guest',
+            token: 'the-guest-token',
             ownershipEntityRefs: options.ownershipEntityRefs ?? [
               'user:default/guest',
               'group:default/team-checkout',

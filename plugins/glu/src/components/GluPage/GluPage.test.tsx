@@ -134,6 +134,22 @@ describe('GluPage', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('shows how to use the command line as oneself: the backend and the token', async () => {
+    servePipelines([]);
+    await renderGlu(<GluPage />, { entities: groups });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Use from a terminal' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Use Glu from a terminal',
+    });
+    await waitFor(() =>
+      expect(dialog).toHaveTextContent('export GLU_URL=http://localhost:7007'),
+    );
+    expect(dialog).toHaveTextContent('export GLU_TOKEN=the-guest-token');
+    expect(dialog).toHaveTextContent('npx @glu-dev/glu-cli pipelines --mine');
+  });
+
   it('shows only the pipelines of the groups the user belongs to, owned by me', async () => {
     const queries = servePipelines([
       summary('checkout', 'group:default/team-checkout', 1),

@@ -8,6 +8,7 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
+import { UseFromTerminal } from '../UseFromTerminal';
 import {
   catalogApiRef,
   EntityRefLink,
@@ -224,6 +225,8 @@ export function GluPipelinesContent() {
           }
           label="Owned by me"
         />
+        <Box flexGrow={1} />
+        <UseFromTerminal />
       </Box>
       {error && <ResponseErrorPanel error={error} />}
       <Table<PipelineSummary>
