@@ -13,6 +13,8 @@ import {
   createGitFixture,
   GitFixture,
 } from '@glu-dev/plugin-glu-backend/src/__testUtils__/git';
+import gluModuleGithub from '@glu-dev/plugin-glu-backend-module-github';
+import { FakeGitHub } from '@internal/glu-github-fake';
 import { execFile } from 'node:child_process';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -65,40 +67,52 @@ const checkout = (repository: string): Entity => ({
 
 type Run = { code: number; stdout: string; stderr: string };
 
+/** Runs the binary against the backend at `url`, with the token given. */
+function runGlu(
+  url: string,
+  args: string[],
+  token: string | undefined = ALICE,
+  env: Record<string, string> = {},
+): Promise<Run> {
+  return new Promise(resolve => {
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          GLU_URL: url,
+          ...(token ? { GLU_TOKEN: token } : {}),
+          ...env,
+        },
+        timeout: 120_000,
+      },
+      (error, stdout, stderr) =>
+        resolve({
+          code: error ? Number((error as any).code ?? 1) : 0,
+          stdout,
+          stderr,
+        }),
+    );
+  });
+}
+
+function urlOf(server: any): string {
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 describe('glu', () => {
   let repo: GitFixture;
   let glu: Awaited<ReturnType<typeof startGlu>>;
   let url: string;
 
   /** Runs the binary as a user or CI would, with the token given. */
-  function run(
+  const run = (
     args: string[],
     token: string | undefined = ALICE,
     env: Record<string, string> = {},
-  ): Promise<Run> {
-    return new Promise(resolve => {
-      execFile(
-        process.execPath,
-        [bin, ...args],
-        {
-          env: {
-            PATH: process.env.PATH,
-            HOME: process.env.HOME,
-            GLU_URL: url,
-            ...(token ? { GLU_TOKEN: token } : {}),
-            ...env,
-          },
-          timeout: 60_000,
-        },
-        (error, stdout, stderr) =>
-          resolve({
-            code: error ? Number((error as any).code ?? 1) : 0,
-            stdout,
-            stderr,
-          }),
-      );
-    });
-  }
+  ) => runGlu(url, args, token, env);
 
   beforeAll(async () => {
     repo = await createGitFixture({
@@ -114,8 +128,7 @@ describe('glu', () => {
       denied: (permission, caller) =>
         caller === 'user:default/bob' && permission !== 'glu.pipeline.read',
     });
-    const { port } = (glu.server as any).address() as AddressInfo;
-    url = `http://127.0.0.1:${port}`;
+    url = urlOf(glu.server);
   });
 
   afterAll(async () => {
@@ -409,5 +422,75 @@ describe('glu', () => {
     );
     child.kill('SIGINT');
     expect(await exited).toBe(0);
+  });
+});
+
+describe('glu promote --wait', () => {
+  const FILE = 'env/production.yaml';
+
+  it('follows a pull request until it merges and the phase holds the version', async () => {
+    const github = await FakeGitHub.start({
+      files: {
+        'env/staging.yaml': 'version: 1.1.0\n',
+        [FILE]: 'version: 1.0.0\n',
+      },
+    });
+    const glu = await startGlu({
+      knex: await databases.init('SQLITE_3'),
+      entities: [
+        {
+          apiVersion: 'glu.dev/v1alpha1',
+          kind: 'Pipeline',
+          metadata: { name: 'checkout', namespace: 'default' },
+          spec: {
+            owner: 'group:default/team-checkout',
+            phases: ['staging', 'production'].map((name, i) => ({
+              name,
+              source: {
+                type: 'git',
+                repository: github.cloneUrl,
+                path: `env/${name}.yaml`,
+                format: { type: 'yaml-path', key: 'version' },
+              },
+              ...(i === 1
+                ? { promotion: { from: 'staging', strategy: 'pull-request' } }
+                : {}),
+            })),
+          },
+        },
+      ],
+      features: [gluModuleGithub],
+      rootConfig: { integrations: { github: [github.integration] } },
+    });
+    try {
+      const waiting = runGlu(urlOf(glu.server), [
+        'promote',
+        'checkout',
+        'production',
+        '--wait',
+      ]);
+      const deadline = Date.now() + 60_000;
+      while (github.openPulls().length === 0) {
+        if (Date.now() > deadline) throw new Error('No pull request opened');
+        await new Promise(resolve => setTimeout(resolve, 200));
+      }
+      // A moment with the pull request open, then it is merged on GitHub.
+      await new Promise(resolve => setTimeout(resolve, 1500));
+      await github.merge(github.openPulls()[0].number);
+      const done = await waiting;
+      expect(done.code).toBe(0);
+      expect(done.stderr).toMatch(
+        /pull request #1 open: waiting for it to merge \(http\S+\/pull\/1\)/,
+      );
+      expect(done.stdout).toMatch(
+        /^promotion \S+ into production \(1\.0\.0 → 1\.1\.0\): succeeded pull request #1 /,
+      );
+      expect(await github.show(FILE)).toBe('version: 1.1.0\n');
+      // Every request to GitHub and every answer as GitHub describes them.
+      expect([...github.violations]).toEqual([]);
+    } finally {
+      await glu.stop();
+      await github.stop();
+    }
   });
 });
