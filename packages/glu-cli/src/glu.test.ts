@@ -137,6 +137,13 @@ describe('glu', () => {
   });
 
   it('publishes a version as CI does, and lists the pipelines', async () => {
+    // Nothing published yet: a pin of build has nothing to hold (409).
+    const early = await run(['pin', 'checkout', 'build', '--reason', 'hold']);
+    expect(early.code).toBe(ExitCode.blocked);
+    expect(early.stderr).toBe(
+      'glu: Blocked (409): The phase build has not been observed yet, so there is nothing to pin it at\n',
+    );
+
     const published = await run(
       ['publish', 'checkout', 'build', '--version', '1.1.0'],
       CI,
@@ -367,8 +374,11 @@ describe('glu', () => {
       ['publish', 'checkout', 'staging', '--version', '2.0.0'],
       CI,
     );
-    expect(refusedInput.code).not.toBe(0);
-    expect(refusedInput.stderr).toMatch(/^glu: /);
+    expect(refusedInput).toMatchObject({
+      code: ExitCode.usage,
+      stderr:
+        'glu: Glu refused the request: The phase staging reads from a git source; versions are published only to api phases\n',
+    });
 
     const down = await run(['pipelines'], ALICE, {
       GLU_URL: 'http://127.0.0.1:9',
