@@ -1,5 +1,6 @@
 import {
   GluClient,
+  PageOptions,
   PipelineSummary,
   PipelineView,
   Promotion,
@@ -115,19 +116,39 @@ function action<A extends unknown[]>(
   };
 }
 
-async function everyPage<T>(
-  all: boolean,
-  cursor: string | undefined,
-  page: (cursor?: string) => Promise<{ items: T[]; nextCursor?: string }>,
-): Promise<{ items: T[]; nextCursor?: string }> {
-  let result = await page(cursor);
-  if (!all) return result;
-  const items = [...result.items];
-  while (result.nextCursor) {
-    result = await page(result.nextCursor);
-    items.push(...result.items);
+/** The options of a list that comes in pages. */
+function withPaging(command: Command, defaultLimit: string): Command {
+  return command
+    .option('--limit <n>', 'how many in a page', defaultLimit)
+    .option('--cursor <cursor>', 'the page after the one that named it')
+    .option('--all', 'every page');
+}
+
+/**
+ * Prints a list that comes in pages: one page (and how to get the next),
+ * or with --all every page.
+ */
+async function listed<T>(
+  printer: Printer,
+  options: { limit: string; cursor?: string; all?: boolean },
+  page: (query: PageOptions) => Promise<{ items: T[]; nextCursor?: string }>,
+  human: (items: T[]) => string,
+): Promise<void> {
+  const limit = limitOf(options.limit);
+  let result = await page({ limit, cursor: options.cursor });
+  if (options.all) {
+    const items = [...result.items];
+    while (result.nextCursor) {
+      result = await page({ limit, cursor: result.nextCursor });
+      items.push(...result.items);
+    }
+    result = { items };
   }
-  return { items };
+  const shown = result;
+  printer.result(shown, () => human(shown.items));
+  if (shown.nextCursor) {
+    printer.note(`More: --cursor ${shown.nextCursor}, or --all`);
+  }
 }
 
 function limitOf(value: string): number {
@@ -279,34 +300,28 @@ export function createProgram(version: string): Command {
   const command = (nameAndArgs: string) =>
     withConnectionOptions(program.command(nameAndArgs)).exitOverride();
 
-  command('pipelines')
+  withPaging(command('pipelines'), '50')
     .description('list pipelines, with their phases and what is behind')
     .option('--owner <ref...>', 'owned by any of these users or groups')
     .option('--component <ref>', 'delivering this component')
     .option('--mine', 'owned by you or one of your groups (a user token)')
-    .option('--limit <n>', 'how many in a page', '50')
-    .option('--cursor <cursor>', 'the page after the one that named it')
-    .option('--all', 'every page')
     .action(
-      action(async ({ client, printer }, options: any) => {
-        const limit = limitOf(options.limit);
-        const page = await everyPage<PipelineSummary>(
-          options.all,
-          options.cursor,
-          cursor =>
-            client.listPipelines({
-              owner: options.owner,
-              component: options.component,
-              mine: options.mine,
-              limit,
-              cursor,
-            }),
-        );
-        printer.result(page, () => pipelinesTable(printer.palette, page.items));
-        if (page.nextCursor) {
-          printer.note(`More: --cursor ${page.nextCursor}, or --all`);
-        }
-      }, false),
+      action(
+        async ({ client, printer }, options: any) =>
+          listed<PipelineSummary>(
+            printer,
+            options,
+            page =>
+              client.listPipelines({
+                owner: options.owner,
+                component: options.component,
+                mine: options.mine,
+                ...page,
+              }),
+            items => pipelinesTable(printer.palette, items),
+          ),
+        false,
+      ),
     );
 
   command('inspect <pipeline>')
@@ -323,11 +338,8 @@ export function createProgram(version: string): Command {
       }),
     );
 
-  command('history <pipeline> <phase>')
+  withPaging(command('history <pipeline> <phase>'), '20')
     .description("a phase's history, newest first: what it held, who, when")
-    .option('--limit <n>', 'how many in a page', '20')
-    .option('--cursor <cursor>', 'the page after the one that named it')
-    .option('--all', 'every page')
     .action(
       action(
         async (
@@ -335,16 +347,13 @@ export function createProgram(version: string): Command {
           pipeline: string,
           phase: string,
           options: any,
-        ) => {
-          const limit = limitOf(options.limit);
-          const page = await everyPage(options.all, options.cursor, cursor =>
-            client.listHistory(pipeline, phase, { limit, cursor }),
-          );
-          printer.result(page, () => historyTable(printer.palette, page.items));
-          if (page.nextCursor) {
-            printer.note(`More: --cursor ${page.nextCursor}, or --all`);
-          }
-        },
+        ) =>
+          listed(
+            printer,
+            options,
+            page => client.listHistory(pipeline, phase, page),
+            items => historyTable(printer.palette, items),
+          ),
       ),
     );
 
