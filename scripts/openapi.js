@@ -10,6 +10,9 @@
  *   plugins/glu-common/src/schema/openapi.generated.ts
  *     the API's types (paths, operations, schemas), from which the typed
  *     client and the API types of glu-common are made (openapi-typescript)
+ *   plugins/glu-backend/src/schema/zod.generated.ts
+ *     the API's schemas as zod schemas, the output schemas of Glu's actions
+ *     in the actions registry (json-schema-to-zod)
  *
  * `node scripts/openapi.js` writes them (`yarn generate:openapi`);
  * `node scripts/openapi.js --check` exits 1 when a file differs from what
@@ -33,6 +36,48 @@ async function format(file, text) {
   const prettier = require('prettier');
   const options = (await prettier.resolveConfig(file)) ?? {};
   return prettier.format(text, { ...options, filepath: file });
+}
+
+/**
+ * The document's schemas as zod (v3, as the actions registry takes them),
+ * each a constant named after the schema (`PipelineViewSchema`), in an
+ * order where every schema comes after those it refers to.
+ */
+function zodSchemas(schemas) {
+  const { jsonSchemaToZod } = require('json-schema-to-zod');
+  const refOf = schema =>
+    typeof schema?.$ref === 'string'
+      ? schema.$ref.replace('#/components/schemas/', '')
+      : undefined;
+  const nameOf = schema => {
+    const ref = refOf(schema);
+    return ref ? `${ref}Schema` : undefined;
+  };
+  const refsIn = (value, found = new Set()) => {
+    if (value && typeof value === 'object') {
+      const ref = refOf(value);
+      if (ref) found.add(ref);
+      for (const child of Object.values(value)) refsIn(child, found);
+    }
+    return found;
+  };
+  const ordered = [];
+  const visit = name => {
+    if (ordered.includes(name)) return;
+    for (const ref of refsIn(schemas[name])) if (ref !== name) visit(ref);
+    ordered.push(name);
+  };
+  Object.keys(schemas).forEach(visit);
+  return ordered
+    .map(
+      name =>
+        `export const ${name}Schema = ${jsonSchemaToZod(schemas[name], {
+          zodVersion: 3,
+          noImport: true,
+          parserOverride: nameOf,
+        })};\n`,
+    )
+    .join('\n');
 }
 
 /** Every generated file, by path, as the document generates it now. */
@@ -65,9 +110,18 @@ export const spec = ${JSON.stringify(document, null, 2)} as const;
   const types = `${HEADER}/* eslint-disable */
 ${astToString(ast)}`;
 
+  const zodFile = path.join(
+    root,
+    'plugins/glu-backend/src/schema/zod.generated.ts',
+  );
+  const zod = `${HEADER}/* eslint-disable */
+import { z } from 'zod/v3';
+${zodSchemas(document.components.schemas)}`;
+
   return new Map([
     [specFile, await format(specFile, spec)],
     [typesFile, await format(typesFile, types)],
+    [zodFile, await format(zodFile, zod)],
   ]);
 }
 

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
@@ -37,6 +38,8 @@ import { VersionPublisher } from './engine/VersionPublisher';
 import { ExtensionRegistry } from './ExtensionRegistry';
 import { AuthorizedGluService } from './service/AuthorizedGluService';
 import { DefaultGluService } from './service/GluService';
+import { registerGluActions } from './service/actions';
+import { AuditedWrites } from './service/AuditedWrites';
 import { createRouter } from './service/router';
 import { ServiceGrants } from './service/ServiceGrants';
 import { DatabaseGluStore } from './store/DatabaseGluStore';
@@ -90,6 +93,7 @@ export const gluPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         userInfo: coreServices.userInfo,
+        actionsRegistry: actionsRegistryServiceRef,
         auth: coreServices.auth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
@@ -234,6 +238,15 @@ export const gluPlugin = createBackendPlugin({
             grants: ServiceGrants.fromConfig(config),
           },
         );
+        // The same operations for agents and automation (the MCP actions
+        // backend), with the caller's credentials and the same audit.
+        registerGluActions({
+          actionsRegistry: deps.actionsRegistry,
+          service,
+          writes: new AuditedWrites(service, deps.auditor),
+          auth: deps.auth,
+          userInfo: deps.userInfo,
+        });
         deps.httpRouter.use(
           await createRouter({
             logger,

@@ -14,12 +14,13 @@ import {
   GluHealth,
   PIPELINE_KIND,
 } from '@glu-dev/plugin-glu-common';
-import { JsonObject } from '@backstage/types';
 import express, { Request } from 'express';
 import { spec } from '../schema/openapi.generated';
 import { PipelineDocument } from '../engine/PipelineViews';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { AuditedWrite, AuditedWrites } from './AuditedWrites';
 import { GluService } from './GluService';
+import { ownersOf } from './owners';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -88,56 +89,25 @@ export async function createRouter(
     return httpAuth.credentials(req, { allow: ['user', 'service'] });
   }
 
+  const writes = new AuditedWrites(service, auditor);
+
   /**
-   * Runs a write (or a dry run of one) with an auditor event around it. A
-   * caller without valid credentials is recorded too, by what the request
-   * says of itself, since the auditor cannot name it.
+   * Runs a write (or a dry run of one) with its auditor event. A caller
+   * without valid credentials is recorded too, by what the request says of
+   * itself, since the auditor cannot name it.
    */
   async function audited<T>(
     req: AnyRequest,
-    eventId: string,
-    meta: Record<string, string>,
-    work: (credentials: BackstageCredentials) => Promise<T>,
-    outcome?: (result: T) => JsonObject,
-    severityLevel: 'low' | 'medium' = 'medium',
+    write: AuditedWrite<T>,
   ): Promise<T> {
     let credentials: BackstageCredentials;
     try {
       credentials = await credentialsOf(req);
     } catch (error) {
-      const refused = await auditor.createEvent({
-        eventId,
-        severityLevel: 'high',
-        meta: {
-          ...meta,
-          caller: req.headers.authorization
-            ? 'invalid credentials'
-            : 'no credentials',
-          request: `${req.method} ${req.originalUrl}`,
-          ...(req.ip ? { ip: req.ip } : {}),
-        },
-      });
-      await refused.fail({
-        error: error instanceof Error ? error : new Error(String(error)),
-      });
+      await writes.refused(write, req, error);
       throw error;
     }
-    const auditorEvent = await auditor.createEvent({
-      eventId,
-      severityLevel,
-      request: req,
-      meta,
-    });
-    try {
-      const result = await work(credentials);
-      await auditorEvent.success(outcome ? { meta: outcome(result) } : {});
-      return result;
-    } catch (error) {
-      await auditorEvent.fail({
-        error: error instanceof Error ? error : new Error(String(error)),
-      });
-      throw error;
-    }
+    return writes.run(write, credentials, req);
   }
 
   router.get('/health', async (_req, res) => {
@@ -160,36 +130,20 @@ export async function createRouter(
     res.json(options.extensionTypes());
   });
 
-  /**
-   * The owners a list asks for: those it names, or with `mine` the
-   * caller's ownership refs (a user and their groups).
-   */
-  async function ownersOf(
-    req: AnyRequest,
-    credentials: BackstageCredentials,
-  ): Promise<string[]> {
-    const named = [req.query.owner ?? []].flat().map(String);
-    if (!req.query.mine) return named;
-    if (named.length > 0) {
-      throw new InputError(
-        'Give either mine=true or owner=, not both: mine stands for the owners of the caller',
-      );
-    }
-    if (!auth.isPrincipal(credentials, 'user')) {
-      throw new InputError(
-        "mine=true lists the pipelines of a user and needs a user's token; a service names the owners with owner=",
-      );
-    }
-    return (await userInfo.getUserInfo(credentials)).ownershipEntityRefs;
-  }
-
   router.get('/pipelines', async (req, res) => {
     const credentials = await credentialsOf(req);
     res.json(
       await service.listPipelines(
         {
           component: req.query.component,
-          owner: await ownersOf(req, credentials),
+          owner: await ownersOf(
+            {
+              owner: [req.query.owner ?? []].flat().map(String),
+              mine: req.query.mine,
+            },
+            credentials,
+            { auth, userInfo },
+          ),
           limit: req.query.limit ?? 50,
           cursor: req.query.cursor,
         },
@@ -210,9 +164,7 @@ export async function createRouter(
 
   router.post('/pipelines/:namespace/:name/refresh', async (req, res) => {
     const ref = pipelineRefOf(req.params.namespace, req.params.name);
-    const view = await audited(req, 'pipeline-refresh', { pipeline: ref }, c =>
-      service.refreshPipeline(ref, { credentials: c }),
-    );
+    const view = await audited(req, writes.refresh(ref));
     res.json(view);
   });
 
@@ -269,29 +221,10 @@ export async function createRouter(
     const { phase, from, dryRun } = req.body;
     const request = { phase, ...(from ? { from } : {}) };
     if (dryRun) {
-      res.json(
-        await audited(
-          req,
-          'promotion-dry-run',
-          { pipeline: ref, ...request },
-          credentials => service.dryRunPromotion(ref, request, { credentials }),
-          undefined,
-          'low',
-        ),
-      );
+      res.json(await audited(req, writes.dryRunPromotion(ref, request)));
       return;
     }
-    const promotion = await audited(
-      req,
-      'promotion',
-      { pipeline: ref, ...request },
-      credentials => service.promote(ref, request, { credentials }),
-      result => ({
-        promotionId: result.id,
-        status: result.status,
-        ...(result.commitSha ? { commitSha: result.commitSha } : {}),
-      }),
-    );
+    const promotion = await audited(req, writes.promote(ref, request));
     res.json(promotion);
   });
 
@@ -300,13 +233,7 @@ export async function createRouter(
     async (req, res) => {
       const ref = pipelineRefOf(req.params.namespace, req.params.name);
       const { phase } = req.params;
-      const pin = await audited(
-        req,
-        'phase-pin',
-        { pipeline: ref, phase },
-        credentials =>
-          service.pin(ref, phase, req.body.reason, { credentials }),
-      );
+      const pin = await audited(req, writes.pin(ref, phase, req.body.reason));
       res.json(pin);
     },
   );
@@ -316,9 +243,7 @@ export async function createRouter(
     async (req, res) => {
       const ref = pipelineRefOf(req.params.namespace, req.params.name);
       const { phase } = req.params;
-      await audited(req, 'phase-unpin', { pipeline: ref, phase }, credentials =>
-        service.unpin(ref, phase, { credentials }),
-      );
+      await audited(req, writes.unpin(ref, phase));
       res.status(204).end();
     },
   );
@@ -330,15 +255,7 @@ export async function createRouter(
       const { phase } = req.params;
       const approval = await audited(
         req,
-        'approval',
-        { pipeline: ref, phase },
-        credentials =>
-          service.approve(
-            ref,
-            phase,
-            { from: req.body?.from },
-            { credentials },
-          ),
+        writes.approve(ref, phase, { from: req.body?.from }),
       );
       res.json(approval);
     },
@@ -353,25 +270,11 @@ export async function createRouter(
       const request = { historyId, ...(pin ? { pin } : {}) };
       if (dryRun) {
         res.json(
-          await audited(
-            req,
-            'rollback-dry-run',
-            { pipeline: ref, phase, historyId },
-            credentials =>
-              service.dryRunRollback(ref, phase, request, { credentials }),
-            undefined,
-            'low',
-          ),
+          await audited(req, writes.dryRunRollback(ref, phase, request)),
         );
         return;
       }
-      const rollback = await audited(
-        req,
-        'rollback',
-        { pipeline: ref, phase, historyId },
-        credentials => service.rollback(ref, phase, request, { credentials }),
-        result => ({ promotionId: result.id, status: result.status }),
-      );
+      const rollback = await audited(req, writes.rollback(ref, phase, request));
       res.json(rollback);
     },
   );
@@ -381,16 +284,7 @@ export async function createRouter(
     async (req, res) => {
       const ref = pipelineRefOf(req.params.namespace, req.params.name);
       const { phase } = req.params;
-      const result = await audited(
-        req,
-        'version-publish',
-        { pipeline: ref, phase },
-        credentials => service.publish(ref, phase, req.body, { credentials }),
-        published => ({
-          changed: published.changed,
-          version: published.state.version,
-        }),
-      );
+      const result = await audited(req, writes.publish(ref, phase, req.body));
       res.json(result);
     },
   );

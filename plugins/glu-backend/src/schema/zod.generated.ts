@@ -1,0 +1,213 @@
+// Generated from plugins/glu-backend/src/schema/openapi.yaml by
+// scripts/openapi.js (yarn generate:openapi); do not edit.
+/* eslint-disable */
+import { z } from 'zod/v3';
+export const ErrorSchema = z.object({
+  error: z.object({ name: z.string(), message: z.string() }).catchall(z.any()),
+  request: z.object({
+    method: z.string().optional(),
+    url: z.string().optional(),
+  }),
+  response: z.object({ statusCode: z.number().int().optional() }),
+});
+
+export const VersionRefSchema = z.object({
+  digest: z.string(),
+  version: z.string(),
+});
+
+export const HistoryEntrySchema = z.object({
+  id: z.string(),
+  pipelineRef: z.string(),
+  phase: z.string(),
+  digest: z.string(),
+  version: z.string(),
+  fields: z.record(z.string()),
+  blobHash: z.string().optional(),
+  cause: z.enum(['observed', 'published', 'promotion', 'rollback', 'commit']),
+  actor: z.string().optional(),
+  commitSha: z.string().optional(),
+  commitUrl: z.string().optional(),
+  message: z.string().optional(),
+  promotionId: z.string().optional(),
+  keptVersion: z
+    .boolean()
+    .describe(
+      "The change left the version as it was and changed only other parts of the phase's file (replicas, environment variables, …).",
+    )
+    .optional(),
+  observedAt: z.string().datetime({ offset: true }),
+});
+
+export const PullRequestCheckSchema = z.object({
+  name: z.string(),
+  state: z.enum(['pending', 'success', 'failure', 'neutral', 'skipped']),
+  url: z.string().optional(),
+});
+
+export const PullRequestRefSchema = z
+  .object({
+    provider: z.string().describe('e.g. github'),
+    number: z.number().int(),
+    url: z.string(),
+    branch: z.string().describe('glu/<pipeline>/<phase>/<digest>'),
+    state: z.enum(['open', 'merged', 'closed']),
+    headSha: z.string(),
+    mergeCommitSha: z.string().optional(),
+    checks: z.array(PullRequestCheckSchema).optional(),
+    gatesStatus: z
+      .object({
+        sha: z.string(),
+        state: z.enum(['pending', 'success']),
+        description: z.string(),
+      })
+      .describe(
+        'The commit status glu/gates that Glu last put on the head commit: whether every gate passes, for branch protection to require.',
+      )
+      .optional(),
+  })
+  .describe('The pull request that carries a promotion, as last seen.');
+
+export const PromotionSchema = z.object({
+  id: z.string(),
+  pipelineRef: z.string(),
+  from: z.string(),
+  to: z.string(),
+  kind: z.enum(['promotion', 'rollback']),
+  strategy: z.enum(['commit', 'pull-request']),
+  status: z
+    .enum([
+      'pending',
+      'running',
+      'open',
+      'merged',
+      'succeeded',
+      'up-to-date',
+      'closed',
+      'superseded',
+      'failed',
+    ])
+    .describe(
+      'By pull request: open until it merges (merged, then succeeded once the phase is seen holding the version), closes without merge (closed) or is replaced by a newer proposal (superseded).',
+    ),
+  fromVersion: VersionRefSchema.optional(),
+  before: VersionRefSchema.optional(),
+  after: VersionRefSchema.optional(),
+  triggeredBy: z.string(),
+  trigger: z.enum(['manual', 'auto', 'schedule', 'event']),
+  commitSha: z.string().optional(),
+  commitUrl: z.string().optional(),
+  pullRequest: PullRequestRefSchema.optional(),
+  error: z.string().optional(),
+  createdAt: z.string().datetime({ offset: true }),
+  finishedAt: z.string().datetime({ offset: true }).optional(),
+});
+
+export const GateResultSchema = z.object({
+  type: z.string(),
+  passed: z.boolean(),
+  reason: z.string(),
+});
+
+export const PromotionDryRunSchema = z
+  .object({
+    pipelineRef: z.string(),
+    kind: z.enum(['promotion', 'rollback']),
+    from: z
+      .string()
+      .describe('The upstream phase (the phase itself for a rollback).'),
+    to: z.string(),
+    status: z
+      .enum(['up-to-date', 'promotable', 'blocked', 'in-progress'])
+      .describe("As the edge's status; only promotable would write."),
+    reasons: z
+      .array(z.string())
+      .describe('Why it would not write, or what it waits for.'),
+    gates: z.array(GateResultSchema),
+    fromVersion: VersionRefSchema,
+    before: VersionRefSchema.optional(),
+    after: VersionRefSchema.optional(),
+    path: z
+      .string()
+      .describe('Where the phase lives, e.g. its file in the repository.')
+      .optional(),
+    diff: z
+      .string()
+      .describe(
+        "The unified diff of what would be written, against the phase's content as last seen; empty when nothing would change or it cannot be written.",
+      ),
+    promotionId: z.string().optional(),
+    pullRequest: PullRequestRefSchema.optional(),
+  })
+  .describe(
+    'What a promotion or a rollback would do, decided exactly as the write itself would be, and the diff it would commit.',
+  );
+
+export const PinSchema = z.object({
+  phase: z.string(),
+  digest: z.string(),
+  version: z.string(),
+  pinnedBy: z.string(),
+  reason: z.string(),
+  pinnedAt: z.string().datetime({ offset: true }),
+});
+
+export const PhaseViewSchema = z.object({
+  name: z.string(),
+  title: z.string().optional(),
+  source: z.object({ type: z.string() }).catchall(z.any()),
+  writable: z
+    .boolean()
+    .describe('Whether Glu can write into the phase (promotions, rollbacks).'),
+  state: HistoryEntrySchema.optional(),
+  refreshedAt: z.string().datetime({ offset: true }).optional(),
+  refreshError: z.string().optional(),
+  pin: PinSchema.optional(),
+});
+
+export const EdgeViewSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  strategy: z.enum(['commit', 'pull-request']),
+  auto: z.boolean(),
+  status: z.enum(['up-to-date', 'promotable', 'blocked', 'in-progress']),
+  reasons: z.array(z.string()),
+  gates: z.array(GateResultSchema),
+  promotionId: z.string().optional(),
+  pullRequest: PullRequestRefSchema.optional(),
+});
+
+export const PipelineViewSchema = z.object({
+  ref: z.string(),
+  name: z.string(),
+  namespace: z.string(),
+  title: z.string().optional(),
+  owner: z.string(),
+  components: z.array(z.string()),
+  phases: z.array(PhaseViewSchema),
+  edges: z.array(EdgeViewSchema),
+});
+
+export const PipelineSummarySchema = z.object({
+  ref: z.string(),
+  name: z.string(),
+  namespace: z.string(),
+  title: z.string().optional(),
+  owner: z.string(),
+  components: z.array(z.string()),
+  phases: z.array(
+    z.object({
+      name: z.string(),
+      version: z.string().optional(),
+      digest: z.string().optional(),
+      refreshError: z
+        .string()
+        .describe("Why the phase's last refresh failed, if it did.")
+        .optional(),
+    }),
+  ),
+  behind: z
+    .number()
+    .int()
+    .describe('How many edges have a version waiting to be promoted.'),
+});

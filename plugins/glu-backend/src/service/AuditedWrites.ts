@@ -1,0 +1,170 @@
+import {
+  AuditorService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
+import { JsonObject } from '@backstage/types';
+import { Request } from 'express';
+import { GluService, PublishInput } from './GluService';
+
+/** A write of Glu (or a dry run of one), as the auditor records it. */
+export type AuditedWrite<T> = {
+  eventId: string;
+  meta: Record<string, string>;
+  severityLevel?: 'low' | 'medium';
+  work: (credentials: BackstageCredentials) => Promise<T>;
+  /** What the event records of the result. */
+  outcome?: (result: T) => JsonObject;
+};
+
+type PromotionRequest = { phase: string; from?: string };
+type RollbackRequest = { historyId: string; pin?: { reason: string } };
+
+/**
+ * Every write of Glu with its auditor event: what it is called, what the
+ * event says of it and of its result. The HTTP API and the actions
+ * registry both write through these, so that a write is audited the same
+ * way wherever it comes from.
+ */
+export class AuditedWrites {
+  constructor(
+    private readonly service: GluService,
+    private readonly auditor: AuditorService,
+  ) {}
+
+  /** Runs a write with its event around it, refused ones included. */
+  async run<T>(
+    write: AuditedWrite<T>,
+    credentials: BackstageCredentials,
+    request?: Request,
+  ): Promise<T> {
+    const event = await this.auditor.createEvent({
+      eventId: write.eventId,
+      severityLevel: write.severityLevel ?? 'medium',
+      meta: write.meta,
+      ...(request ? { request } : {}),
+    });
+    try {
+      const result = await write.work(credentials);
+      await event.success(write.outcome ? { meta: write.outcome(result) } : {});
+      return result;
+    } catch (error) {
+      await event.fail({
+        error: error instanceof Error ? error : new Error(String(error)),
+      });
+      throw error;
+    }
+  }
+
+  /**
+   * Records a write refused before it started, because the caller could
+   * not be identified: by what the request says of itself.
+   */
+  async refused<T>(write: AuditedWrite<T>, request: Request, error: unknown) {
+    const event = await this.auditor.createEvent({
+      eventId: write.eventId,
+      severityLevel: 'high',
+      meta: {
+        ...write.meta,
+        caller: request.headers.authorization
+          ? 'invalid credentials'
+          : 'no credentials',
+        request: `${request.method} ${request.originalUrl}`,
+        ...(request.ip ? { ip: request.ip } : {}),
+      },
+    });
+    await event.fail({
+      error: error instanceof Error ? error : new Error(String(error)),
+    });
+  }
+
+  refresh(ref: string) {
+    return this.write('pipeline-refresh', { pipeline: ref }, credentials =>
+      this.service.refreshPipeline(ref, { credentials }),
+    );
+  }
+
+  dryRunPromotion(ref: string, request: PromotionRequest) {
+    return this.write(
+      'promotion-dry-run',
+      { pipeline: ref, ...request },
+      credentials =>
+        this.service.dryRunPromotion(ref, request, { credentials }),
+      undefined,
+      'low',
+    );
+  }
+
+  promote(ref: string, request: PromotionRequest) {
+    return this.write(
+      'promotion',
+      { pipeline: ref, ...request },
+      credentials => this.service.promote(ref, request, { credentials }),
+      result => ({
+        promotionId: result.id,
+        status: result.status,
+        ...(result.commitSha ? { commitSha: result.commitSha } : {}),
+      }),
+    );
+  }
+
+  dryRunRollback(ref: string, phase: string, request: RollbackRequest) {
+    return this.write(
+      'rollback-dry-run',
+      { pipeline: ref, phase, historyId: request.historyId },
+      credentials =>
+        this.service.dryRunRollback(ref, phase, request, { credentials }),
+      undefined,
+      'low',
+    );
+  }
+
+  rollback(ref: string, phase: string, request: RollbackRequest) {
+    return this.write(
+      'rollback',
+      { pipeline: ref, phase, historyId: request.historyId },
+      credentials =>
+        this.service.rollback(ref, phase, request, { credentials }),
+      result => ({ promotionId: result.id, status: result.status }),
+    );
+  }
+
+  pin(ref: string, phase: string, reason: string) {
+    return this.write('phase-pin', { pipeline: ref, phase }, credentials =>
+      this.service.pin(ref, phase, reason, { credentials }),
+    );
+  }
+
+  unpin(ref: string, phase: string) {
+    return this.write('phase-unpin', { pipeline: ref, phase }, credentials =>
+      this.service.unpin(ref, phase, { credentials }),
+    );
+  }
+
+  approve(ref: string, phase: string, request: { from?: string }) {
+    return this.write('approval', { pipeline: ref, phase }, credentials =>
+      this.service.approve(ref, phase, request, { credentials }),
+    );
+  }
+
+  publish(ref: string, phase: string, version: PublishInput) {
+    return this.write(
+      'version-publish',
+      { pipeline: ref, phase },
+      credentials => this.service.publish(ref, phase, version, { credentials }),
+      published => ({
+        changed: published.changed,
+        version: published.state.version,
+      }),
+    );
+  }
+
+  private write<T>(
+    eventId: string,
+    meta: Record<string, string>,
+    work: (credentials: BackstageCredentials) => Promise<T>,
+    outcome?: (result: T) => JsonObject,
+    severityLevel?: 'low' | 'medium',
+  ): AuditedWrite<T> {
+    return { eventId, meta, work, outcome, severityLevel };
+  }
+}
