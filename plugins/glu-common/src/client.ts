@@ -68,7 +68,20 @@ export class GluClient {
     };
     this.api = createClient<paths>({
       fetch: async request => {
-        const response = await fetchApi.fetch(request);
+        // Handed on as a URL and its options, not as the Request itself:
+        // the fetch API's middlewares (credentials, plugin:// URLs) build
+        // requests of their own from what they are given, and a Request
+        // whose body another Request took cannot be read again.
+        const body =
+          request.method === 'GET' || request.method === 'HEAD'
+            ? undefined
+            : await request.text();
+        const response = await fetchApi.fetch(request.url, {
+          method: request.method,
+          headers: request.headers,
+          ...(body ? { body } : {}),
+          signal: request.signal,
+        });
         if (!response.ok) throw await ResponseError.fromResponse(response);
         return response;
       },
