@@ -1,6 +1,6 @@
 /*
  * The example backend of Glu for Backstage: the catalog, guest sign-in,
- * permissions, signals and the Glu backend plugin.
+ * permissions, signals, the Glu backend plugin and its actions over MCP.
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { eventsModuleGluRegistryWebhook } from '@glu-dev/plugin-glu-backend';
@@ -39,5 +39,8 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@glu-dev/plugin-glu-backend'));
 // Promotion by pull request on GitHub (integrations.github credentials).
 backend.add(import('@glu-dev/plugin-glu-backend-module-github'));
+
+// Glu's actions for agents, as MCP tools (backend.actions.pluginSources).
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.start();
