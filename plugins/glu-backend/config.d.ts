@@ -5,8 +5,11 @@ export interface Config {
   glu?: {
     /**
      * Where the backend keeps its long-lived clones of Git repositories, one
-     * per repository. Defaults to `glu-work` under the backend's working
-     * directory.
+     * per repository. Defaults to a folder of this backend's own
+     * (`backstage-glu-<hash of backend.baseUrl>`) under
+     * `backend.workingDirectory`, or the system's temporary folder: never
+     * inside the backend's source tree. The clones are caches of the
+     * remotes; a new folder only costs a clone.
      */
     workingDirectory?: string;
     /**

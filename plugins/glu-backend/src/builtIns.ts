@@ -10,7 +10,10 @@ import {
 } from '@glu-dev/plugin-glu-node';
 import { builtInGates } from './gates';
 import { builtInFormats } from './formats';
+import { Config } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
+import { createHash } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { apiSource } from './sources/api/apiSource';
 import { GitCredentials } from './sources/git/GitCredentials';
@@ -25,6 +28,25 @@ import { readRegistries } from './sources/oci/registries';
  * Glu's own sources, formats and gates, registered through the same
  * extension points as anyone else's.
  */
+/**
+ * Where the clones live: `glu.workingDirectory`, or else a folder of this
+ * backend's own under `backend.workingDirectory` (the system's temporary
+ * folder by default), never inside the backend's source tree. The clones
+ * are caches of the remotes: a new folder only costs a clone. Two backends
+ * on one host (other ports, other base URLs) get folders of their own.
+ */
+export function gluWorkingDirectory(config: Config): string {
+  const configured = config.getOptionalString('glu.workingDirectory');
+  if (configured) return path.resolve(configured);
+  const base =
+    config.getOptionalString('backend.workingDirectory') ?? os.tmpdir();
+  const backend = createHash('sha256')
+    .update(config.getOptionalString('backend.baseUrl') ?? '')
+    .digest('hex')
+    .slice(0, 12);
+  return path.join(base, `backstage-glu-${backend}`);
+}
+
 export const gluModuleBuiltIns = createBackendModule({
   pluginId: 'glu',
   moduleId: 'built-ins',
@@ -47,9 +69,7 @@ export const gluModuleBuiltIns = createBackendModule({
         });
         const integrations = ScmIntegrations.fromConfig(config);
         const repositories = new GitRepositories({
-          workingDirectory: path.resolve(
-            config.getOptionalString('glu.workingDirectory') ?? 'glu-work',
-          ),
+          workingDirectory: gluWorkingDirectory(config),
           credentials: new GitCredentials(integrations),
           logger,
           author: {
