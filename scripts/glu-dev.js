@@ -201,6 +201,16 @@ function main() {
   const yarn = yarnRelease();
   env.GLU_YARN = yarn;
   env.GLU_NODE = nodeBin;
+  // A `yarn` command on PATH, for the tools that run `yarn …` themselves
+  // (Backstage's repo tools): the committed release on the pinned Node.
+  const shimDir = path.join(root, '.toolchain', 'bin');
+  fs.mkdirSync(shimDir, { recursive: true });
+  fs.writeFileSync(
+    path.join(shimDir, 'yarn'),
+    `#!/bin/sh\nexec "${nodeBin}" "${yarn}" "$@"\n`,
+    { mode: 0o755 },
+  );
+  env.PATH = [shimDir, env.PATH].join(path.delimiter);
 
   const stampFile = path.join(root, 'node_modules', '.glu-install-stamp');
   const fingerprint = installFingerprint();

@@ -107,8 +107,18 @@ export const spec = ${JSON.stringify(document, null, 2)} as const;
     root,
     'plugins/glu-common/src/schema/openapi.generated.ts',
   );
+  // The types glu-common exports are public API (API reports), their
+  // comments TSDoc: descriptions as text, no JSDoc-only tags.
   const types = `${HEADER}/* eslint-disable */
-${astToString(ast)}`;
+${astToString(ast)
+  .replace(
+    /^export (type|interface) (paths|components|operations)\b/gm,
+    '/** @public */\nexport $1 $2',
+  )
+  .replace(/^\s*\/\*\* @enum \{string\} \*\/\n/gm, '')
+  .replace(/^\s*\* @enum \{string\}\n/gm, '')
+  .replace(/@description /g, '')
+  .replace(/@default /g, 'Default: ')}`;
 
   const zodFile = path.join(
     root,

@@ -3,7 +3,8 @@
  *
  *   1. the API contract: the code generated from the OpenAPI document
  *      matches it (scripts/openapi.js --check), then the type check (tsc)
- *   2. lint (backstage-cli repo lint)
+ *   2. the API reports of the published packages (yarn build:api-reports
+ *      --ci: Backstage's repo tools), then lint (backstage-cli repo lint)
  *   3. unit and integration tests (Jest through backstage-cli), with database
  *      tests on SQLite and on a real PostgreSQL: the one named by
  *      BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING, or else one
@@ -404,6 +405,13 @@ async function main() {
     record(
       'type check',
       ...(runStep('type check', tsc, tscArgs) ? [1, 0] : [0, 1]),
+    );
+    // Each published package's API report (report.api.md, cli-report.md)
+    // is what its code exports now.
+    const [reports, reportsArgs] = yarnRun('build:api-reports', '--ci');
+    record(
+      'API reports',
+      ...(runStep('API reports', reports, reportsArgs) ? [1, 0] : [0, 1]),
     );
     const [lint, lintArgs] = yarnRun('backstage-cli', 'repo', 'lint');
     record('lint', ...(runStep('lint', lint, lintArgs) ? [1, 0] : [0, 1]));

@@ -34,7 +34,7 @@ const FINISHED = new Set<Promotion['status']>([
 ]);
 
 const HELP_AFTER = `
-Where and who:
+Where and who, as flags or in the environment
   --url / GLU_URL             the Backstage backend, e.g. https://backstage.example.com
   --token / GLU_TOKEN         a Backstage token: a user's, or a static one for CI
   --token-file / GLU_TOKEN_FILE
@@ -44,7 +44,7 @@ Where and who:
   A person: the Glu tab's "Use from a terminal" shows your token, or ask
   Backstage for it (GET /api/auth/<provider>/refresh in a signed-in browser).
 
-Exit codes:
+Exit codes
   0  done, or nothing to do
   1  error: Backstage or the network failed, or the thing is not there
   2  usage: wrong arguments, or input that Glu refused

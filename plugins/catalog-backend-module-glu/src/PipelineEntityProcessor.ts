@@ -63,6 +63,8 @@ export function writeScopeIssues(
 /**
  * The `Pipeline` kind: a definition is validated before it enters the
  * catalog, and relates the pipeline to its owner and its components.
+ *
+ * @public
  */
 export class PipelineEntityProcessor implements CatalogProcessor {
   constructor(

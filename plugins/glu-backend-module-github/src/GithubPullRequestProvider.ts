@@ -10,16 +10,15 @@ import {
   GluPullRequest,
   GluPullRequestCheck,
   GluPullRequestProvider,
+  GluPullRequestProviderRequest,
 } from '@glu-dev/plugin-glu-node';
 import { Octokit } from '@octokit/rest';
 
-/** What a method of the provider interface is asked. */
-type Request<M extends keyof GluPullRequestProvider> =
-  GluPullRequestProvider[M] extends ((request: infer R) => unknown) | undefined
-    ? R
-    : never;
-
-/** The owner and name of a repository, from its clone URL. */
+/**
+ * The owner and name of a repository, from its clone URL.
+ *
+ * @public
+ */
 export function parseGithubRepository(repository: string): {
   owner: string;
   repo: string;
@@ -72,6 +71,8 @@ export function commitStatusState(state: string): GluPullRequestCheck['state'] {
 /**
  * Pull requests on GitHub and GitHub Enterprise, with the credentials of
  * Backstage's `integrations.github` (a token or a GitHub App).
+ *
+ * @public
  */
 export class GithubPullRequestProvider implements GluPullRequestProvider {
   readonly type = 'github';
@@ -156,7 +157,9 @@ export class GithubPullRequestProvider implements GluPullRequestProvider {
     };
   }
 
-  async open(request: Request<'open'>): Promise<GluPullRequest> {
+  async open(
+    request: GluPullRequestProviderRequest<'open'>,
+  ): Promise<GluPullRequest> {
     const { octokit, owner, repo } = await this.client(request.repository);
     let pull: Parameters<typeof GithubPullRequestProvider.toPullRequest>[0];
     try {
@@ -196,7 +199,9 @@ export class GithubPullRequestProvider implements GluPullRequestProvider {
     return GithubPullRequestProvider.toPullRequest(pull);
   }
 
-  async get(request: Request<'get'>): Promise<GluPullRequest> {
+  async get(
+    request: GluPullRequestProviderRequest<'get'>,
+  ): Promise<GluPullRequest> {
     const { octokit, owner, repo } = await this.client(request.repository);
     try {
       const { data } = await octokit.pulls.get({
@@ -215,7 +220,9 @@ export class GithubPullRequestProvider implements GluPullRequestProvider {
     }
   }
 
-  async checks(request: Request<'checks'>): Promise<GluPullRequestCheck[]> {
+  async checks(
+    request: GluPullRequestProviderRequest<'checks'>,
+  ): Promise<GluPullRequestCheck[]> {
     const { octokit, owner, repo } = await this.client(request.repository);
     const runs = await octokit.paginate(octokit.checks.listForRef, {
       owner,
@@ -244,7 +251,7 @@ export class GithubPullRequestProvider implements GluPullRequestProvider {
     ];
   }
 
-  async close(request: Request<'close'>): Promise<void> {
+  async close(request: GluPullRequestProviderRequest<'close'>): Promise<void> {
     const { octokit, owner, repo } = await this.client(request.repository);
     await octokit.issues.createComment({
       owner,
@@ -260,7 +267,9 @@ export class GithubPullRequestProvider implements GluPullRequestProvider {
     });
   }
 
-  async setStatus(request: Request<'setStatus'>): Promise<void> {
+  async setStatus(
+    request: GluPullRequestProviderRequest<'setStatus'>,
+  ): Promise<void> {
     const { octokit, owner, repo } = await this.client(request.repository);
     await octokit.repos.createCommitStatus({
       owner,
@@ -277,7 +286,9 @@ export class GithubPullRequestProvider implements GluPullRequestProvider {
     });
   }
 
-  async merge(request: Request<'merge'>): Promise<{ sha: string }> {
+  async merge(
+    request: GluPullRequestProviderRequest<'merge'>,
+  ): Promise<{ sha: string }> {
     const { octokit, owner, repo } = await this.client(request.repository);
     const { data } = await octokit.pulls.merge({
       owner,

@@ -25,10 +25,6 @@ import { createOciSource } from './sources/oci/ociSource';
 import { readRegistries } from './sources/oci/registries';
 
 /**
- * Glu's own sources, formats and gates, registered through the same
- * extension points as anyone else's.
- */
-/**
  * Where the clones live: `glu.workingDirectory`, or else a folder of this
  * backend's own under `backend.workingDirectory` (the system's temporary
  * folder by default), never inside the backend's source tree. The clones
@@ -47,6 +43,12 @@ export function gluWorkingDirectory(config: Config): string {
   return path.join(base, `backstage-glu-${backend}`);
 }
 
+/**
+ * Glu's own sources, formats and gates, registered through the same
+ * extension points as anyone else's.
+ *
+ * @public
+ */
 export const gluModuleBuiltIns = createBackendModule({
   pluginId: 'glu',
   moduleId: 'built-ins',

@@ -5,9 +5,18 @@
  */
 import type { components, operations } from './schema/openapi.generated';
 
-type Schemas = components['schemas'];
+/**
+ * The API's schemas, by name.
+ *
+ * @public
+ */
+export type GluApiSchemas = components['schemas'];
 
-/** The JSON answer of an operation, by its operation id and status. */
+/**
+ * The JSON answer of an operation, by its operation id and status.
+ *
+ * @public
+ */
 export type OperationAnswer<
   Id extends keyof operations,
   Status extends keyof operations[Id]['responses'] = 200 &
@@ -18,84 +27,168 @@ export type OperationAnswer<
   ? Body
   : never;
 
-/** The JSON body of an operation's request, by its operation id. */
+/**
+ * The JSON body of an operation's request, by its operation id.
+ *
+ * @public
+ */
 export type OperationBody<Id extends keyof operations> = NonNullable<
   operations[Id]['requestBody']
 > extends { content: { 'application/json': infer Body } }
   ? Body
   : never;
 
-/** A page of a list that can grow. */
+/**
+ * A page of a list that can grow.
+ *
+ * @public
+ */
 export type Page<T> = {
   items: T[];
   /** Pass back as `cursor` for the next page; absent on the last page. */
   nextCursor?: string;
 };
 
-/** A version of a resource: its identity and what people call it. */
-export type VersionRef = Schemas['VersionRef'];
+/**
+ * A version of a resource: its identity and what people call it.
+ *
+ * @public
+ */
+export type VersionRef = GluApiSchemas['VersionRef'];
 
-/** One state that a phase was observed in. */
-export type HistoryEntry = Schemas['HistoryEntry'];
+/**
+ * One state that a phase was observed in.
+ *
+ * @public
+ */
+export type HistoryEntry = GluApiSchemas['HistoryEntry'];
 
-/** Why a phase's state changed. */
+/**
+ * Why a phase's state changed.
+ *
+ * @public
+ */
 export type HistoryCause = HistoryEntry['cause'];
 
-/** A promotion and its outcome. */
-export type Promotion = Schemas['Promotion'];
+/**
+ * A promotion and its outcome.
+ *
+ * @public
+ */
+export type Promotion = GluApiSchemas['Promotion'];
 
 /**
  * Where a promotion stands. By pull request: `open` until the pull request
  * merges (`merged`, then `succeeded` once the phase is seen holding the
  * version), is closed without merge (`closed`), or is replaced by a newer
  * proposal (`superseded`).
+ *
+ * @public
  */
 export type PromotionStatus = Promotion['status'];
 
-/** A check reported on a pull request's head commit. */
-export type PullRequestCheck = Schemas['PullRequestCheck'];
+/**
+ * A check reported on a pull request's head commit.
+ *
+ * @public
+ */
+export type PullRequestCheck = GluApiSchemas['PullRequestCheck'];
 
-/** The pull request that carries a promotion. */
-export type PullRequestRef = Schemas['PullRequestRef'];
+/**
+ * The pull request that carries a promotion.
+ *
+ * @public
+ */
+export type PullRequestRef = GluApiSchemas['PullRequestRef'];
 
 /**
  * The answer of a dry run: what a promotion or a rollback would do, decided
  * exactly as the promotion itself would be, and the diff it would commit.
+ *
+ * @public
  */
-export type PromotionDryRun = Schemas['PromotionDryRun'];
+export type PromotionDryRun = GluApiSchemas['PromotionDryRun'];
 
-/** A phase held at a version: automatic promotion leaves it alone. */
-export type Pin = Schemas['Pin'];
+/**
+ * A phase held at a version: automatic promotion leaves it alone.
+ *
+ * @public
+ */
+export type Pin = GluApiSchemas['Pin'];
 
-/** A phase and what it holds now. */
-export type PhaseView = Schemas['PhaseView'];
+/**
+ * A phase and what it holds now.
+ *
+ * @public
+ */
+export type PhaseView = GluApiSchemas['PhaseView'];
 
-/** What a gate said about an edge's promotion. */
-export type GateResult = Schemas['GateResult'];
+/**
+ * What a gate said about an edge's promotion.
+ *
+ * @public
+ */
+export type GateResult = GluApiSchemas['GateResult'];
 
-/** A promotion edge and whether there is something to promote. */
-export type EdgeView = Schemas['EdgeView'];
+/**
+ * A promotion edge and whether there is something to promote.
+ *
+ * @public
+ */
+export type EdgeView = GluApiSchemas['EdgeView'];
 
-/** Whether an edge has something to promote, and if not, why. */
+/**
+ * Whether an edge has something to promote, and if not, why.
+ *
+ * @public
+ */
 export type EdgeStatus = EdgeView['status'];
 
-/** A pipeline with every phase's state and every edge's status. */
-export type PipelineView = Schemas['PipelineView'];
+/**
+ * A pipeline with every phase's state and every edge's status.
+ *
+ * @public
+ */
+export type PipelineView = GluApiSchemas['PipelineView'];
 
-/** A pipeline in a list: phases' versions in one row. */
-export type PipelineSummary = Schemas['PipelineSummary'];
+/**
+ * A pipeline in a list: phases' versions in one row.
+ *
+ * @public
+ */
+export type PipelineSummary = GluApiSchemas['PipelineSummary'];
 
-/** The answer of an approval: the version and everyone who approved it. */
+/**
+ * The answer of an approval: the version and everyone who approved it.
+ *
+ * @public
+ */
 export type Approval = OperationAnswer<'ApproveVersion'>;
 
-/** The difference between two history entries of a phase. */
+/**
+ * The difference between two history entries of a phase.
+ *
+ * @public
+ */
 export type HistoryDiff = OperationAnswer<'DiffPhaseHistory'>;
 
-/** What publishing a version did: whether the phase changed, and its state. */
+/**
+ * What publishing a version did: whether the phase changed, and its state.
+ *
+ * @public
+ */
 export type PublishResult = OperationAnswer<'PublishVersion'>;
 
-/** The answer of `GET /api/glu/health`. */
+/**
+ * The answer of `GET /api/glu/health`.
+ *
+ * @public
+ */
 export type GluHealth = OperationAnswer<'GetHealth'>;
 
-/** The answer of `GET /api/glu/extensions`: what the backend can run. */
+/**
+ * The answer of `GET /api/glu/extensions`: what the backend can run.
+ *
+ * @public
+ */
 export type GluExtensionTypes = OperationAnswer<'GetExtensions'>;

@@ -20,23 +20,43 @@ import {
 } from './api';
 import { GLU_PLUGIN_ID } from './constants';
 
-/** How the client finds the backend and authenticates its requests. */
+/**
+ * How the client finds the backend and authenticates its requests.
+ *
+ * @public
+ */
 export type GluClientOptions = {
   discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
   /** A fetch that adds credentials, e.g. Backstage's fetchApi. */
   fetchApi?: { fetch: typeof fetch };
 };
 
-/** Paging options of the lists that can grow. */
+/**
+ * Paging options of the lists that can grow.
+ *
+ * @public
+ */
 export type PageOptions = { limit?: number; cursor?: string };
 
-/** What a promotion asks for: the phase, and the upstream phase if several. */
+/**
+ * What a promotion asks for: the phase, and the upstream phase if several.
+ *
+ * @public
+ */
 export type PromotionRequest = Omit<OperationBody<'CreatePromotion'>, 'dryRun'>;
 
-/** What a rollback asks for: the history entry, and a pin if wanted. */
+/**
+ * What a rollback asks for: the history entry, and a pin if wanted.
+ *
+ * @public
+ */
 export type RollbackRequest = Omit<OperationBody<'RollbackPhase'>, 'dryRun'>;
 
-/** What CI publishes to an `api` phase. */
+/**
+ * What CI publishes to an `api` phase.
+ *
+ * @public
+ */
 export type PublishRequest = OperationBody<'PublishVersion'>;
 
 function pipelineParams(ref: string | CompoundEntityRef) {
@@ -54,8 +74,10 @@ function pipelineParams(ref: string | CompoundEntityRef) {
  * The typed client of the Glu HTTP API (`/api/glu`): its requests and
  * answers are typed by the types generated from the OpenAPI document
  * (openapi-fetch); this class adds where the backend is (discovery), who
- * asks (the fetchApi's credentials) and errors as @backstage/errors'
+ * asks (the fetchApi's credentials) and errors as Backstage's
  * ResponseError.
+ *
+ * @public
  */
 export class GluClient {
   private readonly discoveryApi: GluClientOptions['discoveryApi'];

@@ -7,49 +7,77 @@ import { createPermission } from '@backstage/plugin-permission-common';
  * `isEntityOwner`: owners may, others may not, unless the policy says otherwise.
  */
 
-/** Read a pipeline: its phases, their state and history, its promotions. */
+/**
+ * Read a pipeline: its phases, their state and history, its promotions.
+ *
+ * @public
+ */
 export const gluPipelineReadPermission = createPermission({
   name: 'glu.pipeline.read',
   attributes: { action: 'read' },
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
-/** Promote a version from one phase of a pipeline into the next. */
+/**
+ * Promote a version from one phase of a pipeline into the next.
+ *
+ * @public
+ */
 export const gluPromotePermission = createPermission({
   name: 'glu.pipeline.promote',
   attributes: { action: 'update' },
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
-/** Roll a phase back to an earlier state of its history. */
+/**
+ * Roll a phase back to an earlier state of its history.
+ *
+ * @public
+ */
 export const gluRollbackPermission = createPermission({
   name: 'glu.pipeline.rollback',
   attributes: { action: 'update' },
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
-/** Pin a phase at a state, or unpin it. */
+/**
+ * Pin a phase at a state, or unpin it.
+ *
+ * @public
+ */
 export const gluPinPermission = createPermission({
   name: 'glu.pipeline.pin',
   attributes: { action: 'update' },
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
-/** Approve a version for a phase, for edges with an approvals gate. */
+/**
+ * Approve a version for a phase, for edges with an approvals gate.
+ *
+ * @public
+ */
 export const gluApprovePermission = createPermission({
   name: 'glu.pipeline.approve',
   attributes: { action: 'update' },
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
-/** Publish a version to a phase whose source is the API (e.g. from CI). */
+/**
+ * Publish a version to a phase whose source is the API (e.g. from CI).
+ *
+ * @public
+ */
 export const gluPublishPermission = createPermission({
   name: 'glu.pipeline.publish',
   attributes: { action: 'create' },
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
-/** Every permission that the Glu plugins define. */
+/**
+ * Every permission that the Glu plugins define.
+ *
+ * @public
+ */
 export const gluPermissions = [
   gluPipelineReadPermission,
   gluPromotePermission,

@@ -1,7 +1,11 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 
-/** The kinds of operations that have a deadline of their own. */
+/**
+ * The kinds of operations that have a deadline of their own.
+ *
+ * @public
+ */
 export type GluTimeoutKind = 'git' | 'http';
 
 const DEFAULTS: Record<GluTimeoutKind, HumanDuration> = {
@@ -13,6 +17,8 @@ const DEFAULTS: Record<GluTimeoutKind, HumanDuration> = {
  * How long one operation of a kind may take before it is stopped, from
  * app-config `glu.timeouts.<kind>`: a git command (default 2 minutes) or an
  * HTTP request, its answer included (default 30 seconds).
+ *
+ * @public
  */
 export function gluTimeoutMillis(config: Config, kind: GluTimeoutKind): number {
   const key = `glu.timeouts.${kind}`;
@@ -24,6 +30,8 @@ export function gluTimeoutMillis(config: Config, kind: GluTimeoutKind): number {
 /**
  * A fetch whose every request ends by a deadline, its answer's body included:
  * past it, the request is aborted with a `TimeoutError`.
+ *
+ * @public
  */
 export function fetchWithDeadline(
   timeoutMillis: number,

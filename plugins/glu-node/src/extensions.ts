@@ -1,40 +1,68 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import { GluFormat, GluGate, GluPullRequestProvider, GluSource } from './types';
 
-/** Registers file formats with the Glu backend. */
+/**
+ * Registers file formats with the Glu backend.
+ *
+ * @public
+ */
 export interface GluFormatsExtensionPoint {
   addFormat(...formats: GluFormat[]): void;
 }
 
-/** Extension point for file formats of Git-backed phases. */
+/**
+ * Extension point for file formats of Git-backed phases.
+ *
+ * @public
+ */
 export const gluFormatsExtensionPoint =
   createExtensionPoint<GluFormatsExtensionPoint>({
     id: 'glu.formats',
   });
 
-/** Registers sources with the Glu backend. */
+/**
+ * Registers sources with the Glu backend.
+ *
+ * @public
+ */
 export interface GluSourcesExtensionPoint {
   addSource(...sources: GluSource[]): void;
 }
 
-/** Extension point for the sources that phases read from and write to. */
+/**
+ * Extension point for the sources that phases read from and write to.
+ *
+ * @public
+ */
 export const gluSourcesExtensionPoint =
   createExtensionPoint<GluSourcesExtensionPoint>({
     id: 'glu.sources',
   });
 
-/** Registers gates with the Glu backend. */
+/**
+ * Registers gates with the Glu backend.
+ *
+ * @public
+ */
 export interface GluGatesExtensionPoint {
   addGate(...gates: GluGate[]): void;
 }
 
-/** Extension point for the conditions that promotions must pass. */
+/**
+ * Extension point for the conditions that promotions must pass.
+ *
+ * @public
+ */
 export const gluGatesExtensionPoint =
   createExtensionPoint<GluGatesExtensionPoint>({
     id: 'glu.gates',
   });
 
-/** Registers pull-request providers with the Glu backend. */
+/**
+ * Registers pull-request providers with the Glu backend.
+ *
+ * @public
+ */
 export interface GluPullRequestProvidersExtensionPoint {
   addPullRequestProvider(...providers: GluPullRequestProvider[]): void;
 }
@@ -42,6 +70,8 @@ export interface GluPullRequestProvidersExtensionPoint {
 /**
  * Extension point for the Git hosts that promotions by pull request open
  * their pull requests on (GitHub, GitLab, Bitbucket, …).
+ *
+ * @public
  */
 export const gluPullRequestProvidersExtensionPoint =
   createExtensionPoint<GluPullRequestProvidersExtensionPoint>({

@@ -26,6 +26,8 @@ import {
  *
  * The decision is the catalog's `isEntityOwner` condition on the Pipeline
  * entity, so Glu applies it to lists in its own query.
+ *
+ * @public
  */
 export function gluOwnerDecision(
   request: PolicyQuery,

@@ -2,6 +2,8 @@
  * What moves through a pipeline, e.g. a container image reference. Its
  * identity is its digest: two phases hold the same version exactly when their
  * digests are equal.
+ *
+ * @public
  */
 export interface GluResource {
   /** Content-derived identity of the version, e.g. `sha256:…`. */
@@ -17,6 +19,8 @@ export interface GluResource {
  * they are written, or why it cannot hold them at all, in words for people
  * (e.g. "the values file has no key for a digest; set digestKey"). A
  * promotion that a phase cannot hold is blocked, never half-written.
+ *
+ * @public
  */
 export type GluProjection =
   | { fields: Record<string, string> }
@@ -25,6 +29,8 @@ export type GluProjection =
 /**
  * A format reads and writes a resource in the content of one file
  * (`kubernetes`, `kustomize`, `helm-values`, `yaml-path`, …).
+ *
+ * @public
  */
 export interface GluFormat {
   /** The name used in a phase's `source.format`. */
@@ -57,7 +63,11 @@ export interface GluFormat {
   ): GluProjection;
 }
 
-/** A phase that a source is asked about. */
+/**
+ * A phase that a source is asked about.
+ *
+ * @public
+ */
 export interface GluSourcePhase {
   pipelineRef: string;
   phase: string;
@@ -70,7 +80,11 @@ export interface GluSourcePhase {
   format?: GluFormat;
 }
 
-/** What a source saw a phase hold: one state of the phase. */
+/**
+ * What a source saw a phase hold: one state of the phase.
+ *
+ * @public
+ */
 export interface GluObservation {
   /** The resource fields, e.g. `repository`, `tag`, `digest` of an image. */
   fields: Record<string, string>;
@@ -94,6 +108,8 @@ export interface GluObservation {
  * A source is where a phase's resource lives (`git`, `oci`, `helm`, `api`,
  * …). Every source can be read; a writable source (`GluWritableSource`) can
  * also be promoted into.
+ *
+ * @public
  */
 export interface GluSource {
   /** The name used in a phase's `source.type`. */
@@ -119,6 +135,8 @@ export interface GluSource {
 /**
  * Where a phase of a writable source lives: what pull requests are opened
  * against and what write scopes are about.
+ *
+ * @public
  */
 export interface GluPhaseLocation {
   /** e.g. the clone URL of a Git repository. */
@@ -132,12 +150,18 @@ export interface GluPhaseLocation {
 /**
  * What a write puts into a phase: the fields of a resource (a promotion),
  * or the content of an earlier state, exactly (a rollback).
+ *
+ * @public
  */
 export type GluChange =
   | { fields: Record<string, string> }
   | { content: string };
 
-/** One write into a phase. */
+/**
+ * One write into a phase.
+ *
+ * @public
+ */
 export interface GluWriteRequest {
   phase: GluSourcePhase;
   change: GluChange;
@@ -152,7 +176,11 @@ export interface GluWriteRequest {
   proposal?: { branch: string };
 }
 
-/** What a write did. */
+/**
+ * What a write did.
+ *
+ * @public
+ */
 export interface GluWriteResult {
   /** False when the phase (or the proposal) already held the change. */
   changed: boolean;
@@ -170,6 +198,8 @@ export interface GluWriteResult {
  * A source that Glu can write into (`git`; another SCM or a Kubernetes
  * object plug in the same way). The engine decides whether and what to
  * write; the source knows how.
+ *
+ * @public
  */
 export interface GluWritableSource extends GluSource {
   readonly writable: true;
@@ -201,14 +231,22 @@ export interface GluWritableSource extends GluSource {
   removeProposal?(phase: GluSourcePhase, branch: string): Promise<void>;
 }
 
-/** Whether a source can be written into. */
+/**
+ * Whether a source can be written into.
+ *
+ * @public
+ */
 export function isWritableSource(
   source: GluSource | undefined,
 ): source is GluWritableSource {
   return Boolean(source?.writable && 'write' in source);
 }
 
-/** What a gate looks at when it decides whether a promotion may happen. */
+/**
+ * What a gate looks at when it decides whether a promotion may happen.
+ *
+ * @public
+ */
 export interface GluGateContext {
   pipelineRef: string;
   /** The upstream phase and the version it holds. */
@@ -230,7 +268,11 @@ export interface GluGateContext {
   now: Date;
 }
 
-/** A gate's answer: passed or not, and why, in words for people. */
+/**
+ * A gate's answer: passed or not, and why, in words for people.
+ *
+ * @public
+ */
 export interface GluGateResult {
   passed: boolean;
   reason: string;
@@ -240,6 +282,8 @@ export interface GluGateResult {
  * A condition a promotion must pass (`soak`, `window`, …; extensible). In a
  * pipeline, `gates: [{ soak: 30m }]`: the key names the gate, the value is its
  * configuration.
+ *
+ * @public
  */
 export interface GluGate {
   /** The key used in a promotion's `gates`. */
@@ -249,14 +293,22 @@ export interface GluGate {
   evaluate(config: unknown, context: GluGateContext): Promise<GluGateResult>;
 }
 
-/** A check reported on a pull request's head commit (a CI job, a status). */
+/**
+ * A check reported on a pull request's head commit (a CI job, a status).
+ *
+ * @public
+ */
 export interface GluPullRequestCheck {
   name: string;
   state: 'pending' | 'success' | 'failure' | 'neutral' | 'skipped';
   url?: string;
 }
 
-/** A pull request as its provider reports it. */
+/**
+ * A pull request as its provider reports it.
+ *
+ * @public
+ */
 export interface GluPullRequest {
   number: number;
   /** The pull request's page, for people. */
@@ -272,6 +324,8 @@ export interface GluPullRequest {
  * Opens, follows, merges and closes pull requests on a Git host (`github`;
  * others plug in the same way). Glu pushes the branch itself, with the
  * repository's Git credentials; a provider only talks to the host's API.
+ *
+ * @public
  */
 export interface GluPullRequestProvider {
   /** The provider's name, e.g. `github`; a promotion may name it. */
@@ -327,3 +381,18 @@ export interface GluPullRequestProvider {
     title: string;
   }): Promise<{ sha: string }>;
 }
+
+/**
+ * What a method of a pull-request provider is asked, e.g.
+ * `GluPullRequestProviderRequest<'open'>`: for providers to type their
+ * methods by the interface.
+ *
+ * @public
+ */
+export type GluPullRequestProviderRequest<
+  M extends keyof GluPullRequestProvider,
+> = GluPullRequestProvider[M] extends
+  | ((request: infer R) => unknown)
+  | undefined
+  ? R
+  : never;

@@ -6,6 +6,8 @@ import { GluPhaseLocation } from './types';
 /**
  * A place where pipelines may write, decided by the platform (app-config
  * `glu.writeScopes`), not by the pipelines themselves.
+ *
+ * @public
  */
 export interface GluWriteScope {
   /**
@@ -30,7 +32,11 @@ export interface GluWriteScope {
   owners?: string[];
 }
 
-/** The pipeline whose write a scope is asked about. */
+/**
+ * The pipeline whose write a scope is asked about.
+ *
+ * @public
+ */
 export interface GluScopedPipeline {
   ref: string;
   name: string;
@@ -62,7 +68,11 @@ function remembered<V>(
 /** Addresses normalized already: a pipeline's few, asked about on every read. */
 const normalized = new Map<string, string>();
 
-/** Compares repository addresses regardless of `.git`, a trailing slash, the case of the host, the scheme. */
+/**
+ * Compares repository addresses regardless of `.git`, a trailing slash, the case of the host, the scheme.
+ *
+ * @public
+ */
 export function normalizeRepositoryUrl(url: string): string {
   return remembered(normalized, url, 10_000, () => normalize(url));
 }
@@ -98,6 +108,8 @@ const GLOB = { dot: true, nocomment: true, nonegate: true };
 /**
  * The write scopes of the platform: whether a pipeline may write at a
  * location. With none configured, Glu writes nowhere.
+ *
+ * @public
  */
 export class GluWriteScopes {
   /** Patterns, compiled once: every edge decision asks about a location. */

@@ -1,7 +1,11 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import { GLU_PLUGIN_ID, GluClient } from '@glu-dev/plugin-glu-common';
 
-/** The Glu HTTP API as the frontend sees it. */
+/**
+ * The Glu HTTP API as the frontend sees it.
+ *
+ * @public
+ */
 export type GluApi = Pick<
   GluClient,
   | 'getHealth'
@@ -21,7 +25,11 @@ export type GluApi = Pick<
   | 'approve'
 >;
 
-/** Reference to the Glu API, provided by both the legacy and the new plugin. */
+/**
+ * Reference to the Glu API, provided by both the legacy and the new plugin.
+ *
+ * @public
+ */
 export const gluApiRef = createApiRef<GluApi>().with({
   id: 'plugin.glu.service',
   pluginId: GLU_PLUGIN_ID,

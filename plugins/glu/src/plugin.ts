@@ -35,7 +35,7 @@ export const gluPlugin = createPlugin({
  *
  * @public
  */
-export const EntityGluContent = gluPlugin.provide(
+export const EntityGluContent: () => JSX.Element = gluPlugin.provide(
   createRoutableExtension({
     name: 'EntityGluContent',
     component: () =>
@@ -50,7 +50,7 @@ export const EntityGluContent = gluPlugin.provide(
  *
  * @public
  */
-export const GluPage = gluPlugin.provide(
+export const GluPage: () => JSX.Element = gluPlugin.provide(
   createRoutableExtension({
     name: 'GluPage',
     component: () => import('./components/GluPage').then(m => m.GluPage),

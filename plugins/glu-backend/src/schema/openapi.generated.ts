@@ -74,7 +74,8 @@ export const spec = {
     },
     responses: {
       ErrorResponse: {
-        description: 'An error, as @backstage/errors serializes it.',
+        description:
+          'An error, as Backstage serializes it (ResponseError in the errors package).',
         content: {
           'application/json': {
             schema: {

@@ -1,4 +1,8 @@
-/** Milliseconds of a duration like `30s`; undefined for none. */
+/**
+ * Milliseconds of a duration like `30s`; undefined for none.
+ *
+ * @public
+ */
 export function intervalMillis(interval: unknown): number | undefined {
   if (typeof interval !== 'string') return undefined;
   const match = interval.match(/^(\d+)(ms|s|m|h|d)$/);

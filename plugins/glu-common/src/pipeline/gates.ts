@@ -1,9 +1,17 @@
 import { intervalMillis } from './durations';
 
-/** The days a `window` slot can name. */
+/**
+ * The days a `window` slot can name.
+ *
+ * @public
+ */
 export const WINDOW_DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
-/** The names of the checks a `checks` gate requires, or every check reported. */
+/**
+ * The names of the checks a `checks` gate requires, or every check reported.
+ *
+ * @public
+ */
 export function requiredChecks(config: unknown): string[] | 'all' | undefined {
   if (config === 'all' || config === true) return 'all';
   const list =
@@ -86,6 +94,8 @@ function windowProblems(config: unknown): string[] {
  * What is wrong with the configuration of a gate that Glu itself provides,
  * in words for people; undefined for gates of modules, which check their own.
  * The catalog and the engine ask the same question.
+ *
+ * @public
  */
 export function builtInGateProblems(
   type: string,

@@ -1,18 +1,30 @@
-/** A source definition: where a phase's resource lives. */
+/**
+ * A source definition: where a phase's resource lives.
+ *
+ * @public
+ */
 export interface SourceDefinition {
   /** The source type, e.g. `git`, `oci`; extensible. */
   type: string;
   [option: string]: unknown;
 }
 
-/** A format definition: how a Git-backed phase reads and writes its file. */
+/**
+ * A format definition: how a Git-backed phase reads and writes its file.
+ *
+ * @public
+ */
 export interface FormatDefinition {
   /** The format type, e.g. `kubernetes`; extensible. */
   type: string;
   [option: string]: unknown;
 }
 
-/** The `git` source: one file of a Git repository, through a format. */
+/**
+ * The `git` source: one file of a Git repository, through a format.
+ *
+ * @public
+ */
 export interface GitSourceDefinition extends SourceDefinition {
   type: 'git';
   /** Clone URL of the repository, e.g. `https://github.com/acme/gitops`. */
@@ -23,12 +35,21 @@ export interface GitSourceDefinition extends SourceDefinition {
   format: FormatDefinition;
 }
 
+/** @public */
 export type PromotionStrategy = 'commit' | 'pull-request';
 
-/** A gate definition, e.g. `{ soak: '30m' }`; extensible. */
+/**
+ * A gate definition, e.g. `{ soak: '30m' }`; extensible.
+ *
+ * @public
+ */
 export type GateDefinition = Record<string, unknown>;
 
-/** How the `pull-request` strategy opens and merges its pull requests. */
+/**
+ * How the `pull-request` strategy opens and merges its pull requests.
+ *
+ * @public
+ */
 export interface PullRequestOptions {
   /** The provider to open them with, e.g. `github`; by default the one that supports the repository. */
   provider?: string;
@@ -47,6 +68,8 @@ export interface PullRequestOptions {
 /**
  * An edge of the pipeline: how a phase receives versions from an upstream
  * phase. In YAML, the phase's `promotion:` defines it.
+ *
+ * @public
  */
 export interface EdgeDefinition {
   /** The upstream phase. */
@@ -59,6 +82,7 @@ export interface EdgeDefinition {
   pullRequest?: PullRequestOptions;
 }
 
+/** @public */
 export interface PhaseDefinition {
   name: string;
   title?: string;
@@ -67,7 +91,11 @@ export interface PhaseDefinition {
   edges: EdgeDefinition[];
 }
 
-/** A validated pipeline definition, as the engine uses it. */
+/**
+ * A validated pipeline definition, as the engine uses it.
+ *
+ * @public
+ */
 export interface PipelineDefinition {
   /** The pipeline's entity ref, e.g. `pipeline:default/checkout`. */
   ref: string;

@@ -18,16 +18,32 @@ import {
 } from './types';
 import { builtInGateProblems } from './gates';
 
-/** The source types that Glu itself provides. */
+/**
+ * The source types that Glu itself provides.
+ *
+ * @public
+ */
 export const BUILT_IN_SOURCE_TYPES = ['api', 'git', 'helm', 'oci'];
 
-/** The source types that Glu itself provides and can write into. */
+/**
+ * The source types that Glu itself provides and can write into.
+ *
+ * @public
+ */
 export const BUILT_IN_WRITABLE_SOURCE_TYPES = ['git'];
 
-/** The gates that Glu itself provides. */
+/**
+ * The gates that Glu itself provides.
+ *
+ * @public
+ */
 export const BUILT_IN_GATE_TYPES = ['approvals', 'checks', 'soak', 'window'];
 
-/** The formats that Glu itself provides for `git` phases. */
+/**
+ * The formats that Glu itself provides for `git` phases.
+ *
+ * @public
+ */
 export const BUILT_IN_FORMAT_TYPES = [
   'helm-values',
   'kubernetes',
@@ -35,7 +51,11 @@ export const BUILT_IN_FORMAT_TYPES = [
   'yaml-path',
 ];
 
-/** The most a definition may hold: a pipeline is read in one page of the portal. */
+/**
+ * The most a definition may hold: a pipeline is read in one page of the portal.
+ *
+ * @public
+ */
 export const PIPELINE_LIMITS = {
   phases: 100,
   components: 100,
@@ -47,6 +67,8 @@ export const PIPELINE_LIMITS = {
 /**
  * A pipeline definition that cannot be used, with every problem found. An
  * InputError, so the HTTP API answers 400 and the catalog shows the message.
+ *
+ * @public
  */
 export class PipelineValidationError extends InputError {
   readonly issues: string[];
@@ -223,6 +245,8 @@ function zodIssues(error: z.ZodError, prefix: string): string[] {
 /**
  * Why a path inside a repository is unusable, or undefined when it is fine.
  * A path must stay inside the repository: relative, no `..` that climbs out.
+ *
+ * @public
  */
 export function repositoryPathProblem(path: string): string | undefined {
   if (path.includes('\0')) return 'must not contain NUL characters';
@@ -247,7 +271,11 @@ export function repositoryPathProblem(path: string): string | undefined {
   return undefined;
 }
 
-/** The normal form of a path that passed `repositoryPathProblem`. */
+/**
+ * The normal form of a path that passed `repositoryPathProblem`.
+ *
+ * @public
+ */
 export function normalizeRepositoryPath(path: string): string {
   const segments: string[] = [];
   for (const segment of path.split('/')) {
@@ -293,6 +321,8 @@ function repositoryProblem(repository: string): string | undefined {
 /**
  * Why a branch name is unusable, or undefined when it is fine: the rules of
  * `git check-ref-format`, and no leading "-" that git would take for an option.
+ *
+ * @public
  */
 export function branchProblem(branch: string): string | undefined {
   const why = (reason: string) => `"${branch}" ${reason}`;
@@ -367,6 +397,7 @@ function topologicalOrder(phases: PhaseDefinition[]): PhaseDefinition[] {
   return ordered;
 }
 
+/** @public */
 export interface PipelineValidationOptions {
   /**
    * The source types that exist. Defaults to the built-in ones; the backend
@@ -415,6 +446,8 @@ function refProblem(
 /**
  * Validates a Pipeline entity and returns the definition the engine uses.
  * Throws a PipelineValidationError that names every problem and its field.
+ *
+ * @public
  */
 export function parsePipelineEntity(
   entity: Entity,

@@ -1,6 +1,7 @@
 // Generated from plugins/glu-backend/src/schema/openapi.yaml by
 // scripts/openapi.js (yarn generate:openapi); do not edit.
 /* eslint-disable */
+/** @public */
 export type paths = {
   '/health': {
     parameters: {
@@ -9,7 +10,7 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** @description Whether the plugin and its database answer. No authentication. */
+    /** Whether the plugin and its database answer. No authentication. */
     get: operations['GetHealth'];
     put?: never;
     post?: never;
@@ -26,7 +27,7 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** @description The source, format and gate types this backend can run. */
+    /** The source, format and gate types this backend can run. */
     get: operations['GetExtensions'];
     put?: never;
     post?: never;
@@ -43,7 +44,7 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** @description Pipelines, ordered by entity ref, with their phases' versions. */
+    /** Pipelines, ordered by entity ref, with their phases' versions. */
     get: operations['ListPipelines'];
     put?: never;
     post?: never;
@@ -60,7 +61,7 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** @description A pipeline with every phase's state and every edge's status. */
+    /** A pipeline with every phase's state and every edge's status. */
     get: operations['GetPipeline'];
     put?: never;
     post?: never;
@@ -79,7 +80,7 @@ export type paths = {
     };
     get?: never;
     put?: never;
-    /** @description Looks at the pipeline's sources now, rather than at the next poll. */
+    /** Looks at the pipeline's sources now, rather than at the next poll. */
     post: operations['RefreshPipeline'];
     delete?: never;
     options?: never;
@@ -94,7 +95,7 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** @description Every state the phase was observed in, newest first. */
+    /** Every state the phase was observed in, newest first. */
     get: operations['ListPhaseHistory'];
     put?: never;
     post?: never;
@@ -112,7 +113,7 @@ export type paths = {
       cookie?: never;
     };
     /**
-     * @description The difference between two entries of a phase's history: the unified
+     * The difference between two entries of a phase's history: the unified
      *     diff of the phase's file (Git-backed phases), and the resource fields
      *     of both.
      */
@@ -135,7 +136,7 @@ export type paths = {
     get?: never;
     put?: never;
     /**
-     * @description Approves, for the phase, the version its upstream phase holds now
+     * Approves, for the phase, the version its upstream phase holds now
      *     (for edges with an approvals gate). One approval per person and
      *     version; approving again changes nothing.
      */
@@ -156,12 +157,12 @@ export type paths = {
     get?: never;
     put?: never;
     /**
-     * @description Holds the phase at its current version, with a reason: automatic
+     * Holds the phase at its current version, with a reason: automatic
      *     promotion leaves it alone and manual promotion is refused, naming who
      *     pinned it and why, until it is unpinned.
      */
     post: operations['PinPhase'];
-    /** @description Releases a pinned phase; automatic promotion resumes with the newest version. */
+    /** Releases a pinned phase; automatic promotion resumes with the newest version. */
     delete: operations['UnpinPhase'];
     options?: never;
     head?: never;
@@ -178,7 +179,7 @@ export type paths = {
     get?: never;
     put?: never;
     /**
-     * @description Puts the phase back in an earlier state of its history: the file
+     * Puts the phase back in an earlier state of its history: the file
      *     content of that state, exactly, committed through the phase's own
      *     strategy and recorded as a rollback. With `pin`, the phase is pinned
      *     there too. With dryRun, nothing is written and the answer holds the
@@ -202,7 +203,7 @@ export type paths = {
     get?: never;
     put?: never;
     /**
-     * @description Publishes a version to a phase whose source is `api`, e.g. from CI once
+     * Publishes a version to a phase whose source is `api`, e.g. from CI once
      *     a build is done. Authorized with the publish permission; a service
      *     token (external access) is the usual caller. Publishing the version
      *     the phase already holds changes nothing. Automatic promotions from the
@@ -222,11 +223,11 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** @description The pipeline's promotions, newest first. */
+    /** The pipeline's promotions, newest first. */
     get: operations['ListPromotions'];
     put?: never;
     /**
-     * @description Promotes the upstream phase's version into a phase. Equal digests mean
+     * Promotes the upstream phase's version into a phase. Equal digests mean
      *     there is nothing to do: the answer is a promotion with status
      *     up-to-date. With dryRun, nothing is written and the answer holds the
      *     unified diff of the file that would change.
@@ -256,6 +257,7 @@ export type paths = {
   };
 };
 export type webhooks = Record<string, never>;
+/** @public */
 export type components = {
   schemas: {
     Error: {
@@ -287,14 +289,13 @@ export type components = {
         [key: string]: string;
       };
       blobHash?: string;
-      /** @enum {string} */
       cause: 'observed' | 'published' | 'promotion' | 'rollback' | 'commit';
       actor?: string;
       commitSha?: string;
       commitUrl?: string;
       message?: string;
       promotionId?: string;
-      /** @description The change left the version as it was and changed only other parts of the phase's file (replicas, environment variables, …). */
+      /** The change left the version as it was and changed only other parts of the phase's file (replicas, environment variables, …). */
       keptVersion?: boolean;
       /** Format: date-time */
       observedAt: string;
@@ -304,13 +305,10 @@ export type components = {
       pipelineRef: string;
       from: string;
       to: string;
-      /** @enum {string} */
       kind: 'promotion' | 'rollback';
-      /** @enum {string} */
       strategy: 'commit' | 'pull-request';
       /**
-       * @description By pull request: open until it merges (merged, then succeeded once the phase is seen holding the version), closes without merge (closed) or is replaced by a newer proposal (superseded).
-       * @enum {string}
+       * By pull request: open until it merges (merged, then succeeded once the phase is seen holding the version), closes without merge (closed) or is replaced by a newer proposal (superseded).
        */
       status:
         | 'pending'
@@ -326,7 +324,6 @@ export type components = {
       before?: components['schemas']['VersionRef'];
       after?: components['schemas']['VersionRef'];
       triggeredBy: string;
-      /** @enum {string} */
       trigger: 'manual' | 'auto' | 'schedule' | 'event';
       commitSha?: string;
       commitUrl?: string;
@@ -339,54 +336,49 @@ export type components = {
     };
     PullRequestCheck: {
       name: string;
-      /** @enum {string} */
       state: 'pending' | 'success' | 'failure' | 'neutral' | 'skipped';
       url?: string;
     };
-    /** @description The pull request that carries a promotion, as last seen. */
+    /** The pull request that carries a promotion, as last seen. */
     PullRequestRef: {
-      /** @description e.g. github */
+      /** e.g. github */
       provider: string;
       number: number;
       url: string;
-      /** @description glu/<pipeline>/<phase>/<digest> */
+      /** glu/<pipeline>/<phase>/<digest> */
       branch: string;
-      /** @enum {string} */
       state: 'open' | 'merged' | 'closed';
       headSha: string;
       mergeCommitSha?: string;
       checks?: components['schemas']['PullRequestCheck'][];
-      /** @description The commit status glu/gates that Glu last put on the head commit: whether every gate passes, for branch protection to require. */
+      /** The commit status glu/gates that Glu last put on the head commit: whether every gate passes, for branch protection to require. */
       gatesStatus?: {
         sha: string;
-        /** @enum {string} */
         state: 'pending' | 'success';
         description: string;
       };
     };
-    /** @description What a promotion or a rollback would do, decided exactly as the write itself would be, and the diff it would commit. */
+    /** What a promotion or a rollback would do, decided exactly as the write itself would be, and the diff it would commit. */
     PromotionDryRun: {
       pipelineRef: string;
-      /** @enum {string} */
       kind: 'promotion' | 'rollback';
-      /** @description The upstream phase (the phase itself for a rollback). */
+      /** The upstream phase (the phase itself for a rollback). */
       from: string;
       to: string;
       /**
-       * @description As the edge's status; only promotable would write.
-       * @enum {string}
+       * As the edge's status; only promotable would write.
        */
       status: 'up-to-date' | 'promotable' | 'blocked' | 'in-progress';
-      /** @description Why it would not write, or what it waits for. */
+      /** Why it would not write, or what it waits for. */
       reasons: string[];
       gates: components['schemas']['GateResult'][];
       fromVersion: components['schemas']['VersionRef'];
       before?: components['schemas']['VersionRef'];
-      /** @description What the phase would hold; absent when it cannot hold the version. */
+      /** What the phase would hold; absent when it cannot hold the version. */
       after?: components['schemas']['VersionRef'];
-      /** @description Where the phase lives, e.g. its file in the repository. */
+      /** Where the phase lives, e.g. its file in the repository. */
       path?: string;
-      /** @description The unified diff of what would be written, against the phase's content as last seen; empty when nothing would change or it cannot be written. */
+      /** The unified diff of what would be written, against the phase's content as last seen; empty when nothing would change or it cannot be written. */
       diff: string;
       promotionId?: string;
       pullRequest?: components['schemas']['PullRequestRef'];
@@ -413,7 +405,7 @@ export type components = {
       } & {
         [key: string]: unknown;
       };
-      /** @description Whether Glu can write into the phase (promotions, rollbacks). */
+      /** Whether Glu can write into the phase (promotions, rollbacks). */
       writable: boolean;
       state?: components['schemas']['HistoryEntry'];
       /** Format: date-time */
@@ -424,10 +416,8 @@ export type components = {
     EdgeView: {
       from: string;
       to: string;
-      /** @enum {string} */
       strategy: 'commit' | 'pull-request';
       auto: boolean;
-      /** @enum {string} */
       status: 'up-to-date' | 'promotable' | 'blocked' | 'in-progress';
       reasons: string[];
       gates: components['schemas']['GateResult'][];
@@ -455,15 +445,15 @@ export type components = {
         name: string;
         version?: string;
         digest?: string;
-        /** @description Why the phase's last refresh failed, if it did. */
+        /** Why the phase's last refresh failed, if it did. */
         refreshError?: string;
       }[];
-      /** @description How many edges have a version waiting to be promoted. */
+      /** How many edges have a version waiting to be promoted. */
       behind: number;
     };
   };
   responses: {
-    /** @description An error, as @backstage/errors serializes it. */
+    /** An error, as Backstage serializes it (ResponseError in the errors package). */
     ErrorResponse: {
       headers: {
         [name: string]: unknown;
@@ -474,14 +464,14 @@ export type components = {
     };
   };
   parameters: {
-    /** @description The pipeline entity's namespace. */
+    /** The pipeline entity's namespace. */
     namespace: string;
-    /** @description The pipeline entity's name. */
+    /** The pipeline entity's name. */
     name: string;
     phase: string;
-    /** @description The page size. */
+    /** The page size. */
     limit: number;
-    /** @description The nextCursor of the previous page. */
+    /** The nextCursor of the previous page. */
     cursor: string;
   };
   requestBodies: never;
@@ -489,6 +479,7 @@ export type components = {
   pathItems: never;
 };
 export type $defs = Record<string, never>;
+/** @public */
 export interface operations {
   GetHealth: {
     parameters: {
@@ -499,16 +490,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Healthy. */
+      /** Healthy. */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/json': {
-            /** @enum {string} */
             status: 'ok';
-            /** @enum {string} */
             database: 'ok';
             sources: string[];
             writableSources: string[];
@@ -529,7 +518,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The registered types. */
+      /** The registered types. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -537,7 +526,7 @@ export interface operations {
         content: {
           'application/json': {
             sources: string[];
-            /** @description The source types that Glu can write into, and so promote into. */
+            /** The source types that Glu can write into, and so promote into. */
             writableSources: string[];
             formats: string[];
             gates: string[];
@@ -549,15 +538,15 @@ export interface operations {
   ListPipelines: {
     parameters: {
       query?: {
-        /** @description Only pipelines that deliver this component (entity ref). */
+        /** Only pipelines that deliver this component (entity ref). */
         component?: string;
-        /** @description Only pipelines that one of these groups or users owns (entity refs); repeat it for several, e.g. a person and their groups. */
+        /** Only pipelines that one of these groups or users owns (entity refs); repeat it for several, e.g. a person and their groups. */
         owner?: string[];
-        /** @description Only pipelines that the caller owns, as a user or through one of their groups (the user's ownership refs); needs a user's token, and is not given with owner. */
+        /** Only pipelines that the caller owns, as a user or through one of their groups (the user's ownership refs); needs a user's token, and is not given with owner. */
         mine?: boolean;
-        /** @description The page size. */
+        /** The page size. */
         limit?: components['parameters']['limit'];
-        /** @description The nextCursor of the previous page. */
+        /** The nextCursor of the previous page. */
         cursor?: components['parameters']['cursor'];
       };
       header?: never;
@@ -566,7 +555,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description A page of pipelines. */
+      /** A page of pipelines. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -586,16 +575,16 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The pipeline entity's namespace. */
+        /** The pipeline entity's namespace. */
         namespace: components['parameters']['namespace'];
-        /** @description The pipeline entity's name. */
+        /** The pipeline entity's name. */
         name: components['parameters']['name'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description The pipeline. */
+      /** The pipeline. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -613,16 +602,16 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The pipeline entity's namespace. */
+        /** The pipeline entity's namespace. */
         namespace: components['parameters']['namespace'];
-        /** @description The pipeline entity's name. */
+        /** The pipeline entity's name. */
         name: components['parameters']['name'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description The pipeline after the refresh. */
+      /** The pipeline after the refresh. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -638,16 +627,16 @@ export interface operations {
   ListPhaseHistory: {
     parameters: {
       query?: {
-        /** @description The page size. */
+        /** The page size. */
         limit?: components['parameters']['limit'];
-        /** @description The nextCursor of the previous page. */
+        /** The nextCursor of the previous page. */
         cursor?: components['parameters']['cursor'];
       };
       header?: never;
       path: {
-        /** @description The pipeline entity's namespace. */
+        /** The pipeline entity's namespace. */
         namespace: components['parameters']['namespace'];
-        /** @description The pipeline entity's name. */
+        /** The pipeline entity's name. */
         name: components['parameters']['name'];
         phase: components['parameters']['phase'];
       };
@@ -655,7 +644,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description A page of history entries. */
+      /** A page of history entries. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -675,16 +664,16 @@ export interface operations {
   DiffPhaseHistory: {
     parameters: {
       query: {
-        /** @description The older history entry's id. */
+        /** The older history entry's id. */
         from: string;
-        /** @description The newer history entry's id. */
+        /** The newer history entry's id. */
         to: string;
       };
       header?: never;
       path: {
-        /** @description The pipeline entity's namespace. */
+        /** The pipeline entity's namespace. */
         namespace: components['parameters']['namespace'];
-        /** @description The pipeline entity's name. */
+        /** The pipeline entity's name. */
         name: components['parameters']['name'];
         phase: components['parameters']['phase'];
       };
@@ -692,7 +681,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The difference. */
+      /** The difference. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -701,7 +690,7 @@ export interface operations {
           'application/json': {
             from: components['schemas']['HistoryEntry'];
             to: components['schemas']['HistoryEntry'];
-            /** @description The unified diff of the file; empty when the phase has no file or it did not change. */
+            /** The unified diff of the file; empty when the phase has no file or it did not change. */
             diff: string;
           };
         };
@@ -715,9 +704,9 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The pipeline entity's namespace. */
+        /** The pipeline entity's namespace. */
         namespace: components['parameters']['namespace'];
-        /** @description The pipeline entity's name. */
+        /** The pipeline entity's name. */
         name: components['parameters']['name'];
         phase: components['parameters']['phase'];
       };
@@ -726,13 +715,13 @@ export interface operations {
     requestBody?: {
       content: {
         'application/json': {
-          /** @description The upstream phase, when the phase has several. */
+          /** The upstream phase, when the phase has several. */
           from?: string;
         };
       };
     };
     responses: {
-      /** @description The version and everyone who approved it for the phase. */
+      /** The version and everyone who approved it for the phase. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -756,9 +745,9 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The pipeline entity's namespace. */
+        /** The pipeline entity's namespace. */
         namespace: components['parameters']['namespace'];
-        /** @description The pipeline entity's name. */
+        /** The pipeline entity's name. */
         name: components['parameters']['name'];
         phase: components['parameters']['phase'];
       };
@@ -772,7 +761,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The pin. */
+      /** The pin. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -792,9 +781,9 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The pipeline entity's namespace. */
+        /** The pipeline entity's namespace. */
         namespace: components['parameters']['namespace'];
-        /** @description The pipeline entity's name. */
+        /** The pipeline entity's name. */
         name: components['parameters']['name'];
         phase: components['parameters']['phase'];
       };
@@ -802,7 +791,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Unpinned. */
+      /** Unpinned. */
       204: {
         headers: {
           [name: string]: unknown;
@@ -818,9 +807,9 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The pipeline entity's namespace. */
+        /** The pipeline entity's namespace. */
         namespace: components['parameters']['namespace'];
-        /** @description The pipeline entity's name. */
+        /** The pipeline entity's name. */
         name: components['parameters']['name'];
         phase: components['parameters']['phase'];
       };
@@ -829,18 +818,18 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          /** @description The id of the history entry to go back to. */
+          /** The id of the history entry to go back to. */
           historyId: string;
           pin?: {
             reason: string;
           };
-          /** @default false */
+          /** Default: false */
           dryRun?: boolean;
         };
       };
     };
     responses: {
-      /** @description The rollback, a promotion record of kind rollback, or with dryRun what it would do. */
+      /** The rollback, a promotion record of kind rollback, or with dryRun what it would do. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -862,9 +851,9 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The pipeline entity's namespace. */
+        /** The pipeline entity's namespace. */
         namespace: components['parameters']['namespace'];
-        /** @description The pipeline entity's name. */
+        /** The pipeline entity's name. */
         name: components['parameters']['name'];
         phase: components['parameters']['phase'];
       };
@@ -873,22 +862,22 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          /** @description What people call the version; short for fields.version. */
+          /** What people call the version; short for fields.version. */
           version?: string;
-          /** @description The resource fields, e.g. repository, tag and digest of an image. */
+          /** The resource fields, e.g. repository, tag and digest of an image. */
           fields?: {
             [key: string]: string;
           };
-          /** @description The version's identity, e.g. an image digest. */
+          /** The version's identity, e.g. an image digest. */
           digest?: string;
-          /** @description A link to the build or artifact. */
+          /** A link to the build or artifact. */
           url?: string;
           message?: string;
         };
       };
     };
     responses: {
-      /** @description What the phase holds now, and whether this changed it. */
+      /** What the phase holds now, and whether this changed it. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -908,25 +897,25 @@ export interface operations {
   ListPromotions: {
     parameters: {
       query?: {
-        /** @description Only promotions into this phase. */
+        /** Only promotions into this phase. */
         phase?: string;
-        /** @description The page size. */
+        /** The page size. */
         limit?: components['parameters']['limit'];
-        /** @description The nextCursor of the previous page. */
+        /** The nextCursor of the previous page. */
         cursor?: components['parameters']['cursor'];
       };
       header?: never;
       path: {
-        /** @description The pipeline entity's namespace. */
+        /** The pipeline entity's namespace. */
         namespace: components['parameters']['namespace'];
-        /** @description The pipeline entity's name. */
+        /** The pipeline entity's name. */
         name: components['parameters']['name'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description A page of promotions. */
+      /** A page of promotions. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -947,9 +936,9 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The pipeline entity's namespace. */
+        /** The pipeline entity's namespace. */
         namespace: components['parameters']['namespace'];
-        /** @description The pipeline entity's name. */
+        /** The pipeline entity's name. */
         name: components['parameters']['name'];
       };
       cookie?: never;
@@ -957,17 +946,17 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          /** @description The phase to promote into. */
+          /** The phase to promote into. */
           phase: string;
-          /** @description The upstream phase, when the phase has several. */
+          /** The upstream phase, when the phase has several. */
           from?: string;
-          /** @default false */
+          /** Default: false */
           dryRun?: boolean;
         };
       };
     };
     responses: {
-      /** @description The promotion, or with dryRun what it would do. */
+      /** The promotion, or with dryRun what it would do. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -995,7 +984,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The promotion. */
+      /** The promotion. */
       200: {
         headers: {
           [name: string]: unknown;
