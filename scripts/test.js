@@ -4,7 +4,9 @@
  *   1. the API contract: the code generated from the OpenAPI document
  *      matches it (scripts/openapi.js --check), then the type check (tsc)
  *   2. the API reports of the published packages (yarn build:api-reports
- *      --ci: Backstage's repo tools), then lint (backstage-cli repo lint)
+ *      --ci: Backstage's repo tools), lint (backstage-cli repo lint), and
+ *      the packages as published: built, packed and checked
+ *      (scripts/pack.js)
  *   3. unit and integration tests (Jest through backstage-cli), with database
  *      tests on SQLite and on a real PostgreSQL: the one named by
  *      BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING, or else one
@@ -415,6 +417,13 @@ async function main() {
     );
     const [lint, lintArgs] = yarnRun('backstage-cli', 'repo', 'lint');
     record('lint', ...(runStep('lint', lint, lintArgs) ? [1, 0] : [0, 1]));
+    // Each published package builds, packs, and ships what it should.
+    record(
+      'packages',
+      ...(runStep('packages', nodeBin, [path.join(root, 'scripts', 'pack.js')])
+        ? [1, 0]
+        : [0, 1]),
+    );
     await unitTests();
   }
   if (!args.has('--skip-e2e') && !onlyReliability) {
