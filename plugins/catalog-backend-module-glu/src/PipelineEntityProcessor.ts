@@ -13,51 +13,17 @@ import { LocationSpec } from '@backstage/plugin-catalog-common';
 import {
   GLU_API_VERSION,
   PIPELINE_KIND,
-  PipelineDefinition,
-  PipelineValidationError,
   PipelineValidationOptions,
   RELATION_DELIVERED_BY,
   RELATION_DELIVERS,
-  parsePipelineEntity,
 } from '@glu-dev/plugin-glu-common';
-import { GluWriteScopes } from '@glu-dev/plugin-glu-node';
+import {
+  GluWriteScopes,
+  validatePipelineEntity,
+} from '@glu-dev/plugin-glu-node';
 
 function isPipeline(entity: Entity): boolean {
   return entity.apiVersion === GLU_API_VERSION && entity.kind === PIPELINE_KIND;
-}
-
-/**
- * Where the definition writes outside the platform's write scopes, naming
- * the field: every phase that an edge promotes into, whose source says where
- * it lives the way `git` does (repository, branch, path). Sources that live
- * elsewhere are checked by the Glu backend at every write.
- */
-export function writeScopeIssues(
-  entity: Entity,
-  definition: PipelineDefinition,
-  scopes: GluWriteScopes,
-): string[] {
-  const specPhases = ((entity.spec as { phases?: { name?: string }[] })
-    ?.phases ?? []) as { name?: string }[];
-  const issues: string[] = [];
-  for (const phase of definition.phases) {
-    if (phase.edges.length === 0) continue;
-    const { repository, branch, path } = phase.source as Record<
-      string,
-      unknown
-    >;
-    if (typeof repository !== 'string' || typeof path !== 'string') continue;
-    const problem = scopes.problem(definition, {
-      repository,
-      branch: typeof branch === 'string' ? branch : 'main',
-      path,
-    });
-    if (problem) {
-      const index = specPhases.findIndex(p => p.name === phase.name);
-      issues.push(`spec.phases[${index}].source: ${problem}`);
-    }
-  }
-  return issues;
 }
 
 /**
@@ -86,18 +52,10 @@ export class PipelineEntityProcessor implements CatalogProcessor {
     }
     // Throws an InputError that names each problem and its field; the catalog
     // keeps the entity out and shows the error as a processing error.
-    const definition = parsePipelineEntity(
-      entity,
-      await this.options.extensionTypes(),
-    );
-    const issues = writeScopeIssues(
-      entity,
-      definition,
-      this.options.writeScopes,
-    );
-    if (issues.length > 0) {
-      throw new PipelineValidationError(definition.ref, issues);
-    }
+    validatePipelineEntity(entity, {
+      extensionTypes: await this.options.extensionTypes(),
+      writeScopes: this.options.writeScopes,
+    });
     return true;
   }
 

@@ -3,8 +3,10 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
-import { GluWriteScopes } from '@glu-dev/plugin-glu-node';
-import { GluExtensionTypes } from './GluExtensionTypes';
+import {
+  GluExtensionTypesClient,
+  GluWriteScopes,
+} from '@glu-dev/plugin-glu-node';
 import { PipelineEntityProcessor } from './PipelineEntityProcessor';
 
 /**
@@ -25,7 +27,7 @@ export const catalogModuleGlu = createBackendModule({
         config: coreServices.rootConfig,
       },
       async init({ catalog, discovery, auth, logger, config }) {
-        const types = new GluExtensionTypes({ discovery, auth, logger });
+        const types = new GluExtensionTypesClient({ discovery, auth, logger });
         catalog.addProcessor(
           new PipelineEntityProcessor({
             extensionTypes: () => types.get(),

@@ -7,5 +7,6 @@
 export * from './types';
 export * from './extensions';
 export * from './writeScopes';
+export * from './pipelineValidation';
 export * from './ownerRule';
 export * from './deadlines';
