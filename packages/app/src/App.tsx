@@ -1,8 +1,9 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
 import gluPlugin from '@glu-dev/plugin-glu/alpha';
 import { navModule } from './modules/nav';
 
 export default createApp({
-  features: [catalogPlugin, gluPlugin, navModule],
+  features: [catalogPlugin, scaffolderPlugin, gluPlugin, navModule],
 });

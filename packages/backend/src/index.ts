@@ -40,6 +40,14 @@ backend.add(import('@glu-dev/plugin-glu-backend'));
 // Promotion by pull request on GitHub (integrations.github credentials).
 backend.add(import('@glu-dev/plugin-glu-backend-module-github'));
 
+// Templates, and the action that writes a Pipeline for a component.
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+// The Template kind in the catalog.
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+backend.add(import('@glu-dev/plugin-scaffolder-backend-module-glu'));
+
 // Glu's actions for agents, as MCP tools (backend.actions.pluginSources).
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
