@@ -3,10 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
-import {
-  GluExtensionTypesClient,
-  GluWriteScopes,
-} from '@glu-dev/plugin-glu-node';
+import { pipelineValidationOptions } from '@glu-dev/plugin-glu-node';
 import { PipelineEntityProcessor } from './PipelineEntityProcessor';
 
 /**
@@ -27,12 +24,10 @@ export const catalogModuleGlu = createBackendModule({
         config: coreServices.rootConfig,
       },
       async init({ catalog, discovery, auth, logger, config }) {
-        const types = new GluExtensionTypesClient({ discovery, auth, logger });
         catalog.addProcessor(
-          new PipelineEntityProcessor({
-            extensionTypes: () => types.get(),
-            writeScopes: GluWriteScopes.fromConfig(config),
-          }),
+          new PipelineEntityProcessor(
+            pipelineValidationOptions({ discovery, auth, logger, config }),
+          ),
         );
       },
     });

@@ -1,5 +1,5 @@
 /* eslint-disable new-cap -- openapi-fetch names its methods by HTTP method: GET, POST, DELETE */
-import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
+import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import createClient from 'openapi-fetch';
 import type { paths } from './schema/openapi.generated';
@@ -19,6 +19,7 @@ import {
   PublishResult,
 } from './api';
 import { GLU_PLUGIN_ID } from './constants';
+import { parsePipelineRef } from './pipelineRef';
 
 /**
  * How the client finds the backend and authenticates its requests.
@@ -60,13 +61,7 @@ export type RollbackRequest = Omit<OperationBody<'RollbackPhase'>, 'dryRun'>;
 export type PublishRequest = OperationBody<'PublishVersion'>;
 
 function pipelineParams(ref: string | CompoundEntityRef) {
-  const { namespace, name } =
-    typeof ref === 'string'
-      ? parseEntityRef(ref, {
-          defaultKind: 'pipeline',
-          defaultNamespace: 'default',
-        })
-      : ref;
+  const { namespace, name } = parsePipelineRef(ref);
   return { namespace, name };
 }
 

@@ -6,6 +6,7 @@
 export * from './constants';
 export * from './permissions';
 export * from './client';
+export * from './pipelineRef';
 export * from './pipeline';
 export * from './api';
 export type {

@@ -2,6 +2,7 @@ import {
   AuthService,
   DiscoveryService,
   LoggerService,
+  RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { Entity } from '@backstage/catalog-model';
@@ -143,4 +144,28 @@ export function validatePipelineEntity(
     throw new PipelineValidationError(definition.ref, issues);
   }
   return definition;
+}
+
+/**
+ * What {@link validatePipelineEntity} needs, from a backend module's
+ * services: the types the Glu backend runs (asked over HTTP, kept for 30
+ * seconds) and the write scopes of app-config (`glu.writeScopes`). The
+ * catalog module and the scaffolder module validate with the same.
+ *
+ * @public
+ */
+export function pipelineValidationOptions(services: {
+  discovery: DiscoveryService;
+  auth: AuthService;
+  logger: LoggerService;
+  config: RootConfigService;
+}): {
+  extensionTypes: () => Promise<PipelineValidationOptions>;
+  writeScopes: GluWriteScopes;
+} {
+  const types = new GluExtensionTypesClient(services);
+  return {
+    extensionTypes: () => types.get(),
+    writeScopes: GluWriteScopes.fromConfig(services.config),
+  };
 }

@@ -1,5 +1,9 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { Entity, parseEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { JsonArray } from '@backstage/types';
 import {
@@ -169,11 +173,7 @@ export function createGluPipelineAction(options: {
         },
         spec: {
           owner: input.owner,
-          components: [
-            `${component.kind.toLocaleLowerCase()}:${component.namespace}/${
-              component.name
-            }`,
-          ],
+          components: [stringifyEntityRef(component)],
           phases: input.phases as JsonArray,
         },
       };
@@ -197,7 +197,7 @@ export function createGluPipelineAction(options: {
       const content = stringify(entity);
       await fs.mkdir(path.dirname(file), { recursive: true });
       await fs.writeFile(file, content);
-      const entityRef = `pipeline:${entity.metadata.namespace}/${entity.metadata.name}`;
+      const entityRef = stringifyEntityRef(entity);
       ctx.logger.info(`Wrote ${entityRef} to ${targetPath}`);
       ctx.output('entityRef', entityRef);
       ctx.output('filePath', targetPath);

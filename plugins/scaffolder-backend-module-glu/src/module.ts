@@ -2,10 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import {
-  GluExtensionTypesClient,
-  GluWriteScopes,
-} from '@glu-dev/plugin-glu-node';
+import { pipelineValidationOptions } from '@glu-dev/plugin-glu-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createGluPipelineAction } from './createPipelineAction';
 
@@ -28,12 +25,10 @@ export const scaffolderModuleGlu = createBackendModule({
         config: coreServices.rootConfig,
       },
       async init({ scaffolder, discovery, auth, logger, config }) {
-        const types = new GluExtensionTypesClient({ discovery, auth, logger });
         scaffolder.addActions(
-          createGluPipelineAction({
-            extensionTypes: () => types.get(),
-            writeScopes: GluWriteScopes.fromConfig(config),
-          }),
+          createGluPipelineAction(
+            pipelineValidationOptions({ discovery, auth, logger, config }),
+          ),
         );
       },
     });

@@ -4,9 +4,8 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
-import { PIPELINE_KIND } from '@glu-dev/plugin-glu-common';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { parsePipelineRef } from '@glu-dev/plugin-glu-common';
 import { z } from 'zod/v3';
 import {
   HistoryEntrySchema,
@@ -22,21 +21,7 @@ import { ownersOf } from './owners';
 
 /** A pipeline as actions name it: `pipeline:default/checkout`, or short. */
 function pipelineRefOf(input: string): string {
-  let ref;
-  try {
-    ref = parseEntityRef(input, {
-      defaultKind: PIPELINE_KIND,
-      defaultNamespace: 'default',
-    });
-  } catch {
-    ref = undefined;
-  }
-  if (!ref || ref.kind.toLocaleLowerCase() !== 'pipeline') {
-    throw new InputError(
-      `Not a pipeline's entity ref: ${input} (e.g. pipeline:default/checkout)`,
-    );
-  }
-  return stringifyEntityRef(ref);
+  return stringifyEntityRef(parsePipelineRef(input));
 }
 
 const pipelineInput = (zod: typeof z) =>

@@ -73,8 +73,8 @@ async function sendDocument(
  * The HTTP API, implemented from the OpenAPI document (requests are
  * validated against it). The router parses, finds out who asks and
  * delegates to the service, which authorizes; every write is an auditor
- * event, refused ones included. Errors are Backstage's (the errors package), which the
- * framework turns into status codes.
+ * event, refused ones included. Errors are Backstage's (its errors
+ * package), which the framework turns into status codes.
  */
 export async function createRouter(
   options: RouterOptions,
