@@ -1,6 +1,6 @@
 import { GluClient } from '@glu-dev/plugin-glu-common';
 import fs from 'node:fs';
-import { ExitCode, GluCliError } from './exits';
+import { ExitCode, GluCliError, secondsOf } from './exits';
 
 /** Where Backstage is and who asks, from the options or the environment. */
 export type ConnectionOptions = {
@@ -53,13 +53,7 @@ export function connect(options: ConnectionOptions): Connection {
       ExitCode.usage,
     );
   }
-  const timeoutSeconds = Number(options.timeout ?? 30);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
-    throw new GluCliError(
-      `--timeout is a number of seconds above 0, not ${options.timeout}`,
-      ExitCode.usage,
-    );
-  }
+  const timeoutSeconds = secondsOf(options.timeout ?? '30', '--timeout');
   const token = tokenOf(options);
   const client = new GluClient({
     discoveryApi: { getBaseUrl: async () => `${url}/api/glu` },

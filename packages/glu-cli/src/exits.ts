@@ -100,6 +100,10 @@ export async function explain(
     }
   }
   const e = error as { name?: string; message?: string; cause?: any };
+  if (e?.name === 'InputError') {
+    // Refused before it was sent, e.g. a pipeline named by another kind.
+    return new GluCliError(e.message ?? String(error), ExitCode.usage);
+  }
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
     return new GluCliError(
       `Backstage at ${context.url} did not answer within ${context.timeoutSeconds} s (--timeout).`,
@@ -115,4 +119,16 @@ export async function explain(
     );
   }
   return new GluCliError(e?.message ?? String(error), ExitCode.error);
+}
+
+/** A number of seconds above 0 from an option, or a usage error naming it. */
+export function secondsOf(value: string, option: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new GluCliError(
+      `${option} is a number of seconds above 0, not ${value}`,
+      ExitCode.usage,
+    );
+  }
+  return seconds;
 }

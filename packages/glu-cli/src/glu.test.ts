@@ -353,6 +353,13 @@ describe('glu', () => {
     expect(pin.code).toBe(ExitCode.notAllowed);
     expect(pin.stderr).toContain('(glu.pipeline.pin)');
 
+    const otherKind = await run(['inspect', 'component:default/checkout']);
+    expect(otherKind).toMatchObject({
+      code: ExitCode.usage,
+      stderr:
+        "glu: Not a pipeline's entity ref: component:default/checkout (e.g. pipeline:default/checkout)\n",
+    });
+
     const missing = await run(['inspect', 'nope']);
     expect(missing.code).toBe(ExitCode.error);
     expect(missing.stderr).toMatch(/^glu: Not found \(404\): .*glu pipelines/);
@@ -365,6 +372,18 @@ describe('glu', () => {
 
     const bad = await run(['pipelines', '--limit', 'many']);
     expect(bad.code).toBe(ExitCode.usage);
+    const badWait = await run([
+      'promote',
+      'checkout',
+      'staging',
+      '--wait',
+      '--wait-timeout',
+      'soon',
+    ]);
+    expect(badWait).toMatchObject({
+      code: ExitCode.usage,
+      stderr: 'glu: --wait-timeout is a number of seconds above 0, not soon\n',
+    });
     const unknown = await run(['promot', 'checkout']);
     expect(unknown.code).toBe(ExitCode.usage);
     expect(unknown.stderr).toMatch(/unknown command 'promot'/);

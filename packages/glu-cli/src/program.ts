@@ -10,7 +10,7 @@ import { Command, CommanderError, Option } from 'commander';
 import ora from 'ora';
 import { stringify } from 'yaml';
 import { connect, Connection, ConnectionOptions } from './connection';
-import { ExitCode, explain, GluCliError } from './exits';
+import { ExitCode, explain, GluCliError, secondsOf } from './exits';
 import { formatOf, FORMATS, Printer } from './output';
 import {
   diffText,
@@ -41,7 +41,7 @@ Where and who, as flags or in the environment
                               a file that holds the token
 
   CI: a static token from backend.auth.externalAccess in app-config.yaml.
-  A person: the Glu tab's "Use from a terminal" shows your token, or ask
+  A person: "Use from a terminal" on the Pipelines page shows your token, or ask
   Backstage for it (GET /api/auth/<provider>/refresh in a signed-in browser).
 
 Exit codes
@@ -237,6 +237,8 @@ async function planAndWrite(
   write: () => Promise<Promotion>,
 ): Promise<number> {
   const { printer, client } = context;
+  // Checked before anything is written.
+  const waitSeconds = secondsOf(options.waitTimeout, '--wait-timeout');
   const planned = await plan();
   if (options.dryRun) {
     printer.result(planned, () => dryRunText(printer.palette, planned));
@@ -250,12 +252,7 @@ async function planAndWrite(
   let promotion = await write();
   if (options.wait && !FINISHED.has(promotion.status)) {
     printer.note('');
-    promotion = await waitFor(
-      client,
-      printer,
-      promotion,
-      Number(options.waitTimeout),
-    );
+    promotion = await waitFor(client, printer, promotion, waitSeconds);
   }
   printer.result(promotion, () => promotionLine(printer.palette, promotion));
   return exitOf(promotion);
@@ -584,13 +581,7 @@ export function createProgram(version: string): Command {
     .option('--graph', 'as a small graph of phases and edges')
     .action(
       action(async ({ client, printer }, pipeline: string, options: any) => {
-        const interval = Number(options.interval);
-        if (!Number.isFinite(interval) || interval <= 0) {
-          throw new GluCliError(
-            `--interval is a number of seconds above 0, not ${options.interval}`,
-            ExitCode.usage,
-          );
-        }
+        const interval = secondsOf(options.interval, '--interval');
         let stop = false;
         process.once('SIGINT', () => {
           stop = true;
