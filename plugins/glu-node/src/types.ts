@@ -130,6 +130,18 @@ export interface GluSource {
    * All phases of the type form one group when left out.
    */
   groupOf?(phase: GluSourcePhase): string;
+  /**
+   * Whether a revision of the phase's source holds the change `earlier`: it
+   * is that change or came after it, e.g. a commit that descends from
+   * another. For sources with a history; it answers from what Glu has
+   * fetched, and false for a revision it has not seen (yet). Gates that
+   * observe a deployment ask it through their context (`includes`).
+   */
+  includes?(
+    phase: GluSourcePhase,
+    revision: string,
+    earlier: string,
+  ): Promise<boolean>;
 }
 
 /**
@@ -250,7 +262,19 @@ export function isWritableSource(
 export interface GluGateContext {
   pipelineRef: string;
   /** The upstream phase and the version it holds. */
-  from: { phase: string; digest: string; version: string; since: Date };
+  from: {
+    phase: string;
+    digest: string;
+    version: string;
+    since: Date;
+    /**
+     * The change that made the upstream phase's state, e.g. the commit that
+     * Glu pushed, for sources that have one.
+     */
+    revision?: string;
+    /** Where the upstream phase lives, for writable sources. */
+    location?: GluPhaseLocation;
+  };
   /** The phase promoted into, and what it holds now. */
   to: { phase: string; digest?: string; version?: string };
   /** Who approved this version for the phase (user refs). */
@@ -266,6 +290,18 @@ export interface GluGateContext {
     checks: GluPullRequestCheck[];
   };
   now: Date;
+  /**
+   * For gates that observe (`observes`): whether a revision of the upstream
+   * phase's source (e.g. the commit a deployment tool synced) holds the
+   * upstream's state, that is, is `from.revision` or came after it. Present
+   * for sources with a history.
+   */
+  includes?(revision: string): Promise<boolean>;
+  /**
+   * For gates that observe: their last answer about the version the upstream
+   * phase holds, and since when they have given it, if there is one.
+   */
+  previous?: { passed: boolean; reason: string; since: Date };
 }
 
 /**
@@ -276,6 +312,13 @@ export interface GluGateContext {
 export interface GluGateResult {
   passed: boolean;
   reason: string;
+  /**
+   * For gates that observe, with `passed: false`: what the gate looks at is
+   * broken (a Degraded application, an endpoint that stopped answering as
+   * expected), not merely not ready yet. With the gate's `rollback: true`,
+   * Glu then rolls the upstream phase back.
+   */
+  failed?: boolean;
 }
 
 /**
@@ -288,6 +331,19 @@ export interface GluGateResult {
 export interface GluGate {
   /** The key used in a promotion's `gates`. */
   readonly type: string;
+  /**
+   * Whether the gate looks at the running system, outside Glu: a
+   * deployment's health, an endpoint (`argocd`, `http`). Glu never waits on
+   * such a gate when it decides: it checks it in the background, every
+   * `glu.gates.checkInterval`, for the version the upstream phase holds,
+   * keeps its last answer in the store, and decisions read that answer. Its
+   * configuration is an object, of which Glu reads two options itself
+   * before handing the rest to the gate: `soak` (a duration: the checks must
+   * pass without a break for that long) and `rollback` (true: when the check
+   * fails for a version that Glu promoted into the upstream phase, Glu rolls
+   * that phase back to what it held before and pins it there).
+   */
+  readonly observes?: boolean;
   /** Problems with a configuration, each in words for people; none when valid. */
   validate?(config: unknown): string[];
   evaluate(config: unknown, context: GluGateContext): Promise<GluGateResult>;
