@@ -19,6 +19,28 @@ export interface Config {
     refreshInterval?: HumanDuration | string;
     /** How often pipelines are read from the catalog. Defaults to 15 seconds. */
     catalogSyncInterval?: HumanDuration | string;
+    /** Gates that observe the running system (`http`, `argocd`, …). */
+    gates?: {
+      /**
+       * How often they are checked, in the background, for the version their
+       * upstream phase holds. Defaults to 30 seconds.
+       */
+      checkInterval?: HumanDuration | string;
+      /** The `http` gate. */
+      http?: {
+        /**
+         * The addresses that the `http` gate may ask, decided by the
+         * platform: a pipeline's gate that names any other is not asked and
+         * says so. None when left out.
+         */
+        allow?: Array<{
+          /** `host`, `host:port`, or `*.example.com` for any subdomain. */
+          host: string;
+          /** Path prefixes, e.g. `[/health]`; any path when left out. */
+          paths?: string[];
+        }>;
+      };
+    };
     /**
      * How long one operation may take before it is stopped and recorded as
      * failed: a git command (fetch, push, …; default 2 minutes), an HTTP

@@ -9,6 +9,7 @@ import {
   gluTimeoutMillis,
 } from '@glu-dev/plugin-glu-node';
 import { builtInGates } from './gates';
+import { createHttpGate, readHttpGateAllow } from './gates/http';
 import { builtInFormats } from './formats';
 import { Config } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
@@ -62,9 +63,15 @@ export const gluModuleBuiltIns = createBackendModule({
         gates: gluGatesExtensionPoint,
       },
       async init({ config, logger, formats, sources, gates }) {
-        gates.addGate(...builtInGates);
-        formats.addFormat(...builtInFormats);
         const httpTimeout = gluTimeoutMillis(config, 'http');
+        gates.addGate(
+          ...builtInGates,
+          createHttpGate({
+            allow: readHttpGateAllow(config),
+            timeoutMillis: httpTimeout,
+          }),
+        );
+        formats.addFormat(...builtInFormats);
         const registries = new OciRegistryClient({
           registries: readRegistries(config),
           timeoutMillis: httpTimeout,

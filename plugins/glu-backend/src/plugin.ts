@@ -7,7 +7,11 @@ import { Config, readDurationFromConfig } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { GLU_PLUGIN_ID, gluPermissions } from '@glu-dev/plugin-glu-common';
+import {
+  GLU_PLUGIN_ID,
+  gluPermissions,
+  observedGateOptions,
+} from '@glu-dev/plugin-glu-common';
 import {
   GluFormat,
   GluGate,
@@ -18,11 +22,13 @@ import {
   gluPullRequestProvidersExtensionPoint,
   gluSourcesExtensionPoint,
   GluWriteScopes,
+  gluTimeoutMillis,
 } from '@glu-dev/plugin-glu-node';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { Approvals } from './engine/Approvals';
 import { AutoPromoter } from './engine/AutoPromoter';
 import { EdgeDecisions } from './engine/EdgeDecisions';
+import { GateChecker } from './engine/GateChecker';
 import { Leases } from './engine/Leases';
 import { PhaseHistory } from './engine/PhaseHistory';
 import { PhaseRefresher } from './engine/PhaseRefresher';
@@ -44,6 +50,7 @@ import { createRouter } from './service/router';
 import { ServiceGrants } from './service/ServiceGrants';
 import { DatabaseGluStore } from './store/DatabaseGluStore';
 import { CatalogSyncTask } from './tasks/CatalogSyncTask';
+import { GateChecksTask } from './tasks/GateChecksTask';
 import { PullRequestsTask } from './tasks/PullRequestsTask';
 import { RefreshTask } from './tasks/RefreshTask';
 import { EventTriggers } from './triggers/EventTriggers';
@@ -54,6 +61,21 @@ function durationOf(
   fallback: HumanDuration,
 ): HumanDuration {
   return config.has(key) ? readDurationFromConfig(config, { key }) : fallback;
+}
+
+/**
+ * What is wrong with a gate's configuration: for a gate that observes,
+ * Glu's own options (`soak`, `rollback`) and then the gate's.
+ */
+function gateProblemsOf(
+  gates: ExtensionRegistry<GluGate>,
+  type: string,
+  config: unknown,
+): string[] | undefined {
+  const gate = gates.get(type);
+  if (!gate?.observes) return gate?.validate?.(config);
+  const options = observedGateOptions(config);
+  return [...options.problems, ...(gate.validate?.(options.config) ?? [])];
 }
 
 /**
@@ -191,6 +213,21 @@ export const gluPlugin = createBackendPlugin({
           changes,
         });
         await pullRequests.schedule(scheduler, refreshInterval);
+        await new GateChecksTask({
+          checker: new GateChecker({
+            store,
+            decisions,
+            sources,
+            gates,
+            writer,
+            changes,
+            logger,
+            timeoutMillis: gluTimeoutMillis(config, 'http'),
+          }),
+        }).schedule(
+          scheduler,
+          durationOf(config, 'glu.gates.checkInterval', { seconds: 30 }),
+        );
         await new CatalogSyncTask({
           sync: new PipelineSync({
             catalog: deps.catalog,
@@ -203,7 +240,7 @@ export const gluPlugin = createBackendPlugin({
               gateTypes: gates.types(),
               writableSourceTypes: writableSourceTypes(),
               gateProblems: (type, gateConfig) =>
-                gates.get(type)?.validate?.(gateConfig),
+                gateProblemsOf(gates, type, gateConfig),
             }),
           }),
           refresh,

@@ -301,7 +301,7 @@ export interface GluGateContext {
    * For gates that observe: their last answer about the version the upstream
    * phase holds, and since when they have given it, if there is one.
    */
-  previous?: { passed: boolean; reason: string; since: Date };
+  previous?: GluGateResult & { since: Date };
 }
 
 /**

@@ -7,7 +7,12 @@ import {
 import { GluGate } from '@glu-dev/plugin-glu-node';
 import { ExtensionRegistry } from '../ExtensionRegistry';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
-import { HistoryEntry, PhaseState, PromotionRecord } from '../store/types';
+import {
+  GateCheck,
+  HistoryEntry,
+  PhaseState,
+  PromotionRecord,
+} from '../store/types';
 import { Decision, decide } from './decision';
 import { evaluateGates } from './gates';
 import { PhaseSources } from './PhaseSources';
@@ -19,6 +24,8 @@ export interface PipelineSnapshot {
   pins: Map<string, Pin>;
   /** Promotions under way, newest first. */
   active: PromotionRecord[];
+  /** The last answers of its gates that observe the running system. */
+  checks: GateCheck[];
 }
 
 /** The decision about one edge, with the states it was made on. */
@@ -58,16 +65,29 @@ export class EdgeDecisions {
     return this.deps.sources;
   }
 
+  /** Whether a pipeline has a gate that observes the running system. */
+  observes(pipeline: PipelineDefinition): boolean {
+    return pipeline.phases.some(phase =>
+      phase.edges.some(edge =>
+        edge.gates.some(gate =>
+          Object.keys(gate).some(type => this.deps.gates.get(type)?.observes),
+        ),
+      ),
+    );
+  }
+
   /** Reads the state of these pipelines, one query per kind of record. */
   async snapshots(
     pipelines: PipelineDefinition[],
   ): Promise<PipelineSnapshot[]> {
     const { store } = this.deps;
     const refs = pipelines.map(p => p.ref);
-    const [states, active, pins] = await Promise.all([
+    const observing = pipelines.filter(p => this.observes(p)).map(p => p.ref);
+    const [states, active, pins, checks] = await Promise.all([
       store.getPhaseStates(refs),
       store.listActivePromotions(refs),
       store.getPins(refs),
+      store.getGateChecks(observing),
     ]);
     return pipelines.map(pipeline => ({
       pipeline,
@@ -82,6 +102,7 @@ export class EdgeDecisions {
           .map(({ pipelineRef: _ref, ...pin }) => [pin.phase, pin]),
       ),
       active: active.filter(p => p.pipelineRef === pipeline.ref),
+      checks: checks.filter(c => c.pipelineRef === pipeline.ref),
     }));
   }
 
@@ -126,6 +147,7 @@ export class EdgeDecisions {
             gates: this.deps.gates,
             store: this.deps.store,
             definitions: edge.gates,
+            checks: snapshot.checks,
             pipelineRef: pipeline.ref,
             from: {
               phase: edge.from,

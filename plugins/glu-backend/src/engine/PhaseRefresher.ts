@@ -14,7 +14,7 @@ export type { PhaseChange } from './PhaseHistory';
 const GROUPS_AT_ONCE = 8;
 
 /** Runs work over items, a few at a time. */
-async function forEachLimited<T>(
+export async function forEachLimited<T>(
   items: T[],
   limit: number,
   work: (item: T) => Promise<void>,

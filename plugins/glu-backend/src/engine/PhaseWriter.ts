@@ -61,6 +61,8 @@ export interface RollbackRequest {
   /** Pin the phase there, with this reason. */
   pinReason?: string;
   triggeredBy: string;
+  /** By default a person's (`manual`); `auto` for Glu's own. */
+  trigger?: PromotionRecord['trigger'];
 }
 
 /** What a write brings, where from, and whether it may: decided on a snapshot. */
@@ -128,7 +130,7 @@ export class PhaseWriter {
 
   /** What a rollback would do, from the store alone. */
   async dryRunRollback(
-    request: Omit<RollbackRequest, 'triggeredBy'>,
+    request: Omit<RollbackRequest, 'triggeredBy' | 'trigger'>,
   ): Promise<PromotionDryRun> {
     return this.dryRun(await this.planRollback(request));
   }
@@ -146,7 +148,7 @@ export class PhaseWriter {
     const plan = await this.planRollback(request);
     const record = await this.perform(plan, {
       triggeredBy: request.triggeredBy,
-      trigger: 'manual',
+      trigger: request.trigger ?? 'manual',
     });
     if (request.pinReason !== undefined && record.status !== 'failed') {
       // Pinned at the version it goes back to, also while its pull request

@@ -3,15 +3,7 @@ import {
   intervalMillis,
 } from '@glu-dev/plugin-glu-common';
 import { GluGate } from '@glu-dev/plugin-glu-node';
-
-function humanize(millis: number): string {
-  const minutes = Math.floor(millis / 60_000);
-  if (minutes < 1) return `${Math.floor(millis / 1000)}s`;
-  if (minutes < 120) return `${minutes}m`;
-  return `${Math.floor(minutes / 60)}h${
-    minutes % 60 ? ` ${minutes % 60}m` : ''
-  }`;
-}
+import { humanizeMillis as humanize } from '../engine/gates';
 
 /**
  * `soak`: the upstream phase has held this version for at least a duration,

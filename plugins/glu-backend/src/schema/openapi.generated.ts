@@ -454,6 +454,17 @@ export const spec = {
           reason: {
             type: 'string',
           },
+          failed: {
+            type: 'boolean',
+            description:
+              'For gates that observe the running system: what the gate looks at is broken, not merely not ready yet.',
+          },
+          checkedAt: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              'For gates that observe the running system (checked in the background): when the answer was given.',
+          },
         },
       },
       Pin: {

@@ -107,6 +107,19 @@ export const GateResultSchema = z.object({
   type: z.string(),
   passed: z.boolean(),
   reason: z.string(),
+  failed: z
+    .boolean()
+    .describe(
+      'For gates that observe the running system: what the gate looks at is broken, not merely not ready yet.',
+    )
+    .optional(),
+  checkedAt: z
+    .string()
+    .datetime({ offset: true })
+    .describe(
+      'For gates that observe the running system (checked in the background): when the answer was given.',
+    )
+    .optional(),
 });
 
 export const PromotionDryRunSchema = z

@@ -29,3 +29,24 @@ export interface PhaseState {
   /** Why the last refresh failed, if it did. */
   refreshError?: string;
 }
+
+/**
+ * The last answer of a gate that observes the running system, checked in
+ * the background for the version its upstream phase holds.
+ */
+export interface GateCheck {
+  pipelineRef: string;
+  /** The gate: its edge, its place among the edge's gates, its configuration. */
+  gateKey: string;
+  /** The upstream phase it looked at. */
+  phase: string;
+  /** The version that phase held. */
+  digest: string;
+  passed: boolean;
+  /** What it looks at is broken, not merely not ready. */
+  failed: boolean;
+  reason: string;
+  /** Since when it has answered `passed` (or not) for this version. */
+  since: string;
+  checkedAt: string;
+}

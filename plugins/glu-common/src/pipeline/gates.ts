@@ -91,6 +91,122 @@ function windowProblems(config: unknown): string[] {
 }
 
 /**
+ * The options that Glu reads itself from the configuration of a gate that
+ * observes the running system (`argocd`, `http`, …), and the configuration
+ * left for the gate.
+ *
+ * @public
+ */
+export interface ObservedGateOptions {
+  /** How long the checks must pass without a break (`soak`); 0 when not set. */
+  soakMillis: number;
+  /** Whether a failed check rolls the upstream phase back (`rollback: true`). */
+  rollback: boolean;
+  /** The configuration without `soak` and `rollback`, for the gate. */
+  config: Record<string, unknown>;
+  /** What is wrong with `soak`, `rollback` or the shape, in words for people. */
+  problems: string[];
+}
+
+/**
+ * Splits the configuration of a gate that observes into Glu's own options
+ * and the gate's: `{ argocd: { application: x, soak: 5m, rollback: true } }`.
+ *
+ * @public
+ */
+export function observedGateOptions(config: unknown): ObservedGateOptions {
+  if (!config || typeof config !== 'object' || Array.isArray(config)) {
+    return {
+      soakMillis: 0,
+      rollback: false,
+      config: {},
+      problems: ['must be an object of options, e.g. { url: https://… }'],
+    };
+  }
+  const { soak, rollback, ...rest } = config as Record<string, unknown>;
+  const problems: string[] = [];
+  const soakMillis = soak === undefined ? 0 : intervalMillis(soak);
+  if (soakMillis === undefined) {
+    problems.push('soak must be a duration like 5m or 1h');
+  }
+  if (rollback !== undefined && typeof rollback !== 'boolean') {
+    problems.push('rollback must be true or false');
+  }
+  return {
+    soakMillis: soakMillis ?? 0,
+    rollback: rollback === true,
+    config: rest,
+    problems,
+  };
+}
+
+/**
+ * What an `http` gate expects of its endpoint: a status (by default any
+ * 2xx) and optionally a field of the JSON it answers.
+ *
+ * @public
+ */
+export interface HttpGateConfig {
+  url: string;
+  /** The status the endpoint answers; by default any 2xx. */
+  status?: number;
+  /**
+   * A field of the JSON answer (a dotted path, e.g. `info.version`) and the
+   * value it must have; `$version` and `$digest` stand for what the upstream
+   * phase holds.
+   */
+  json?: { path: string; equals: string | number | boolean };
+}
+
+/**
+ * What is wrong with the `http` gate's own options (without `soak` and
+ * `rollback`), in words for people.
+ *
+ * @public
+ */
+export function httpGateProblems(config: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const key of Object.keys(config)) {
+    if (!['url', 'status', 'json'].includes(key)) {
+      problems.push(`"${key}" is not url, status, json, soak or rollback`);
+    }
+  }
+  let url: URL | undefined;
+  try {
+    url = typeof config.url === 'string' ? new URL(config.url) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol)) {
+    problems.push('url must be an http or https address');
+  } else if (url.username || url.password) {
+    problems.push('url must not hold credentials');
+  }
+  const { status, json } = config;
+  if (
+    status !== undefined &&
+    !(Number.isInteger(status) && Number(status) >= 100 && Number(status) < 600)
+  ) {
+    problems.push('status must be an HTTP status like 200');
+  }
+  if (json !== undefined) {
+    const field = json as Record<string, unknown> | null;
+    if (
+      !field ||
+      typeof field !== 'object' ||
+      typeof field.path !== 'string' ||
+      !field.path ||
+      !['string', 'number', 'boolean'].includes(typeof field.equals)
+    ) {
+      problems.push(
+        'json must name a field and its value, e.g. { path: status, equals: UP }',
+      );
+    }
+  }
+  return problems;
+}
+
+/**
  * What is wrong with the configuration of a gate that Glu itself provides,
  * in words for people; undefined for gates of modules, which check their own.
  * The catalog and the engine ask the same question.
@@ -118,6 +234,10 @@ export function builtInGateProblems(
           ];
     case 'window':
       return windowProblems(config);
+    case 'http': {
+      const options = observedGateOptions(config);
+      return [...options.problems, ...httpGateProblems(options.config)];
+    }
     default:
       return undefined;
   }

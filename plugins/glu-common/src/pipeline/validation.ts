@@ -37,7 +37,13 @@ export const BUILT_IN_WRITABLE_SOURCE_TYPES = ['git'];
  *
  * @public
  */
-export const BUILT_IN_GATE_TYPES = ['approvals', 'checks', 'soak', 'window'];
+export const BUILT_IN_GATE_TYPES = [
+  'approvals',
+  'checks',
+  'http',
+  'soak',
+  'window',
+];
 
 /**
  * The formats that Glu itself provides for `git` phases.

@@ -387,6 +387,13 @@ export type components = {
       type: string;
       passed: boolean;
       reason: string;
+      /** For gates that observe the running system: what the gate looks at is broken, not merely not ready yet. */
+      failed?: boolean;
+      /**
+       * Format: date-time
+       * For gates that observe the running system (checked in the background): when the answer was given.
+       */
+      checkedAt?: string;
     };
     Pin: {
       phase: string;

@@ -480,6 +480,27 @@ export class GitRepository {
     return line ? commitInfoOf(line) : undefined;
   }
 
+  /**
+   * Whether `sha` is `earlier` or descends from it, among the commits
+   * fetched so far: false for a commit this clone has not seen.
+   */
+  async descendsFrom(sha: string, earlier: string): Promise<boolean> {
+    await this.init();
+    if (!/^[0-9a-f]{4,64}$/i.test(sha) || !/^[0-9a-f]{4,64}$/i.test(earlier)) {
+      return false;
+    }
+    try {
+      await this.run(this.bareDir, git =>
+        git.raw(['merge-base', '--is-ancestor', earlier, sha]),
+      );
+      return true;
+    } catch (error) {
+      // Not an ancestor (exit 1), or a commit not fetched (yet).
+      if (error instanceof ServiceUnavailableError) throw error;
+      return false;
+    }
+  }
+
   /** The files that differ between two commits. */
   async changedFiles(fromSha: string, toSha: string): Promise<Set<string>> {
     await this.init();

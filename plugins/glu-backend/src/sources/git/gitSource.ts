@@ -344,6 +344,18 @@ export class GitSource implements GluWritableSource {
     };
   }
 
+  /** Whether a commit of the phase's repository is `earlier` or after it. */
+  async includes(
+    phase: GluSourcePhase,
+    revision: string,
+    earlier: string,
+  ): Promise<boolean> {
+    const { repository } = this.definition(phase);
+    return this.deps.repositories
+      .get(repository)
+      .descendsFrom(revision, earlier);
+  }
+
   async removeProposal(phase: GluSourcePhase, branch: string): Promise<void> {
     const { repository } = this.definition(phase);
     await this.deps.repositories.get(repository).deleteBranch(branch);

@@ -1,0 +1,272 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  observedGateOptions,
+  PipelineDefinition,
+} from '@glu-dev/plugin-glu-common';
+import { GluGate, GluGateResult } from '@glu-dev/plugin-glu-node';
+import { errorMessage } from '../errors';
+import { ExtensionRegistry } from '../ExtensionRegistry';
+import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { GateCheck } from '../store/types';
+import { EdgeDecisions, PipelineSnapshot } from './EdgeDecisions';
+import { gateContext, gateError, gatesOf } from './gates';
+import { PhaseSources } from './PhaseSources';
+import { PhaseWriter } from './PhaseWriter';
+import { forEachLimited } from './PhaseRefresher';
+import { PipelineChanges } from './PipelineChanges';
+
+/** Who automatic rollbacks are recorded as. */
+export const AUTO_ROLLBACK_ACTOR = 'glu:auto-rollback';
+
+/** How many gates are asked at once. */
+const CHECKS_AT_ONCE = 8;
+
+/** One gate that observes, to ask about the version its upstream holds. */
+interface DueCheck {
+  snapshot: PipelineSnapshot;
+  from: string;
+  to: string;
+  key: string;
+  type: string;
+  config: unknown;
+}
+
+/** A gate asked, and its answer as the store keeps it. */
+interface Answered {
+  check: DueCheck;
+  answer: GateCheck;
+}
+
+/**
+ * Checks the gates that observe the running system (`argocd`, `http`, …)
+ * in the background, so that no decision ever waits on them: each asks
+ * about the version its upstream phase holds, and its answer is kept in
+ * the store, where decisions read it. A pipeline whose answers changed is
+ * followed up like any change (automatic promotions, signals); a gate with
+ * `rollback: true` that finds the version Glu promoted broken rolls the
+ * upstream phase back to what it held before, pinned there.
+ */
+export class GateChecker {
+  /** When this replica last checked, for the soaks that ended since. */
+  private lastRun?: number;
+
+  constructor(
+    private readonly deps: {
+      store: DatabaseGluStore;
+      decisions: EdgeDecisions;
+      sources: PhaseSources;
+      gates: ExtensionRegistry<GluGate>;
+      writer: PhaseWriter;
+      changes: PipelineChanges;
+      logger: LoggerService;
+      /** How long one gate may take to answer before it is given up on. */
+      timeoutMillis: number;
+    },
+  ) {}
+
+  /**
+   * Checks every gate that observes of these pipelines (of every pipeline
+   * when none are given), keeps the answers, rolls back what they find
+   * broken, and follows up. Answers the pipelines whose answers changed.
+   */
+  async check(pipelineRefs?: string[]): Promise<string[]> {
+    const { store, decisions, changes } = this.deps;
+    const started = Date.now();
+    const pipelines = (
+      await store.listPipelineDefinitions(pipelineRefs)
+    ).filter(p => decisions.observes(p));
+    if (pipelines.length === 0) return [];
+    const snapshots = await decisions.snapshots(pipelines);
+    const due = snapshots.flatMap(snapshot => this.dueChecks(snapshot));
+    const answered: Answered[] = [];
+    await forEachLimited(due, CHECKS_AT_ONCE, async check => {
+      answered.push({ check, answer: await this.ask(check) });
+    });
+    const changed = new Set(
+      await store.saveGateChecks(answered.map(a => a.answer)),
+    );
+    for (const ref of await this.rollBackBroken(answered)) {
+      changed.add(ref);
+    }
+    // A soak that ended since the last run changes the decision too.
+    for (const { check, answer } of answered) {
+      const ends =
+        Date.parse(answer.since) + observedGateOptions(check.config).soakMillis;
+      if (
+        answer.passed &&
+        ends <= started &&
+        (this.lastRun === undefined || ends > this.lastRun)
+      ) {
+        changed.add(answer.pipelineRef);
+      }
+    }
+    this.lastRun = started;
+    if (changed.size > 0) await changes.changed([...changed]);
+    return [...changed].sort();
+  }
+
+  /** The gates that observe, of each edge whose upstream holds a version. */
+  private dueChecks(snapshot: PipelineSnapshot): DueCheck[] {
+    const due: DueCheck[] = [];
+    for (const to of snapshot.pipeline.phases) {
+      for (const edge of to.edges) {
+        if (!snapshot.states.get(edge.from)?.current) continue;
+        for (const gate of gatesOf(
+          { from: edge.from, to: to.name },
+          edge.gates,
+        )) {
+          if (!this.deps.gates.get(gate.type)?.observes) continue;
+          due.push({ snapshot, from: edge.from, to: to.name, ...gate });
+        }
+      }
+    }
+    return due;
+  }
+
+  /** Asks one gate, within its deadline; its answer as the store keeps it. */
+  private async ask(check: DueCheck): Promise<GateCheck> {
+    const { sources, gates, timeoutMillis } = this.deps;
+    const { snapshot, from, to, key, type } = check;
+    const { pipeline } = snapshot;
+    const gate = gates.get(type)!;
+    const upstream = snapshot.states.get(from)!;
+    const origin = upstream.current!;
+    const last = snapshot.checks.find(
+      c => c.gateKey === key && c.digest === origin.digest,
+    );
+    const fromPhase = pipeline.phases.find(p => p.name === from)!;
+    const source = sources.get(fromPhase.source.type);
+    const sourcePhase = sources.phase(pipeline, fromPhase);
+    const location = sources.locate(pipeline, fromPhase);
+    const context = {
+      ...gateContext(
+        {
+          pipelineRef: pipeline.ref,
+          from: {
+            phase: from,
+            state: origin,
+            since: upstream.heldSince,
+            ...(location ? { location } : {}),
+          },
+          to: { phase: to, state: snapshot.states.get(to)?.current },
+        },
+        [],
+      ),
+      ...(source?.includes && origin.commitSha
+        ? {
+            includes: (revision: string) =>
+              source.includes!(sourcePhase, revision, origin.commitSha!),
+          }
+        : {}),
+      ...(last
+        ? {
+            previous: {
+              passed: last.passed,
+              reason: last.reason,
+              ...(last.failed ? { failed: true } : {}),
+              since: new Date(last.since),
+            },
+          }
+        : {}),
+    };
+    let answer: GluGateResult;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      answer = await Promise.race([
+        gate.evaluate(observedGateOptions(check.config).config, context),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                new Error(
+                  `no answer within ${Math.round(timeoutMillis / 1000)}s`,
+                ),
+              ),
+            timeoutMillis,
+          );
+        }),
+      ]);
+    } catch (error) {
+      answer = { passed: false, reason: gateError(type, error) };
+    } finally {
+      clearTimeout(timer);
+    }
+    const now = new Date().toISOString();
+    const passed = Boolean(answer.passed);
+    return {
+      pipelineRef: pipeline.ref,
+      gateKey: key,
+      phase: from,
+      digest: origin.digest,
+      passed,
+      failed: !passed && Boolean(answer.failed),
+      reason: String(answer.reason),
+      since: last && last.passed === passed ? last.since : now,
+      checkedAt: now,
+    };
+  }
+
+  /**
+   * Rolls back the upstream phases that a gate with `rollback: true` found
+   * broken, once per phase: only a version that Glu promoted there (not one
+   * a person committed, nor a rollback), only when the phase is not pinned,
+   * to the last version it held before, pinned there with the reason.
+   */
+  private async rollBackBroken(answered: Answered[]): Promise<string[]> {
+    const { store, writer, logger } = this.deps;
+    const done = new Set<string>();
+    const rolledBack: string[] = [];
+    for (const { check, answer } of answered) {
+      if (!answer.failed) continue;
+      if (!observedGateOptions(check.config).rollback) continue;
+      const phaseKey = `${answer.pipelineRef}\n${answer.phase}`;
+      if (done.has(phaseKey)) continue;
+      done.add(phaseKey);
+      const { snapshot } = check;
+      const current = snapshot.states.get(answer.phase)?.current;
+      if (
+        !current ||
+        current.cause !== 'promotion' ||
+        snapshot.pins.has(answer.phase) ||
+        !this.writable(snapshot.pipeline, answer.phase)
+      ) {
+        continue;
+      }
+      const history = await store.listHistory(
+        answer.pipelineRef,
+        answer.phase,
+        {
+          limit: 50,
+        },
+      );
+      const before = history.items.find(e => e.digest !== current.digest);
+      if (!before) continue;
+      try {
+        await writer.rollback({
+          pipelineRef: answer.pipelineRef,
+          phase: answer.phase,
+          historyId: before.id,
+          pinReason: `Rolled back automatically from ${current.version}: ${check.type}: ${answer.reason}`,
+          triggeredBy: AUTO_ROLLBACK_ACTOR,
+          trigger: 'auto',
+        });
+        logger.info(
+          `Rolled ${answer.pipelineRef} ${answer.phase} back from ${current.version} to ${before.version}: ${check.type}: ${answer.reason}`,
+        );
+        rolledBack.push(answer.pipelineRef);
+      } catch (error) {
+        logger.warn(
+          `Could not roll ${answer.pipelineRef} ${answer.phase} back from ${
+            current.version
+          }: ${errorMessage(error)}`,
+        );
+      }
+    }
+    return rolledBack;
+  }
+
+  private writable(pipeline: PipelineDefinition, phase: string): boolean {
+    const definition = pipeline.phases.find(p => p.name === phase);
+    return Boolean(definition && this.deps.sources.writable(definition));
+  }
+}

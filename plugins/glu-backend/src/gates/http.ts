@@ -1,0 +1,181 @@
+import { Config } from '@backstage/config';
+import { HttpGateConfig, httpGateProblems } from '@glu-dev/plugin-glu-common';
+import {
+  fetchWithDeadline,
+  GluGate,
+  GluGateContext,
+  GluGateResult,
+} from '@glu-dev/plugin-glu-node';
+
+/** Where the `http` gate may send its requests: a host, and paths on it. */
+export interface HttpGateAllowRule {
+  /** `host`, `host:port`, or `*.example.com` for any subdomain. */
+  host: string;
+  /** Path prefixes; any path when left out. */
+  paths?: string[];
+}
+
+/** The platform's rules of `glu.gates.http.allow`. */
+export function readHttpGateAllow(config: Config): HttpGateAllowRule[] {
+  return (config.getOptionalConfigArray('glu.gates.http.allow') ?? []).map(
+    rule => ({
+      host: rule.getString('host'),
+      paths: rule.getOptionalStringArray('paths'),
+    }),
+  );
+}
+
+/** Whether the platform lets the gate ask this address. */
+export function httpGateAllows(rules: HttpGateAllowRule[], url: URL): boolean {
+  const host = url.host.toLowerCase();
+  return rules.some(rule => {
+    const pattern = rule.host.toLowerCase();
+    const hostMatches = pattern.startsWith('*.')
+      ? host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1
+      : host === pattern;
+    return (
+      hostMatches &&
+      (!rule.paths ||
+        rule.paths.some(prefix => url.pathname.startsWith(prefix)))
+    );
+  });
+}
+
+/** A field of a JSON document, by a dotted path (`info.version`, `items.0.state`). */
+function fieldAt(document: unknown, dotted: string): unknown {
+  let value = document;
+  for (const part of dotted.replace(/^\$\.?/, '').split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+/** The value a field must have, with `$version` and `$digest` filled in. */
+function expected(
+  equals: string | number | boolean,
+  context: GluGateContext,
+): string {
+  return String(equals)
+    .replace(/\$version\b/g, context.from.version)
+    .replace(/\$digest\b/g, context.from.digest);
+}
+
+/** At most this much of an answer is read. */
+const MAX_BODY = 1024 * 1024;
+
+/** An answer's text, up to `MAX_BODY`; undefined when it is longer. */
+async function textOf(response: Response): Promise<string | undefined> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * `http`: an endpoint of the running system answers as expected — a status
+ * (by default any 2xx), and optionally a field of its JSON — e.g. a
+ * staging deployment's health endpoint before production:
+ * `{ http: { url: https://staging.example.com/health, json: { path: version, equals: $version }, soak: 5m } }`.
+ * It asks only addresses that the platform allows (`glu.gates.http.allow`),
+ * follows no redirects, sends no credentials, and every request ends by a
+ * deadline. An answer that stops being as expected after it was is a
+ * failure (an automatic rollback with `rollback: true`); before that, the
+ * gate waits.
+ */
+export function createHttpGate(options: {
+  allow: HttpGateAllowRule[];
+  timeoutMillis: number;
+  fetch?: typeof fetch;
+}): GluGate {
+  const request = fetchWithDeadline(options.timeoutMillis, options.fetch);
+  return {
+    type: 'http',
+    observes: true,
+    validate: config =>
+      httpGateProblems((config ?? {}) as Record<string, unknown>),
+    async evaluate(config, context): Promise<GluGateResult> {
+      const gate = config as unknown as HttpGateConfig;
+      const url = new URL(gate.url);
+      if (!httpGateAllows(options.allow, url)) {
+        return {
+          passed: false,
+          reason: `the platform does not let Glu ask ${url.host} (glu.gates.http.allow)`,
+        };
+      }
+      // Broken only once it had answered as expected for this version.
+      const broken = (reason: string): GluGateResult => ({
+        passed: false,
+        reason,
+        ...(context.previous?.passed || context.previous?.failed
+          ? { failed: true }
+          : {}),
+      });
+      let response: Response;
+      try {
+        response = await request(url, {
+          redirect: 'manual',
+          headers: { accept: 'application/json, */*' },
+        });
+      } catch (error) {
+        const cause =
+          (error as Error).name === 'TimeoutError'
+            ? `no answer within ${Math.round(options.timeoutMillis / 1000)}s`
+            : String(
+                (error as { cause?: { code?: string } }).cause?.code ??
+                  (error as Error).message,
+              );
+        return broken(`${url.host}${url.pathname} did not answer: ${cause}`);
+      }
+      const where = `${url.host}${url.pathname}`;
+      const statusOk =
+        gate.status !== undefined
+          ? response.status === gate.status
+          : response.status >= 200 && response.status < 300;
+      if (!statusOk) {
+        await response.body?.cancel().catch(() => {});
+        return broken(
+          `${where} answers ${response.status}, not ${gate.status ?? '2xx'}`,
+        );
+      }
+      if (!gate.json) {
+        await response.body?.cancel().catch(() => {});
+        return { passed: true, reason: `${where} answers ${response.status}` };
+      }
+      const text = await textOf(response);
+      if (text === undefined) {
+        return broken(`${where} answers more than 1 MB`);
+      }
+      let document: unknown;
+      try {
+        document = JSON.parse(text);
+      } catch {
+        return broken(`${where} does not answer JSON`);
+      }
+      const want = expected(gate.json.equals, context);
+      const value = fieldAt(document, gate.json.path);
+      if (value === undefined || String(value) !== want) {
+        return broken(
+          `${where} answers ${gate.json.path} ${
+            value === undefined ? 'missing' : JSON.stringify(value)
+          }, not ${JSON.stringify(want)}`,
+        );
+      }
+      return {
+        passed: true,
+        reason: `${where} answers ${gate.json.path} ${JSON.stringify(want)}`,
+      };
+    },
+  };
+}
