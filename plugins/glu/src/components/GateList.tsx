@@ -5,21 +5,31 @@ import ListItemIcon from '@material-ui/core/ListItemIcon';
 import ListItemText from '@material-ui/core/ListItemText';
 import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import BlockIcon from '@material-ui/icons/Block';
+import ErrorIcon from '@material-ui/icons/Error';
+import { TimeAgo } from './TimeAgo';
 
-/** An edge's gates, each passed or not, and why. */
+/**
+ * An edge's gates, each passed or not, and why; for a gate that observes
+ * the running system, when it was last checked, and whether it found the
+ * system broken rather than not ready yet.
+ */
 export function GateList(props: { gates: GateResult[] }) {
   return (
     <List dense disablePadding>
       {props.gates.map((gate, i) => (
         <ListItem key={`${gate.type}-${i}`} disableGutters>
           <ListItemIcon style={{ minWidth: 28 }}>
-            {gate.passed ? (
+            {gate.passed && (
               <CheckCircleIcon
                 fontSize="small"
                 color="primary"
                 titleAccess="passed"
               />
-            ) : (
+            )}
+            {!gate.passed && gate.failed && (
+              <ErrorIcon fontSize="small" color="error" titleAccess="failed" />
+            )}
+            {!gate.passed && !gate.failed && (
               <BlockIcon
                 fontSize="small"
                 color="error"
@@ -27,7 +37,16 @@ export function GateList(props: { gates: GateResult[] }) {
               />
             )}
           </ListItemIcon>
-          <ListItemText primary={`${gate.type}: ${gate.reason}`} />
+          <ListItemText
+            primary={`${gate.type}: ${gate.reason}`}
+            secondary={
+              gate.checkedAt ? (
+                <>
+                  checked <TimeAgo time={gate.checkedAt} />
+                </>
+              ) : undefined
+            }
+          />
         </ListItem>
       ))}
     </List>
