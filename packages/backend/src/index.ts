@@ -39,6 +39,9 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@glu-dev/plugin-glu-backend'));
 // Promotion by pull request on GitHub (integrations.github credentials).
 backend.add(import('@glu-dev/plugin-glu-backend-module-github'));
+// The argocd gate: a promotion waits until the Argo CD application of the
+// upstream phase is Synced and Healthy at Glu's commit (argocd config).
+backend.add(import('@glu-dev/plugin-glu-backend-module-argocd'));
 
 // Templates, and the action that writes a Pipeline for a component.
 backend.add(import('@backstage/plugin-scaffolder-backend'));
