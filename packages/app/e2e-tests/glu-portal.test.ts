@@ -112,6 +112,14 @@ test('the owner promotes staging to production from the Glu tab, and the reposit
   await expect(dialog.getByTestId('promotion-diff')).toContainText(
     `+          image: registry.example.com/acme/checkout:${version}`,
   );
+  // The health gate of the edge, checked in the background for the version
+  // staging holds.
+  await expect(
+    dialog.getByText(
+      'http: localhost:7007/.backstage/health/v1/readiness answers status "ok"',
+    ),
+  ).toBeVisible();
+  await expect(dialog.getByText(/^checked /)).toBeVisible();
   await page.screenshot({
     path: test.info().outputPath('promote-dialog.png'),
     fullPage: true,
