@@ -119,7 +119,11 @@ export class FakeArgoCd {
   private readonly forbidden = new Set<string>();
   private readonly sessions = new Set<string>();
   private sessionCount = 0;
-  private outage: { status: number } | 'hang' | undefined;
+  private outage:
+    | { status: number }
+    | 'hang'
+    | { location: string }
+    | undefined;
   private hanging: Array<() => void> = [];
 
   private constructor(
@@ -222,6 +226,14 @@ export class FakeArgoCd {
     this.outage = { status };
   }
 
+  /**
+   * Answers every request with a redirect elsewhere, as a sign-in proxy in
+   * front of Argo CD does, until `recover`.
+   */
+  redirectTo(location: string): void {
+    this.outage = { location };
+  }
+
   /** Answers no request until `recover` (or `stop`). */
   hang(): void {
     this.outage = 'hang';
@@ -268,6 +280,13 @@ export class FakeArgoCd {
       authorization,
     });
     const outage = this.outage;
+    if (typeof outage === 'object' && 'location' in outage) {
+      // Not Argo CD's answer but its proxy's, so not checked against it.
+      return new HttpResponse(null, {
+        status: 302,
+        headers: { location: outage.location },
+      });
+    }
     if (outage) {
       // Hanging, until released; then as unavailable as a broken one.
       if (outage === 'hang') {

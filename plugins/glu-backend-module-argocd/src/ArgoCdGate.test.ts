@@ -402,6 +402,16 @@ describe('ArgoCdGate', () => {
       );
     });
 
+    it('when Argo CD redirects, without following it with the token', async () => {
+      const elsewhere = await startFake({ url: 'https://sso.example.test' });
+      main.redirectTo(`${elsewhere.url}/api/v1/applications/checkout-staging`);
+      const error = await gate.evaluate(app, context()).catch(e => e);
+      expect(error.message).toBe(
+        "Argo CD argocd-main answered GET /api/v1/applications/checkout-staging with a redirect (302 to https://sso.example.test/api/v1/applications/checkout-staging); Glu sends its credentials to the instance's url only: set it to the address that Argo CD's API answers at",
+      );
+      expect(elsewhere.requests).toEqual([]);
+    });
+
     it('when Argo CD refuses the token', async () => {
       const wrong = ArgoCdGate.fromConfig(
         argocdConfig([
