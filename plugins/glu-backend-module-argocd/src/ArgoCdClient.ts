@@ -94,7 +94,8 @@ function seconds(millis: number): string {
  * goes to its own URL only, and every request ends by a deadline.
  */
 export class ArgoCdClient {
-  private session: Promise<string> | undefined;
+  /** The session of the instance's account, once Glu logged in. */
+  private session: { token: Promise<string>; value?: string } | undefined;
 
   constructor(
     readonly instance: ArgoCdInstance,
@@ -116,10 +117,12 @@ export class ArgoCdClient {
     const path = `/api/v1/applications/${encodeURIComponent(name)}${
       appNamespace ? `?appNamespace=${encodeURIComponent(appNamespace)}` : ''
     }`;
-    let response = await this.request('GET', path, await this.token());
+    const token = await this.token();
+    let response = await this.request('GET', path, token);
     if (response.status === 401 && !this.instance.token) {
-      // The session ended (Argo CD restarted, the token expired): once more.
-      this.session = undefined;
+      // The session ended (Argo CD restarted, the token expired): log in
+      // again, once for all the requests that used it.
+      if (this.session?.value === token) this.session = undefined;
       response = await this.request('GET', path, await this.token());
     }
     if (response.status === 404 || response.status === 403) {
@@ -154,14 +157,21 @@ export class ArgoCdClient {
       );
     }
     if (!this.session) {
-      const session = this.createSession(username, password);
+      const session: { token: Promise<string>; value?: string } = {
+        token: this.createSession(username, password),
+      };
       this.session = session;
-      // A failed login is tried again by the next request.
-      session.catch(() => {
-        if (this.session === session) this.session = undefined;
-      });
+      session.token.then(
+        value => {
+          session.value = value;
+        },
+        () => {
+          // A failed login is tried again by the next request.
+          if (this.session === session) this.session = undefined;
+        },
+      );
     }
-    return this.session;
+    return this.session.token;
   }
 
   private async createSession(

@@ -513,10 +513,13 @@ describe('ArgoCdGate', () => {
       const sessionToken = sessions.requests[1].authorization;
       expect(sessionToken).toMatch(/^Bearer session-1-glu$/);
 
+      // Checks that find the session ended log in again, once.
       sessions.expireSessions();
-      expect(await loggedIn.evaluate(app, context())).toMatchObject({
-        passed: true,
-      });
+      const again = await Promise.all([
+        loggedIn.evaluate(app, context()),
+        loggedIn.evaluate(app, context()),
+      ]);
+      expect(again.map(a => a.passed)).toEqual([true, true]);
       expect(sessions.sessionsCreated).toBe(2);
     });
 
