@@ -1,5 +1,6 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -39,7 +40,7 @@ async function startEndpoint() {
 }
 
 /** build (published) → staging (automatic) → production, gated by staging's health. */
-function checkoutPipeline(repository: string, gate: unknown): Entity {
+function checkoutPipeline(repository: string, gate: JsonObject): Entity {
   const git = (path: string) => ({
     type: 'git',
     repository,
@@ -91,7 +92,7 @@ describe.each(databases.eachSupportedId())(
     const alice = mockCredentials.user.header('user:default/alice');
     const base = '/api/glu/pipelines/default/checkout';
 
-    async function start(gate: unknown, allow?: unknown[]) {
+    async function start(gate: JsonObject, allow?: JsonObject[]) {
       return startGlu({
         knex: await databases.init(databaseId),
         entities: [checkoutPipeline(repo.url, gate)],
