@@ -1,0 +1,41 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
+import {
+  gluPullRequestProvidersExtensionPoint,
+  gluTimeoutMillis,
+} from '@glu-dev/plugin-glu-node';
+import { GitlabPullRequestProvider } from './GitlabPullRequestProvider';
+
+/**
+ * Promotion by merge request on GitLab: registers the `gitlab` pull-request
+ * provider with the Glu backend. Credentials come from
+ * `integrations.gitlab`; every request to GitLab ends by
+ * `glu.timeouts.http`.
+ *
+ * @public
+ */
+export const gluModuleGitlab = createBackendModule({
+  pluginId: 'glu',
+  moduleId: 'gitlab',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        providers: gluPullRequestProvidersExtensionPoint,
+      },
+      async init({ config, logger, providers }) {
+        providers.addPullRequestProvider(
+          GitlabPullRequestProvider.fromIntegrations(
+            ScmIntegrations.fromConfig(config),
+            logger,
+            gluTimeoutMillis(config, 'http'),
+          ),
+        );
+      },
+    });
+  },
+});
