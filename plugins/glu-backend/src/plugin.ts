@@ -27,6 +27,7 @@ import {
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { Approvals } from './engine/Approvals';
 import { AutoPromoter } from './engine/AutoPromoter';
+import { DoraReports } from './engine/DoraReports';
 import { EdgeDecisions } from './engine/EdgeDecisions';
 import { GateChecker } from './engine/GateChecker';
 import { Leases } from './engine/Leases';
@@ -267,6 +268,7 @@ export const gluPlugin = createBackendPlugin({
             publisher: new VersionPublisher({ store, history }),
             pins: new Pins({ store }),
             approvals: new Approvals({ store }),
+            dora: new DoraReports({ store }),
             changes,
             refresh: refs => refresh.refreshNow(refs),
           }),

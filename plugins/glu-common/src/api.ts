@@ -110,6 +110,34 @@ export type PullRequestRef = GluApiSchemas['PullRequestRef'];
 export type PromotionDryRun = GluApiSchemas['PromotionDryRun'];
 
 /**
+ * The four DORA figures over a period, with a day-by-day series.
+ *
+ * @public
+ */
+export type DoraFigures = GluApiSchemas['DoraFigures'];
+
+/**
+ * A version that reached a production phase, as DORA counts it.
+ *
+ * @public
+ */
+export type DoraDeployment = GluApiSchemas['DoraDeployment'];
+
+/**
+ * A pipeline's DORA figures over a period, and its deployments.
+ *
+ * @public
+ */
+export type PipelineDora = GluApiSchemas['PipelineDora'];
+
+/**
+ * The DORA figures of every pipeline that some owners own.
+ *
+ * @public
+ */
+export type OwnerDora = GluApiSchemas['OwnerDora'];
+
+/**
  * A phase held at a version: automatic promotion leaves it alone.
  *
  * @public

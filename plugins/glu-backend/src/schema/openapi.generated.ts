@@ -61,6 +61,27 @@ export const spec = {
           default: 50,
         },
       },
+      periodFrom: {
+        name: 'from',
+        in: 'query',
+        required: false,
+        description:
+          'The start of the period (date-time); by default 30 days before its end. A period is at most 366 days.',
+        schema: {
+          type: 'string',
+          format: 'date-time',
+        },
+      },
+      periodTo: {
+        name: 'to',
+        in: 'query',
+        required: false,
+        description: 'The end of the period (date-time); by default now.',
+        schema: {
+          type: 'string',
+          format: 'date-time',
+        },
+      },
       cursor: {
         name: 'cursor',
         in: 'query',
@@ -698,9 +719,247 @@ export const spec = {
           },
         },
       },
+      DoraFigures: {
+        type: 'object',
+        description:
+          "The four DORA figures over a period. A deployment is a production phase coming to hold another version, except by a rollback; it failed when the phase's next change, within the failure window, was a rollback or the deployment of a fix.",
+        required: [
+          'deployments',
+          'deploymentsPerWeek',
+          'failedDeployments',
+          'days',
+        ],
+        properties: {
+          deployments: {
+            type: 'integer',
+          },
+          deploymentsPerWeek: {
+            type: 'number',
+          },
+          medianLeadTimeSeconds: {
+            type: 'number',
+            description:
+              'From when a first phase (one nothing promotes into) first held the version to its deployment, the median.',
+          },
+          failedDeployments: {
+            type: 'integer',
+          },
+          changeFailureRate: {
+            type: 'number',
+            description:
+              'Failed deployments among all, from 0 to 1; none without deployments.',
+          },
+          medianTimeToRestoreSeconds: {
+            type: 'number',
+            description:
+              'From a failed deployment to the rollback or fix that restored it, the median.',
+          },
+          days: {
+            type: 'array',
+            description: 'Day by day (UTC), for charts.',
+            items: {
+              type: 'object',
+              required: ['date', 'deployments', 'failures'],
+              properties: {
+                date: {
+                  type: 'string',
+                  description: 'YYYY-MM-DD',
+                },
+                deployments: {
+                  type: 'integer',
+                },
+                failures: {
+                  type: 'integer',
+                },
+              },
+            },
+          },
+        },
+      },
+      DoraDeployment: {
+        type: 'object',
+        required: ['phase', 'version', 'digest', 'deployedAt', 'failed', 'fix'],
+        properties: {
+          phase: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+          },
+          digest: {
+            type: 'string',
+          },
+          deployedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          leadTimeSeconds: {
+            type: 'number',
+          },
+          failed: {
+            type: 'boolean',
+          },
+          restoredAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          fix: {
+            type: 'boolean',
+            description:
+              "Its message, as CI published it, matches the pipeline's fix pattern.",
+          },
+        },
+      },
+      PipelineDora: {
+        type: 'object',
+        required: [
+          'pipelineRef',
+          'from',
+          'to',
+          'production',
+          'failureWindow',
+          'figures',
+          'deployments',
+        ],
+        properties: {
+          pipelineRef: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          from: {
+            type: 'string',
+            format: 'date-time',
+          },
+          to: {
+            type: 'string',
+            format: 'date-time',
+          },
+          production: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+            description:
+              'The phases that count as production (spec.dora.production, or those no edge promotes from).',
+          },
+          failureWindow: {
+            type: 'string',
+          },
+          figures: {
+            $ref: '#/components/schemas/DoraFigures',
+          },
+          deployments: {
+            type: 'array',
+            description:
+              "The period's deployments, newest first (at most 200).",
+            items: {
+              $ref: '#/components/schemas/DoraDeployment',
+            },
+          },
+        },
+      },
+      OwnerDora: {
+        type: 'object',
+        required: ['owner', 'from', 'to', 'figures', 'pipelines'],
+        properties: {
+          owner: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          from: {
+            type: 'string',
+            format: 'date-time',
+          },
+          to: {
+            type: 'string',
+            format: 'date-time',
+          },
+          figures: {
+            $ref: '#/components/schemas/DoraFigures',
+          },
+          pipelines: {
+            type: 'array',
+            description:
+              'Each pipeline of the owners that the caller may read, by entity ref.',
+            items: {
+              type: 'object',
+              required: ['pipelineRef', 'production', 'figures'],
+              properties: {
+                pipelineRef: {
+                  type: 'string',
+                },
+                title: {
+                  type: 'string',
+                },
+                production: {
+                  type: 'array',
+                  items: {
+                    type: 'string',
+                  },
+                },
+                figures: {
+                  $ref: '#/components/schemas/DoraFigures',
+                },
+              },
+            },
+          },
+        },
+      },
     },
   },
   paths: {
+    '/dora': {
+      get: {
+        operationId: 'GetOwnerDora',
+        description:
+          'The DORA figures of every pipeline that these owners own (and the caller may read), together and one by one.',
+        parameters: [
+          {
+            name: 'owner',
+            in: 'query',
+            required: true,
+            description:
+              'Groups or users (entity refs); repeat it for several.',
+            style: 'form',
+            explode: true,
+            schema: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 100,
+              items: {
+                type: 'string',
+                pattern: '^[-_.:/a-zA-Z0-9]{1,512}$',
+              },
+            },
+          },
+          {
+            $ref: '#/components/parameters/periodFrom',
+          },
+          {
+            $ref: '#/components/parameters/periodTo',
+          },
+        ],
+        responses: {
+          '200': {
+            description: "The owners' figures.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/OwnerDora',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
     '/health': {
       get: {
         operationId: 'GetHealth',
@@ -918,6 +1177,45 @@ export const spec = {
             },
           },
           '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/pipelines/{namespace}/{name}/dora': {
+      get: {
+        operationId: 'GetPipelineDora',
+        description:
+          "The pipeline's DORA figures over a period, and its deployments.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/periodFrom',
+          },
+          {
+            $ref: '#/components/parameters/periodTo',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The figures.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineDora',
+                },
+              },
+            },
+          },
+          '400': {
             $ref: '#/components/responses/ErrorResponse',
           },
           '404': {

@@ -224,3 +224,91 @@ export const PipelineSummarySchema = z.object({
     .int()
     .describe('How many edges have a version waiting to be promoted.'),
 });
+
+export const DoraFiguresSchema = z
+  .object({
+    deployments: z.number().int(),
+    deploymentsPerWeek: z.number(),
+    medianLeadTimeSeconds: z
+      .number()
+      .describe(
+        'From when a first phase (one nothing promotes into) first held the version to its deployment, the median.',
+      )
+      .optional(),
+    failedDeployments: z.number().int(),
+    changeFailureRate: z
+      .number()
+      .describe(
+        'Failed deployments among all, from 0 to 1; none without deployments.',
+      )
+      .optional(),
+    medianTimeToRestoreSeconds: z
+      .number()
+      .describe(
+        'From a failed deployment to the rollback or fix that restored it, the median.',
+      )
+      .optional(),
+    days: z
+      .array(
+        z.object({
+          date: z.string().describe('YYYY-MM-DD'),
+          deployments: z.number().int(),
+          failures: z.number().int(),
+        }),
+      )
+      .describe('Day by day (UTC), for charts.'),
+  })
+  .describe(
+    "The four DORA figures over a period. A deployment is a production phase coming to hold another version, except by a rollback; it failed when the phase's next change, within the failure window, was a rollback or the deployment of a fix.",
+  );
+
+export const DoraDeploymentSchema = z.object({
+  phase: z.string(),
+  version: z.string(),
+  digest: z.string(),
+  deployedAt: z.string().datetime({ offset: true }),
+  leadTimeSeconds: z.number().optional(),
+  failed: z.boolean(),
+  restoredAt: z.string().datetime({ offset: true }).optional(),
+  fix: z
+    .boolean()
+    .describe(
+      "Its message, as CI published it, matches the pipeline's fix pattern.",
+    ),
+});
+
+export const PipelineDoraSchema = z.object({
+  pipelineRef: z.string(),
+  title: z.string().optional(),
+  from: z.string().datetime({ offset: true }),
+  to: z.string().datetime({ offset: true }),
+  production: z
+    .array(z.string())
+    .describe(
+      'The phases that count as production (spec.dora.production, or those no edge promotes from).',
+    ),
+  failureWindow: z.string(),
+  figures: DoraFiguresSchema,
+  deployments: z
+    .array(DoraDeploymentSchema)
+    .describe("The period's deployments, newest first (at most 200)."),
+});
+
+export const OwnerDoraSchema = z.object({
+  owner: z.array(z.string()),
+  from: z.string().datetime({ offset: true }),
+  to: z.string().datetime({ offset: true }),
+  figures: DoraFiguresSchema,
+  pipelines: z
+    .array(
+      z.object({
+        pipelineRef: z.string(),
+        title: z.string().optional(),
+        production: z.array(z.string()),
+        figures: DoraFiguresSchema,
+      }),
+    )
+    .describe(
+      'Each pipeline of the owners that the caller may read, by entity ref.',
+    ),
+});

@@ -24,6 +24,7 @@ import {
   principalRef,
   PublishInput,
 } from './GluService';
+import { DoraPeriod } from '../engine/dora';
 import { readFilterOf } from './readFilter';
 import { ServiceGrants } from './ServiceGrants';
 
@@ -132,6 +133,29 @@ export class AuthorizedGluService implements GluService {
   async getPipeline(ref: string, options: CallOptions) {
     await this.authorize(ref, options.credentials);
     return this.service.getPipeline(ref, options);
+  }
+
+  async getPipelineDora(ref: string, period: DoraPeriod, options: CallOptions) {
+    await this.authorize(ref, options.credentials);
+    return this.service.getPipelineDora(ref, period, options);
+  }
+
+  /** Only the pipelines of the owners that the caller may read. */
+  async getOwnerDora(
+    query: { owner: string[]; period: DoraPeriod },
+    options: CallOptions,
+  ) {
+    const pipelineRefs: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.listPipelines(
+        { owner: query.owner, limit: 500, cursor },
+        options,
+      );
+      pipelineRefs.push(...page.items.map(p => p.ref));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return this.service.getOwnerDora({ ...query, pipelineRefs }, options);
   }
 
   async getPipelineDocument(ref: string, options: CallOptions) {

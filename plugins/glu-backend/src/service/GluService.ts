@@ -4,8 +4,11 @@ import {
   Approval,
   HistoryDiff,
   HistoryEntry,
+  OwnerDora,
   Page,
   Pin,
+  PipelineDefinition,
+  PipelineDora,
   PipelineSummary,
   PipelineView,
   Promotion,
@@ -13,6 +16,8 @@ import {
 } from '@glu-dev/plugin-glu-common';
 import { createTwoFilesPatch } from 'diff';
 import { Approvals } from '../engine/Approvals';
+import { DoraPeriod } from '../engine/dora';
+import { DoraReports } from '../engine/DoraReports';
 import { PhaseWriter } from '../engine/PhaseWriter';
 import { Pins } from '../engine/Pins';
 import { PipelineChanges } from '../engine/PipelineChanges';
@@ -60,6 +65,20 @@ export interface GluService {
     options: CallOptions,
   ): Promise<Page<PipelineSummary>>;
   getPipeline(ref: string, options: CallOptions): Promise<PipelineView>;
+  /** The pipeline's DORA figures over a period. */
+  getPipelineDora(
+    ref: string,
+    period: DoraPeriod,
+    options: CallOptions,
+  ): Promise<PipelineDora>;
+  /**
+   * The DORA figures of the pipelines that some owners own: those given in
+   * `pipelineRefs` (what the caller may read), or every one of theirs.
+   */
+  getOwnerDora(
+    query: { owner: string[]; period: DoraPeriod; pipelineRefs?: string[] },
+    options: CallOptions,
+  ): Promise<OwnerDora>;
   /** The pipeline's view serialized, as the API answers it. */
   getPipelineDocument(
     ref: string,
@@ -151,6 +170,7 @@ export class DefaultGluService implements GluService {
       publisher: VersionPublisher;
       pins: Pins;
       approvals: Approvals;
+      dora: DoraReports;
       changes: PipelineChanges;
       /** Looks at pipelines' sources now, and follows up what changed. */
       refresh: (pipelineRefs: string[]) => Promise<void>;
@@ -193,6 +213,34 @@ export class DefaultGluService implements GluService {
 
   async getPipelineDocument(ref: string) {
     return this.deps.views.getPipelineDocument(ref);
+  }
+
+  async getPipelineDora(ref: string, period: DoraPeriod) {
+    return this.deps.dora.ofPipeline(await this.requirePipeline(ref), period);
+  }
+
+  async getOwnerDora(query: {
+    owner: string[];
+    period: DoraPeriod;
+    pipelineRefs?: string[];
+  }) {
+    const { store, dora } = this.deps;
+    let pipelines: PipelineDefinition[] = [];
+    if (query.pipelineRefs) {
+      pipelines = await store.listPipelineDefinitions(query.pipelineRefs);
+    } else {
+      let cursor: string | undefined;
+      do {
+        const page = await store.listPipelines({
+          owner: query.owner,
+          limit: 500,
+          cursor,
+        });
+        pipelines.push(...page.items.map(i => i.definition));
+        cursor = page.nextCursor;
+      } while (cursor);
+    }
+    return dora.ofPipelines(query.owner, pipelines, query.period);
   }
 
   async refreshPipeline(ref: string) {

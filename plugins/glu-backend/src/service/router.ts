@@ -16,6 +16,7 @@ import {
 } from '@glu-dev/plugin-glu-common';
 import express, { Request } from 'express';
 import { spec } from '../schema/openapi.generated';
+import { doraPeriodOf } from '../engine/dora';
 import { PipelineDocument } from '../engine/PipelineViews';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
 import { AuditedWrite, AuditedWrites } from './AuditedWrites';
@@ -159,6 +160,29 @@ export async function createRouter(
       req,
       res,
       await service.getPipelineDocument(ref, { credentials }),
+    );
+  });
+
+  router.get('/pipelines/:namespace/:name/dora', async (req, res) => {
+    const ref = pipelineRefOf(req.params.namespace, req.params.name);
+    const credentials = await credentialsOf(req);
+    res.json(
+      await service.getPipelineDora(ref, doraPeriodOf(req.query), {
+        credentials,
+      }),
+    );
+  });
+
+  router.get('/dora', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    res.json(
+      await service.getOwnerDora(
+        {
+          owner: req.query.owner.map(o => o.toLocaleLowerCase('en-US')),
+          period: doraPeriodOf(req.query),
+        },
+        { credentials },
+      ),
     );
   });
 

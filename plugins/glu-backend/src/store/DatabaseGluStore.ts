@@ -882,6 +882,85 @@ export class DatabaseGluStore {
     return row ? historyFromRow(row) : undefined;
   }
 
+  /**
+   * Phases' history around a period: what each held when it began, and its
+   * entries from then until `until`, oldest first (for DORA figures).
+   */
+  async historyAround(
+    pipelineRef: string,
+    phases: string[],
+    from: Date,
+    until: Date,
+  ): Promise<
+    Array<{ phase: string; before?: HistoryEntry; entries: HistoryEntry[] }>
+  > {
+    return Promise.all(
+      phases.map(async phase => {
+        const [before] = await this.db('glu_history as h')
+          .where({ 'h.pipeline_ref': pipelineRef, 'h.phase': phase })
+          .where('h.observed_at', '<', from)
+          .orderBy('h.id', 'desc')
+          .limit(1)
+          .select('h.*');
+        const entries = await this.db('glu_history as h')
+          .where({ 'h.pipeline_ref': pipelineRef, 'h.phase': phase })
+          .where('h.observed_at', '>=', from)
+          .where('h.observed_at', '<=', until)
+          .orderBy('h.id', 'asc')
+          .select('h.*');
+        return {
+          phase,
+          ...(before ? { before: historyFromRow(before) } : {}),
+          entries: entries.map(historyFromRow),
+        };
+      }),
+    );
+  }
+
+  /**
+   * When some phases first held each of these versions, and what that
+   * entry said (for lead times: a version's first phase), by the digest
+   * asked about. A version is found by its digest or, where the phases'
+   * formats hold other fields of it (a tag, not an image), by its name.
+   */
+  async firstHeld(
+    pipelineRef: string,
+    phases: string[],
+    versions: Array<{ digest: string; version: string }>,
+  ): Promise<Map<string, { at: string; message?: string }>> {
+    const first = new Map<string, { at: string; message?: string }>();
+    if (phases.length === 0 || versions.length === 0) return first;
+    const byDigest = new Map<string, { at: string; message?: string }>();
+    const byVersion = new Map<string, { at: string; message?: string }>();
+    const digests = [...new Set(versions.map(v => v.digest))];
+    const names = [...new Set(versions.map(v => v.version))];
+    for (let i = 0; i < Math.max(digests.length, names.length); i += 500) {
+      const rows = await this.db('glu_history')
+        .where({ pipeline_ref: pipelineRef })
+        .whereIn('phase', phases)
+        .where(q =>
+          q
+            .whereIn('digest', digests.slice(i, i + 500))
+            .orWhereIn('version', names.slice(i, i + 500)),
+        )
+        .orderBy('id', 'asc')
+        .select('digest', 'version', 'observed_at', 'message');
+      for (const row of rows) {
+        const origin = {
+          at: iso(row.observed_at)!,
+          ...(row.message ? { message: row.message } : {}),
+        };
+        if (!byDigest.has(row.digest)) byDigest.set(row.digest, origin);
+        if (!byVersion.has(row.version)) byVersion.set(row.version, origin);
+      }
+    }
+    for (const { digest, version } of versions) {
+      const origin = byDigest.get(digest) ?? byVersion.get(version);
+      if (origin) first.set(digest, origin);
+    }
+    return first;
+  }
+
   /** Whether a commit is one that Glu made (so its change is already known). */
   async historyHasCommit(
     pipelineRef: string,

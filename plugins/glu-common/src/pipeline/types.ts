@@ -108,4 +108,29 @@ export interface PipelineDefinition {
   components: string[];
   /** Phases in topological order: every phase comes after its upstreams. */
   phases: PhaseDefinition[];
+  /** How its DORA figures are counted, when it says (`spec.dora`). */
+  dora?: DoraSettings;
+}
+
+/**
+ * How a pipeline's DORA figures are counted (`spec.dora`).
+ *
+ * @public
+ */
+export interface DoraSettings {
+  /**
+   * The phases that count as production; by default the phases that no
+   * edge promotes from.
+   */
+  production?: string[];
+  /**
+   * A deployment followed by a rollback or a fix within this long is a
+   * failed change, e.g. `1d` (the default).
+   */
+  failureWindow?: string;
+  /**
+   * A regular expression (case-insensitive) for the message of a version
+   * that is a fix, as CI published it; by default `^(fix|hotfix)\b`.
+   */
+  fix?: string;
 }

@@ -200,6 +200,33 @@ describe('parsePipelineEntity', () => {
     ]);
   });
 
+  it('reads how DORA figures are counted, and refuses what cannot be', () => {
+    const definition = parsePipelineEntity(
+      pipeline({
+        ...valid,
+        dora: { production: ['production'], failureWindow: '2d', fix: '^fix' },
+      }),
+    );
+    expect(definition.dora).toEqual({
+      production: ['production'],
+      failureWindow: '2d',
+      fix: '^fix',
+    });
+    expect(parsePipelineEntity(pipeline(valid)).dora).toBeUndefined();
+    expect(
+      issuesOf({
+        ...valid,
+        dora: { production: ['prod'], failureWindow: 'a day', fix: '(' },
+      }),
+    ).toEqual([
+      'spec.dora.failureWindow: must be a duration like 30s, 5m or 1h',
+      'spec.dora.fix: must be a regular expression, e.g. ^(fix|hotfix)\\b',
+    ]);
+    expect(issuesOf({ ...valid, dora: { production: ['prod'] } })).toEqual([
+      'spec.dora.production[0]: there is no phase named "prod"',
+    ]);
+  });
+
   it('refuses a promotion from a phase that does not exist', () => {
     const spec = structuredClone(valid);
     (spec.phases[1] as any).promotion = { from: 'stagin' };

@@ -203,10 +203,30 @@ const phaseSchema = z.strictObject({
   promotion: z.unknown().optional(),
 });
 
+const doraSchema = z.strictObject({
+  production: z.array(z.string().min(1)).min(1).optional(),
+  failureWindow: intervalSchema,
+  fix: z
+    .string()
+    .min(1)
+    .refine(
+      pattern => {
+        try {
+          return Boolean(new RegExp(pattern, 'i'));
+        } catch {
+          return false;
+        }
+      },
+      { message: 'must be a regular expression, e.g. ^(fix|hotfix)\\b' },
+    )
+    .optional(),
+});
+
 const specSchema = z.strictObject({
   owner: z.string().min(1),
   components: z.array(z.string().min(1)).default([]),
   phases: z.array(phaseSchema).min(1),
+  dora: doraSchema.optional(),
 });
 
 const builtInFormatOptions: Record<string, z.ZodType> = {
@@ -587,6 +607,13 @@ export function parsePipelineEntity(
       froms.add(edge.from);
     });
   });
+  (spec.dora?.production ?? []).forEach((name, index) => {
+    if (!names.has(name)) {
+      issues.push(
+        `spec.dora.production[${index}]: there is no phase named "${name}"`,
+      );
+    }
+  });
   if (issues.length === 0) {
     const cycle = findCycle(phases);
     if (cycle) {
@@ -606,6 +633,19 @@ export function parsePipelineEntity(
     owner: stringifyEntityRef(owner.ref!),
     components,
     phases: topologicalOrder(phases),
+    ...(spec.dora
+      ? {
+          dora: {
+            ...(spec.dora.production
+              ? { production: spec.dora.production }
+              : {}),
+            ...(spec.dora.failureWindow
+              ? { failureWindow: spec.dora.failureWindow }
+              : {}),
+            ...(spec.dora.fix ? { fix: spec.dora.fix } : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -3,6 +3,23 @@
 /* eslint-disable */
 /** @public */
 export type paths = {
+  '/dora': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The DORA figures of every pipeline that these owners own (and the caller may read), together and one by one. */
+    get: operations['GetOwnerDora'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/health': {
     parameters: {
       query?: never;
@@ -63,6 +80,23 @@ export type paths = {
     };
     /** A pipeline with every phase's state and every edge's status. */
     get: operations['GetPipeline'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/pipelines/{namespace}/{name}/dora': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The pipeline's DORA figures over a period, and its deployments. */
+    get: operations['GetPipelineDora'];
     put?: never;
     post?: never;
     delete?: never;
@@ -458,6 +492,67 @@ export type components = {
       /** How many edges have a version waiting to be promoted. */
       behind: number;
     };
+    /** The four DORA figures over a period. A deployment is a production phase coming to hold another version, except by a rollback; it failed when the phase's next change, within the failure window, was a rollback or the deployment of a fix. */
+    DoraFigures: {
+      deployments: number;
+      deploymentsPerWeek: number;
+      /** From when a first phase (one nothing promotes into) first held the version to its deployment, the median. */
+      medianLeadTimeSeconds?: number;
+      failedDeployments: number;
+      /** Failed deployments among all, from 0 to 1; none without deployments. */
+      changeFailureRate?: number;
+      /** From a failed deployment to the rollback or fix that restored it, the median. */
+      medianTimeToRestoreSeconds?: number;
+      /** Day by day (UTC), for charts. */
+      days: {
+        /** YYYY-MM-DD */
+        date: string;
+        deployments: number;
+        failures: number;
+      }[];
+    };
+    DoraDeployment: {
+      phase: string;
+      version: string;
+      digest: string;
+      /** Format: date-time */
+      deployedAt: string;
+      leadTimeSeconds?: number;
+      failed: boolean;
+      /** Format: date-time */
+      restoredAt?: string;
+      /** Its message, as CI published it, matches the pipeline's fix pattern. */
+      fix: boolean;
+    };
+    PipelineDora: {
+      pipelineRef: string;
+      title?: string;
+      /** Format: date-time */
+      from: string;
+      /** Format: date-time */
+      to: string;
+      /** The phases that count as production (spec.dora.production, or those no edge promotes from). */
+      production: string[];
+      failureWindow: string;
+      figures: components['schemas']['DoraFigures'];
+      /** The period's deployments, newest first (at most 200). */
+      deployments: components['schemas']['DoraDeployment'][];
+    };
+    OwnerDora: {
+      owner: string[];
+      /** Format: date-time */
+      from: string;
+      /** Format: date-time */
+      to: string;
+      figures: components['schemas']['DoraFigures'];
+      /** Each pipeline of the owners that the caller may read, by entity ref. */
+      pipelines: {
+        pipelineRef: string;
+        title?: string;
+        production: string[];
+        figures: components['schemas']['DoraFigures'];
+      }[];
+    };
   };
   responses: {
     /** An error, as Backstage serializes it (ResponseError in the errors package). */
@@ -478,6 +573,10 @@ export type components = {
     phase: string;
     /** The page size. */
     limit: number;
+    /** The start of the period (date-time); by default 30 days before its end. A period is at most 366 days. */
+    periodFrom: string;
+    /** The end of the period (date-time); by default now. */
+    periodTo: string;
     /** The nextCursor of the previous page. */
     cursor: string;
   };
@@ -488,6 +587,34 @@ export type components = {
 export type $defs = Record<string, never>;
 /** @public */
 export interface operations {
+  GetOwnerDora: {
+    parameters: {
+      query: {
+        /** Groups or users (entity refs); repeat it for several. */
+        owner: string[];
+        /** The start of the period (date-time); by default 30 days before its end. A period is at most 366 days. */
+        from?: components['parameters']['periodFrom'];
+        /** The end of the period (date-time); by default now. */
+        to?: components['parameters']['periodTo'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The owners' figures. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OwnerDora'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+    };
+  };
   GetHealth: {
     parameters: {
       query?: never;
@@ -601,6 +728,38 @@ export interface operations {
         };
       };
       403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+    };
+  };
+  GetPipelineDora: {
+    parameters: {
+      query?: {
+        /** The start of the period (date-time); by default 30 days before its end. A period is at most 366 days. */
+        from?: components['parameters']['periodFrom'];
+        /** The end of the period (date-time); by default now. */
+        to?: components['parameters']['periodTo'];
+      };
+      header?: never;
+      path: {
+        /** The pipeline entity's namespace. */
+        namespace: components['parameters']['namespace'];
+        /** The pipeline entity's name. */
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The figures. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PipelineDora'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
       404: components['responses']['ErrorResponse'];
     };
   };

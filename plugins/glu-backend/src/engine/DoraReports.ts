@@ -1,0 +1,105 @@
+import {
+  OwnerDora,
+  PipelineDefinition,
+  PipelineDora,
+} from '@glu-dev/plugin-glu-common';
+import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import {
+  DoraDeployment,
+  deploymentsOf,
+  doraFigures,
+  DoraPeriod,
+  doraSettingsOf,
+} from './dora';
+
+/** At most this many deployments are listed in a pipeline's report. */
+const LISTED_DEPLOYMENTS = 200;
+
+/**
+ * DORA figures from the store: every state each phase was in is there, with
+ * when and by what, so deployments, lead times, failures and restores are
+ * counted from history alone (no Git, no registry).
+ */
+export class DoraReports {
+  constructor(private readonly deps: { store: DatabaseGluStore }) {}
+
+  /** The deployments of a pipeline's production phases in a period. */
+  private async deployments(
+    pipeline: PipelineDefinition,
+    period: DoraPeriod,
+  ): Promise<{ deployments: DoraDeployment[]; production: string[] }> {
+    const { store } = this.deps;
+    const settings = doraSettingsOf(pipeline);
+    const production = await store.historyAround(
+      pipeline.ref,
+      settings.production,
+      period.from,
+      // A deployment near the end fails by what follows it.
+      new Date(period.to.getTime() + settings.failureWindowMillis),
+    );
+    const origins = await store.firstHeld(
+      pipeline.ref,
+      settings.firstPhases,
+      production.flatMap(p => p.entries),
+    );
+    return {
+      production: settings.production,
+      deployments: deploymentsOf({
+        period,
+        production,
+        origins,
+        failureWindowMillis: settings.failureWindowMillis,
+        fix: settings.fix,
+      }),
+    };
+  }
+
+  async ofPipeline(
+    pipeline: PipelineDefinition,
+    period: DoraPeriod,
+  ): Promise<PipelineDora> {
+    const { deployments, production } = await this.deployments(
+      pipeline,
+      period,
+    );
+    return {
+      pipelineRef: pipeline.ref,
+      ...(pipeline.title ? { title: pipeline.title } : {}),
+      from: period.from.toISOString(),
+      to: period.to.toISOString(),
+      production,
+      failureWindow: doraSettingsOf(pipeline).failureWindow,
+      figures: doraFigures(deployments, period),
+      deployments: deployments.slice(0, LISTED_DEPLOYMENTS),
+    };
+  }
+
+  /** Pipelines' figures, together (as one team's) and one by one. */
+  async ofPipelines(
+    owner: string[],
+    pipelines: PipelineDefinition[],
+    period: DoraPeriod,
+  ): Promise<OwnerDora> {
+    const each = await Promise.all(
+      pipelines.map(async pipeline => ({
+        pipeline,
+        ...(await this.deployments(pipeline, period)),
+      })),
+    );
+    return {
+      owner,
+      from: period.from.toISOString(),
+      to: period.to.toISOString(),
+      figures: doraFigures(
+        each.flatMap(e => e.deployments),
+        period,
+      ),
+      pipelines: each.map(({ pipeline, production, deployments }) => ({
+        pipelineRef: pipeline.ref,
+        ...(pipeline.title ? { title: pipeline.title } : {}),
+        production,
+        figures: doraFigures(deployments, period),
+      })),
+    };
+  }
+}
