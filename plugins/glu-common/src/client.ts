@@ -10,8 +10,10 @@ import {
   HistoryDiff,
   HistoryEntry,
   OperationBody,
+  OwnerDora,
   Page,
   Pin,
+  PipelineDora,
   PipelineSummary,
   PipelineView,
   Promotion,
@@ -63,6 +65,25 @@ export type PublishRequest = OperationBody<'PublishVersion'>;
 function pipelineParams(ref: string | CompoundEntityRef) {
   const { namespace, name } = parsePipelineRef(ref);
   return { namespace, name };
+}
+
+/**
+ * The period of DORA figures: by default the 30 days up to now.
+ *
+ * @public
+ */
+export interface DoraPeriodOptions {
+  from?: Date | string;
+  to?: Date | string;
+}
+
+function periodQuery(period: DoraPeriodOptions) {
+  const at = (time: Date | string) =>
+    typeof time === 'string' ? time : time.toISOString();
+  return {
+    ...(period.from !== undefined ? { from: at(period.from) } : {}),
+    ...(period.to !== undefined ? { to: at(period.to) } : {}),
+  };
 }
 
 /**
@@ -149,6 +170,36 @@ export class GluClient {
     const { data } = await this.api.GET('/pipelines/{namespace}/{name}', {
       ...(await this.baseUrl()),
       params: { path: pipelineParams(ref) },
+    });
+    return data!;
+  }
+
+  /**
+   * The pipeline's DORA figures over a period (by default the last 30
+   * days), and its deployments.
+   */
+  async getPipelineDora(
+    ref: string | CompoundEntityRef,
+    period: DoraPeriodOptions = {},
+  ): Promise<PipelineDora> {
+    const { data } = await this.api.GET('/pipelines/{namespace}/{name}/dora', {
+      ...(await this.baseUrl()),
+      params: { path: pipelineParams(ref), query: periodQuery(period) },
+    });
+    return data!;
+  }
+
+  /**
+   * The DORA figures of every pipeline these owners own (that the caller
+   * may read), together and one by one.
+   */
+  async getOwnerDora(
+    owner: string | string[],
+    period: DoraPeriodOptions = {},
+  ): Promise<OwnerDora> {
+    const { data } = await this.api.GET('/dora', {
+      ...(await this.baseUrl()),
+      params: { query: { owner: [owner].flat(), ...periodQuery(period) } },
     });
     return data!;
   }

@@ -23,6 +23,8 @@ export type GluApi = Pick<
   | 'pinPhase'
   | 'unpinPhase'
   | 'approve'
+  | 'getPipelineDora'
+  | 'getOwnerDora'
 >;
 
 /**
