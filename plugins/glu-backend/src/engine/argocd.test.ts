@@ -1,0 +1,174 @@
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
+import { FakeArgoCd } from '@internal/glu-argocd-fake';
+import gluModuleArgocd from '@glu-dev/plugin-glu-backend-module-argocd';
+import request from 'supertest';
+import {
+  ciAuthorization,
+  eventually,
+  startGlu,
+} from '../__testUtils__/backend';
+import { createGitFixture, GitFixture } from '../__testUtils__/git';
+import { AUTO_ROLLBACK_ACTOR } from './GateChecker';
+
+jest.setTimeout(120_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+/** build → staging (automatic) → production, gated by staging's Argo CD application. */
+function checkoutPipeline(repository: string, gate: JsonObject): Entity {
+  const git = (path: string) => ({
+    type: 'git',
+    repository,
+    path,
+    format: { type: 'yaml-path', key: 'version' },
+  });
+  return {
+    apiVersion: 'glu.dev/v1alpha1',
+    kind: 'Pipeline',
+    metadata: { name: 'checkout', namespace: 'default' },
+    spec: {
+      owner: 'group:default/team-checkout',
+      phases: [
+        { name: 'build', source: { type: 'api' } },
+        {
+          name: 'staging',
+          source: git('staging.yaml'),
+          promotion: { from: 'build', auto: true },
+        },
+        {
+          name: 'production',
+          source: git('production.yaml'),
+          promotion: { from: 'staging', auto: true, gates: [gate] },
+        },
+      ],
+    },
+  };
+}
+
+describe('the argocd gate in the engine', () => {
+  let repo: GitFixture;
+  let argocd: FakeArgoCd;
+
+  beforeEach(async () => {
+    repo = await createGitFixture({
+      'staging.yaml': 'version: 1.0.0\n',
+      'production.yaml': 'version: 1.0.0\n',
+    });
+    argocd = await FakeArgoCd.start();
+  });
+
+  afterEach(async () => {
+    const violations = [...argocd.violations];
+    await argocd.stop();
+    await repo.cleanup();
+    if (violations.length > 0) {
+      throw new Error(`Not as Argo CD describes:\n${violations.join('\n')}`);
+    }
+  });
+
+  it('promotes once the upstream application is Synced and Healthy at Glu’s commit or a later one, and rolls back a Degraded one', async () => {
+    const glu = await startGlu({
+      knex: await databases.init('SQLITE_3'),
+      entities: [
+        checkoutPipeline(repo.url, {
+          argocd: { application: 'checkout-staging', rollback: true },
+        }),
+      ],
+      waitFor: ['staging', 'production'],
+      features: [gluModuleArgocd],
+      config: { gates: { checkInterval: { seconds: 1 } } },
+      rootConfig: {
+        argocd: {
+          appLocatorMethods: [
+            { type: 'config', instances: [argocd.instance('argocd-main')] },
+          ],
+        },
+      },
+    });
+    const alice = mockCredentials.user.header('user:default/alice');
+    const base = '/api/glu/pipelines/default/checkout';
+    const productionEdge = async () =>
+      (
+        await request(glu.server).get(base).set('authorization', alice)
+      ).body.edges.find((e: any) => e.to === 'production');
+    const publish = (version: string) =>
+      request(glu.server)
+        .post(`${base}/phases/build/versions`)
+        .set('authorization', ciAuthorization())
+        .send({ version });
+    const stagingAt = async (version: string) => {
+      await eventually(
+        async () =>
+          (await repo.show('staging.yaml')) === `version: ${version}\n` ||
+          undefined,
+        `staging to take ${version}`,
+      );
+      return (await repo.log())[0].sha;
+    };
+    try {
+      // Argo CD still runs what staging held before Glu's commit.
+      const before = (await repo.log())[0].sha;
+      argocd.setApplication('checkout-staging', { revision: before });
+      await publish('1.1.0');
+      const glus = await stagingAt('1.1.0');
+      const waiting = await eventually(async () => {
+        const edge = await productionEdge();
+        return edge.gates[0].reason.includes('does not hold')
+          ? edge
+          : undefined;
+      }, 'the check of the old revision');
+      expect(waiting.status).toBe('blocked');
+      expect(waiting.gates[0].failed).toBeUndefined();
+
+      // Someone commits another file after Glu; Argo CD syncs that commit,
+      // which holds Glu's: the gate passes and production follows.
+      const later = await repo.commit({ 'README.md': '# gitops\n' }, 'docs');
+      await request(glu.server)
+        .post(`${base}/refresh`)
+        .set('authorization', alice);
+      argocd.setApplication('checkout-staging', { revision: later });
+      await eventually(
+        async () =>
+          (await repo.show('production.yaml')) === 'version: 1.1.0\n' ||
+          undefined,
+        'production to take 1.1.0 once staging is Synced and Healthy',
+      );
+      expect(glus).not.toBe(later);
+
+      // 1.2.0 goes to staging and its application turns Degraded at it.
+      await publish('1.2.0');
+      const broken = await stagingAt('1.2.0');
+      argocd.setApplication('checkout-staging', {
+        revision: broken,
+        health: 'Degraded',
+        healthMessage: 'Deployment/checkout exceeded its progress deadline',
+      });
+      await eventually(
+        async () =>
+          (await repo.show('staging.yaml')) === 'version: 1.1.0\n' || undefined,
+        'staging to be rolled back to 1.1.0',
+      );
+      const staging = await eventually(async () => {
+        const body = (
+          await request(glu.server).get(base).set('authorization', alice)
+        ).body;
+        const phase = body.phases.find((p: any) => p.name === 'staging');
+        return phase.pin ? phase : undefined;
+      }, 'the pin of the rollback');
+      expect(staging.pin).toMatchObject({
+        version: '1.1.0',
+        pinnedBy: AUTO_ROLLBACK_ACTOR,
+        reason: expect.stringMatching(
+          /^Rolled back automatically from 1\.2\.0: argocd: checkout-staging is Degraded/,
+        ),
+      });
+      expect(await repo.show('production.yaml')).toBe('version: 1.1.0\n');
+      // The token went to Argo CD, never elsewhere.
+      expect(argocd.requests.length).toBeGreaterThan(0);
+    } finally {
+      await glu.stop();
+    }
+  });
+});
