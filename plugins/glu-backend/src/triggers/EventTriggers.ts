@@ -10,6 +10,8 @@ import { DatabaseGluStore } from '../store/DatabaseGluStore';
 export const REGISTRY_TOPIC = 'glu-registry';
 /** The topic of GitHub webhooks, as Backstage's GitHub events module names it. */
 export const GITHUB_TOPIC = 'github';
+/** The topic of GitLab webhooks, as Backstage's GitLab events module names it. */
+export const GITLAB_TOPIC = 'gitlab';
 
 /**
  * The pipelines with a phase that lives in one of these repositories (on
@@ -36,27 +38,76 @@ export function pipelinesInRepository(
     .map(p => p.ref);
 }
 
-/** The addresses of the repository a GitHub webhook is about. */
+/** The addresses of the repository a GitHub or GitLab webhook is about. */
 function repositoryUrlsOf(payload: unknown): string[] {
-  const repository = (
-    payload as {
-      repository?: { clone_url?: string; html_url?: string; ssh_url?: string };
-    }
-  ).repository;
+  const { repository, project } = (payload ?? {}) as {
+    repository?: {
+      clone_url?: string;
+      html_url?: string;
+      ssh_url?: string;
+      git_http_url?: string;
+      git_ssh_url?: string;
+      homepage?: string;
+    };
+    project?: { git_http_url?: string; git_ssh_url?: string; web_url?: string };
+  };
   return [
+    // GitHub's
     repository?.clone_url,
     repository?.html_url,
     repository?.ssh_url,
-  ].filter((u): u is string => Boolean(u));
+    // GitLab's: every hook has its project, push and job hooks a repository
+    project?.git_http_url,
+    project?.git_ssh_url,
+    project?.web_url,
+    repository?.git_http_url,
+    repository?.git_ssh_url,
+    repository?.homepage,
+  ].filter((u): u is string => typeof u === 'string' && u !== '');
 }
 
-/** GitHub events about pull requests and the checks on their commits. */
-const PULL_REQUEST_EVENTS = new Set([
-  'pull_request',
-  'check_run',
-  'check_suite',
-  'status',
-]);
+type GitHost = 'GitHub' | 'GitLab';
+
+/**
+ * Which host a webhook comes from and its event's name there: GitHub's
+ * `X-GitHub-Event`, GitLab's `object_kind` (as Backstage's GitLab event
+ * router reads it), or the subtopic their routers publish it under.
+ */
+function gitEventOf(
+  params: EventParams,
+): { host: GitHost; name: string } | undefined {
+  const [topic, subtopic] = params.topic.split(/\.(.*)/);
+  if (topic === GITHUB_TOPIC) {
+    const name = subtopic ?? params.metadata?.['x-github-event'];
+    return typeof name === 'string' ? { host: 'GitHub', name } : undefined;
+  }
+  if (topic === GITLAB_TOPIC) {
+    const payload = (params.eventPayload ?? {}) as {
+      object_kind?: unknown;
+      event_name?: unknown;
+    };
+    const name = subtopic ?? payload.object_kind ?? payload.event_name;
+    return typeof name === 'string' ? { host: 'GitLab', name } : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The events of each host that Glu answers: those that refresh the branch
+ * they name (a push), and those that follow the open pull requests of the
+ * repository (a pull or merge request changed, or the checks on its commits:
+ * GitHub's check runs, suites and statuses, GitLab's pipelines and jobs).
+ */
+const GIT_EVENTS: Record<GitHost, { refresh: string; follow: Set<string> }> = {
+  GitHub: {
+    refresh: 'push',
+    follow: new Set(['pull_request', 'check_run', 'check_suite', 'status']),
+  },
+  GitLab: {
+    refresh: 'push',
+    follow: new Set(['merge_request', 'pipeline', 'build']),
+  },
+};
 
 /** The pipelines with an oci or helm phase on this image repository. */
 export function pipelinesForImage(
@@ -131,8 +182,10 @@ export class Coalesced {
 
 /**
  * Events that refresh the phases they concern at once, instead of at the
- * next poll: a GitHub `push` (signed webhooks, through Backstage's events
- * backend) and a registry's push notification. An event is acknowledged at
+ * next poll: a GitHub or GitLab `push` (webhooks that Backstage's events
+ * backend verified: GitHub's signature, GitLab's secret token) and a
+ * registry's push notification; and events that follow the open pull
+ * requests of a repository at once. An event is acknowledged at
  * once and handled in the background, so that a slow remote never makes its
  * sender give up; events that arrive meanwhile are handled together.
  */
@@ -169,7 +222,7 @@ export class EventTriggers {
   async subscribe(): Promise<void> {
     await this.deps.events.subscribe({
       id: 'glu-triggers',
-      topics: [GITHUB_TOPIC, REGISTRY_TOPIC],
+      topics: [GITHUB_TOPIC, GITLAB_TOPIC, REGISTRY_TOPIC],
       onEvent: params => this.onEvent(params),
     });
   }
@@ -178,36 +231,27 @@ export class EventTriggers {
     const { store, logger } = this.deps;
     let pipelineRefs: string[] = [];
     const pipelines = await store.listPipelineDefinitions();
-    if (
-      params.topic === GITHUB_TOPIC ||
-      params.topic === `${GITHUB_TOPIC}.push`
-    ) {
-      const event = params.metadata?.['x-github-event'];
-      if (
-        params.topic === GITHUB_TOPIC &&
-        typeof event === 'string' &&
-        PULL_REQUEST_EVENTS.has(event)
-      ) {
-        const refs = pipelinesInRepository(
-          pipelines,
-          this.deps.sources,
-          repositoryUrlsOf(params.eventPayload),
-        );
+    const git = gitEventOf(params);
+    if (git) {
+      const { refresh, follow } = GIT_EVENTS[git.host];
+      const urls = repositoryUrlsOf(params.eventPayload);
+      if (urls.length === 0) return;
+      if (follow.has(git.name)) {
+        const refs = pipelinesInRepository(pipelines, this.deps.sources, urls);
         if (refs.length > 0 && this.deps.trackPullRequests) {
           logger.info(
-            `A GitHub ${event} event follows the pull requests of ${refs.join(
-              ', ',
-            )}`,
+            `A ${git.host} ${
+              git.name
+            } event follows the pull requests of ${refs.join(', ')}`,
           );
           this.follows.request(refs);
         }
         return;
       }
-      if (params.topic === GITHUB_TOPIC && event !== 'push') return;
+      if (git.name !== refresh) return;
       const payload = params.eventPayload as { ref?: string };
       const branch = payload.ref?.replace(/^refs\/heads\//, '');
-      const urls = repositoryUrlsOf(params.eventPayload);
-      if (!branch || urls.length === 0) return;
+      if (!branch) return;
       pipelineRefs = pipelinesInRepository(
         pipelines,
         this.deps.sources,

@@ -14,6 +14,7 @@ import {
 import { startTestRegistry, TestRegistry } from '../__testUtils__/registry';
 import { eventsModuleGluRegistryWebhook } from './eventsModule';
 import { normalizeRepositoryUrl } from '@glu-dev/plugin-glu-node';
+import { FakeGitLab } from '@internal/glu-gitlab-fake';
 
 jest.setTimeout(120_000);
 
@@ -25,6 +26,15 @@ const githubWebhookModule = require(path.join(
     require.resolve('@backstage/plugin-events-backend-module-github'),
   ),
   'service/eventsModuleGithubWebhook.cjs.js',
+)).default;
+
+// Backstage's GitLab webhook module (the secret token), loaded the same way.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const gitlabWebhookModule = require(path.join(
+  path.dirname(
+    require.resolve('@backstage/plugin-events-backend-module-gitlab'),
+  ),
+  'service/eventsModuleGitlabWebhook.cjs.js',
 )).default;
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -224,6 +234,95 @@ describe('webhooks', () => {
       );
     } finally {
       await glu.stop();
+    }
+  });
+});
+
+describe('GitLab webhooks', () => {
+  it('refresh at once on a GitLab push that carries the secret token, and refuse one without it', async () => {
+    const STAGING = 'env/staging/deployment.yaml';
+    const gitlab = await FakeGitLab.start({
+      files: { [STAGING]: deploymentManifest('staging', '1.0.0') },
+    });
+    const glu = await startGlu({
+      knex: await databases.init('SQLITE_3'),
+      entities: [
+        {
+          apiVersion: 'glu.dev/v1alpha1',
+          kind: 'Pipeline',
+          metadata: { name: 'checkout', namespace: 'default' },
+          spec: {
+            owner: 'group:default/team-checkout',
+            phases: [
+              {
+                name: 'staging',
+                source: {
+                  type: 'git',
+                  repository: gitlab.cloneUrl,
+                  path: STAGING,
+                  format: 'kubernetes',
+                },
+              },
+            ],
+          },
+        },
+      ],
+      features: [eventsServiceFactory, eventsPlugin, gitlabWebhookModule],
+      // Polls an hour apart: whatever moves here, a webhook moved.
+      config: { refreshInterval: { hours: 1 } },
+      rootConfig: {
+        integrations: { gitlab: [gitlab.integration] },
+        events: { modules: { gitlab: { webhookSecret: SECRET } } },
+      },
+    });
+    const hook = (body: string, token?: string) => {
+      const req = request(glu.server)
+        .post('/api/events/http/gitlab')
+        .set('content-type', 'application/json')
+        .set('x-gitlab-event', 'Push Hook');
+      return (
+        token === undefined ? req : req.set('x-gitlab-token', token)
+      ).send(body);
+    };
+    const top = async () =>
+      (
+        await request(glu.server)
+          .get('/api/glu/pipelines/default/checkout/phases/staging/history')
+          .set(
+            'authorization',
+            mockCredentials.user.header('user:default/alice'),
+          )
+      ).body.items[0];
+    try {
+      const before = (await gitlab.head('main'))!;
+      const sha = await gitlab.commit(
+        { [STAGING]: deploymentManifest('staging', '1.0.1-hotfix') },
+        'Hotfix staging',
+      );
+      // GitLab's push hook names the project's URLs, not GitHub's fields.
+      const push = JSON.stringify(gitlab.pushEvent('main', before, sha));
+      expect((await hook(push, 'not-the-token')).status).toBe(403);
+      expect((await hook(push)).status).toBe(403);
+      // A push to another branch of the repository leaves staging alone.
+      const elsewhere = JSON.stringify(
+        gitlab.pushEvent('release', before, sha),
+      );
+      expect((await hook(elsewhere, SECRET)).status).toBe(202);
+      await new Promise(resolve => setTimeout(resolve, 1_000));
+      expect((await top()).commitSha).toBe(before);
+
+      expect((await hook(push, SECRET)).status).toBe(202);
+      await eventually(
+        async () => ((await top()).commitSha === sha ? true : undefined),
+        'the pushed commit in the history',
+        5_000,
+      );
+      expect(await top()).toMatchObject({ version: '1.0.1-hotfix' });
+    } finally {
+      await glu.stop();
+      const violations = [...gitlab.violations];
+      await gitlab.stop();
+      expect(violations).toEqual([]);
     }
   });
 });
