@@ -19,6 +19,23 @@ export interface Config {
     refreshInterval?: HumanDuration | string;
     /** How often pipelines are read from the catalog. Defaults to 15 seconds. */
     catalogSyncInterval?: HumanDuration | string;
+    /**
+     * Notifications to pipelines' owners, through Backstage's notifications:
+     * the defaults of every pipeline, which its `spec.notifications` can
+     * change.
+     */
+    notifications?: {
+      /** False: no notifications. Defaults to true. */
+      enabled?: boolean;
+      /** How often lasting conditions are looked for. Defaults to one minute. */
+      interval?: HumanDuration | string;
+      /** After how long a blocked edge is notified, e.g. `1d` (the default). */
+      blockedAfter?: string;
+      /** After how long of failed refreshes a phase is notified, e.g. `1h` (the default). */
+      refreshFailingAfter?: string;
+      /** After how long a pin is notified, e.g. `7d` (the default). */
+      pinnedAfter?: string;
+    };
     /** Gates that observe the running system (`http`, `argocd`, …). */
     gates?: {
       /**

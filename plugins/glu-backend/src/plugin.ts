@@ -6,6 +6,7 @@ import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
   GLU_PLUGIN_ID,
@@ -36,6 +37,7 @@ import { PhaseRefresher } from './engine/PhaseRefresher';
 import { PhaseSources } from './engine/PhaseSources';
 import { PhaseWriter } from './engine/PhaseWriter';
 import { Pins } from './engine/Pins';
+import { Notifier, readNotificationDefaults } from './engine/Notifier';
 import { PipelineChanges } from './engine/PipelineChanges';
 import { PipelineSync } from './engine/PipelineSync';
 import { PipelineViews } from './engine/PipelineViews';
@@ -52,6 +54,7 @@ import { ServiceGrants } from './service/ServiceGrants';
 import { DatabaseGluStore } from './store/DatabaseGluStore';
 import { CatalogSyncTask } from './tasks/CatalogSyncTask';
 import { GateChecksTask } from './tasks/GateChecksTask';
+import { NotificationsTask } from './tasks/NotificationsTask';
 import { PullRequestsTask } from './tasks/PullRequestsTask';
 import { RefreshTask } from './tasks/RefreshTask';
 import { EventTriggers } from './triggers/EventTriggers';
@@ -125,6 +128,7 @@ export const gluPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         events: eventsServiceRef,
         signals: signalsServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, scheduler } = deps;
@@ -159,10 +163,17 @@ export const gluPlugin = createBackendPlugin({
             durationOf(config, 'glu.leaseDuration', { minutes: 1 }),
           ),
         });
+        const notifier = new Notifier({
+          store,
+          notifications: deps.notifications,
+          logger,
+          defaults: readNotificationDefaults(config),
+        });
         const records = new PromotionRecords({
           store,
           logger,
           leaseWaitMillis: leases.waitMillis,
+          onFailed: record => notifier.promotionFailed(record),
         });
         const history = new PhaseHistory({ store, records });
         const decisions = new EdgeDecisions({ store, sources, gates });
@@ -222,12 +233,17 @@ export const gluPlugin = createBackendPlugin({
             gates,
             writer,
             changes,
+            notifier,
             logger,
             timeoutMillis: gluTimeoutMillis(config, 'http'),
           }),
         }).schedule(
           scheduler,
           durationOf(config, 'glu.gates.checkInterval', { seconds: 30 }),
+        );
+        await new NotificationsTask({ notifier, decisions }).schedule(
+          scheduler,
+          durationOf(config, 'glu.notifications.interval', { minutes: 1 }),
         );
         await new CatalogSyncTask({
           sync: new PipelineSync({

@@ -1,5 +1,9 @@
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { BackendFeature } from '@backstage/backend-plugin-api';
+import {
+  BackendFeature,
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -52,6 +56,8 @@ export async function startGlu(options: {
   config?: Record<string, any>;
   /** More top-level settings, e.g. `events:`. */
   rootConfig?: Record<string, any>;
+  /** Databases of other plugins among `features`, by plugin id (each its own). */
+  pluginDatabases?: Record<string, any>;
   /**
    * Permissions the caller does not have: by name for every caller, or
    * decided per caller (a user's entity ref, or a service's subject).
@@ -97,7 +103,14 @@ export async function startGlu(options: {
     features: [
       gluPlugin,
       gluModuleBuiltIns,
-      mockServices.database.factory({ knex: options.knex }),
+      createServiceFactory({
+        service: coreServices.database,
+        deps: { plugin: coreServices.pluginMetadata },
+        factory: ({ plugin }) =>
+          mockServices.database({
+            knex: options.pluginDatabases?.[plugin.getId()] ?? options.knex,
+          }),
+      }),
       mockServices.rootConfig.factory({
         data: {
           ...options.rootConfig,

@@ -13,6 +13,7 @@ import { gateContext, gateError, gatesOf } from './gates';
 import { PhaseSources } from './PhaseSources';
 import { PhaseWriter } from './PhaseWriter';
 import { forEachLimited } from './PhaseRefresher';
+import { Notifier } from './Notifier';
 import { PipelineChanges } from './PipelineChanges';
 
 /** Who automatic rollbacks are recorded as. */
@@ -58,6 +59,8 @@ export class GateChecker {
       gates: ExtensionRegistry<GluGate>;
       writer: PhaseWriter;
       changes: PipelineChanges;
+      /** Tells owners of automatic rollbacks. */
+      notifier?: Notifier;
       logger: LoggerService;
       /** How long one gate may take to answer before it is given up on. */
       timeoutMillis: number;
@@ -242,7 +245,7 @@ export class GateChecker {
       const before = history.items.find(e => e.digest !== current.digest);
       if (!before) continue;
       try {
-        await writer.rollback({
+        const record = await writer.rollback({
           pipelineRef: answer.pipelineRef,
           phase: answer.phase,
           historyId: before.id,
@@ -254,6 +257,13 @@ export class GateChecker {
           `Rolled ${answer.pipelineRef} ${answer.phase} back from ${current.version} to ${before.version}: ${check.type}: ${answer.reason}`,
         );
         rolledBack.push(answer.pipelineRef);
+        if (record.status !== 'failed') {
+          await this.deps.notifier?.rolledBack(
+            snapshot.pipeline,
+            record,
+            `${check.type}: ${answer.reason}`,
+          );
+        }
       } catch (error) {
         logger.warn(
           `Could not roll ${answer.pipelineRef} ${answer.phase} back from ${

@@ -52,6 +52,8 @@ export class PromotionRecords {
       logger: LoggerService;
       /** How long a write may wait for its phase's lease. */
       leaseWaitMillis: number;
+      /** Told of every record that ends failed (not awaited). */
+      onFailed?: (record: PromotionRecord) => Promise<void>;
     },
   ) {}
 
@@ -80,11 +82,27 @@ export class PromotionRecords {
     patch: Omit<PromotionPatch, 'status'> = {},
   ): Promise<PromotionRecord> {
     const move = this.transition(id, status, patch);
-    return this.deps.store.updatePromotion(
+    const record = await this.deps.store.updatePromotion(
       move.id,
       move.patch,
       move.onlyIfStatus,
     );
+    if (
+      status === 'failed' &&
+      record.status === 'failed' &&
+      this.deps.onFailed
+    ) {
+      this.deps
+        .onFailed(record)
+        .catch(error =>
+          this.deps.logger.warn(
+            `Following the failure of promotion ${
+              record.id
+            } failed: ${errorMessage(error)}`,
+          ),
+        );
+    }
+    return record;
   }
 
   /** The change `move` makes, for a store call that makes it with others. */

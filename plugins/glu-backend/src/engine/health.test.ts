@@ -1,5 +1,6 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import notificationsBackend from '@backstage/plugin-notifications-backend';
 import { JsonObject } from '@backstage/types';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -15,6 +16,25 @@ import { AUTO_ROLLBACK_ACTOR } from './GateChecker';
 jest.setTimeout(120_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_18'] });
+const notificationsDatabases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+/** team-checkout, which alice belongs to. */
+const team: Entity[] = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'team-checkout', namespace: 'default' },
+    spec: { type: 'team', children: [] },
+    relations: [{ type: 'hasMember', targetRef: 'user:default/alice' }],
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name: 'alice', namespace: 'default' },
+    spec: {},
+    relations: [{ type: 'memberOf', targetRef: 'group:default/team-checkout' }],
+  },
+];
 
 /** A deployment's health endpoint, answering what the test says. */
 async function startEndpoint() {
@@ -95,8 +115,14 @@ describe.each(databases.eachSupportedId())(
     async function start(gate: JsonObject, allow?: JsonObject[]) {
       return startGlu({
         knex: await databases.init(databaseId),
-        entities: [checkoutPipeline(repo.url, gate)],
+        entities: [checkoutPipeline(repo.url, gate), ...team],
         waitFor: ['staging', 'production'],
+        // The owners hear of an automatic rollback.
+        features: [notificationsBackend],
+        pluginDatabases: {
+          notifications: await notificationsDatabases.init('SQLITE_3'),
+        },
+        rootConfig: { app: { baseUrl: 'http://portal.example.com' } },
         config: {
           gates: {
             checkInterval: { seconds: 1 },
@@ -220,6 +246,20 @@ describe.each(databases.eachSupportedId())(
           after: { version: '1.1.0' },
         });
         expect(await repo.show('production.yaml')).toBe('version: 1.1.0\n');
+        const [told] = await eventually(async () => {
+          const found = (
+            await request(glu.server)
+              .get('/api/notifications/notifications')
+              .set('authorization', alice)
+          ).body.notifications;
+          return found?.length ? found : undefined;
+        }, 'the owners to be told');
+        expect(told.payload).toMatchObject({
+          title: 'staging of checkout was rolled back to 1.1.0',
+          description: `Glu rolled staging back from 1.2.0 and pinned it there: http: ${endpoint.host}/health answers 500, not 2xx. Unpin it once the cause is fixed.`,
+          severity: 'critical',
+          link: '/catalog/default/pipeline/checkout/glu#phase-staging',
+        });
 
         // The pin holds: 1.2.0 is not promoted into staging again.
         endpoint.state.status = 200;

@@ -87,6 +87,13 @@ export function providerFor(
   return provider;
 }
 
+/** The path of a pipeline's Glu tab in the portal. */
+export function pipelinePath(pipeline: PipelineDefinition): string {
+  return `/catalog/${encodeURIComponent(
+    pipeline.namespace,
+  )}/pipeline/${encodeURIComponent(pipeline.name)}/glu`;
+}
+
 /** The portal's page of a pipeline, for links. */
 export function pipelineUrl(
   portalUrl: string | undefined,
@@ -94,9 +101,7 @@ export function pipelineUrl(
 ): string | undefined {
   const base = portalUrl?.replace(/\/+$/, '');
   if (!base) return undefined;
-  return `${base}/catalog/${encodeURIComponent(
-    pipeline.namespace,
-  )}/pipeline/${encodeURIComponent(pipeline.name)}/glu`;
+  return `${base}${pipelinePath(pipeline)}`;
 }
 
 /** The pull request's body: what moves from where to where. */

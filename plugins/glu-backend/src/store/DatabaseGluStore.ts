@@ -430,6 +430,7 @@ export class DatabaseGluStore {
       await tx('glu_phases').where({ pipeline_ref: ref }).delete();
       await tx('glu_pipeline_components').where({ pipeline_ref: ref }).delete();
       await tx('glu_gate_checks').where({ pipeline_ref: ref }).delete();
+      await tx('glu_notifications').where({ pipeline_ref: ref }).delete();
       await tx('glu_pipelines').where({ entity_ref: ref }).delete();
     });
   }
@@ -598,6 +599,7 @@ export class DatabaseGluStore {
         'ph.changed_at',
         'ph.refreshed_at',
         'ph.refresh_error',
+        'ph.refresh_failing_since',
         'h.id as history_id',
         'h.digest',
         'h.blob_hash',
@@ -619,6 +621,9 @@ export class DatabaseGluStore {
       sourceKey: row.source_key ?? undefined,
       refreshedAt: iso(row.refreshed_at),
       refreshError: row.refresh_error ?? undefined,
+      ...(row.refresh_failing_since
+        ? { refreshFailingSince: iso(row.refresh_failing_since) }
+        : {}),
       heldSince: iso(row.changed_at),
       current: row.history_id
         ? historyFromRow({
@@ -815,6 +820,7 @@ export class DatabaseGluStore {
         ...(input.keptVersion ? {} : { changed_at: input.observedAt }),
         refreshed_at: new Date(),
         refresh_error: null,
+        refresh_failing_since: null,
       });
     if (ifStateIs !== undefined && updated !== 1) {
       // Another writer got there between the read and the update.
@@ -834,7 +840,11 @@ export class DatabaseGluStore {
           ['pipeline_ref', 'name'],
           chunk.map(p => [p.pipelineRef, p.phase]),
         )
-        .update({ refreshed_at: now, refresh_error: null });
+        .update({
+          refreshed_at: now,
+          refresh_error: null,
+          refresh_failing_since: null,
+        });
       await this.touch(
         this.db,
         chunk.map(p => p.pipelineRef),
@@ -843,9 +853,17 @@ export class DatabaseGluStore {
   }
 
   async markRefreshed(pipelineRef: string, phase: string, error?: string) {
+    const now = new Date();
     await this.db('glu_phases')
       .where({ pipeline_ref: pipelineRef, name: phase })
-      .update({ refreshed_at: new Date(), refresh_error: error ?? null });
+      .update({
+        refreshed_at: now,
+        refresh_error: error ?? null,
+        // Since the first of the failures in a row.
+        refresh_failing_since: error
+          ? this.db.raw('COALESCE(refresh_failing_since, ?)', [now])
+          : null,
+      });
     await this.touch(this.db, [pipelineRef]);
   }
 
@@ -1283,6 +1301,32 @@ export class DatabaseGluStore {
       await this.touch(tx, [...changed]);
       return [...changed].sort();
     });
+  }
+
+  // Notifications
+
+  /**
+   * Claims the sending of a notification: true for the first to ask, once
+   * per key and pipeline, whichever replica asks.
+   */
+  async claimNotification(
+    pipelineRef: string,
+    key: string,
+    kind: string,
+  ): Promise<boolean> {
+    const inserted = await this.db('glu_notifications')
+      .insert({ pipeline_ref: pipelineRef, key, kind, sent_at: new Date() })
+      .onConflict(['pipeline_ref', 'key'])
+      .ignore()
+      .returning('key');
+    return inserted.length === 1;
+  }
+
+  /** Gives a claim up, so that a notification that could not be sent is sent later. */
+  async releaseNotification(pipelineRef: string, key: string): Promise<void> {
+    await this.db('glu_notifications')
+      .where({ pipeline_ref: pipelineRef, key })
+      .delete();
   }
 
   // Approvals

@@ -28,6 +28,8 @@ export interface PhaseState {
   refreshedAt?: string;
   /** Why the last refresh failed, if it did. */
   refreshError?: string;
+  /** Since when its refreshes have failed, without a good one between. */
+  refreshFailingSince?: string;
 }
 
 /**

@@ -110,6 +110,53 @@ export interface PipelineDefinition {
   phases: PhaseDefinition[];
   /** How its DORA figures are counted, when it says (`spec.dora`). */
   dora?: DoraSettings;
+  /** What its owners are notified of, when it says (`spec.notifications`). */
+  notifications?: NotificationSettings;
+}
+
+/**
+ * What Glu notifies a pipeline's owners of.
+ *
+ * @public
+ */
+export const NOTIFICATION_KINDS = [
+  'promotion-failed',
+  'rolled-back',
+  'pull-request-waiting',
+  'edge-blocked',
+  'refresh-failing',
+  'pin-held',
+] as const;
+
+/**
+ * One kind of notification: a promotion or rollback failed
+ * (`promotion-failed`), a health gate rolled a phase back (`rolled-back`),
+ * a pull request waits for approvals or checks (`pull-request-waiting`), an
+ * edge has been blocked for long (`edge-blocked`), a phase has failed to
+ * refresh for long (`refresh-failing`), a pin has held for long
+ * (`pin-held`).
+ *
+ * @public
+ */
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/**
+ * What a pipeline's owners are notified of (`spec.notifications`); what it
+ * leaves out comes from app-config `glu.notifications`.
+ *
+ * @public
+ */
+export interface NotificationSettings {
+  /** False: no notifications at all for this pipeline. */
+  enabled?: boolean;
+  /** The kinds it does not want. */
+  off?: NotificationKind[];
+  /** After how long a blocked edge is notified, e.g. `1d`. */
+  blockedAfter?: string;
+  /** After how long of failed refreshes a phase is notified, e.g. `1h`. */
+  refreshFailingAfter?: string;
+  /** After how long a pin is notified, e.g. `7d`. */
+  pinnedAfter?: string;
 }
 
 /**

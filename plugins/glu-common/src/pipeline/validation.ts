@@ -11,6 +11,9 @@ import { GLU_API_VERSION, PIPELINE_KIND } from '../constants';
 import {
   FormatDefinition,
   GitSourceDefinition,
+  NOTIFICATION_KINDS,
+  NotificationKind,
+  NotificationSettings,
   PhaseDefinition,
   PipelineDefinition,
   EdgeDefinition,
@@ -222,11 +225,29 @@ const doraSchema = z.strictObject({
     .optional(),
 });
 
+const notificationsSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  off: z
+    .array(
+      z.enum(
+        NOTIFICATION_KINDS as unknown as [
+          NotificationKind,
+          ...NotificationKind[],
+        ],
+      ),
+    )
+    .optional(),
+  blockedAfter: intervalSchema,
+  refreshFailingAfter: intervalSchema,
+  pinnedAfter: intervalSchema,
+});
+
 const specSchema = z.strictObject({
   owner: z.string().min(1),
   components: z.array(z.string().min(1)).default([]),
   phases: z.array(phaseSchema).min(1),
   dora: doraSchema.optional(),
+  notifications: notificationsSchema.optional(),
 });
 
 const builtInFormatOptions: Record<string, z.ZodType> = {
@@ -644,6 +665,15 @@ export function parsePipelineEntity(
               : {}),
             ...(spec.dora.fix ? { fix: spec.dora.fix } : {}),
           },
+        }
+      : {}),
+    ...(spec.notifications
+      ? {
+          notifications: Object.fromEntries(
+            Object.entries(spec.notifications).filter(
+              ([, value]) => value !== undefined,
+            ),
+          ) as NotificationSettings,
         }
       : {}),
   };
