@@ -18,7 +18,7 @@ jest.setTimeout(60_000);
 
 function providerFor(
   gitlab: FakeGitLab,
-  integration: Record<string, unknown> = gitlab.integration,
+  integration: Record<string, string> = gitlab.integration,
   timeoutMillis?: number,
 ) {
   return GitlabPullRequestProvider.fromIntegrations(

@@ -321,6 +321,7 @@ export class GitlabPullRequestProvider implements GluPullRequestProvider {
     return open[0];
   }
 
+  /** The merge request as GitLab has it now; a NotFoundError when it has none. */
   async get(
     request: GluPullRequestProviderRequest<'get'>,
   ): Promise<GluPullRequest> {
