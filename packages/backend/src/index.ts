@@ -29,6 +29,10 @@ backend.add(import('@backstage/plugin-events-backend'));
 // Signed GitHub webhooks (events.modules.github.webhookSecret) and registry
 // notifications (glu.webhooks.registry.token) refresh phases at once.
 backend.add(import('@backstage/plugin-events-backend-module-github'));
+// GitLab webhooks likewise (events.modules.gitlab.webhookSecret, which GitLab
+// sends as its X-Gitlab-Token): a push refreshes the phases on its branch,
+// merge request, pipeline and job events follow Glu's merge requests.
+backend.add(import('@backstage/plugin-events-backend-module-gitlab'));
 backend.add(eventsModuleGluRegistryWebhook);
 
 // user settings and signals (live updates in the portal)
@@ -39,6 +43,8 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@glu-dev/plugin-glu-backend'));
 // Promotion by pull request on GitHub (integrations.github credentials).
 backend.add(import('@glu-dev/plugin-glu-backend-module-github'));
+// Promotion by merge request on GitLab (integrations.gitlab credentials).
+backend.add(import('@glu-dev/plugin-glu-backend-module-gitlab'));
 // The argocd gate: a promotion waits until the Argo CD application of the
 // upstream phase is Synced and Healthy at Glu's commit (argocd config).
 backend.add(import('@glu-dev/plugin-glu-backend-module-argocd'));
