@@ -1,6 +1,7 @@
 /*
  * The example backend of Glu for Backstage: the catalog, guest sign-in,
- * permissions, signals, the Glu backend plugin and its actions over MCP.
+ * permissions, signals, notifications, the Glu backend plugin and its
+ * actions over MCP.
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { eventsModuleGluRegistryWebhook } from '@glu-dev/plugin-glu-backend';
@@ -38,6 +39,8 @@ backend.add(eventsModuleGluRegistryWebhook);
 // user settings and signals (live updates in the portal)
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
+// notifications: Glu tells a pipeline's owners what needs them
+backend.add(import('@backstage/plugin-notifications-backend'));
 
 // Glu
 backend.add(import('@glu-dev/plugin-glu-backend'));
