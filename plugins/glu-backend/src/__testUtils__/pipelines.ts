@@ -93,3 +93,75 @@ export function ledgerPipeline(options: {
     },
   };
 }
+
+/**
+ * The `checkout` pipeline of the health-gate tests: versions published to
+ * `build`, promoted automatically into `staging.yaml`, then automatically
+ * into `production.yaml` through a gate on staging's health.
+ */
+export function healthGatedPipeline(
+  repository: string,
+  gate: JsonObject,
+): Entity {
+  const git = (path: string) => ({
+    type: 'git',
+    repository,
+    path,
+    format: { type: 'yaml-path', key: 'version' },
+  });
+  return {
+    apiVersion: 'glu.dev/v1alpha1',
+    kind: 'Pipeline',
+    metadata: { name: 'checkout', namespace: 'default' },
+    spec: {
+      owner: 'group:default/team-checkout',
+      phases: [
+        { name: 'build', source: { type: 'api' } },
+        {
+          name: 'staging',
+          source: git('staging.yaml'),
+          promotion: { from: 'build', auto: true },
+        },
+        {
+          name: 'production',
+          source: git('production.yaml'),
+          promotion: { from: 'staging', auto: true, gates: [gate] },
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * A team and its people as the catalog holds them (with the relations that
+ * the notifications backend follows to find a group's members), and people
+ * of no team.
+ */
+export function teamEntities(
+  team: string,
+  members: string[],
+  others: string[] = [],
+): Entity[] {
+  const group = `group:default/${team}`;
+  return [
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name: team, namespace: 'default' },
+      spec: { type: 'team', children: [] },
+      relations: members.map(name => ({
+        type: 'hasMember',
+        targetRef: `user:default/${name}`,
+      })),
+    },
+    ...[...members, ...others].map(name => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'User',
+      metadata: { name, namespace: 'default' },
+      spec: {},
+      relations: members.includes(name)
+        ? [{ type: 'memberOf', targetRef: group }]
+        : [],
+    })),
+  ];
+}

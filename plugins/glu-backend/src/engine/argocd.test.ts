@@ -1,6 +1,4 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import { JsonObject } from '@backstage/types';
 import { FakeArgoCd } from '@internal/glu-argocd-fake';
 import gluModuleArgocd from '@glu-dev/plugin-glu-backend-module-argocd';
 import request from 'supertest';
@@ -10,42 +8,12 @@ import {
   startGlu,
 } from '../__testUtils__/backend';
 import { createGitFixture, GitFixture } from '../__testUtils__/git';
+import { healthGatedPipeline } from '../__testUtils__/pipelines';
 import { AUTO_ROLLBACK_ACTOR } from './GateChecker';
 
 jest.setTimeout(120_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-
-/** build → staging (automatic) → production, gated by staging's Argo CD application. */
-function checkoutPipeline(repository: string, gate: JsonObject): Entity {
-  const git = (path: string) => ({
-    type: 'git',
-    repository,
-    path,
-    format: { type: 'yaml-path', key: 'version' },
-  });
-  return {
-    apiVersion: 'glu.dev/v1alpha1',
-    kind: 'Pipeline',
-    metadata: { name: 'checkout', namespace: 'default' },
-    spec: {
-      owner: 'group:default/team-checkout',
-      phases: [
-        { name: 'build', source: { type: 'api' } },
-        {
-          name: 'staging',
-          source: git('staging.yaml'),
-          promotion: { from: 'build', auto: true },
-        },
-        {
-          name: 'production',
-          source: git('production.yaml'),
-          promotion: { from: 'staging', auto: true, gates: [gate] },
-        },
-      ],
-    },
-  };
-}
 
 describe('the argocd gate in the engine', () => {
   let repo: GitFixture;
@@ -72,7 +40,7 @@ describe('the argocd gate in the engine', () => {
     const glu = await startGlu({
       knex: await databases.init('SQLITE_3'),
       entities: [
-        checkoutPipeline(repo.url, {
+        healthGatedPipeline(repo.url, {
           argocd: { application: 'checkout-staging', rollback: true },
         }),
       ],

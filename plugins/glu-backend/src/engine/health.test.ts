@@ -1,5 +1,4 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import notificationsBackend from '@backstage/plugin-notifications-backend';
 import { JsonObject } from '@backstage/types';
 import http from 'node:http';
@@ -11,6 +10,7 @@ import {
   startGlu,
 } from '../__testUtils__/backend';
 import { createGitFixture, GitFixture } from '../__testUtils__/git';
+import { healthGatedPipeline, teamEntities } from '../__testUtils__/pipelines';
 import { AUTO_ROLLBACK_ACTOR } from './GateChecker';
 
 jest.setTimeout(120_000);
@@ -18,23 +18,7 @@ jest.setTimeout(120_000);
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_18'] });
 const notificationsDatabases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
-/** team-checkout, which alice belongs to. */
-const team: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'team-checkout', namespace: 'default' },
-    spec: { type: 'team', children: [] },
-    relations: [{ type: 'hasMember', targetRef: 'user:default/alice' }],
-  },
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name: 'alice', namespace: 'default' },
-    spec: {},
-    relations: [{ type: 'memberOf', targetRef: 'group:default/team-checkout' }],
-  },
-];
+const team = teamEntities('team-checkout', ['alice']);
 
 /** A deployment's health endpoint, answering what the test says. */
 async function startEndpoint() {
@@ -56,37 +40,6 @@ async function startEndpoint() {
     host: `127.0.0.1:${port}`,
     url: `http://127.0.0.1:${port}/health`,
     stop: () => new Promise(resolve => server.close(resolve)),
-  };
-}
-
-/** build (published) → staging (automatic) → production, gated by staging's health. */
-function checkoutPipeline(repository: string, gate: JsonObject): Entity {
-  const git = (path: string) => ({
-    type: 'git',
-    repository,
-    path,
-    format: { type: 'yaml-path', key: 'version' },
-  });
-  return {
-    apiVersion: 'glu.dev/v1alpha1',
-    kind: 'Pipeline',
-    metadata: { name: 'checkout', namespace: 'default' },
-    spec: {
-      owner: 'group:default/team-checkout',
-      phases: [
-        { name: 'build', source: { type: 'api' } },
-        {
-          name: 'staging',
-          source: git('staging.yaml'),
-          promotion: { from: 'build', auto: true },
-        },
-        {
-          name: 'production',
-          source: git('production.yaml'),
-          promotion: { from: 'staging', auto: true, gates: [gate] },
-        },
-      ],
-    },
   };
 }
 
@@ -115,7 +68,7 @@ describe.each(databases.eachSupportedId())(
     async function start(gate: JsonObject, allow?: JsonObject[]) {
       return startGlu({
         knex: await databases.init(databaseId),
-        entities: [checkoutPipeline(repo.url, gate), ...team],
+        entities: [healthGatedPipeline(repo.url, gate), ...team],
         waitFor: ['staging', 'production'],
         // The owners hear of an automatic rollback.
         features: [notificationsBackend],

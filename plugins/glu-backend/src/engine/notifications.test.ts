@@ -10,7 +10,7 @@ import {
   startGlu,
 } from '../__testUtils__/backend';
 import { createGitFixture, GitFixture } from '../__testUtils__/git';
-import { ledgerPipeline } from '../__testUtils__/pipelines';
+import { ledgerPipeline, teamEntities } from '../__testUtils__/pipelines';
 
 jest.setTimeout(120_000);
 
@@ -18,25 +18,7 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 const notificationsDatabases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 /** team-ledger, which alice belongs to; bob belongs to no team. */
-const people: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'team-ledger', namespace: 'default' },
-    spec: { type: 'team', children: [] },
-    relations: [{ type: 'hasMember', targetRef: 'user:default/alice' }],
-  },
-  ...['alice', 'bob'].map(name => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name, namespace: 'default' },
-    spec: {},
-    relations:
-      name === 'alice'
-        ? [{ type: 'memberOf', targetRef: 'group:default/team-ledger' }]
-        : [],
-  })),
-];
+const people = teamEntities('team-ledger', ['alice'], ['bob']);
 
 describe('notifications to owners', () => {
   let repo: GitFixture;
