@@ -67,6 +67,7 @@ describe("Glu's actions in the actions registry", () => {
         .set('authorization', mockCredentials.user.header(ALICE));
       expect(listed.body.actions.map((a: any) => a.id).sort()).toEqual([
         'glu:dry-run-promotion',
+        'glu:get-dora',
         'glu:get-pipeline',
         'glu:list-history',
         'glu:list-pipelines',
@@ -178,6 +179,25 @@ describe("Glu's actions in the actions registry", () => {
         status: 'succeeded',
       });
       expect(await repo.show('env/production.yaml')).toBe('version: 1.0.0\n');
+      // The rollback makes 1.1.0 a failed change, in the DORA figures.
+      const dora = await invoke(ALICE, 'get-dora', { pipeline: 'checkout' });
+      expect(dora.body.output.pipeline).toMatchObject({
+        production: ['production'],
+        figures: {
+          deployments: 1,
+          failedDeployments: 1,
+          changeFailureRate: 1,
+        },
+        deployments: [{ version: '1.1.0', failed: true }],
+      });
+      const team = await invoke(BOB, 'get-dora', {
+        owner: 'group:default/team-checkout',
+      });
+      expect(team.body.output.owner.figures.deployments).toBe(1);
+      expect(
+        (await invoke(ALICE, 'get-dora', { pipeline: 'checkout', owner: 'x' }))
+          .status,
+      ).toBe(400);
       expect(
         (await invoke(ALICE, 'get-pipeline', { pipeline: 'checkout' })).body
           .output.phases[1].pin,

@@ -5,16 +5,20 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
 import { parsePipelineRef } from '@glu-dev/plugin-glu-common';
 import { z } from 'zod/v3';
 import {
   HistoryEntrySchema,
+  OwnerDoraSchema,
   PinSchema,
+  PipelineDoraSchema,
   PipelineSummarySchema,
   PipelineViewSchema,
   PromotionDryRunSchema,
   PromotionSchema,
 } from '../schema/zod.generated';
+import { doraPeriodOf } from '../engine/dora';
 import { AuditedWrites } from './AuditedWrites';
 import { GluService } from './GluService';
 import { ownersOf } from './owners';
@@ -149,6 +153,68 @@ export function registerGluActions(options: {
         as(credentials),
       ),
     }),
+  });
+
+  const periodInput = (zod: typeof z) => ({
+    from: zod
+      .string()
+      .datetime({ offset: true })
+      .optional()
+      .describe('The start of the period; by default 30 days before its end'),
+    to: zod
+      .string()
+      .datetime({ offset: true })
+      .optional()
+      .describe('The end of the period; by default now'),
+  });
+
+  registry.register({
+    name: 'get-dora',
+    title: 'Get DORA figures from Glu',
+    description:
+      'Deployment frequency, lead time for changes, change failure rate and time to restore, over a period (the last 30 days by default, at most 366): of one pipeline (with its deployments), or of every pipeline that an owner (a group or user entity ref) owns and the caller may read. Give pipeline or owner.',
+    attributes: { readOnly: true, idempotent: true },
+    schema: {
+      input: zod =>
+        zod.object({
+          pipeline: pipelineInput(zod).optional(),
+          owner: zod
+            .string()
+            .optional()
+            .describe('A group or user, e.g. group:default/team-checkout'),
+          ...periodInput(zod),
+        }),
+      output: () =>
+        z.object({
+          pipeline: PipelineDoraSchema.optional(),
+          owner: OwnerDoraSchema.optional(),
+        }),
+    },
+    action: async ({ input, credentials }) => {
+      if (!input.pipeline === !input.owner) {
+        throw new InputError('Give a pipeline or an owner, one of them');
+      }
+      const period = doraPeriodOf(input);
+      return {
+        output: input.pipeline
+          ? {
+              pipeline: await service.getPipelineDora(
+                pipelineRefOf(input.pipeline),
+                period,
+                as(credentials),
+              ),
+            }
+          : {
+              owner: await service.getOwnerDora(
+                {
+                  owner: [input.owner!.toLocaleLowerCase('en-US')],
+                  period,
+                },
+                as(credentials),
+              ),
+            },
+      };
+    },
   });
 
   const promotionInput = (zod: typeof z) =>
