@@ -260,6 +260,33 @@ describe('glu', () => {
     expect(between.stdout).toContain('-version: 1.0.0\n+version: 1.1.0');
   });
 
+  it('shows DORA figures of a pipeline and of a team', async () => {
+    const json = await run(['dora', 'checkout', '--days', '7', '-o', 'json']);
+    expect(json.code).toBe(0);
+    const dora = JSON.parse(json.stdout);
+    expect(dora).toMatchObject({
+      pipelineRef: 'pipeline:default/checkout',
+      production: ['production'],
+    });
+    expect(dora.figures.days).toHaveLength(8);
+    const text = await run(['dora', 'checkout']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/production: production\n/);
+    expect(text.stdout).toMatch(/DEPLOYMENTS\s+LEAD TIME\s+FAILED\s+RESTORE\n/);
+    const team = await run(['dora', '--owner', 'group:default/team-checkout']);
+    expect(team.code).toBe(0);
+    expect(team.stdout).toMatch(/^PIPELINE\s+DEPLOYMENTS/);
+    expect(team.stdout).toContain('default/checkout');
+    const neither = await run(['dora']);
+    expect(neither.code).toBe(ExitCode.usage);
+    expect(neither.stderr).toContain(
+      'Give a pipeline, or --owner for a team, one of them',
+    );
+    expect((await run(['dora', 'checkout', '--days', '0'])).code).toBe(
+      ExitCode.usage,
+    );
+  });
+
   it('exits 3 on a blocked edge, and lets it through once approved', async () => {
     const blocked = await run(['promote', 'checkout', 'production']);
     expect(blocked.code).toBe(ExitCode.blocked);

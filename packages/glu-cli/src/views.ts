@@ -1,5 +1,8 @@
 import {
+  DoraFigures,
   HistoryEntry,
+  OwnerDora,
+  PipelineDora,
   PipelineSummary,
   PipelineView,
   Promotion,
@@ -202,4 +205,78 @@ export function promotionLine(p: Palette, promotion: Promotion): string {
   } (${versions}): ${statusColor(p, promotion.status)}${where}${
     promotion.error ? `\n  ${p.red(promotion.error)}` : ''
   }`;
+}
+
+/** A duration in words: `45s`, `12m`, `3h 5m`, `2d 4h`. */
+function duration(seconds: number | undefined): string {
+  if (seconds === undefined) return '-';
+  if (seconds < 60) return `${Math.round(seconds)}s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 120) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}h${minutes % 60 ? ` ${minutes % 60}m` : ''}`;
+  const days = Math.floor(hours / 24);
+  return `${days}d${hours % 24 ? ` ${hours % 24}h` : ''}`;
+}
+
+/** The four DORA figures as a row. */
+function doraRow(p: Palette, figures: DoraFigures): string[] {
+  return [
+    `${figures.deployments} (${figures.deploymentsPerWeek}/week)`,
+    duration(figures.medianLeadTimeSeconds),
+    figures.changeFailureRate === undefined
+      ? p.dim('-')
+      : `${Math.round(figures.changeFailureRate * 100)}% (${
+          figures.failedDeployments
+        })`,
+    duration(figures.medianTimeToRestoreSeconds),
+  ];
+}
+
+const DORA_HEADINGS = ['DEPLOYMENTS', 'LEAD TIME', 'FAILED', 'RESTORE'];
+
+/** A pipeline's DORA figures, then its deployments. */
+export function pipelineDoraText(p: Palette, dora: PipelineDora): string {
+  const period = `${dora.from.slice(0, 10)} to ${dora.to.slice(0, 10)}`;
+  const lines = [
+    `${p.bold(dora.title ?? dora.pipelineRef)} ${p.dim(
+      `${period}, production: ${dora.production.join(', ')}`,
+    )}`,
+    table(p, DORA_HEADINGS, [doraRow(p, dora.figures)]),
+  ];
+  if (dora.deployments.length === 0) {
+    lines.push(p.dim('No deployments in this period.'));
+  } else {
+    lines.push(
+      table(
+        p,
+        ['VERSION', 'PHASE', 'DEPLOYED', 'LEAD TIME', 'OUTCOME'],
+        dora.deployments.map(d => [
+          d.version,
+          d.phase,
+          ago(d.deployedAt),
+          duration(d.leadTimeSeconds),
+          d.failed
+            ? p.red(`failed, restored ${ago(d.restoredAt)}`)
+            : `${d.fix ? 'fix, ' : ''}ok`,
+        ]),
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
+/** An owner's DORA figures, together and by pipeline. */
+export function ownerDoraText(p: Palette, dora: OwnerDora): string {
+  return table(
+    p,
+    ['PIPELINE', ...DORA_HEADINGS],
+    [
+      [p.bold(dora.owner.join(', ')), ...doraRow(p, dora.figures)],
+      ...dora.pipelines.map(item => [
+        item.pipelineRef.replace(/^pipeline:/, ''),
+        ...doraRow(p, item.figures),
+      ]),
+    ],
+  );
 }
