@@ -2,6 +2,8 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { GluTelemetry } from './telemetry/GluTelemetry';
 import {
   gluFormatsExtensionPoint,
   gluGatesExtensionPoint,
@@ -61,8 +63,9 @@ export const gluModuleBuiltIns = createBackendModule({
         formats: gluFormatsExtensionPoint,
         sources: gluSourcesExtensionPoint,
         gates: gluGatesExtensionPoint,
+        metrics: metricsServiceRef,
       },
-      async init({ config, logger, formats, sources, gates }) {
+      async init({ config, logger, formats, sources, gates, metrics }) {
         const httpTimeout = gluTimeoutMillis(config, 'http');
         gates.addGate(
           ...builtInGates,
@@ -88,6 +91,7 @@ export const gluModuleBuiltIns = createBackendModule({
               'glu@localhost',
           },
           timeoutMillis: gluTimeoutMillis(config, 'git'),
+          telemetry: new GluTelemetry({ metrics }),
         });
         sources.addSource(
           new GitSource({ repositories, integrations, logger }),

@@ -2,7 +2,10 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import {
+  actionsRegistryServiceRef,
+  metricsServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
@@ -58,6 +61,7 @@ import { NotificationsTask } from './tasks/NotificationsTask';
 import { PullRequestsTask } from './tasks/PullRequestsTask';
 import { RefreshTask } from './tasks/RefreshTask';
 import { EventTriggers } from './triggers/EventTriggers';
+import { GluTelemetry } from './telemetry/GluTelemetry';
 
 function durationOf(
   config: Config,
@@ -128,6 +132,7 @@ export const gluPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         events: eventsServiceRef,
         signals: signalsServiceRef,
+        metrics: metricsServiceRef,
         notifications: notificationService,
       },
       async init(deps) {
@@ -169,11 +174,13 @@ export const gluPlugin = createBackendPlugin({
           logger,
           defaults: readNotificationDefaults(config),
         });
+        const telemetry = new GluTelemetry({ metrics: deps.metrics });
         const records = new PromotionRecords({
           store,
           logger,
           leaseWaitMillis: leases.waitMillis,
           onFailed: record => notifier.promotionFailed(record),
+          telemetry,
         });
         const history = new PhaseHistory({ store, records });
         const decisions = new EdgeDecisions({ store, sources, gates });
@@ -187,6 +194,7 @@ export const gluPlugin = createBackendPlugin({
           providers,
           portalUrl,
           logger,
+          telemetry,
         });
         const refresher = new PhaseRefresher({
           store,
@@ -194,6 +202,7 @@ export const gluPlugin = createBackendPlugin({
           history,
           leases,
           logger,
+          telemetry,
         });
         const changes = new PipelineChanges({
           autoPromoter: new AutoPromoter({ store, decisions, writer, logger }),
@@ -209,6 +218,7 @@ export const gluPlugin = createBackendPlugin({
           records,
           changes,
           logger,
+          telemetry,
         });
         await refresh.schedule(scheduler, refreshInterval);
         const pullRequests = new PullRequestsTask({
@@ -220,6 +230,7 @@ export const gluPlugin = createBackendPlugin({
             providers,
             portalUrl,
             logger,
+            telemetry,
           }),
           refresher,
           changes,
@@ -276,12 +287,35 @@ export const gluPlugin = createBackendPlugin({
           trackPullRequests: refs => pullRequests.followNow(refs),
         }).subscribe();
 
+        const views = new PipelineViews({ store, decisions });
+        telemetry.observe({
+          openPullRequests: async () =>
+            (await store.listOpenPullRequests())
+              .filter(r => r.status === 'open' && r.pullRequest)
+              .map(r => ({
+                pipelineRef: r.pipelineRef,
+                phase: r.to,
+                provider: r.pullRequest!.provider,
+              })),
+          behind: async () => {
+            const all: Array<{ pipelineRef: string; behind: number }> = [];
+            let cursor: string | undefined;
+            do {
+              const page = await views.listPipelines({ limit: 500, cursor });
+              for (const p of page.items) {
+                all.push({ pipelineRef: p.ref, behind: p.behind });
+              }
+              cursor = page.nextCursor;
+            } while (cursor);
+            return all;
+          },
+        });
         const service = new AuthorizedGluService(
           new DefaultGluService({
             store,
-            views: new PipelineViews({ store, decisions }),
+            views,
             writer,
-            publisher: new VersionPublisher({ store, history }),
+            publisher: new VersionPublisher({ store, history, telemetry }),
             pins: new Pins({ store }),
             approvals: new Approvals({ store }),
             dora: new DoraReports({ store }),

@@ -8,6 +8,7 @@ import {
 } from '../store/types';
 import { PromotionRecords } from './PromotionRecords';
 import { resourceOf, versionRefOf } from './resources';
+import { activeTraceparent } from '../telemetry/traceContext';
 
 /** A phase whose state changed. */
 export interface PhaseChange {
@@ -91,6 +92,10 @@ export class PhaseHistory {
           : observation.message,
         ...(claimed ? { promotionId: claimed.id } : {}),
         observedAt: new Date(),
+        // A merged pull request's state is in its promotion's trace, so
+        // that what it sets off goes on in the version's; else the
+        // refresh's that saw it.
+        traceparent: claimed?.traceparent ?? activeTraceparent(),
       },
       { ifStateIs: current?.id ?? null },
     );
@@ -114,7 +119,7 @@ export class PhaseHistory {
     message: string,
   ): Promise<{ entry: HistoryEntry; record: PromotionRecord }> {
     const resource = resourceOf(observation.fields);
-    return this.deps.store.recordWrite(
+    const recorded = await this.deps.store.recordWrite(
       {
         pipelineRef: record.pipelineRef,
         phase: record.to,
@@ -127,6 +132,8 @@ export class PhaseHistory {
         message,
         promotionId: record.id,
         observedAt: new Date(),
+        // The promotion's trace: what this state sets off goes on in it.
+        traceparent: record.traceparent,
       },
       this.deps.records.transition(record.id, 'succeeded', {
         after: versionRefOf(resource),
@@ -134,6 +141,8 @@ export class PhaseHistory {
         commitUrl: observation.url,
       }),
     );
+    if (recorded.moved) this.deps.records.ended(recorded.record);
+    return recorded;
   }
 
   /** Records a version published to a phase, e.g. by CI. */
@@ -144,6 +153,8 @@ export class PhaseHistory {
     publishedBy: string;
     url?: string;
     message?: string;
+    /** The publish's span (a W3C traceparent): the version's trace. */
+    traceparent?: string;
   }): Promise<HistoryEntry> {
     const entry = await this.deps.store.addHistoryEntry({
       pipelineRef: input.pipelineRef,
@@ -154,6 +165,7 @@ export class PhaseHistory {
       commitUrl: input.url,
       message: input.message,
       observedAt: new Date(),
+      traceparent: input.traceparent,
     });
     return entry!;
   }

@@ -7,6 +7,8 @@ import { leaseOfPhase, Leases } from './Leases';
 import { PhaseChange, PhaseHistory } from './PhaseHistory';
 import { PhaseSources } from './PhaseSources';
 import { errorMessage } from '../errors';
+import { ATTR, repositoryUrlOf } from '../telemetry/attributes';
+import { GluTelemetry } from '../telemetry/GluTelemetry';
 
 export type { PhaseChange } from './PhaseHistory';
 
@@ -45,6 +47,7 @@ export class PhaseRefresher {
       history: PhaseHistory;
       leases: Leases;
       logger: LoggerService;
+      telemetry: GluTelemetry;
     },
   ) {}
 
@@ -90,7 +93,7 @@ export class PhaseRefresher {
     // about together, each group apart from the others.
     const groups = new Map<
       string,
-      { type: string; phases: GluSourcePhase[] }
+      { type: string; group?: string; phases: GluSourcePhase[] }
     >();
     for (const pipeline of pipelines) {
       for (const phase of pipeline.phases) {
@@ -101,7 +104,11 @@ export class PhaseRefresher {
         const key = `${type}\n${
           sources.get(type)?.groupOf?.(sourcePhase) ?? ''
         }`;
-        const group = groups.get(key) ?? { type, phases: [] };
+        const group = groups.get(key) ?? {
+          type,
+          group: sources.get(type)?.groupOf?.(sourcePhase),
+          phases: [],
+        };
         group.phases.push(sourcePhase);
         groups.set(key, group);
       }
@@ -114,7 +121,7 @@ export class PhaseRefresher {
       async ([key, group]) => {
         this.inFlight.add(key);
         try {
-          const seen = await this.observe(group.type, group.phases, states);
+          const seen = await this.observeTraced(group, states);
           changes.push(...seen);
           if (seen.length > 0) {
             await options
@@ -148,19 +155,65 @@ export class PhaseRefresher {
     return [...changes];
   }
 
+  /**
+   * One group in a span of its own (its states are stored with it: the
+   * trace of a version Glu first saw here starts here), timed by source
+   * type.
+   */
+  private async observeTraced(
+    group: { type: string; group?: string; phases: GluSourcePhase[] },
+    states: Map<string, PhaseState>,
+  ): Promise<PhaseChange[]> {
+    const { telemetry } = this.deps;
+    const started = performance.now();
+    return telemetry.span(
+      'glu.refresh.group',
+      {
+        attributes: {
+          [ATTR.SOURCE_TYPE]: group.type,
+          ...(group.group
+            ? { [ATTR.SOURCE_GROUP]: repositoryUrlOf(group.group) }
+            : {}),
+          'glu.refresh.phases': group.phases.length,
+        },
+      },
+      async span => {
+        const { changes, failed, error } = await this.observe(
+          group.type,
+          group.phases,
+          states,
+        );
+        span.setAttributes({
+          'glu.refresh.changed': changes.length,
+          'glu.refresh.failed': failed,
+        });
+        if (error !== undefined) telemetry.failed(span, error);
+        telemetry.refreshed(
+          group.type,
+          (performance.now() - started) / 1000,
+          error,
+        );
+        return changes;
+      },
+    );
+  }
+
   /** Asks one source about its phases, and records what it saw. */
   private async observe(
     type: string,
     phases: GluSourcePhase[],
     states: Map<string, PhaseState>,
-  ): Promise<PhaseChange[]> {
-    const { store, sources, logger } = this.deps;
+  ): Promise<{ changes: PhaseChange[]; failed: number; error?: unknown }> {
+    const { store, sources, logger, telemetry } = this.deps;
     const source = sources.get(type);
-    if (!source?.observe) return [];
+    if (!source?.observe) return { changes: [], failed: 0 };
     let observations: Array<GluObservation | Error>;
+    let sourceError: unknown;
+    let failed = 0;
     try {
       observations = await source.observe(phases);
     } catch (error) {
+      sourceError = error;
       observations = phases.map(() =>
         error instanceof Error ? error : new Error(String(error)),
       );
@@ -176,6 +229,8 @@ export class PhaseRefresher {
         logger.warn(
           `Could not refresh ${phase.pipelineRef} ${phase.phase}: ${message}`,
         );
+        failed += 1;
+        telemetry.refreshFailed(phase.pipelineRef, phase.phase, type);
         await store.markRefreshed(phase.pipelineRef, phase.phase, message);
         continue;
       }
@@ -188,6 +243,8 @@ export class PhaseRefresher {
         const change = await this.record(phase, observation, seen);
         if (change) changes.push(change);
       } catch (error) {
+        failed += 1;
+        telemetry.refreshFailed(phase.pipelineRef, phase.phase, type);
         await store.markRefreshed(
           phase.pipelineRef,
           phase.phase,
@@ -198,7 +255,7 @@ export class PhaseRefresher {
     await store.markRefreshedMany(
       unchanged.map(p => ({ pipelineRef: p.pipelineRef, phase: p.phase })),
     );
-    return changes;
+    return { changes, failed, error: sourceError };
   }
 
   private async record(

@@ -37,6 +37,13 @@ import {
   titleOf,
 } from './proposals';
 import { resourceOf, versionRefOf } from './resources';
+import { trace } from '@opentelemetry/api';
+import {
+  locationAttributes,
+  outcomeAttributes,
+  promotionAttributes,
+} from '../telemetry/attributes';
+import { GluTelemetry } from '../telemetry/GluTelemetry';
 
 /** Who asks for a write, and how. */
 export interface WriteTrigger {
@@ -95,6 +102,10 @@ interface WritePlan extends Decided {
   pinReason?: string;
   /** Decides again on a newer snapshot, under the phase's lease. */
   decideAgain(snapshot: PipelineSnapshot): Promise<Decided | undefined>;
+  /** The write's span, stored with its record (a W3C traceparent). */
+  traceparent?: string;
+  /** Its trace, for the commit's trailer. */
+  traceId?: string;
 }
 
 /**
@@ -118,6 +129,7 @@ export class PhaseWriter {
       /** The portal's address, for links in pull requests. */
       portalUrl?: string;
       logger: LoggerService;
+      telemetry: GluTelemetry;
     },
   ) {}
 
@@ -137,7 +149,12 @@ export class PhaseWriter {
 
   /** Promotes, and answers with the promotion's record. */
   async promote(request: PromoteRequest): Promise<PromotionRecord> {
-    return this.perform(await this.planPromotion(request), request);
+    return this.traced(
+      { ...request, kind: 'promotion' },
+      request,
+      () => this.planPromotion(request),
+      plan => this.perform(plan, request),
+    );
   }
 
   /**
@@ -145,11 +162,102 @@ export class PhaseWriter {
    * exactly, through the phase's own strategy; optionally pinned there.
    */
   async rollback(request: RollbackRequest): Promise<PromotionRecord> {
-    const plan = await this.planRollback(request);
-    const record = await this.perform(plan, {
+    const trigger: WriteTrigger = {
       triggeredBy: request.triggeredBy,
       trigger: request.trigger ?? 'manual',
-    });
+    };
+    return this.traced(
+      { ...request, kind: 'rollback' },
+      trigger,
+      () => this.planRollback(request),
+      plan => this.rollBack(plan, request, trigger),
+    );
+  }
+
+  /**
+   * A write in its span, planning included. An automatic promotion goes on
+   * in the trace of the version it brings (the span stored with the
+   * upstream's state: CI's publish, or the promotion that brought it
+   * there); any other write is in its caller's trace, linked to the
+   * version's. The span's context is stored with the record, and the
+   * state it writes.
+   */
+  private async traced(
+    request: {
+      pipelineRef: string;
+      phase: string;
+      from?: string;
+      kind: PromotionRecord['kind'];
+    },
+    trigger: WriteTrigger,
+    planned: () => Promise<WritePlan>,
+    perform: (plan: WritePlan) => Promise<PromotionRecord>,
+  ): Promise<PromotionRecord> {
+    const { telemetry } = this.deps;
+    const startTime = new Date();
+    let plan: WritePlan | undefined;
+    let planError: unknown;
+    try {
+      plan = await planned();
+    } catch (error) {
+      planError = error;
+    }
+    const plannedAt = new Date();
+    const origin = plan?.origin.traceparent;
+    const continues =
+      trigger.trigger === 'auto' && request.kind === 'promotion';
+    return telemetry.span(
+      request.kind === 'rollback' ? 'glu.rollback' : 'glu.promotion',
+      {
+        parent: continues ? origin : undefined,
+        links: [origin],
+        startTime,
+        attributes: {
+          ...promotionAttributes(
+            plan
+              ? {
+                  pipelineRef: plan.pipeline.ref,
+                  kind: plan.kind,
+                  from: plan.from,
+                  to: plan.phase.name,
+                  strategy: plan.strategy,
+                  ...trigger,
+                  version: plan.decision.holding?.version,
+                  digest: plan.decision.holding?.digest,
+                  fromVersion: plan.origin.version,
+                }
+              : { ...request, to: request.phase, ...trigger },
+          ),
+          ...(plan ? locationAttributes(plan.location) : {}),
+        },
+      },
+      async span => {
+        telemetry.recordSpan('glu.promotion.plan', span, {
+          startTime,
+          endTime: plannedAt,
+          error: planError,
+          ...(plan
+            ? { attributes: { 'glu.decision': plan.decision.status } }
+            : {}),
+        });
+        if (!plan) throw planError;
+        const record = await perform({
+          ...plan,
+          traceparent: telemetry.traceparentOf(span),
+          traceId: telemetry.traceIdOf(span),
+        });
+        span.setAttributes(outcomeAttributes(record));
+        return record;
+      },
+    );
+  }
+
+  private async rollBack(
+    plan: WritePlan,
+    request: RollbackRequest,
+    trigger: WriteTrigger,
+  ): Promise<PromotionRecord> {
+    const record = await this.perform(plan, trigger);
     if (request.pinReason !== undefined && record.status !== 'failed') {
       // Pinned at the version it goes back to, also while its pull request
       // waits: no promotion replaces the proposal meanwhile.
@@ -458,6 +566,7 @@ export class PhaseWriter {
       fromVersion: versionRefOf(plan.origin),
       triggeredBy: trigger.triggeredBy,
       trigger: trigger.trigger,
+      ...(plan.traceparent ? { traceparent: plan.traceparent } : {}),
     };
     const proposed = await this.openProposal(decision);
     if (proposed) return proposed;
@@ -473,6 +582,8 @@ export class PhaseWriter {
     }
     const lease = leaseOfPhase(plan.pipeline.ref, plan.phase.name);
     const holder = leases.newHolder();
+    const leaseAsked = new Date();
+    const promotionSpan = trace.getActiveSpan();
     // A phase that is free now, in a pipeline that has not moved since the
     // plan (its revision moves with every state, record, pin, approval and
     // definition), is written as planned: deciding again would see the same.
@@ -503,10 +614,24 @@ export class PhaseWriter {
     try {
       return await leases.withLease(
         lease,
-        taken =>
-          asPlanned
-            ? this.carryOut(plan, record, holding, taken)
-            : this.write(plan, record, taken),
+        taken => {
+          this.deps.telemetry.recordSpan('glu.promotion.lease', promotionSpan, {
+            startTime: leaseAsked,
+            endTime: new Date(),
+            attributes: { 'glu.lease.free': Boolean(held) },
+          });
+          return this.deps.telemetry.span(
+            'glu.promotion.write',
+            { attributes: locationAttributes(plan.location) },
+            async span => {
+              const written = await (asPlanned
+                ? this.carryOut(plan, record, holding, taken)
+                : this.write(plan, record, taken));
+              span.setAttributes(outcomeAttributes(written));
+              return written;
+            },
+          );
+        },
         { holder, held: Boolean(held) },
       );
     } catch (error) {
@@ -664,6 +789,7 @@ export class PhaseWriter {
       }`,
       `File: ${plan.location.path}`,
       `Triggered-by: ${record.triggeredBy}`,
+      ...(plan.traceId ? [`Glu-Trace-Id: ${plan.traceId}`] : []),
       `${plan.kind === 'rollback' ? 'Rollback' : 'Promotion'}: ${record.id}`,
     ].join('\n');
   }

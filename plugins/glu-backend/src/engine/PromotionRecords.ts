@@ -9,6 +9,7 @@ import {
 import { PromotionRecord } from '../store/types';
 import { leaseOfPhase } from './Leases';
 import { errorMessage } from '../errors';
+import { GluTelemetry } from '../telemetry/GluTelemetry';
 
 /**
  * The lifecycle of a promotion's record, in one place. By commit:
@@ -54,8 +55,34 @@ export class PromotionRecords {
       leaseWaitMillis: number;
       /** Told of every record that ends failed (not awaited). */
       onFailed?: (record: PromotionRecord) => Promise<void>;
+      /** Counts and times the records that end. */
+      telemetry?: GluTelemetry;
     },
   ) {}
+
+  /**
+   * A record ended, once (by whichever call moved it there): counted and
+   * timed, and a version that arrived by promotion timed from its first
+   * phase (in the background).
+   */
+  ended(record: PromotionRecord): void {
+    const { telemetry, store } = this.deps;
+    if (!telemetry || UNDER_WAY.includes(record.status)) return;
+    telemetry.promotionEnded(record);
+    const arrived = record.after;
+    if (record.kind !== 'promotion' || record.status !== 'succeeded') return;
+    if (!arrived) return;
+    telemetry.arrived(record, async () => {
+      const pipeline = await store.getPipeline(record.pipelineRef);
+      const firstPhases = (pipeline?.phases ?? [])
+        .filter(p => p.edges.length === 0)
+        .map(p => p.name);
+      const first = await store.firstHeld(record.pipelineRef, firstPhases, [
+        arrived,
+      ]);
+      return first.get(arrived.digest)?.at;
+    });
+  }
 
   /** A new record, before it starts; `leaseHolder` is who will work on it. */
   async create(
@@ -69,6 +96,7 @@ export class PromotionRecords {
       ...draft,
     };
     await this.deps.store.createPromotion(record, leaseHolder);
+    this.ended(record);
     return record;
   }
 
@@ -82,11 +110,13 @@ export class PromotionRecords {
     patch: Omit<PromotionPatch, 'status'> = {},
   ): Promise<PromotionRecord> {
     const move = this.transition(id, status, patch);
-    const record = await this.deps.store.updatePromotion(
+    const moved = await this.deps.store.tryUpdatePromotion(
       move.id,
       move.patch,
       move.onlyIfStatus,
     );
+    const record = moved ?? (await this.deps.store.getPromotion(id))!;
+    if (moved) this.ended(moved);
     if (
       status === 'failed' &&
       record.status === 'failed' &&

@@ -10,6 +10,13 @@ import { PhaseSources } from './PhaseSources';
 import { PromotionRecords } from './PromotionRecords';
 import { GATES_STATUS_CONTEXT, pipelineUrl, titleOf } from './proposals';
 import { errorMessage } from '../errors';
+import {
+  ATTR,
+  outcomeAttributes,
+  recordAttributes,
+  repositoryUrlOf,
+} from '../telemetry/attributes';
+import { GluTelemetry } from '../telemetry/GluTelemetry';
 
 /**
  * Follows every open pull request of Glu's: notes merges and closes,
@@ -28,6 +35,7 @@ export class PullRequestFollower {
       providers: ExtensionRegistry<GluPullRequestProvider>;
       portalUrl?: string;
       logger: LoggerService;
+      telemetry: GluTelemetry;
     },
   ) {}
 
@@ -42,7 +50,7 @@ export class PullRequestFollower {
     );
     for (const record of records) {
       try {
-        if (await this.followOne(record)) changed.add(record.pipelineRef);
+        if (await this.traced(record)) changed.add(record.pipelineRef);
       } catch (error) {
         logger.warn(
           `Could not follow ${record.pullRequest!.url}: ${errorMessage(error)}`,
@@ -50,6 +58,22 @@ export class PullRequestFollower {
       }
     }
     return [...changed];
+  }
+
+  /** Follows one pull request in a span linked to its promotion's. */
+  private traced(record: PromotionRecord): Promise<boolean> {
+    return this.deps.telemetry.span(
+      'glu.pull_request.follow',
+      {
+        links: [record.traceparent],
+        attributes: recordAttributes(record),
+      },
+      async span => {
+        const changed = await this.followOne(record);
+        span.setAttribute('glu.pull_request.changed', changed);
+        return changed;
+      },
+    );
   }
 
   private async followOne(record: PromotionRecord): Promise<boolean> {
@@ -170,24 +194,47 @@ export class PullRequestFollower {
     }
     // A newer promotion may have replaced it while the gates were read.
     if ((await records.get(record.id))?.status !== 'open') return changed;
-    const merged = await provider.merge({
-      repository,
-      number: pr.number,
-      sha: seen.headSha,
-      method: autoMerge,
-      title: `${titleOf(
-        record.kind,
-        pipeline,
-        record.to,
-        record.after?.version,
-      )} (#${pr.number})`,
-    });
-    logger.info(`Merged ${pr.url}: every gate passed`);
-    await records.move(record.id, 'merged', {
-      pullRequest: { ...current, state: 'merged', mergeCommitSha: merged.sha },
-      error: '',
-    });
-    return true;
+    // The merge goes on in the promotion's trace: the version's.
+    return this.deps.telemetry.span(
+      'glu.pull_request.merge',
+      {
+        parent: record.traceparent,
+        attributes: {
+          ...recordAttributes(record),
+          [ATTR.CHANGE_ID]: String(pr.number),
+          [ATTR.PROVIDER]: pr.provider,
+          [ATTR.HEAD_NAME]: pr.branch,
+          [ATTR.BASE_NAME]: location.branch,
+          [ATTR.REPOSITORY]: repositoryUrlOf(repository),
+          'glu.pull_request.merge_method': autoMerge,
+        },
+      },
+      async span => {
+        const merged = await provider.merge({
+          repository,
+          number: pr.number,
+          sha: seen.headSha,
+          method: autoMerge,
+          title: `${titleOf(
+            record.kind,
+            pipeline,
+            record.to,
+            record.after?.version,
+          )} (#${pr.number})`,
+        });
+        logger.info(`Merged ${pr.url}: every gate passed`);
+        const moved = await records.move(record.id, 'merged', {
+          pullRequest: {
+            ...current,
+            state: 'merged',
+            mergeCommitSha: merged.sha,
+          },
+          error: '',
+        });
+        span.setAttributes(outcomeAttributes(moved));
+        return true;
+      },
+    );
   }
 
   /** Stores what is known of the pull request now, if it changed. */

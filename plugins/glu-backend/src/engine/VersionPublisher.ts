@@ -3,6 +3,10 @@ import { HistoryEntry } from '@glu-dev/plugin-glu-common';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
 import { PhaseHistory } from './PhaseHistory';
 import { resourceOf } from './resources';
+import { ATTR } from '../telemetry/attributes';
+import { GluTelemetry } from '../telemetry/GluTelemetry';
+import { parseTraceparent } from '../telemetry/traceContext';
+import { SpanKind, trace } from '@opentelemetry/api';
 
 export interface PublishRequest {
   pipelineRef: string;
@@ -14,6 +18,8 @@ export interface PublishRequest {
   message?: string;
   /** A user or service ref. */
   publishedBy: string;
+  /** CI's trace context (W3C traceparent), which the version's trace continues. */
+  traceparent?: string;
 }
 
 /**
@@ -22,11 +28,56 @@ export interface PublishRequest {
  */
 export class VersionPublisher {
   constructor(
-    private readonly deps: { store: DatabaseGluStore; history: PhaseHistory },
+    private readonly deps: {
+      store: DatabaseGluStore;
+      history: PhaseHistory;
+      telemetry: GluTelemetry;
+    },
   ) {}
 
+  /**
+   * Publishes in a span of CI's trace, when CI sent its context (and the
+   * request is not traced in it already, by the app's HTTP
+   * instrumentation): the version's trace, stored with its state.
+   */
   async publish(
     request: PublishRequest,
+  ): Promise<{ changed: boolean; state: HistoryEntry }> {
+    const { telemetry } = this.deps;
+    const caller = parseTraceparent(request.traceparent);
+    const active = trace.getActiveSpan()?.spanContext();
+    const inCallersTrace = caller && active?.traceId === caller.traceId;
+    return telemetry.span(
+      'glu.publish',
+      {
+        kind: SpanKind.SERVER,
+        parent: inCallersTrace ? undefined : request.traceparent,
+        attributes: {
+          [ATTR.PIPELINE]: request.pipelineRef,
+          [ATTR.PHASE]: request.phase,
+          [ATTR.ACTOR]: request.publishedBy,
+          ...(request.version ? { [ATTR.VERSION]: request.version } : {}),
+          ...(request.digest ? { [ATTR.DIGEST]: request.digest } : {}),
+        },
+      },
+      async span => {
+        const published = await this.published(
+          request,
+          telemetry.traceparentOf(span),
+        );
+        span.setAttributes({
+          [ATTR.VERSION]: published.state.version,
+          [ATTR.DIGEST]: published.state.digest,
+          'glu.publish.changed': published.changed,
+        });
+        return published;
+      },
+    );
+  }
+
+  private async published(
+    request: PublishRequest,
+    traceparent: string | undefined,
   ): Promise<{ changed: boolean; state: HistoryEntry }> {
     const { store, history } = this.deps;
     const pipeline = await store.getPipeline(request.pipelineRef);
@@ -62,6 +113,7 @@ export class VersionPublisher {
       publishedBy: request.publishedBy,
       url: request.url,
       message: request.message,
+      traceparent,
     });
     return { changed: true, state: entry };
   }

@@ -222,6 +222,11 @@ export const spec = {
             type: 'string',
             format: 'date-time',
           },
+          traceparent: {
+            type: 'string',
+            description:
+              "The W3C trace context of the span that made this state (the publish, in CI's trace when CI sent one; the promotion; the refresh that saw it): the promotions this version sets off continue that trace.",
+          },
         },
       },
       Promotion: {
@@ -310,6 +315,11 @@ export const spec = {
           finishedAt: {
             type: 'string',
             format: 'date-time',
+          },
+          traceparent: {
+            type: 'string',
+            description:
+              "The W3C trace context of the promotion's span: its trace is that of the version it brings, from CI's publish on.",
           },
         },
       },
@@ -1636,7 +1646,7 @@ export const spec = {
       post: {
         operationId: 'PublishVersion',
         description:
-          'Publishes a version to a phase whose source is `api`, e.g. from CI once\na build is done. Authorized with the publish permission; a service\ntoken (external access) is the usual caller. Publishing the version\nthe phase already holds changes nothing. Automatic promotions from the\nphase follow at once.\n',
+          "Publishes a version to a phase whose source is `api`, e.g. from CI once\na build is done. Authorized with the publish permission; a service\ntoken (external access) is the usual caller. Publishing the version\nthe phase already holds changes nothing. Automatic promotions from the\nphase follow at once.\n\nWith a W3C `traceparent` header (CI's, as `glu publish` sends it), the\npublish is part of CI's trace, and so are the promotions that the\nversion sets off, phase after phase, and the commits they make\n(trailer `Glu-Trace-Id`). A header that is not a valid trace context\nis ignored.\n",
         parameters: [
           {
             $ref: '#/components/parameters/namespace',
@@ -1646,6 +1656,17 @@ export const spec = {
           },
           {
             $ref: '#/components/parameters/phase',
+          },
+          {
+            name: 'traceparent',
+            in: 'header',
+            required: false,
+            description:
+              'The W3C trace context of the CI run that made the version, e.g. `00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01`.',
+            schema: {
+              type: 'string',
+              maxLength: 512,
+            },
           },
         ],
         requestBody: {

@@ -37,6 +37,12 @@ export const HistoryEntrySchema = z.object({
     )
     .optional(),
   observedAt: z.string().datetime({ offset: true }),
+  traceparent: z
+    .string()
+    .describe(
+      "The W3C trace context of the span that made this state (the publish, in CI's trace when CI sent one; the promotion; the refresh that saw it): the promotions this version sets off continue that trace.",
+    )
+    .optional(),
 });
 
 export const PullRequestCheckSchema = z.object({
@@ -101,6 +107,12 @@ export const PromotionSchema = z.object({
   error: z.string().optional(),
   createdAt: z.string().datetime({ offset: true }),
   finishedAt: z.string().datetime({ offset: true }).optional(),
+  traceparent: z
+    .string()
+    .describe(
+      "The W3C trace context of the promotion's span: its trace is that of the version it brings, from CI's publish on.",
+    )
+    .optional(),
 });
 
 export const GateResultSchema = z.object({

@@ -52,6 +52,8 @@ export interface PublishInput {
   digest?: string;
   url?: string;
   message?: string;
+  /** The caller's W3C trace context (CI's), which the version's trace continues. */
+  traceparent?: string;
 }
 
 /**

@@ -308,7 +308,14 @@ export async function createRouter(
     async (req, res) => {
       const ref = pipelineRefOf(req.params.namespace, req.params.name);
       const { phase } = req.params;
-      const result = await audited(req, writes.publish(ref, phase, req.body));
+      const traceparent = req.get('traceparent');
+      const result = await audited(
+        req,
+        writes.publish(ref, phase, {
+          ...req.body,
+          ...(traceparent ? { traceparent } : {}),
+        }),
+      );
       res.json(result);
     },
   );

@@ -132,6 +132,14 @@ export interface PromotionMove {
   onlyIfStatus?: PromotionRecord['status'][];
 }
 
+/** A write's history entry and its promotion's record, as recorded. */
+export interface WriteRecorded {
+  entry: HistoryEntry;
+  record: PromotionRecord;
+  /** Whether the record was moved as asked (not ended already). */
+  moved: boolean;
+}
+
 /** A new state of a phase, to add to its history. */
 export interface HistoryEntryInput {
   pipelineRef: string;
@@ -147,6 +155,8 @@ export interface HistoryEntryInput {
   message?: string;
   promotionId?: string;
   observedAt: Date;
+  /** The span that made this state (a W3C traceparent). */
+  traceparent?: string;
 }
 
 type PromotionRow = Record<string, any>;
@@ -177,6 +187,7 @@ function promotionFromRow(row: PromotionRow): PromotionRecord {
     error: row.error || undefined,
     createdAt: iso(row.created_at)!,
     finishedAt: iso(row.finished_at),
+    ...(row.trace_context ? { traceparent: row.trace_context } : {}),
   };
 }
 
@@ -197,6 +208,7 @@ function historyFromRow(row: Record<string, any>): HistoryEntry {
     promotionId: row.promotion_id ?? undefined,
     ...(row.kept_version ? { keptVersion: true } : {}),
     observedAt: iso(row.observed_at)!,
+    ...(row.trace_context ? { traceparent: row.trace_context } : {}),
   };
 }
 
@@ -613,6 +625,7 @@ export class DatabaseGluStore {
         'h.observed_at',
         'h.version',
         'h.fields',
+        'h.trace_context',
       );
     return rows.map(row => ({
       pipelineRef: row.pipeline_ref,
@@ -680,17 +693,16 @@ export class DatabaseGluStore {
   recordWrite(
     input: HistoryEntryInput,
     promotion: PromotionMove,
-  ): Promise<{ entry: HistoryEntry; record: PromotionRecord }> {
+  ): Promise<WriteRecorded> {
     return this.writes.add({ input, promotion });
   }
 
   private readonly writes = new Batcher<
     { input: HistoryEntryInput; promotion: PromotionMove },
-    { entry: HistoryEntry; record: PromotionRecord }
+    WriteRecorded
   >(items =>
     this.db.transaction(async tx => {
-      const results: Array<{ entry: HistoryEntry; record: PromotionRecord }> =
-        [];
+      const results: WriteRecorded[] = [];
       // Rows are changed in the order of their phases, whatever the order
       // the writes ended in: writers never wait on each other in a circle.
       const order = items
@@ -714,6 +726,7 @@ export class DatabaseGluStore {
           record: row
             ? promotionFromRow(row)
             : (await this.getPromotion(promotion.id, tx))!,
+          moved: Boolean(row),
         };
       }
       await this.touch(
@@ -775,6 +788,7 @@ export class DatabaseGluStore {
         message: input.message ?? null,
         promotion_id: input.promotionId ?? null,
         observed_at: input.observedAt,
+        trace_context: input.traceparent ?? null,
       };
     });
     for (const chunk of chunks([...blobs], 100)) {
@@ -1024,6 +1038,7 @@ export class DatabaseGluStore {
         : null,
       error: record.error ?? null,
       lease_holder: leaseHolder ?? null,
+      trace_context: record.traceparent ?? null,
       created_at: new Date(record.createdAt),
       finished_at: record.finishedAt ? new Date(record.finishedAt) : null,
     });
@@ -1036,8 +1051,20 @@ export class DatabaseGluStore {
     /** Change it only while its status is one of these. */
     onlyIfStatus?: PromotionRecord['status'][],
   ): Promise<PromotionRecord> {
+    return (
+      (await this.tryUpdatePromotion(id, patch, onlyIfStatus)) ??
+      (await this.getPromotion(id))!
+    );
+  }
+
+  /** The same, answering the record only when this call changed it. */
+  async tryUpdatePromotion(
+    id: string,
+    patch: PromotionPatch,
+    onlyIfStatus?: PromotionRecord['status'][],
+  ): Promise<PromotionRecord | undefined> {
     const row = await this.movePromotion(this.db, { id, patch, onlyIfStatus });
-    if (!row) return (await this.getPromotion(id))!;
+    if (!row) return undefined;
     await this.touch(this.db, [row.pipeline_ref]);
     return promotionFromRow(row);
   }

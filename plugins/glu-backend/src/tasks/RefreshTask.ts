@@ -3,6 +3,8 @@ import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { PhaseRefresher } from '../engine/PhaseRefresher';
 import { PipelineChanges } from '../engine/PipelineChanges';
 import { PromotionRecords } from '../engine/PromotionRecords';
+import { GluTelemetry } from '../telemetry/GluTelemetry';
+import { ATTR } from '../telemetry/attributes';
 
 /**
  * Looks at every phase's source at its interval, on one replica at a time,
@@ -20,6 +22,7 @@ export class RefreshTask {
       records: PromotionRecords;
       changes: PipelineChanges;
       logger: LoggerService;
+      telemetry: GluTelemetry;
     },
   ) {}
 
@@ -36,20 +39,40 @@ export class RefreshTask {
   }
 
   async run(): Promise<void> {
-    const { refresher, records, changes } = this.deps;
-    const abandoned = await records.endAbandoned();
-    if (abandoned.length > 0) {
-      await changes.changed(abandoned.map(r => r.pipelineRef));
-    }
-    await refresher.refresh(undefined, {
-      waitMillis: this.intervalMillis,
-      onChanges: changed => changes.changed(changed.map(c => c.pipelineRef)),
-    });
+    const { refresher, records, changes, telemetry } = this.deps;
+    await telemetry.span(
+      'glu.refresh',
+      { attributes: { 'glu.refresh.scheduled': true } },
+      async span => {
+        const abandoned = await records.endAbandoned();
+        if (abandoned.length > 0) {
+          await changes.changed(abandoned.map(r => r.pipelineRef));
+        }
+        const changed = await refresher.refresh(undefined, {
+          waitMillis: this.intervalMillis,
+          onChanges: seen => changes.changed(seen.map(c => c.pipelineRef)),
+        });
+        span.setAttribute('glu.refresh.changed', changed.length);
+      },
+    );
   }
 
   /** Looks at these pipelines' sources now, and follows up what changed. */
   async refreshNow(pipelineRefs: string[]): Promise<void> {
-    const changed = await this.deps.refresher.refresh(pipelineRefs);
-    await this.deps.changes.changed(changed.map(c => c.pipelineRef));
+    const { refresher, changes, telemetry } = this.deps;
+    await telemetry.span(
+      'glu.refresh',
+      {
+        attributes: {
+          'glu.refresh.scheduled': false,
+          [ATTR.PIPELINE]: pipelineRefs,
+        },
+      },
+      async span => {
+        const changed = await refresher.refresh(pipelineRefs);
+        span.setAttribute('glu.refresh.changed', changed.length);
+        await changes.changed(changed.map(c => c.pipelineRef));
+      },
+    );
   }
 }

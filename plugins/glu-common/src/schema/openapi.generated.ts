@@ -242,6 +242,12 @@ export type paths = {
      *     token (external access) is the usual caller. Publishing the version
      *     the phase already holds changes nothing. Automatic promotions from the
      *     phase follow at once.
+     *
+     *     With a W3C `traceparent` header (CI's, as `glu publish` sends it), the
+     *     publish is part of CI's trace, and so are the promotions that the
+     *     version sets off, phase after phase, and the commits they make
+     *     (trailer `Glu-Trace-Id`). A header that is not a valid trace context
+     *     is ignored.
      */
     post: operations['PublishVersion'];
     delete?: never;
@@ -333,6 +339,8 @@ export type components = {
       keptVersion?: boolean;
       /** Format: date-time */
       observedAt: string;
+      /** The W3C trace context of the span that made this state (the publish, in CI's trace when CI sent one; the promotion; the refresh that saw it): the promotions this version sets off continue that trace. */
+      traceparent?: string;
     };
     Promotion: {
       id: string;
@@ -367,6 +375,8 @@ export type components = {
       createdAt: string;
       /** Format: date-time */
       finishedAt?: string;
+      /** The W3C trace context of the promotion's span: its trace is that of the version it brings, from CI's publish on. */
+      traceparent?: string;
     };
     PullRequestCheck: {
       name: string;
@@ -1015,7 +1025,10 @@ export interface operations {
   PublishVersion: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** The W3C trace context of the CI run that made the version, e.g. `00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01`. */
+        traceparent?: string;
+      };
       path: {
         /** The pipeline entity's namespace. */
         namespace: components['parameters']['namespace'];

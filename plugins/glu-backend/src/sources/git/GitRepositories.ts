@@ -8,6 +8,7 @@ import {
   FileEditResult,
   GitRepository,
 } from './GitRepository';
+import { GluTelemetry } from '../../telemetry/GluTelemetry';
 
 interface Pending {
   edit: FileEdit;
@@ -107,8 +108,14 @@ export class GitRepositories {
       gathering?: { pauseMillis: number; windowMillis: number };
       /** How long one git operation may take before it is stopped. */
       timeoutMillis?: number;
+      /** Spans and durations of git operations. */
+      telemetry?: GluTelemetry;
     },
-  ) {}
+  ) {
+    this.telemetry = options.telemetry ?? new GluTelemetry();
+  }
+
+  private readonly telemetry: GluTelemetry;
 
   get(url: string): GitRepository {
     let repository = this.repositories.get(url);
@@ -120,6 +127,7 @@ export class GitRepositories {
         this.options.credentials,
         this.options.logger.child({ repository: url }),
         this.options.timeoutMillis,
+        this.telemetry,
       );
       this.repositories.set(url, repository);
     }

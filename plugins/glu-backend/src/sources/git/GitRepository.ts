@@ -9,6 +9,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { GitCredentials, scrub } from './GitCredentials';
 import { runGit, runGitBytes, streamGit } from './runGit';
+import { Attributes, Span } from '@opentelemetry/api';
+import { ATTR, repositoryUrlOf } from '../../telemetry/attributes';
+import { GluTelemetry } from '../../telemetry/GluTelemetry';
 
 /** Git, in one repository, for one piece of work under one deadline. */
 interface Git {
@@ -205,8 +208,22 @@ export class GitRepository {
     private readonly logger: LoggerService,
     /** How long one git operation may take before it is stopped. */
     private readonly timeoutMillis: number = 120_000,
+    private readonly telemetry: GluTelemetry = new GluTelemetry(),
   ) {
     this.bareDir = path.join(dir, 'repo.git');
+  }
+
+  /** A git operation in its span, timed: with this repository's address. */
+  private traced<T>(
+    operation: string,
+    attributes: Attributes,
+    work: (span: Span) => Promise<T>,
+  ): Promise<T> {
+    return this.telemetry.git(
+      operation,
+      { [ATTR.REPOSITORY]: repositoryUrlOf(this.url), ...attributes },
+      work,
+    );
   }
 
   /**
@@ -318,8 +335,10 @@ export class GitRepository {
     // Two fetches at once in one clone fight over its ref locks.
     const fetching = this.fetchMutex.run(async () => {
       try {
-        await this.run(this.bareDir, git =>
-          git.raw(['fetch', '--prune', '--quiet', 'origin']),
+        await this.traced('fetch', {}, () =>
+          this.run(this.bareDir, git =>
+            git.raw(['fetch', '--prune', '--quiet', 'origin']),
+          ),
         );
         this.fetched = Math.max(this.fetched ?? 0, started);
       } catch (error) {
@@ -602,17 +621,23 @@ export class GitRepository {
   async deleteBranch(branch: string): Promise<void> {
     await this.mutex.run(async () => {
       await this.init();
-      await this.run(this.bareDir, async git => {
-        const remote = await git
-          .raw(['ls-remote', '--heads', 'origin', `refs/heads/${branch}`])
-          .then(out => out.trim());
-        if (remote) {
-          await git.raw(['push', '--quiet', 'origin', `:refs/heads/${branch}`]);
-        }
-        await git
-          .raw(['update-ref', '-d', `refs/remotes/origin/${branch}`])
-          .catch(() => undefined);
-      });
+      await this.traced('delete-branch', { [ATTR.HEAD_NAME]: branch }, () =>
+        this.deleteRemoteBranch(branch),
+      );
+    });
+  }
+
+  private async deleteRemoteBranch(branch: string): Promise<void> {
+    await this.run(this.bareDir, async git => {
+      const remote = await git
+        .raw(['ls-remote', '--heads', 'origin', `refs/heads/${branch}`])
+        .then(out => out.trim());
+      if (remote) {
+        await git.raw(['push', '--quiet', 'origin', `:refs/heads/${branch}`]);
+      }
+      await git
+        .raw(['update-ref', '-d', `refs/remotes/origin/${branch}`])
+        .catch(() => undefined);
     });
   }
 
@@ -735,18 +760,39 @@ export class GitRepository {
                 .map(e => `${e.message.subject}\n${e.message.body}`)
                 .join('\n\n')}`;
         const target = options.pushTo ?? options.branch;
-        const sha = await this.run(this.bareDir, git =>
-          this.commitTree(git, head, written, message, options.author),
+        const sha = await this.traced(
+          'commit',
+          {
+            [ATTR.HEAD_NAME]: target,
+            'glu.git.changes': changed.length,
+            'glu.git.attempt': attempt,
+          },
+          async span => {
+            const made = await this.run(this.bareDir, git =>
+              this.commitTree(git, head, written, message, options.author),
+            );
+            span.setAttribute(ATTR.HEAD_REVISION, made);
+            return made;
+          },
         );
         try {
-          await this.run(this.bareDir, git =>
-            git.raw([
-              'push',
-              '--porcelain',
-              ...(options.pushTo ? ['--force'] : []),
-              'origin',
-              `${sha}:refs/heads/${target}`,
-            ]),
+          await this.traced(
+            'push',
+            {
+              [ATTR.HEAD_NAME]: target,
+              [ATTR.HEAD_REVISION]: sha,
+              'glu.git.attempt': attempt,
+            },
+            () =>
+              this.run(this.bareDir, git =>
+                git.raw([
+                  'push',
+                  '--porcelain',
+                  ...(options.pushTo ? ['--force'] : []),
+                  'origin',
+                  `${sha}:refs/heads/${target}`,
+                ]),
+              ),
           );
         } catch (error) {
           const failure = this.pushFailure(error, target, attempt);
