@@ -285,6 +285,7 @@ export const gluPlugin = createBackendPlugin({
           logger,
           refresh: refs => refresh.refreshNow(refs),
           trackPullRequests: refs => pullRequests.followNow(refs),
+          telemetry,
         }).subscribe();
 
         const views = new PipelineViews({ store, decisions });

@@ -5,6 +5,9 @@ import { normalizeRepositoryUrl } from '@glu-dev/plugin-glu-node';
 import { parseRepository } from '../sources/oci/OciRegistryClient';
 import { PhaseSources } from '../engine/PhaseSources';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { SpanKind } from '@opentelemetry/api';
+import { ATTR } from '../telemetry/attributes';
+import { GluTelemetry } from '../telemetry/GluTelemetry';
 
 /** The topic of registry push notifications (see the glu events module). */
 export const REGISTRY_TOPIC = 'glu-registry';
@@ -199,6 +202,7 @@ export class EventTriggers {
       refresh: (pipelineRefs: string[]) => Promise<void>;
       /** Follows the open pull requests of these pipelines now. */
       trackPullRequests?: (pipelineRefs: string[]) => Promise<void>;
+      telemetry: GluTelemetry;
     },
   ) {}
 
@@ -227,7 +231,32 @@ export class EventTriggers {
     });
   }
 
+  /** One event, in a span of its own: the work it asks for follows it. */
   async onEvent(params: EventParams): Promise<void> {
+    await this.deps.telemetry.span(
+      'glu.webhook',
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: { [ATTR.EVENT_SOURCE]: params.topic },
+      },
+      async span => {
+        const asked = await this.handle(params);
+        if (asked) {
+          span.setAttributes({
+            'glu.webhook.work': asked.work,
+            [ATTR.PIPELINE]: asked.pipelineRefs,
+          });
+        }
+      },
+    );
+  }
+
+  /** What an event asks for, asked for; answered for its span. */
+  private async handle(
+    params: EventParams,
+  ): Promise<
+    { work: 'refresh' | 'follow'; pipelineRefs: string[] } | undefined
+  > {
     const { store, logger } = this.deps;
     let pipelineRefs: string[] = [];
     const pipelines = await store.listPipelineDefinitions();
@@ -235,7 +264,7 @@ export class EventTriggers {
     if (git) {
       const { refresh, follow } = GIT_EVENTS[git.host];
       const urls = repositoryUrlsOf(params.eventPayload);
-      if (urls.length === 0) return;
+      if (urls.length === 0) return undefined;
       if (follow.has(git.name)) {
         const refs = pipelinesInRepository(pipelines, this.deps.sources, urls);
         if (refs.length > 0 && this.deps.trackPullRequests) {
@@ -245,13 +274,14 @@ export class EventTriggers {
             } event follows the pull requests of ${refs.join(', ')}`,
           );
           this.follows.request(refs);
+          return { work: 'follow', pipelineRefs: refs };
         }
-        return;
+        return undefined;
       }
-      if (git.name !== refresh) return;
+      if (git.name !== refresh) return undefined;
       const payload = params.eventPayload as { ref?: string };
       const branch = payload.ref?.replace(/^refs\/heads\//, '');
-      if (!branch) return;
+      if (!branch) return undefined;
       pipelineRefs = pipelinesInRepository(
         pipelines,
         this.deps.sources,
@@ -283,8 +313,9 @@ export class EventTriggers {
       }
       pipelineRefs = [...refs];
     }
-    if (pipelineRefs.length === 0) return;
+    if (pipelineRefs.length === 0) return undefined;
     logger.info(`A ${params.topic} event refreshes ${pipelineRefs.join(', ')}`);
     this.refreshes.request(pipelineRefs);
+    return { work: 'refresh', pipelineRefs };
   }
 }
