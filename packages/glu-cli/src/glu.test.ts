@@ -144,9 +144,13 @@ describe('glu', () => {
       'glu: Blocked (409): The phase build has not been observed yet, so there is nothing to pin it at\n',
     );
 
+    // CI's trace context, as CI systems set it: the version's trace.
+    const traceparent =
+      '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     const published = await run(
       ['publish', 'checkout', 'build', '--version', '1.1.0'],
       CI,
+      { TRACEPARENT: traceparent },
     );
     expect(published).toMatchObject({ code: 0, stderr: '' });
     expect(published.stdout).toMatch(/^Published 1\.1\.0 to build \(/);
@@ -157,8 +161,16 @@ describe('glu', () => {
     );
     expect(JSON.parse(again.stdout)).toMatchObject({
       changed: false,
-      state: { version: '1.1.0' },
+      state: { version: '1.1.0', traceparent },
     });
+    const badTrace = await run(
+      ['publish', 'checkout', 'build', '--version', '1.1.1'].concat([
+        '--traceparent',
+        'nope',
+      ]),
+      CI,
+    );
+    expect(badTrace.code).toBe(ExitCode.usage);
 
     const list = await run(['pipelines']);
     expect(list.code).toBe(0);

@@ -567,6 +567,10 @@ export function createProgram(version: string): Command {
       "fields of the phase's format, e.g. --field tag=1.6.0",
     )
     .option('--message <text>', 'what it is, e.g. the build that made it')
+    .option(
+      '--traceparent <context>',
+      "CI's W3C trace context (TRACEPARENT): Glu's trace of the version continues it",
+    )
     .action(
       action(
         async (
@@ -592,12 +596,30 @@ export function createProgram(version: string): Command {
               ExitCode.usage,
             );
           }
-          const result = await client.publishVersion(pipeline, phase, {
-            ...(options.version ? { version: options.version } : {}),
-            ...(options.digest ? { digest: options.digest } : {}),
-            ...(Object.keys(fields).length ? { fields } : {}),
-            ...(options.message ? { message: options.message } : {}),
-          });
+          const traceparent: string | undefined =
+            options.traceparent ?? process.env.TRACEPARENT;
+          if (
+            options.traceparent &&
+            !/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}/.test(
+              options.traceparent,
+            )
+          ) {
+            throw new GluCliError(
+              `--traceparent takes a W3C trace context (00-<trace id>-<span id>-<flags>), not ${options.traceparent}`,
+              ExitCode.usage,
+            );
+          }
+          const result = await client.publishVersion(
+            pipeline,
+            phase,
+            {
+              ...(options.version ? { version: options.version } : {}),
+              ...(options.digest ? { digest: options.digest } : {}),
+              ...(Object.keys(fields).length ? { fields } : {}),
+              ...(options.message ? { message: options.message } : {}),
+            },
+            traceparent ? { traceparent } : {},
+          );
           printer.result(
             result,
             () =>

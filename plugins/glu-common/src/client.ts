@@ -389,12 +389,24 @@ export class GluClient {
     ref: string | CompoundEntityRef,
     phase: string,
     version: PublishRequest,
+    options: {
+      /**
+       * The W3C trace context of the CI run that made the version: the
+       * version's trace in Glu continues it.
+       */
+      traceparent?: string;
+    } = {},
   ): Promise<PublishResult> {
     const { data } = await this.api.POST(
       '/pipelines/{namespace}/{name}/phases/{phase}/versions',
       {
         ...(await this.baseUrl()),
-        params: { path: { ...pipelineParams(ref), phase } },
+        params: {
+          path: { ...pipelineParams(ref), phase },
+          ...(options.traceparent
+            ? { header: { traceparent: options.traceparent } }
+            : {}),
+        },
         body: version,
       },
     );
