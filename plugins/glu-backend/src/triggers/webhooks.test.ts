@@ -15,6 +15,7 @@ import { startTestRegistry, TestRegistry } from '../__testUtils__/registry';
 import { eventsModuleGluRegistryWebhook } from './eventsModule';
 import { normalizeRepositoryUrl } from '@glu-dev/plugin-glu-node';
 import { FakeGitLab } from '@internal/glu-gitlab-fake';
+import { installTelemetry } from '../__testUtils__/telemetry';
 
 jest.setTimeout(120_000);
 
@@ -244,6 +245,7 @@ describe('GitLab webhooks', () => {
     const gitlab = await FakeGitLab.start({
       files: { [STAGING]: deploymentManifest('staging', '1.0.0') },
     });
+    const telemetry = installTelemetry();
     const glu = await startGlu({
       knex: await databases.init('SQLITE_3'),
       entities: [
@@ -318,8 +320,20 @@ describe('GitLab webhooks', () => {
         5_000,
       );
       expect(await top()).toMatchObject({ version: '1.0.1-hotfix' });
+      // The event's span, and the state it brought in its trace.
+      const [webhook] = telemetry.spansNamed('glu.webhook', {
+        'glu.webhook.work': 'refresh',
+      });
+      expect(webhook.attributes).toMatchObject({
+        'glu.event.source': 'gitlab',
+        'cicd.pipeline.name': ['pipeline:default/checkout'],
+      });
+      expect((await top()).traceparent).toContain(
+        webhook.spanContext().traceId,
+      );
     } finally {
       await glu.stop();
+      await telemetry.uninstall();
       const violations = [...gitlab.violations];
       await gitlab.stop();
       expect(violations).toEqual([]);
