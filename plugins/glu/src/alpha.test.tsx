@@ -12,7 +12,12 @@ registerMswTestHooks(server);
 
 describe('the plugin for the new frontend system', () => {
   it('brings the API, the entity tab and the pipelines page', () => {
-    for (const id of ['api:glu', 'entity-content:glu', 'page:glu'] as const) {
+    for (const id of [
+      'api:glu',
+      'entity-content:glu',
+      'entity-card:glu/dora',
+      'page:glu',
+    ] as const) {
       expect(gluPlugin.getExtension(id)).toBeDefined();
     }
   });

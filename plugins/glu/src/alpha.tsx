@@ -6,11 +6,14 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { GLU_PLUGIN_ID, GluClient } from '@glu-dev/plugin-glu-common';
 import DeviceHubIcon from '@material-ui/icons/DeviceHub';
 import { gluApiRef } from './api';
-import { isGluTabShown } from './conditions';
+import { isDoraAvailable, isGluTabShown } from './conditions';
 
 /** The pipelines page. */
 const rootRouteRef = createRouteRef();
@@ -34,6 +37,16 @@ const gluEntityContent = EntityContentBlueprint.make({
     filter: isGluTabShown,
     loader: () =>
       import('./components/EntityGluContent').then(m => <m.EntityGluContent />),
+  },
+});
+
+/** The DORA card on the pages of Pipelines, and of groups and users. */
+const gluDoraCard = EntityCardBlueprint.make({
+  name: 'dora',
+  params: {
+    filter: isDoraAvailable,
+    loader: () =>
+      import('./components/DoraCard').then(m => <m.EntityDoraCard />),
   },
 });
 
@@ -62,5 +75,5 @@ export default createFrontendPlugin({
   icon: <DeviceHubIcon fontSize="inherit" />,
   info: { packageJson: () => import('../package.json') },
   routes: { root: rootRouteRef },
-  extensions: [gluApi, gluEntityContent, gluPage],
+  extensions: [gluApi, gluEntityContent, gluDoraCard, gluPage],
 });

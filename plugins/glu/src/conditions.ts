@@ -30,3 +30,13 @@ export function isGluTabShown(entity: Entity): boolean {
     entity.kind.toLocaleLowerCase('en-US') === 'component'
   );
 }
+
+/**
+ * Whether an entity has DORA figures in Glu: a Pipeline, or a group or user
+ * (the figures of the pipelines it owns), for the legacy `EntityGluDoraCard`.
+ *
+ * @public
+ */
+export function isDoraAvailable(entity: { kind: string }): boolean {
+  return ['pipeline', 'group', 'user'].includes(entity.kind.toLowerCase());
+}

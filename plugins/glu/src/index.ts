@@ -4,7 +4,12 @@
  *
  * @packageDocumentation
  */
-export { gluPlugin, EntityGluContent, GluPage } from './plugin';
-export { isGluAvailable } from './conditions';
+export {
+  gluPlugin,
+  EntityGluContent,
+  EntityGluDoraCard,
+  GluPage,
+} from './plugin';
+export { isDoraAvailable, isGluAvailable } from './conditions';
 export { gluApiRef } from './api';
 export type { GluApi } from './api';

@@ -1,5 +1,6 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
@@ -55,5 +56,22 @@ export const GluPage: () => JSX.Element = gluPlugin.provide(
     name: 'GluPage',
     component: () => import('./components/GluPage').then(m => m.GluPage),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The DORA card, for apps on the legacy frontend system: on a Pipeline's
+ * page, its deployment frequency, lead time for changes, change failure rate
+ * and time to restore; on a Group's or User's page, those of every pipeline
+ * it owns. Show it for the entities where `isDoraAvailable` is true.
+ *
+ * @public
+ */
+export const EntityGluDoraCard: () => JSX.Element = gluPlugin.provide(
+  createComponentExtension({
+    name: 'EntityGluDoraCard',
+    component: {
+      lazy: () => import('./components/DoraCard').then(m => m.EntityDoraCard),
+    },
   }),
 );

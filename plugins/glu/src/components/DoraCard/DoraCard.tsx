@@ -1,0 +1,216 @@
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { DoraFigures } from '@glu-dev/plugin-glu-common';
+import Box from '@material-ui/core/Box';
+import MenuItem from '@material-ui/core/MenuItem';
+import Select from '@material-ui/core/Select';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import { useTheme } from '@material-ui/core/styles';
+import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis } from 'recharts';
+import { gluApiRef } from '../../api';
+
+/** The periods one can pick, in days. */
+export const DORA_PERIODS = [7, 30, 90];
+
+/** A duration in words: `45s`, `12m`, `3h 5m`, `2d 4h`; `–` for none. */
+export function durationLabel(seconds: number | undefined): string {
+  if (seconds === undefined) return '–';
+  if (seconds < 60) return `${Math.round(seconds)}s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 120) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}h${minutes % 60 ? ` ${minutes % 60}m` : ''}`;
+  const days = Math.floor(hours / 24);
+  return `${days}d${hours % 24 ? ` ${hours % 24}h` : ''}`;
+}
+
+/** The change failure rate in words: `25%`, `–` without deployments. */
+export function rateLabel(figures: DoraFigures): string {
+  return figures.changeFailureRate === undefined
+    ? '–'
+    : `${Math.round(figures.changeFailureRate * 100)}%`;
+}
+
+function Figure(props: { label: string; value: string; detail: string }) {
+  return (
+    <Box flex="1 1 0" minWidth={120} role="group" aria-label={props.label}>
+      <Typography variant="overline" color="textSecondary">
+        {props.label}
+      </Typography>
+      <Typography variant="h5">{props.value}</Typography>
+      <Typography variant="caption" color="textSecondary">
+        {props.detail}
+      </Typography>
+    </Box>
+  );
+}
+
+/** The four figures, and the period's deployments and failures by day. */
+export function DoraFiguresView(props: { figures: DoraFigures }) {
+  const { figures } = props;
+  const theme = useTheme();
+  return (
+    <>
+      <Box display="flex" flexWrap="wrap" style={{ gap: theme.spacing(2) }}>
+        <Figure
+          label="Deployment frequency"
+          value={`${figures.deploymentsPerWeek}/week`}
+          detail={`${figures.deployments} deployments`}
+        />
+        <Figure
+          label="Lead time for changes"
+          value={durationLabel(figures.medianLeadTimeSeconds)}
+          detail="median, first phase to production"
+        />
+        <Figure
+          label="Change failure rate"
+          value={rateLabel(figures)}
+          detail={`${figures.failedDeployments} failed`}
+        />
+        <Figure
+          label="Time to restore"
+          value={durationLabel(figures.medianTimeToRestoreSeconds)}
+          detail="median, to the rollback or fix"
+        />
+      </Box>
+      <Box height={96} mt={2} aria-label="Deployments and failures by day">
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart data={figures.days} barGap={0}>
+            <XAxis
+              dataKey="date"
+              tick={{ fill: theme.palette.text.secondary, fontSize: 10 }}
+              tickFormatter={(date: string) => date.slice(5)}
+              stroke={theme.palette.divider}
+              minTickGap={24}
+            />
+            <Tooltip
+              contentStyle={{
+                background: theme.palette.background.paper,
+                border: `1px solid ${theme.palette.divider}`,
+                color: theme.palette.text.primary,
+              }}
+            />
+            <Bar
+              dataKey="deployments"
+              name="deployments"
+              fill={theme.palette.primary.main}
+              isAnimationActive={false}
+            />
+            <Bar
+              dataKey="failures"
+              name="failed"
+              fill={theme.palette.error.main}
+              isAnimationActive={false}
+            />
+          </BarChart>
+        </ResponsiveContainer>
+      </Box>
+    </>
+  );
+}
+
+/**
+ * DORA figures over a period: of one pipeline (`pipelineRef`), or of every
+ * pipeline an owner owns (`ownerRef`, with each pipeline's figures).
+ */
+export function DoraCard(props: { pipelineRef?: string; ownerRef?: string }) {
+  const { pipelineRef, ownerRef } = props;
+  const gluApi = useApi(gluApiRef);
+  const [days, setDays] = useState(30);
+  const { value, loading, error } = useAsync(async () => {
+    const to = new Date();
+    const period = { from: new Date(to.getTime() - days * 86_400_000), to };
+    if (pipelineRef) {
+      const dora = await gluApi.getPipelineDora(pipelineRef, period);
+      return { figures: dora.figures, production: dora.production };
+    }
+    const dora = await gluApi.getOwnerDora(ownerRef!, period);
+    return { figures: dora.figures, pipelines: dora.pipelines };
+  }, [gluApi, pipelineRef, ownerRef, days]);
+
+  const picker = (
+    <Select
+      value={days}
+      onChange={event => setDays(Number(event.target.value))}
+      inputProps={{ 'aria-label': 'Period' }}
+    >
+      {DORA_PERIODS.map(n => (
+        <MenuItem key={n} value={n}>
+          Last {n} days
+        </MenuItem>
+      ))}
+    </Select>
+  );
+
+  let content;
+  if (loading && !value) content = <Progress />;
+  else if (error) content = <ResponseErrorPanel error={error} />;
+  else if (value) {
+    content = (
+      <>
+        {value.figures.deployments === 0 ? (
+          <Typography color="textSecondary" paragraph>
+            No deployments in the last {days} days
+            {value.production
+              ? ` (production: ${value.production.join(', ')})`
+              : ''}
+            .
+          </Typography>
+        ) : null}
+        <DoraFiguresView figures={value.figures} />
+        {value.pipelines?.length ? (
+          <Table size="small" aria-label="Pipelines">
+            <TableHead>
+              <TableRow>
+                <TableCell>Pipeline</TableCell>
+                <TableCell align="right">Deployments</TableCell>
+                <TableCell align="right">Lead time</TableCell>
+                <TableCell align="right">Failure rate</TableCell>
+                <TableCell align="right">Restore</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {value.pipelines.map(item => (
+                <TableRow key={item.pipelineRef}>
+                  <TableCell>
+                    <EntityRefLink
+                      entityRef={item.pipelineRef}
+                      title={item.title}
+                    />
+                  </TableCell>
+                  <TableCell align="right">
+                    {item.figures.deployments}
+                  </TableCell>
+                  <TableCell align="right">
+                    {durationLabel(item.figures.medianLeadTimeSeconds)}
+                  </TableCell>
+                  <TableCell align="right">{rateLabel(item.figures)}</TableCell>
+                  <TableCell align="right">
+                    {durationLabel(item.figures.medianTimeToRestoreSeconds)}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        ) : null}
+      </>
+    );
+  }
+  return (
+    <InfoCard title="DORA" subheader="From Glu's history" action={picker}>
+      {content}
+    </InfoCard>
+  );
+}

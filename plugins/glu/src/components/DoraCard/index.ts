@@ -1,0 +1,2 @@
+export { DoraCard } from './DoraCard';
+export { EntityDoraCard } from './EntityDoraCard';
