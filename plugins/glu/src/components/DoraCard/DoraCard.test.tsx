@@ -12,15 +12,6 @@ import { DoraCard, durationLabel } from './DoraCard';
 const server = setupServer();
 registerMswTestHooks(server);
 
-// recharts measures its container; jsdom has no layout.
-beforeAll(() => {
-  (global as any).ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  };
-});
-
 const figures: DoraFigures = {
   deployments: 5,
   deploymentsPerWeek: 1.17,

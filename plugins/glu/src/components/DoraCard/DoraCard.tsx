@@ -123,10 +123,16 @@ export function DoraFiguresView(props: { figures: DoraFigures }) {
 
 /**
  * DORA figures over a period: of one pipeline (`pipelineRef`), or of every
- * pipeline an owner owns (`ownerRef`, with each pipeline's figures).
+ * pipeline some owners own (`ownerRef`, one or several, with each
+ * pipeline's figures).
  */
-export function DoraCard(props: { pipelineRef?: string; ownerRef?: string }) {
-  const { pipelineRef, ownerRef } = props;
+export function DoraCard(props: {
+  pipelineRef?: string;
+  ownerRef?: string | string[];
+}) {
+  const { pipelineRef } = props;
+  // One key for the owners, so that a new array of the same is no new ask.
+  const owners = JSON.stringify([props.ownerRef ?? []].flat());
   const gluApi = useApi(gluApiRef);
   const [days, setDays] = useState(30);
   const { value, loading, error } = useAsync(async () => {
@@ -136,9 +142,9 @@ export function DoraCard(props: { pipelineRef?: string; ownerRef?: string }) {
       const dora = await gluApi.getPipelineDora(pipelineRef, period);
       return { figures: dora.figures, production: dora.production };
     }
-    const dora = await gluApi.getOwnerDora(ownerRef!, period);
+    const dora = await gluApi.getOwnerDora(JSON.parse(owners), period);
     return { figures: dora.figures, pipelines: dora.pipelines };
-  }, [gluApi, pipelineRef, ownerRef, days]);
+  }, [gluApi, pipelineRef, owners, days]);
 
   const picker = (
     <Select

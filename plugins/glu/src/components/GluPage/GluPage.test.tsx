@@ -164,10 +164,41 @@ describe('GluPage', () => {
       ],
     });
     await screen.findByRole('link', { name: 'Payments' });
+    const doraOwners: string[][] = [];
+    server.use(
+      http.get(`${GLU_BASE_URL}/dora`, ({ request }) => {
+        const owner = new URL(request.url).searchParams.getAll('owner');
+        doraOwners.push(owner);
+        return HttpResponse.json({
+          owner,
+          from: '2026-11-01T00:00:00Z',
+          to: '2026-12-01T00:00:00Z',
+          figures: {
+            deployments: 3,
+            deploymentsPerWeek: 0.7,
+            failedDeployments: 1,
+            changeFailureRate: 0.333,
+            days: [],
+          },
+          pipelines: [],
+        });
+      }),
+    );
+    // No DORA figures for every pipeline at once.
+    expect(
+      screen.queryByRole('group', { name: 'Deployment frequency' }),
+    ).toBeNull();
 
     await userEvent.click(
       screen.getByRole('checkbox', { name: 'Owned by me' }),
     );
+    // The figures of what the user owns, in one request.
+    expect(
+      await screen.findByRole('group', { name: 'Change failure rate' }),
+    ).toHaveTextContent('33%1 failed');
+    expect(doraOwners).toEqual([
+      ['user:default/guest', 'group:default/team-checkout'],
+    ]);
     await waitFor(() =>
       expect(screen.queryByRole('link', { name: 'Payments' })).toBeNull(),
     );

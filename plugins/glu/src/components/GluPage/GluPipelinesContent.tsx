@@ -8,6 +8,7 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
+import { DoraCard } from '../DoraCard';
 import { UseFromTerminal } from '../UseFromTerminal';
 import {
   catalogApiRef,
@@ -229,6 +230,11 @@ export function GluPipelinesContent() {
         <UseFromTerminal />
       </Box>
       {error && <ResponseErrorPanel error={error} />}
+      {owners?.length && !waiting ? (
+        <Box mb={2}>
+          <DoraCard ownerRef={owners} />
+        </Box>
+      ) : null}
       <Table<PipelineSummary>
         title="Pipelines"
         isLoading={page.loading}
