@@ -1,12 +1,5 @@
-import { expect, Page, test } from '@playwright/test';
-
-async function signIn(page: Page) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(
-    page.getByRole('link', { name: 'Checkout', exact: true }),
-  ).toBeVisible();
-}
+import { expect, test } from '@playwright/test';
+import { signIn } from './portal';
 
 test('the owning team is notified of a pin that holds for long, in the portal’s notifications', async ({
   page,

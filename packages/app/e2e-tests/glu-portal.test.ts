@@ -1,29 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APIRequestContext, expect, Page, test } from '@playwright/test';
-
-const BACKEND = 'http://localhost:7007';
-const CI_TOKEN = process.env.GLU_CI_TOKEN ?? 'example-ci-token-change-me';
-const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..', '..');
-
-async function signIn(page: Page) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(
-    page.getByRole('link', { name: 'Checkout', exact: true }),
-  ).toBeVisible();
-}
-
-/** A guest's token, to read the Glu API as the portal does. */
-async function guestToken(request: APIRequestContext): Promise<string> {
-  const response = await request.get(
-    `${BACKEND}/api/auth/guest/refresh?env=development`,
-    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
-  );
-  expect(response.ok()).toBe(true);
-  return (await response.json()).backstageIdentity.token;
-}
+import { APIRequestContext, expect, test } from '@playwright/test';
+import { BACKEND, CI_TOKEN, glu, guestToken, signIn } from './portal';
 
 /**
  * The example GitOps repository, as a path: where the example pipeline's
@@ -41,18 +19,6 @@ async function gitopsRepository(request: APIRequestContext): Promise<string> {
   const view = await (await request.get(url, { headers })).json();
   const production = view.phases.find((p: any) => p.name === 'production');
   return fileURLToPath(production.source.repository);
-}
-
-/** Runs the glu command line against the example portal, as CI does. */
-function glu(args: string[], token: string): string {
-  return execFileSync(
-    process.execPath,
-    [path.join(REPOSITORY_ROOT, 'packages', 'glu-cli', 'bin', 'glu'), ...args],
-    {
-      encoding: 'utf8',
-      env: { ...process.env, GLU_URL: BACKEND, GLU_TOKEN: token },
-    },
-  );
 }
 
 function git(repository: string, ...args: string[]): string {
@@ -215,8 +181,10 @@ test('the pipelines page lists every pipeline, and those the user owns', async (
   await page.getByRole('link', { name: 'Pipelines' }).click();
   await expect(page).toHaveURL(/\/glu$/);
 
-  const checkout = page.getByRole('row', { name: /Checkout/ });
-  const payments = page.getByRole('row', { name: /Payments/ });
+  // The list's rows (the DORA card lists pipelines too, in a table of its own).
+  const list = page.getByRole('table').filter({ hasText: 'BEHIND' }).first();
+  const checkout = list.getByRole('row', { name: /Checkout/ });
+  const payments = list.getByRole('row', { name: /Payments/ });
   await expect(checkout).toBeVisible();
   await expect(payments).toBeVisible();
   await expect(payments).toContainText('staging 2.1.0');
@@ -229,9 +197,20 @@ test('the pipelines page lists every pipeline, and those the user owns', async (
 
   await page.getByRole('checkbox', { name: 'Owned by me' }).check();
   await expect(payments).toBeHidden();
-  await expect(checkout).toBeVisible();
+  // Above the list, the DORA figures of what the user owns.
+  const dora = page.getByRole('table', { name: 'DORA by pipeline' });
+  await expect(dora.getByRole('row', { name: /Checkout/ })).toBeVisible();
+  await expect(
+    page.getByRole('group', { name: 'Deployment frequency' }),
+  ).toBeVisible();
+  await page.screenshot({
+    path: test.info().outputPath('pipelines-page-mine.png'),
+    fullPage: true,
+  });
+  await expect(checkout.first()).toBeVisible();
 
   await checkout
+    .first()
     .locator('a[href="/catalog/default/pipeline/checkout"]')
     .click();
   await expect(page).toHaveURL(/\/catalog\/default\/pipeline\/checkout/);

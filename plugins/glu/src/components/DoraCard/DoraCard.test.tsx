@@ -129,7 +129,9 @@ describe('DoraCard', () => {
       }),
     );
     await renderGlu(<DoraCard ownerRef="group:default/team-checkout" />);
-    const table = await screen.findByRole('table', { name: 'Pipelines' });
+    const table = await screen.findByRole('table', {
+      name: 'DORA by pipeline',
+    });
     expect(owner).toBe('group:default/team-checkout');
     const rows = within(table).getAllByRole('row');
     expect(rows[1]).toHaveTextContent('Checkout54h40%2h');

@@ -177,7 +177,7 @@ export function DoraCard(props: {
         ) : null}
         <DoraFiguresView figures={value.figures} />
         {value.pipelines?.length ? (
-          <Table size="small" aria-label="Pipelines">
+          <Table size="small" aria-label="DORA by pipeline">
             <TableHead>
               <TableRow>
                 <TableCell>Pipeline</TableCell>

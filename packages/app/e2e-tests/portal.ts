@@ -1,0 +1,43 @@
+/*
+ * What the end-to-end tests share: the example portal's addresses, signing
+ * in as its guest, the guest's token, and the glu command line as CI runs it.
+ */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { APIRequestContext, expect, Page } from '@playwright/test';
+
+export const BACKEND = 'http://localhost:7007';
+export const CI_TOKEN =
+  process.env.GLU_CI_TOKEN ?? 'example-ci-token-change-me';
+const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/** Signs in as the guest, a member of team-checkout. */
+export async function signIn(page: Page) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await expect(
+    page.getByRole('link', { name: 'Checkout', exact: true }),
+  ).toBeVisible();
+}
+
+/** A guest's token, to use the Glu API as the portal does. */
+export async function guestToken(request: APIRequestContext): Promise<string> {
+  const response = await request.get(
+    `${BACKEND}/api/auth/guest/refresh?env=development`,
+    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
+  );
+  expect(response.ok()).toBe(true);
+  return (await response.json()).backstageIdentity.token;
+}
+
+/** Runs the glu command line against the example portal, as CI does. */
+export function glu(args: string[], token: string): string {
+  return execFileSync(
+    process.execPath,
+    [path.join(REPOSITORY_ROOT, 'packages', 'glu-cli', 'bin', 'glu'), ...args],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, GLU_URL: BACKEND, GLU_TOKEN: token },
+    },
+  );
+}
