@@ -1,5 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import { isGluAvailable, isGluTabShown } from './conditions';
+import { isDoraAvailable, isGluAvailable, isGluTabShown } from './conditions';
 
 const entity = (kind: string, relations: Entity['relations'] = []): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -20,6 +20,15 @@ describe('isGluAvailable', () => {
     ).toBe(true);
     expect(isGluAvailable(entity('Component'))).toBe(false);
     expect(isGluAvailable(entity('Group'))).toBe(false);
+  });
+});
+
+describe('isDoraAvailable', () => {
+  it('holds for pipelines, and for the groups and users that own them', () => {
+    for (const kind of ['Pipeline', 'Group', 'User']) {
+      expect(isDoraAvailable({ kind })).toBe(true);
+    }
+    expect(isDoraAvailable({ kind: 'Component' })).toBe(false);
   });
 });
 

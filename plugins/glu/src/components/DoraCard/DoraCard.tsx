@@ -67,7 +67,9 @@ export function DoraFiguresView(props: { figures: DoraFigures }) {
         <Figure
           label="Deployment frequency"
           value={`${figures.deploymentsPerWeek}/week`}
-          detail={`${figures.deployments} deployments`}
+          detail={`${figures.deployments} ${
+            figures.deployments === 1 ? 'deployment' : 'deployments'
+          }`}
         />
         <Figure
           label="Lead time for changes"
