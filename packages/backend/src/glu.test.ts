@@ -31,6 +31,8 @@ import { parse as parseYaml } from 'yaml';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
 import gluOwnerPolicy from '@glu-dev/plugin-permission-backend-module-glu';
@@ -160,9 +162,29 @@ describe.each(databaseConfigs)(
     let backend: Awaited<ReturnType<typeof startTestBackend>>;
     const audit: { eventId: string; outcome: string; meta?: any }[] = [];
 
+    // The staging health endpoint that the example's http gate asks, here
+    // rather than at the portal's own address.
+    let health: http.Server;
+
     beforeAll(async () => {
       stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'glu-example-'));
       ({ gitopsDir } = await prepareExample(root, stateDir));
+      health = http.createServer((_req, res) => {
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end('{"status":"ok"}');
+      });
+      await new Promise<void>(resolve =>
+        health.listen(0, '127.0.0.1', resolve),
+      );
+      const healthHost = `127.0.0.1:${(health.address() as AddressInfo).port}`;
+      const pipelinesFile = path.join(stateDir, 'examples', 'pipelines.yaml');
+      await fs.writeFile(
+        pipelinesFile,
+        (
+          await fs.readFile(pipelinesFile, 'utf8')
+        ).replace('http://localhost:7007/', `http://${healthHost}/`),
+      );
       backend = await startTestBackend({
         features: [
           catalogPlugin,
@@ -218,6 +240,10 @@ describe.each(databaseConfigs)(
                 refreshInterval: { seconds: 2 },
                 // As in the example's app-config.yaml.
                 writeScopes: exampleConfig.glu.writeScopes,
+                gates: {
+                  checkInterval: { seconds: 1 },
+                  http: { allow: [{ host: healthHost }] },
+                },
               },
             },
           }),
@@ -247,6 +273,7 @@ describe.each(databaseConfigs)(
 
     afterAll(async () => {
       await backend?.stop();
+      await new Promise(resolve => health?.close(resolve));
       await fs.rm(stateDir, { recursive: true, force: true });
     });
 
@@ -259,7 +286,9 @@ describe.each(databaseConfigs)(
           .get('/api/glu/pipelines/default/checkout')
           .set('authorization', as('bob'));
         const observed = res.body.phases?.filter((p: any) => p.state) ?? [];
-        return res.status === 200 && observed.length === 2
+        // Production's health gate checked for what staging holds.
+        const checked = res.body.edges?.[1]?.gates?.[0]?.checkedAt;
+        return res.status === 200 && observed.length === 2 && checked
           ? res.body
           : undefined;
       }, 'the example pipeline');
