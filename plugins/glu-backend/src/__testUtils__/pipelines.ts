@@ -95,13 +95,13 @@ export function ledgerPipeline(options: {
 }
 
 /**
- * The `checkout` pipeline of the health-gate tests: versions published to
- * `build`, promoted automatically into `staging.yaml`, then automatically
- * into `production.yaml` through a gate on staging's health.
+ * build (versions published to it) → staging (`staging.yaml`, promoted
+ * into automatically) → production (`production.yaml`, by its
+ * `production` edge: by hand from staging unless given).
  */
-export function healthGatedPipeline(
+export function stagedPipeline(
   repository: string,
-  gate: JsonObject,
+  options: { name?: string; owner?: string; production?: JsonObject } = {},
 ): Entity {
   const git = (path: string) => ({
     type: 'git',
@@ -112,9 +112,9 @@ export function healthGatedPipeline(
   return {
     apiVersion: 'glu.dev/v1alpha1',
     kind: 'Pipeline',
-    metadata: { name: 'checkout', namespace: 'default' },
+    metadata: { name: options.name ?? 'checkout', namespace: 'default' },
     spec: {
-      owner: 'group:default/team-checkout',
+      owner: options.owner ?? 'group:default/team-checkout',
       phases: [
         { name: 'build', source: { type: 'api' } },
         {
@@ -125,11 +125,21 @@ export function healthGatedPipeline(
         {
           name: 'production',
           source: git('production.yaml'),
-          promotion: { from: 'staging', auto: true, gates: [gate] },
+          promotion: options.production ?? { from: 'staging' },
         },
       ],
     },
   };
+}
+
+/** The same, its production gated by staging's health and automatic. */
+export function healthGatedPipeline(
+  repository: string,
+  gate: JsonObject,
+): Entity {
+  return stagedPipeline(repository, {
+    production: { from: 'staging', auto: true, gates: [gate] },
+  });
 }
 
 /**

@@ -1,5 +1,4 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
@@ -10,6 +9,7 @@ import {
   startGlu,
 } from '../__testUtils__/backend';
 import { createGitFixture, GitFixture } from '../__testUtils__/git';
+import { stagedPipeline } from '../__testUtils__/pipelines';
 import {
   installTelemetry,
   pointsWith,
@@ -26,35 +26,11 @@ const TRACEPARENT = `00-${CI_TRACE}-${CI_SPAN}-01`;
 const alice = mockCredentials.user.header('user:default/alice');
 
 /** build (published by CI) → staging (automatic) → production (by hand). */
-function pipeline(repository: string): Entity {
-  const git = (file: string) => ({
-    type: 'git',
-    repository,
-    path: file,
-    format: { type: 'yaml-path', key: 'version' },
+const pipeline = (repository: string) =>
+  stagedPipeline(repository, {
+    name: 'ledger',
+    owner: 'group:default/team-ledger',
   });
-  return {
-    apiVersion: 'glu.dev/v1alpha1',
-    kind: 'Pipeline',
-    metadata: { name: 'ledger', namespace: 'default' },
-    spec: {
-      owner: 'group:default/team-ledger',
-      phases: [
-        { name: 'build', source: { type: 'api' } },
-        {
-          name: 'staging',
-          source: git('staging.yaml'),
-          promotion: { from: 'build', auto: true },
-        },
-        {
-          name: 'production',
-          source: git('production.yaml'),
-          promotion: { from: 'staging' },
-        },
-      ],
-    },
-  };
-}
 
 describe('telemetry', () => {
   let repo: GitFixture;
