@@ -173,6 +173,7 @@ export const gluPlugin = createBackendPlugin({
           notifications: deps.notifications,
           logger,
           defaults: readNotificationDefaults(config),
+          timeoutMillis: gluTimeoutMillis(config, 'http'),
         });
         const telemetry = new GluTelemetry({ metrics: deps.metrics });
         const records = new PromotionRecords({

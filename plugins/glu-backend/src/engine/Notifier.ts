@@ -75,6 +75,8 @@ export class Notifier {
       notifications?: NotificationService;
       logger: LoggerService;
       defaults: NotificationSettings & Thresholds;
+      /** How long sending one notice may take before it is given up. */
+      timeoutMillis: number;
     },
   ) {}
 
@@ -108,8 +110,22 @@ export class Notifier {
     if (!(await store.claimNotification(pipeline.ref, key, notice.kind))) {
       return false;
     }
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await notifications.send({
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `no answer within ${Math.round(
+                  this.deps.timeoutMillis / 1000,
+                )}s`,
+              ),
+            ),
+          this.deps.timeoutMillis,
+        );
+      });
+      const sent = notifications.send({
         recipients: { type: 'entity', entityRef: pipeline.owner },
         payload: {
           title: notice.title,
@@ -123,6 +139,7 @@ export class Notifier {
           scope: `glu:${pipeline.ref}:${key}`,
         },
       });
+      await Promise.race([sent, deadline]);
       return true;
     } catch (error) {
       // Not lost: given up, so that the next look sends it.
@@ -135,6 +152,8 @@ export class Notifier {
       else logger.warn(message);
       this.unsent.add(key);
       return false;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
