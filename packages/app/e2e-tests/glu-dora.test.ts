@@ -1,5 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { BACKEND, CI_TOKEN, glu, guestToken, signIn } from './portal';
+import {
+  BACKEND,
+  CI_TOKEN,
+  examplePipeline,
+  glu,
+  guestToken,
+  signIn,
+} from './portal';
 
 test('the DORA card counts a deployment to production, on the pipeline’s page and on its team’s', async ({
   page,
@@ -7,6 +14,7 @@ test('the DORA card counts a deployment to production, on the pipeline’s page 
 }) => {
   // A version of its own, newer than any before it.
   const version = `1.7.${Math.floor(Date.now() / 1000)}`;
+  await examplePipeline(request);
   glu(
     [
       'publish',

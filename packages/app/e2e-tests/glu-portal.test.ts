@@ -1,22 +1,21 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { APIRequestContext, expect, test } from '@playwright/test';
-import { BACKEND, CI_TOKEN, glu, guestToken, signIn } from './portal';
+import {
+  BACKEND,
+  CI_TOKEN,
+  examplePipeline,
+  glu,
+  guestToken,
+  signIn,
+} from './portal';
 
 /**
  * The example GitOps repository, as a path: where the example pipeline's
  * git phases live (`$GLU_EXAMPLE_DIR/git/gitops.git`, or `.glu/git/gitops.git`).
  */
 async function gitopsRepository(request: APIRequestContext): Promise<string> {
-  const headers = { Authorization: `Bearer ${await guestToken(request)}` };
-  const url = `${BACKEND}/api/glu/pipelines/default/checkout`;
-  // On a fresh portal, Glu reads the pipeline from the catalog within seconds.
-  await expect
-    .poll(async () => (await request.get(url, { headers })).status(), {
-      timeout: 90_000,
-    })
-    .toBe(200);
-  const view = await (await request.get(url, { headers })).json();
+  const view = await examplePipeline(request);
   const production = view.phases.find((p: any) => p.name === 'production');
   return fileURLToPath(production.source.repository);
 }

@@ -30,6 +30,23 @@ export async function guestToken(request: APIRequestContext): Promise<string> {
   return (await response.json()).backstageIdentity.token;
 }
 
+/**
+ * The example pipeline as the guest sees it through the Glu API, once Glu has
+ * read it from the catalog (within seconds on a fresh portal).
+ */
+export async function examplePipeline(
+  request: APIRequestContext,
+): Promise<any> {
+  const headers = { Authorization: `Bearer ${await guestToken(request)}` };
+  const url = `${BACKEND}/api/glu/pipelines/default/checkout`;
+  await expect
+    .poll(async () => (await request.get(url, { headers })).status(), {
+      timeout: 90_000,
+    })
+    .toBe(200);
+  return (await request.get(url, { headers })).json();
+}
+
 /** Runs the glu command line against the example portal, as CI does. */
 export function glu(args: string[], token: string): string {
   return execFileSync(
