@@ -15,6 +15,14 @@ function definition(name: string, owner: string): PipelineDefinition {
   return storedPipeline(name, [storedGitPhase('staging')], owner);
 }
 
+it('commits to SQLite without waiting for the disk at every statement', async () => {
+  const knex = await databases.init('SQLITE_3');
+  await DatabaseGluStore.create({ database: mockServices.database({ knex }) });
+  // 1 is NORMAL: with the write-ahead log, durable through a crash of the
+  // backend, synced at checkpoints.
+  expect(await knex.raw('PRAGMA synchronous')).toEqual([{ synchronous: 1 }]);
+});
+
 describe.each(databases.eachSupportedId())(
   'DatabaseGluStore on %p',
   databaseId => {

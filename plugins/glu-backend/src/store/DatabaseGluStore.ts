@@ -253,26 +253,36 @@ function deepFreeze<T>(value: T): T {
 
 /** At most this many prepared statements are kept per SQLite connection. */
 const KEPT_STATEMENTS = 500;
-const KEEPS_STATEMENTS = Symbol('glu.keepsStatements');
+const TUNED = Symbol('glu.tuned');
 
 /**
- * better-sqlite3 compiles every statement knex runs afresh, though the store
- * runs the same few dozen again and again: each connection keeps the
- * statements it compiled, by their SQL, the least recently used dropped.
- * (A statement runs to its end synchronously, so one is never in use twice.)
+ * How the store uses each SQLite connection (better-sqlite3), set on the
+ * connection the pool has and on every one it makes from now on:
+ *
+ * - `synchronous = NORMAL`: with the write-ahead log, a commit appends to the
+ *   log and the log is synced at checkpoints, not at every commit. A
+ *   committed transaction survives the backend's crash or kill; a power loss
+ *   may undo the last ones, never half of one (SQLite's documented guarantee
+ *   for WAL mode). With the default (`FULL`), every statement outside a
+ *   transaction waits for the disk on the event loop's thread: milliseconds
+ *   each, several per promotion.
+ * - better-sqlite3 compiles every statement knex runs afresh, though the
+ *   store runs the same few dozen again and again: each connection keeps the
+ *   statements it compiled, by their SQL, the least recently used dropped.
+ *   (A statement runs to its end synchronously, so one is never in use
+ *   twice.)
  */
-async function keepPreparedStatements(knex: Knex): Promise<void> {
+async function tuneSqliteConnections(knex: Knex): Promise<void> {
   type Connection = {
     prepare(sql: string): unknown;
-    [KEEPS_STATEMENTS]?: true;
+    pragma?(source: string): unknown;
+    [TUNED]?: true;
   };
   const keep = (connection: Connection) => {
-    if (
-      connection[KEEPS_STATEMENTS] ||
-      typeof connection.prepare !== 'function'
-    ) {
+    if (connection[TUNED] || typeof connection.prepare !== 'function') {
       return;
     }
+    connection.pragma?.('synchronous = NORMAL');
     const prepare = connection.prepare.bind(connection);
     const statements = new Map<string, unknown>();
     connection.prepare = (sql: string) => {
@@ -288,7 +298,7 @@ async function keepPreparedStatements(knex: Knex): Promise<void> {
       statements.set(sql, statement);
       return statement;
     };
-    connection[KEEPS_STATEMENTS] = true;
+    connection[TUNED] = true;
   };
   const client = knex.client as {
     pool?: { on(event: string, listener: (...args: any[]) => void): void };
@@ -347,7 +357,7 @@ export class DatabaseGluStore {
       // rewrite of pages, and reads go on while it happens. The setting
       // stays with the file.
       await client.raw('PRAGMA journal_mode = WAL');
-      await keepPreparedStatements(client);
+      await tuneSqliteConnections(client);
     }
     return new DatabaseGluStore(client);
   }
