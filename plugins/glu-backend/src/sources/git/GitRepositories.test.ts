@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,5 +94,56 @@ describe('GitRepositories', () => {
     for (let i = 0; i < 10; i++) {
       expect(await repo.show(`env/p${i}/VERSION`)).toBe('2.0.0\n');
     }
+  });
+
+  it('commits files whatever their names and characters, each exactly, on top of the branch', async () => {
+    const files = {
+      'env/my app/values.yaml': 'image: a\n',
+      'env/"quoted"/VERSION': '1.0.0\n',
+      'env/ünïcode → tag/VERSION': '1.0.0\n',
+      'env/tab\there/VERSION': '1.0.0\n',
+      '"lead"/VERSION': '1.0.0\n',
+    };
+    const head = await repo.commit(files, 'Files with unusual names');
+    const before = await repo.log();
+    const contents = {
+      'env/my app/values.yaml': 'image: b # ünïcode, “quotes”, ✓\n',
+      'env/"quoted"/VERSION': '2.0.0\n',
+      'env/ünïcode → tag/VERSION': '2.0.0',
+      'env/tab\there/VERSION': '\n\n2.0.0\n\n',
+      '"lead"/VERSION': '2.0.0\n',
+    };
+    const results = await Promise.all(
+      Object.entries(contents).map(([file, content]) =>
+        repositories.write(repo.url, 'main', {
+          path: file,
+          apply: async () => content,
+          message: { subject: `${file} changed`, body: 'Body: of it' },
+        }),
+      ),
+    );
+    expect(new Set(results.map(r => r.sha)).size).toBe(1);
+    const [made] = await repo.log();
+    expect(made.sha).toBe(results[0].sha);
+    expect(made.author).toBe('Glu');
+    expect(await repo.log()).toHaveLength(before.length + 1);
+    for (const [file, content] of Object.entries(contents)) {
+      expect(await repo.show(file)).toBe(content);
+    }
+    expect((await repo.numstat(made.sha)).length).toBe(5);
+    const git = (...args: string[]) =>
+      execFileSync('git', ['--git-dir', repo.bareDir, ...args], {
+        encoding: 'utf8',
+      });
+    expect(git('rev-parse', `${made.sha}^`).trim()).toBe(head);
+    // Every other file as it was; the message as given, with its body.
+    expect(
+      git('diff', '--name-only', '-z', head, made.sha)
+        .split('\0')
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(Object.keys(contents).sort());
+    expect(git('log', '-1', '--format=%B', made.sha)).toContain('Body: of it');
+    expect(git('fsck', '--no-progress', '--strict')).toBe('');
   });
 });

@@ -4,7 +4,6 @@ import {
   InputError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { GitCredentials, scrub } from './GitCredentials';
@@ -64,6 +63,21 @@ async function catBlobs(
     at = end + 1;
   }
   return blobs;
+}
+
+/** Where a commit of Glu's waits to be pushed (see `commitTree`). */
+const COMMIT_REF = 'refs/glu/commit';
+
+/**
+ * A path as `git fast-import` reads it: as it is, unless it holds a line
+ * break or starts with a double quote, then C-style quoted.
+ */
+function fastImportPath(file: string): string {
+  if (!file.includes('\n') && !file.startsWith('"')) return file;
+  return `"${file
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/\n/g, '\\n')}"`;
 }
 
 /** At most this many paths go to one git process's command line. */
@@ -820,8 +834,11 @@ export class GitRepository {
 
   /**
    * A commit of these files on top of `parent`, made from git's objects
-   * alone: the blobs, a tree from a throwaway index, the commit. No work
-   * tree is checked out, reset or cleaned, however large the repository.
+   * alone, by one git process: `fast-import` writes the blobs, the trees and
+   * the commit from one stream and answers the commit's id. No work tree is
+   * checked out, reset or cleaned, however large the repository; no index
+   * or scratch file is written. The commit is kept under a ref of Glu's own
+   * (`refs/glu/commit`, replaced by the next one) until it is pushed.
    */
   private async commitTree(
     git: Git,
@@ -830,50 +847,35 @@ export class GitRepository {
     message: string,
     author: CommitAuthor,
   ): Promise<string> {
-    const scratch = path.join(
-      this.bareDir,
-      `glu-commit-${randomBytes(6).toString('hex')}`,
-    );
-    const indexEnv = { GIT_INDEX_FILE: path.join(scratch, 'index') };
-    try {
-      // The new contents as files, written as blobs by one git process.
-      await fs.mkdir(scratch);
-      const entries = [...files];
-      const blobFiles = entries.map((_, i) => path.join(scratch, `${i}`));
-      await Promise.all(
-        entries.map(([, { content }], i) =>
-          fs.writeFile(blobFiles[i], content),
-        ),
-      );
-      const blobs = (
-        await git.raw(['hash-object', '-w', '--no-filters', '--stdin-paths'], {
-          input: blobFiles.map(f => `${f}\n`).join(''),
-        })
-      )
-        .trim()
-        .split('\n');
-      await git.raw(['read-tree', parent], { env: indexEnv });
-      await git.raw(['update-index', '-z', '--index-info'], {
-        env: indexEnv,
-        input: entries
-          .map(([file, { mode }], i) => `${mode} ${blobs[i]}\t${file}\0`)
-          .join(''),
-      });
-      const tree = (await git.raw(['write-tree'], { env: indexEnv })).trim();
-      return (
-        await git.raw(['commit-tree', tree, '-p', parent, '-F', '-'], {
-          input: message,
-          env: {
-            GIT_AUTHOR_NAME: author.name,
-            GIT_AUTHOR_EMAIL: author.email,
-            GIT_COMMITTER_NAME: author.name,
-            GIT_COMMITTER_EMAIL: author.email,
-          },
-        })
-      ).trim();
-    } finally {
-      await fs.rm(scratch, { recursive: true, force: true });
+    const data = (text: string) =>
+      `data ${Buffer.byteLength(text, 'utf8')}\n${text}\n`;
+    const person = `${author.name} <${author.email}> ${Math.floor(
+      Date.now() / 1000,
+    )} +0000`;
+    const stream = [
+      'feature done\n',
+      `commit ${COMMIT_REF}\n`,
+      'mark :1\n',
+      `author ${person}\n`,
+      `committer ${person}\n`,
+      data(message.endsWith('\n') ? message : `${message}\n`),
+      `from ${parent}\n`,
+      ...[...files].map(
+        ([file, { mode, content }]) =>
+          `M ${mode} inline ${fastImportPath(file)}\n${data(content)}`,
+      ),
+      '\n',
+      'get-mark :1\n',
+      'done\n',
+    ].join('');
+    const out = await git.raw(['fast-import', '--quiet', '--force'], {
+      input: stream,
+    });
+    const sha = out.trim().split('\n').pop()!;
+    if (!/^[0-9a-f]{40,64}$/.test(sha)) {
+      throw new Error(`git fast-import answered no commit: ${out.trim()}`);
     }
+    return sha;
   }
 
   /** Whether the remote's branch points at a commit, as far as it answers. */
