@@ -453,27 +453,6 @@ async function main() {
         `${replica.url}/api/catalog/entities/by-query?limit=50&filter=kind=pipeline`,
       ],
     ];
-    if (wanted('read')) {
-      for (const [figure, gluUrl, catalogUrl] of readFigures) {
-        await loadOf(gluUrl); // warm up both
-        await loadOf(catalogUrl);
-        const gluLoad = await loadOf(gluUrl);
-        const catalogLoad = await loadOf(catalogUrl);
-        rows.push({
-          figure,
-          glu: `${gluLoad.perSecond.toFixed(0)} req/s, p99 ${ms(gluLoad.p99)}${
-            gluLoad.errors ? `, ${gluLoad.errors} errors` : ''
-          }`,
-          floor: `${catalogLoad.perSecond.toFixed(0)} req/s, p99 ${ms(
-            catalogLoad.p99,
-          )} (the catalog's ${
-            figure.startsWith('GET one') ? 'by-name' : 'by-query'
-          })`,
-          ratio: `${(gluLoad.perSecond / catalogLoad.perSecond).toFixed(2)}×`,
-          goal: '≥ 1×',
-        });
-      }
-    }
     if (wanted('interval')) {
       // 5. What an interval in which nothing changed costs: measured after
       // one whole interval, in which the refresh sees what the figures
@@ -516,6 +495,30 @@ async function main() {
         ).toFixed(1)}× the fetches' time`,
         goal: '≤ 5 % of a core',
       });
+    }
+    if (wanted('read')) {
+      // In the steady state a production backend runs in: after the
+      // interval's figure, once the catalog has taken in the bench's
+      // entities, both endpoints answer on a backend busy only with them.
+      for (const [figure, gluUrl, catalogUrl] of readFigures) {
+        await loadOf(gluUrl); // warm up both
+        await loadOf(catalogUrl);
+        const gluLoad = await loadOf(gluUrl);
+        const catalogLoad = await loadOf(catalogUrl);
+        rows.push({
+          figure,
+          glu: `${gluLoad.perSecond.toFixed(0)} req/s, p99 ${ms(gluLoad.p99)}${
+            gluLoad.errors ? `, ${gluLoad.errors} errors` : ''
+          }`,
+          floor: `${catalogLoad.perSecond.toFixed(0)} req/s, p99 ${ms(
+            catalogLoad.p99,
+          )} (the catalog's ${
+            figure.startsWith('GET one') ? 'by-name' : 'by-query'
+          })`,
+          ratio: `${(gluLoad.perSecond / catalogLoad.perSecond).toFixed(2)}×`,
+          goal: '≥ 1×',
+        });
+      }
     }
     if (wanted('polling')) {
       // 6. and 7. The read path while the fleet is refreshed: GitHub's push
