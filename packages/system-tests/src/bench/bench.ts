@@ -36,7 +36,8 @@ import {
 import { portalFigures, TAB_PHASES, tabEntities } from './portal';
 
 const PIPELINES = Number(process.env.GLU_BENCH_PIPELINES ?? 1000);
-const REPOSITORIES = 10;
+/** The fleet's repositories: ten, or one per pipeline when there are fewer. */
+const REPOSITORIES = Math.max(1, Math.min(10, PIPELINES));
 const ROUNDS = 5;
 const TOKEN = `bench-${randomBytes(8).toString('hex')}`;
 const WEBHOOK_SECRET = `bench-${randomBytes(8).toString('hex')}`;
@@ -763,7 +764,10 @@ async function main() {
       );
     }
   } finally {
-    await replica?.stop();
+    // A profiler in the backend's Node writes its profile as it exits.
+    await replica?.stop(
+      process.env.GLU_BENCH_NODE_OPTIONS ? 120_000 : undefined,
+    );
     await host.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }

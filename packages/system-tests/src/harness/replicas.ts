@@ -166,11 +166,14 @@ export class Replica {
     await this.exited;
   }
 
-  /** Stops the replica as an operator would. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the replica as an operator would: SIGTERM, then SIGKILL if it has
+   * not exited within `graceMillis`.
+   */
+  async stop(graceMillis = 15_000): Promise<void> {
     if (!this.running) return;
     this.child!.kill('SIGTERM');
-    const timer = setTimeout(() => this.child?.kill('SIGKILL'), 15_000);
+    const timer = setTimeout(() => this.child?.kill('SIGKILL'), graceMillis);
     await this.exited;
     clearTimeout(timer);
   }
