@@ -4,7 +4,7 @@ import {
   PipelineDefinition,
 } from '@glu-dev/plugin-glu-common';
 import { GluGate, GluGateResult } from '@glu-dev/plugin-glu-node';
-import { errorMessage } from '../errors';
+import { errorMessage, withinDeadline } from '../errors';
 import { ExtensionRegistry } from '../ExtensionRegistry';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
 import { GateCheck } from '../store/types';
@@ -173,26 +173,13 @@ export class GateChecker {
         : {}),
     };
     let answer: GluGateResult;
-    let timer: NodeJS.Timeout | undefined;
     try {
-      answer = await Promise.race([
+      answer = await withinDeadline(
         gate.evaluate(observedGateOptions(check.config).config, context),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () =>
-              reject(
-                new Error(
-                  `no answer within ${Math.round(timeoutMillis / 1000)}s`,
-                ),
-              ),
-            timeoutMillis,
-          );
-        }),
-      ]);
+        timeoutMillis,
+      );
     } catch (error) {
       answer = { passed: false, reason: gateError(type, error) };
-    } finally {
-      clearTimeout(timer);
     }
     const now = new Date().toISOString();
     const passed = Boolean(answer.passed);

@@ -7,7 +7,7 @@ import {
   NotificationSettings,
   PipelineDefinition,
 } from '@glu-dev/plugin-glu-common';
-import { errorMessage } from '../errors';
+import { errorMessage, withinDeadline } from '../errors';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
 import { PromotionRecord } from '../store/types';
 import { EdgeDecisions } from './EdgeDecisions';
@@ -110,21 +110,7 @@ export class Notifier {
     if (!(await store.claimNotification(pipeline.ref, key, notice.kind))) {
       return false;
     }
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new Error(
-                `no answer within ${Math.round(
-                  this.deps.timeoutMillis / 1000,
-                )}s`,
-              ),
-            ),
-          this.deps.timeoutMillis,
-        );
-      });
       const sent = notifications.send({
         recipients: { type: 'entity', entityRef: pipeline.owner },
         payload: {
@@ -139,7 +125,7 @@ export class Notifier {
           scope: `glu:${pipeline.ref}:${key}`,
         },
       });
-      await Promise.race([sent, deadline]);
+      await withinDeadline(sent, this.deps.timeoutMillis);
       return true;
     } catch (error) {
       // Not lost: given up, so that the next look sends it.
@@ -152,8 +138,6 @@ export class Notifier {
       else logger.warn(message);
       this.unsent.add(key);
       return false;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
