@@ -5,6 +5,7 @@ import {
   PipelineDefinition,
 } from '@glu-dev/plugin-glu-common';
 import { GluGate } from '@glu-dev/plugin-glu-node';
+import { Batcher } from '../batcher';
 import { ExtensionRegistry } from '../ExtensionRegistry';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
 import {
@@ -81,34 +82,54 @@ export class EdgeDecisions {
     pipelines: PipelineDefinition[],
   ): Promise<PipelineSnapshot[]> {
     const { store } = this.deps;
-    const refs = pipelines.map(p => p.ref);
-    const observing = pipelines.filter(p => this.observes(p)).map(p => p.ref);
+    const refs = [...new Set(pipelines.map(p => p.ref))];
+    const observing = [
+      ...new Set(pipelines.filter(p => this.observes(p)).map(p => p.ref)),
+    ];
     const [states, active, pins, checks] = await Promise.all([
       store.getPhaseStates(refs),
       store.listActivePromotions(refs),
       store.getPins(refs),
       store.getGateChecks(observing),
     ]);
+    const byPipeline = <T extends { pipelineRef: string }>(rows: T[]) => {
+      const grouped = new Map<string, T[]>();
+      for (const row of rows) {
+        const group = grouped.get(row.pipelineRef);
+        if (group) group.push(row);
+        else grouped.set(row.pipelineRef, [row]);
+      }
+      return (ref: string) => grouped.get(ref) ?? [];
+    };
+    const statesOf = byPipeline(states);
+    const activeOf = byPipeline(active);
+    const pinsOf = byPipeline(pins);
+    const checksOf = byPipeline(checks);
     return pipelines.map(pipeline => ({
       pipeline,
-      states: new Map(
-        states
-          .filter(s => s.pipelineRef === pipeline.ref)
-          .map(s => [s.phase, s]),
-      ),
+      states: new Map(statesOf(pipeline.ref).map(s => [s.phase, s])),
       pins: new Map(
-        pins
-          .filter(p => p.pipelineRef === pipeline.ref)
-          .map(({ pipelineRef: _ref, ...pin }) => [pin.phase, pin]),
+        pinsOf(pipeline.ref).map(({ pipelineRef: _ref, ...pin }) => [
+          pin.phase,
+          pin,
+        ]),
       ),
-      active: active.filter(p => p.pipelineRef === pipeline.ref),
-      checks: checks.filter(c => c.pipelineRef === pipeline.ref),
+      active: activeOf(pipeline.ref),
+      checks: checksOf(pipeline.ref),
     }));
   }
 
+  /**
+   * One pipeline's state. The snapshots asked for at the same moment (the
+   * promotions of many pipelines that arrive together) are read together.
+   */
   async snapshot(pipeline: PipelineDefinition): Promise<PipelineSnapshot> {
-    return (await this.snapshots([pipeline]))[0];
+    return this.gathered.add(pipeline);
   }
+
+  private readonly gathered = new Batcher<PipelineDefinition, PipelineSnapshot>(
+    pipelines => this.snapshots(pipelines),
+  );
 
   /** Every edge of the pipeline, in the order of its phases. */
   async decideAll(snapshot: PipelineSnapshot): Promise<EdgeDecision[]> {

@@ -256,6 +256,37 @@ describe.each(databases.eachSupportedId())(
       expect(await store.tryAcquireLease('phase:x', 'next', 200)).toBe(true);
     });
 
+    it('answers leases asked for at the same moment as if asked one after another, and releases them together', async () => {
+      const store = await createStore();
+      expect(await store.tryAcquireLease('phase:held', 'other', 60_000)).toBe(
+        true,
+      );
+      // Asked together (one statement each time no lease is asked twice):
+      // free ones are taken, a held one is not, a lease asked by two holders
+      // goes to the first, and a holder asking again for its own keeps it.
+      const asked = await Promise.all([
+        store.tryAcquireLease('phase:a', 'one', 60_000),
+        store.tryAcquireLease('phase:b', 'two', 60_000),
+        store.tryAcquireLease('phase:held', 'three', 60_000),
+        store.tryAcquireLease('phase:a', 'four', 60_000),
+        store.tryAcquireLease('phase:held', 'other', 60_000),
+        store.tryAcquireLease('phase:b', 'two', 60_000),
+      ]);
+      expect(asked).toEqual([true, true, false, false, true, true]);
+      expect((await store.getLease('phase:a'))?.holder).toBe('one');
+      expect((await store.getLease('phase:b'))?.holder).toBe('two');
+      expect((await store.getLease('phase:held'))?.holder).toBe('other');
+      // Released together; a release by one who does not hold it changes nothing.
+      await Promise.all([
+        store.releaseLease('phase:a', 'one'),
+        store.releaseLease('phase:b', 'two'),
+        store.releaseLease('phase:held', 'three'),
+      ]);
+      expect(await store.getLease('phase:a')).toBeUndefined();
+      expect(await store.getLease('phase:b')).toBeUndefined();
+      expect((await store.getLease('phase:held'))?.holder).toBe('other');
+    });
+
     it('keeps the version and fields of every history entry through the upgrade that gave entries their own', async () => {
       const knex = await databases.init(databaseId);
       const directory = resolvePackagePath(

@@ -228,6 +228,11 @@ interface DefinitionVersionRow {
   updated_at: unknown;
 }
 
+/** What a pipeline's row says of its definition's version and its revision. */
+interface PipelineRow extends DefinitionVersionRow {
+  revision: unknown;
+}
+
 /** Which version of a pipeline's definition a row holds. */
 function definitionVersionOf(row: {
   definition_hash: unknown;
@@ -315,6 +320,37 @@ async function tuneSqliteConnections(knex: Knex): Promise<void> {
   } finally {
     await client.releaseConnection(connection);
   }
+}
+
+/** A promotion's row, as it is first stored. */
+function promotionRowOf(record: PromotionRecord, leaseHolder?: string) {
+  return {
+    id: record.id,
+    pipeline_ref: record.pipelineRef,
+    from_phase: record.from,
+    to_phase: record.to,
+    kind: record.kind,
+    strategy: record.strategy,
+    status: record.status,
+    from_digest: record.fromVersion?.digest ?? null,
+    from_version: record.fromVersion?.version ?? null,
+    before_digest: record.before?.digest ?? null,
+    before_version: record.before?.version ?? null,
+    after_digest: record.after?.digest ?? null,
+    after_version: record.after?.version ?? null,
+    triggered_by: record.triggeredBy,
+    trigger: record.trigger,
+    commit_sha: record.commitSha ?? null,
+    commit_url: record.commitUrl ?? null,
+    pull_request: record.pullRequest
+      ? JSON.stringify(record.pullRequest)
+      : null,
+    error: record.error ?? null,
+    lease_holder: leaseHolder ?? null,
+    trace_context: record.traceparent ?? null,
+    created_at: new Date(record.createdAt),
+    finished_at: record.finishedAt ? new Date(record.finishedAt) : null,
+  };
 }
 
 /** The plugin's own tables: pipelines, phase states and history, promotions. */
@@ -462,16 +498,38 @@ export class DatabaseGluStore {
    * on: one short question for a read that finds its view computed already.
    */
   async getPipelineRevision(ref: string): Promise<string | undefined> {
-    const row = await this.db('glu_pipelines')
-      .where({ entity_ref: ref })
-      .first('revision', 'updated_at');
+    const row = await this.pipelineRows.add(ref);
     return row ? revisionOf(row) : undefined;
   }
 
+  /**
+   * The rows of the pipelines asked about at the same moment (one request
+   * each, many requests at once): one question for all of them.
+   */
+  private readonly pipelineRows = new Batcher<string, PipelineRow | undefined>(
+    async refs => {
+      const rows: PipelineRow[] = (
+        await Promise.all(
+          chunks([...new Set(refs)], 500).map(chunk =>
+            this.db('glu_pipelines')
+              .whereIn('entity_ref', chunk)
+              .select(
+                'entity_ref',
+                'definition_hash',
+                'updated_at',
+                'revision',
+              ),
+          ),
+        )
+      ).flat();
+      const byRef = new Map(rows.map(row => [row.entity_ref, row]));
+      return refs.map(ref => byRef.get(ref));
+    },
+  );
+
   /** A pipeline's definition, parsed once per version (frozen: shared). */
   async getPipeline(ref: string): Promise<PipelineDefinition | undefined> {
-    const [definition] = await this.listPipelineDefinitions([ref]);
-    return definition;
+    return (await this.getPipelineAt(ref))?.definition;
   }
 
   /**
@@ -481,9 +539,7 @@ export class DatabaseGluStore {
   async getPipelineAt(
     ref: string,
   ): Promise<{ definition: PipelineDefinition; revision: string } | undefined> {
-    const row = await this.db('glu_pipelines')
-      .where({ entity_ref: ref })
-      .first('entity_ref', 'definition_hash', 'updated_at', 'revision');
+    const row = await this.pipelineRows.add(ref);
     if (!row) return undefined;
     const [definition] = await this.definitionsOf([row]);
     return definition && { definition, revision: revisionOf(row) };
@@ -1025,35 +1081,30 @@ export class DatabaseGluStore {
     record: PromotionRecord,
     leaseHolder?: string,
   ): Promise<void> {
-    await this.db('glu_promotions').insert({
-      id: record.id,
-      pipeline_ref: record.pipelineRef,
-      from_phase: record.from,
-      to_phase: record.to,
-      kind: record.kind,
-      strategy: record.strategy,
-      status: record.status,
-      from_digest: record.fromVersion?.digest ?? null,
-      from_version: record.fromVersion?.version ?? null,
-      before_digest: record.before?.digest ?? null,
-      before_version: record.before?.version ?? null,
-      after_digest: record.after?.digest ?? null,
-      after_version: record.after?.version ?? null,
-      triggered_by: record.triggeredBy,
-      trigger: record.trigger,
-      commit_sha: record.commitSha ?? null,
-      commit_url: record.commitUrl ?? null,
-      pull_request: record.pullRequest
-        ? JSON.stringify(record.pullRequest)
-        : null,
-      error: record.error ?? null,
-      lease_holder: leaseHolder ?? null,
-      trace_context: record.traceparent ?? null,
-      created_at: new Date(record.createdAt),
-      finished_at: record.finishedAt ? new Date(record.finishedAt) : null,
-    });
-    await this.touch(this.db, [record.pipelineRef]);
+    await this.newPromotions.add({ record, leaseHolder });
   }
+
+  /**
+   * The promotions created at the same moment, in one statement, and one
+   * that counts the change of their pipelines.
+   */
+  private readonly newPromotions = new Batcher<
+    { record: PromotionRecord; leaseHolder?: string },
+    void
+  >(async items => {
+    for (const chunk of chunks(items, 100)) {
+      await this.db('glu_promotions').insert(
+        chunk.map(({ record, leaseHolder }) =>
+          promotionRowOf(record, leaseHolder),
+        ),
+      );
+    }
+    await this.touch(
+      this.db,
+      items.map(item => item.record.pipelineRef),
+    );
+    return items.map(() => undefined);
+  });
 
   async updatePromotion(
     id: string,
@@ -1408,21 +1459,58 @@ export class DatabaseGluStore {
     holder: string,
     ttlMillis: number,
   ): Promise<boolean> {
-    const now = new Date();
-    const expiresAt = new Date(now.getTime() + ttlMillis);
-    // One statement: taken when free, expired, or held by the holder already.
-    const taken = await this.db('glu_leases')
-      .insert({ name, holder, expires_at: expiresAt })
-      .onConflict('name')
-      .merge({ holder, expires_at: expiresAt })
-      .where(q =>
-        q
-          .where('glu_leases.holder', holder)
-          .orWhere('glu_leases.expires_at', '<', now),
-      )
-      .returning('holder');
-    return taken.length === 1;
+    return this.leaseTakes.add({ name, holder, ttlMillis });
   }
+
+  /**
+   * The leases asked for at the same moment, in one statement each time no
+   * lease is asked for twice: as if asked one after another, in the order
+   * asked. A lease is taken when free, expired, or held by the holder
+   * already.
+   */
+  private readonly leaseTakes = new Batcher<
+    { name: string; holder: string; ttlMillis: number },
+    boolean
+  >(async asks => {
+    const taken = asks.map(() => false);
+    let rest = asks.map((ask, index) => ({ ...ask, index }));
+    while (rest.length > 0) {
+      const names = new Set<string>();
+      const now: typeof rest = [];
+      const later: typeof rest = [];
+      for (const ask of rest) {
+        (names.has(ask.name) ? later : now).push(ask);
+        names.add(ask.name);
+      }
+      for (const chunk of chunks(now, 200)) {
+        const at = new Date();
+        const rows: Array<{ name: string; holder: string }> = await this.db(
+          'glu_leases',
+        )
+          .insert(
+            chunk.map(ask => ({
+              name: ask.name,
+              holder: ask.holder,
+              expires_at: new Date(at.getTime() + ask.ttlMillis),
+            })),
+          )
+          .onConflict('name')
+          .merge(['holder', 'expires_at'])
+          .where(q =>
+            q
+              .where('glu_leases.holder', this.db.ref('excluded.holder'))
+              .orWhere('glu_leases.expires_at', '<', at),
+          )
+          .returning(['name', 'holder']);
+        const holders = new Map(rows.map(row => [row.name, row.holder]));
+        for (const ask of chunk) {
+          taken[ask.index] = holders.get(ask.name) === ask.holder;
+        }
+      }
+      rest = later;
+    }
+    return taken;
+  });
 
   /** Who holds a lease, and until when (epoch milliseconds). */
   async getLease(
@@ -1442,8 +1530,23 @@ export class DatabaseGluStore {
   }
 
   async releaseLease(name: string, holder: string) {
-    await this.db('glu_leases').where({ name, holder }).delete();
+    await this.leaseReleases.add({ name, holder });
   }
+
+  /** The leases released at the same moment, in one statement. */
+  private readonly leaseReleases = new Batcher<
+    { name: string; holder: string },
+    void
+  >(async leases => {
+    for (const chunk of chunks(leases, 200)) {
+      await this.db('glu_leases')
+        .where(q => {
+          for (const { name, holder } of chunk) q.orWhere({ name, holder });
+        })
+        .delete();
+    }
+    return leases.map(() => undefined);
+  });
 }
 
 /**
