@@ -14,6 +14,7 @@ import {
 } from '@glu-dev/plugin-glu-common';
 import {
   GluChange,
+  GluExpectedWrite,
   GluPhaseLocation,
   GluPullRequestProvider,
   GluSourcePhase,
@@ -106,6 +107,8 @@ interface WritePlan extends Decided {
   traceparent?: string;
   /** Its trace, for the commit's trailer. */
   traceId?: string;
+  /** The write as announced to its source, once it is known to happen. */
+  expected?: GluExpectedWrite;
 }
 
 /**
@@ -583,7 +586,6 @@ export class PhaseWriter {
     const lease = leaseOfPhase(plan.pipeline.ref, plan.phase.name);
     const holder = leases.newHolder();
     const leaseAsked = new Date();
-    const promotionSpan = trace.getActiveSpan();
     // A phase that is free now, in a pipeline that has not moved since the
     // plan (its revision moves with every state, record, pin, approval and
     // definition), is written as planned: deciding again would see the same.
@@ -593,6 +595,44 @@ export class PhaseWriter {
       held &&
       (await this.deps.store.getPipelineRevision(plan.pipeline.ref)) ===
         plan.revision;
+    // A commit written as planned is announced to its source now: the
+    // commit of this moment waits for it, and what it needs starts.
+    const expected =
+      asPlanned && plan.strategy === 'commit'
+        ? plan.source.expectWrite?.(plan.sourcePhase)
+        : undefined;
+    try {
+      return await this.performHeld(plan, draft, {
+        lease,
+        holder,
+        held: Boolean(held),
+        leaseAsked,
+        asPlanned: asPlanned ? holding : undefined,
+        expected,
+      });
+    } finally {
+      expected?.cancel();
+    }
+  }
+
+  /** Records the write, and carries it out under the phase's lease. */
+  private async performHeld(
+    plan: WritePlan,
+    draft: Omit<PromotionRecord, 'id' | 'createdAt' | 'status'>,
+    options: {
+      lease: string;
+      holder: string;
+      /** Whether the lease was taken already. */
+      held: boolean;
+      leaseAsked: Date;
+      /** What it brings, when it is written as planned. */
+      asPlanned?: ResourceState;
+      expected?: GluExpectedWrite;
+    },
+  ): Promise<PromotionRecord> {
+    const { records, leases } = this.deps;
+    const { lease, holder, held, leaseAsked, asPlanned, expected } = options;
+    const promotionSpan = trace.getActiveSpan();
     let record: PromotionRecord;
     try {
       record = await records.create(
@@ -618,21 +658,21 @@ export class PhaseWriter {
           this.deps.telemetry.recordSpan('glu.promotion.lease', promotionSpan, {
             startTime: leaseAsked,
             endTime: new Date(),
-            attributes: { 'glu.lease.free': Boolean(held) },
+            attributes: { 'glu.lease.free': held },
           });
           return this.deps.telemetry.span(
             'glu.promotion.write',
             { attributes: locationAttributes(plan.location) },
             async span => {
               const written = await (asPlanned
-                ? this.carryOut(plan, record, holding, taken)
+                ? this.carryOut({ ...plan, expected }, record, asPlanned, taken)
                 : this.write(plan, record, taken));
               span.setAttributes(outcomeAttributes(written));
               return written;
             },
           );
         },
-        { holder, held: Boolean(held) },
+        { holder, held },
       );
     } catch (error) {
       // Ends it unless it ended already.
@@ -716,6 +756,7 @@ export class PhaseWriter {
       phase: plan.sourcePhase,
       change,
       message: { subject, body: this.bodyOf(plan, running, holding) },
+      ...(plan.expected ? { expected: plan.expected } : {}),
     });
     lease.signal.throwIfAborted();
     if (!result.changed) {

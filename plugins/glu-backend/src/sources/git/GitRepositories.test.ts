@@ -96,6 +96,48 @@ describe('GitRepositories', () => {
     }
   });
 
+  it('waits for the edits announced to it, within the window, and lets a commit go once what was announced arrived or was called off', async () => {
+    const before = await repo.log();
+    // Three edits on their way; the first arrives at once, the others long
+    // after a pause: announced, they are waited for.
+    const announced = [0, 1, 2].map(() =>
+      repositories.expect(repo.url, 'main'),
+    );
+    const first = repositories.write(
+      repo.url,
+      'main',
+      edit(0, '2.0.0'),
+      announced[0],
+    );
+    await sleep(150);
+    const second = repositories.write(
+      repo.url,
+      'main',
+      edit(1, '2.0.0'),
+      announced[1],
+    );
+    await sleep(150);
+    // The third will not come after all.
+    announced[2].cancel();
+    announced[2].cancel();
+    const results = await Promise.all([first, second]);
+    expect(results.every(r => r.changed)).toBe(true);
+    expect(results[0].sha).toBe(results[1].sha);
+    const log = await repo.log();
+    expect(log).toHaveLength(before.length + 1);
+    expect(log[0].subject).toBe('glu: 2 changes');
+
+    // An announcement that never arrives holds a commit up for its window
+    // only.
+    repositories = gatheringFor({ pauseMillis: 50, windowMillis: 300 });
+    repositories.expect(repo.url, 'main');
+    const started = Date.now();
+    const alone = await repositories.write(repo.url, 'main', edit(2, '2.0.0'));
+    expect(alone.changed).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(await repo.log()).toHaveLength(before.length + 2);
+  });
+
   it('commits files whatever their names and characters, each exactly, on top of the branch', async () => {
     const files = {
       'env/my app/values.yaml': 'image: a\n',

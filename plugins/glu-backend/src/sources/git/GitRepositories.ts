@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { GluExpectedWrite } from '@glu-dev/plugin-glu-node';
 import { GitCredentials } from './GitCredentials';
 import {
   CommitAuthor,
@@ -22,10 +23,14 @@ interface Pending {
  * (until a pause of `pauseMillis`, at most `windowMillis` after the first)
  * and while a write is under way, so that promotions that happen together
  * share one commit and one push: a commit costs about the same for one edit
- * as for a hundred. A lone edit waits one pause.
+ * as for a hundred. A lone edit waits one pause. Edits announced before they
+ * are asked for (`expect`: promotions decided, on their way) are waited for
+ * within the window, and the fetch that their commit builds on starts when
+ * the first is announced.
  */
 class BranchWriteQueue {
   private pending: Pending[] = [];
+  private readonly expected = new Set<GluExpectedWrite>();
   private timer?: NodeJS.Timeout;
   private running = false;
 
@@ -36,29 +41,58 @@ class BranchWriteQueue {
     private readonly gathering: { pauseMillis: number; windowMillis: number },
   ) {}
 
-  submit(edit: FileEdit): Promise<FileEditResult> {
+  /** An edit on its way: the next commit waits for it (within its window). */
+  expect(): GluExpectedWrite {
+    const since = Date.now();
+    this.fetchFor(since, this.pending.length + this.expected.size);
+    const expected: GluExpectedWrite = {
+      since,
+      cancel: () => {
+        if (this.expected.delete(expected)) this.schedule();
+      },
+    };
+    this.expected.add(expected);
+    // The edits pending wait for it now.
+    this.schedule();
+    return expected;
+  }
+
+  submit(edit: FileEdit, expected?: GluExpectedWrite): Promise<FileEditResult> {
     return new Promise((resolve, reject) => {
-      const askedAt = Date.now();
+      // Asked for when it was announced, if it was.
+      const askedAt =
+        expected && this.expected.delete(expected)
+          ? expected.since
+          : Date.now();
       this.pending.push({ edit, askedAt, resolve, reject });
-      if (this.pending.length === 1 && !this.running) {
-        // The commit builds on a fetch that started after its first edit was
-        // asked for: started now, it runs while the batch gathers. Its
-        // failure is the commit's to report.
-        this.repository.fetch({ startedSince: askedAt }).catch(() => {});
-      }
+      this.fetchFor(askedAt, this.pending.length - 1 + this.expected.size);
       this.schedule();
     });
   }
 
+  /**
+   * The commit builds on a fetch that started after its first edit was asked
+   * for (or announced): started with the first edit of the next commit
+   * (none other pending or announced), it runs while the batch gathers. Its
+   * failure is the commit's to report.
+   */
+  private fetchFor(askedAt: number, others: number) {
+    if (this.running || others > 0) return;
+    this.repository.fetch({ startedSince: askedAt }).catch(() => {});
+  }
+
   private schedule() {
-    if (this.running) return;
+    if (this.running || this.pending.length === 0) return;
     clearTimeout(this.timer);
     const { pauseMillis, windowMillis } = this.gathering;
-    const waited = Date.now() - this.pending[0].askedAt;
+    const askedAt = Math.min(...this.pending.map(p => p.askedAt));
+    const left = windowMillis - (Date.now() - askedAt);
+    // Edits on their way are waited for, within the window.
+    const wait = this.expected.size > 0 ? left : Math.min(pauseMillis, left);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.flush();
-    }, Math.max(0, Math.min(pauseMillis, windowMillis - waited)));
+    }, Math.max(0, wait));
   }
 
   private async flush() {
@@ -71,7 +105,7 @@ class BranchWriteQueue {
         branch: this.branch,
         edits: batch.map(p => p.edit),
         author: this.author,
-        askedAt: batch[0].askedAt,
+        askedAt: Math.min(...batch.map(p => p.askedAt)),
       });
       batch.forEach((p, i) => {
         const result = results[i];
@@ -153,8 +187,25 @@ export class GitRepositories {
     return result;
   }
 
-  /** Commits an edit, together with the other edits of the same moment. */
-  write(url: string, branch: string, edit: FileEdit): Promise<FileEditResult> {
+  /**
+   * Commits an edit, together with the other edits of the same moment: those
+   * asked for with it, and those announced (`expect`) and not yet asked for.
+   */
+  write(
+    url: string,
+    branch: string,
+    edit: FileEdit,
+    expected?: GluExpectedWrite,
+  ): Promise<FileEditResult> {
+    return this.queueOf(url, branch).submit(edit, expected);
+  }
+
+  /** An edit of this branch is on its way: its commit waits for it. */
+  expect(url: string, branch: string): GluExpectedWrite {
+    return this.queueOf(url, branch).expect();
+  }
+
+  private queueOf(url: string, branch: string): BranchWriteQueue {
     const key = `${url}#${branch}`;
     let queue = this.queues.get(key);
     if (!queue) {
@@ -166,6 +217,6 @@ export class GitRepositories {
       );
       this.queues.set(key, queue);
     }
-    return queue.submit(edit);
+    return queue;
   }
 }

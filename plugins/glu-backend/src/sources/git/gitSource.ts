@@ -3,6 +3,7 @@ import { ScmIntegrations } from '@backstage/integration';
 import { GitSourceDefinition } from '@glu-dev/plugin-glu-common';
 import {
   GluChange,
+  GluExpectedWrite,
   GluFormat,
   GluObservation,
   GluPhaseLocation,
@@ -299,9 +300,15 @@ export class GitSource implements GluWritableSource {
     return results;
   }
 
+  /** A commit to the phase's branch waits for the write on its way. */
+  expectWrite(phase: GluSourcePhase): GluExpectedWrite {
+    const { repository, branch } = this.definition(phase);
+    return this.deps.repositories.expect(repository, branch);
+  }
+
   async write(request: GluWriteRequest): Promise<GluWriteResult> {
     const { repositories, integrations } = this.deps;
-    const { phase, change, message, proposal } = request;
+    const { phase, change, message, proposal, expected } = request;
     const { repository, branch, path, format } = this.definition(phase);
     const edit = {
       path,
@@ -310,7 +317,7 @@ export class GitSource implements GluWritableSource {
     };
     const result = proposal
       ? await repositories.propose(repository, branch, proposal.branch, edit)
-      : await repositories.write(repository, branch, edit);
+      : await repositories.write(repository, branch, edit, expected);
     if (result.error) throw result.error;
     const fields = await this.format(phase).read({
       content: result.after,
