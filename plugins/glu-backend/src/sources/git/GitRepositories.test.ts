@@ -138,6 +138,63 @@ describe('GitRepositories', () => {
     expect(await repo.log()).toHaveLength(before.length + 2);
   });
 
+  it('builds the commit of edits asked for during the last one on it without a fetch, and applies them again when the branch moved meanwhile', async () => {
+    const said: string[] = [];
+    const logger = {
+      info: (message: string) => said.push(message),
+      warn: (message: string) => said.push(message),
+      error: (message: string) => said.push(message),
+      debug: () => {},
+      child: () => logger,
+    };
+    repositories = new GitRepositories({
+      workingDirectory,
+      credentials: new GitCredentials(
+        ScmIntegrations.fromConfig(new ConfigReader({})),
+      ),
+      logger,
+      author: { name: 'Glu', email: 'glu@localhost' },
+      gathering: { pauseMillis: 300, windowMillis: 2_000 },
+    });
+    const before = await repo.log();
+    // The first commit is under way (its edit is being made) when the
+    // second edit is asked for.
+    let letGo = () => {};
+    const making = new Promise<void>(resolve => {
+      letGo = resolve;
+    });
+    const first = repositories.write(repo.url, 'main', {
+      ...edit(0, '2.0.0'),
+      apply: async () => {
+        await making;
+        return '2.0.0\n';
+      },
+    });
+    await sleep(400);
+    const second = repositories.write(repo.url, 'main', edit(1, '2.0.0'));
+    letGo();
+    const one = await first;
+    // Someone else pushes before the second commit goes (within its pause).
+    const theirs = await repo.commit(
+      { 'env/p5/VERSION': '9.9.9\n' },
+      "A person's change",
+    );
+    const two = await second;
+    expect(one.changed && two.changed).toBe(true);
+    expect(two.sha).not.toBe(one.sha);
+    // Built on what it knew (the first commit), refused by the lease on it,
+    // fetched and applied again on top of the person's change, which stays.
+    expect(said.some(m => /rejected because the branch moved/.test(m))).toBe(
+      true,
+    );
+    const log = await repo.log();
+    expect(log.map(c => c.sha).slice(0, 3)).toEqual([two.sha, theirs, one.sha]);
+    expect(log).toHaveLength(before.length + 3);
+    expect(await repo.show('env/p5/VERSION')).toBe('9.9.9\n');
+    expect(await repo.show('env/p0/VERSION')).toBe('2.0.0\n');
+    expect(await repo.show('env/p1/VERSION')).toBe('2.0.0\n');
+  });
+
   it('commits files whatever their names and characters, each exactly, on top of the branch', async () => {
     const files = {
       'env/my app/values.yaml': 'image: a\n',

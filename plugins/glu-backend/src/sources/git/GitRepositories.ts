@@ -33,6 +33,8 @@ class BranchWriteQueue {
   private readonly expected = new Set<GluExpectedWrite>();
   private timer?: NodeJS.Timeout;
   private running = false;
+  /** When the last commit of this queue landed (epoch milliseconds). */
+  private landedAt?: number;
 
   constructor(
     private readonly repository: GitRepository,
@@ -77,8 +79,16 @@ class BranchWriteQueue {
    * failure is the commit's to report.
    */
   private fetchFor(askedAt: number, others: number) {
-    if (this.running || others > 0) return;
+    if (this.running || others > 0 || this.continues(askedAt)) return;
     this.repository.fetch({ startedSince: askedAt }).catch(() => {});
+  }
+
+  /**
+   * Edits asked for while the last commit was under way are the same burst:
+   * their commit builds on that one, without a fetch.
+   */
+  private continues(askedAt: number): boolean {
+    return this.landedAt !== undefined && askedAt <= this.landedAt;
   }
 
   private schedule() {
@@ -101,12 +111,15 @@ class BranchWriteQueue {
     if (batch.length === 0) return;
     this.running = true;
     try {
+      const askedAt = Math.min(...batch.map(p => p.askedAt));
       const results = await this.repository.commit({
         branch: this.branch,
         edits: batch.map(p => p.edit),
         author: this.author,
-        askedAt: Math.min(...batch.map(p => p.askedAt)),
+        askedAt,
+        continues: this.continues(askedAt),
       });
+      if (results.some(r => r.changed)) this.landedAt = Date.now();
       batch.forEach((p, i) => {
         const result = results[i];
         if (result.error) p.reject(result.error);

@@ -213,6 +213,8 @@ export class GitRepository {
   private fetchingSince?: number;
   /** When the last fetch that ended well was asked for. */
   private fetched?: number;
+  /** The branches this clone has pushed commits to (not proposals). */
+  private readonly pushed = new Set<string>();
   private initialized?: Promise<void>;
 
   constructor(
@@ -660,6 +662,15 @@ export class GitRepository {
    * rejected because the branch moved is fetched and applied again on the new
    * head, never forced. Edits that change nothing are left out; when none
    * changes anything, nothing is committed.
+   *
+   * The push carries a lease on the head the commit was built on
+   * (`--force-with-lease`): the branch moves only from exactly there. So a
+   * commit that continues a burst (`continues`: this clone pushed to the
+   * branch moments ago) builds on what it knows without a fetch first; if
+   * the branch moved meanwhile the lease refuses the push, and the commit
+   * is fetched and applied again. What such an attempt finds without a push
+   * (nothing to change, the branch missing) is found again on a fresh fetch
+   * before it is answered.
    */
   async commit(options: {
     branch: string;
@@ -675,15 +686,29 @@ export class GitRepository {
      * started since is recent enough to build on.
      */
     askedAt?: number;
+    /**
+     * The edits continue a burst whose last commit this clone pushed to the
+     * branch: the commit builds on that without a fetch first.
+     */
+    continues?: boolean;
   }): Promise<FileEditResult[]> {
     return this.mutex.run(async () => {
       await this.init();
       for (let attempt = 1; ; attempt++) {
-        // Then again from scratch: the branch moved under the last attempt.
-        await this.fetch(
-          attempt > 1 ? { fresh: true } : { startedSince: options.askedAt },
-        );
+        const known =
+          attempt === 1 &&
+          Boolean(options.continues) &&
+          !options.pushTo &&
+          this.pushed.has(options.branch);
+        // Then again from scratch: the branch moved under the last attempt
+        // (or under what the first one knew).
+        if (!known) {
+          await this.fetch(
+            attempt > 1 ? { fresh: true } : { startedSince: options.askedAt },
+          );
+        }
         const head = await this.head(options.branch);
+        if (!head && known) continue;
         if (!head) {
           throw new ConflictError(
             `The branch ${options.branch} does not exist in ${this.url}`,
@@ -764,6 +789,7 @@ export class GitRepository {
           }
         });
         if (changed.length === 0) {
+          if (known) continue;
           return results;
         }
 
@@ -802,12 +828,17 @@ export class GitRepository {
                 git.raw([
                   'push',
                   '--porcelain',
-                  ...(options.pushTo ? ['--force'] : []),
+                  // A proposal replaces what Glu's own branch held; the
+                  // branch itself moves only from the head it was built on.
+                  options.pushTo
+                    ? '--force'
+                    : `--force-with-lease=refs/heads/${target}:${head}`,
                   'origin',
                   `${sha}:refs/heads/${target}`,
                 ]),
               ),
           );
+          if (!options.pushTo) this.pushed.add(target);
         } catch (error) {
           const failure = this.pushFailure(error, target, attempt);
           if (failure === 'apply again') continue;
@@ -826,6 +857,7 @@ export class GitRepository {
           await this.run(this.bareDir, git =>
             git.raw(['update-ref', `refs/remotes/origin/${target}`, sha]),
           );
+          if (!options.pushTo) this.pushed.add(target);
         }
         return results.map(r => (r.changed ? { ...r, sha } : r));
       }
