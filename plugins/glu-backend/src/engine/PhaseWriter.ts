@@ -73,6 +73,14 @@ export interface RollbackRequest {
   trigger?: PromotionRecord['trigger'];
 }
 
+/** A write as it is asked for: into which phase of which pipeline, of which kind. */
+interface WriteAsked {
+  pipelineRef: string;
+  phase: string;
+  from?: string;
+  kind: PromotionRecord['kind'];
+}
+
 /** What a write brings, where from, and whether it may: decided on a snapshot. */
 interface Decided {
   decision: Decision;
@@ -107,8 +115,53 @@ interface WritePlan extends Decided {
   traceparent?: string;
   /** Its trace, for the commit's trailer. */
   traceId?: string;
+  /** The write as announced to its source when it was asked for. */
+  announced?: Announced;
   /** The write as announced to its source, once it is known to happen. */
   expected?: GluExpectedWrite;
+}
+
+/** A write announced to its source, and where it was to land. */
+interface Announced {
+  expected: GluExpectedWrite;
+  landing: string;
+}
+
+/** Where a write lands, as far as gathering writes goes: source, repository, branch. */
+function landingOf(type: string, location: GluPhaseLocation): string {
+  return JSON.stringify([type, location.repository, location.branch]);
+}
+
+/**
+ * The edge a promotion into a phase goes by: the one from `from`, or the
+ * only one; or what is wrong with the request.
+ */
+function promotionEdge(
+  phase: PhaseDefinition,
+  from: string | undefined,
+): { edge: EdgeDefinition } | { problem: string } {
+  if (phase.edges.length === 0) {
+    return {
+      problem: `The phase ${phase.name} has no promotion: nothing promotes into it`,
+    };
+  }
+  if (from) {
+    const edge = phase.edges.find(e => e.from === from);
+    return edge
+      ? { edge }
+      : { problem: `The phase ${phase.name} does not promote from "${from}"` };
+  }
+  if (phase.edges.length === 1) return { edge: phase.edges[0] };
+  return {
+    problem: `The phase ${phase.name} promotes from ${phase.edges
+      .map(e => e.from)
+      .join(', ')}; say which one in "from"`,
+  };
+}
+
+/** How a rollback writes into a phase: by the edge into it, if any. */
+function rollbackEdge(phase: PhaseDefinition): EdgeDefinition | undefined {
+  return phase.edges[0];
 }
 
 /**
@@ -178,6 +231,62 @@ export class PhaseWriter {
   }
 
   /**
+   * A write, announced to its source while it is planned (`announce`), in
+   * its span (`tracedPlan`).
+   */
+  private async traced(
+    request: WriteAsked,
+    trigger: WriteTrigger,
+    planned: () => Promise<WritePlan>,
+    perform: (plan: WritePlan) => Promise<PromotionRecord>,
+  ): Promise<PromotionRecord> {
+    const startTime = new Date();
+    const announced = this.announce(request);
+    try {
+      return await this.tracedPlan(
+        request,
+        trigger,
+        startTime,
+        async () => ({ ...(await planned()), announced }),
+        perform,
+      );
+    } finally {
+      announced?.expected.cancel();
+    }
+  }
+
+  /**
+   * A write by commit, announced to its source as soon as it is asked for,
+   * from the pipeline's definition as last read (no I/O): the commit of this
+   * moment waits for it while it is planned. A hint: anything unclear, and
+   * nothing is announced.
+   */
+  private announce(request: WriteAsked): Announced | undefined {
+    const { store, sources } = this.deps;
+    const pipeline = store.lastKnownPipeline(request.pipelineRef);
+    const phase = pipeline?.phases.find(p => p.name === request.phase);
+    if (!pipeline || !phase) return undefined;
+    let edge: EdgeDefinition | undefined;
+    if (request.kind === 'rollback') {
+      edge = rollbackEdge(phase);
+    } else {
+      const chosen = promotionEdge(phase, request.from);
+      if ('problem' in chosen) return undefined;
+      edge = chosen.edge;
+    }
+    if ((edge?.strategy ?? 'commit') !== 'commit') return undefined;
+    const source = sources.writable(phase);
+    if (!source?.expectWrite) return undefined;
+    const sourcePhase = sources.phase(pipeline, phase);
+    try {
+      const landing = landingOf(phase.source.type, source.locate(sourcePhase));
+      return { expected: source.expectWrite(sourcePhase), landing };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
    * A write in its span, planning included. An automatic promotion goes on
    * in the trace of the version it brings (the span stored with the
    * upstream's state: CI's publish, or the promotion that brought it
@@ -185,19 +294,14 @@ export class PhaseWriter {
    * version's. The span's context is stored with the record, and the
    * state it writes.
    */
-  private async traced(
-    request: {
-      pipelineRef: string;
-      phase: string;
-      from?: string;
-      kind: PromotionRecord['kind'];
-    },
+  private async tracedPlan(
+    request: WriteAsked,
     trigger: WriteTrigger,
+    startTime: Date,
     planned: () => Promise<WritePlan>,
     perform: (plan: WritePlan) => Promise<PromotionRecord>,
   ): Promise<PromotionRecord> {
     const { telemetry } = this.deps;
-    const startTime = new Date();
     let plan: WritePlan | undefined;
     let planError: unknown;
     try {
@@ -335,35 +439,15 @@ export class PhaseWriter {
       request.pipelineRef,
       request.phase,
     );
-    if (phase.edges.length === 0) {
-      throw new InputError(
-        `The phase ${phase.name} has no promotion: nothing promotes into it`,
-      );
-    }
-    let edge: EdgeDefinition | undefined;
-    if (request.from) {
-      edge = phase.edges.find(e => e.from === request.from);
-      if (!edge) {
-        throw new InputError(
-          `The phase ${phase.name} does not promote from "${request.from}"`,
-        );
-      }
-    } else if (phase.edges.length === 1) {
-      edge = phase.edges[0];
-    } else {
-      throw new InputError(
-        `The phase ${phase.name} promotes from ${phase.edges
-          .map(e => e.from)
-          .join(', ')}; say which one in "from"`,
-      );
-    }
+    const chosen = promotionEdge(phase, request.from);
+    if ('problem' in chosen) throw new InputError(chosen.problem);
+    const { edge } = chosen;
     const target = this.target(
       pipeline,
       phase,
       edge.strategy,
       edge.pullRequest,
     );
-    const promotionEdge = edge;
     // What the upstream holds is what moves: the projection of its fields.
     const decide = async (
       snapshot: PipelineSnapshot,
@@ -372,7 +456,7 @@ export class PhaseWriter {
       const { decision, origin } = await decisions.decideEdge(
         snapshot,
         phase,
-        promotionEdge,
+        edge,
         { ignoreCommits },
       );
       return origin
@@ -427,7 +511,7 @@ export class PhaseWriter {
       );
     }
     // By the phase's own strategy: that of the edge into it, if any.
-    const edge = phase.edges[0];
+    const edge = rollbackEdge(phase);
     const target = this.target(
       pipeline,
       phase,
@@ -595,12 +679,7 @@ export class PhaseWriter {
       held &&
       (await this.deps.store.getPipelineRevision(plan.pipeline.ref)) ===
         plan.revision;
-    // A commit written as planned is announced to its source now: the
-    // commit of this moment waits for it, and what it needs starts.
-    const expected =
-      asPlanned && plan.strategy === 'commit'
-        ? plan.source.expectWrite?.(plan.sourcePhase)
-        : undefined;
+    const expected = this.expectation(plan, Boolean(asPlanned));
     try {
       return await this.performHeld(plan, draft, {
         lease,
@@ -613,6 +692,30 @@ export class PhaseWriter {
     } finally {
       expected?.cancel();
     }
+  }
+
+  /**
+   * The write by commit that is written as planned, as announced to its
+   * source: when it was asked for, if it lands where it was announced to,
+   * or now. A write that waits for its phase's lease is not waited for:
+   * its announcement is called off.
+   */
+  private expectation(
+    plan: WritePlan,
+    asPlanned: boolean,
+  ): GluExpectedWrite | undefined {
+    const { announced } = plan;
+    if (!asPlanned || plan.strategy !== 'commit') {
+      announced?.expected.cancel();
+      return undefined;
+    }
+    if (
+      announced?.landing === landingOf(plan.phase.source.type, plan.location)
+    ) {
+      return announced.expected;
+    }
+    announced?.expected.cancel();
+    return plan.source.expectWrite?.(plan.sourcePhase);
   }
 
   /** Records the write, and carries it out under the phase's lease. */

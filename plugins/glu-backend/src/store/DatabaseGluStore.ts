@@ -527,6 +527,14 @@ export class DatabaseGluStore {
     },
   );
 
+  /**
+   * A pipeline's definition as this store last read it, without asking the
+   * database: possibly out of date, so for hints only (what to get ready).
+   */
+  lastKnownPipeline(ref: string): PipelineDefinition | undefined {
+    return this.definitions.get(ref)?.definition;
+  }
+
   /** A pipeline's definition, parsed once per version (frozen: shared). */
   async getPipeline(ref: string): Promise<PipelineDefinition | undefined> {
     return (await this.getPipelineAt(ref))?.definition;
