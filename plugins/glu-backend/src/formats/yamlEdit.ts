@@ -362,9 +362,11 @@ function spliceFor(
  * the result is checked to hold exactly the intended values.
  */
 export function applyEdits(file: YamlFile, edits: ScalarEdit[]): string {
-  const unwritable = new YamlFormatError(
-    'the values cannot be written in place without changing other parts of the file',
-  );
+  // Made when it is thrown: an error's stack costs more than the edit.
+  const unwritable = () =>
+    new YamlFormatError(
+      'the values cannot be written in place without changing other parts of the file',
+    );
   let current = file;
   for (const edit of edits) {
     const document = current.documents[file.documents.indexOf(edit.document)];
@@ -379,7 +381,7 @@ export function applyEdits(file: YamlFile, edits: ScalarEdit[]): string {
           content.slice(splice.end),
       );
     } catch {
-      throw unwritable;
+      throw unwritable();
     }
   }
   // A last check that the splices hold exactly the intended values: the
@@ -393,6 +395,6 @@ export function applyEdits(file: YamlFile, edits: ScalarEdit[]): string {
     return copy.toJS();
   });
   const written = current.documents.map(document => document.toJS());
-  if (!isDeepStrictEqual(written, expected)) throw unwritable;
+  if (!isDeepStrictEqual(written, expected)) throw unwritable();
   return current.content;
 }
