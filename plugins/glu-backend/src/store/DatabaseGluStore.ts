@@ -228,6 +228,13 @@ interface DefinitionVersionRow {
   updated_at: unknown;
 }
 
+/** A question to `firstHeld`: when some phases first held these versions. */
+interface FirstHeldAsk {
+  pipelineRef: string;
+  phases: string[];
+  versions: Array<{ digest: string; version: string }>;
+}
+
 /** What a pipeline's row says of its definition's version and its revision. */
 interface PipelineRow extends DefinitionVersionRow {
   revision: unknown;
@@ -1034,24 +1041,102 @@ export class DatabaseGluStore {
     phases: string[],
     versions: Array<{ digest: string; version: string }>,
   ): Promise<Map<string, { at: string; message?: string }>> {
-    const first = new Map<string, { at: string; message?: string }>();
-    if (phases.length === 0 || versions.length === 0) return first;
-    const byDigest = new Map<string, { at: string; message?: string }>();
-    const byVersion = new Map<string, { at: string; message?: string }>();
-    const digests = [...new Set(versions.map(v => v.digest))];
-    const names = [...new Set(versions.map(v => v.version))];
-    for (let i = 0; i < Math.max(digests.length, names.length); i += 500) {
-      const rows = await this.db('glu_history')
-        .where({ pipeline_ref: pipelineRef })
-        .whereIn('phase', phases)
-        .where(q =>
-          q
-            .whereIn('digest', digests.slice(i, i + 500))
-            .orWhereIn('version', names.slice(i, i + 500)),
-        )
+    if (phases.length === 0 || versions.length === 0) return new Map();
+    // Asked together with the questions of the same moment (the lead times
+    // of the promotions of one commit).
+    return this.firstHelds.add({ pipelineRef, phases, versions });
+  }
+
+  private readonly firstHelds = new Batcher<
+    FirstHeldAsk,
+    Map<string, { at: string; message?: string }>
+  >(asks => this.firstHeldOf(asks));
+
+  /**
+   * The answers to `firstHeld` questions: in one statement for all of them,
+   * or one per 1,000 versions asked about.
+   */
+  private async firstHeldOf(
+    asks: FirstHeldAsk[],
+  ): Promise<Array<Map<string, { at: string; message?: string }>>> {
+    type Row = {
+      pipeline_ref: string;
+      phase: string;
+      digest: string;
+      version: string;
+      observed_at: unknown;
+      message: string | null;
+    };
+    // Each question's versions, by digest and by name, 500 at a time; the
+    // questions whose versions fit in 500 together.
+    const parts: Array<{ ask: number; digests: string[]; names: string[] }> =
+      [];
+    asks.forEach((ask, index) => {
+      const digests = [...new Set(ask.versions.map(v => v.digest))];
+      const names = [...new Set(ask.versions.map(v => v.version))];
+      for (let i = 0; i < Math.max(digests.length, names.length); i += 500) {
+        parts.push({
+          ask: index,
+          digests: digests.slice(i, i + 500),
+          names: names.slice(i, i + 500),
+        });
+      }
+    });
+    const rows: Row[][] = asks.map(() => []);
+    let statement: typeof parts = [];
+    let size = 0;
+    const run = async () => {
+      if (statement.length === 0) return;
+      const these = statement;
+      statement = [];
+      size = 0;
+      const found: Row[] = await this.db('glu_history')
+        .where(q => {
+          for (const { ask, digests, names } of these) {
+            const { pipelineRef, phases } = asks[ask];
+            q.orWhere(one =>
+              one
+                .where('pipeline_ref', pipelineRef)
+                .whereIn('phase', phases)
+                .where(v =>
+                  v.whereIn('digest', digests).orWhereIn('version', names),
+                ),
+            );
+          }
+        })
         .orderBy('id', 'asc')
-        .select('digest', 'version', 'observed_at', 'message');
-      for (const row of rows) {
+        .select(
+          'pipeline_ref',
+          'phase',
+          'digest',
+          'version',
+          'observed_at',
+          'message',
+        );
+      // A row answers every question of its pipeline and phase.
+      asks.forEach((ask, index) => {
+        if (!these.some(part => part.ask === index)) return;
+        rows[index].push(
+          ...found.filter(
+            row =>
+              row.pipeline_ref === ask.pipelineRef &&
+              ask.phases.includes(row.phase),
+          ),
+        );
+      });
+    };
+    for (const part of parts) {
+      const partSize = part.digests.length + part.names.length;
+      if (size + partSize > 1000) await run();
+      statement.push(part);
+      size += partSize;
+    }
+    await run();
+    return asks.map((ask, index) => {
+      const byDigest = new Map<string, { at: string; message?: string }>();
+      const byVersion = new Map<string, { at: string; message?: string }>();
+      // The first stored wins (in each statement's order of storage).
+      for (const row of rows[index]) {
         const origin = {
           at: iso(row.observed_at)!,
           ...(row.message ? { message: row.message } : {}),
@@ -1059,12 +1144,13 @@ export class DatabaseGluStore {
         if (!byDigest.has(row.digest)) byDigest.set(row.digest, origin);
         if (!byVersion.has(row.version)) byVersion.set(row.version, origin);
       }
-    }
-    for (const { digest, version } of versions) {
-      const origin = byDigest.get(digest) ?? byVersion.get(version);
-      if (origin) first.set(digest, origin);
-    }
-    return first;
+      const first = new Map<string, { at: string; message?: string }>();
+      for (const { digest, version } of ask.versions) {
+        const origin = byDigest.get(digest) ?? byVersion.get(version);
+        if (origin) first.set(digest, origin);
+      }
+      return first;
+    });
   }
 
   /** Whether a commit is one that Glu made (so its change is already known). */
