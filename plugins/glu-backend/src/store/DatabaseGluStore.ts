@@ -1576,6 +1576,9 @@ export class DatabaseGluStore {
         (names.has(ask.name) ? later : now).push(ask);
         names.add(ask.name);
       }
+      // Rows are locked in the order of their names, whichever statement
+      // takes them: two statements never wait on each other in a circle.
+      now.sort((a, b) => (a.name < b.name ? -1 : Number(a.name > b.name)));
       for (const chunk of chunks(now, 200)) {
         const at = new Date();
         const rows: Array<{ name: string; holder: string }> = await this.db(
@@ -1624,23 +1627,11 @@ export class DatabaseGluStore {
   }
 
   async releaseLease(name: string, holder: string) {
-    await this.leaseReleases.add({ name, holder });
+    // One lease a statement: a statement that deleted several would lock
+    // them in an order of the database's choosing, and could wait in a
+    // circle with one that takes several.
+    await this.db('glu_leases').where({ name, holder }).delete();
   }
-
-  /** The leases released at the same moment, in one statement. */
-  private readonly leaseReleases = new Batcher<
-    { name: string; holder: string },
-    void
-  >(async leases => {
-    for (const chunk of chunks(leases, 200)) {
-      await this.db('glu_leases')
-        .where(q => {
-          for (const { name, holder } of chunk) q.orWhere({ name, holder });
-        })
-        .delete();
-    }
-    return leases.map(() => undefined);
-  });
 }
 
 /**
