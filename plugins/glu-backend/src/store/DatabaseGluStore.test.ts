@@ -306,7 +306,7 @@ describe.each(databases.eachSupportedId())(
       expect(await store.tryAcquireLease('phase:x', 'next', 200)).toBe(true);
     });
 
-    it('answers leases asked for at the same moment as if asked one after another, and releases them together', async () => {
+    it('answers leases asked for at the same moment as if asked one after another, and releases a lease only for its holder', async () => {
       const store = await createStore();
       expect(await store.tryAcquireLease('phase:held', 'other', 60_000)).toBe(
         true,
@@ -326,7 +326,7 @@ describe.each(databases.eachSupportedId())(
       expect((await store.getLease('phase:a'))?.holder).toBe('one');
       expect((await store.getLease('phase:b'))?.holder).toBe('two');
       expect((await store.getLease('phase:held'))?.holder).toBe('other');
-      // Released together; a release by one who does not hold it changes nothing.
+      // A release by one who does not hold it changes nothing.
       await Promise.all([
         store.releaseLease('phase:a', 'one'),
         store.releaseLease('phase:b', 'two'),
