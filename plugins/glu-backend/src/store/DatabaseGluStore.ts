@@ -1067,8 +1067,8 @@ export class DatabaseGluStore {
       observed_at: unknown;
       message: string | null;
     };
-    // Each question's versions, by digest and by name, 500 at a time; the
-    // questions whose versions fit in 500 together.
+    // Each question's versions, by digest and by name, 500 at a time; a
+    // statement asks about up to 1,000 digests and names, of any questions.
     const parts: Array<{ ask: number; digests: string[]; names: string[] }> =
       [];
     asks.forEach((ask, index) => {

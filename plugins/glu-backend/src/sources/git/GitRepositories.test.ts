@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
@@ -28,16 +29,19 @@ describe('GitRepositories', () => {
     repositories = gatheringFor({ pauseMillis: 50, windowMillis: 2_000 });
   });
 
-  function gatheringFor(gathering: {
-    pauseMillis: number;
-    windowMillis: number;
-  }) {
+  function gatheringFor(
+    gathering: {
+      pauseMillis: number;
+      windowMillis: number;
+    },
+    logger: LoggerService = mockServices.logger.mock(),
+  ) {
     return new GitRepositories({
       workingDirectory,
       credentials: new GitCredentials(
         ScmIntegrations.fromConfig(new ConfigReader({})),
       ),
-      logger: mockServices.logger.mock(),
+      logger,
       author: { name: 'Glu', email: 'glu@localhost' },
       gathering,
     });
@@ -103,19 +107,11 @@ describe('GitRepositories', () => {
     const announced = [0, 1, 2].map(() =>
       repositories.expect(repo.url, 'main'),
     );
-    const first = repositories.write(
-      repo.url,
-      'main',
-      edit(0, '2.0.0'),
-      announced[0],
-    );
+    const arrive = (i: number) =>
+      repositories.write(repo.url, 'main', edit(i, '2.0.0'), announced[i]);
+    const first = arrive(0);
     await sleep(150);
-    const second = repositories.write(
-      repo.url,
-      'main',
-      edit(1, '2.0.0'),
-      announced[1],
-    );
+    const second = arrive(1);
     await sleep(150);
     // The third will not come after all.
     announced[2].cancel();
@@ -140,22 +136,17 @@ describe('GitRepositories', () => {
 
   it('builds the commit of edits asked for during the last one on it without a fetch, and applies them again when the branch moved meanwhile', async () => {
     const said: string[] = [];
-    const logger = {
+    const logger: LoggerService = {
       info: (message: string) => said.push(message),
       warn: (message: string) => said.push(message),
       error: (message: string) => said.push(message),
       debug: () => {},
       child: () => logger,
     };
-    repositories = new GitRepositories({
-      workingDirectory,
-      credentials: new GitCredentials(
-        ScmIntegrations.fromConfig(new ConfigReader({})),
-      ),
+    repositories = gatheringFor(
+      { pauseMillis: 300, windowMillis: 2_000 },
       logger,
-      author: { name: 'Glu', email: 'glu@localhost' },
-      gathering: { pauseMillis: 300, windowMillis: 2_000 },
-    });
+    );
     const before = await repo.log();
     // The first commit is under way (its edit is being made) when the
     // second edit is asked for.

@@ -213,8 +213,6 @@ export class GitRepository {
   private fetchingSince?: number;
   /** When the last fetch that ended well was asked for. */
   private fetched?: number;
-  /** The branches this clone has pushed commits to (not proposals). */
-  private readonly pushed = new Set<string>();
   private initialized?: Promise<void>;
 
   constructor(
@@ -687,8 +685,8 @@ export class GitRepository {
      */
     askedAt?: number;
     /**
-     * The edits continue a burst whose last commit this clone pushed to the
-     * branch: the commit builds on that without a fetch first.
+     * The edits continue a burst whose last commit, through this clone, landed
+     * on the branch: the commit builds on that without a fetch first.
      */
     continues?: boolean;
   }): Promise<FileEditResult[]> {
@@ -696,10 +694,7 @@ export class GitRepository {
       await this.init();
       for (let attempt = 1; ; attempt++) {
         const known =
-          attempt === 1 &&
-          Boolean(options.continues) &&
-          !options.pushTo &&
-          this.pushed.has(options.branch);
+          attempt === 1 && Boolean(options.continues) && !options.pushTo;
         // Then again from scratch: the branch moved under the last attempt
         // (or under what the first one knew).
         if (!known) {
@@ -838,7 +833,6 @@ export class GitRepository {
                 ]),
               ),
           );
-          if (!options.pushTo) this.pushed.add(target);
         } catch (error) {
           const failure = this.pushFailure(error, target, attempt);
           if (failure === 'apply again') continue;
@@ -857,7 +851,6 @@ export class GitRepository {
           await this.run(this.bareDir, git =>
             git.raw(['update-ref', `refs/remotes/origin/${target}`, sha]),
           );
-          if (!options.pushTo) this.pushed.add(target);
         }
         return results.map(r => (r.changed ? { ...r, sha } : r));
       }
