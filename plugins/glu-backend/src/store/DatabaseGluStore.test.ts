@@ -287,6 +287,131 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    it('records the writes of one commit in a few statements, each phase and record as if recorded one after another', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseGluStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const refs = ['a', 'b', 'c'].map(n => `pipeline:default/${n}`);
+      for (const ref of refs) {
+        const name = ref.split('/')[1];
+        await store.upsertPipeline(definition(name, 'group:default/x'), name);
+      }
+      const promotion = (id: string, pipelineRef: string, status: any) =>
+        store.createPromotion({
+          id,
+          pipelineRef,
+          from: 'build',
+          to: 'staging',
+          kind: 'promotion',
+          strategy: 'commit',
+          status,
+          triggeredBy: 'user:default/alice',
+          trigger: 'manual',
+          createdAt: new Date().toISOString(),
+        });
+      await promotion('p1', refs[0], 'running');
+      await promotion('p2', refs[0], 'running');
+      await promotion('p3', refs[1], 'running');
+      // Ended already (cancelled meanwhile): it is not moved.
+      await promotion('p4', refs[2], 'failed');
+      await promotion('p5', refs[2], 'running');
+      const t = (seconds: number) =>
+        new Date(Date.UTC(2026, 0, 1, 0, 0, seconds));
+      const write = (
+        id: string,
+        pipelineRef: string,
+        tag: string,
+        at: number,
+        options: { keptVersion?: boolean; error?: string } = {},
+      ) =>
+        store.recordWrite(
+          {
+            pipelineRef,
+            phase: 'staging',
+            resource: resourceOf({ repository: 'r', tag }),
+            content: `image: r:${tag}\n`,
+            cause: 'promotion',
+            keptVersion: options.keptVersion,
+            promotionId: id,
+            commitSha: 'c0ffee',
+            observedAt: t(at),
+          },
+          {
+            id,
+            patch: {
+              status: 'succeeded',
+              after: resourceOf({ repository: 'r', tag }),
+              commitSha: 'c0ffee',
+              // Each its own moment.
+              finishedAt: t(at + 30).toISOString(),
+              ...(options.error ? { error: options.error } : {}),
+            },
+            onlyIfStatus: ['running'],
+          },
+        );
+      const statements: string[] = [];
+      const count = (query: { sql: string }) => statements.push(query.sql);
+      knex.on('query', count);
+      const results = await Promise.all([
+        write('p1', refs[0], '1.0.0', 1),
+        // The same phase again, keeping its version (its comments changed):
+        // it holds this entry, and has held its version since the first.
+        write('p2', refs[0], '1.0.0', 2, { keptVersion: true }),
+        write('p3', refs[1], '2.0.0', 3, { error: 'a warning' }),
+        write('p4', refs[2], '3.0.0', 4),
+        write('p5', refs[2], '3.0.1', 5),
+      ]);
+      knex.removeListener('query', count);
+
+      // One transaction, its rows written a few statements at a time, not
+      // one or two per write.
+      const updates = statements.filter(sql => /^update/i.test(sql));
+      expect(updates.filter(sql => sql.includes('glu_phases')).length).toBe(1);
+      expect(updates.filter(sql => sql.includes('glu_promotions')).length).toBe(
+        2,
+      );
+      expect(statements.length).toBeLessThanOrEqual(9);
+
+      expect(results.map(r => [r.record.id, r.record.status, r.moved])).toEqual(
+        [
+          ['p1', 'succeeded', true],
+          ['p2', 'succeeded', true],
+          ['p3', 'succeeded', true],
+          ['p4', 'failed', false],
+          ['p5', 'succeeded', true],
+        ],
+      );
+      expect(results[2].record.error).toBe('a warning');
+      expect(results[0].record.error).toBeUndefined();
+      // Each moved record with its own values, the one not moved as it was.
+      expect(
+        results.map(({ record }) => [
+          record.finishedAt,
+          record.commitSha,
+          record.after?.version,
+        ]),
+      ).toEqual([
+        [t(31).toISOString(), 'c0ffee', '1.0.0'],
+        [t(32).toISOString(), 'c0ffee', '1.0.0'],
+        [t(33).toISOString(), 'c0ffee', '2.0.0'],
+        [undefined, undefined, undefined],
+        [t(35).toISOString(), 'c0ffee', '3.0.1'],
+      ]);
+
+      const a = await store.getPhaseState(refs[0], 'staging');
+      expect(a?.current).toMatchObject({ promotionId: 'p2', version: '1.0.0' });
+      expect(a?.heldSince).toBe(t(1).toISOString());
+      const b = await store.getPhaseState(refs[1], 'staging');
+      expect(b?.current).toMatchObject({ promotionId: 'p3', version: '2.0.0' });
+      expect(b?.heldSince).toBe(t(3).toISOString());
+      // The last write of a phase is what it holds.
+      const c = await store.getPhaseState(refs[2], 'staging');
+      expect(c?.current).toMatchObject({ promotionId: 'p5', version: '3.0.1' });
+      expect(c?.heldSince).toBe(t(5).toISOString());
+      expect(c?.current?.id).toBe(results[4].entry.id);
+    });
+
     it('gives a lease to one holder at a time, and frees it when its holder died', async () => {
       const store = await createStore();
       expect(

@@ -248,6 +248,39 @@ function definitionVersionOf(row: {
   return `${row.definition_hash}\n${iso(row.updated_at)}`;
 }
 
+/** The columns a promotion's patch changes, and their new values. */
+function promotionUpdateOf(patch: PromotionPatch): Record<string, unknown> {
+  const update: Record<string, unknown> = {};
+  if (patch.status) update.status = patch.status;
+  if (patch.fromVersion) {
+    update.from_digest = patch.fromVersion.digest;
+    update.from_version = patch.fromVersion.version;
+  }
+  if (patch.before) {
+    update.before_digest = patch.before.digest;
+    update.before_version = patch.before.version;
+  }
+  if (patch.after) {
+    update.after_digest = patch.after.digest;
+    update.after_version = patch.after.version;
+  }
+  if (patch.commitSha !== undefined) update.commit_sha = patch.commitSha;
+  if (patch.commitUrl !== undefined) update.commit_url = patch.commitUrl;
+  if (patch.pullRequest !== undefined) {
+    update.pull_request = JSON.stringify(patch.pullRequest);
+  }
+  if (patch.error !== undefined) update.error = patch.error;
+  if (patch.finishedAt) update.finished_at = new Date(patch.finishedAt);
+  return update;
+}
+
+/** Whether two column values are the same (dates by their time). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date)
+    return a.getTime() === b.getTime();
+  return a === b;
+}
+
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size)
@@ -797,13 +830,19 @@ export class DatabaseGluStore {
         tx,
         items.map(item => item.input),
       );
-      for (const { i } of order) {
-        const { input, promotion } = items[i];
-        const entry = entries[i];
-        await this.holdState(tx, input, entry.id);
-        const row = await this.movePromotion(tx, promotion);
+      await this.holdStates(
+        tx,
+        order.map(({ i }) => ({ input: items[i].input, id: entries[i].id })),
+      );
+      const rows = await this.movePromotions(
+        tx,
+        order.map(({ i }) => items[i].promotion),
+      );
+      for (const [n, { i }] of order.entries()) {
+        const { promotion } = items[i];
+        const row = rows[n];
         results[i] = {
-          entry,
+          entry: entries[i],
           record: row
             ? promotionFromRow(row)
             : (await this.getPromotion(promotion.id, tx))!,
@@ -921,6 +960,153 @@ export class DatabaseGluStore {
       // Another writer got there between the read and the update.
       throw new StaleStateError();
     }
+  }
+
+  /**
+   * Phases hold these entries now (each as `holdState` would make it), in
+   * one statement per hundred phases; a phase given twice holds the last
+   * it is given, as if they were held one after another.
+   */
+  private async holdStates(
+    tx: Knex.Transaction,
+    holds: Array<{ input: HistoryEntryInput; id: unknown }>,
+  ): Promise<void> {
+    const byPhase = new Map<
+      string,
+      { key: [string, string]; id: unknown; digest: string; changedAt?: Date }
+    >();
+    for (const { input, id } of holds) {
+      const phase = `${input.pipelineRef}\n${input.phase}`;
+      byPhase.set(phase, {
+        key: [input.pipelineRef, input.phase],
+        id,
+        digest: input.resource.digest,
+        // When the version last changed: how long the phase has held it.
+        changedAt: input.keptVersion
+          ? byPhase.get(phase)?.changedAt
+          : input.observedAt,
+      });
+    }
+    const keys = ['pipeline_ref', 'name'];
+    const now = new Date();
+    for (const chunk of chunks([...byPhase.values()], 100)) {
+      const changed = chunk.filter(h => h.changedAt !== undefined);
+      await tx('glu_phases')
+        .whereIn(
+          keys,
+          chunk.map(h => h.key),
+        )
+        .update({
+          state_id: this.perRow(
+            'state_id',
+            keys,
+            chunk.map(h => ({ key: h.key, value: h.id })),
+            'bigint',
+          ),
+          digest: this.perRow(
+            'digest',
+            keys,
+            chunk.map(h => ({ key: h.key, value: h.digest })),
+          ),
+          ...(changed.length > 0 && {
+            changed_at: this.perRow(
+              'changed_at',
+              keys,
+              changed.map(h => ({ key: h.key, value: h.changedAt })),
+              'timestamptz',
+            ),
+          }),
+          refreshed_at: now,
+          refresh_error: null,
+          refresh_failing_since: null,
+        });
+    }
+  }
+
+  /**
+   * A column's new value in an update of many rows, each row's own:
+   * `CASE WHEN <key> = ? THEN ? … ELSE <column> END`. PostgreSQL is told
+   * the type of a value that is not text.
+   */
+  private perRow(
+    column: string,
+    keys: string[],
+    rows: Array<{ key: unknown[]; value: unknown }>,
+    type?: 'bigint' | 'timestamptz',
+  ): Knex.Raw {
+    const value =
+      type && !String(this.db.client.config.client).includes('sqlite')
+        ? `CAST(? AS ${type})`
+        : '?';
+    const when = `WHEN ${keys.map(() => '?? = ?').join(' AND ')} THEN ${value}`;
+    const bindings: unknown[] = [];
+    for (const row of rows) {
+      keys.forEach((name, k) => bindings.push(name, row.key[k]));
+      bindings.push(row.value ?? null);
+    }
+    return this.db.raw(`CASE ${rows.map(() => when).join(' ')} ELSE ?? END`, [
+      ...bindings,
+      column,
+    ] as Knex.RawBinding[]);
+  }
+
+  /**
+   * Promotion records moved as `movePromotion` moves one, in one statement
+   * per hundred records that change the same columns from the same
+   * statuses; answered in the order given (undefined: not moved). A record
+   * given twice is moved one move after another.
+   */
+  private async movePromotions(
+    tx: Knex.Transaction,
+    moves: PromotionMove[],
+  ): Promise<Array<Record<string, any> | undefined>> {
+    const rows: Array<Record<string, any> | undefined> = new Array(
+      moves.length,
+    );
+    const updates = moves.map(move => promotionUpdateOf(move.patch));
+    const ids = moves.map(move => move.id);
+    const groups = new Map<string, number[]>();
+    for (const [i, move] of moves.entries()) {
+      if (ids.indexOf(move.id) !== ids.lastIndexOf(move.id)) {
+        rows[i] = await this.movePromotion(tx, move);
+        continue;
+      }
+      const shape = JSON.stringify([
+        Object.keys(updates[i]).sort(),
+        move.onlyIfStatus ? [...move.onlyIfStatus].sort() : null,
+      ]);
+      groups.set(shape, [...(groups.get(shape) ?? []), i]);
+    }
+    for (const group of groups.values()) {
+      for (const chunk of chunks(group, 100)) {
+        const { onlyIfStatus } = moves[chunk[0]];
+        const query = tx('glu_promotions').whereIn(
+          'id',
+          chunk.map(i => ids[i]),
+        );
+        if (onlyIfStatus) query.whereIn('status', onlyIfStatus);
+        const update: Record<string, unknown> = {};
+        for (const column of Object.keys(updates[chunk[0]])) {
+          const values = chunk.map(i => updates[i][column]);
+          // One value for all of them, as it is (a commit's sha, a status).
+          update[column] = values.every(v => sameValue(v, values[0]))
+            ? values[0]
+            : this.perRow(
+                column,
+                ['id'],
+                chunk.map((i, n) => ({ key: [ids[i]], value: values[n] })),
+                column === 'finished_at' ? 'timestamptz' : undefined,
+              );
+        }
+        const moved: Array<Record<string, any>> = await query.update(
+          update,
+          '*',
+        );
+        const byId = new Map(moved.map(row => [String(row.id), row]));
+        for (const i of chunk) rows[i] = byId.get(ids[i]);
+      }
+    }
+    return rows;
   }
 
   /** Marks phases refreshed now, without an error: a few statements for many. */
@@ -1229,30 +1415,9 @@ export class DatabaseGluStore {
     db: Knex | Knex.Transaction,
     { id, patch, onlyIfStatus }: PromotionMove,
   ): Promise<Record<string, any> | undefined> {
-    const update: Record<string, unknown> = {};
-    if (patch.status) update.status = patch.status;
-    if (patch.fromVersion) {
-      update.from_digest = patch.fromVersion.digest;
-      update.from_version = patch.fromVersion.version;
-    }
-    if (patch.before) {
-      update.before_digest = patch.before.digest;
-      update.before_version = patch.before.version;
-    }
-    if (patch.after) {
-      update.after_digest = patch.after.digest;
-      update.after_version = patch.after.version;
-    }
-    if (patch.commitSha !== undefined) update.commit_sha = patch.commitSha;
-    if (patch.commitUrl !== undefined) update.commit_url = patch.commitUrl;
-    if (patch.pullRequest !== undefined) {
-      update.pull_request = JSON.stringify(patch.pullRequest);
-    }
-    if (patch.error !== undefined) update.error = patch.error;
-    if (patch.finishedAt) update.finished_at = new Date(patch.finishedAt);
     const query = db('glu_promotions').where({ id });
     if (onlyIfStatus) query.whereIn('status', onlyIfStatus);
-    const [row] = await query.update(update, '*');
+    const [row] = await query.update(promotionUpdateOf(patch), '*');
     return row;
   }
 
