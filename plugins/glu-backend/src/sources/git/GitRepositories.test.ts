@@ -9,6 +9,7 @@ import path from 'node:path';
 import { createGitFixture, GitFixture } from '../../__testUtils__/git';
 import { GitCredentials } from './GitCredentials';
 import { GitRepositories } from './GitRepositories';
+import { GitRepository } from './GitRepository';
 
 jest.setTimeout(60_000);
 
@@ -184,6 +185,63 @@ describe('GitRepositories', () => {
     expect(await repo.show('env/p5/VERSION')).toBe('9.9.9\n');
     expect(await repo.show('env/p0/VERSION')).toBe('2.0.0\n');
     expect(await repo.show('env/p1/VERSION')).toBe('2.0.0\n');
+  });
+
+  it('reads the files of announced edits ahead, at the head their commit builds on, and a file again when the branch moved', async () => {
+    const read = jest.spyOn(GitRepository.prototype as any, 'filesAt');
+    const before = await repo.log();
+    const paths = [0, 1, 2].map(i => `env/p${i}/VERSION`);
+    const announced = paths.map(p => repositories.expect(repo.url, 'main', p));
+    // Read once the fetch the commit builds on is done, while the edits are
+    // still planned.
+    for (let waited = 0; read.mock.calls.length === 0 && waited < 5_000; ) {
+      await sleep(20);
+      waited += 20;
+    }
+    expect(read.mock.calls.map(call => (call[2] as string[]).sort())).toEqual([
+      paths,
+    ]);
+    const results = await Promise.all(
+      [0, 1, 2].map(i =>
+        repositories.write(repo.url, 'main', edit(i, '2.0.0'), announced[i]),
+      ),
+    );
+    // The commit took them as they were read.
+    expect(read).toHaveBeenCalledTimes(1);
+    expect(results.every(r => r.changed && r.before === '1.0.0\n')).toBe(true);
+    expect(await repo.log()).toHaveLength(before.length + 1);
+    for (const p of paths) expect(await repo.show(p)).toBe('2.0.0\n');
+
+    // Someone changes a file after it was read ahead: the commit built on
+    // what was read is refused by its lease, and the file is read again at
+    // the new head, where the edit is made on top of the person's change.
+    read.mockClear();
+    const next = repositories.expect(repo.url, 'main', paths[0]);
+    for (let waited = 0; read.mock.calls.length === 0 && waited < 5_000; ) {
+      await sleep(20);
+      waited += 20;
+    }
+    const theirs = await repo.commit(
+      { [paths[0]]: '2.0.0\n# reviewed\n' },
+      "A person's change",
+    );
+    const made = await repositories.write(
+      repo.url,
+      'main',
+      {
+        ...edit(0, '3.0.0'),
+        apply: async (content: string) => content.replace('2.0.0', '3.0.0'),
+      },
+      next,
+    );
+    expect(made.before).toBe('2.0.0\n# reviewed\n');
+    expect(await repo.show(paths[0])).toBe('3.0.0\n# reviewed\n');
+    expect((await repo.log()).map(c => c.sha).slice(0, 2)).toEqual([
+      made.sha,
+      theirs,
+    ]);
+    expect(read).toHaveBeenCalledTimes(2);
+    read.mockRestore();
   });
 
   it('commits files whatever their names and characters, each exactly, on top of the branch', async () => {

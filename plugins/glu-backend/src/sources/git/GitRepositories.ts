@@ -35,6 +35,9 @@ class BranchWriteQueue {
   private running = false;
   /** When the last commit of this queue landed (epoch milliseconds). */
   private landedAt?: number;
+  /** Files of announced edits still to read ahead, and the reading. */
+  private readonly aheadPaths = new Set<string>();
+  private readingAhead?: Promise<void>;
 
   constructor(
     private readonly repository: GitRepository,
@@ -43,8 +46,11 @@ class BranchWriteQueue {
     private readonly gathering: { pauseMillis: number; windowMillis: number },
   ) {}
 
-  /** An edit on its way: the next commit waits for it (within its window). */
-  expect(): GluExpectedWrite {
+  /**
+   * An edit on its way (of the file at `filePath`, when it is known): the next
+   * commit waits for it (within its window), and its file is read ahead.
+   */
+  expect(filePath?: string): GluExpectedWrite {
     const since = Date.now();
     this.fetchFor(since, this.pending.length + this.expected.size);
     const expected: GluExpectedWrite = {
@@ -54,6 +60,7 @@ class BranchWriteQueue {
       },
     };
     this.expected.add(expected);
+    if (filePath !== undefined) this.readAhead(filePath);
     // The edits pending wait for it now.
     this.schedule();
     return expected;
@@ -81,6 +88,46 @@ class BranchWriteQueue {
   private fetchFor(askedAt: number, others: number) {
     if (this.running || others > 0 || this.continues(askedAt)) return;
     this.repository.fetch({ startedSince: askedAt }).catch(() => {});
+  }
+
+  /**
+   * Reads the files of announced edits at the head the next commit builds
+   * on, as soon as its fetch is done, while the edits are still planned:
+   * the commit starts with them. Those announced during a read are read
+   * next, together. Nothing is read ahead for a commit that builds on one
+   * under way, nor for one that continues a burst.
+   */
+  private readAhead(filePath?: string) {
+    if (filePath !== undefined) this.aheadPaths.add(filePath);
+    if (this.readingAhead || this.aheadPaths.size === 0) return;
+    this.readingAhead = (async () => {
+      while (this.aheadPaths.size > 0) {
+        const askedAt = Math.min(
+          ...this.pending.map(p => p.askedAt),
+          ...[...this.expected].map(e => e.since),
+        );
+        if (
+          this.running ||
+          !Number.isFinite(askedAt) ||
+          this.continues(askedAt)
+        ) {
+          this.aheadPaths.clear();
+          return;
+        }
+        // The fetch the commit builds on: started for the first of them.
+        await this.repository.fetch({ startedSince: askedAt });
+        const paths = [...this.aheadPaths];
+        this.aheadPaths.clear();
+        await this.repository.readAhead(this.branch, paths);
+      }
+    })()
+      // The commit reads whatever was not read ahead, and says why not.
+      .catch(() => this.aheadPaths.clear())
+      .finally(() => {
+        this.readingAhead = undefined;
+        // Announced as the last read ended.
+        this.readAhead();
+      });
   }
 
   /**
@@ -213,9 +260,12 @@ export class GitRepositories {
     return this.queueOf(url, branch).submit(edit, expected);
   }
 
-  /** An edit of this branch is on its way: its commit waits for it. */
-  expect(url: string, branch: string): GluExpectedWrite {
-    return this.queueOf(url, branch).expect();
+  /**
+   * An edit of this branch (of the file at `filePath`, when it is known) is on
+   * its way: its commit waits for it, and its file is read ahead.
+   */
+  expect(url: string, branch: string, filePath?: string): GluExpectedWrite {
+    return this.queueOf(url, branch).expect(filePath);
   }
 
   private queueOf(url: string, branch: string): BranchWriteQueue {

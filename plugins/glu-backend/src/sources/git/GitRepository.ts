@@ -83,6 +83,9 @@ function fastImportPath(file: string): string {
 /** At most this many paths go to one git process's command line. */
 const PATHS_PER_PROCESS = 500;
 
+/** A file at a commit, or why it cannot be written there. */
+type FileAt = { mode: string; blob: string; content?: string } | Error;
+
 /** One change to one file, computed from the file's current content. */
 export interface FileEdit {
   path: string;
@@ -214,6 +217,12 @@ export class GitRepository {
   /** When the last fetch that ended well was asked for. */
   private fetched?: number;
   private initialized?: Promise<void>;
+  /**
+   * Files read ahead of a commit (`readAhead`), at one head of one branch:
+   * what that commit holds never changes, so the commit that builds on the
+   * same head takes them as they are. Replaced by the next head's.
+   */
+  private ahead?: { key: string; files: Map<string, Promise<FileAt>> };
 
   constructor(
     readonly url: string,
@@ -556,6 +565,112 @@ export class GitRepository {
   }
 
   /**
+   * Files of a branch's head as last fetched, read ahead of a commit that
+   * will edit them (edits announced while they are planned), in one
+   * `ls-tree` and one `cat-file`: the commit that builds on that head starts
+   * with them. Files already read at that head are not read again.
+   */
+  async readAhead(branch: string, paths: string[]): Promise<void> {
+    await this.init();
+    const head = await this.head(branch);
+    if (!head) return;
+    const files = this.filesAhead(branch, head, true)!;
+    const missing = [
+      ...new Set(paths.map(p => path.posix.normalize(p))),
+    ].filter(p => !files.has(p));
+    if (missing.length === 0) return;
+    const read = this.run(this.bareDir, git =>
+      this.filesAt(git, head, missing, branch),
+    );
+    for (const file of missing) {
+      const one = read.then(found => found.get(file)!);
+      // A read that failed is made again by the commit.
+      one.catch(() => {
+        if (files.get(file) === one) files.delete(file);
+      });
+      files.set(file, one);
+    }
+    await read.catch(() => undefined);
+  }
+
+  /** The files read ahead at a branch's head (made anew for a new head). */
+  private filesAhead(
+    branch: string,
+    head: string,
+    create = false,
+  ): Map<string, Promise<FileAt>> | undefined {
+    const key = `${branch}\0${head}`;
+    if (this.ahead?.key !== key) {
+      if (!create) return undefined;
+      this.ahead = { key, files: new Map() };
+    }
+    return this.ahead.files;
+  }
+
+  /**
+   * Files at a commit, by normalized path, each with its mode, blob and
+   * content, or the error that says why it cannot be written: those read
+   * ahead at that head as they were read, the others in one `ls-tree` and
+   * one `cat-file` now.
+   */
+  private async filesFor(
+    git: Git,
+    head: string,
+    filePaths: string[],
+    branch: string,
+  ): Promise<Map<string, FileAt>> {
+    const ahead = this.filesAhead(branch, head);
+    const files = new Map<string, FileAt>();
+    const missing: string[] = [];
+    await Promise.all(
+      [...new Set(filePaths.map(p => path.posix.normalize(p)))].map(
+        async file => {
+          const read = await ahead?.get(file)?.catch(() => undefined);
+          if (read) files.set(file, read);
+          else missing.push(file);
+        },
+      ),
+    );
+    if (missing.length > 0) {
+      for (const [file, at] of await this.filesAt(git, head, missing, branch)) {
+        files.set(file, at);
+      }
+    }
+    return files;
+  }
+
+  /**
+   * Files at a commit, by normalized path, in one `ls-tree` and one
+   * `cat-file`: each with its mode, blob and content, or the error that
+   * says why it cannot be written.
+   */
+  private async filesAt(
+    git: Git,
+    commit: string,
+    filePaths: string[],
+    branch: string,
+  ): Promise<Map<string, FileAt>> {
+    const entries = await this.entriesOf(git, commit, filePaths, branch);
+    const blobs = await catBlobs(git, [
+      ...new Set(
+        [...entries.values()].flatMap(e =>
+          e instanceof Error ? [] : [e.blob],
+        ),
+      ),
+    ]);
+    const files = new Map<string, FileAt>();
+    for (const [file, entry] of entries) {
+      files.set(
+        file,
+        entry instanceof Error
+          ? entry
+          : { ...entry, content: blobs.get(entry.blob) },
+      );
+    }
+    return files;
+  }
+
+  /**
    * The mode and blob of files at a commit, refusing a path that leads out
    * of the repository or through a symbolic link: git's own tree says, with
    * no work tree to follow links in. One `ls-tree` for them all; a path that
@@ -716,26 +831,19 @@ export class GitRepository {
         // Edits of one file in one batch apply on top of each other.
         const contents = new Map<string, string>();
         await this.run(this.bareDir, async git => {
-          const entries = await this.entriesOf(
+          const entries = await this.filesFor(
             git,
             head,
             options.edits.map(e => e.path),
             options.branch,
           );
-          const blobs = await catBlobs(git, [
-            ...new Set(
-              [...entries.values()].flatMap(e =>
-                e instanceof Error ? [] : [e.blob],
-              ),
-            ),
-          ]);
           for (const edit of options.edits) {
             const file = path.posix.normalize(edit.path);
             const entry = entries.get(file)!;
             const before =
               entry instanceof Error
                 ? undefined
-                : contents.get(file) ?? blobs.get(entry.blob);
+                : contents.get(file) ?? entry.content;
             if (entry instanceof Error || before === undefined) {
               results.push({
                 changed: false,

@@ -302,8 +302,8 @@ export class GitSource implements GluWritableSource {
 
   /** A commit to the phase's branch waits for the write on its way. */
   expectWrite(phase: GluSourcePhase): GluExpectedWrite {
-    const { repository, branch } = this.definition(phase);
-    return this.deps.repositories.expect(repository, branch);
+    const { repository, branch, path } = this.definition(phase);
+    return this.deps.repositories.expect(repository, branch, path);
   }
 
   async write(request: GluWriteRequest): Promise<GluWriteResult> {
