@@ -27,7 +27,39 @@ export class YamlFormatError extends Error {
   }
 }
 
+/**
+ * Files parsed lately, by content: a file Glu writes is parsed as the edit
+ * is checked, then read back for the state it holds, by the refresh that
+ * sees it, and by the next edit of it, all from the same text. Their
+ * documents are only read (an edit works on a clone). The cache starts
+ * afresh once it holds `PARSED_MAX` files or `PARSED_MAX_CHARACTERS` of
+ * text, so it never grows without bound.
+ */
+const parsed = new Map<string, YamlFile>();
+const PARSED_MAX = 1000;
+const PARSED_MAX_CHARACTERS = 8_000_000;
+let parsedCharacters = 0;
+
+/** A YAML file of one or more documents; what is not valid YAML throws. */
 export function parseYamlFile(content: string): YamlFile {
+  const known = parsed.get(content);
+  if (known) return known;
+  const file = parseFresh(content);
+  if (
+    parsed.size >= PARSED_MAX ||
+    parsedCharacters + content.length > PARSED_MAX_CHARACTERS
+  ) {
+    parsed.clear();
+    parsedCharacters = 0;
+  }
+  if (content.length <= PARSED_MAX_CHARACTERS / 10) {
+    parsed.set(content, file);
+    parsedCharacters += content.length;
+  }
+  return file;
+}
+
+function parseFresh(content: string): YamlFile {
   const documents = parseAllDocuments(content, { keepSourceTokens: true });
   if (!Array.isArray(documents)) {
     // An empty stream comes back as an EmptyStream, not as an array.
