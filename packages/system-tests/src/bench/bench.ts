@@ -9,7 +9,8 @@
  * it cannot run; the goals are there to read, not asserted.
  *
  * GLU_BENCH_PIPELINES (default 1000) sets how many pipelines the read path
- * and the polling figures run with; GLU_BENCH_FIGURES picks figures, and
+ * and the polling figures run with; GLU_BENCH_FIGURES picks figures,
+ * GLU_BENCH_ROUNDS sets the rounds of each (5), and
  * GLU_BENCH_NODE_OPTIONS adds options to the backend's Node
  * (`--cpu-prof --cpu-prof-dir=…` to profile it).
  */
@@ -38,7 +39,8 @@ import { portalFigures, TAB_PHASES, tabEntities } from './portal';
 const PIPELINES = Number(process.env.GLU_BENCH_PIPELINES ?? 1000);
 /** The fleet's repositories: ten, or one per pipeline when there are fewer. */
 const REPOSITORIES = Math.max(1, Math.min(10, PIPELINES));
-const ROUNDS = 5;
+/** GLU_BENCH_ROUNDS: rounds of each figure (5 by default), for its median. */
+const ROUNDS = Number(process.env.GLU_BENCH_ROUNDS ?? 5);
 const TOKEN = `bench-${randomBytes(8).toString('hex')}`;
 const WEBHOOK_SECRET = `bench-${randomBytes(8).toString('hex')}`;
 const OWNER = 'group:default/team-bench';
