@@ -274,6 +274,37 @@ function promotionUpdateOf(patch: PromotionPatch): Record<string, unknown> {
   return update;
 }
 
+/** What a phase's row holds once it holds a history entry. */
+function heldStateOf(
+  input: HistoryEntryInput,
+  id: unknown,
+  now: Date,
+): Record<string, unknown> {
+  return {
+    state_id: id,
+    digest: input.resource.digest,
+    // When the version last changed: how long the phase has held it.
+    ...(input.keptVersion ? {} : { changed_at: input.observedAt }),
+    refreshed_at: now,
+    refresh_error: null,
+    refresh_failing_since: null,
+  };
+}
+
+/** A row of an update of several, by its key, and what its update sets. */
+interface RowUpdate {
+  key: string[];
+  columns: Record<string, unknown>;
+}
+
+/** The columns whose values PostgreSQL must be told the type of. */
+const COLUMN_TYPES: Record<string, 'bigint' | 'timestamptz' | undefined> = {
+  state_id: 'bigint',
+  changed_at: 'timestamptz',
+  refreshed_at: 'timestamptz',
+  finished_at: 'timestamptz',
+};
+
 /** Whether two column values are the same (dates by their time). */
 function sameValue(a: unknown, b: unknown): boolean {
   if (a instanceof Date && b instanceof Date)
@@ -947,15 +978,7 @@ export class DatabaseGluStore {
         if (ifStateIs === null) query.whereNull('state_id');
         else if (ifStateIs !== undefined) query.where('state_id', ifStateIs);
       })
-      .update({
-        state_id: id,
-        digest: input.resource.digest,
-        // When the version last changed: how long the phase has held it.
-        ...(input.keptVersion ? {} : { changed_at: input.observedAt }),
-        refreshed_at: new Date(),
-        refresh_error: null,
-        refresh_failing_since: null,
-      });
+      .update(heldStateOf(input, id, new Date()));
     if (ifStateIs !== undefined && updated !== 1) {
       // Another writer got there between the read and the update.
       throw new StaleStateError();
@@ -963,91 +986,75 @@ export class DatabaseGluStore {
   }
 
   /**
-   * Phases hold these entries now (each as `holdState` would make it), in
-   * one statement per hundred phases; a phase given twice holds the last
-   * it is given, as if they were held one after another.
+   * Phases hold these entries now (each as `holdState` makes it), in one
+   * statement per hundred phases; a phase given twice holds the last it is
+   * given, as if they were held one after another.
    */
   private async holdStates(
     tx: Knex.Transaction,
     holds: Array<{ input: HistoryEntryInput; id: unknown }>,
   ): Promise<void> {
-    const byPhase = new Map<
-      string,
-      { key: [string, string]; id: unknown; digest: string; changedAt?: Date }
-    >();
+    const now = new Date();
+    const byPhase = new Map<string, RowUpdate>();
     for (const { input, id } of holds) {
       const phase = `${input.pipelineRef}\n${input.phase}`;
       byPhase.set(phase, {
         key: [input.pipelineRef, input.phase],
-        id,
-        digest: input.resource.digest,
-        // When the version last changed: how long the phase has held it.
-        changedAt: input.keptVersion
-          ? byPhase.get(phase)?.changedAt
-          : input.observedAt,
+        columns: {
+          ...byPhase.get(phase)?.columns,
+          ...heldStateOf(input, id, now),
+        },
       });
     }
     const keys = ['pipeline_ref', 'name'];
-    const now = new Date();
     for (const chunk of chunks([...byPhase.values()], 100)) {
-      const changed = chunk.filter(h => h.changedAt !== undefined);
       await tx('glu_phases')
         .whereIn(
           keys,
-          chunk.map(h => h.key),
+          chunk.map(row => row.key),
         )
-        .update({
-          state_id: this.perRow(
-            'state_id',
-            keys,
-            chunk.map(h => ({ key: h.key, value: h.id })),
-            'bigint',
-          ),
-          digest: this.perRow(
-            'digest',
-            keys,
-            chunk.map(h => ({ key: h.key, value: h.digest })),
-          ),
-          ...(changed.length > 0 && {
-            changed_at: this.perRow(
-              'changed_at',
-              keys,
-              changed.map(h => ({ key: h.key, value: h.changedAt })),
-              'timestamptz',
-            ),
-          }),
-          refreshed_at: now,
-          refresh_error: null,
-          refresh_failing_since: null,
-        });
+        .update(this.updateOfEach(keys, chunk));
     }
   }
 
   /**
-   * A column's new value in an update of many rows, each row's own:
-   * `CASE WHEN <key> = ? THEN ? … ELSE <column> END`. PostgreSQL is told
-   * the type of a value that is not text.
+   * One update of several rows, each changed as its own update would change
+   * it: a column every row sets to the same value is set to it, any other
+   * is each row's own (`CASE WHEN <key> = ? THEN ? … ELSE <column> END`).
+   * PostgreSQL is told the type of a value that is not text.
    */
-  private perRow(
-    column: string,
+  private updateOfEach(
     keys: string[],
-    rows: Array<{ key: unknown[]; value: unknown }>,
-    type?: 'bigint' | 'timestamptz',
-  ): Knex.Raw {
-    const value =
-      type && !String(this.db.client.config.client).includes('sqlite')
-        ? `CAST(? AS ${type})`
-        : '?';
-    const when = `WHEN ${keys.map(() => '?? = ?').join(' AND ')} THEN ${value}`;
-    const bindings: unknown[] = [];
-    for (const row of rows) {
-      keys.forEach((name, k) => bindings.push(name, row.key[k]));
-      bindings.push(row.value ?? null);
+    rows: RowUpdate[],
+  ): Record<string, unknown> {
+    const sqlite = String(this.db.client.config.client).includes('sqlite');
+    const update: Record<string, unknown> = {};
+    for (const column of new Set(rows.flatMap(r => Object.keys(r.columns)))) {
+      const setting = rows.filter(row => column in row.columns);
+      const first = setting[0].columns[column];
+      if (
+        setting.length === rows.length &&
+        setting.every(row => sameValue(row.columns[column], first))
+      ) {
+        update[column] = first;
+        continue;
+      }
+      const type = COLUMN_TYPES[column];
+      const value = type && !sqlite ? `CAST(? AS ${type})` : '?';
+      const when = `WHEN ${keys
+        .map(() => '?? = ?')
+        .join(' AND ')} THEN ${value}`;
+      const bindings: unknown[] = [];
+      for (const row of setting) {
+        keys.forEach((name, k) => bindings.push(name, row.key[k]));
+        bindings.push(row.columns[column] ?? null);
+      }
+      update[column] = this.db.raw(
+        `CASE ${setting.map(() => when).join(' ')} ELSE ?? END`,
+        [...bindings, column] as Knex.RawBinding[],
+      );
     }
-    return this.db.raw(`CASE ${rows.map(() => when).join(' ')} ELSE ?? END`, [
-      ...bindings,
-      column,
-    ] as Knex.RawBinding[]);
+    return update;
   }
 
   /**
@@ -1063,47 +1070,37 @@ export class DatabaseGluStore {
     const rows: Array<Record<string, any> | undefined> = new Array(
       moves.length,
     );
-    const updates = moves.map(move => promotionUpdateOf(move.patch));
     const ids = moves.map(move => move.id);
-    const groups = new Map<string, number[]>();
-    for (const [i, move] of moves.entries()) {
+    const groups = new Map<string, Array<RowUpdate & { index: number }>>();
+    for (const [index, move] of moves.entries()) {
       if (ids.indexOf(move.id) !== ids.lastIndexOf(move.id)) {
-        rows[i] = await this.movePromotion(tx, move);
+        rows[index] = await this.movePromotion(tx, move);
         continue;
       }
+      const columns = promotionUpdateOf(move.patch);
       const shape = JSON.stringify([
-        Object.keys(updates[i]).sort(),
+        Object.keys(columns).sort(),
         move.onlyIfStatus ? [...move.onlyIfStatus].sort() : null,
       ]);
-      groups.set(shape, [...(groups.get(shape) ?? []), i]);
+      groups.set(shape, [
+        ...(groups.get(shape) ?? []),
+        { key: [move.id], columns, index },
+      ]);
     }
     for (const group of groups.values()) {
       for (const chunk of chunks(group, 100)) {
-        const { onlyIfStatus } = moves[chunk[0]];
+        const { onlyIfStatus } = moves[chunk[0].index];
         const query = tx('glu_promotions').whereIn(
           'id',
-          chunk.map(i => ids[i]),
+          chunk.map(row => ids[row.index]),
         );
         if (onlyIfStatus) query.whereIn('status', onlyIfStatus);
-        const update: Record<string, unknown> = {};
-        for (const column of Object.keys(updates[chunk[0]])) {
-          const values = chunk.map(i => updates[i][column]);
-          // One value for all of them, as it is (a commit's sha, a status).
-          update[column] = values.every(v => sameValue(v, values[0]))
-            ? values[0]
-            : this.perRow(
-                column,
-                ['id'],
-                chunk.map((i, n) => ({ key: [ids[i]], value: values[n] })),
-                column === 'finished_at' ? 'timestamptz' : undefined,
-              );
-        }
         const moved: Array<Record<string, any>> = await query.update(
-          update,
+          this.updateOfEach(['id'], chunk),
           '*',
         );
         const byId = new Map(moved.map(row => [String(row.id), row]));
-        for (const i of chunk) rows[i] = byId.get(ids[i]);
+        for (const { index } of chunk) rows[index] = byId.get(ids[index]);
       }
     }
     return rows;
