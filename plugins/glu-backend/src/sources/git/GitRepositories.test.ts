@@ -244,6 +244,29 @@ describe('GitRepositories', () => {
     read.mockRestore();
   });
 
+  it('reads ahead only on the fetch its commit started, never fetching a failing remote again', async () => {
+    const fetch = jest.spyOn(GitRepository.prototype, 'fetch');
+    const url = `file://${path.join(workingDirectory, 'gone.git')}`;
+    const announced = [];
+    for (let i = 0; i < 5; i++) {
+      announced.push(repositories.expect(url, 'main', `env/p${i}/VERSION`));
+      await sleep(50);
+    }
+    // One fetch, started with the first announcement; the reads ahead wait
+    // for it, and neither retry it when it fails nor start another.
+    expect(fetch).toHaveBeenCalledTimes(1);
+    const [result] = await Promise.allSettled([
+      repositories.write(url, 'main', edit(0, '2.0.0'), announced[0]),
+      ...announced.slice(1).map(a => a.cancel()),
+    ]);
+    // The commit says why: the remote could not be fetched.
+    expect(result).toMatchObject({
+      status: 'rejected',
+      reason: { name: 'ServiceUnavailableError' },
+    });
+    fetch.mockRestore();
+  });
+
   it('commits files whatever their names and characters, each exactly, on top of the branch', async () => {
     const files = {
       'env/my app/values.yaml': 'image: a\n',

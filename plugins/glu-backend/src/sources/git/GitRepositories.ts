@@ -35,6 +35,8 @@ class BranchWriteQueue {
   private running = false;
   /** When the last commit of this queue landed (epoch milliseconds). */
   private landedAt?: number;
+  /** The fetch that the next commit builds on, once it is started. */
+  private prefetch?: Promise<void>;
   /** Files of announced edits still to read ahead, and the reading. */
   private readonly aheadPaths = new Set<string>();
   private readingAhead?: Promise<void>;
@@ -86,8 +88,13 @@ class BranchWriteQueue {
    * failure is the commit's to report.
    */
   private fetchFor(askedAt: number, others: number) {
-    if (this.running || others > 0 || this.continues(askedAt)) return;
-    this.repository.fetch({ startedSince: askedAt }).catch(() => {});
+    if (others > 0) return;
+    // A new commit's first edit: no fetch of an earlier one is its own.
+    this.prefetch = undefined;
+    if (this.running || this.continues(askedAt)) return;
+    const fetching = this.repository.fetch({ startedSince: askedAt });
+    fetching.catch(() => {});
+    this.prefetch = fetching;
   }
 
   /**
@@ -102,20 +109,15 @@ class BranchWriteQueue {
     if (this.readingAhead || this.aheadPaths.size === 0) return;
     this.readingAhead = (async () => {
       while (this.aheadPaths.size > 0) {
-        const askedAt = Math.min(
-          ...this.pending.map(p => p.askedAt),
-          ...[...this.expected].map(e => e.since),
-        );
-        if (
-          this.running ||
-          !Number.isFinite(askedAt) ||
-          this.continues(askedAt)
-        ) {
+        // The fetch the commit builds on, started for the first of its
+        // edits; never one of its own (a remote that fails is tried again
+        // by the commit alone).
+        const fetching = this.prefetch;
+        if (this.running || !fetching) {
           this.aheadPaths.clear();
           return;
         }
-        // The fetch the commit builds on: started for the first of them.
-        await this.repository.fetch({ startedSince: askedAt });
+        await fetching;
         const paths = [...this.aheadPaths];
         this.aheadPaths.clear();
         await this.repository.readAhead(this.branch, paths);
@@ -157,6 +159,7 @@ class BranchWriteQueue {
     this.pending = [];
     if (batch.length === 0) return;
     this.running = true;
+    this.prefetch = undefined;
     try {
       const askedAt = Math.min(...batch.map(p => p.askedAt));
       const results = await this.repository.commit({
