@@ -3,6 +3,7 @@ import { HistoryEntry } from '@glu-dev/plugin-glu-common';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
 import { PhaseHistory } from './PhaseHistory';
 import { resourceOf } from './resources';
+import { fieldsProblem } from '../resourceForm';
 import { ATTR } from '../telemetry/attributes';
 import { GluTelemetry } from '../telemetry/GluTelemetry';
 import { parseTraceparent } from '../telemetry/traceContext';
@@ -101,6 +102,9 @@ export class VersionPublisher {
     if (Object.keys(fields).length === 0) {
       throw new InputError('Publish a version, fields or a digest');
     }
+    const problem = fieldsProblem(fields);
+    if (problem)
+      throw new InputError(`The version cannot be published: ${problem}`);
     const state = await store.getPhaseState(pipeline.ref, phase.name);
     if (state?.current?.digest === resourceOf(fields).digest) {
       await store.markRefreshed(pipeline.ref, phase.name);
