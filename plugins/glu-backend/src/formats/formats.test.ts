@@ -88,6 +88,23 @@ describe('kubernetes format', () => {
     ).resolves.toEqual({ repository: 'envoyproxy/envoy', tag: 'v1.30.1' });
   });
 
+  it('reads an image digest only in the OCI digest form', async () => {
+    const image = (reference: string) =>
+      kubernetesFormat.read({
+        content: `kind: Pod\nspec:\n  containers:\n    - image: ${reference}\n`,
+        config: { type: 'kubernetes' },
+      });
+    const digest = `sha256:${'ab'.repeat(32)}`;
+    await expect(image(`nginx:1@${digest}`)).resolves.toEqual({
+      repository: 'nginx',
+      tag: '1',
+      digest,
+    });
+    await expect(image('nginx:1@md5:abc')).rejects.toThrow(
+      '"nginx:1@md5:abc" has an invalid digest: digest "md5:abc" uses the algorithm md5, which is not a registered one',
+    );
+  });
+
   it('changes only the image value, keeping quotes and comments', async () => {
     const after = await kubernetesFormat.write({
       content: deployment,

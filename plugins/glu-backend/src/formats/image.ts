@@ -1,4 +1,5 @@
 import { GluProjection } from '@glu-dev/plugin-glu-node';
+import { digestProblem } from '../resourceForm';
 import { fieldsItHas } from './projection';
 import { YamlFormatError } from './yamlEdit';
 
@@ -10,8 +11,6 @@ export interface ImageFields {
   /** e.g. `sha256:…` */
   digest?: string;
 }
-
-const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 
 /** Splits `registry/repo:tag@sha256:…` into repository, tag and digest. */
 export function parseImageReference(reference: string): ImageFields {
@@ -25,8 +24,11 @@ export function parseImageReference(reference: string): ImageFields {
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) {
-      throw new YamlFormatError(`"${reference}" has an invalid digest`);
+    const problem = digestProblem(digest);
+    if (problem) {
+      throw new YamlFormatError(
+        `"${reference}" has an invalid digest: ${problem}`,
+      );
     }
   }
   let tag: string | undefined;

@@ -1,5 +1,6 @@
 import { fetchWithDeadline } from '@glu-dev/plugin-glu-node';
 import { createHash } from 'node:crypto';
+import { splitRepository } from '../../resourceForm';
 
 /** What an image repository reference names: a registry and a repository in it. */
 export interface OciRepositoryRef {
@@ -41,27 +42,21 @@ export const MANIFEST_MEDIA_TYPES = [
 ];
 
 /**
- * Splits `registry.example.com/acme/checkout` into registry and repository.
- * Names without a registry are Docker Hub's, as `docker pull` reads them.
+ * Splits `registry.example.com/acme/checkout` into registry and repository,
+ * by the OCI reference grammar. Names without a registry are Docker Hub's,
+ * as `docker pull` reads them.
  */
 export function parseRepository(repository: string): OciRepositoryRef {
   const trimmed = repository.replace(/^oci:\/\//, '').replace(/\/+$/, '');
-  const [first, ...rest] = trimmed.split('/');
-  const isHost =
-    rest.length > 0 &&
-    (first.includes('.') || first.includes(':') || first === 'localhost');
-  if (!isHost) {
-    const name = rest.length > 0 ? trimmed : `library/${trimmed}`;
-    return { registry: 'registry-1.docker.io', name };
-  }
-  const registry = first === 'docker.io' ? 'registry-1.docker.io' : first;
+  const split = splitRepository(trimmed);
+  if ('problem' in split) throw new RegistryError(split.problem);
+  const { host, path } = split;
+  const registry =
+    !host || host === 'docker.io' ? 'registry-1.docker.io' : host;
   const name =
-    registry === 'registry-1.docker.io' && rest.length === 1
-      ? `library/${rest[0]}`
-      : rest.join('/');
-  if (!name || !/^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/.test(name)) {
-    throw new RegistryError(`"${repository}" is not an image repository`);
-  }
+    registry === 'registry-1.docker.io' && !path.includes('/')
+      ? `library/${path}`
+      : path;
   return { registry, name };
 }
 

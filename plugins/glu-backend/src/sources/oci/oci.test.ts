@@ -30,6 +30,13 @@ describe('parseRepository', () => {
   ])('reads %p', (repository, registry, name) => {
     expect(parseRepository(repository)).toEqual({ registry, name });
   });
+
+  it.each([
+    ['ghcr.io/Acme/checkout', '"Acme" is not a path component'],
+    ['bad_host.io/acme', '"bad_host.io" is not a registry host[:port]'],
+  ])('refuses %p, saying why', (repository, why) => {
+    expect(() => parseRepository(repository)).toThrow(why);
+  });
 });
 
 describe('selectTag', () => {
