@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { ServiceUnavailableError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import { GitSourceDefinition } from '@glu-dev/plugin-glu-common';
 import {
@@ -18,6 +19,18 @@ import { GitRepositories } from './GitRepositories';
 import { CommitInfo, GitRepository } from './GitRepository';
 import { errorMessage } from '../../errors';
 import { posix } from 'node:path';
+
+/**
+ * A failure of Glu's clone (git itself failed, or the remote did not
+ * answer), not an answer about the phase's file: the refresh says the
+ * repository could not be read, which blocks no edge.
+ */
+function unavailable(error: unknown): Error {
+  if (error instanceof Error && error.name === 'ServiceUnavailableError') {
+    return error;
+  }
+  return new ServiceUnavailableError(errorMessage(error));
+}
 
 /**
  * `git`: one file of a Git repository, read and written through a format.
@@ -224,10 +237,7 @@ export class GitSource implements GluWritableSource {
         await repository.fetch();
       } catch (error) {
         logger.warn(errorMessage(error));
-        for (const index of indexes) {
-          results[index] =
-            error instanceof Error ? error : new Error(String(error));
-        }
+        for (const index of indexes) results[index] = unavailable(error);
         continue;
       }
       const heads = new Map<string, string | undefined>();
@@ -277,8 +287,7 @@ export class GitSource implements GluWritableSource {
           this.seen.delete(key);
           reads.push({ index, key, phase, head, since: last?.head });
         } catch (error) {
-          results[index] =
-            error instanceof Error ? error : new Error(String(error));
+          results[index] = unavailable(error);
         }
       }
       try {
@@ -291,10 +300,7 @@ export class GitSource implements GluWritableSource {
           results[index] = observation;
         });
       } catch (error) {
-        for (const { index } of reads) {
-          results[index] =
-            error instanceof Error ? error : new Error(String(error));
-        }
+        for (const { index } of reads) results[index] = unavailable(error);
       }
     }
     return results;

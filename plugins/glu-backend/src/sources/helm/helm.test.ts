@@ -129,9 +129,20 @@ describe('the helm source', () => {
     const [missing] = await helm.observe!([
       { ...phase, config: { ...phase.config, chart: 'nope' } },
     ]);
-    expect((missing as Error).message).toBe(
-      `The chart repository ${charts.url} has no chart nope`,
-    );
+    expect(missing).toMatchObject({
+      name: 'RegistryError',
+      message: `The chart repository ${charts.url} has no chart nope`,
+    });
+
+    // A repository that is gone could not be reached: not an answer.
+    await charts.stop();
+    const [gone] = await helm.observe!([phase]);
+    expect(gone).toMatchObject({
+      name: 'ServiceUnavailableError',
+      message: expect.stringContaining(
+        `The chart repository ${charts.url} cannot be reached`,
+      ),
+    });
   });
 
   it('reads charts stored in an OCI registry', async () => {

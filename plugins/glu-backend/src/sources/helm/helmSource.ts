@@ -1,3 +1,4 @@
+import { ServiceUnavailableError } from '@backstage/errors';
 import {
   fetchWithDeadline,
   GluObservation,
@@ -7,6 +8,7 @@ import {
 import semver from 'semver';
 import { parse } from 'yaml';
 import {
+  answerError,
   OciRegistryClient,
   parseRepository,
   RegistryError,
@@ -57,7 +59,7 @@ class HelmIndexes {
         headers: cached ? { 'if-none-match': cached.etag } : {},
       });
     } catch (error) {
-      throw new RegistryError(
+      throw new ServiceUnavailableError(
         `The chart repository ${repository} cannot be reached: ${
           (error as Error).cause ?? (error as Error).message
         }`,
@@ -74,7 +76,7 @@ class HelmIndexes {
       const etag = response.headers.get('etag');
       if (etag) this.cache.set(url, { etag, entries });
     } else {
-      throw new RegistryError(
+      throw answerError(
         `The chart repository ${repository} answered ${response.status} for index.yaml`,
         response.status,
       );

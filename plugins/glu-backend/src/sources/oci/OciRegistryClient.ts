@@ -1,3 +1,4 @@
+import { ServiceUnavailableError } from '@backstage/errors';
 import { fetchWithDeadline } from '@glu-dev/plugin-glu-node';
 import { createHash } from 'node:crypto';
 import { splitRepository } from '../../resourceForm';
@@ -31,6 +32,18 @@ export class RegistryError extends Error {
     super(message);
     this.name = 'RegistryError';
   }
+}
+
+/**
+ * The error of a registry's answer with this status. A registry that failed
+ * or refused (5xx, 401, 403, 408, 429) could not be read, as one that did
+ * not answer; any other answer (404: no such repository, tag or chart) is
+ * what the registry holds.
+ */
+export function answerError(message: string, status: number): Error {
+  return status >= 500 || [401, 403, 408, 429].includes(status)
+    ? new ServiceUnavailableError(message)
+    : new RegistryError(message, status);
 }
 
 /** The media types a tag can point at; an index for multi-arch images. */
@@ -143,7 +156,7 @@ export class OciRegistryClient {
     if (cached && cached.expiresAt > Date.now()) return cached.token;
     const realm = challenge.params.realm;
     if (!realm) {
-      throw new RegistryError(
+      throw new ServiceUnavailableError(
         `${registry} asked for a bearer token without a realm`,
       );
     }
@@ -161,13 +174,12 @@ export class OciRegistryClient {
         (config?.tokenHosts ?? []).includes(url.host)) &&
       (url.protocol === 'https:' || Boolean(config?.insecure));
     const basic = trusted ? this.basicHeader(config) : undefined;
-    const response = await this.fetch(url, {
+    const response = await this.send(registry, url, {
       headers: basic ? { authorization: basic } : {},
     });
     if (!response.ok) {
-      throw new RegistryError(
+      throw new ServiceUnavailableError(
         `${registry} refused a token for ${scope} (${response.status})`,
-        response.status,
       );
     }
     const body = (await response.json()) as {
@@ -177,7 +189,7 @@ export class OciRegistryClient {
     };
     const token = body.token ?? body.access_token;
     if (!token) {
-      throw new RegistryError(
+      throw new ServiceUnavailableError(
         `${registry} answered a token request without a token`,
       );
     }
@@ -203,38 +215,48 @@ export class OciRegistryClient {
         headers.authorization = `Bearer ${cached.token}`;
       }
     }
-    let response: Response;
-    try {
-      response = await this.fetch(url, { method: init.method, headers });
-    } catch (error) {
-      throw this.unreachable(ref.registry, error);
-    }
+    const response = await this.send(ref.registry, url, {
+      method: init.method,
+      headers,
+    });
     if (response.status !== 401) return response;
     const challenge = parseChallenge(response.headers.get('www-authenticate'));
     if (challenge?.scheme === 'bearer') {
       const token = await this.bearerToken(ref.registry, challenge, scope);
-      return this.fetch(url, {
+      return this.send(ref.registry, url, {
         method: init.method,
         headers: { ...init.headers, authorization: `Bearer ${token}` },
       });
     }
     const basic = this.basicHeader(config);
     if (challenge?.scheme === 'basic' && basic) {
-      return this.fetch(url, {
+      return this.send(ref.registry, url, {
         method: init.method,
         headers: { ...init.headers, authorization: basic },
       });
     }
-    throw new RegistryError(
+    throw new ServiceUnavailableError(
       `${ref.registry} needs credentials for ${ref.name}; add them under glu.registries`,
-      401,
     );
   }
 
+  /** One request, or why the registry could not be reached. */
+  private async send(
+    registry: string,
+    url: string | URL,
+    init: RequestInit,
+  ): Promise<Response> {
+    try {
+      return await this.fetch(url, init);
+    } catch (error) {
+      throw this.unreachable(registry, error);
+    }
+  }
+
   /** Why a registry could not be reached, with what to set when it is clear. */
-  private unreachable(registry: string, error: unknown): RegistryError {
+  private unreachable(registry: string, error: unknown): Error {
     if ((error as Error).name === 'TimeoutError') {
-      return new RegistryError(
+      return new ServiceUnavailableError(
         `${registry} did not answer within ${Math.round(
           this.timeoutMillis / 1000,
         )}s`,
@@ -254,11 +276,13 @@ export class OciRegistryClient {
       !this.config(registry)?.insecure &&
       /EPROTO|wrong version number|packet length too long|ssl|tls/i.test(text)
     ) {
-      return new RegistryError(
+      return new ServiceUnavailableError(
         `${registry} does not answer over HTTPS (${text}); if it speaks plain HTTP, set insecure: true for it under glu.registries`,
       );
     }
-    return new RegistryError(`${registry} cannot be reached: ${text}`);
+    return new ServiceUnavailableError(
+      `${registry} cannot be reached: ${text}`,
+    );
   }
 
   /**
@@ -289,7 +313,7 @@ export class OciRegistryClient {
           404,
         );
       } else {
-        throw new RegistryError(
+        throw answerError(
           `${ref.registry} answered ${response.status} to a tag list of ${ref.name}`,
           response.status,
         );
@@ -320,7 +344,7 @@ export class OciRegistryClient {
       );
     }
     if (!head.ok) {
-      throw new RegistryError(
+      throw answerError(
         `${ref.registry} answered ${head.status} for ${ref.name}:${tag}`,
         head.status,
       );

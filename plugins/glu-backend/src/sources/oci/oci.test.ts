@@ -190,15 +190,25 @@ describe('the oci source against a real registry', () => {
     );
   });
 
-  it('says why when the registry is down', async () => {
+  it('says why when the registry is down, as a registry that could not be reached', async () => {
     await registry.push('acme/checkout', '1.0.0');
     await registry.pause();
     const [observation] = await source().observe!([phase({ semver: '^1' })]);
     expect(observation).toBeInstanceOf(Error);
+    expect((observation as Error).name).toBe('ServiceUnavailableError');
     expect((observation as Error).message).toContain(
       `${registry.host} cannot be reached`,
     );
     await registry.resume();
+  });
+
+  it('tells a tag that is not there from a registry that could not be reached', async () => {
+    await registry.push('acme/checkout', '1.0.0');
+    const [observation] = await source().observe!([phase({ tag: '9.9.9' })]);
+    expect(observation).toMatchObject({
+      name: 'RegistryError',
+      message: `${registry.host}/acme/checkout has no tag 9.9.9`,
+    });
   });
 });
 
