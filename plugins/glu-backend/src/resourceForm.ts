@@ -24,8 +24,8 @@ const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
 const REGISTRY_HOST = new RegExp(
   `^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:.]+\\])(?::[0-9]+)?$`,
 );
-// C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+// Control characters (C0, DEL, C1), and the line and paragraph separators.
+const CONTROL = /[\p{Cc}\u2028\u2029]/u;
 
 /** A value as a message quotes it: escaped, and cut when long. */
 function quoted(value: string): string {
