@@ -47,6 +47,14 @@ export type RollbackOrigin = Pick<
 >;
 
 /**
+ * What a phase's source answered instead of a resource at its last refresh,
+ * if it did (not a source that could not be reached).
+ */
+export function invalidOf(state?: PhaseState): string | undefined {
+  return state?.refreshFailure === 'invalid' ? state.refreshError : undefined;
+}
+
+/**
  * Gathers what `decide` looks at — the phases' states, pins, promotions
  * under way, what the target's source can hold, the gates' verdicts — and
  * asks it. Every caller that needs to know whether a write may happen comes
@@ -187,8 +195,10 @@ export class EdgeDecisions {
       to: to.name,
       origin,
       originError: upstream?.refreshError,
+      originInvalid: invalidOf(upstream),
       target: state?.current,
       targetError: state?.refreshError,
+      targetInvalid: invalidOf(state),
       ...('unwritable' in target ? { unwritable: target.unwritable } : {}),
       holding,
       pin: snapshot.pins.get(to.name),
@@ -240,6 +250,7 @@ export class EdgeDecisions {
       origin: entry,
       target: target?.current,
       targetError: target?.refreshError,
+      targetInvalid: invalidOf(target),
       ...('unwritable' in writer ? { unwritable: writer.unwritable } : {}),
       holding,
       pin: snapshot.pins.get(phase.name),

@@ -1,12 +1,14 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { ServiceUnavailableError } from '@backstage/errors';
 import { intervalMillis } from '@glu-dev/plugin-glu-common';
 import { GluObservation, GluSourcePhase } from '@glu-dev/plugin-glu-node';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
-import { PhaseState } from '../store/types';
+import { PhaseState, RefreshFailure } from '../store/types';
 import { leaseOfPhase, Leases } from './Leases';
 import { PhaseChange, PhaseHistory } from './PhaseHistory';
 import { PhaseSources } from './PhaseSources';
 import { errorMessage } from '../errors';
+import { fieldsProblem } from '../resourceForm';
 import { ATTR, repositoryUrlOf } from '../telemetry/attributes';
 import { GluTelemetry } from '../telemetry/GluTelemetry';
 
@@ -29,6 +31,42 @@ export async function forEachLimited<T>(
       }
     }),
   );
+}
+
+/**
+ * What kind of failure a refresh's error is, decided here alone: a source
+ * that could not be reached says so with a ServiceUnavailableError (the
+ * Git host or registry hung, died or refused; a deadline that passed is the
+ * same); edges go on from what the phase held, and a write finds out for
+ * itself. Any other error is the source's answer, which is not a resource
+ * (a file that is not valid YAML, a file or branch that is gone, a field of
+ * the wrong form), and blocks the phase's edges until a refresh sees a good
+ * one.
+ */
+export function refreshFailureOf(error: Error): RefreshFailure {
+  return ['ServiceUnavailableError', 'TimeoutError'].includes(error.name)
+    ? 'unreachable'
+    : 'invalid';
+}
+
+/**
+ * What a source answered for a phase, as an error when it is not a version
+ * of good form: a phase holds no malformed value.
+ */
+function wellFormed(
+  observation: GluObservation | Error | undefined,
+  type: string,
+): GluObservation | Error {
+  if (!observation) {
+    return new ServiceUnavailableError(`The ${type} source did not answer`);
+  }
+  if (observation instanceof Error) return observation;
+  const problem = fieldsProblem(observation.fields);
+  return problem
+    ? new Error(
+        `The ${type} source read a version that is not valid: ${problem}`,
+      )
+    : observation;
 }
 
 /**
@@ -222,29 +260,54 @@ export class PhaseRefresher {
     // What the phases are known to hold already: marked refreshed together.
     const unchanged: GluSourcePhase[] = [];
     for (const [index, phase] of phases.entries()) {
-      const observation = observations[index];
-      if (!observation || observation instanceof Error) {
-        const message =
-          observation?.message ?? `The ${type} source did not answer`;
+      const seen = states.get(`${phase.pipelineRef}/${phase.phase}`);
+      // A phase that stops or starts holding something that is not a
+      // resource changes its edges: they follow up as for a new state.
+      const flipped = (invalid: boolean) => {
+        if (seen?.current && (seen.refreshFailure === 'invalid') !== invalid) {
+          changes.push({
+            pipelineRef: phase.pipelineRef,
+            phase: phase.phase,
+            digest: seen.current.digest,
+          });
+        }
+      };
+      const observation = wellFormed(observations[index], type);
+      if (observation instanceof Error) {
         logger.warn(
-          `Could not refresh ${phase.pipelineRef} ${phase.phase}: ${message}`,
+          `Could not refresh ${phase.pipelineRef} ${phase.phase}: ${observation.message}`,
         );
         failed += 1;
         telemetry.refreshFailed(phase.pipelineRef, phase.phase, type);
-        await store.markRefreshed(phase.pipelineRef, phase.phase, message);
+        let failure = refreshFailureOf(observation);
+        let message = observation.message;
+        if (failure === 'unreachable' && seen?.refreshFailure === 'invalid') {
+          // Nothing new is known of it: what it answered last still stands.
+          failure = 'invalid';
+          message = seen.refreshError ?? message;
+        }
+        await store.markRefreshed(
+          phase.pipelineRef,
+          phase.phase,
+          message,
+          failure,
+        );
+        flipped(failure === 'invalid');
         continue;
       }
-      const seen = states.get(`${phase.pipelineRef}/${phase.phase}`);
       if (this.deps.history.isKnown(observation, seen)) {
         unchanged.push(phase);
+        flipped(false);
         continue;
       }
       try {
         const change = await this.record(phase, observation, seen);
         if (change) changes.push(change);
+        else flipped(false);
       } catch (error) {
         failed += 1;
         telemetry.refreshFailed(phase.pipelineRef, phase.phase, type);
+        // Glu's own failure to record it, not the source's answer.
         await store.markRefreshed(
           phase.pipelineRef,
           phase.phase,

@@ -25,7 +25,7 @@ import { ExtensionRegistry } from '../ExtensionRegistry';
 import { DatabaseGluStore, sourceKeyOf } from '../store/DatabaseGluStore';
 import { HistoryEntry, PromotionRecord, ResourceState } from '../store/types';
 import { Decision } from './decision';
-import { EdgeDecisions, PipelineSnapshot } from './EdgeDecisions';
+import { EdgeDecisions, invalidOf, PipelineSnapshot } from './EdgeDecisions';
 import { HeldLease, leaseOfPhase, Leases } from './Leases';
 import { PhaseHistory } from './PhaseHistory';
 import { PhaseSources } from './PhaseSources';
@@ -574,12 +574,16 @@ export class PhaseWriter {
   private async dryRun(plan: WritePlan): Promise<PromotionDryRun> {
     const { store } = this.deps;
     const { decision } = plan;
-    const state = (
-      await store.getPhaseState(plan.pipeline.ref, plan.phase.name)
-    )?.current;
-    const content = state?.blobHash
-      ? await store.getBlob(state.blobHash)
-      : undefined;
+    const phaseState = await store.getPhaseState(
+      plan.pipeline.ref,
+      plan.phase.name,
+    );
+    const state = phaseState?.current;
+    // A file that broke since is not the content stored: no diff against it.
+    const content =
+      state?.blobHash && !invalidOf(phaseState)
+        ? await store.getBlob(state.blobHash)
+        : undefined;
     const reasons = [...decision.reasons];
     let status = decision.status;
     let diff = '';

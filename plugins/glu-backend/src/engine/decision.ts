@@ -31,10 +31,18 @@ export interface DecisionInput {
   origin?: Pick<HistoryEntry, 'digest' | 'version' | 'blobHash'>;
   /** Why the upstream has no state yet, if it failed to refresh. */
   originError?: string;
+  /**
+   * What the upstream's source answered instead of a resource, when its
+   * last refresh found its file (or tag, or fields) so: the state it held
+   * before is not what it holds.
+   */
+  originInvalid?: string;
   /** What the phase holds now. */
   target?: HistoryEntry;
   /** Why the phase has no state yet, if it failed to refresh. */
   targetError?: string;
+  /** What the phase's source answered instead of a resource, likewise. */
+  targetInvalid?: string;
   /** Why the phase cannot be written into at all (a read-only source). */
   unwritable?: string;
   /** What the phase would hold; set when there is an origin. */
@@ -72,6 +80,27 @@ function notObserved(phase: string, error?: string): string {
   return `${phase} has not been observed yet${error ? `: ${error}` : ''}`;
 }
 
+function invalid(phase: string, error: string): string {
+  return `${phase} cannot be read: ${error}`;
+}
+
+/**
+ * Why a phase's file (or tag) as it is now stands in the way: the state
+ * stored from before is not what it holds.
+ */
+function invalidReasons(input: DecisionInput): string[] {
+  // A rollback writes an earlier content whole: it mends a broken file.
+  if (input.kind === 'rollback') return [];
+  const reasons: string[] = [];
+  if (input.origin && input.originInvalid) {
+    reasons.push(invalid(input.from, input.originInvalid));
+  }
+  if (input.target && input.targetInvalid) {
+    reasons.push(invalid(input.to, input.targetInvalid));
+  }
+  return reasons;
+}
+
 function gateReasons(gates: GateResult[]): string[] {
   return gates.filter(g => !g.passed).map(g => `${g.type}: ${g.reason}`);
 }
@@ -83,7 +112,9 @@ function gateReasons(gates: GateResult[]): string[] {
  */
 function holdsAlready(input: DecisionInput, holding: ResourceState): boolean {
   const { target, origin } = input;
-  if (!target || target.digest !== holding.digest) return false;
+  // What it held before its file broke is not what it holds.
+  if (!target || input.targetInvalid) return false;
+  if (target.digest !== holding.digest) return false;
   if (input.kind === 'rollback' && origin?.blobHash && target.blobHash) {
     return origin.blobHash === target.blobHash;
   }
@@ -92,12 +123,12 @@ function holdsAlready(input: DecisionInput, holding: ResourceState): boolean {
 
 export function decide(input: DecisionInput): Decision {
   const { active } = input;
+  // What a broken upstream holds is not known, nor what it would bring.
+  const projected = input.originInvalid ? undefined : input.holding;
   const holding =
-    input.holding && !('problem' in input.holding) ? input.holding : undefined;
+    projected && !('problem' in projected) ? projected : undefined;
   const problem =
-    input.holding && 'problem' in input.holding
-      ? input.holding.problem
-      : undefined;
+    projected && 'problem' in projected ? projected.problem : undefined;
   const decision: Decision = {
     status: 'up-to-date',
     reasons: [],
@@ -127,6 +158,7 @@ export function decide(input: DecisionInput): Decision {
       promotionId: proposal.id,
       reasons: [
         ...(input.unwritable ? [input.unwritable] : []),
+        ...invalidReasons(input),
         ...gateReasons(input.gates),
         ...(pinned ? [pinned] : []),
       ],
@@ -137,6 +169,7 @@ export function decide(input: DecisionInput): Decision {
   if (input.unwritable) blockers.push(input.unwritable);
   if (!input.origin) blockers.push(notObserved(input.from, input.originError));
   if (!input.target) blockers.push(notObserved(input.to, input.targetError));
+  blockers.push(...invalidReasons(input));
   if (problem && input.origin) {
     blockers.push(
       `${input.to} cannot hold ${input.origin.version} of ${input.from}: ${problem}`,

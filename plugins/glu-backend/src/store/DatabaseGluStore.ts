@@ -14,6 +14,7 @@ import {
   Page,
   PhaseState,
   PromotionRecord,
+  RefreshFailure,
   ResourceState,
 } from './types';
 
@@ -287,6 +288,7 @@ function heldStateOf(
     ...(input.keptVersion ? {} : { changed_at: input.observedAt }),
     refreshed_at: now,
     refresh_error: null,
+    refresh_failure: null,
     refresh_failing_since: null,
   };
 }
@@ -544,6 +546,7 @@ export class DatabaseGluStore {
           Object.assign(update, {
             refreshed_at: null,
             refresh_error: null,
+            refresh_failure: null,
           });
         }
         await tx('glu_phases')
@@ -756,6 +759,7 @@ export class DatabaseGluStore {
         'ph.changed_at',
         'ph.refreshed_at',
         'ph.refresh_error',
+        'ph.refresh_failure',
         'ph.refresh_failing_since',
         'h.id as history_id',
         'h.digest',
@@ -779,6 +783,9 @@ export class DatabaseGluStore {
       sourceKey: row.source_key ?? undefined,
       refreshedAt: iso(row.refreshed_at),
       refreshError: row.refresh_error ?? undefined,
+      ...(row.refresh_error && row.refresh_failure
+        ? { refreshFailure: row.refresh_failure }
+        : {}),
       ...(row.refresh_failing_since
         ? { refreshFailingSince: iso(row.refresh_failing_since) }
         : {}),
@@ -1121,6 +1128,7 @@ export class DatabaseGluStore {
         .update({
           refreshed_at: now,
           refresh_error: null,
+          refresh_failure: null,
           refresh_failing_since: null,
         });
       await this.touch(
@@ -1130,13 +1138,23 @@ export class DatabaseGluStore {
     }
   }
 
-  async markRefreshed(pipelineRef: string, phase: string, error?: string) {
+  /**
+   * Marks a phase refreshed now, or failing to refresh with an error and
+   * what kind of failure it is (by default, its source could not be reached).
+   */
+  async markRefreshed(
+    pipelineRef: string,
+    phase: string,
+    error?: string,
+    failure: RefreshFailure = 'unreachable',
+  ) {
     const now = new Date();
     await this.db('glu_phases')
       .where({ pipeline_ref: pipelineRef, name: phase })
       .update({
         refreshed_at: now,
         refresh_error: error ?? null,
+        refresh_failure: error ? failure : null,
         // Since the first of the failures in a row.
         refresh_failing_since: error
           ? this.db.raw('COALESCE(refresh_failing_since, ?)', [now])

@@ -9,6 +9,15 @@ export type {
   VersionRef,
 } from '@glu-dev/plugin-glu-common';
 
+/**
+ * Why a refresh failed: the source could not be reached (it hung, died or
+ * refused: edges go on from what the phase held), or it answered with
+ * something that is not a resource (a file that is not valid YAML, a file
+ * or branch that is gone, a field of the wrong form: the phase's edges are
+ * blocked until a refresh sees a good one).
+ */
+export type RefreshFailure = 'unreachable' | 'invalid';
+
 /** A resource as a phase holds it. */
 export interface ResourceState {
   digest: string;
@@ -28,6 +37,8 @@ export interface PhaseState {
   refreshedAt?: string;
   /** Why the last refresh failed, if it did. */
   refreshError?: string;
+  /** What kind of failure that was, when it failed. */
+  refreshFailure?: RefreshFailure;
   /** Since when its refreshes have failed, without a good one between. */
   refreshFailingSince?: string;
 }
