@@ -257,4 +257,47 @@ describe('a phase whose file is broken', () => {
       }
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'can be rolled back to a state it held, which mends the file, on %p',
+    async databaseId => {
+      const glu = await startGlu({
+        knex: await databases.init(databaseId),
+        entities: [stagedPipeline(repo.url)],
+        config: { refreshInterval: { hours: 1 } },
+        waitFor: ['staging', 'production'],
+      });
+      const post = (url: string, body: object = {}) =>
+        request(glu.server).post(url).set('authorization', alice).send(body);
+      try {
+        await repo.commit({ 'staging.yaml': BROKEN }, 'Oops');
+        await post(`${base}/refresh`);
+        const history = await request(glu.server)
+          .get(`${base}/phases/staging/history`)
+          .set('authorization', alice);
+        const good = history.body.items[0];
+        expect(good.version).toBe('1.0.0');
+
+        const rollback = await post(`${base}/phases/staging/rollback`, {
+          historyId: good.id,
+        });
+        expect(rollback.status).toBe(200);
+        expect(rollback.body).toMatchObject({
+          kind: 'rollback',
+          status: 'succeeded',
+        });
+        expect(await repo.show('staging.yaml')).toBe('version: 1.0.0\n');
+        const view = (
+          await request(glu.server).get(base).set('authorization', alice)
+        ).body;
+        expect(view.phases[1].refreshError).toBeUndefined();
+        expect(view.edges[1]).toMatchObject({
+          from: 'staging',
+          status: 'promotable',
+        });
+      } finally {
+        await glu.stop();
+      }
+    },
+  );
 });
