@@ -12,6 +12,7 @@ import {
   isWritableSource,
 } from '@glu-dev/plugin-glu-node';
 import { ExtensionRegistry } from '../ExtensionRegistry';
+import { readingBack } from '../formats/readBack';
 import { Holding } from './decision';
 import { resourceOf } from './resources';
 
@@ -31,9 +32,10 @@ export interface Unwritable {
 
 /**
  * The sources of phases, as registered by modules: what a source is asked
- * about a phase (its definition and format), and whether, where and how the
- * phase can be written into (its source, and the platform's write scopes).
- * The engine knows sources only through this.
+ * about a phase (its definition and format, which refuses a write it could
+ * not read back), and whether, where and how the phase can be written into
+ * (its source, and the platform's write scopes). The engine knows sources
+ * only through this.
  */
 export class PhaseSources {
   constructor(
@@ -58,14 +60,27 @@ export class PhaseSources {
       typeof option === 'string'
         ? option
         : (option as { type?: unknown } | undefined)?.type;
-    const format =
+    const registered =
       typeof named === 'string' ? this.deps.formats.get(named) : undefined;
+    const format = registered && this.checked(registered);
     return {
       pipelineRef: pipeline.ref,
       phase: phase.name,
       config: phase.source,
       ...(format ? { format } : {}),
     };
+  }
+
+  /** Each format as sources are given it: its writes read back. */
+  private readonly readingBack = new WeakMap<GluFormat, GluFormat>();
+
+  private checked(format: GluFormat): GluFormat {
+    let checked = this.readingBack.get(format);
+    if (!checked) {
+      checked = readingBack(format);
+      this.readingBack.set(format, checked);
+    }
+    return checked;
   }
 
   /** The writable source of a phase, if its source can be written into. */

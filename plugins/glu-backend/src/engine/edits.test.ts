@@ -1,4 +1,4 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
 import request from 'supertest';
@@ -14,7 +14,7 @@ import { startTestRegistry, TestRegistry } from '../__testUtils__/registry';
 
 jest.setTimeout(180_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const databases = TestDatabases.create({ ids: ['POSTGRES_18', 'SQLITE_3'] });
 
 /** A kustomization as people keep them: lists at both indentations, `{}`, comments, two documents. */
 const kustomization = (registry: string) => `# Staging overlay
@@ -232,4 +232,79 @@ describe('a promotion into real-world files', () => {
       await glu.stop();
     }
   });
+});
+
+describe('a write that the format would not read back', () => {
+  let repo: GitFixture;
+
+  beforeEach(async () => {
+    repo = await createGitFixture({
+      'values.yaml': 'image:\n  ref: "1.0.0"\n',
+    });
+  });
+
+  afterEach(() => repo.cleanup());
+
+  it.each(databases.eachSupportedId())(
+    'is refused, in the dry run and the write, and nothing is committed, on %p',
+    async databaseId => {
+      // Repository and tag at one key: a write of both leaves only the tag.
+      const glu = await startGlu({
+        knex: await databases.init(databaseId),
+        entities: [
+          ledgerPipeline({
+            repository: repo.url,
+            path: 'values.yaml',
+            format: {
+              type: 'helm-values',
+              repositoryKey: 'image.ref',
+              tagKey: 'image.ref',
+            },
+            promotion: { from: 'build' },
+          }),
+        ],
+        pipeline: 'ledger',
+        waitFor: ['staging'],
+      });
+      const alice = mockCredentials.user.header('user:default/alice');
+      const base = '/api/glu/pipelines/default/ledger';
+      const problem =
+        'the helm-values format would read repository back as "1.1.0", not "registry.example.com/acme/checkout"';
+      try {
+        const commits = await repo.log();
+        const published = await request(glu.server)
+          .post(`${base}/phases/build/versions`)
+          .set('authorization', ciAuthorization())
+          .send({
+            fields: {
+              repository: 'registry.example.com/acme/checkout',
+              tag: '1.1.0',
+            },
+          });
+        expect(published.status).toBe(200);
+        const dryRun = await request(glu.server)
+          .post(`${base}/promotions`)
+          .set('authorization', alice)
+          .send({ phase: 'staging', dryRun: true });
+        expect(dryRun.body).toMatchObject({
+          status: 'blocked',
+          reasons: [`values.yaml cannot be written: ${problem}`],
+          diff: '',
+        });
+        const promoted = await request(glu.server)
+          .post(`${base}/promotions`)
+          .set('authorization', alice)
+          .send({ phase: 'staging' });
+        expect(promoted.status).toBe(409);
+        expect(promoted.body.error).toMatchObject({
+          name: 'ConflictError',
+          message: `Could not write values.yaml on main: ${problem}`,
+        });
+        expect(await repo.log()).toEqual(commits);
+        expect(await repo.show('values.yaml')).toBe('image:\n  ref: "1.0.0"\n');
+      } finally {
+        await glu.stop();
+      }
+    },
+  );
 });

@@ -391,7 +391,9 @@ function spliceFor(
  * carry the values differ: a scalar is replaced in its quote style, keeping
  * its comment; a key is added as one line after its map's last entry (or
  * inside `{ }`), or removed with its own lines. Every other byte stays, and
- * the result is checked to hold exactly the intended values.
+ * the result is checked to hold exactly the intended values, and nothing
+ * else changed. (That the format reads back the version it wrote is checked
+ * for every format alike, in readBack.ts.)
  */
 export function applyEdits(file: YamlFile, edits: ScalarEdit[]): string {
   // Made when it is thrown: an error's stack costs more than the edit.
