@@ -437,6 +437,23 @@ describe('glu', () => {
       stderr:
         'glu: Glu refused the request: The phase staging reads from a git source; versions are published only to api phases\n',
     });
+    const malformed = await run(
+      [
+        'publish',
+        'checkout',
+        'build',
+        '--version',
+        '2.0.0',
+        '--digest',
+        'md5:abc',
+      ],
+      CI,
+    );
+    expect(malformed).toMatchObject({
+      code: ExitCode.usage,
+      stderr:
+        'glu: Glu refused the request: The version cannot be published: digest "md5:abc" uses the algorithm md5, which is not a registered one: write it as sha256: and 64 lowercase hex characters, or sha512: and 128\n',
+    });
 
     const down = await run(['pipelines'], ALICE, {
       GLU_URL: 'http://127.0.0.1:9',
