@@ -1646,7 +1646,7 @@ export const spec = {
       post: {
         operationId: 'PublishVersion',
         description:
-          "Publishes a version to a phase whose source is `api`, e.g. from CI once\na build is done. Authorized with the publish permission; a service\ntoken (external access) is the usual caller. Publishing the version\nthe phase already holds changes nothing. Automatic promotions from the\nphase follow at once.\n\nWith a W3C `traceparent` header (CI's, as `glu publish` sends it), the\npublish is part of CI's trace, and so are the promotions that the\nversion sets off, phase after phase, and the commits they make\n(trailer `Glu-Trace-Id`). A header that is not a valid trace context\nis ignored.\n",
+          "Publishes a version to a phase whose source is `api`, e.g. from CI once\na build is done. Authorized with the publish permission; a service\ntoken (external access) is the usual caller. Publishing the version\nthe phase already holds changes nothing. Automatic promotions from the\nphase follow at once.\n\nWith a W3C `traceparent` header (CI's, as `glu publish` sends it), the\npublish is part of CI's trace, and so are the promotions that the\nversion sets off, phase after phase, and the commits they make\n(trailer `Glu-Trace-Id`). A header that is not a valid trace context\nis ignored.\n\nA version's fields are checked for form before anything is stored:\n`digest` is an OCI digest (`sha256:` and 64 lowercase hex characters,\nor `sha512:` and 128), `tag` an OCI tag (up to 128 letters, digits,\n`_`, `.` and `-`, not starting with `.` or `-`), `repository` an image\nrepository (lowercase path components after an optional\n`host[:port]/`), and no field is empty, holds a control character or\nis longer than 255 characters. A version that is not so is answered\n400, naming the field and what to fix.\n",
         parameters: [
           {
             $ref: '#/components/parameters/namespace',
@@ -1702,7 +1702,7 @@ export const spec = {
                     minLength: 1,
                     maxLength: 255,
                     description:
-                      "The version's identity, e.g. an image digest.",
+                      "The version's identity, an OCI digest such as `sha256:` and 64 lowercase hex characters.",
                   },
                   url: {
                     type: 'string',

@@ -248,6 +248,15 @@ export type paths = {
      *     version sets off, phase after phase, and the commits they make
      *     (trailer `Glu-Trace-Id`). A header that is not a valid trace context
      *     is ignored.
+     *
+     *     A version's fields are checked for form before anything is stored:
+     *     `digest` is an OCI digest (`sha256:` and 64 lowercase hex characters,
+     *     or `sha512:` and 128), `tag` an OCI tag (up to 128 letters, digits,
+     *     `_`, `.` and `-`, not starting with `.` or `-`), `repository` an image
+     *     repository (lowercase path components after an optional
+     *     `host[:port]/`), and no field is empty, holds a control character or
+     *     is longer than 255 characters. A version that is not so is answered
+     *     400, naming the field and what to fix.
      */
     post: operations['PublishVersion'];
     delete?: never;
@@ -1047,7 +1056,7 @@ export interface operations {
           fields?: {
             [key: string]: string;
           };
-          /** The version's identity, e.g. an image digest. */
+          /** The version's identity, an OCI digest such as `sha256:` and 64 lowercase hex characters. */
           digest?: string;
           /** A link to the build or artifact. */
           url?: string;
