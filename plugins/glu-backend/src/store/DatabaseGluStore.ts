@@ -16,6 +16,7 @@ import {
   PromotionRecord,
   ResourceState,
 } from './types';
+import { WebhookDeliveries } from './WebhookDeliveries';
 
 const migrationsDir = resolvePackagePath(
   '@glu-dev/plugin-glu-backend',
@@ -432,7 +433,12 @@ export class DatabaseGluStore {
     { version: string; definition: PipelineDefinition }
   >();
 
-  private constructor(private readonly db: Knex) {}
+  /** The webhook deliveries received, so that each is acted on once. */
+  readonly deliveries: WebhookDeliveries;
+
+  private constructor(private readonly db: Knex) {
+    this.deliveries = new WebhookDeliveries(db);
+  }
 
   /**
    * Counts a change to what the views of some pipelines show (see
