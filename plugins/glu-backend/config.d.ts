@@ -138,6 +138,14 @@ export interface Config {
     /** Webhooks that refresh phases at once. */
     webhooks?: {
       /**
+       * How long a webhook delivery is remembered (by its delivery id:
+       * GitHub's `X-GitHub-Delivery`, GitLab's `Idempotency-Key`, a
+       * registry event's `id`), in the database the replicas share: a
+       * delivery sent again within it is not acted on again. A day by
+       * default.
+       */
+      replayWindow?: HumanDuration | string;
+      /**
        * Registry push notifications, at /api/events/http/glu-registry with
        * the events backend and the eventsModuleGluRegistryWebhook module.
        */
