@@ -345,7 +345,7 @@ export const gluPlugin = createBackendPlugin({
         registerGluActions({
           actionsRegistry: deps.actionsRegistry,
           service,
-          writes: new AuditedWrites(service, deps.auditor),
+          writes: new AuditedWrites(service, deps.auditor, logger),
           auth: deps.auth,
           userInfo: deps.userInfo,
         });
