@@ -157,13 +157,23 @@ export interface Config {
         token?: string;
       };
     };
-    /** The author and committer of the commits that Glu makes. */
     git?: {
+      /** The author and committer of the commits that Glu makes. */
       author?: {
         /** Defaults to `Glu`. */
         name?: string;
         /** Defaults to `glu@localhost`. */
         email?: string;
+      };
+      /**
+       * How writes to one branch that come together are gathered into one
+       * commit: a commit goes once no write came for `pause` (10 ms by
+       * default), and waits for promotions already decided into the branch
+       * at most `window` (500 ms by default) after its first write.
+       */
+      gathering?: {
+        pause?: HumanDuration | string;
+        window?: HumanDuration | string;
       };
     };
   };

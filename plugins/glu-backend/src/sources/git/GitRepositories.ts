@@ -189,6 +189,12 @@ class BranchWriteQueue {
   }
 }
 
+/**
+ * How edits that keep coming are gathered into one commit unless told
+ * otherwise (`glu.git.gathering`): a pause of 10 ms, a window of 500 ms.
+ */
+export const DEFAULT_GATHERING = { pauseMillis: 10, windowMillis: 500 };
+
 /** The long-lived clones, one per repository, under the working directory. */
 export class GitRepositories {
   private readonly repositories = new Map<string, GitRepository>();
@@ -202,8 +208,8 @@ export class GitRepositories {
       author: CommitAuthor;
       /**
        * How edits that keep coming are gathered into one commit: until no
-       * new one came for `pauseMillis` (10 ms by default), at most
-       * `windowMillis` (500 ms) after the first.
+       * new one came for `pauseMillis`, at most `windowMillis` after the
+       * first (DEFAULT_GATHERING by default).
        */
       gathering?: { pauseMillis: number; windowMillis: number };
       /** The time that writes are gathered by; the system's by default. */
@@ -285,7 +291,7 @@ export class GitRepositories {
         this.get(url),
         branch,
         this.options.author,
-        this.options.gathering ?? { pauseMillis: 10, windowMillis: 500 },
+        this.options.gathering ?? DEFAULT_GATHERING,
         this.options.clock ?? systemClock,
       );
       this.queues.set(key, queue);
