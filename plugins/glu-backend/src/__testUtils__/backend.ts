@@ -102,6 +102,11 @@ export async function startGlu(options: {
   /** The groups each user belongs to (their ownership refs, with them). */
   memberships?: Record<string, string[]>;
   /**
+   * Called with the names of the permissions of each authorization before
+   * it is answered: a test may hold it there, e.g. until others arrive.
+   */
+  beforeAuthorize?: (permissions: string[]) => Promise<void>;
+  /**
    * Where the backend logs, when given: through Backstage's own logger at
    * its default level, audited by Backstage's own auditor (into the same
    * log) rather than into `auditEvents`.
@@ -173,12 +178,14 @@ export async function startGlu(options: {
       catalogServiceMock.factory({ entities: options.entities }),
       ...(options.features ?? []),
       mockServices.permissions.mock({
-        authorize: async (requests, o) =>
-          requests.map(r => ({
+        authorize: async (requests, o) => {
+          await options.beforeAuthorize?.(requests.map(r => r.permission.name));
+          return requests.map(r => ({
             result: isDenied(r.permission.name, o?.credentials)
               ? AuthorizeResult.DENY
               : AuthorizeResult.ALLOW,
-          })),
+          }));
+        },
         authorizeConditional: async (requests, o) =>
           requests.map(r => ({
             result: isDenied(r.permission.name, o?.credentials)
