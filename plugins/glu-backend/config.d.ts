@@ -138,6 +138,14 @@ export interface Config {
     /** Webhooks that refresh phases at once. */
     webhooks?: {
       /**
+       * How long a webhook delivery is remembered (by its delivery id:
+       * GitHub's `X-GitHub-Delivery`, GitLab's `Idempotency-Key`, a
+       * registry event's `id`), in the database the replicas share: a
+       * delivery sent again within it is not acted on again. A day by
+       * default.
+       */
+      replayWindow?: HumanDuration | string;
+      /**
        * Registry push notifications, at /api/events/http/glu-registry with
        * the events backend and the eventsModuleGluRegistryWebhook module.
        */
@@ -149,13 +157,23 @@ export interface Config {
         token?: string;
       };
     };
-    /** The author and committer of the commits that Glu makes. */
     git?: {
+      /** The author and committer of the commits that Glu makes. */
       author?: {
         /** Defaults to `Glu`. */
         name?: string;
         /** Defaults to `glu@localhost`. */
         email?: string;
+      };
+      /**
+       * How writes to one branch that come together are gathered into one
+       * commit: a commit goes once no write came for `pause` (10 ms by
+       * default), and waits for promotions already decided into the branch
+       * at most `window` (500 ms by default) after its first write.
+       */
+      gathering?: {
+        pause?: HumanDuration | string;
+        window?: HumanDuration | string;
       };
     };
   };

@@ -1,7 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import os from 'node:os';
 import path from 'node:path';
-import { gluWorkingDirectory } from './builtIns';
+import { gluGathering, gluWorkingDirectory } from './builtIns';
 
 describe('gluWorkingDirectory', () => {
   it("is outside the backend's source tree unless configured, one per backend", () => {
@@ -25,5 +25,23 @@ describe('gluWorkingDirectory', () => {
         new ConfigReader({ glu: { workingDirectory: 'clones' } }),
       ),
     ).toBe(path.resolve('clones'));
+  });
+});
+
+describe('gluGathering', () => {
+  it('gathers writes for a pause of 10 ms within 500 ms unless configured', () => {
+    expect(gluGathering(new ConfigReader({}))).toEqual({
+      pauseMillis: 10,
+      windowMillis: 500,
+    });
+    expect(
+      gluGathering(
+        new ConfigReader({
+          glu: {
+            git: { gathering: { pause: '50ms', window: { seconds: 2 } } },
+          },
+        }),
+      ),
+    ).toEqual({ pauseMillis: 50, windowMillis: 2_000 });
   });
 });

@@ -13,14 +13,18 @@ import {
 import { builtInGates } from './gates';
 import { createHttpGate, readHttpGateAllow } from './gates/http';
 import { builtInFormats } from './formats';
-import { Config } from '@backstage/config';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import { ScmIntegrations } from '@backstage/integration';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { apiSource } from './sources/api/apiSource';
 import { GitCredentials } from './sources/git/GitCredentials';
-import { GitRepositories } from './sources/git/GitRepositories';
+import {
+  DEFAULT_GATHERING,
+  GitRepositories,
+} from './sources/git/GitRepositories';
 import { GitSource } from './sources/git/gitSource';
 import { createHelmSource } from './sources/helm/helmSource';
 import { OciRegistryClient } from './sources/oci/OciRegistryClient';
@@ -44,6 +48,27 @@ export function gluWorkingDirectory(config: Config): string {
     .digest('hex')
     .slice(0, 12);
   return path.join(base, `backstage-glu-${backend}`);
+}
+
+/**
+ * How writes to one branch are gathered into one commit
+ * (`glu.git.gathering`): its pause and window, else the defaults.
+ */
+export function gluGathering(config: Config): typeof DEFAULT_GATHERING {
+  const millisOf = (key: string, fallback: number) =>
+    config.has(key)
+      ? durationToMilliseconds(readDurationFromConfig(config, { key }))
+      : fallback;
+  return {
+    pauseMillis: millisOf(
+      'glu.git.gathering.pause',
+      DEFAULT_GATHERING.pauseMillis,
+    ),
+    windowMillis: millisOf(
+      'glu.git.gathering.window',
+      DEFAULT_GATHERING.windowMillis,
+    ),
+  };
 }
 
 /**
@@ -90,6 +115,7 @@ export const gluModuleBuiltIns = createBackendModule({
               config.getOptionalString('glu.git.author.email') ??
               'glu@localhost',
           },
+          gathering: gluGathering(config),
           timeoutMillis: gluTimeoutMillis(config, 'git'),
           telemetry: new GluTelemetry({ metrics }),
         });

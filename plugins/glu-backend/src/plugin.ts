@@ -60,6 +60,8 @@ import { GateChecksTask } from './tasks/GateChecksTask';
 import { NotificationsTask } from './tasks/NotificationsTask';
 import { PullRequestsTask } from './tasks/PullRequestsTask';
 import { RefreshTask } from './tasks/RefreshTask';
+import { WebhookDeliveriesTask } from './tasks/WebhookDeliveriesTask';
+import { Deliveries } from './triggers/Deliveries';
 import { EventTriggers } from './triggers/EventTriggers';
 import { GluTelemetry } from './telemetry/GluTelemetry';
 
@@ -279,11 +281,20 @@ export const gluPlugin = createBackendPlugin({
           durationOf(config, 'glu.catalogSyncInterval', { seconds: 15 }),
         );
 
+        const deliveries = new Deliveries({
+          store: store.deliveries,
+          logger,
+          windowMillis: durationToMilliseconds(
+            durationOf(config, 'glu.webhooks.replayWindow', { days: 1 }),
+          ),
+        });
+        await new WebhookDeliveriesTask({ deliveries }).schedule(scheduler);
         await new EventTriggers({
           events: deps.events,
           store,
           sources,
           logger,
+          deliveries,
           refresh: refs => refresh.refreshNow(refs),
           trackPullRequests: refs => pullRequests.followNow(refs),
           telemetry,
@@ -334,7 +345,7 @@ export const gluPlugin = createBackendPlugin({
         registerGluActions({
           actionsRegistry: deps.actionsRegistry,
           service,
-          writes: new AuditedWrites(service, deps.auditor),
+          writes: new AuditedWrites(service, deps.auditor, logger),
           auth: deps.auth,
           userInfo: deps.userInfo,
         });

@@ -16,7 +16,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -533,11 +533,14 @@ async function main() {
       const webhooks = () =>
         Promise.all(
           Array.from({ length: REPOSITORIES }, (_, r) => {
+            // Each push its own, as GitHub sends them (Glu ignores a
+            // delivery it received before).
             const push = JSON.stringify({
               ref: 'refs/heads/main',
               repository: {
                 clone_url: host.url(`fleet-${r}`),
                 html_url: host.url(`fleet-${r}`),
+                pushed_at: Date.now(),
               },
             });
             return call(undefined, `${replica!.url}/api/events/http/github`, {
@@ -546,6 +549,7 @@ async function main() {
               headers: {
                 'content-type': 'application/json',
                 'x-github-event': 'push',
+                'x-github-delivery': randomUUID(),
                 'x-hub-signature-256': `sha256=${createHmac(
                   'sha256',
                   WEBHOOK_SECRET,

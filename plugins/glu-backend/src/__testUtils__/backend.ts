@@ -1,3 +1,5 @@
+import { auditorServiceFactory } from '@backstage/backend-defaults/auditor';
+import { WinstonLogger } from '@backstage/backend-defaults/rootLogger';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
   BackendFeature,
@@ -15,7 +17,9 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import request from 'supertest';
+import { format, transports } from 'winston';
 import { gluModuleBuiltIns } from '../builtIns';
 import { gluPlugin } from '../plugin';
 
@@ -24,6 +28,38 @@ export function ciAuthorization(): string {
   return mockCredentials.service.header({
     onBehalfOf: mockCredentials.service('external:ci'),
     targetPluginId: 'glu',
+  });
+}
+
+/** A line of the log: its level, its message and its fields. */
+export type LogRecord = { level: string; message: string } & Record<
+  string,
+  unknown
+>;
+
+/**
+ * Backstage's own root logger at its default level (`info`), writing into
+ * `records` what it would print in production (a JSON object a line).
+ */
+function recordingRootLogger(records: LogRecord[]) {
+  return createServiceFactory({
+    service: coreServices.rootLogger,
+    deps: {},
+    factory: () =>
+      WinstonLogger.create({
+        level: 'info',
+        format: format.json(),
+        transports: [
+          new transports.Stream({
+            stream: new Writable({
+              write(line: Buffer, _encoding, done) {
+                records.push(JSON.parse(line.toString('utf8')));
+                done();
+              },
+            }),
+          }),
+        ],
+      }),
   });
 }
 
@@ -65,6 +101,17 @@ export async function startGlu(options: {
   denied?: string[] | ((permission: string, caller: string) => boolean);
   /** The groups each user belongs to (their ownership refs, with them). */
   memberships?: Record<string, string[]>;
+  /**
+   * Called with the names of the permissions of each authorization before
+   * it is answered: a test may hold it there, e.g. until others arrive.
+   */
+  beforeAuthorize?: (permissions: string[]) => Promise<void>;
+  /**
+   * Where the backend logs, when given: through Backstage's own logger at
+   * its default level, audited by Backstage's own auditor (into the same
+   * log) rather than into `auditEvents`.
+   */
+  logs?: LogRecord[];
 }) {
   const denied = options.denied;
   const isDenied = (permission: string, credentials?: any) => {
@@ -131,12 +178,14 @@ export async function startGlu(options: {
       catalogServiceMock.factory({ entities: options.entities }),
       ...(options.features ?? []),
       mockServices.permissions.mock({
-        authorize: async (requests, o) =>
-          requests.map(r => ({
+        authorize: async (requests, o) => {
+          await options.beforeAuthorize?.(requests.map(r => r.permission.name));
+          return requests.map(r => ({
             result: isDenied(r.permission.name, o?.credentials)
               ? AuthorizeResult.DENY
               : AuthorizeResult.ALLOW,
-          })),
+          }));
+        },
         authorizeConditional: async (requests, o) =>
           requests.map(r => ({
             result: isDenied(r.permission.name, o?.credentials)
@@ -153,7 +202,9 @@ export async function startGlu(options: {
           };
         },
       }).factory,
-      auditor.factory,
+      ...(options.logs
+        ? [recordingRootLogger(options.logs), auditorServiceFactory]
+        : [auditor.factory]),
       // The real scheduler, so that polls happen as they do in production.
       schedulerServiceFactory,
     ],

@@ -92,11 +92,26 @@ describe('a format from another module', () => {
   afterEach(() => repo.cleanup());
 
   it('runs a pipeline, and promotions that happen together share one commit', async () => {
+    // The two promotions are asked for at the same moment: each waits at
+    // its authorization until the other is there too.
+    let arrived = 0;
+    let bothThere = () => {};
+    const together = new Promise<void>(resolve => {
+      bothThere = resolve;
+    });
     const glu = await startGlu({
       knex: await databases.init('SQLITE_3'),
       entities: [pipeline(repo.url)],
       pipeline: 'ledger',
       features: [versionFileModule],
+      beforeAuthorize: async permissions => {
+        if (!permissions.includes('glu.pipeline.promote')) return;
+        if (++arrived === 2) bothThere();
+        await together;
+      },
+      // Their commit waits for both, however long either takes to plan on
+      // a busy machine.
+      config: { git: { gathering: { window: { minutes: 10 } } } },
     });
     try {
       const before = await repo.log();

@@ -1,10 +1,13 @@
 import {
   AuditorService,
   BackstageCredentials,
+  LoggerService,
 } from '@backstage/backend-plugin-api';
+import { AuthenticationError, NotAllowedError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
 import { Request } from 'express';
-import { GluService, PublishInput } from './GluService';
+import { errorMessage, HiddenPipelineError } from '../errors';
+import { GluService, principalRef, PublishInput } from './GluService';
 
 /** A write of Glu (or a dry run of one), as the auditor records it. */
 export type AuditedWrite<T> = {
@@ -20,16 +23,47 @@ type PromotionRequest = { phase: string; from?: string };
 type RollbackRequest = { historyId: string; pin?: { reason: string } };
 
 /**
+ * Why a write was refused to its caller, if it was: the caller may not make
+ * it, may not see the pipeline, or could not be identified.
+ */
+function refusalOf(error: unknown): string | undefined {
+  if (error instanceof HiddenPipelineError) return error.refusal;
+  if (NotAllowedError.is(error) || AuthenticationError.is(error)) {
+    return errorMessage(error);
+  }
+  return undefined;
+}
+
+/**
  * Every write of Glu with its auditor event: what it is called, what the
  * event says of it and of its result. The HTTP API and the actions
  * registry both write through these, so that a write is audited the same
- * way wherever it comes from.
+ * way wherever it comes from. A refused write (a dry run too) is also a
+ * warning in the log: Backstage's auditor logs an event at the level of its
+ * severity, and a dry run's (`low`) at debug, which the default level
+ * leaves out.
  */
 export class AuditedWrites {
   constructor(
     private readonly service: GluService,
     private readonly auditor: AuditorService,
+    private readonly logger: LoggerService,
   ) {}
+
+  /** Says that a write was refused, who asked and why. */
+  private logRefusal(
+    write: Pick<AuditedWrite<unknown>, 'eventId' | 'meta'>,
+    caller: string,
+    refusal: string,
+    meta: Record<string, string> = {},
+  ) {
+    this.logger.warn(`Refused ${write.eventId} to ${caller}: ${refusal}`, {
+      eventId: write.eventId,
+      caller,
+      ...write.meta,
+      ...meta,
+    });
+  }
 
   /** Runs a write with its event around it, refused ones included. */
   async run<T>(
@@ -51,6 +85,8 @@ export class AuditedWrites {
       await event.fail({
         error: error instanceof Error ? error : new Error(String(error)),
       });
+      const refusal = refusalOf(error);
+      if (refusal) this.logRefusal(write, principalRef(credentials), refusal);
       throw error;
     }
   }
@@ -60,21 +96,27 @@ export class AuditedWrites {
    * not be identified: by what the request says of itself.
    */
   async refused<T>(write: AuditedWrite<T>, request: Request, error: unknown) {
+    const caller = request.headers.authorization
+      ? 'invalid credentials'
+      : 'no credentials';
+    const about = {
+      request: `${request.method} ${request.originalUrl}`,
+      ...(request.ip ? { ip: request.ip } : {}),
+    };
     const event = await this.auditor.createEvent({
       eventId: write.eventId,
       severityLevel: 'high',
-      meta: {
-        ...write.meta,
-        caller: request.headers.authorization
-          ? 'invalid credentials'
-          : 'no credentials',
-        request: `${request.method} ${request.originalUrl}`,
-        ...(request.ip ? { ip: request.ip } : {}),
-      },
+      meta: { ...write.meta, caller, ...about },
     });
     await event.fail({
       error: error instanceof Error ? error : new Error(String(error)),
     });
+    this.logRefusal(
+      write,
+      `a caller with ${caller}`,
+      errorMessage(error),
+      about,
+    );
   }
 
   refresh(ref: string) {

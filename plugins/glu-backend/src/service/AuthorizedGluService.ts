@@ -4,6 +4,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { HiddenPipelineError } from '../errors';
 import {
   AuthorizeResult,
   ResourcePermission,
@@ -70,7 +71,12 @@ export class AuthorizedGluService implements GluService {
       writing.length > 0 &&
       writing.every(d => d.result === AuthorizeResult.ALLOW);
     if (read.result !== AuthorizeResult.ALLOW && !mayWrite) {
-      throw new NotFoundError(`No pipeline ${ref}`);
+      throw new HiddenPipelineError(
+        ref,
+        `${principalRef(credentials)} may not read ${ref} (${
+          gluPipelineReadPermission.name
+        })`,
+      );
     }
     writes.forEach((permission, index) => {
       if (writing[index].result !== AuthorizeResult.ALLOW) {

@@ -90,7 +90,7 @@ export async function createRouter(
     return httpAuth.credentials(req, { allow: ['user', 'service'] });
   }
 
-  const writes = new AuditedWrites(service, auditor);
+  const writes = new AuditedWrites(service, auditor, logger);
 
   /**
    * Runs a write (or a dry run of one) with its auditor event. A caller

@@ -17,6 +17,7 @@ import {
   RefreshFailure,
   ResourceState,
 } from './types';
+import { WebhookDeliveries } from './WebhookDeliveries';
 
 const migrationsDir = resolvePackagePath(
   '@glu-dev/plugin-glu-backend',
@@ -434,7 +435,12 @@ export class DatabaseGluStore {
     { version: string; definition: PipelineDefinition }
   >();
 
-  private constructor(private readonly db: Knex) {}
+  /** The webhook deliveries received, so that each is acted on once. */
+  readonly deliveries: WebhookDeliveries;
+
+  private constructor(private readonly db: Knex) {
+    this.deliveries = new WebhookDeliveries(db);
+  }
 
   /**
    * Counts a change to what the views of some pipelines show (see

@@ -8,6 +8,12 @@ import { DatabaseGluStore } from '../store/DatabaseGluStore';
 import { SpanKind } from '@opentelemetry/api';
 import { ATTR } from '../telemetry/attributes';
 import { GluTelemetry } from '../telemetry/GluTelemetry';
+import {
+  Deliveries,
+  deliveryOf,
+  GitHost,
+  registryDeliveryOf,
+} from './Deliveries';
 
 /** The topic of registry push notifications (see the glu events module). */
 export const REGISTRY_TOPIC = 'glu-registry';
@@ -68,8 +74,6 @@ function repositoryUrlsOf(payload: unknown): string[] {
     repository?.homepage,
   ].filter((u): u is string => typeof u === 'string' && u !== '');
 }
-
-type GitHost = 'GitHub' | 'GitLab';
 
 /**
  * Which host a webhook comes from and its event's name there: GitHub's
@@ -183,6 +187,9 @@ export class Coalesced {
   }
 }
 
+/** What an event asks for: work on some pipelines. */
+type Asked = { work: 'refresh' | 'follow'; pipelineRefs: string[] };
+
 /**
  * Events that refresh the phases they concern at once, instead of at the
  * next poll: a GitHub or GitLab `push` (webhooks that Backstage's events
@@ -199,6 +206,8 @@ export class EventTriggers {
       store: DatabaseGluStore;
       sources: PhaseSources;
       logger: LoggerService;
+      /** The deliveries received before, so that each is acted on once. */
+      deliveries: Deliveries;
       refresh: (pipelineRefs: string[]) => Promise<void>;
       /** Follows the open pull requests of these pipelines now. */
       trackPullRequests?: (pipelineRefs: string[]) => Promise<void>;
@@ -251,71 +260,115 @@ export class EventTriggers {
     );
   }
 
-  /** What an event asks for, asked for; answered for its span. */
-  private async handle(
-    params: EventParams,
-  ): Promise<
-    { work: 'refresh' | 'follow'; pipelineRefs: string[] } | undefined
-  > {
-    const { store, logger } = this.deps;
-    let pipelineRefs: string[] = [];
-    const pipelines = await store.listPipelineDefinitions();
+  /**
+   * What an event asks for, asked for unless it was delivered before
+   * (within the replay window); answered for its span.
+   */
+  private async handle(params: EventParams): Promise<Asked | undefined> {
+    const pipelines = await this.deps.store.listPipelineDefinitions();
     const git = gitEventOf(params);
+    let asked: Asked | undefined;
     if (git) {
-      const { refresh, follow } = GIT_EVENTS[git.host];
-      const urls = repositoryUrlsOf(params.eventPayload);
-      if (urls.length === 0) return undefined;
-      if (follow.has(git.name)) {
-        const refs = pipelinesInRepository(pipelines, this.deps.sources, urls);
-        if (refs.length > 0 && this.deps.trackPullRequests) {
-          logger.info(
-            `A ${git.host} ${
-              git.name
-            } event follows the pull requests of ${refs.join(', ')}`,
-          );
-          this.follows.request(refs);
-          return { work: 'follow', pipelineRefs: refs };
-        }
-        return undefined;
-      }
-      if (git.name !== refresh) return undefined;
-      const payload = params.eventPayload as { ref?: string };
-      const branch = payload.ref?.replace(/^refs\/heads\//, '');
-      if (!branch) return undefined;
-      pipelineRefs = pipelinesInRepository(
-        pipelines,
-        this.deps.sources,
-        urls,
-        branch,
+      asked = this.gitWork(git, params, pipelines);
+      if (!asked) return undefined;
+      const [first] = await this.deps.deliveries.firstReceived(
+        git.host,
+        [deliveryOf(git.host, params)],
+        `${git.name} event`,
       );
+      if (!first) return undefined;
     } else if (params.topic === REGISTRY_TOPIC) {
-      const payload = params.eventPayload as {
-        events?: Array<{
-          action?: string;
-          target?: { repository?: string };
-          request?: { host?: string };
-        }>;
-      };
-      const refs = new Set<string>();
-      for (const event of payload.events ?? []) {
-        if (
-          event.action !== 'push' ||
-          !event.target?.repository ||
-          !event.request?.host
-        ) {
-          continue;
-        }
-        pipelinesForImage(
-          pipelines,
-          event.request.host,
-          event.target.repository,
-        ).forEach(ref => refs.add(ref));
-      }
-      pipelineRefs = [...refs];
+      asked = await this.registryWork(params, pipelines);
     }
-    if (pipelineRefs.length === 0) return undefined;
-    logger.info(`A ${params.topic} event refreshes ${pipelineRefs.join(', ')}`);
-    this.refreshes.request(pipelineRefs);
-    return { work: 'refresh', pipelineRefs };
+    if (!asked) return undefined;
+    const { work, pipelineRefs } = asked;
+    if (work === 'follow') {
+      this.deps.logger.info(
+        `A ${git?.host} ${
+          git?.name
+        } event follows the pull requests of ${pipelineRefs.join(', ')}`,
+      );
+      this.follows.request(pipelineRefs);
+    } else {
+      this.deps.logger.info(
+        `A ${params.topic} event refreshes ${pipelineRefs.join(', ')}`,
+      );
+      this.refreshes.request(pipelineRefs);
+    }
+    return asked;
+  }
+
+  /** What a GitHub or GitLab event asks for, if anything. */
+  private gitWork(
+    git: { host: GitHost; name: string },
+    params: EventParams,
+    pipelines: PipelineDefinition[],
+  ): Asked | undefined {
+    const { refresh, follow } = GIT_EVENTS[git.host];
+    const urls = repositoryUrlsOf(params.eventPayload);
+    if (urls.length === 0) return undefined;
+    if (follow.has(git.name)) {
+      const refs = pipelinesInRepository(pipelines, this.deps.sources, urls);
+      return refs.length > 0 && this.deps.trackPullRequests
+        ? { work: 'follow', pipelineRefs: refs }
+        : undefined;
+    }
+    if (git.name !== refresh) return undefined;
+    const payload = params.eventPayload as { ref?: string };
+    const branch = payload.ref?.replace(/^refs\/heads\//, '');
+    if (!branch) return undefined;
+    const refs = pipelinesInRepository(
+      pipelines,
+      this.deps.sources,
+      urls,
+      branch,
+    );
+    return refs.length > 0
+      ? { work: 'refresh', pipelineRefs: refs }
+      : undefined;
+  }
+
+  /**
+   * What a registry's notification asks for: a refresh of the pipelines on
+   * the images pushed, of each push event not delivered before (by its id).
+   */
+  private async registryWork(
+    params: EventParams,
+    pipelines: PipelineDefinition[],
+  ): Promise<Asked | undefined> {
+    const payload = params.eventPayload as {
+      events?: Array<{
+        id?: unknown;
+        action?: string;
+        target?: { repository?: string };
+        request?: { host?: string };
+      }>;
+    };
+    // The pushes that concern a pipeline, by the registry's host.
+    const pushes = new Map<string, Array<{ id?: unknown; refs: string[] }>>();
+    for (const event of Array.isArray(payload?.events) ? payload.events : []) {
+      const host = event?.request?.host;
+      const name = event?.target?.repository;
+      if (event?.action !== 'push' || !name || !host) continue;
+      const refs = pipelinesForImage(pipelines, host, name);
+      if (refs.length === 0) continue;
+      const ofHost = pushes.get(host) ?? [];
+      ofHost.push({ id: event.id, refs });
+      pushes.set(host, ofHost);
+    }
+    const refs = new Set<string>();
+    for (const [host, events] of pushes) {
+      const first = await this.deps.deliveries.firstReceived(
+        host,
+        events.map(event => registryDeliveryOf(event.id)),
+        'push notification',
+      );
+      events
+        .filter((_, i) => first[i])
+        .forEach(event => event.refs.forEach(ref => refs.add(ref)));
+    }
+    return refs.size > 0
+      ? { work: 'refresh', pipelineRefs: [...refs] }
+      : undefined;
   }
 }

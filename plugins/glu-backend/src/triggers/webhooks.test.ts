@@ -109,8 +109,9 @@ describe('webhooks', () => {
 
   it('refresh and promote at once on a signed GitHub push or a registry notification, and refuse forged ones', async () => {
     await registry.push('acme/checkout', '1.0.0');
+    const knex = await databases.init('SQLITE_3');
     const glu = await startGlu({
-      knex: await databases.init('SQLITE_3'),
+      knex,
       entities: [pipeline()],
       features: [
         // The real events service: one bus for every plugin, as in a backend.
@@ -184,6 +185,7 @@ describe('webhooks', () => {
         .post('/api/events/http/github')
         .set('content-type', 'application/json')
         .set('x-github-event', 'push')
+        .set('x-github-delivery', 'f0e1d2c3-0000-4000-8000-000000000001')
         .set('x-hub-signature-256', sign(push))
         .send(push);
       expect(signed.status).toBe(202);
@@ -193,6 +195,19 @@ describe('webhooks', () => {
           (await history('staging'))[0].commitSha === sha ? true : undefined,
         'the pushed commit in the history',
         5_000,
+      );
+      // Remembered by the delivery id the events backend handed on, and by
+      // the signed payload's digest.
+      expect(
+        await knex('glu_webhook_deliveries').select('host', 'delivery_key'),
+      ).toEqual(
+        expect.arrayContaining([
+          {
+            host: 'GitHub',
+            delivery_key: 'f0e1d2c3-0000-4000-8000-000000000001',
+          },
+          { host: 'GitHub', delivery_key: expect.stringMatching(/^sha256:/) },
+        ]),
       );
       // How fast a webhook lands, for the record (measured, not asserted).
       process.stdout.write(
@@ -204,6 +219,7 @@ describe('webhooks', () => {
       const notification = {
         events: [
           {
+            id: 'a3b4c5d6-0000-4000-8000-000000000002',
             action: 'push',
             target: { repository: 'acme/checkout', tag: '1.1.0', digest },
             request: { host: registry.host },
@@ -233,6 +249,11 @@ describe('webhooks', () => {
       process.stdout.write(
         `Registry notification to commit: ${Date.now() - notified} ms\n`,
       );
+      expect(
+        await knex('glu_webhook_deliveries')
+          .where({ host: registry.host })
+          .select('delivery_key'),
+      ).toEqual([{ delivery_key: 'a3b4c5d6-0000-4000-8000-000000000002' }]);
     } finally {
       await glu.stop();
     }
@@ -246,8 +267,9 @@ describe('GitLab webhooks', () => {
       files: { [STAGING]: deploymentManifest('staging', '1.0.0') },
     });
     const telemetry = installTelemetry();
+    const knex = await databases.init('SQLITE_3');
     const glu = await startGlu({
-      knex: await databases.init('SQLITE_3'),
+      knex,
       entities: [
         {
           apiVersion: 'glu.dev/v1alpha1',
@@ -277,11 +299,17 @@ describe('GitLab webhooks', () => {
         events: { modules: { gitlab: { webhookSecret: SECRET } } },
       },
     });
+    let deliveries = 0;
     const hook = (body: string, token?: string) => {
+      deliveries++;
       const req = request(glu.server)
         .post('/api/events/http/gitlab')
         .set('content-type', 'application/json')
-        .set('x-gitlab-event', 'Push Hook');
+        .set('x-gitlab-event', 'Push Hook')
+        .set(
+          'idempotency-key',
+          `00000000-0000-4000-8000-00000000000${deliveries}`,
+        );
       return (
         token === undefined ? req : req.set('x-gitlab-token', token)
       ).send(body);
@@ -320,6 +348,15 @@ describe('GitLab webhooks', () => {
         5_000,
       );
       expect(await top()).toMatchObject({ version: '1.0.1-hotfix' });
+      // Remembered by its Idempotency-Key, as the events backend handed it on.
+      expect(
+        await knex('glu_webhook_deliveries').select('host', 'delivery_key'),
+      ).toEqual([
+        {
+          host: 'GitLab',
+          delivery_key: `00000000-0000-4000-8000-00000000000${deliveries}`,
+        },
+      ]);
       // The event's span, and the state it brought in its trace.
       const [webhook] = telemetry.spansNamed('glu.webhook', {
         'glu.webhook.work': 'refresh',

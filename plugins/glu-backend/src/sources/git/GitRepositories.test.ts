@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { ManualClock } from '../../__testUtils__/clock';
 import { createGitFixture, GitFixture } from '../../__testUtils__/git';
 import { GitCredentials } from './GitCredentials';
 import { GitRepositories } from './GitRepositories';
@@ -13,20 +14,37 @@ import { GitRepository } from './GitRepository';
 
 jest.setTimeout(60_000);
 
-function sleep(millis: number) {
-  return new Promise(resolve => setTimeout(resolve, millis));
+/**
+ * The next call of a spied method, answered once the method has answered
+ * (and what it answered).
+ */
+function nextCall<T extends (...args: any[]) => Promise<unknown>>(
+  spy: jest.SpyInstance,
+  original: T,
+): ReturnType<T> {
+  return new Promise(resolve => {
+    spy.mockImplementationOnce(function call(this: unknown, ...args: any[]) {
+      const answer = original.apply(this, args);
+      resolve(answer);
+      return answer;
+    });
+  }) as ReturnType<T>;
 }
 
+// Time is the test's: the queue's pause and window pass when the test
+// moves its clock, however long git takes on a busy machine.
 describe('GitRepositories', () => {
   let repo: GitFixture;
   let workingDirectory: string;
   let repositories: GitRepositories;
+  let clock: ManualClock;
 
   beforeEach(async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 10; i++) files[`env/p${i}/VERSION`] = '1.0.0\n';
     repo = await createGitFixture(files);
     workingDirectory = await fs.mkdtemp(path.join(os.tmpdir(), 'glu-work-'));
+    clock = new ManualClock();
     repositories = gatheringFor({ pauseMillis: 50, windowMillis: 2_000 });
   });
 
@@ -45,6 +63,7 @@ describe('GitRepositories', () => {
       logger,
       author: { name: 'Glu', email: 'glu@localhost' },
       gathering,
+      clock,
     });
   }
 
@@ -65,8 +84,11 @@ describe('GitRepositories', () => {
     const writes = [];
     for (let i = 0; i < 10; i++) {
       writes.push(repositories.write(repo.url, 'main', edit(i, '2.0.0')));
-      await sleep(10);
+      clock.advance(10);
     }
+    // The commit goes once a whole pause passed without an edit.
+    expect(clock.nextIn).toBe(40);
+    clock.advance(40);
     const results = await Promise.all(writes);
     expect(new Set(results.map(r => r.sha)).size).toBe(1);
     expect(results.every(r => r.changed)).toBe(true);
@@ -74,10 +96,13 @@ describe('GitRepositories', () => {
     expect(gathered).toHaveLength(before.length + 1);
     expect(gathered[0].subject).toBe('glu: 10 changes');
 
-    const started = Date.now();
-    const lone = await repositories.write(repo.url, 'main', edit(0, '3.0.0'));
-    expect(Date.now() - started).toBeGreaterThanOrEqual(50);
-    expect(lone.changed).toBe(true);
+    clock.advance(1_000);
+    const lone = repositories.write(repo.url, 'main', edit(0, '3.0.0'));
+    expect(clock.nextIn).toBe(50);
+    clock.advance(49);
+    expect(clock.nextIn).toBe(1);
+    clock.advance(1);
+    expect((await lone).changed).toBe(true);
     expect(await repo.log()).toHaveLength(before.length + 2);
     expect(await repo.show('env/p0/VERSION')).toBe('3.0.0\n');
   });
@@ -89,13 +114,17 @@ describe('GitRepositories', () => {
     // An edit every 20 ms for 200 ms: never a pause, but a window of 100.
     for (let i = 0; i < 10; i++) {
       writes.push(repositories.write(repo.url, 'main', edit(i, '2.0.0')));
-      await sleep(20);
+      clock.advance(20);
     }
+    // The first five went at 100 ms; the rest go once that commit landed,
+    // their window being over.
+    expect(await clock.fireNext()).toBe(0);
     const results = await Promise.all(writes);
-    const commits = new Set(results.map(r => r.sha));
-    expect(commits.size).toBeGreaterThan(1);
-    expect(commits.size).toBeLessThan(10);
-    expect(await repo.log()).toHaveLength(before.length + commits.size);
+    const shas = results.map(r => r.sha);
+    expect(new Set(shas.slice(0, 5)).size).toBe(1);
+    expect(new Set(shas.slice(5)).size).toBe(1);
+    expect(shas[0]).not.toBe(shas[5]);
+    expect(await repo.log()).toHaveLength(before.length + 2);
     for (let i = 0; i < 10; i++) {
       expect(await repo.show(`env/p${i}/VERSION`)).toBe('2.0.0\n');
     }
@@ -111,12 +140,15 @@ describe('GitRepositories', () => {
     const arrive = (i: number) =>
       repositories.write(repo.url, 'main', edit(i, '2.0.0'), announced[i]);
     const first = arrive(0);
-    await sleep(150);
+    clock.advance(150);
+    expect(clock.nextIn).toBe(2_000 - 150);
     const second = arrive(1);
-    await sleep(150);
-    // The third will not come after all.
+    clock.advance(150);
+    // The third will not come after all: one pause more.
     announced[2].cancel();
     announced[2].cancel();
+    expect(clock.nextIn).toBe(50);
+    clock.advance(50);
     const results = await Promise.all([first, second]);
     expect(results.every(r => r.changed)).toBe(true);
     expect(results[0].sha).toBe(results[1].sha);
@@ -127,11 +159,14 @@ describe('GitRepositories', () => {
     // An announcement that never arrives holds a commit up for its window
     // only.
     repositories = gatheringFor({ pauseMillis: 50, windowMillis: 300 });
+    clock.advance(1_000);
     repositories.expect(repo.url, 'main');
-    const started = Date.now();
-    const alone = await repositories.write(repo.url, 'main', edit(2, '2.0.0'));
-    expect(alone.changed).toBe(true);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    const alone = repositories.write(repo.url, 'main', edit(2, '2.0.0'));
+    expect(clock.nextIn).toBe(300);
+    clock.advance(299);
+    expect(clock.nextIn).toBe(1);
+    clock.advance(1);
+    expect((await alone).changed).toBe(true);
     expect(await repo.log()).toHaveLength(before.length + 2);
   });
 
@@ -155,22 +190,30 @@ describe('GitRepositories', () => {
     const making = new Promise<void>(resolve => {
       letGo = resolve;
     });
+    let madeStart = () => {};
+    const started = new Promise<void>(resolve => {
+      madeStart = resolve;
+    });
     const first = repositories.write(repo.url, 'main', {
       ...edit(0, '2.0.0'),
       apply: async () => {
+        madeStart();
         await making;
         return '2.0.0\n';
       },
     });
-    await sleep(400);
+    clock.advance(300);
+    await started;
     const second = repositories.write(repo.url, 'main', edit(1, '2.0.0'));
     letGo();
     const one = await first;
-    // Someone else pushes before the second commit goes (within its pause).
+    // Someone else pushes before the second commit goes: its pause has not
+    // passed, however long the push takes.
     const theirs = await repo.commit(
       { 'env/p5/VERSION': '9.9.9\n' },
       "A person's change",
     );
+    expect(await clock.fireNext()).toBe(300);
     const two = await second;
     expect(one.changed && two.changed).toBe(true);
     expect(two.sha).not.toBe(one.sha);
@@ -189,23 +232,23 @@ describe('GitRepositories', () => {
 
   it('reads the files of announced edits ahead, at the head their commit builds on, and a file again when the branch moved', async () => {
     const read = jest.spyOn(GitRepository.prototype as any, 'filesAt');
+    const readAhead = GitRepository.prototype.readAhead;
+    const readingAhead = jest.spyOn(GitRepository.prototype, 'readAhead');
     const before = await repo.log();
     const paths = [0, 1, 2].map(i => `env/p${i}/VERSION`);
-    const announced = paths.map(p => repositories.expect(repo.url, 'main', p));
     // Read once the fetch the commit builds on is done, while the edits are
     // still planned.
-    for (let waited = 0; read.mock.calls.length === 0 && waited < 5_000; ) {
-      await sleep(20);
-      waited += 20;
-    }
+    let readThem = nextCall(readingAhead, readAhead);
+    const announced = paths.map(p => repositories.expect(repo.url, 'main', p));
+    await readThem;
     expect(read.mock.calls.map(call => (call[2] as string[]).sort())).toEqual([
       paths,
     ]);
-    const results = await Promise.all(
-      [0, 1, 2].map(i =>
-        repositories.write(repo.url, 'main', edit(i, '2.0.0'), announced[i]),
-      ),
+    const writes = [0, 1, 2].map(i =>
+      repositories.write(repo.url, 'main', edit(i, '2.0.0'), announced[i]),
     );
+    clock.advance(50);
+    const results = await Promise.all(writes);
     // The commit took them as they were read.
     expect(read).toHaveBeenCalledTimes(1);
     expect(results.every(r => r.changed && r.before === '1.0.0\n')).toBe(true);
@@ -216,16 +259,15 @@ describe('GitRepositories', () => {
     // what was read is refused by its lease, and the file is read again at
     // the new head, where the edit is made on top of the person's change.
     read.mockClear();
+    clock.advance(1_000);
+    readThem = nextCall(readingAhead, readAhead);
     const next = repositories.expect(repo.url, 'main', paths[0]);
-    for (let waited = 0; read.mock.calls.length === 0 && waited < 5_000; ) {
-      await sleep(20);
-      waited += 20;
-    }
+    await readThem;
     const theirs = await repo.commit(
       { [paths[0]]: '2.0.0\n# reviewed\n' },
       "A person's change",
     );
-    const made = await repositories.write(
+    const making = repositories.write(
       repo.url,
       'main',
       {
@@ -234,6 +276,8 @@ describe('GitRepositories', () => {
       },
       next,
     );
+    clock.advance(50);
+    const made = await making;
     expect(made.before).toBe('2.0.0\n# reviewed\n');
     expect(await repo.show(paths[0])).toBe('3.0.0\n# reviewed\n');
     expect((await repo.log()).map(c => c.sha).slice(0, 2)).toEqual([
@@ -242,6 +286,7 @@ describe('GitRepositories', () => {
     ]);
     expect(read).toHaveBeenCalledTimes(2);
     read.mockRestore();
+    readingAhead.mockRestore();
   });
 
   it('reads ahead only on the fetch its commit started, never fetching a failing remote again', async () => {
@@ -250,15 +295,20 @@ describe('GitRepositories', () => {
     const announced = [];
     for (let i = 0; i < 5; i++) {
       announced.push(repositories.expect(url, 'main', `env/p${i}/VERSION`));
-      await sleep(50);
+      clock.advance(50);
     }
     // One fetch, started with the first announcement; the reads ahead wait
     // for it, and neither retry it when it fails nor start another.
     expect(fetch).toHaveBeenCalledTimes(1);
-    const [result] = await Promise.allSettled([
-      repositories.write(url, 'main', edit(0, '2.0.0'), announced[0]),
-      ...announced.slice(1).map(a => a.cancel()),
-    ]);
+    const writing = repositories.write(
+      url,
+      'main',
+      edit(0, '2.0.0'),
+      announced[0],
+    );
+    announced.slice(1).forEach(a => a.cancel());
+    clock.advance(50);
+    const [result] = await Promise.allSettled([writing]);
     // The commit says why: the remote could not be fetched.
     expect(result).toMatchObject({
       status: 'rejected',
@@ -284,15 +334,15 @@ describe('GitRepositories', () => {
       'env/tab\there/VERSION': '\n\n2.0.0\n\n',
       '"lead"/VERSION': '2.0.0\n',
     };
-    const results = await Promise.all(
-      Object.entries(contents).map(([file, content]) =>
-        repositories.write(repo.url, 'main', {
-          path: file,
-          apply: async () => content,
-          message: { subject: `${file} changed`, body: 'Body: of it' },
-        }),
-      ),
+    const writes = Object.entries(contents).map(([file, content]) =>
+      repositories.write(repo.url, 'main', {
+        path: file,
+        apply: async () => content,
+        message: { subject: `${file} changed`, body: 'Body: of it' },
+      }),
     );
+    clock.advance(50);
+    const results = await Promise.all(writes);
     expect(new Set(results.map(r => r.sha)).size).toBe(1);
     const [made] = await repo.log();
     expect(made.sha).toBe(results[0].sha);

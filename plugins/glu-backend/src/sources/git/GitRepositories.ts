@@ -10,6 +10,7 @@ import {
   GitRepository,
 } from './GitRepository';
 import { GluTelemetry } from '../../telemetry/GluTelemetry';
+import { GitClock, systemClock } from './clock';
 
 interface Pending {
   edit: FileEdit;
@@ -31,7 +32,8 @@ interface Pending {
 class BranchWriteQueue {
   private pending: Pending[] = [];
   private readonly expected = new Set<GluExpectedWrite>();
-  private timer?: NodeJS.Timeout;
+  /** Calls off the timer of the next commit, when one is set. */
+  private cancelTimer?: () => void;
   private running = false;
   /** When the last commit of this queue landed (epoch milliseconds). */
   private landedAt?: number;
@@ -46,6 +48,7 @@ class BranchWriteQueue {
     private readonly branch: string,
     private readonly author: CommitAuthor,
     private readonly gathering: { pauseMillis: number; windowMillis: number },
+    private readonly clock: GitClock,
   ) {}
 
   /**
@@ -53,7 +56,7 @@ class BranchWriteQueue {
    * commit waits for it (within its window), and its file is read ahead.
    */
   expect(filePath?: string): GluExpectedWrite {
-    const since = Date.now();
+    const since = this.clock.now();
     this.fetchFor(since, this.pending.length + this.expected.size);
     const expected: GluExpectedWrite = {
       since,
@@ -74,7 +77,7 @@ class BranchWriteQueue {
       const askedAt =
         expected && this.expected.delete(expected)
           ? expected.since
-          : Date.now();
+          : this.clock.now();
       this.pending.push({ edit, askedAt, resolve, reject });
       this.fetchFor(askedAt, this.pending.length - 1 + this.expected.size);
       this.schedule();
@@ -142,14 +145,14 @@ class BranchWriteQueue {
 
   private schedule() {
     if (this.running || this.pending.length === 0) return;
-    clearTimeout(this.timer);
+    this.cancelTimer?.();
     const { pauseMillis, windowMillis } = this.gathering;
     const askedAt = Math.min(...this.pending.map(p => p.askedAt));
-    const left = windowMillis - (Date.now() - askedAt);
+    const left = windowMillis - (this.clock.now() - askedAt);
     // Edits on their way are waited for, within the window.
     const wait = this.expected.size > 0 ? left : Math.min(pauseMillis, left);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    this.cancelTimer = this.clock.setTimer(() => {
+      this.cancelTimer = undefined;
       void this.flush();
     }, Math.max(0, wait));
   }
@@ -169,7 +172,7 @@ class BranchWriteQueue {
         askedAt,
         continues: this.continues(askedAt),
       });
-      if (results.some(r => r.changed)) this.landedAt = Date.now();
+      if (results.some(r => r.changed)) this.landedAt = this.clock.now();
       batch.forEach((p, i) => {
         const result = results[i];
         if (result.error) p.reject(result.error);
@@ -186,6 +189,12 @@ class BranchWriteQueue {
   }
 }
 
+/**
+ * How edits that keep coming are gathered into one commit unless told
+ * otherwise (`glu.git.gathering`): a pause of 10 ms, a window of 500 ms.
+ */
+export const DEFAULT_GATHERING = { pauseMillis: 10, windowMillis: 500 };
+
 /** The long-lived clones, one per repository, under the working directory. */
 export class GitRepositories {
   private readonly repositories = new Map<string, GitRepository>();
@@ -199,10 +208,12 @@ export class GitRepositories {
       author: CommitAuthor;
       /**
        * How edits that keep coming are gathered into one commit: until no
-       * new one came for `pauseMillis` (10 ms by default), at most
-       * `windowMillis` (500 ms) after the first.
+       * new one came for `pauseMillis`, at most `windowMillis` after the
+       * first (DEFAULT_GATHERING by default).
        */
       gathering?: { pauseMillis: number; windowMillis: number };
+      /** The time that writes are gathered by; the system's by default. */
+      clock?: GitClock;
       /** How long one git operation may take before it is stopped. */
       timeoutMillis?: number;
       /** Spans and durations of git operations. */
@@ -225,6 +236,7 @@ export class GitRepositories {
         this.options.logger.child({ repository: url }),
         this.options.timeoutMillis,
         this.telemetry,
+        this.options.clock,
       );
       this.repositories.set(url, repository);
     }
@@ -279,7 +291,8 @@ export class GitRepositories {
         this.get(url),
         branch,
         this.options.author,
-        this.options.gathering ?? { pauseMillis: 10, windowMillis: 500 },
+        this.options.gathering ?? DEFAULT_GATHERING,
+        this.options.clock ?? systemClock,
       );
       this.queues.set(key, queue);
     }

@@ -11,6 +11,7 @@ import { runGit, runGitBytes, streamGit } from './runGit';
 import { Attributes, Span } from '@opentelemetry/api';
 import { ATTR, repositoryUrlOf } from '../../telemetry/attributes';
 import { GluTelemetry } from '../../telemetry/GluTelemetry';
+import { GitClock, systemClock } from './clock';
 
 /** Git, in one repository, for one piece of work under one deadline. */
 interface Git {
@@ -232,6 +233,8 @@ export class GitRepository {
     /** How long one git operation may take before it is stopped. */
     private readonly timeoutMillis: number = 120_000,
     private readonly telemetry: GluTelemetry = new GluTelemetry(),
+    /** What time it is, for when a fetch started. */
+    private readonly clock: GitClock = systemClock,
   ) {
     this.bareDir = path.join(dir, 'repo.git');
   }
@@ -354,7 +357,7 @@ export class GitRepository {
       return;
     }
     // It starts now or, behind another, later: no sooner than now.
-    const started = Date.now();
+    const started = this.clock.now();
     // Two fetches at once in one clone fight over its ref locks.
     const fetching = this.fetchMutex.run(async () => {
       try {
