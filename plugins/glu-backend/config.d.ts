@@ -81,7 +81,9 @@ export interface Config {
      * pipelines' own definitions. A write (promotion, rollback, pull request)
      * into a phase is allowed only when a scope covers its repository, branch
      * and path for the pipeline's owner; the catalog refuses a Pipeline whose
-     * edges write elsewhere. With no scope configured, Glu writes nowhere.
+     * edges write elsewhere. With no scope configured, Glu writes nowhere. A
+     * pipeline whose owner is not a group or user in the catalog writes
+     * nowhere.
      */
     writeScopes?: Array<{
       /**
@@ -92,12 +94,24 @@ export interface Config {
       /** Branch patterns, e.g. `[main]`; any branch when left out. */
       branches?: string[];
       /**
-       * Path patterns, e.g. `env/checkout/**`. `{owner}` stands for the name
-       * of the pipeline's owner, `{pipeline}` for the pipeline's name and
-       * `{namespace}` for its namespace: `teams/{owner}/**`; the same in `repository`.
+       * Path patterns, e.g. `env/checkout/**`; the same placeholders in
+       * `repository`. `{owner}` stands for the name of the pipeline's owner,
+       * `{owner.namespace}` and `{owner.kind}` for its namespace and kind,
+       * `{pipeline}` for the pipeline's name and `{namespace}` for its
+       * namespace: `teams/{owner}/**`. A scope covers only the owners its
+       * repository and path tell apart: with `{owner}` but without
+       * `{owner.namespace}`, owners of the `default` namespace; without
+       * `{owner.kind}`, groups; with `{pipeline}` but without `{namespace}`,
+       * pipelines of the `default` namespace. A placeholder has its segment
+       * to itself, or shares it with fixed text only (`{owner}-config`, not
+       * `{owner}-*`).
        */
       paths: string[];
-      /** The owners (entity refs) whose pipelines may write there; any owner when left out. */
+      /**
+       * The owners (entity refs; kind `group` and namespace `default` when
+       * left out) whose pipelines may write there, exactly; any owner when
+       * left out.
+       */
       owners?: string[];
     }>;
     /**
