@@ -25,6 +25,7 @@ import {
   gluGatesExtensionPoint,
   gluPullRequestProvidersExtensionPoint,
   gluSourcesExtensionPoint,
+  GluPipelineOwners,
   GluWriteScopes,
   gluTimeoutMillis,
 } from '@glu-dev/plugin-glu-node';
@@ -270,6 +271,11 @@ export const gluPlugin = createBackendPlugin({
               writableSourceTypes: writableSourceTypes(),
               gateProblems: (type, gateConfig) =>
                 gateProblemsOf(gates, type, gateConfig),
+            }),
+            owners: new GluPipelineOwners({
+              catalog: deps.catalog,
+              auth: deps.auth,
+              timeoutMillis: gluTimeoutMillis(config, 'http'),
             }),
           }),
           refresh,
