@@ -116,17 +116,29 @@ export interface Config {
     }>;
     /**
      * What services may write. A service (a static token of CI, another
-     * plugin) writes only with an explicit grant: its token's access
-     * restrictions name the Glu permission, or a grant here names its subject
-     * and the permissions.
+     * plugin) writes only with an explicit grant: a grant here names its
+     * subject, the permissions and the pipelines, or, for a subject with no
+     * grant here, its token's access restrictions name the Glu permission
+     * (every pipeline, with a warning at startup). A subject's grants here
+     * decide where it may write, whatever its token's restrictions name.
      */
     serviceGrants?: Array<{
       /** The service's subject: a static token's `subject` as configured (e.g. `ci`), or `plugin:<pluginId>` for another plugin. */
       subject: string;
       /** Glu permissions, e.g. `[glu.pipeline.publish]`. */
       permissions: string[];
-      /** The pipelines (entity refs) it may write to; every one when left out. */
+      /**
+       * Patterns of the refs of the pipelines it may write to, e.g.
+       * `pipeline:default/checkout-*` (kind `pipeline` and namespace
+       * `default` when left out). A grant covers the pipelines that match
+       * everything it names (`pipelines`, `owners`, `namespaces`); every
+       * pipeline when it names none.
+       */
       pipelines?: string[];
+      /** The owners (entity refs) whose pipelines it may write to. */
+      owners?: string[];
+      /** The namespaces whose pipelines it may write to. */
+      namespaces?: string[];
     }>;
     /**
      * Container and chart registries, for `oci` and `helm` phases. Registries

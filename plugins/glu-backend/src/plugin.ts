@@ -318,6 +318,10 @@ export const gluPlugin = createBackendPlugin({
             return all;
           },
         });
+        const grants = ServiceGrants.fromConfig(config);
+        for (const warning of ServiceGrants.unnarrowed(config, grants)) {
+          logger.warn(warning);
+        }
         const service = new AuthorizedGluService(
           new DefaultGluService({
             store,
@@ -332,7 +336,8 @@ export const gluPlugin = createBackendPlugin({
           }),
           {
             permissions: deps.permissions,
-            grants: ServiceGrants.fromConfig(config),
+            grants,
+            pipeline: ref => store.getPipeline(ref),
           },
         );
         // The same operations for agents and automation (the MCP actions
