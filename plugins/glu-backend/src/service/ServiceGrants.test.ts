@@ -56,7 +56,7 @@ describe('ServiceGrants', () => {
     permission = gluPublishPermission,
   ) => grants.refusal(principal(subject), permission, ref, ownerOf(ref));
 
-  it('lets a service write to the pipelines its grants name, by ref pattern, by owner or by namespace', async () => {
+  it('lets a service write to the pipelines its grants name, by ref pattern, by owner or by namespace, and refuses others saying what the grants cover', async () => {
     for (const ref of [
       'pipeline:default/checkout-api',
       'pipeline:default/Checkout-Web',
@@ -74,9 +74,7 @@ describe('ServiceGrants', () => {
         gluPromotePermission,
       ),
     ).toBeUndefined();
-  });
 
-  it('refuses the pipelines they do not name, saying what they cover', async () => {
     expect(await refusal('ci', 'pipeline:payments/ledger')).toBe(
       'the grants of the service ci for glu.pipeline.publish (glu.serviceGrants) do not cover pipeline:payments/ledger: they cover pipelines matching checkout-*; pipelines owned by team-payments',
     );
@@ -87,6 +85,15 @@ describe('ServiceGrants', () => {
     );
     // An owner that is not in the catalog owns nothing.
     expect(await refusal('ci', 'pipeline:default/orphan')).toBeDefined();
+    // The owner is asked for only by a grant that names owners.
+    const asked = jest.fn(async () => 'group:payments/team-ledger');
+    await grants.refusal(
+      principal('ledger-ci'),
+      gluPublishPermission,
+      'pipeline:payments/ledger',
+      asked,
+    );
+    expect(asked).not.toHaveBeenCalled();
     expect(
       await refusal(
         'ci',
@@ -138,17 +145,6 @@ describe('ServiceGrants', () => {
     ).toBe(
       "the service deployer has no grant for glu.pipeline.promote: name the permission in its token's access restrictions (backend.auth.externalAccess), or grant it under glu.serviceGrants",
     );
-  });
-
-  it('asks for the owner only for a grant that names owners', async () => {
-    const asked = jest.fn(async () => 'group:default/team-checkout');
-    await grants.refusal(
-      principal('ledger-ci'),
-      gluPublishPermission,
-      'pipeline:payments/ledger',
-      asked,
-    );
-    expect(asked).not.toHaveBeenCalled();
   });
 
   it('warns of a token that may write to every pipeline, and not of one that grants narrow', () => {
