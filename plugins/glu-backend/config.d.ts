@@ -81,7 +81,9 @@ export interface Config {
      * pipelines' own definitions. A write (promotion, rollback, pull request)
      * into a phase is allowed only when a scope covers its repository, branch
      * and path for the pipeline's owner; the catalog refuses a Pipeline whose
-     * edges write elsewhere. With no scope configured, Glu writes nowhere.
+     * edges write elsewhere. With no scope configured, Glu writes nowhere. A
+     * pipeline whose owner is not a group or user in the catalog writes
+     * nowhere.
      */
     writeScopes?: Array<{
       /**
@@ -92,27 +94,51 @@ export interface Config {
       /** Branch patterns, e.g. `[main]`; any branch when left out. */
       branches?: string[];
       /**
-       * Path patterns, e.g. `env/checkout/**`. `{owner}` stands for the name
-       * of the pipeline's owner, `{pipeline}` for the pipeline's name and
-       * `{namespace}` for its namespace: `teams/{owner}/**`; the same in `repository`.
+       * Path patterns, e.g. `env/checkout/**`; the same placeholders in
+       * `repository`. `{owner}` stands for the name of the pipeline's owner,
+       * `{owner.namespace}` and `{owner.kind}` for its namespace and kind,
+       * `{pipeline}` for the pipeline's name and `{namespace}` for its
+       * namespace: `teams/{owner}/**`. A scope covers only the owners its
+       * repository and path tell apart: with `{owner}` but without
+       * `{owner.namespace}`, owners of the `default` namespace; without
+       * `{owner.kind}`, groups; with `{pipeline}` but without `{namespace}`,
+       * pipelines of the `default` namespace. A placeholder has its segment
+       * to itself, or shares it with fixed text only (`{owner}-config`, not
+       * `{owner}-*`).
        */
       paths: string[];
-      /** The owners (entity refs) whose pipelines may write there; any owner when left out. */
+      /**
+       * The owners (entity refs; kind `group` and namespace `default` when
+       * left out) whose pipelines may write there, exactly; any owner when
+       * left out.
+       */
       owners?: string[];
     }>;
     /**
      * What services may write. A service (a static token of CI, another
-     * plugin) writes only with an explicit grant: its token's access
-     * restrictions name the Glu permission, or a grant here names its subject
-     * and the permissions.
+     * plugin) writes only with an explicit grant: a grant here names its
+     * subject, the permissions and the pipelines, or, for a subject with no
+     * grant here, its token's access restrictions name the Glu permission
+     * (every pipeline, with a warning at startup). A subject's grants here
+     * decide where it may write, whatever its token's restrictions name.
      */
     serviceGrants?: Array<{
       /** The service's subject: a static token's `subject` as configured (e.g. `ci`), or `plugin:<pluginId>` for another plugin. */
       subject: string;
       /** Glu permissions, e.g. `[glu.pipeline.publish]`. */
       permissions: string[];
-      /** The pipelines (entity refs) it may write to; every one when left out. */
+      /**
+       * Patterns of the refs of the pipelines it may write to, e.g.
+       * `pipeline:default/checkout-*` (kind `pipeline` and namespace
+       * `default` when left out). A grant covers the pipelines that match
+       * everything it names (`pipelines`, `owners`, `namespaces`); every
+       * pipeline when it names none.
+       */
       pipelines?: string[];
+      /** The owners (entity refs) whose pipelines it may write to. */
+      owners?: string[];
+      /** The namespaces whose pipelines it may write to. */
+      namespaces?: string[];
     }>;
     /**
      * Container and chart registries, for `oci` and `helm` phases. Registries

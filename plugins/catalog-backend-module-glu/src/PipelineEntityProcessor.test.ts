@@ -1,6 +1,8 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogProcessorResult } from '@backstage/plugin-catalog-node';
-import { GluWriteScopes } from '@glu-dev/plugin-glu-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { GluPipelineOwners, GluWriteScopes } from '@glu-dev/plugin-glu-node';
 import { PipelineEntityProcessor } from './PipelineEntityProcessor';
 
 const location = { type: 'url', target: 'https://example.com/catalog.yaml' };
@@ -13,6 +15,28 @@ function pipeline(spec: Record<string, unknown>): Entity {
     spec: spec as any,
   };
 }
+
+/** The owners that the catalog holds: two teams, and a person named like one. */
+const org: Entity[] = [
+  ...['team-checkout', 'team-payments'].map(name => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'team', children: [] },
+  })),
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name: 'team-checkout', namespace: 'default' },
+    spec: {},
+  },
+];
+
+const owners = new GluPipelineOwners({
+  catalog: catalogServiceMock({ entities: org }),
+  auth: mockServices.auth(),
+  timeoutMillis: 5_000,
+});
 
 const spec = {
   owner: 'team-checkout',
@@ -55,6 +79,7 @@ describe('PipelineEntityProcessor', () => {
       formatTypes: ['kubernetes', 'version-file'],
     }),
     writeScopes,
+    owners,
   });
 
   it('handles Pipeline entities only', async () => {
@@ -88,6 +113,7 @@ describe('PipelineEntityProcessor', () => {
         formatTypes: ['kubernetes'],
       }),
       writeScopes,
+      owners,
     });
     await expect(strict.validateEntityKind(pipeline(spec))).rejects.toThrow(
       'spec.phases[1].source.format: unknown format "version-file" (known: kubernetes)',
@@ -127,9 +153,77 @@ describe('PipelineEntityProcessor', () => {
         formatTypes: ['kubernetes', 'version-file'],
       }),
       writeScopes: GluWriteScopes.of([]),
+      owners,
     });
     await expect(nowhere.validateEntityKind(pipeline(spec))).rejects.toThrow(
       'spec.phases[1].source: env/production/deployment.yaml on main of https://github.com/acme/gitops is outside every write scope: none is configured (glu.writeScopes), so Glu writes nowhere',
+    );
+  });
+
+  it.each([
+    ['group:evil/team-checkout', 'a group of that name in another namespace'],
+    ['user:default/team-payments', 'a user named like a team'],
+  ])(
+    'refuses a pipeline whose owner %p is not in the catalog (%s), naming spec.owner',
+    async owner => {
+      await expect(
+        processor.validateEntityKind(pipeline({ ...spec, owner })),
+      ).rejects.toThrow(
+        `Invalid pipeline pipeline:default/checkout: spec.owner: ${owner} is not in the catalog; a pipeline's owner must be a group or a user that it holds`,
+      );
+    },
+  );
+
+  it('refuses a pipeline whose owner has the name of a team but is not that team, though it is in the catalog', async () => {
+    const perTeam = new PipelineEntityProcessor({
+      extensionTypes: async () => ({
+        sourceTypes: ['git'],
+        formatTypes: ['kubernetes', 'version-file'],
+      }),
+      writeScopes: GluWriteScopes.of([
+        {
+          repository: 'https://github.com/acme/gitops',
+          paths: ['env/{owner}/**'],
+        },
+      ]),
+      owners,
+    });
+    const teamFiles = structuredClone(spec);
+    (teamFiles.phases[1].source as any).path =
+      'env/team-checkout/deployment.yaml';
+    await expect(perTeam.validateEntityKind(pipeline(teamFiles))).resolves.toBe(
+      true,
+    );
+    await expect(
+      perTeam.validateEntityKind(
+        pipeline({ ...teamFiles, owner: 'user:default/team-checkout' }),
+      ),
+    ).rejects.toThrow(
+      'spec.phases[1].source: env/team-checkout/deployment.yaml on main of https://github.com/acme/gitops is outside the write scopes of user:default/team-checkout (glu.writeScopes): env/{owner}/** covers groups of the default namespace only, and user:default/team-checkout is not one (name {owner.kind} in it to cover such owners)',
+    );
+  });
+
+  it('fails processing, to be tried again, while the catalog cannot be asked about the owner', async () => {
+    const unreachable = new PipelineEntityProcessor({
+      extensionTypes: async () => ({
+        sourceTypes: ['git'],
+        formatTypes: ['kubernetes', 'version-file'],
+      }),
+      writeScopes,
+      owners: new GluPipelineOwners({
+        catalog: catalogServiceMock.mock({
+          getEntitiesByRefs: async () => {
+            throw new Error('connect ECONNREFUSED 127.0.0.1:7007');
+          },
+        }),
+        auth: mockServices.auth(),
+        timeoutMillis: 5_000,
+      }),
+    });
+    await expect(
+      unreachable.validateEntityKind(pipeline(spec)),
+    ).rejects.toThrow(
+      'Could not ask the catalog whether group:default/team-checkout is in it: connect ECONNREFUSED 127.0.0.1:7007',
     );
   });
 

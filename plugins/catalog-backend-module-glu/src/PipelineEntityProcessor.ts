@@ -13,11 +13,13 @@ import { LocationSpec } from '@backstage/plugin-catalog-common';
 import {
   GLU_API_VERSION,
   PIPELINE_KIND,
+  pipelineOwnerRef,
   PipelineValidationOptions,
   RELATION_DELIVERED_BY,
   RELATION_DELIVERS,
 } from '@glu-dev/plugin-glu-common';
 import {
+  GluPipelineOwners,
   GluWriteScopes,
   validatePipelineEntity,
 } from '@glu-dev/plugin-glu-node';
@@ -39,6 +41,8 @@ export class PipelineEntityProcessor implements CatalogProcessor {
       extensionTypes: () => Promise<PipelineValidationOptions>;
       /** Where pipelines may write (app-config `glu.writeScopes`). */
       writeScopes: GluWriteScopes;
+      /** Whether owners are in the catalog. */
+      owners: GluPipelineOwners;
     },
   ) {}
 
@@ -50,11 +54,14 @@ export class PipelineEntityProcessor implements CatalogProcessor {
     if (!isPipeline(entity)) {
       return false;
     }
-    // Throws an InputError that names each problem and its field; the catalog
-    // keeps the entity out and shows the error as a processing error.
-    validatePipelineEntity(entity, {
+    // Throws an InputError that names each problem and its field (or an
+    // Error when the catalog cannot be asked about the owner); the catalog
+    // keeps the entity out, shows the error as a processing error and
+    // processes the entity again at its next turn.
+    await validatePipelineEntity(entity, {
       extensionTypes: await this.options.extensionTypes(),
       writeScopes: this.options.writeScopes,
+      owners: this.options.owners,
     });
     return true;
   }
@@ -75,10 +82,9 @@ export class PipelineEntityProcessor implements CatalogProcessor {
     };
     const spec = entity.spec as { owner: string; components?: string[] };
 
-    const owner = parseEntityRef(spec.owner, {
-      defaultKind: 'group',
-      defaultNamespace: namespace,
-    });
+    // Validated already: a group or a user, in the pipeline's namespace
+    // unless it says otherwise.
+    const owner = parseEntityRef(pipelineOwnerRef(spec.owner, namespace));
     emit(
       processingResult.relation({
         source: self,

@@ -2,7 +2,10 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import {
+  catalogProcessingExtensionPoint,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
 import { pipelineValidationOptions } from '@glu-dev/plugin-glu-node';
 import { PipelineEntityProcessor } from './PipelineEntityProcessor';
 
@@ -17,16 +20,25 @@ export const catalogModuleGlu = createBackendModule({
   register(env) {
     env.registerInit({
       deps: {
-        catalog: catalogProcessingExtensionPoint,
+        processing: catalogProcessingExtensionPoint,
         discovery: coreServices.discovery,
         auth: coreServices.auth,
         logger: coreServices.logger,
         config: coreServices.rootConfig,
+        // The catalog's own API, for the owners of pipelines: asked with
+        // this module's service credentials.
+        catalog: catalogServiceRef,
       },
-      async init({ catalog, discovery, auth, logger, config }) {
-        catalog.addProcessor(
+      async init({ processing, discovery, auth, logger, config, catalog }) {
+        processing.addProcessor(
           new PipelineEntityProcessor(
-            pipelineValidationOptions({ discovery, auth, logger, config }),
+            pipelineValidationOptions({
+              discovery,
+              auth,
+              logger,
+              config,
+              catalog,
+            }),
           ),
         );
       },

@@ -5,31 +5,8 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/**
- * What `work` answers, or an error once `millis` have passed without an
- * answer: for calls into code that takes no signal of its own (a gate of a
- * module, the notifications service).
- */
-export async function withinDeadline<T>(
-  work: Promise<T>,
-  millis: number,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(new Error(`no answer within ${Math.round(millis / 1000)}s`)),
-          millis,
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+// One deadline for calls that take no signal, shared with the modules.
+export { withinDeadline } from '@glu-dev/plugin-glu-node';
 
 /**
  * A refusal to a caller who may not read a pipeline: answered as "not

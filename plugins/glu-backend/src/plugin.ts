@@ -25,6 +25,7 @@ import {
   gluGatesExtensionPoint,
   gluPullRequestProvidersExtensionPoint,
   gluSourcesExtensionPoint,
+  GluPipelineOwners,
   GluWriteScopes,
   gluTimeoutMillis,
 } from '@glu-dev/plugin-glu-node';
@@ -273,6 +274,11 @@ export const gluPlugin = createBackendPlugin({
               gateProblems: (type, gateConfig) =>
                 gateProblemsOf(gates, type, gateConfig),
             }),
+            owners: new GluPipelineOwners({
+              catalog: deps.catalog,
+              auth: deps.auth,
+              timeoutMillis: gluTimeoutMillis(config, 'http'),
+            }),
           }),
           refresh,
           changes,
@@ -323,6 +329,10 @@ export const gluPlugin = createBackendPlugin({
             return all;
           },
         });
+        const grants = ServiceGrants.fromConfig(config);
+        for (const warning of ServiceGrants.unnarrowed(config, grants)) {
+          logger.warn(warning);
+        }
         const service = new AuthorizedGluService(
           new DefaultGluService({
             store,
@@ -337,7 +347,8 @@ export const gluPlugin = createBackendPlugin({
           }),
           {
             permissions: deps.permissions,
-            grants: ServiceGrants.fromConfig(config),
+            grants,
+            pipeline: ref => store.getPipeline(ref),
           },
         );
         // The same operations for agents and automation (the MCP actions

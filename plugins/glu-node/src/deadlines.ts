@@ -40,3 +40,31 @@ export function fetchWithDeadline(
   return (input, init) =>
     fetchImpl(input, { ...init, signal: AbortSignal.timeout(timeoutMillis) });
 }
+
+/**
+ * What `work` answers, or an error once `millis` have passed without an
+ * answer: for calls into code that takes no signal of its own (a gate of a
+ * module, the notifications service, the catalog service).
+ *
+ * @public
+ */
+export async function withinDeadline<T>(
+  work: Promise<T>,
+  millis: number,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(new Error(`no answer within ${Math.round(millis / 1000)}s`)),
+          millis,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -17,6 +17,9 @@ import {
   PipelineValidationError,
   PipelineValidationOptions,
 } from '@glu-dev/plugin-glu-common';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { gluTimeoutMillis } from './deadlines';
+import { GluPipelineOwners } from './owners';
 import { GluWriteScopes } from './writeScopes';
 
 const CACHE_MILLIS = 30_000;
@@ -126,20 +129,29 @@ export function writeScopeIssues(
 
 /**
  * Validates a Pipeline entity as the catalog does before it lets it in: its
- * definition (against the types the Glu backend runs) and the write scopes.
- * Throws a PipelineValidationError that names every problem and its field.
+ * definition (against the types the Glu backend runs), its owner (a group or
+ * a user that the catalog holds) and the write scopes. Throws a
+ * PipelineValidationError that names every problem and its field, or an
+ * Error when the catalog cannot be asked about the owner.
  *
  * @public
  */
-export function validatePipelineEntity(
+export async function validatePipelineEntity(
   entity: Entity,
   options: {
     extensionTypes: PipelineValidationOptions;
     writeScopes: GluWriteScopes;
+    owners: GluPipelineOwners;
   },
-): PipelineDefinition {
+): Promise<PipelineDefinition> {
   const definition = parsePipelineEntity(entity, options.extensionTypes);
-  const issues = writeScopeIssues(entity, definition, options.writeScopes);
+  const issues: string[] = [];
+  if ((await options.owners.missing([definition.owner])).size > 0) {
+    issues.push(
+      `spec.owner: ${definition.owner} is not in the catalog; a pipeline's owner must be a group or a user that it holds`,
+    );
+  }
+  issues.push(...writeScopeIssues(entity, definition, options.writeScopes));
   if (issues.length > 0) {
     throw new PipelineValidationError(definition.ref, issues);
   }
@@ -149,8 +161,10 @@ export function validatePipelineEntity(
 /**
  * What {@link validatePipelineEntity} needs, from a backend module's
  * services: the types the Glu backend runs (asked over HTTP, kept for 30
- * seconds) and the write scopes of app-config (`glu.writeScopes`). The
- * catalog module and the scaffolder module validate with the same.
+ * seconds), the write scopes of app-config (`glu.writeScopes`) and the
+ * catalog, for the owners (one found there is taken as present for 30
+ * seconds). The catalog module and the scaffolder module validate with the
+ * same.
  *
  * @public
  */
@@ -159,13 +173,21 @@ export function pipelineValidationOptions(services: {
   auth: AuthService;
   logger: LoggerService;
   config: RootConfigService;
+  catalog: CatalogService;
 }): {
   extensionTypes: () => Promise<PipelineValidationOptions>;
   writeScopes: GluWriteScopes;
+  owners: GluPipelineOwners;
 } {
   const types = new GluExtensionTypesClient(services);
   return {
     extensionTypes: () => types.get(),
     writeScopes: GluWriteScopes.fromConfig(services.config),
+    owners: new GluPipelineOwners({
+      catalog: services.catalog,
+      auth: services.auth,
+      timeoutMillis: gluTimeoutMillis(services.config, 'http'),
+      keepPresentMillis: CACHE_MILLIS,
+    }),
   };
 }

@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { pipelineOwnerRef } from '@glu-dev/plugin-glu-common';
 import { Minimatch } from 'minimatch';
 import { GluPhaseLocation } from './types';
 
@@ -12,7 +13,7 @@ import { GluPhaseLocation } from './types';
 export interface GluWriteScope {
   /**
    * The repository, e.g. `https://github.com/acme/gitops`, or a pattern,
-   * e.g. `https://github.com/acme/{owner}-*`; `*` for any repository.
+   * e.g. `https://github.com/acme/{owner}-config`; `*` for any repository.
    * Compared without `.git`, a trailing slash or the case of the host.
    */
   repository: string;
@@ -20,14 +21,20 @@ export interface GluWriteScope {
   branches?: string[];
   /**
    * Path patterns in the repository, e.g. `env/checkout/**`. In paths and
-   * repositories, `{owner}` is the name of the pipeline's owner, `{pipeline}`
-   * the pipeline's name and `{namespace}` its namespace, so that one scope
-   * can serve every team: `teams/{owner}/**`.
+   * repositories, `{owner}` is the name of the pipeline's owner,
+   * `{owner.namespace}` and `{owner.kind}` its namespace and kind,
+   * `{pipeline}` the pipeline's name and `{namespace}` its namespace, so
+   * that one scope serves every team: `teams/{owner}/**`. A scope covers
+   * only the owners its patterns tell apart: with `{owner}` but without
+   * `{owner.namespace}`, owners of the `default` namespace; without
+   * `{owner.kind}`, groups; with `{pipeline}` but without `{namespace}`,
+   * pipelines of the `default` namespace.
    */
   paths: string[];
   /**
-   * The owners (entity refs) whose pipelines may write there; pipelines of
-   * any owner when left out.
+   * The owners (entity refs, kind `group` and namespace `default` when left
+   * out) whose pipelines may write there; pipelines of any owner when left
+   * out. A scope that names its owners covers exactly them.
    */
   owners?: string[];
 }
@@ -95,27 +102,162 @@ function normalize(url: string): string {
     .replace(/\/+$/, '')}`;
 }
 
-function ownerRef(ref: string): string {
-  try {
-    return stringifyEntityRef(parseEntityRef(ref, { defaultKind: 'group' }));
-  } catch {
-    return ref.toLocaleLowerCase('en-US');
+const GLOB = { dot: true, nocomment: true, nonegate: true };
+
+const PLACEHOLDERS = [
+  'owner',
+  'owner.namespace',
+  'owner.kind',
+  'pipeline',
+  'namespace',
+] as const;
+type Placeholder = (typeof PLACEHOLDERS)[number];
+/** A placeholder, or what looks like one: `{word}` or `{word.word}`. */
+const PLACEHOLDER = /\{([a-zA-Z]+(?:\.[a-zA-Z]+)?)\}/g;
+/** What minimatch reads as a wildcard, once the placeholders are taken out. */
+const WILDCARD = /[*?[\]{}]|[+@!]\(/;
+
+/**
+ * The placeholders of a pattern. Each must have its segment to itself, or
+ * share it with fixed text only: beside a wildcard or another placeholder,
+ * the names of other owners would match too (`{owner}-*` of the group
+ * `team` matches `team-checkout-config`).
+ */
+function placeholdersOf(pattern: string, at: string): Set<Placeholder> {
+  const found = new Set<Placeholder>();
+  for (const segment of pattern.split('/')) {
+    const names = [...segment.matchAll(PLACEHOLDER)].map(m => m[1]);
+    for (const name of names) {
+      if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
+        throw new Error(
+          `${at}: {${name}} is not a placeholder; use ${PLACEHOLDERS.map(
+            p => `{${p}}`,
+          ).join(', ')}`,
+        );
+      }
+      found.add(name as Placeholder);
+    }
+    if (
+      names.length > 1 ||
+      (names.length === 1 && WILDCARD.test(segment.replace(PLACEHOLDER, '')))
+    ) {
+      throw new Error(
+        `${at}: "${segment}" puts a placeholder beside ${
+          names.length > 1 ? 'another placeholder' : 'a wildcard'
+        }, so it would match the names of other owners or pipelines too; give each placeholder a segment of its own, or only fixed text beside it ({owner}-config)`,
+      );
+    }
   }
+  return found;
 }
 
-const GLOB = { dot: true, nocomment: true, nonegate: true };
+/**
+ * What a scope's repository and one of its paths, taken together, say of
+ * whom they cover: those without a placeholder for a part of the owner's or
+ * the pipeline's identity cover only its default value, so that a pattern
+ * never matches for two entities of one name.
+ */
+interface ScopePath {
+  pattern: string;
+  /** The patterns that name the owner or the pipeline, for messages. */
+  shown: string;
+  placeholders: Set<Placeholder>;
+}
+
+interface CompiledScope extends GluWriteScope {
+  scopePaths: ScopePath[];
+  /** The normalized refs of `owners`. */
+  ownerRefs?: Set<string>;
+}
+
+/** Why a pair of patterns does not cover this owner or pipeline; undefined when it does. */
+function uncovered(
+  scopePath: ScopePath,
+  owner: { kind: string; namespace: string; ref: string },
+  pipeline: GluScopedPipeline,
+): string | undefined {
+  const has = (p: Placeholder) => scopePath.placeholders.has(p);
+  if (has('owner')) {
+    const kindFixed = !has('owner.kind');
+    const namespaceFixed = !has('owner.namespace');
+    if (
+      (kindFixed && owner.kind !== 'group') ||
+      (namespaceFixed && owner.namespace !== 'default')
+    ) {
+      const covers = [
+        kindFixed ? 'groups' : 'owners',
+        namespaceFixed ? 'of the default namespace' : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+      const missing = [
+        kindFixed && owner.kind !== 'group' ? '{owner.kind}' : '',
+        namespaceFixed && owner.namespace !== 'default'
+          ? '{owner.namespace}'
+          : '',
+      ]
+        .filter(Boolean)
+        .join(' and ');
+      return `${scopePath.shown} covers ${covers} only, and ${owner.ref} is not one (name ${missing} in it to cover such owners)`;
+    }
+  }
+  if (
+    has('pipeline') &&
+    !has('namespace') &&
+    pipeline.namespace !== 'default'
+  ) {
+    return `${scopePath.shown} covers pipelines of the default namespace only, and ${pipeline.ref} is not one (name {namespace} in it to cover such pipelines)`;
+  }
+  return undefined;
+}
 
 /**
  * The write scopes of the platform: whether a pipeline may write at a
- * location. With none configured, Glu writes nowhere.
+ * location. With none configured, Glu writes nowhere. A scope matches only
+ * for the owner entity it was written for: kinds and namespaces count.
  *
  * @public
  */
 export class GluWriteScopes {
   /** Patterns, compiled once: every edge decision asks about a location. */
   private readonly compiled = new Map<string, Minimatch>();
+  private readonly scopes: CompiledScope[];
 
-  private constructor(private readonly scopes: GluWriteScope[]) {}
+  private constructor(scopes: GluWriteScope[], at: string) {
+    this.scopes = scopes.map((scope, index) => {
+      const where = `${at}[${index}]`;
+      const fromRepository =
+        scope.repository === '*'
+          ? new Set<Placeholder>()
+          : placeholdersOf(scope.repository, `${where}.repository`);
+      const scopePaths = scope.paths.map((pattern, i) => {
+        const placeholders = new Set([
+          ...fromRepository,
+          ...placeholdersOf(pattern, `${where}.paths[${i}]`),
+        ]);
+        return {
+          pattern,
+          shown:
+            fromRepository.size > 0
+              ? `${scope.repository} with ${pattern}`
+              : pattern,
+          placeholders,
+        };
+      });
+      const ownerRefs = scope.owners?.map((owner, i) => {
+        try {
+          return pipelineOwnerRef(owner, 'default');
+        } catch (error) {
+          throw new Error(`${where}.owners[${i}]: ${(error as Error).message}`);
+        }
+      });
+      return {
+        ...scope,
+        scopePaths,
+        ...(ownerRefs ? { ownerRefs: new Set(ownerRefs) } : {}),
+      };
+    });
+  }
 
   private matches(text: string, pattern: string): boolean {
     return remembered(
@@ -126,6 +268,7 @@ export class GluWriteScopes {
     ).match(text);
   }
 
+  /** Throws for a scope whose patterns or owners cannot be used, naming the setting. */
   static fromConfig(config: Config): GluWriteScopes {
     const scopes = (config.getOptionalConfigArray('glu.writeScopes') ?? []).map(
       scope => ({
@@ -135,11 +278,11 @@ export class GluWriteScopes {
         owners: scope.getOptionalStringArray('owners'),
       }),
     );
-    return new GluWriteScopes(scopes);
+    return new GluWriteScopes(scopes, 'glu.writeScopes');
   }
 
   static of(scopes: GluWriteScope[]): GluWriteScopes {
-    return new GluWriteScopes(scopes);
+    return new GluWriteScopes(scopes, 'writeScopes');
   }
 
   /** Whether any scope is configured at all. */
@@ -156,21 +299,32 @@ export class GluWriteScopes {
     if (!this.configured) {
       return `${where} is outside every write scope: none is configured (glu.writeScopes), so Glu writes nowhere`;
     }
-    const owner = ownerRef(pipeline.owner);
-    const ownerName = parseEntityRef(owner, { defaultKind: 'group' }).name;
+    // The definition's owner is a full ref already; parsed as any ref.
+    const ownerRef = parseEntityRef(pipeline.owner, { defaultKind: 'group' });
+    const owner = {
+      ref: `${ownerRef.kind}:${ownerRef.namespace}/${ownerRef.name}`.toLocaleLowerCase(
+        'en-US',
+      ),
+      kind: ownerRef.kind.toLocaleLowerCase('en-US'),
+      namespace: ownerRef.namespace.toLocaleLowerCase('en-US'),
+      name: ownerRef.name.toLocaleLowerCase('en-US'),
+    };
+    const values: Record<Placeholder, string> = {
+      owner: owner.name,
+      'owner.namespace': owner.namespace,
+      'owner.kind': owner.kind,
+      pipeline: pipeline.name,
+      namespace: pipeline.namespace,
+    };
     const fill = (pattern: string) =>
-      pattern
-        .replace(/\{owner\}/g, ownerName)
-        .replace(/\{pipeline\}/g, pipeline.name)
-        .replace(/\{namespace\}/g, pipeline.namespace);
+      pattern.replace(
+        PLACEHOLDER,
+        (text, name: string) => values[name as Placeholder] ?? text,
+      );
     const repository = normalizeRepositoryUrl(location.repository);
+    const reasons: string[] = [];
     const allowed = this.scopes.some(scope => {
-      if (
-        scope.owners &&
-        !scope.owners.some(candidate => ownerRef(candidate) === owner)
-      ) {
-        return false;
-      }
+      if (scope.ownerRefs && !scope.ownerRefs.has(owner.ref)) return false;
       if (
         scope.repository !== '*' &&
         !this.matches(
@@ -186,12 +340,21 @@ export class GluWriteScopes {
       ) {
         return false;
       }
-      return scope.paths.some(pattern =>
-        this.matches(location.path, fill(pattern)),
-      );
+      return scope.scopePaths.some(scopePath => {
+        if (!this.matches(location.path, fill(scopePath.pattern))) {
+          return false;
+        }
+        // A scope that names its owners covers exactly them.
+        const reason = scope.ownerRefs
+          ? undefined
+          : uncovered(scopePath, owner, pipeline);
+        if (reason) reasons.push(reason);
+        return !reason;
+      });
     });
-    return allowed
-      ? undefined
-      : `${where} is outside the write scopes of ${owner} (glu.writeScopes)`;
+    if (allowed) return undefined;
+    return `${where} is outside the write scopes of ${
+      owner.ref
+    } (glu.writeScopes)${reasons.length > 0 ? `: ${reasons.join('; ')}` : ''}`;
   }
 }

@@ -1,5 +1,7 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { GluWriteScopes } from '@glu-dev/plugin-glu-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { GluPipelineOwners, GluWriteScopes } from '@glu-dev/plugin-glu-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -24,6 +26,22 @@ const writeScopes = GluWriteScopes.fromConfig(
     },
   }),
 );
+
+/** The catalog of that platform: team-checkout is in it. */
+const owners = new GluPipelineOwners({
+  catalog: catalogServiceMock({
+    entities: [
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Group',
+        metadata: { name: 'team-checkout', namespace: 'default' },
+        spec: { type: 'team', children: [] },
+      },
+    ],
+  }),
+  auth: mockServices.auth(),
+  timeoutMillis: 5_000,
+});
 
 function phases(production = 'env/checkout/production.yaml') {
   return [
@@ -57,6 +75,7 @@ describe('glu:pipeline:create', () => {
     // As the Glu backend answers /extensions with no modules installed.
     extensionTypes: async () => ({}),
     writeScopes,
+    owners,
   });
 
   beforeEach(async () => {
@@ -127,6 +146,18 @@ describe('glu:pipeline:create', () => {
     });
     await expect(action.handler(outside as any)).rejects.toThrow(
       /spec\.phases\[2\]\.source: /,
+    );
+    // An owner that is not in the catalog: of that name, in another namespace.
+    const stranger = createMockActionContext({
+      workspacePath,
+      input: {
+        component: 'checkout',
+        owner: 'group:evil/team-checkout',
+        phases: phases(),
+      },
+    });
+    await expect(action.handler(stranger as any)).rejects.toThrow(
+      "spec.owner: group:evil/team-checkout is not in the catalog; a pipeline's owner must be a group or a user that it holds",
     );
     await expect(fs.readdir(workspacePath)).resolves.toEqual([]);
   });
@@ -227,6 +258,7 @@ describe('the example template', () => {
             },
           }),
         ),
+        owners,
       }).handler(ctx as any);
       const written = parse(
         await fs.readFile(

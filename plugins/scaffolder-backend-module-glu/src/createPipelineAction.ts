@@ -12,6 +12,7 @@ import {
   PipelineValidationOptions,
 } from '@glu-dev/plugin-glu-common';
 import {
+  GluPipelineOwners,
   GluWriteScopes,
   validatePipelineEntity,
 } from '@glu-dev/plugin-glu-node';
@@ -25,7 +26,8 @@ import { stringify } from 'yaml';
  * template's inputs (the component it delivers, its owner, its phases with
  * their sources and formats, the edges between them) into the workspace,
  * after validating it exactly as the catalog will (the types the Glu
- * backend runs, the platform's write scopes), so that `publish:*` and
+ * backend runs, its owner in the catalog, the platform's write scopes), so
+ * that `publish:*` and
  * `catalog:register` take a definition the catalog accepts.
  *
  * @public
@@ -35,6 +37,8 @@ export function createGluPipelineAction(options: {
   extensionTypes: () => Promise<PipelineValidationOptions>;
   /** Where pipelines may write (app-config `glu.writeScopes`). */
   writeScopes: GluWriteScopes;
+  /** Whether owners are in the catalog. */
+  owners: GluPipelineOwners;
 }) {
   return createTemplateAction({
     id: 'glu:pipeline:create',
@@ -178,9 +182,10 @@ export function createGluPipelineAction(options: {
         },
       };
       // As the catalog will: a definition it would refuse is not written.
-      validatePipelineEntity(entity, {
+      await validatePipelineEntity(entity, {
         extensionTypes: await options.extensionTypes(),
         writeScopes: options.writeScopes,
+        owners: options.owners,
       });
 
       const targetPath = input.targetPath ?? 'pipeline.yaml';

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { pipelineValidationOptions } from '@glu-dev/plugin-glu-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createGluPipelineAction } from './createPipelineAction';
@@ -23,11 +24,18 @@ export const scaffolderModuleGlu = createBackendModule({
         auth: coreServices.auth,
         logger: coreServices.logger,
         config: coreServices.rootConfig,
+        catalog: catalogServiceRef,
       },
-      async init({ scaffolder, discovery, auth, logger, config }) {
+      async init({ scaffolder, discovery, auth, logger, config, catalog }) {
         scaffolder.addActions(
           createGluPipelineAction(
-            pipelineValidationOptions({ discovery, auth, logger, config }),
+            pipelineValidationOptions({
+              discovery,
+              auth,
+              logger,
+              config,
+              catalog,
+            }),
           ),
         );
       },

@@ -123,6 +123,59 @@ function pipeline(
   };
 }
 
+/**
+ * Once the owners of the catalog's file are in the catalog, writes the
+ * whole file and has the catalog read it again at once: its pipelines are
+ * then processed with their owners there.
+ */
+async function withOwners(
+  catalogApi: string,
+  file: string,
+  writeAll: () => void,
+) {
+  const owners = ['group/default/team-bench', 'user/default/guest'] as const;
+  await eventually(
+    'the owners of the pipelines in the catalog',
+    async () => {
+      for (const owner of owners) {
+        const answer = await call(
+          undefined,
+          `${catalogApi}/entities/by-name/${owner}`,
+          { token: TOKEN },
+        );
+        if (answer.status !== 200) return undefined;
+      }
+      return true;
+    },
+    300_000,
+  );
+  const locations = await call(
+    undefined,
+    `${catalogApi}/entities/by-query?filter=kind=location,spec.target=${encodeURIComponent(
+      file,
+    )}`,
+    { token: TOKEN },
+  );
+  const location = locations.body?.items?.[0];
+  if (!location) {
+    throw new Error(`The catalog has no location of ${file}`);
+  }
+  writeAll();
+  const refreshed = await call(undefined, `${catalogApi}/refresh`, {
+    token: TOKEN,
+    body: {
+      entityRef: `location:${location.metadata.namespace}/${location.metadata.name}`,
+    },
+  });
+  if (refreshed.status !== 200) {
+    throw new Error(
+      `The catalog did not read ${file} again: ${JSON.stringify(
+        refreshed.body,
+      )}`,
+    );
+  }
+}
+
 async function main() {
   const bundle = process.env.GLU_BENCH_BACKEND;
   if (!bundle || !fs.existsSync(bundle)) {
@@ -173,10 +226,23 @@ async function main() {
     }
     host.create('tab', tabFiles);
     entities.push(...tabEntities(host.url('tab')));
-    fs.writeFileSync(
-      path.join(dir, 'pipelines.yaml'),
-      entities.map(e => stringify(e)).join('---\n'),
-    );
+    // The owners of the pipelines: the catalog lets a pipeline in only once
+    // its owner is there.
+    entities.push({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name: 'team-bench', namespace: 'default' },
+      spec: { type: 'team', children: [] },
+    });
+    const catalogFile = path.join(dir, 'pipelines.yaml');
+    const writeCatalog = (written: any[]) =>
+      fs.writeFileSync(
+        catalogFile,
+        written.map(e => stringify(e)).join('---\n'),
+      );
+    // The owners first: a pipeline processed before its owner is in the
+    // catalog is refused until its next processing, half an hour later here.
+    writeCatalog(entities.filter(e => ['Group', 'User'].includes(e.kind)));
 
     const port = await freePort();
     replica = Replica.create({
@@ -217,7 +283,9 @@ async function main() {
           // half hour: an interval's figure is Glu's, not the catalog's
           // processing of 1,104 entities (every 100 to 150 s by default).
           processingInterval: { minutes: 30 },
-          rules: [{ allow: ['Pipeline', 'Location', 'Component', 'User'] }],
+          rules: [
+            { allow: ['Pipeline', 'Location', 'Component', 'User', 'Group'] },
+          ],
           locations: [
             { type: 'file', target: path.join(dir, 'pipelines.yaml') },
           ],
@@ -245,6 +313,7 @@ async function main() {
     await replica.start();
     const api = `${replica.url}/api/glu/pipelines/default`;
     const catalogApi = `${replica.url}/api/catalog`;
+    await withOwners(catalogApi, catalogFile, () => writeCatalog(entities));
     await eventually(
       `every pipeline to be learned and observed`,
       async () => {

@@ -11,9 +11,15 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { pipelineOwnerRef } from '@glu-dev/plugin-glu-common';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -78,9 +84,64 @@ export async function eventually<T>(
   }
 }
 
+/**
+ * The entities with the owners of their pipelines: a pipeline reaches the
+ * catalog only when its owner is there (the catalog module refuses it
+ * otherwise), so a catalog that holds the pipeline holds its owner.
+ */
+function withOwners(entities: Entity[]): Entity[] {
+  const refs = new Set(entities.map(e => stringifyEntityRef(e)));
+  const owners = new Map<string, Entity>();
+  for (const entity of entities) {
+    if (entity.kind !== 'Pipeline') continue;
+    const ref = pipelineOwnerRef(
+      (entity.spec as { owner: string }).owner,
+      entity.metadata.namespace ?? 'default',
+    );
+    if (refs.has(ref) || owners.has(ref)) continue;
+    const { kind, namespace, name } = parseEntityRef(ref);
+    owners.set(ref, {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: kind === 'user' ? 'User' : 'Group',
+      metadata: { name, namespace },
+      spec: kind === 'user' ? {} : { type: 'team', children: [] },
+    });
+  }
+  return [...entities, ...owners.values()];
+}
+
+/**
+ * A catalog that answers from the entities of the moment, in memory: what
+ * the catalog service mock answers for them.
+ */
+function changingCatalog(initial: Entity[]) {
+  let entities = initial;
+  const service = new Proxy({} as Record<string, unknown>, {
+    get: (_, method: string) => {
+      const current = catalogServiceMock({ entities }) as unknown as Record<
+        string,
+        unknown
+      >;
+      const member = current[method];
+      return typeof member === 'function' ? member.bind(current) : member;
+    },
+  });
+  return {
+    factory: createServiceFactory({
+      service: catalogServiceRef,
+      deps: {},
+      factory: () => service as any,
+    }),
+    set: (next: Entity[]) => {
+      entities = next;
+    },
+  };
+}
+
 /** Starts the Glu backend on a real scheduler, database and Git remote. */
 export async function startGlu(options: {
   knex: any;
+  /** What the catalog holds, with the owners of its pipelines. */
   entities: Entity[];
   /** The pipeline to wait for, by name. */
   pipeline?: string;
@@ -146,6 +207,7 @@ export async function startGlu(options: {
       },
     }),
   });
+  const catalog = changingCatalog(withOwners(options.entities));
   const backend = await startTestBackend({
     features: [
       gluPlugin,
@@ -175,7 +237,7 @@ export async function startGlu(options: {
           },
         },
       }),
-      catalogServiceMock.factory({ entities: options.entities }),
+      catalog.factory,
       ...(options.features ?? []),
       mockServices.permissions.mock({
         authorize: async (requests, o) => {
@@ -232,6 +294,8 @@ export async function startGlu(options: {
   return {
     server,
     auditEvents,
+    /** Makes the catalog hold exactly these entities from now on. */
+    setCatalog: catalog.set,
     // Once, however often it is called.
     stop: () =>
       (stopped ??= (async () => {

@@ -10,9 +10,11 @@ import {
   GluWritableSource,
   GluWriteScopes,
   isWritableSource,
+  ownerMissingProblem,
 } from '@glu-dev/plugin-glu-node';
 import { ExtensionRegistry } from '../ExtensionRegistry';
 import { readingBack } from '../formats/readBack';
+import { SyncedPipeline } from '../store/types';
 import { Holding } from './decision';
 import { resourceOf } from './resources';
 
@@ -26,7 +28,10 @@ export interface PhaseTarget {
 /** Why a phase cannot be written into. */
 export interface Unwritable {
   unwritable: string;
-  /** Its source is read-only, or the pipeline may not write where it lives. */
+  /**
+   * Its source is read-only, or the pipeline may not write where it lives
+   * (outside its write scopes, or its owner is not in the catalog).
+   */
   refusal: 'read-only' | 'out-of-scope';
 }
 
@@ -99,11 +104,13 @@ export class PhaseSources {
 
   /**
    * What writes into a phase and where, or why the pipeline cannot write
-   * there: the phase's source is read-only, or the location is outside the
-   * platform's write scopes for the pipeline's owner.
+   * there: the phase's source is read-only, the pipeline's owner is not in
+   * the catalog (so it owns nothing), or the location is outside the
+   * platform's write scopes for the pipeline's owner. Every decision and
+   * every write asks this.
    */
   target(
-    pipeline: PipelineDefinition,
+    pipeline: SyncedPipeline,
     phase: PhaseDefinition,
   ): PhaseTarget | Unwritable {
     const source = this.deps.sources.get(phase.source.type);
@@ -117,6 +124,12 @@ export class PhaseSources {
       return {
         unwritable: `${phase.name} reads from a ${phase.source.type} source, which Glu cannot write to`,
         refusal: 'read-only',
+      };
+    }
+    if (pipeline.ownerMissing) {
+      return {
+        unwritable: ownerMissingProblem(pipeline.owner),
+        refusal: 'out-of-scope',
       };
     }
     const sourcePhase = this.phase(pipeline, phase);

@@ -1,10 +1,28 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { GluPipelineOwners } from '@glu-dev/plugin-glu-node';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { SyncedPipeline } from '../store/types';
 import { PipelineSync } from './PipelineSync';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+/** The owner of the pipelines, as the catalog holds it. */
+const teamA: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name: 'team-a', namespace: 'default' },
+  spec: { type: 'team', children: [] },
+};
+
+const ownersIn = (catalog: CatalogService) =>
+  new GluPipelineOwners({
+    catalog,
+    auth: mockServices.auth(),
+    timeoutMillis: 5_000,
+  });
 
 function pipeline(
   name: string,
@@ -39,9 +57,10 @@ describe('PipelineSync', () => {
       database: mockServices.database({ knex }),
     });
     const logger = mockServices.logger.mock();
-    const syncWith = (entities: Entity[]) =>
-      new PipelineSync({
-        catalog: catalogServiceMock({ entities }),
+    const syncWith = (pipelines: Entity[]) => {
+      const catalog = catalogServiceMock({ entities: [teamA, ...pipelines] });
+      return new PipelineSync({
+        catalog,
         auth: mockServices.auth(),
         store,
         logger,
@@ -49,7 +68,9 @@ describe('PipelineSync', () => {
           sourceTypes: ['git'],
           formatTypes: ['kubernetes'],
         }),
+        owners: ownersIn(catalog),
       }).sync();
+    };
 
     expect(await syncWith([pipeline('a'), pipeline('b')])).toEqual({
       added: ['pipeline:default/a', 'pipeline:default/b'],
@@ -110,6 +131,8 @@ describe('PipelineSync', () => {
         sourceTypes: ['git'],
         formatTypes: ['kubernetes'],
       }),
+      // Owners are asked about apart, so that the reads counted are pipelines'.
+      owners: ownersIn(catalogServiceMock({ entities: [teamA] })),
     });
     expect((await sync.sync()).added).toEqual([
       'pipeline:default/a',
@@ -140,5 +163,56 @@ describe('PipelineSync', () => {
     expect(
       (await store.getPhaseStates(['pipeline:default/a'])).map(s => s.phase),
     ).toEqual(['qa']);
+  });
+
+  it("learns at every sync whether each pipeline's owner is in the catalog, and stores a pipeline whose owner is not as owning nothing", async () => {
+    const knex = await databases.init('SQLITE_3');
+    const store = await DatabaseGluStore.create({
+      database: mockServices.database({ knex }),
+    });
+    const etagged = (entity: Entity): Entity => ({
+      ...entity,
+      metadata: { ...entity.metadata, etag: 'unchanged' },
+    });
+    let entities: Entity[] = [teamA, etagged(pipeline('a'))];
+    const catalog = catalogServiceMock.mock({
+      queryEntities: (request, options) =>
+        catalogServiceMock({ entities }).queryEntities(request, options),
+      getEntitiesByRefs: (request, options) =>
+        catalogServiceMock({ entities }).getEntitiesByRefs(request, options),
+    });
+    const sync = new PipelineSync({
+      catalog,
+      auth: mockServices.auth(),
+      store,
+      logger: mockServices.logger.mock(),
+      extensionTypes: () => ({
+        sourceTypes: ['git'],
+        formatTypes: ['kubernetes'],
+      }),
+      owners: ownersIn(catalog),
+    });
+    const stored = async () =>
+      (await store.getPipeline('pipeline:default/a')) as SyncedPipeline;
+
+    expect((await sync.sync()).added).toEqual(['pipeline:default/a']);
+    expect((await stored()).ownerMissing).toBeUndefined();
+
+    // The group leaves the catalog; the pipeline's entity does not change.
+    entities = [etagged(pipeline('a'))];
+    expect(await sync.sync()).toEqual({
+      added: [],
+      changed: ['pipeline:default/a'],
+      removed: [],
+    });
+    expect(await stored()).toMatchObject({
+      owner: 'group:default/team-a',
+      ownerMissing: true,
+    });
+    expect(await sync.sync()).toEqual({ added: [], changed: [], removed: [] });
+
+    entities = [teamA, etagged(pipeline('a'))];
+    expect((await sync.sync()).changed).toEqual(['pipeline:default/a']);
+    expect((await stored()).ownerMissing).toBeUndefined();
   });
 });

@@ -7,8 +7,10 @@ import {
   parsePipelineEntity,
 } from '@glu-dev/plugin-glu-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { GluPipelineOwners } from '@glu-dev/plugin-glu-node';
 import { createHash } from 'node:crypto';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { SyncedPipeline } from '../store/types';
 
 /** What is asked of every pipeline in the catalog on each sync. */
 const ETAG_FIELDS = [
@@ -43,7 +45,10 @@ interface Parsed {
  *
  * A sync asks the catalog for every pipeline's ref and etag alone, and reads
  * in full only the entities whose etag changed since this replica last read
- * them: an unchanged catalog costs one short query per page.
+ * them: an unchanged catalog costs one short query per page, and one for
+ * the owners (removing an owner changes no pipeline's etag). A pipeline
+ * whose owner is not in the catalog is stored as such: it owns nothing, so
+ * Glu writes nowhere for it.
  */
 export class PipelineSync {
   private readonly parsed = new Map<string, Parsed>();
@@ -55,6 +60,7 @@ export class PipelineSync {
       store: DatabaseGluStore;
       logger: LoggerService;
       extensionTypes: () => PipelineValidationOptions;
+      owners: GluPipelineOwners;
     },
   ) {}
 
@@ -100,12 +106,20 @@ export class PipelineSync {
       if (!etags.has(ref)) this.parsed.delete(ref);
     }
 
+    const runnable = [...this.parsed.values()].flatMap(({ runs }) =>
+      runs ? [runs] : [],
+    );
+    const ownerless = await this.deps.owners.missing(
+      runnable.map(({ definition }) => definition.owner),
+    );
+
     const known = await store.pipelineHashes();
     const result: SyncResult = { added: [], changed: [], removed: [] };
     const present = new Set<string>();
-    for (const { runs } of this.parsed.values()) {
-      if (!runs) continue;
-      const { definition, hash } = runs;
+    for (const runs of runnable) {
+      const { definition, hash } = ownerless.has(runs.definition.owner)
+        ? withoutOwner(runs)
+        : runs;
       present.add(definition.ref);
       if (known.get(definition.ref) === hash) continue;
       await store.upsertPipeline(definition, hash);
@@ -149,4 +163,17 @@ export class PipelineSync {
       return { etag: entity.metadata.etag };
     }
   }
+}
+
+/** A definition as stored when its owner is not in the catalog, and its hash. */
+function withoutOwner(runs: { definition: PipelineDefinition; hash: string }): {
+  definition: SyncedPipeline;
+  hash: string;
+} {
+  return {
+    definition: { ...runs.definition, ownerMissing: true },
+    hash: createHash('sha256')
+      .update(`${runs.hash}\nowner missing`)
+      .digest('hex'),
+  };
 }

@@ -6,6 +6,7 @@ import {
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import { PipelineSummary } from '@glu-dev/plugin-glu-common';
+import { SyncedPipeline } from '../store/types';
 import { AuthorizedGluService } from './AuthorizedGluService';
 import { GluService, ListPipelinesQuery } from './GluService';
 import { ServiceGrants } from './ServiceGrants';
@@ -62,6 +63,20 @@ const grants = ServiceGrants.fromConfig(
 );
 const alice = { credentials: mockCredentials.user('user:default/alice') };
 
+/**
+ * The pipelines as stored: checkout of team-checkout, and payments, whose
+ * owner has left the catalog.
+ */
+const stored: Record<string, Pick<SyncedPipeline, 'owner' | 'ownerMissing'>> = {
+  'pipeline:default/checkout': { owner: 'group:default/team-checkout' },
+  'pipeline:default/payments': {
+    owner: 'group:default/team-payments',
+    ownerMissing: true,
+  },
+};
+const pipeline = async (ref: string) =>
+  stored[ref] as SyncedPipeline | undefined;
+
 describe('AuthorizedGluService', () => {
   it('tells a caller who may not read a pipeline that it does not exist', async () => {
     const { service } = core();
@@ -69,6 +84,7 @@ describe('AuthorizedGluService', () => {
     const authorized = new AuthorizedGluService(service, {
       permissions: mock,
       grants,
+      pipeline,
     });
     await expect(authorized.getPipeline(REF, alice)).rejects.toEqual(
       new NotFoundError(`No pipeline ${REF}`),
@@ -90,6 +106,7 @@ describe('AuthorizedGluService', () => {
     const authorized = new AuthorizedGluService(service, {
       permissions: mock,
       grants,
+      pipeline,
     });
     await expect(
       authorized.promote(REF, { phase: 'production' }, alice),
@@ -107,6 +124,7 @@ describe('AuthorizedGluService', () => {
     const authorized = new AuthorizedGluService(service, {
       permissions: mock,
       grants,
+      pipeline,
     });
     const deployer = {
       credentials: mockCredentials.service('external:deployer'),
@@ -128,9 +146,56 @@ describe('AuthorizedGluService', () => {
     await expect(
       authorized.publish(REF, 'build', { version: '1.0.0' }, ci),
     ).resolves.toMatchObject({ changed: true });
+    // Its grants decide, though its token's restrictions name the permission.
+    const restrictedCi = {
+      credentials: mockCredentials.service('external:ci', {
+        permissionNames: ['glu.pipeline.publish', 'glu.pipeline.promote'],
+      }),
+    };
+    for (const caller of [ci, restrictedCi]) {
+      await expect(
+        authorized.promote(REF, { phase: 'production' }, caller),
+      ).rejects.toThrow(
+        'the grants of the service external:ci (glu.serviceGrants) do not give it glu.pipeline.promote',
+      );
+    }
+  });
+
+  it("refuses a service's write to a pipeline that its grants do not cover, with a 403 that says what they cover", async () => {
+    const { service } = core();
+    const { mock } = permissions(() => AuthorizeResult.ALLOW);
+    const authorized = new AuthorizedGluService(service, {
+      permissions: mock,
+      grants: ServiceGrants.fromConfig(
+        new ConfigReader({
+          glu: {
+            serviceGrants: [
+              {
+                subject: 'external:ci',
+                permissions: ['glu.pipeline.publish'],
+                owners: ['group:default/team-checkout', 'team-payments'],
+              },
+            ],
+          },
+        }),
+      ),
+      pipeline,
+    });
+    const ci = { credentials: mockCredentials.service('external:ci') };
     await expect(
-      authorized.promote(REF, { phase: 'production' }, ci),
-    ).rejects.toThrow('no grant for glu.pipeline.promote');
+      authorized.publish(REF, 'build', { version: '1.0.0' }, ci),
+    ).resolves.toMatchObject({ changed: true });
+    // Its owner is not in the catalog: it owns nothing, so no grant by owner covers it.
+    const refused = authorized.publish(
+      'pipeline:default/payments',
+      'build',
+      { version: '1.0.0' },
+      ci,
+    );
+    await expect(refused).rejects.toBeInstanceOf(NotAllowedError);
+    await expect(refused).rejects.toThrow(
+      'external:ci may not create pipeline:default/payments (glu.pipeline.publish): the grants of the service external:ci for glu.pipeline.publish (glu.serviceGrants) do not cover pipeline:default/payments: they cover pipelines owned by group:default/team-checkout or team-payments',
+    );
   });
 
   it('lets a caller that may write but not read make the write, and nothing else', async () => {
@@ -144,6 +209,7 @@ describe('AuthorizedGluService', () => {
     const authorized = new AuthorizedGluService(service, {
       permissions: mock,
       grants,
+      pipeline,
     });
     const ci = {
       credentials: mockCredentials.service('external:ci', {
@@ -188,6 +254,7 @@ describe('AuthorizedGluService', () => {
     const authorized = new AuthorizedGluService(service, {
       permissions: mock,
       grants,
+      pipeline,
     });
     await authorized.listPipelines({ limit: 20 }, alice);
     expect(lists).toEqual([
@@ -222,6 +289,7 @@ describe('AuthorizedGluService', () => {
     const authorized = new AuthorizedGluService(service, {
       permissions: mock,
       grants,
+      pipeline,
     });
     const page = await authorized.listPipelines({ limit: 20 }, alice);
     expect(page.items.map(p => p.name)).toEqual(['checkout']);

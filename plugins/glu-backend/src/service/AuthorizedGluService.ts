@@ -26,6 +26,7 @@ import {
   PublishInput,
 } from './GluService';
 import { DoraPeriod } from '../engine/dora';
+import { SyncedPipeline } from '../store/types';
 import { readFilterOf } from './readFilter';
 import { ServiceGrants } from './ServiceGrants';
 
@@ -45,6 +46,8 @@ export class AuthorizedGluService implements GluService {
     private readonly deps: {
       permissions: PermissionsService;
       grants: ServiceGrants;
+      /** A pipeline as stored, for the owner that a service's grant may name. */
+      pipeline: (ref: string) => Promise<SyncedPipeline | undefined>;
     },
   ) {}
 
@@ -78,30 +81,29 @@ export class AuthorizedGluService implements GluService {
         })`,
       );
     }
-    writes.forEach((permission, index) => {
-      if (writing[index].result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
+    const principal = credentials.principal as { type: string };
+    for (const [index, permission] of writes.entries()) {
+      const refused = (why?: string) =>
+        new NotAllowedError(
           `${principalRef(credentials)} may not ${
             permission.attributes.action ?? 'use'
-          } ${ref} (${permission.name})`,
+          } ${ref} (${permission.name})${why ? `: ${why}` : ''}`,
         );
-      }
-      const principal = credentials.principal as { type: string };
+      if (writing[index].result !== AuthorizeResult.ALLOW) throw refused();
       if (principal.type === 'service') {
-        const refusal = this.deps.grants.refusal(
+        const refusal = await this.deps.grants.refusal(
           principal as BackstageServicePrincipal,
           permission,
           ref,
+          async () => {
+            const pipeline = await this.deps.pipeline(ref);
+            // An owner that is not in the catalog owns nothing.
+            return pipeline?.ownerMissing ? undefined : pipeline?.owner;
+          },
         );
-        if (refusal) {
-          throw new NotAllowedError(
-            `${principalRef(credentials)} may not ${
-              permission.attributes.action ?? 'use'
-            } ${ref} (${permission.name}): ${refusal}`,
-          );
-        }
+        if (refusal) throw refused(refusal);
       }
-    });
+    }
   }
 
   async listPipelines(query: ListPipelinesQuery, options: CallOptions) {

@@ -1,4 +1,4 @@
-import { HistoryEntry } from '@glu-dev/plugin-glu-common';
+import { HistoryEntry, PipelineDefinition } from '@glu-dev/plugin-glu-common';
 
 export type {
   HistoryCause,
@@ -17,6 +17,15 @@ export type {
  * blocked until a refresh sees a good one).
  */
 export type RefreshFailure = 'unreachable' | 'invalid';
+
+/**
+ * A pipeline's definition as the catalog sync stores it, with what the sync
+ * learned of its owner: `ownerMissing` when the owner was not in the catalog
+ * then, so the pipeline owns nothing and writes nowhere. Kept in the stored
+ * definition (and its hash), so that every replica reads it together with
+ * the definition it belongs to.
+ */
+export type SyncedPipeline = PipelineDefinition & { ownerMissing?: true };
 
 /** A resource as a phase holds it. */
 export interface ResourceState {

@@ -1,9 +1,4 @@
-import {
-  CompoundEntityRef,
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import semver from 'semver';
 import { z } from 'zod';
@@ -20,6 +15,8 @@ import {
   SourceDefinition,
 } from './types';
 import { builtInGateProblems } from './gates';
+import { pipelineOwnerRef } from './owners';
+import { refProblem } from './refs';
 
 /**
  * The source types that Glu itself provides.
@@ -468,28 +465,6 @@ export interface PipelineValidationOptions {
   gateProblems?: (type: string, config: unknown) => string[] | undefined;
 }
 
-/** Names of kinds, namespaces and entities, as the catalog allows them. */
-const ENTITY_NAME = /^[a-zA-Z0-9]([-_.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
-
-function refProblem(
-  value: string,
-  defaultKind: string,
-  defaultNamespace: string,
-): { ref?: CompoundEntityRef; problem?: string } {
-  const problem = {
-    problem: `"${value}" is not an entity reference like ${defaultKind}:default/name`,
-  };
-  try {
-    const ref = parseEntityRef(value, { defaultKind, defaultNamespace });
-    const valid = [ref.kind, ref.namespace, ref.name].every(part =>
-      ENTITY_NAME.test(part),
-    );
-    return valid ? { ref } : problem;
-  } catch (error) {
-    return problem;
-  }
-}
-
 /**
  * Validates a Pipeline entity and returns the definition the engine uses.
  * Throws a PipelineValidationError that names every problem and its field.
@@ -561,8 +536,12 @@ export function parsePipelineEntity(
   );
   const gateProblems = options.gateProblems ?? builtInGateProblems;
 
-  const owner = refProblem(spec.owner, 'group', namespace);
-  if (owner.problem) issues.push(`spec.owner: ${owner.problem}`);
+  let owner = spec.owner;
+  try {
+    owner = pipelineOwnerRef(spec.owner, namespace);
+  } catch (error) {
+    issues.push(`spec.owner: ${(error as Error).message}`);
+  }
   const components = spec.components.map((component, index) => {
     const parsedRef = refProblem(component, 'component', namespace);
     if (parsedRef.problem) {
@@ -651,7 +630,7 @@ export function parsePipelineEntity(
     name: entity.metadata.name,
     namespace,
     ...(entity.metadata.title ? { title: entity.metadata.title } : {}),
-    owner: stringifyEntityRef(owner.ref!),
+    owner,
     components,
     phases: topologicalOrder(phases),
     ...(spec.dora

@@ -1,4 +1,4 @@
-import { withinDeadline } from './errors';
+import { withinDeadline } from './deadlines';
 
 describe('withinDeadline', () => {
   it('answers what the work answers, or its error, before the deadline', async () => {
