@@ -10,3 +10,4 @@ export * from './writeScopes';
 export * from './pipelineValidation';
 export * from './ownerRule';
 export * from './deadlines';
+export * from './limits';
