@@ -8,6 +8,7 @@ import {
   gluFormatsExtensionPoint,
   gluGatesExtensionPoint,
   gluSourcesExtensionPoint,
+  gluLimits,
   gluTimeoutMillis,
 } from '@glu-dev/plugin-glu-node';
 import { builtInGates } from './gates';
@@ -67,6 +68,7 @@ export const gluModuleBuiltIns = createBackendModule({
       },
       async init({ config, logger, formats, sources, gates, metrics }) {
         const httpTimeout = gluTimeoutMillis(config, 'http');
+        const limits = gluLimits(config);
         gates.addGate(
           ...builtInGates,
           createHttpGate({
@@ -74,7 +76,7 @@ export const gluModuleBuiltIns = createBackendModule({
             timeoutMillis: httpTimeout,
           }),
         );
-        formats.addFormat(...builtInFormats);
+        formats.addFormat(...builtInFormats(limits));
         const registries = new OciRegistryClient({
           registries: readRegistries(config),
           timeoutMillis: httpTimeout,

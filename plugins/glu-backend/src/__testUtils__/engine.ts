@@ -5,6 +5,7 @@ import {
   GluFormat,
   GluGate,
   GluSource,
+  gluLimits,
   GluWriteScopes,
 } from '@glu-dev/plugin-glu-node';
 import os from 'node:os';
@@ -29,7 +30,7 @@ export function readSideOf(store: DatabaseGluStore) {
   const integrations = ScmIntegrations.fromConfig(new ConfigReader({}));
   const logger = mockServices.logger.mock();
   const formats = new ExtensionRegistry<GluFormat>('format');
-  formats.add(...builtInFormats);
+  formats.add(...builtInFormats(gluLimits(new ConfigReader({}))));
   const sourceTypes = new ExtensionRegistry<GluSource>('source');
   sourceTypes.add(
     new GitSource({

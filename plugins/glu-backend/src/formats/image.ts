@@ -1,6 +1,6 @@
 import { GluProjection } from '@glu-dev/plugin-glu-node';
 import { fieldsItHas } from './projection';
-import { YamlFormatError } from './yamlEdit';
+import { YamlFormatError } from './yamlParse';
 
 /** A container image reference, split into the fields of an image resource. */
 export interface ImageFields {

@@ -1,15 +1,18 @@
 import { GluFormat } from '@glu-dev/plugin-glu-node';
-import { helmValuesFormat } from './helmValues';
-import { kubernetesFormat } from './kubernetes';
-import { kustomizeFormat } from './kustomize';
-import { yamlPathFormat } from './yamlPath';
+import { createHelmValuesFormat } from './helmValues';
+import { createKubernetesFormat } from './kubernetes';
+import { createKustomizeFormat } from './kustomize';
+import { createYamlPathFormat } from './yamlPath';
+import { YamlLimits } from './yamlParse';
 
-export { YamlFormatError } from './yamlEdit';
+export { YamlFormatError } from './yamlParse';
 
 /** The formats that Glu provides, registered like anyone else's. */
-export const builtInFormats: GluFormat[] = [
-  kubernetesFormat,
-  kustomizeFormat,
-  helmValuesFormat,
-  yamlPathFormat,
-];
+export function builtInFormats(limits: YamlLimits): GluFormat[] {
+  return [
+    createKubernetesFormat(limits),
+    createKustomizeFormat(limits),
+    createHelmValuesFormat(limits),
+    createYamlPathFormat(limits),
+  ];
+}
