@@ -93,6 +93,7 @@ export const gluModuleBuiltIns = createBackendModule({
               'glu@localhost',
           },
           timeoutMillis: gluTimeoutMillis(config, 'git'),
+          maxFileBytes: limits.fileBytes,
           telemetry: new GluTelemetry({ metrics }),
         });
         sources.addSource(

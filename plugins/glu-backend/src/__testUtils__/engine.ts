@@ -29,8 +29,9 @@ import { DatabaseGluStore } from '../store/DatabaseGluStore';
 export function readSideOf(store: DatabaseGluStore) {
   const integrations = ScmIntegrations.fromConfig(new ConfigReader({}));
   const logger = mockServices.logger.mock();
+  const limits = gluLimits(new ConfigReader({}));
   const formats = new ExtensionRegistry<GluFormat>('format');
-  formats.add(...builtInFormats(gluLimits(new ConfigReader({}))));
+  formats.add(...builtInFormats(limits));
   const sourceTypes = new ExtensionRegistry<GluSource>('source');
   sourceTypes.add(
     new GitSource({
@@ -39,6 +40,7 @@ export function readSideOf(store: DatabaseGluStore) {
         credentials: new GitCredentials(integrations),
         logger,
         author: { name: 'Glu', email: 'glu@localhost' },
+        maxFileBytes: limits.fileBytes,
       }),
       integrations,
       logger,

@@ -45,6 +45,7 @@ describe('GitRepositories', () => {
       logger,
       author: { name: 'Glu', email: 'glu@localhost' },
       gathering,
+      maxFileBytes: 1024 * 1024,
     });
   }
 

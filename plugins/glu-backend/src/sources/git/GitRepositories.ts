@@ -205,6 +205,8 @@ export class GitRepositories {
       gathering?: { pauseMillis: number; windowMillis: number };
       /** How long one git operation may take before it is stopped. */
       timeoutMillis?: number;
+      /** How large a file may be to be read (`glu.limits.fileBytes`). */
+      maxFileBytes: number;
       /** Spans and durations of git operations. */
       telemetry?: GluTelemetry;
     },
@@ -225,6 +227,7 @@ export class GitRepositories {
         this.options.logger.child({ repository: url }),
         this.options.timeoutMillis,
         this.telemetry,
+        this.options.maxFileBytes,
       );
       this.repositories.set(url, repository);
     }
