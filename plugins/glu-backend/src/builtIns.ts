@@ -74,12 +74,14 @@ export const gluModuleBuiltIns = createBackendModule({
           createHttpGate({
             allow: readHttpGateAllow(config),
             timeoutMillis: httpTimeout,
+            maxAnswerBytes: limits.answerBytes,
           }),
         );
         formats.addFormat(...builtInFormats(limits));
         const registries = new OciRegistryClient({
           registries: readRegistries(config),
           timeoutMillis: httpTimeout,
+          maxAnswerBytes: limits.answerBytes,
         });
         const integrations = ScmIntegrations.fromConfig(config);
         const repositories = new GitRepositories({
