@@ -13,6 +13,7 @@ import {
 } from '@glu-dev/plugin-glu-node';
 import { builtInGates } from './gates';
 import { createHttpGate, readHttpGateAllow } from './gates/http';
+import { DocumentThreads } from './documents/DocumentThreads';
 import { builtInFormats } from './formats';
 import { Config } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
@@ -61,12 +62,21 @@ export const gluModuleBuiltIns = createBackendModule({
       deps: {
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        lifecycle: coreServices.lifecycle,
         formats: gluFormatsExtensionPoint,
         sources: gluSourcesExtensionPoint,
         gates: gluGatesExtensionPoint,
         metrics: metricsServiceRef,
       },
-      async init({ config, logger, formats, sources, gates, metrics }) {
+      async init({
+        config,
+        logger,
+        lifecycle,
+        formats,
+        sources,
+        gates,
+        metrics,
+      }) {
         const httpTimeout = gluTimeoutMillis(config, 'http');
         const limits = gluLimits(config);
         gates.addGate(
@@ -77,7 +87,10 @@ export const gluModuleBuiltIns = createBackendModule({
             maxAnswerBytes: limits.answerBytes,
           }),
         );
-        formats.addFormat(...builtInFormats(limits));
+        // Large files and chart indexes are parsed off the main thread.
+        const threads = new DocumentThreads(limits);
+        lifecycle.addShutdownHook(() => threads.close());
+        formats.addFormat(...builtInFormats(threads, limits));
         const registries = new OciRegistryClient({
           registries: readRegistries(config),
           timeoutMillis: httpTimeout,
@@ -101,7 +114,11 @@ export const gluModuleBuiltIns = createBackendModule({
         sources.addSource(
           new GitSource({ repositories, integrations, logger }),
           createOciSource(registries),
-          createHelmSource(registries, { timeoutMillis: httpTimeout }),
+          createHelmSource(registries, {
+            timeoutMillis: httpTimeout,
+            limits,
+            threads,
+          }),
           apiSource,
         );
       },

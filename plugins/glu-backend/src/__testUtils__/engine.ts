@@ -14,6 +14,7 @@ import { EdgeDecisions } from '../engine/EdgeDecisions';
 import { PhaseSources } from '../engine/PhaseSources';
 import { PipelineViews } from '../engine/PipelineViews';
 import { ExtensionRegistry } from '../ExtensionRegistry';
+import { DocumentThreads } from '../documents/DocumentThreads';
 import { builtInFormats } from '../formats';
 import { builtInGates } from '../gates';
 import { apiSource } from '../sources/api/apiSource';
@@ -31,7 +32,7 @@ export function readSideOf(store: DatabaseGluStore) {
   const logger = mockServices.logger.mock();
   const limits = gluLimits(new ConfigReader({}));
   const formats = new ExtensionRegistry<GluFormat>('format');
-  formats.add(...builtInFormats(limits));
+  formats.add(...builtInFormats(new DocumentThreads(limits), limits));
   const sourceTypes = new ExtensionRegistry<GluSource>('source');
   sourceTypes.add(
     new GitSource({
