@@ -37,18 +37,22 @@ const DEFAULTS: GluLimits = {
 };
 
 /**
- * The limits of `glu.limits`, each its default when left out.
+ * The limits of `glu.limits`, each its default when left out (all of them
+ * without a config).
  *
  * @public
  */
-export function gluLimits(config: Config): GluLimits {
+export function gluLimits(config?: Config): GluLimits {
   const limits = { ...DEFAULTS };
+  if (!config) return limits;
   for (const name of Object.keys(DEFAULTS) as Array<keyof GluLimits>) {
     const value = config.getOptionalNumber(`glu.limits.${name}`);
     if (value === undefined) continue;
     if (!Number.isSafeInteger(value) || value <= 0) {
       throw new Error(
-        `${gluLimitSetting(name)} must be a positive whole number, not ${value}`,
+        `${gluLimitSetting(
+          name,
+        )} must be a positive whole number, not ${value}`,
       );
     }
     limits[name] = value;
@@ -72,8 +76,7 @@ export function gluLimitSetting(name: keyof GluLimits): string {
  */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
-  const [size, unit] =
-    bytes < MB ? [bytes / 1024, 'KB'] : [bytes / MB, 'MB'];
+  const [size, unit] = bytes < MB ? [bytes / 1024, 'KB'] : [bytes / MB, 'MB'];
   return `${size < 10 ? Math.round(size * 10) / 10 : Math.round(size)} ${unit}`;
 }
 
@@ -93,10 +96,12 @@ export class GluLimitError extends Error {
 const NO_BODY = new Set([101, 204, 205, 304]);
 
 /**
- * A fetch whose answers are read up to `bytes`: an answer that says it is
- * longer is refused before it is read, and one that turns out longer stops
- * being read (its connection is closed) as soon as it is over, failing the
- * reading of its body with a `GluLimitError` that names `setting`.
+ * A fetch that reads each answer whole, up to `bytes`, before it answers:
+ * an answer that says it is longer is refused before it is read, and one
+ * that turns out longer stops being read (its connection is closed) as soon
+ * as it is over. Either fails the fetch itself with a `GluLimitError` that
+ * names `setting`, so that every caller sees it the same way, however it
+ * reads bodies.
  *
  * @public
  */
@@ -111,38 +116,40 @@ export function fetchWithinLimit(
       typeof input === 'string' || input instanceof URL ? input : input.url,
     );
     const what = `the answer of ${url.host}${url.pathname}`;
-    const over = (size?: number) =>
-      new GluLimitError(
-        `${what} is ${size === undefined ? 'longer than' : formatBytes(size)}${
-          size === undefined ? ` ${formatBytes(limit.bytes)}` : ''
-        }, over ${limit.setting} (${formatBytes(limit.bytes)})`,
-      );
+    const setting = `${limit.setting} (${formatBytes(limit.bytes)})`;
     const declared = Number(response.headers.get('content-length') ?? NaN);
+    // Cancelled, not waited for: some streams settle their cancel late.
     if (declared > limit.bytes) {
-      await response.body.cancel().catch(() => {});
-      throw over(declared);
+      response.body.cancel().catch(() => {});
+      throw new GluLimitError(
+        `${what} is ${formatBytes(declared)}, over ${setting}`,
+      );
     }
+    const reader = response.body.getReader();
+    const chunks: Uint8Array[] = [];
     let read = 0;
-    const body = response.body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          read += chunk.byteLength;
-          // Erroring the stream cancels the answer's own: no more is read.
-          if (read > limit.bytes) controller.error(over());
-          else controller.enqueue(chunk);
-        },
-      }),
-    );
-    const capped = new Response(body, {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      read += value.byteLength;
+      if (read > limit.bytes) {
+        reader.cancel().catch(() => {});
+        throw new GluLimitError(
+          `${what} is longer than ${formatBytes(limit.bytes)}, over ${setting}`,
+        );
+      }
+      chunks.push(value);
+    }
+    const whole = new Response(Buffer.concat(chunks), {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
     });
     // What a Response cannot be constructed with, as the original answered.
-    Object.defineProperties(capped, {
+    Object.defineProperties(whole, {
       url: { value: response.url },
       redirected: { value: response.redirected },
     });
-    return capped;
+    return whole;
   };
 }

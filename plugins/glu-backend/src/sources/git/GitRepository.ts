@@ -95,10 +95,14 @@ async function catBlobs(
       body = { request, left: size + 1, kept: keep ? [] : undefined };
     }
   };
-  await git.stream(['cat-file', '--batch'], chunk => {
-    take(chunk);
-    return false;
-  }, { input: requests.map(r => `${r}\n`).join('') });
+  await git.stream(
+    ['cat-file', '--batch'],
+    chunk => {
+      take(chunk);
+      return false;
+    },
+    { input: requests.map(r => `${r}\n`).join('') },
+  );
   return blobs;
 }
 
@@ -729,7 +733,8 @@ export class GitRepository {
     );
     const files = new Map<string, FileAt>();
     for (const [file, entry] of entries) {
-      const content = entry instanceof Error ? undefined : blobs.get(entry.blob);
+      const content =
+        entry instanceof Error ? undefined : blobs.get(entry.blob);
       if (entry instanceof Error) {
         files.set(file, entry);
       } else if (typeof content === 'object') {

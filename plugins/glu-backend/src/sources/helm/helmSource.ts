@@ -1,4 +1,3 @@
-import { ConfigReader } from '@backstage/config';
 import {
   fetchWithDeadline,
   fetchWithinLimit,
@@ -131,7 +130,7 @@ export function createHelmSource(
     threads?: DocumentThreads;
   } = {},
 ): GluSource {
-  const limits = http.limits ?? gluLimits(new ConfigReader({}));
+  const limits = http.limits ?? gluLimits();
   const indexes = new HelmIndexes(
     fetchWithinLimit(
       {

@@ -1,4 +1,3 @@
-import { ConfigReader } from '@backstage/config';
 import {
   fetchWithDeadline,
   fetchWithinLimit,
@@ -139,9 +138,7 @@ export class OciRegistryClient {
   private get fetch(): typeof fetch {
     return fetchWithinLimit(
       {
-        bytes:
-          this.options.maxAnswerBytes ??
-          gluLimits(new ConfigReader({})).answerBytes,
+        bytes: this.options.maxAnswerBytes ?? gluLimits().answerBytes,
         setting: gluLimitSetting('answerBytes'),
       },
       fetchWithDeadline(this.timeoutMillis, this.options.fetch),
