@@ -69,6 +69,31 @@ export interface Config {
       http?: HumanDuration | string;
     };
     /**
+     * How much Glu reads of what comes from outside. An input over a limit
+     * is refused with an error that names the limit and this setting (a
+     * phase's refresh error, a failed promotion), never read on regardless.
+     */
+    limits?: {
+      /** A phase's file, read from Git or written to it, in bytes. Defaults to 4 MB (4194304). */
+      fileBytes?: number;
+      /**
+       * One answer of a registry (a token, a tag list, a manifest), a Git
+       * host's API or Argo CD, or the `http` gate's endpoint, in bytes.
+       * Defaults to 8 MB (8388608).
+       */
+      answerBytes?: number;
+      /** A chart repository's `index.yaml`, in bytes. Defaults to 64 MB (67108864). */
+      chartIndexBytes?: number;
+      /** How deep the collections of a YAML document may nest. Defaults to 100. */
+      yamlDepth?: number;
+      /**
+       * The nodes (keys, values, items) a YAML file may hold, counting what
+       * its aliases repeat as often as they repeat it (so that an alias bomb
+       * is refused). Defaults to 1000000.
+       */
+      yamlNodes?: number;
+    };
+    /**
      * How long a replica's hold on a phase (the lease that serializes writes
      * into it) lasts unless renewed. A replica renews it while it works; when
      * it stops, the phase is free again after this long, and its unfinished

@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { GluLimitError } from '@glu-dev/plugin-glu-node';
 
 /** An Argo CD instance as configured, with the credentials for it. */
 export interface ArgoCdInstance {
@@ -247,6 +248,9 @@ export class ArgoCdClient {
       text = await response.text();
     } catch (error) {
       const origin = new URL(url).origin;
+      if (error instanceof GluLimitError) {
+        throw new Error(`Argo CD ${name} (${origin}): ${error.message}`);
+      }
       if ((error as Error)?.name === 'TimeoutError') {
         throw new Error(
           `Argo CD ${name} (${origin}) did not answer ${method} ${path} within ${seconds(

@@ -395,6 +395,21 @@ describe('ArgoCdGate', () => {
       expect(error.message).not.toContain(main.token);
     });
 
+    it('when Argo CD answers more than glu.limits.answerBytes', async () => {
+      main.setApplication('checkout-staging', {
+        revision: repo.commits.glu,
+        healthMessage: 'x'.repeat(200 * 1024),
+      });
+      const strict = ArgoCdGate.fromConfig(
+        argocdConfig([main.instance('argocd-main')], {
+          glu: { limits: { answerBytes: 100 * 1024 } },
+        }),
+      );
+      await expect(strict.evaluate(app, context())).rejects.toThrow(
+        /^Argo CD argocd-main \(https:\/\/argocd-main\.test\): the answer of argocd-main\.test\/api\/v1\/applications\/checkout-staging is (2\d\d KB|longer than 100 KB), over glu\.limits\.answerBytes \(100 KB\)$/,
+      );
+    });
+
     it('when Argo CD answers with a server error', async () => {
       main.fail(503);
       await expect(gate.evaluate(app, context())).rejects.toThrow(

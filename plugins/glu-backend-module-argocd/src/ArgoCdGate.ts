@@ -2,6 +2,9 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import {
   fetchWithDeadline,
+  fetchWithinLimit,
+  gluLimits,
+  gluLimitSetting,
   GluGate,
   GluGateContext,
   GluGateResult,
@@ -66,7 +69,8 @@ export class ArgoCdGate implements GluGate {
 
   /**
    * The gate for the Argo CD instances of a backend's config; every request
-   * ends by `glu.timeouts.http`. Instances without credentials are logged
+   * ends by `glu.timeouts.http`, and its answer is read up to
+   * `glu.limits.answerBytes`. Instances without credentials are logged
    * as a warning.
    */
   static fromConfig(
@@ -74,7 +78,13 @@ export class ArgoCdGate implements GluGate {
     options: { logger?: LoggerService } = {},
   ): ArgoCdGate {
     const timeoutMillis = gluTimeoutMillis(config, 'http');
-    const request = fetchWithDeadline(timeoutMillis);
+    const request = fetchWithinLimit(
+      {
+        bytes: gluLimits(config).answerBytes,
+        setting: gluLimitSetting('answerBytes'),
+      },
+      fetchWithDeadline(timeoutMillis),
+    );
     const clients = new Map<string, ArgoCdClient>();
     for (const instance of readArgoCdInstances(config)) {
       const client = new ArgoCdClient(instance, request, timeoutMillis);

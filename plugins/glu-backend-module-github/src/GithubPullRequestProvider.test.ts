@@ -3,6 +3,8 @@ import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { FakeGitHub } from '@internal/glu-github-fake';
 import { simpleGit } from 'simple-git';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -244,6 +246,55 @@ describe('GithubPullRequestProvider as a GitHub App', () => {
       expect(github.violations).toEqual([]);
     } finally {
       await github.stop();
+    }
+  });
+});
+
+describe('GithubPullRequestProvider, on answers over glu.limits.answerBytes', () => {
+  it('stops reading an answer that never ends, and says which limit it went over', async () => {
+    // A GitHub API whose every answer is JSON without end, written as long
+    // as it is read.
+    let closed!: () => void;
+    const connectionClosed = new Promise<void>(resolve => (closed = resolve));
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('[');
+      const more = () => {
+        while (!res.destroyed && res.write(`{"name":"${'x'.repeat(1000)}"},`));
+      };
+      res.on('drain', more);
+      res.on('close', () => closed());
+      more();
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const provider = GithubPullRequestProvider.fromIntegrations(
+        ScmIntegrations.fromConfig(
+          new ConfigReader({
+            integrations: {
+              github: [{ host, apiBaseUrl: `http://${host}`, token: 't' }],
+            },
+          }),
+        ),
+        mockServices.logger.mock(),
+        30_000,
+        64 * 1024,
+      );
+      await expect(
+        provider.checks({
+          repository: `https://${host}/acme/gitops`,
+          sha: 'a'.repeat(40),
+        }),
+      ).rejects.toThrow(
+        `the answer of ${host}/repos/acme/gitops/commits/${'a'.repeat(
+          40,
+        )}/check-runs is longer than 64 KB, over glu.limits.answerBytes (64 KB)`,
+      );
+      await connectionClosed;
+    } finally {
+      server.closeAllConnections();
+      await new Promise(resolve => server.close(resolve));
     }
   });
 });

@@ -7,6 +7,9 @@ import {
 } from '@backstage/integration';
 import {
   fetchWithDeadline,
+  fetchWithinLimit,
+  gluLimits,
+  gluLimitSetting,
   GluPullRequest,
   GluPullRequestCheck,
   GluPullRequestProvider,
@@ -82,12 +85,15 @@ export class GithubPullRequestProvider implements GluPullRequestProvider {
     logger: LoggerService,
     /** How long one request to GitHub may take. */
     timeoutMillis?: number,
+    /** How large one answer of GitHub may be (`glu.limits.answerBytes`). */
+    maxAnswerBytes?: number,
   ): GithubPullRequestProvider {
     return new GithubPullRequestProvider(
       integrations,
       DefaultGithubCredentialsProvider.fromIntegrations(integrations),
       logger,
       timeoutMillis,
+      maxAnswerBytes,
     );
   }
 
@@ -96,6 +102,7 @@ export class GithubPullRequestProvider implements GluPullRequestProvider {
     private readonly credentials: GithubCredentialsProvider,
     private readonly logger: LoggerService,
     private readonly timeoutMillis: number = 30_000,
+    private readonly maxAnswerBytes: number = gluLimits().answerBytes,
   ) {}
 
   supports(repository: string): boolean {
@@ -121,8 +128,17 @@ export class GithubPullRequestProvider implements GluPullRequestProvider {
     const octokit = new Octokit({
       baseUrl: integration.config.apiBaseUrl,
       ...(token ? { auth: token } : {}),
-      // Every request to GitHub ends by a deadline.
-      request: { fetch: fetchWithDeadline(this.timeoutMillis) },
+      // Every request to GitHub ends by a deadline, its answer read up to a
+      // limit.
+      request: {
+        fetch: fetchWithinLimit(
+          {
+            bytes: this.maxAnswerBytes,
+            setting: gluLimitSetting('answerBytes'),
+          },
+          fetchWithDeadline(this.timeoutMillis),
+        ),
+      },
       log: {
         debug: () => {},
         info: () => {},

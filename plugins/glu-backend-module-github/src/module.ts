@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ScmIntegrations } from '@backstage/integration';
 import {
+  gluLimits,
   gluPullRequestProvidersExtensionPoint,
   gluTimeoutMillis,
 } from '@glu-dev/plugin-glu-node';
@@ -32,6 +33,7 @@ export const gluModuleGithub = createBackendModule({
             ScmIntegrations.fromConfig(config),
             logger,
             gluTimeoutMillis(config, 'http'),
+            gluLimits(config).answerBytes,
           ),
         );
       },

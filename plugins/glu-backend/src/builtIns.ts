@@ -8,10 +8,12 @@ import {
   gluFormatsExtensionPoint,
   gluGatesExtensionPoint,
   gluSourcesExtensionPoint,
+  gluLimits,
   gluTimeoutMillis,
 } from '@glu-dev/plugin-glu-node';
 import { builtInGates } from './gates';
 import { createHttpGate, readHttpGateAllow } from './gates/http';
+import { DocumentThreads } from './documents/DocumentThreads';
 import { builtInFormats } from './formats';
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
@@ -85,24 +87,39 @@ export const gluModuleBuiltIns = createBackendModule({
       deps: {
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        lifecycle: coreServices.lifecycle,
         formats: gluFormatsExtensionPoint,
         sources: gluSourcesExtensionPoint,
         gates: gluGatesExtensionPoint,
         metrics: metricsServiceRef,
       },
-      async init({ config, logger, formats, sources, gates, metrics }) {
+      async init({
+        config,
+        logger,
+        lifecycle,
+        formats,
+        sources,
+        gates,
+        metrics,
+      }) {
         const httpTimeout = gluTimeoutMillis(config, 'http');
+        const limits = gluLimits(config);
         gates.addGate(
           ...builtInGates,
           createHttpGate({
             allow: readHttpGateAllow(config),
             timeoutMillis: httpTimeout,
+            maxAnswerBytes: limits.answerBytes,
           }),
         );
-        formats.addFormat(...builtInFormats);
+        // Large files and chart indexes are parsed off the main thread.
+        const threads = new DocumentThreads(limits);
+        lifecycle.addShutdownHook(() => threads.close());
+        formats.addFormat(...builtInFormats(threads, limits));
         const registries = new OciRegistryClient({
           registries: readRegistries(config),
           timeoutMillis: httpTimeout,
+          maxAnswerBytes: limits.answerBytes,
         });
         const integrations = ScmIntegrations.fromConfig(config);
         const repositories = new GitRepositories({
@@ -117,12 +134,17 @@ export const gluModuleBuiltIns = createBackendModule({
           },
           gathering: gluGathering(config),
           timeoutMillis: gluTimeoutMillis(config, 'git'),
+          maxFileBytes: limits.fileBytes,
           telemetry: new GluTelemetry({ metrics }),
         });
         sources.addSource(
           new GitSource({ repositories, integrations, logger }),
           createOciSource(registries),
-          createHelmSource(registries, { timeoutMillis: httpTimeout }),
+          createHelmSource(registries, {
+            timeoutMillis: httpTimeout,
+            limits,
+            threads,
+          }),
           apiSource,
         );
       },

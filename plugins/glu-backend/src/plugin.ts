@@ -27,9 +27,11 @@ import {
   gluSourcesExtensionPoint,
   GluPipelineOwners,
   GluWriteScopes,
+  gluLimits,
   gluTimeoutMillis,
 } from '@glu-dev/plugin-glu-node';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
+import { DocumentThreads } from './documents/DocumentThreads';
 import { Approvals } from './engine/Approvals';
 import { AutoPromoter } from './engine/AutoPromoter';
 import { DoraReports } from './engine/DoraReports';
@@ -122,6 +124,7 @@ export const gluPlugin = createBackendPlugin({
       deps: {
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        lifecycle: coreServices.lifecycle,
         database: coreServices.database,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
@@ -179,6 +182,9 @@ export const gluPlugin = createBackendPlugin({
           timeoutMillis: gluTimeoutMillis(config, 'http'),
         });
         const telemetry = new GluTelemetry({ metrics: deps.metrics });
+        // Diffs of large files are made off the main thread.
+        const documents = new DocumentThreads(gluLimits(config));
+        deps.lifecycle.addShutdownHook(() => documents.close());
         const records = new PromotionRecords({
           store,
           logger,
@@ -199,6 +205,7 @@ export const gluPlugin = createBackendPlugin({
           portalUrl,
           logger,
           telemetry,
+          documents,
         });
         const refresher = new PhaseRefresher({
           store,
@@ -344,6 +351,7 @@ export const gluPlugin = createBackendPlugin({
             dora: new DoraReports({ store }),
             changes,
             refresh: refs => refresh.refreshNow(refs),
+            documents,
           }),
           {
             permissions: deps.permissions,

@@ -11,3 +11,4 @@ export * from './pipelineValidation';
 export * from './ownerRule';
 export * from './deadlines';
 export * from './owners';
+export * from './limits';

@@ -5,6 +5,7 @@ import {
   GluFormat,
   GluGate,
   GluSource,
+  gluLimits,
   GluWriteScopes,
 } from '@glu-dev/plugin-glu-node';
 import os from 'node:os';
@@ -13,6 +14,7 @@ import { EdgeDecisions } from '../engine/EdgeDecisions';
 import { PhaseSources } from '../engine/PhaseSources';
 import { PipelineViews } from '../engine/PipelineViews';
 import { ExtensionRegistry } from '../ExtensionRegistry';
+import { DocumentThreads } from '../documents/DocumentThreads';
 import { builtInFormats } from '../formats';
 import { builtInGates } from '../gates';
 import { apiSource } from '../sources/api/apiSource';
@@ -28,8 +30,9 @@ import { DatabaseGluStore } from '../store/DatabaseGluStore';
 export function readSideOf(store: DatabaseGluStore) {
   const integrations = ScmIntegrations.fromConfig(new ConfigReader({}));
   const logger = mockServices.logger.mock();
+  const limits = gluLimits(new ConfigReader({}));
   const formats = new ExtensionRegistry<GluFormat>('format');
-  formats.add(...builtInFormats);
+  formats.add(...builtInFormats(new DocumentThreads(limits), limits));
   const sourceTypes = new ExtensionRegistry<GluSource>('source');
   sourceTypes.add(
     new GitSource({
@@ -38,6 +41,7 @@ export function readSideOf(store: DatabaseGluStore) {
         credentials: new GitCredentials(integrations),
         logger,
         author: { name: 'Glu', email: 'glu@localhost' },
+        maxFileBytes: limits.fileBytes,
       }),
       integrations,
       logger,

@@ -20,7 +20,6 @@ import {
   GluSourcePhase,
   GluWritableSource,
 } from '@glu-dev/plugin-glu-node';
-import { createTwoFilesPatch } from 'diff';
 import { ExtensionRegistry } from '../ExtensionRegistry';
 import { DatabaseGluStore, sourceKeyOf } from '../store/DatabaseGluStore';
 import { HistoryEntry, PromotionRecord, ResourceState } from '../store/types';
@@ -44,6 +43,7 @@ import {
   outcomeAttributes,
   promotionAttributes,
 } from '../telemetry/attributes';
+import { DocumentThreads } from '../documents/DocumentThreads';
 import { GluTelemetry } from '../telemetry/GluTelemetry';
 
 /** Who asks for a write, and how. */
@@ -186,6 +186,8 @@ export class PhaseWriter {
       portalUrl?: string;
       logger: LoggerService;
       telemetry: GluTelemetry;
+      /** Where the diffs of dry runs are made (large ones off the main thread). */
+      documents: DocumentThreads;
     },
   ) {}
 
@@ -596,15 +598,12 @@ export class PhaseWriter {
           plan.change,
         );
         if (after !== content) {
-          diff = createTwoFilesPatch(
-            `a/${plan.location.path}`,
-            `b/${plan.location.path}`,
-            content,
+          diff = await this.deps.documents.run({
+            kind: 'diff',
+            path: plan.location.path,
+            before: content,
             after,
-            undefined,
-            undefined,
-            { context: 3 },
-          );
+          });
         }
       } catch (error) {
         status = 'blocked';

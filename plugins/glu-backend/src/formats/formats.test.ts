@@ -1,9 +1,18 @@
+import { ConfigReader } from '@backstage/config';
+import { gluLimits } from '@glu-dev/plugin-glu-node';
 import { parse } from 'yaml';
-import { helmValuesFormat } from './helmValues';
-import { kubernetesFormat } from './kubernetes';
-import { kustomizeFormat } from './kustomize';
-import { yamlPathFormat } from './yamlPath';
-import { parseYamlFile } from './yamlEdit';
+import { createHelmValuesFormat } from './helmValues';
+import { createKubernetesFormat } from './kubernetes';
+import { createKustomizeFormat } from './kustomize';
+import { createYamlPathFormat } from './yamlPath';
+import { parseYamlFile as parseWithin } from './yamlParse';
+
+const limits = gluLimits(new ConfigReader({}));
+const kubernetesFormat = createKubernetesFormat(limits);
+const kustomizeFormat = createKustomizeFormat(limits);
+const helmValuesFormat = createHelmValuesFormat(limits);
+const yamlPathFormat = createYamlPathFormat(limits);
+const parseYamlFile = (content: string) => parseWithin(content, limits);
 
 /**
  * What a write changed, line by line: `-` for a line taken out, `+` for a

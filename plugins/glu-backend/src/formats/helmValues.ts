@@ -5,11 +5,10 @@ import {
   applyEdits,
   nodeAt,
   parseKeyPath,
-  parseYamlFile,
   ScalarEdit,
   scalarString,
-  YamlFormatError,
 } from './yamlEdit';
+import { parseYamlFile, YamlFormatError, YamlLimits } from './yamlParse';
 
 interface HelmValuesOptions {
   repositoryKey?: string;
@@ -62,48 +61,58 @@ function helmValuesProjection(
  * (optionally) digest at configurable keys (`repositoryKey`, default
  * `image.repository`; `tagKey`, default `image.tag`; `digestKey`).
  */
-export const helmValuesFormat: GluFormat = {
-  type: 'helm-values',
-  async read({ content, config }) {
-    const file = parseYamlFile(content);
-    const document = file.documents[0];
-    const at = keys(config as HelmValuesOptions);
-    const repository = scalarString(nodeAt(document?.contents, at.repository));
-    if (!repository) {
-      throw new YamlFormatError(
-        `no image repository at ${
-          (config as HelmValuesOptions).repositoryKey ?? 'image.repository'
-        }`,
+export function createHelmValuesFormat(limits: YamlLimits): GluFormat {
+  return {
+    type: 'helm-values',
+    async read({ content, config }) {
+      const file = parseYamlFile(content, limits);
+      const document = file.documents[0];
+      const at = keys(config as HelmValuesOptions);
+      const repository = scalarString(
+        nodeAt(document?.contents, at.repository),
       );
-    }
-    const fields: Record<string, string> = { repository };
-    const tag = scalarString(nodeAt(document.contents, at.tag));
-    if (tag) fields.tag = tag;
-    if (at.digest) {
-      const digest = scalarString(nodeAt(document.contents, at.digest));
-      if (digest) fields.digest = digest;
-    }
-    return fields;
-  },
-  async write({ content, fields, config }) {
-    const image = heldFields(
+      if (!repository) {
+        throw new YamlFormatError(
+          `no image repository at ${
+            (config as HelmValuesOptions).repositoryKey ?? 'image.repository'
+          }`,
+        );
+      }
+      const fields: Record<string, string> = { repository };
+      const tag = scalarString(nodeAt(document.contents, at.tag));
+      if (tag) fields.tag = tag;
+      if (at.digest) {
+        const digest = scalarString(nodeAt(document.contents, at.digest));
+        if (digest) fields.digest = digest;
+      }
+      return fields;
+    },
+    async write({ content, fields, config }) {
+      const image = heldFields(
+        helmValuesProjection(fields, config as HelmValuesOptions),
+      );
+      const file = parseYamlFile(content, limits);
+      const document = file.documents[0];
+      if (!document) {
+        throw new YamlFormatError('the values file is empty');
+      }
+      const at = keys(config as HelmValuesOptions);
+      const edits: ScalarEdit[] = [
+        { document, path: at.tag, value: image.tag },
+      ];
+      if (image.repository) {
+        edits.unshift({
+          document,
+          path: at.repository,
+          value: image.repository,
+        });
+      }
+      if (at.digest) {
+        edits.push({ document, path: at.digest, value: image.digest });
+      }
+      return applyEdits(file, edits, limits);
+    },
+    project: (fields, config) =>
       helmValuesProjection(fields, config as HelmValuesOptions),
-    );
-    const file = parseYamlFile(content);
-    const document = file.documents[0];
-    if (!document) {
-      throw new YamlFormatError('the values file is empty');
-    }
-    const at = keys(config as HelmValuesOptions);
-    const edits: ScalarEdit[] = [{ document, path: at.tag, value: image.tag }];
-    if (image.repository) {
-      edits.unshift({ document, path: at.repository, value: image.repository });
-    }
-    if (at.digest) {
-      edits.push({ document, path: at.digest, value: image.digest });
-    }
-    return applyEdits(file, edits);
-  },
-  project: (fields, config) =>
-    helmValuesProjection(fields, config as HelmValuesOptions),
-};
+  };
+}

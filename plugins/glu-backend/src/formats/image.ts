@@ -1,7 +1,7 @@
 import { GluProjection } from '@glu-dev/plugin-glu-node';
 import { digestProblem } from '../resourceForm';
 import { fieldsItHas } from './projection';
-import { YamlFormatError } from './yamlEdit';
+import { YamlFormatError } from './yamlParse';
 
 /** A container image reference, split into the fields of an image resource. */
 export interface ImageFields {

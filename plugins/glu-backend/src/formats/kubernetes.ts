@@ -7,14 +7,13 @@ import {
   parseImageReference,
 } from './image';
 import { heldFields } from './projection';
+import { applyEdits, nodeAt, scalarString } from './yamlEdit';
 import {
-  applyEdits,
-  nodeAt,
   parseYamlFile,
-  scalarString,
   YamlFile,
   YamlFormatError,
-} from './yamlEdit';
+  YamlLimits,
+} from './yamlParse';
 
 const POD_SPEC = ['spec', 'template', 'spec'];
 
@@ -125,28 +124,34 @@ function locateImage(
  * first container of the first workload. The workload can be chosen by
  * `metadata.name` (`workload`).
  */
-export const kubernetesFormat: GluFormat = {
-  type: 'kubernetes',
-  async read({ content, config }) {
-    const { value } = locateImage(
-      parseYamlFile(content),
-      config as KubernetesOptions,
-    );
-    return imageFieldsRecord(parseImageReference(value));
-  },
-  async write({ content, fields, config }) {
-    const { repository, tag, digest } = heldFields(
-      imageProjection(fields, 'kubernetes'),
-    );
-    const file = parseYamlFile(content);
-    const { document, path } = locateImage(file, config as KubernetesOptions);
-    return applyEdits(file, [
-      {
-        document,
-        path,
-        value: formatImageReference({ repository, tag, digest }),
-      },
-    ]);
-  },
-  project: fields => imageProjection(fields, 'kubernetes'),
-};
+export function createKubernetesFormat(limits: YamlLimits): GluFormat {
+  return {
+    type: 'kubernetes',
+    async read({ content, config }) {
+      const { value } = locateImage(
+        parseYamlFile(content, limits),
+        config as KubernetesOptions,
+      );
+      return imageFieldsRecord(parseImageReference(value));
+    },
+    async write({ content, fields, config }) {
+      const { repository, tag, digest } = heldFields(
+        imageProjection(fields, 'kubernetes'),
+      );
+      const file = parseYamlFile(content, limits);
+      const { document, path } = locateImage(file, config as KubernetesOptions);
+      return applyEdits(
+        file,
+        [
+          {
+            document,
+            path,
+            value: formatImageReference({ repository, tag, digest }),
+          },
+        ],
+        limits,
+      );
+    },
+    project: fields => imageProjection(fields, 'kubernetes'),
+  };
+}

@@ -1,5 +1,5 @@
 import { GluProjection } from '@glu-dev/plugin-glu-node';
-import { YamlFormatError } from './yamlEdit';
+import { YamlFormatError } from './yamlParse';
 
 /** `it has: version, digest`: what a version has, for a problem with it. */
 export function fieldsItHas(fields: Record<string, string>): string {

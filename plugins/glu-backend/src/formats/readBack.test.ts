@@ -1,7 +1,12 @@
-import { GluFormat } from '@glu-dev/plugin-glu-node';
-import { helmValuesFormat } from './helmValues';
+import { ConfigReader } from '@backstage/config';
+import { GluFormat, gluLimits } from '@glu-dev/plugin-glu-node';
+import { createHelmValuesFormat } from './helmValues';
 import { readingBack } from './readBack';
-import { yamlPathFormat } from './yamlPath';
+import { createYamlPathFormat } from './yamlPath';
+
+const limits = gluLimits(new ConfigReader({}));
+const helmValuesFormat = createHelmValuesFormat(limits);
+const yamlPathFormat = createYamlPathFormat(limits);
 
 /** A format of another module that writes its one value in lower case. */
 const lowerCasing: GluFormat = {

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { GluLimitError } from '@glu-dev/plugin-glu-node';
 import {
   Document,
   isAlias,
@@ -10,70 +11,14 @@ import {
   Node,
   Pair,
   parse,
-  parseAllDocuments,
   Scalar,
 } from 'yaml';
-
-/** A YAML file of one or more documents, edited in place. */
-export interface YamlFile {
-  content: string;
-  documents: Document.Parsed[];
-}
-
-export class YamlFormatError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'YamlFormatError';
-  }
-}
-
-/**
- * Files parsed lately, by content: a file Glu writes is parsed as the edit
- * is checked, then read back for the state it holds, by the refresh that
- * sees it, and by the next edit of it, all from the same text. Their
- * documents are only read (an edit works on a clone). The cache starts
- * afresh once it holds `PARSED_MAX` files or `PARSED_MAX_CHARACTERS` of
- * text, so it never grows without bound.
- */
-const parsed = new Map<string, YamlFile>();
-const PARSED_MAX = 1000;
-const PARSED_MAX_CHARACTERS = 8_000_000;
-let parsedCharacters = 0;
-
-/** A YAML file of one or more documents; what is not valid YAML throws. */
-export function parseYamlFile(content: string): YamlFile {
-  const known = parsed.get(content);
-  if (known) return known;
-  const file = parseFresh(content);
-  if (
-    parsed.size >= PARSED_MAX ||
-    parsedCharacters + content.length > PARSED_MAX_CHARACTERS
-  ) {
-    parsed.clear();
-    parsedCharacters = 0;
-  }
-  if (content.length <= PARSED_MAX_CHARACTERS / 10) {
-    parsed.set(content, file);
-    parsedCharacters += content.length;
-  }
-  return file;
-}
-
-function parseFresh(content: string): YamlFile {
-  const documents = parseAllDocuments(content, { keepSourceTokens: true });
-  if (!Array.isArray(documents)) {
-    // An empty stream comes back as an EmptyStream, not as an array.
-    return { content, documents: [] };
-  }
-  for (const document of documents) {
-    if (document.errors.length > 0) {
-      throw new YamlFormatError(
-        `the file is not valid YAML: ${document.errors[0].message}`,
-      );
-    }
-  }
-  return { content, documents };
-}
+import {
+  parseYamlFile,
+  YamlFile,
+  YamlFormatError,
+  YamlLimits,
+} from './yamlParse';
 
 /** Parses `a.b[0].c` or `a.b.0.c` into path segments. */
 export function parseKeyPath(key: string): (string | number)[] {
@@ -386,6 +331,49 @@ function spliceFor(
     : replaceScalar(source, node, path, value);
 }
 
+/** What a node is to `sameContent`: a collection, an alias, or a value. */
+function shapeOf(node: unknown): 'map' | 'seq' | 'alias' | 'value' {
+  if (isMap(node)) return 'map';
+  if (isSeq(node)) return 'seq';
+  if (isAlias(node)) return 'alias';
+  return 'value';
+}
+
+/**
+ * Whether two documents' contents hold the same: collections item by item
+ * and in order, values by value, aliases by the anchor they name. Aliases
+ * are compared, never expanded, and nothing recurses: linear in the nodes
+ * however the file nests or repeats itself.
+ */
+function sameContent(a: unknown, b: unknown): boolean {
+  const stack: Array<[unknown, unknown]> = [[a, b]];
+  while (stack.length > 0) {
+    const [x, y] = stack.pop()!;
+    const shape = shapeOf(x);
+    if (shapeOf(y) !== shape) return false;
+    if (shape === 'alias') {
+      if ((x as { source: string }).source !== (y as { source: string }).source)
+        return false;
+    } else if (shape === 'value') {
+      // A value set by an edit may be a plain string, not yet a node.
+      const value = (node: unknown) => (isScalar(node) ? node.value : node);
+      if (!isDeepStrictEqual(value(x), value(y))) return false;
+    } else {
+      const [left, right] = [x, y].map(n => (n as { items: unknown[] }).items);
+      if (left.length !== right.length) return false;
+      left.forEach((item, i) => {
+        if (isPair(item) && isPair(right[i])) {
+          stack.push([item.key, (right[i] as Pair).key]);
+          stack.push([item.value, (right[i] as Pair).value]);
+        } else {
+          stack.push([item, right[i]]);
+        }
+      });
+    }
+  }
+  return true;
+}
+
 /**
  * Applies edits as splices of the original text, so that only the lines that
  * carry the values differ: a scalar is replaced in its quote style, keeping
@@ -395,7 +383,11 @@ function spliceFor(
  * else changed. (That the format reads back the version it wrote is checked
  * for every format alike, in readBack.ts.)
  */
-export function applyEdits(file: YamlFile, edits: ScalarEdit[]): string {
+export function applyEdits(
+  file: YamlFile,
+  edits: ScalarEdit[],
+  limits: YamlLimits,
+): string {
   // Made when it is thrown: an error's stack costs more than the edit.
   const unwritable = () =>
     new YamlFormatError(
@@ -413,22 +405,29 @@ export function applyEdits(file: YamlFile, edits: ScalarEdit[]): string {
         content.slice(0, splice.start) +
           splice.text +
           content.slice(splice.end),
+        limits,
       );
-    } catch {
+    } catch (error) {
+      if (error instanceof GluLimitError) throw error;
       throw unwritable();
     }
   }
   // A last check that the splices hold exactly the intended values: the
   // original documents with the edits made.
-  const expected = file.documents.map(document => {
-    const copy = document.clone();
-    for (const { path, value } of edits.filter(e => e.document === document)) {
-      if (value !== undefined) copy.setIn(path, value);
-      else if (copy.hasIn(path)) copy.deleteIn(path);
+  if (current.documents.length !== file.documents.length) throw unwritable();
+  file.documents.forEach((document, i) => {
+    const own = edits.filter(e => e.document === document);
+    let expected: Document = document;
+    if (own.length > 0) {
+      expected = document.clone();
+      for (const { path, value } of own) {
+        if (value !== undefined) expected.setIn(path, value);
+        else if (expected.hasIn(path)) expected.deleteIn(path);
+      }
     }
-    return copy.toJS();
+    if (!sameContent(current.documents[i].contents, expected.contents)) {
+      throw unwritable();
+    }
   });
-  const written = current.documents.map(document => document.toJS());
-  if (!isDeepStrictEqual(written, expected)) throw unwritable();
   return current.content;
 }

@@ -33,6 +33,17 @@ describe('http', () => {
         return;
       }
       if (req.url === '/slow') return; // never answers
+      if (req.url === '/endless') {
+        // JSON that never ends, written as long as it is read.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const more = () => {
+          while (!res.destroyed && res.write(`"${'x'.repeat(65_536)}",`));
+        };
+        res.write('[');
+        res.on('drain', more);
+        more();
+        return;
+      }
       res.writeHead(answer.status).end(answer.body);
     });
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
@@ -44,7 +55,27 @@ describe('http', () => {
     await new Promise(resolve => server.close(resolve));
   });
 
-  const gate = () => createHttpGate({ allow: [{ host }], timeoutMillis: 1000 });
+  const gate = () =>
+    createHttpGate({
+      allow: [{ host }],
+      timeoutMillis: 1000,
+      maxAnswerBytes: 1024 * 1024,
+    });
+
+  it('stops reading an answer that never ends at glu.limits.answerBytes, and says so', async () => {
+    await expect(
+      gate().evaluate(
+        {
+          url: `http://${host}/endless`,
+          json: { path: 'app.version', equals: '$version' },
+        },
+        context(),
+      ),
+    ).resolves.toEqual({
+      passed: false,
+      reason: `the answer of ${host}/endless is longer than 1 MB, over glu.limits.answerBytes (1 MB)`,
+    });
+  });
 
   it('passes when the endpoint answers the status and the field, with $version filled in', async () => {
     answer.status = 200;

@@ -2,9 +2,12 @@ import { Config } from '@backstage/config';
 import { HttpGateConfig, httpGateProblems } from '@glu-dev/plugin-glu-common';
 import {
   fetchWithDeadline,
+  fetchWithinLimit,
   GluGate,
   GluGateContext,
   GluGateResult,
+  GluLimitError,
+  gluLimitSetting,
 } from '@glu-dev/plugin-glu-node';
 
 /** Where the `http` gate may send its requests: a host, and paths on it. */
@@ -61,28 +64,6 @@ function expected(
     .replace(/\$digest\b/g, context.from.digest);
 }
 
-/** At most this much of an answer is read. */
-const MAX_BODY = 1024 * 1024;
-
-/** An answer's text, up to `MAX_BODY`; undefined when it is longer. */
-async function textOf(response: Response): Promise<string | undefined> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /**
  * `http`: an endpoint of the running system answers as expected — a status
  * (by default any 2xx), and optionally a field of its JSON — e.g. a
@@ -97,9 +78,14 @@ async function textOf(response: Response): Promise<string | undefined> {
 export function createHttpGate(options: {
   allow: HttpGateAllowRule[];
   timeoutMillis: number;
+  /** How large an answer may be (`glu.limits.answerBytes`). */
+  maxAnswerBytes: number;
   fetch?: typeof fetch;
 }): GluGate {
-  const request = fetchWithDeadline(options.timeoutMillis, options.fetch);
+  const request = fetchWithinLimit(
+    { bytes: options.maxAnswerBytes, setting: gluLimitSetting('answerBytes') },
+    fetchWithDeadline(options.timeoutMillis, options.fetch),
+  );
   return {
     type: 'http',
     observes: true,
@@ -129,6 +115,7 @@ export function createHttpGate(options: {
           headers: { accept: 'application/json, */*' },
         });
       } catch (error) {
+        if (error instanceof GluLimitError) return broken(error.message);
         const cause =
           (error as Error).name === 'TimeoutError'
             ? `no answer within ${Math.round(options.timeoutMillis / 1000)}s`
@@ -153,13 +140,10 @@ export function createHttpGate(options: {
         await response.body?.cancel().catch(() => {});
         return { passed: true, reason: `${where} answers ${response.status}` };
       }
-      const text = await textOf(response);
-      if (text === undefined) {
-        return broken(`${where} answers more than 1 MB`);
-      }
+      // Read whole already, within the limit (see `request`).
       let document: unknown;
       try {
-        document = JSON.parse(text);
+        document = JSON.parse(await response.text());
       } catch {
         return broken(`${where} does not answer JSON`);
       }

@@ -14,7 +14,7 @@ import {
   Promotion,
   PromotionDryRun,
 } from '@glu-dev/plugin-glu-common';
-import { createTwoFilesPatch } from 'diff';
+import { DocumentThreads } from '../documents/DocumentThreads';
 import { Approvals } from '../engine/Approvals';
 import { DoraPeriod } from '../engine/dora';
 import { DoraReports } from '../engine/DoraReports';
@@ -176,6 +176,8 @@ export class DefaultGluService implements GluService {
       changes: PipelineChanges;
       /** Looks at pipelines' sources now, and follows up what changed. */
       refresh: (pipelineRefs: string[]) => Promise<void>;
+      /** Where the diffs of history are made (large ones off the main thread). */
+      documents: DocumentThreads;
     },
   ) {}
 
@@ -280,7 +282,7 @@ export class DefaultGluService implements GluService {
     const path = (phase.source as { path?: string }).path ?? phase.name;
     const diff =
       before !== undefined && after !== undefined && before !== after
-        ? createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after)
+        ? await this.deps.documents.run({ kind: 'diff', path, before, after })
         : '';
     return { from, to, diff };
   }

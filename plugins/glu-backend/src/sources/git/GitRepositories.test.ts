@@ -64,6 +64,7 @@ describe('GitRepositories', () => {
       author: { name: 'Glu', email: 'glu@localhost' },
       gathering,
       clock,
+      maxFileBytes: 1024 * 1024,
     });
   }
 

@@ -216,6 +216,8 @@ export class GitRepositories {
       clock?: GitClock;
       /** How long one git operation may take before it is stopped. */
       timeoutMillis?: number;
+      /** How large a file may be to be read (`glu.limits.fileBytes`). */
+      maxFileBytes: number;
       /** Spans and durations of git operations. */
       telemetry?: GluTelemetry;
     },
@@ -237,6 +239,7 @@ export class GitRepositories {
         this.options.timeoutMillis,
         this.telemetry,
         this.options.clock,
+        this.options.maxFileBytes,
       );
       this.repositories.set(url, repository);
     }

@@ -7,11 +7,16 @@ import {
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { GitCredentials, scrub } from './GitCredentials';
-import { runGit, runGitBytes, streamGit } from './runGit';
+import { runGit, streamGit } from './runGit';
 import { Attributes, Span } from '@opentelemetry/api';
 import { ATTR, repositoryUrlOf } from '../../telemetry/attributes';
 import { GluTelemetry } from '../../telemetry/GluTelemetry';
 import { GitClock, systemClock } from './clock';
+import {
+  formatBytes,
+  GluLimitError,
+  gluLimitSetting,
+} from '@glu-dev/plugin-glu-node';
 
 /** Git, in one repository, for one piece of work under one deadline. */
 interface Git {
@@ -19,9 +24,12 @@ interface Git {
     args: string[],
     options?: { env?: Record<string, string>; input?: string },
   ): Promise<string>;
-  bytes(args: string[], options?: { input?: string }): Promise<Buffer>;
   /** Hands the output to `read` as it comes, until it answers true. */
-  stream(args: string[], read: (chunk: Buffer) => boolean): Promise<void>;
+  stream(
+    args: string[],
+    read: (chunk: Buffer) => boolean,
+    options?: { input?: string },
+  ): Promise<void>;
 }
 
 const LOG_FORMAT = '%H%x1f%an%x1f%ae%x1f%cI%x1f%s';
@@ -33,36 +41,69 @@ function commitInfoOf(line: string): CommitInfo {
 
 /**
  * Blobs by request (`<sha>:<path>` or a blob's id), in one git process
- * (`cat-file --batch`); a request that names no blob is left out. Requests
- * hold no line break.
+ * (`cat-file --batch`), read as git prints them; a request that names no
+ * blob is left out. A blob over `maxBytes` is not kept, only its size: its
+ * bytes pass by as they come, so no file, however large, is held whole.
+ * Requests hold no line break.
  */
 async function catBlobs(
   git: Git,
   requests: string[],
-): Promise<Map<string, string>> {
-  const blobs = new Map<string, string>();
+  maxBytes: number,
+): Promise<Map<string, string | { bytes: number }>> {
+  const blobs = new Map<string, string | { bytes: number }>();
   if (requests.length === 0) return blobs;
-  const out = await git.bytes(['cat-file', '--batch'], {
-    input: requests.map(r => `${r}\n`).join(''),
-  });
-  // Per request: `<object> <type> <size>` and the content, or
-  // `<request> missing` (or ambiguous).
-  let at = 0;
-  for (const request of requests) {
-    const eol = out.indexOf(0x0a, at);
-    if (eol < 0) break;
-    const header = out.subarray(at, eol).toString('utf8');
-    at = eol + 1;
-    // Anything else (`missing`, `ambiguous`) has no content after it.
-    const found = /^[0-9a-f]{40,64} (\w+) (\d+)$/.exec(header);
-    if (!found) continue;
-    const [, type, size] = found;
-    const end = at + Number(size);
-    if (type === 'blob') {
-      blobs.set(request, out.subarray(at, end).toString('utf8'));
+  // Per request: `<object> <type> <size>` and the content and a line break,
+  // or `<request> missing` (or ambiguous) alone.
+  let next = 0;
+  let header: Buffer[] = [];
+  /** The blob being read: what is left of it, and what is kept of it. */
+  let body: { request: string; left: number; kept?: Buffer[] } | undefined;
+  const take = (chunk: Buffer) => {
+    let at = 0;
+    while (at < chunk.length) {
+      if (body) {
+        const part = chunk.subarray(at, at + body.left);
+        body.kept?.push(part);
+        body.left -= part.length;
+        at += part.length;
+        if (body.left === 0) {
+          if (body.kept) {
+            // Without the line break that ends it.
+            const content = Buffer.concat(body.kept);
+            blobs.set(
+              body.request,
+              content.subarray(0, content.length - 1).toString('utf8'),
+            );
+          }
+          body = undefined;
+        }
+        continue;
+      }
+      const eol = chunk.indexOf(0x0a, at);
+      header.push(chunk.subarray(at, eol < 0 ? chunk.length : eol));
+      if (eol < 0) return;
+      at = eol + 1;
+      const line = Buffer.concat(header).toString('utf8');
+      header = [];
+      const request = requests[next++];
+      // Anything else (`missing`, `ambiguous`) has no content after it.
+      const found = /^[0-9a-f]{40,64} (\w+) (\d+)$/.exec(line);
+      if (!found) continue;
+      const size = Number(found[2]);
+      const keep = found[1] === 'blob' && size <= maxBytes;
+      if (found[1] === 'blob' && !keep) blobs.set(request, { bytes: size });
+      body = { request, left: size + 1, kept: keep ? [] : undefined };
     }
-    at = end + 1;
-  }
+  };
+  await git.stream(
+    ['cat-file', '--batch'],
+    chunk => {
+      take(chunk);
+      return false;
+    },
+    { input: requests.map(r => `${r}\n`).join('') },
+  );
   return blobs;
 }
 
@@ -235,6 +276,8 @@ export class GitRepository {
     private readonly telemetry: GluTelemetry = new GluTelemetry(),
     /** What time it is, for when a fetch started. */
     private readonly clock: GitClock = systemClock,
+    /** How large a file may be to be read (`glu.limits.fileBytes`). */
+    private readonly maxFileBytes: number = Infinity,
   ) {
     this.bareDir = path.join(dir, 'repo.git');
   }
@@ -273,17 +316,15 @@ export class GitRepository {
           signal: deadline,
           input: options.input,
         }),
-      bytes: (args, options = {}) =>
-        runGitBytes(args, {
-          cwd: baseDir,
-          env: gitEnv(env),
-          signal: deadline,
-          input: options.input,
-        }),
-      stream: (args, read) =>
+      stream: (args, read, options = {}) =>
         streamGit(
           args,
-          { cwd: baseDir, env: gitEnv(env), signal: deadline },
+          {
+            cwd: baseDir,
+            env: gitEnv(env),
+            signal: deadline,
+            input: options.input,
+          },
           read,
         ),
     };
@@ -401,13 +442,32 @@ export class GitRepository {
     }
   }
 
-  /** A file's content at a commit, or undefined when it has no such file. */
-  async readFile(sha: string, filePath: string): Promise<string | undefined> {
+  /** Why a file cannot be read whole: it is over the limit of files. */
+  private tooLarge(filePath: string, bytes: number): GluLimitError {
+    return new GluLimitError(
+      `${filePath} is ${formatBytes(bytes)}, over ${gluLimitSetting(
+        'fileBytes',
+      )} (${formatBytes(this.maxFileBytes)})`,
+    );
+  }
+
+  /**
+   * A file's content at a commit, or undefined when it has no such file, or
+   * why it is not read (over the limit of files).
+   */
+  async readFile(
+    sha: string,
+    filePath: string,
+  ): Promise<string | GluLimitError | undefined> {
     await this.init();
     try {
-      return await this.run(this.bareDir, git =>
-        git.raw(['cat-file', 'blob', `${sha}:${filePath}`]),
-      );
+      return await this.run(this.bareDir, async git => {
+        const size = Number(
+          await git.raw(['cat-file', '-s', `${sha}:${filePath}`]),
+        );
+        if (size > this.maxFileBytes) return this.tooLarge(filePath, size);
+        return git.raw(['cat-file', 'blob', `${sha}:${filePath}`]);
+      });
     } catch (error) {
       if (
         /does not exist|not a valid object|Not a valid object name|bad file/i.test(
@@ -422,10 +482,14 @@ export class GitRepository {
 
   /**
    * Files' contents at a commit, in one git process (`cat-file --batch`);
-   * a file the commit does not have is left out.
+   * a file the commit does not have is left out, and one over the limit of
+   * files is answered with why it is not read.
    */
-  async readFiles(sha: string, paths: string[]): Promise<Map<string, string>> {
-    const files = new Map<string, string>();
+  async readFiles(
+    sha: string,
+    paths: string[],
+  ): Promise<Map<string, string | GluLimitError>> {
+    const files = new Map<string, string | GluLimitError>();
     // One request per line: a path with a line break in it goes alone.
     const batchable = paths.filter(p => !/[\r\n]/.test(p));
     for (const single of paths.filter(p => /[\r\n]/.test(p))) {
@@ -438,11 +502,16 @@ export class GitRepository {
       catBlobs(
         git,
         batchable.map(p => `${sha}:${p}`),
+        this.maxFileBytes,
       ),
     );
     for (const file of batchable) {
       const content = blobs.get(`${sha}:${file}`);
-      if (content !== undefined) files.set(file, content);
+      if (typeof content === 'object') {
+        files.set(file, this.tooLarge(file, content.bytes));
+      } else if (content !== undefined) {
+        files.set(file, content);
+      }
     }
     return files;
   }
@@ -654,21 +723,32 @@ export class GitRepository {
     branch: string,
   ): Promise<Map<string, FileAt>> {
     const entries = await this.entriesOf(git, commit, filePaths, branch);
-    const blobs = await catBlobs(git, [
-      ...new Set(
-        [...entries.values()].flatMap(e =>
-          e instanceof Error ? [] : [e.blob],
+    const blobs = await catBlobs(
+      git,
+      [
+        ...new Set(
+          [...entries.values()].flatMap(e =>
+            e instanceof Error ? [] : [e.blob],
+          ),
         ),
-      ),
-    ]);
+      ],
+      this.maxFileBytes,
+    );
     const files = new Map<string, FileAt>();
     for (const [file, entry] of entries) {
-      files.set(
-        file,
-        entry instanceof Error
-          ? entry
-          : { ...entry, content: blobs.get(entry.blob) },
-      );
+      const content =
+        entry instanceof Error ? undefined : blobs.get(entry.blob);
+      if (entry instanceof Error) {
+        files.set(file, entry);
+      } else if (typeof content === 'object') {
+        // Too large to edit: a conflict with what the branch holds.
+        files.set(
+          file,
+          new ConflictError(this.tooLarge(file, content.bytes).message),
+        );
+      } else {
+        files.set(file, { ...entry, content });
+      }
     }
     return files;
   }

@@ -133,7 +133,7 @@ export class GitSource implements GluWritableSource {
     repository: GitRepository,
     phase: GluSourcePhase,
     head: string | undefined,
-    content: string | undefined,
+    content: string | Error | undefined,
     commit: CommitInfo | undefined,
   ): Promise<GluObservation> {
     const { branch, path, format } = this.definition(phase);
@@ -147,6 +147,8 @@ export class GitSource implements GluWritableSource {
         `The file ${path} does not exist on ${branch} of ${repository.url}`,
       );
     }
+    // Not read whole: over the limit of files.
+    if (content instanceof Error) throw content;
     let fields: Record<string, string>;
     try {
       fields = await this.format(phase).read({ content, config: format });
@@ -181,7 +183,10 @@ export class GitSource implements GluWritableSource {
     });
     const files = new Map<
       string,
-      { contents: Map<string, string>; commits: Map<string, CommitInfo> }
+      {
+        contents: Map<string, string | Error>;
+        commits: Map<string, CommitInfo>;
+      }
     >();
     for (const [head, indexes] of byHead) {
       const paths = [

@@ -10,10 +10,16 @@ import path from 'node:path';
 import request from 'supertest';
 import { stringify } from 'yaml';
 import { eventually, startGlu } from '../../__testUtils__/backend';
+import {
+  MAX_STALL_MILLIS,
+  watchEventLoop,
+} from '../../__testUtils__/eventLoop';
 import { createGitFixture, GitFixture } from '../../__testUtils__/git';
 import { startTestRegistry } from '../../__testUtils__/registry';
 import { OciRegistryClient } from '../oci/OciRegistryClient';
 import { createHelmSource } from './helmSource';
+import { ConfigReader } from '@backstage/config';
+import { gluLimits } from '@glu-dev/plugin-glu-node';
 
 jest.setTimeout(120_000);
 
@@ -260,5 +266,166 @@ spec:
         await glu.stop();
       }
     });
+  });
+});
+
+/**
+ * A chart repository that serves an index.yaml made up for each test: as
+ * it is given, or (`endless`) without end and without a length, written as
+ * long as it is read. `closed` resolves once an endless answer's
+ * connection is closed.
+ */
+async function startIndexServer() {
+  let index = '';
+  let endless = false;
+  let closed!: () => void;
+  const endlessClosed = new Promise<void>(resolve => (closed = resolve));
+  const server = http.createServer((_req, res) => {
+    if (!endless) {
+      res
+        .writeHead(200, { 'content-length': Buffer.byteLength(index) })
+        .end(index);
+      return;
+    }
+    res.writeHead(200);
+    res.write('apiVersion: v1\nentries:\n');
+    let chart = 0;
+    const more = () => {
+      while (!res.destroyed && res.write(`  chart-${chart++}: []\n`));
+    };
+    res.on('drain', more);
+    res.on('close', () => closed());
+    more();
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    serve(text: string) {
+      index = text;
+      endless = false;
+    },
+    serveEndless() {
+      endless = true;
+    },
+    endlessClosed,
+    stop: () =>
+      new Promise<void>(resolve => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** An index of `charts` charts of `versions` versions each, as Helm writes one. */
+function largeIndex(charts: number, versions: number): string {
+  const lines = ['apiVersion: v1', 'entries:'];
+  for (let c = 0; c < charts; c++) {
+    lines.push(`  chart-${c}:`);
+    for (let v = versions - 1; v >= 0; v--) {
+      lines.push(
+        '  - apiVersion: v2',
+        `    created: "2024-01-01T00:00:0${v % 10}Z"`,
+        `    description: The chart number ${c}, for the tests.`,
+        `    digest: ${String(c).padStart(32, '0')}${String(v).padStart(
+          32,
+          '0',
+        )}`,
+        `    name: chart-${c}`,
+        '    urls:',
+        `    - https://charts.example.com/chart-${c}-1.${v}.0.tgz`,
+        `    version: 1.${v}.0`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe('chart repositories, within limits', () => {
+  let index: Awaited<ReturnType<typeof startIndexServer>>;
+  const limits = gluLimits(new ConfigReader({}));
+  const phase = (repository: string, chart: string) => ({
+    pipelineRef: 'pipeline:default/ledger',
+    phase: 'charts',
+    config: { type: 'helm', repository, chart },
+  });
+
+  beforeEach(async () => {
+    index = await startIndexServer();
+  });
+
+  afterEach(() => index.stop());
+
+  it('reads a large index off the main thread, the event loop never held', async () => {
+    const text = largeIndex(1500, 10);
+    expect(text.length).toBeGreaterThan(4 * 1024 * 1024);
+    index.serve(text);
+    const helm = createHelmSource(new OciRegistryClient({ registries: [] }));
+    const { result, longestStallMillis } = await watchEventLoop(() =>
+      helm.observe!([phase(index.url, 'chart-1499')]),
+    );
+    expect(result).toEqual([
+      {
+        fields: {
+          chart: 'chart-1499',
+          version: '1.9.0',
+          digest: `sha256:${'0'.repeat(28)}1499${'0'.repeat(31)}9`,
+        },
+      },
+    ]);
+    expect(longestStallMillis).toBeLessThan(MAX_STALL_MILLIS);
+  });
+
+  it('stops reading an index over glu.limits.chartIndexBytes, endless or said to be, and closes its connection', async () => {
+    const helm = createHelmSource(new OciRegistryClient({ registries: [] }), {
+      limits: { ...limits, chartIndexBytes: 1024 * 1024 },
+    });
+    index.serve(largeIndex(500, 10));
+    const [declared] = await helm.observe!([phase(index.url, 'chart-0')]);
+    expect((declared as Error).message).toMatch(
+      /^The chart repository http:\/\/127\.0\.0\.1:\d+: the answer of 127\.0\.0\.1:\d+\/index\.yaml is 1\.\d MB, over glu\.limits\.chartIndexBytes \(1 MB\)$/,
+    );
+    index.serveEndless();
+    const [endless] = await helm.observe!([phase(index.url, 'chart-0')]);
+    expect((endless as Error).message).toContain(
+      '/index.yaml is longer than 1 MB, over glu.limits.chartIndexBytes (1 MB)',
+    );
+    await index.endlessClosed;
+  });
+
+  it('refuses an index nested deeper than glu.limits.yamlDepth', async () => {
+    index.serve(
+      `apiVersion: v1\nentries:\n  deep: ${'['.repeat(200)}${']'.repeat(
+        200,
+      )}\n`,
+    );
+    const helm = createHelmSource(new OciRegistryClient({ registries: [] }));
+    const [observation] = await helm.observe!([phase(index.url, 'deep')]);
+    expect((observation as Error).message).toBe(
+      `The chart repository ${index.url}: the index nests deeper than glu.limits.yamlDepth (100 levels)`,
+    );
+  });
+
+  it("reads a chart whose list is another's through an alias, and leaves an alias bomb unexpanded", async () => {
+    let bomb =
+      '  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
+    let previous = 'a';
+    for (const name of 'bcdefghi') {
+      bomb += `  ${name}: &${name} [${Array(9)
+        .fill(`*${previous}`)
+        .join(',')}]\n`;
+      previous = name;
+    }
+    index.serve(
+      `apiVersion: v1\nentries:\n  ledger: &ledger\n  - version: 1.2.0\n  - version: 1.3.0\n  books: *ledger\n${bomb}`,
+    );
+    const helm = createHelmSource(new OciRegistryClient({ registries: [] }));
+    const [books, i] = await helm.observe!([
+      phase(index.url, 'books'),
+      phase(index.url, 'i'),
+    ]);
+    expect(books).toEqual({ fields: { chart: 'books', version: '1.3.0' } });
+    expect((i as Error).message).toBe(
+      `No version of the chart i in ${index.url} matches *`,
+    );
   });
 });

@@ -1,12 +1,22 @@
 import { ServiceUnavailableError } from '@backstage/errors';
 import {
   fetchWithDeadline,
+  fetchWithinLimit,
+  GluLimitError,
+  GluLimits,
+  gluLimits,
+  gluLimitSetting,
   GluObservation,
   GluSource,
   GluSourcePhase,
 } from '@glu-dev/plugin-glu-node';
 import semver from 'semver';
-import { parse } from 'yaml';
+import {
+  ChartIndexEntries,
+  ChartVersion,
+  chartVersions,
+} from '../../documents/chartIndex';
+import { DocumentThreads } from '../../documents/DocumentThreads';
 import {
   answerError,
   OciRegistryClient,
@@ -19,11 +29,6 @@ interface HelmOptions {
   chart: string;
   semver?: string;
   prerelease?: boolean;
-}
-
-interface ChartVersion {
-  version: string;
-  digest?: string;
 }
 
 /** The highest version in a range, or undefined. */
@@ -41,14 +46,21 @@ function highest(
     .sort((a, b) => semver.rcompare(a.version, b.version))[0];
 }
 
-/** Chart repositories over HTTP: their index.yaml, fetched only when it changed. */
+/**
+ * Chart repositories over HTTP: their index.yaml, fetched only when it
+ * changed, read up to `glu.limits.chartIndexBytes` and parsed off the main
+ * thread (an index is tens of MB for a public repository).
+ */
 class HelmIndexes {
   private readonly cache = new Map<
     string,
-    { etag: string; entries: Record<string, ChartVersion[]> }
+    { etag: string; entries: ChartIndexEntries }
   >();
 
-  constructor(private readonly fetchImpl: typeof fetch = fetch) {}
+  constructor(
+    private readonly fetchImpl: typeof fetch,
+    private readonly threads: DocumentThreads,
+  ) {}
 
   async versions(repository: string, chart: string): Promise<ChartVersion[]> {
     const url = `${repository.replace(/\/+$/, '')}/index.yaml`;
@@ -59,20 +71,33 @@ class HelmIndexes {
         headers: cached ? { 'if-none-match': cached.etag } : {},
       });
     } catch (error) {
+      if (error instanceof GluLimitError) {
+        throw new RegistryError(
+          `The chart repository ${repository}: ${error.message}`,
+        );
+      }
       throw new ServiceUnavailableError(
         `The chart repository ${repository} cannot be reached: ${
           (error as Error).cause ?? (error as Error).message
         }`,
       );
     }
-    let entries: Record<string, ChartVersion[]>;
+    let entries: ChartIndexEntries;
     if (response.status === 304 && cached) {
       entries = cached.entries;
     } else if (response.ok) {
-      const index = parse(await response.text()) as {
-        entries?: Record<string, ChartVersion[]>;
-      };
-      entries = index?.entries ?? {};
+      try {
+        entries = await this.threads.run({
+          kind: 'chart-index',
+          bytes: await response.arrayBuffer(),
+        });
+      } catch (error) {
+        throw new RegistryError(
+          `The chart repository ${repository}: ${
+            error instanceof GluLimitError ? '' : 'could not read index.yaml: '
+          }${(error as Error).message}`,
+        );
+      }
       const etag = response.headers.get('etag');
       if (etag) this.cache.set(url, { etag, entries });
     } else {
@@ -81,16 +106,13 @@ class HelmIndexes {
         response.status,
       );
     }
-    const versions = entries[chart];
+    const versions = chartVersions(entries, chart);
     if (!versions) {
       throw new RegistryError(
         `The chart repository ${repository} has no chart ${chart}`,
       );
     }
-    return versions.map(v => ({
-      version: String(v.version),
-      digest: v.digest,
-    }));
+    return versions;
   }
 }
 
@@ -101,10 +123,25 @@ class HelmIndexes {
  */
 export function createHelmSource(
   client: OciRegistryClient,
-  http: { fetch?: typeof fetch; timeoutMillis?: number } = {},
+  http: {
+    fetch?: typeof fetch;
+    timeoutMillis?: number;
+    /** The limits of `glu.limits`; their defaults when left out. */
+    limits?: GluLimits;
+    /** Where indexes are parsed; threads of its own when left out. */
+    threads?: DocumentThreads;
+  } = {},
 ): GluSource {
+  const limits = http.limits ?? gluLimits();
   const indexes = new HelmIndexes(
-    fetchWithDeadline(http.timeoutMillis ?? 30_000, http.fetch),
+    fetchWithinLimit(
+      {
+        bytes: limits.chartIndexBytes,
+        setting: gluLimitSetting('chartIndexBytes'),
+      },
+      fetchWithDeadline(http.timeoutMillis ?? 30_000, http.fetch),
+    ),
+    http.threads ?? new DocumentThreads(limits),
   );
   return {
     type: 'helm',

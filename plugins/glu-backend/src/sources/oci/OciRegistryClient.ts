@@ -1,5 +1,11 @@
 import { ServiceUnavailableError } from '@backstage/errors';
-import { fetchWithDeadline } from '@glu-dev/plugin-glu-node';
+import {
+  fetchWithDeadline,
+  fetchWithinLimit,
+  GluLimitError,
+  gluLimits,
+  gluLimitSetting,
+} from '@glu-dev/plugin-glu-node';
 import { createHash } from 'node:crypto';
 import { splitRepository } from '../../resourceForm';
 
@@ -116,6 +122,11 @@ export class OciRegistryClient {
       fetch?: typeof fetch;
       /** How long one request may take, its answer included. */
       timeoutMillis?: number;
+      /**
+       * How large an answer may be (`glu.limits.answerBytes`); its default
+       * when left out.
+       */
+      maxAnswerBytes?: number;
     },
   ) {}
 
@@ -128,9 +139,18 @@ export class OciRegistryClient {
     return `${insecure ? 'http' : 'https'}://${registry}`;
   }
 
-  /** Every request has a deadline; past it, the request is stopped. */
+  /**
+   * Every request has a deadline, past which it is stopped, and its answer
+   * is read up to a limit (a registry's answers are small by nature).
+   */
   private get fetch(): typeof fetch {
-    return fetchWithDeadline(this.timeoutMillis, this.options.fetch);
+    return fetchWithinLimit(
+      {
+        bytes: this.options.maxAnswerBytes ?? gluLimits().answerBytes,
+        setting: gluLimitSetting('answerBytes'),
+      },
+      fetchWithDeadline(this.timeoutMillis, this.options.fetch),
+    );
   }
 
   private get timeoutMillis(): number {
@@ -255,6 +275,9 @@ export class OciRegistryClient {
 
   /** Why a registry could not be reached, with what to set when it is clear. */
   private unreachable(registry: string, error: unknown): Error {
+    if (error instanceof GluLimitError) {
+      return new RegistryError(`${registry}: ${error.message}`);
+    }
     if ((error as Error).name === 'TimeoutError') {
       return new ServiceUnavailableError(
         `${registry} did not answer within ${Math.round(

@@ -416,3 +416,82 @@ describe('an oci phase in a pipeline', () => {
     }
   });
 });
+
+describe('registry answers over glu.limits.answerBytes', () => {
+  /**
+   * A registry whose tag list never ends and whose token service answers
+   * without end (`/token-registry/…` asks for a token first), each written
+   * as long as it is read, without a length. `closed(n)` resolves once n
+   * endless answers' connections were closed.
+   */
+  async function endlessRegistry() {
+    let closed = 0;
+    const waiting: Array<{ n: number; resolve(): void }> = [];
+    const endless = (res: http.ServerResponse, start: string) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(start);
+      const more = () => {
+        while (!res.destroyed && res.write(`"${'1'.repeat(1000)}",`));
+      };
+      res.on('drain', more);
+      res.on('close', () => {
+        closed++;
+        waiting.filter(w => w.n <= closed).forEach(w => w.resolve());
+      });
+      more();
+    };
+    const server = http.createServer((req, res) => {
+      if (req.url?.startsWith('/token')) {
+        endless(res, '{"token":"');
+      } else if (req.url?.startsWith('/v2/token-registry/')) {
+        res.writeHead(401, {
+          'www-authenticate': `Bearer realm="http://${req.headers.host}/token",service="registry"`,
+        });
+        res.end();
+      } else {
+        endless(res, '{"tags":[');
+      }
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    return {
+      host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+      closed: (n: number) =>
+        new Promise<void>(resolve => {
+          if (closed >= n) resolve();
+          else waiting.push({ n, resolve });
+        }),
+      stop: () =>
+        new Promise<void>(resolve => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    };
+  }
+
+  it('stops reading a tag list or a token answer that never ends, and closes its connection', async () => {
+    const fake = await endlessRegistry();
+    try {
+      const client = new OciRegistryClient({
+        registries: [{ host: fake.host, insecure: true }],
+        maxAnswerBytes: 64 * 1024,
+      });
+      await expect(
+        client.listTags(parseRepository(`${fake.host}/acme/checkout`)),
+      ).rejects.toThrow(
+        `the answer of ${fake.host}/v2/acme/checkout/tags/list is longer than 64 KB, over glu.limits.answerBytes (64 KB)`,
+      );
+      await expect(
+        client.resolveTag(
+          parseRepository(`${fake.host}/token-registry/app`),
+          'latest',
+        ),
+      ).rejects.toThrow(
+        `the answer of ${fake.host}/token is longer than 64 KB, over glu.limits.answerBytes (64 KB)`,
+      );
+      // Both connections were closed, not read to their ends.
+      await fake.closed(2);
+    } finally {
+      await fake.stop();
+    }
+  });
+});
