@@ -12,7 +12,7 @@ const alice = mockCredentials.user.header('user:default/alice');
 const base = '/api/glu/pipelines/default/checkout';
 const BROKEN = 'version: 1.0.0\nversion: 2.0.0\n';
 const PARSE_ERROR =
-  'Could not read staging.yaml as yaml-path: the file is not valid YAML: Map keys must be unique at line 2, column 1';
+  'Could not read staging.yaml as yaml-path: the file is not valid YAML: map keys must be unique; "version" is given again at line 2, column 1';
 
 describe('a phase whose file is broken', () => {
   let repo: GitFixture;
