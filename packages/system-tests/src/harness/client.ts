@@ -14,10 +14,6 @@ export class Tally {
     return n;
   }
 
-  get serverErrors(): number {
-    return this.count(status => status >= 500 && status !== 503);
-  }
-
   /** e.g. `200×180 409×20`. */
   summary(): string {
     return [...this.statuses]
@@ -33,19 +29,21 @@ export interface Answer {
   millis: number;
 }
 
+export interface CallOptions {
+  method?: string;
+  token?: string;
+  body?: unknown;
+  /** Sent as it is, not as JSON. */
+  raw?: string;
+  headers?: Record<string, string>;
+  timeoutMillis?: number;
+}
+
 /** Calls a replica's API, with a deadline, and tallies the answer. */
 export async function call(
   tally: Tally | undefined,
   url: string,
-  options: {
-    method?: string;
-    token?: string;
-    body?: unknown;
-    /** Sent as it is, not as JSON. */
-    raw?: string;
-    headers?: Record<string, string>;
-    timeoutMillis?: number;
-  } = {},
+  options: CallOptions = {},
 ): Promise<Answer> {
   const started = Date.now();
   const headers: Record<string, string> = { ...options.headers };

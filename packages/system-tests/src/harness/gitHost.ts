@@ -128,6 +128,11 @@ export class GitHost {
     }
   }
 
+  /** How many commits `main` holds. */
+  commits(name: string): number {
+    return Number(git(this.bare(name), 'rev-list', '--count', 'main'));
+  }
+
   /** The commits of `main` that changed a file, newest first. */
   commitsOf(name: string, file: string): string[] {
     return git(this.bare(name), 'log', '--format=%H', 'main', '--', file)
