@@ -51,7 +51,7 @@ describe('reliability: remote faults', () => {
     host.fault('hangs', 'hang');
     try {
       const started = Date.now();
-      const pending = suite.promote(b, 'hangs');
+      const pending = suite.promote(b, 'hangs', { dependencyDown: true });
       const seenIn = await steadyMeanwhile('1.0.1');
       expect(seenIn).toBeLessThan(NOT_HELD_UP_MILLIS);
       const answer = await pending;
@@ -90,7 +90,7 @@ describe('reliability: remote faults', () => {
     host.fault('dies', 'die-mid-push');
     let answer;
     try {
-      answer = await suite.promote(a, 'dies');
+      answer = await suite.promote(a, 'dies', { dependencyDown: true });
     } finally {
       host.fault('dies', undefined);
     }

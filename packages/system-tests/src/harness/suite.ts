@@ -324,12 +324,13 @@ export class Suite {
   }
 
   /**
-   * For a file's last scenario: the 5xx answers of the file but 503s,
-   * e.g. `['500×12']`.
+   * For a file's last scenario: the 5xx answers of the file, 503 included,
+   * but for calls made while a dependency was down on purpose; e.g.
+   * `['500×12']`.
    */
   serverErrors(): string[] {
     return [...this.tally.statuses]
-      .filter(([status]) => status >= 500 && status !== 503)
+      .filter(([status]) => status >= 500)
       .map(([status, times]) => `${status}×${times}`);
   }
 }
