@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { Answer, call, CallOptions, eventually, Tally } from './client';
 import { OWNER, organization } from './entities';
 import { GitHost } from './gitHost';
+import { signIn } from './identities';
 import { resultsDir } from './paths';
 import { freePort, Replica } from './replicas';
 
@@ -18,13 +19,22 @@ export const TOKENS = {
   operator: secret('operator'),
   /** CI: its token's access restrictions name the publish permission. */
   ci: secret('ci'),
+  /** A service with no grant at all. */
+  noGrant: secret('no-grant'),
+  /** A service granted every write, on one pipeline that is no scenario's. */
+  otherGrant: secret('other-grant'),
 };
+
+/** The pipeline that `TOKENS.otherGrant` may write to. */
+export const OTHER_GRANT_PIPELINE = 'pipeline:default/someone-elses';
 
 export const SECRETS = {
   /** GitHub's webhook signing secret. */
   github: secret('github'),
   /** What a registry sends as its bearer token. */
   registry: secret('registry'),
+  /** What the suite's sign-in provider asks for. */
+  signIn: secret('sign-in'),
 };
 
 /** Short enough for the suite; the defaults are minutes. */
@@ -88,6 +98,7 @@ export class Suite {
   private connection!: string;
   private readonly databases = new Map<string, Knex>();
   private readonly figures: Array<[string, string]> = [];
+  private readonly tokens = new Map<string, string>();
 
   constructor(private readonly options: SuiteOptions) {}
 
@@ -141,6 +152,21 @@ export class Suite {
     return res.body.items;
   }
 
+  /** A real token of the catalog's user, from the first replica. */
+  async userToken(user: string): Promise<string> {
+    let token = this.tokens.get(user);
+    if (!token) {
+      token = await signIn(
+        this.replicas[0].url,
+        user,
+        SECRETS.signIn,
+        this.tally,
+      );
+      this.tokens.set(user, token);
+    }
+    return token;
+  }
+
   /** The database of a plugin of the replicas, e.g. `glu`. */
   database(pluginId: string): Knex {
     let db = this.databases.get(pluginId);
@@ -181,7 +207,11 @@ export class Suite {
           prefix: this.prefix,
         },
         auth: {
-          externalAccess: [['operator', TOKENS.operator]]
+          externalAccess: [
+            ['operator', TOKENS.operator],
+            ['no-grant', TOKENS.noGrant],
+            ['other-grant', TOKENS.otherGrant],
+          ]
             .map(([subject, token]) => ({
               type: 'static',
               options: { token, subject },
@@ -195,6 +225,7 @@ export class Suite {
             } as any),
         },
       },
+      auth: { providers: { suite: { secret: SECRETS.signIn } } },
       catalog: {
         rules: [{ allow: ['Pipeline', 'Location', 'Group', 'User'] }],
         locations: ['organization.yaml', 'pipelines.yaml'].map(file => ({
@@ -225,7 +256,14 @@ export class Suite {
             owners: [OWNER],
           },
         ],
-        serviceGrants: [{ subject: 'operator', permissions: WRITES }],
+        serviceGrants: [
+          { subject: 'operator', permissions: WRITES },
+          {
+            subject: 'other-grant',
+            permissions: WRITES,
+            pipelines: [OTHER_GRANT_PIPELINE],
+          },
+        ],
         webhooks: { registry: { token: SECRETS.registry } },
       },
     };
