@@ -1,13 +1,21 @@
 /*
- * The reliability suite, webhooks: forged ones (GitHub's signature, a
- * registry's bearer token) are never accepted.
+ * The reliability suite, webhooks: forged ones (GitHub's signature, GitLab's
+ * secret token, a registry's bearer token) are never accepted, and a
+ * genuine delivery sent again (the same GitHub X-GitHub-Delivery, the same
+ * GitLab X-Gitlab-Event-UUID), to either replica, is acted on once. What a
+ * webhook asks for is seen in the replica's log: a line per event acted on,
+ * written before the event is acknowledged.
  */
-import { createHmac } from 'node:crypto';
-import { call, Tally } from './harness/client';
+import { createHmac, randomUUID } from 'node:crypto';
+import { Answer, call, Tally } from './harness/client';
 import { pipeline } from './harness/entities';
+import { Replica } from './harness/replicas';
 import { SECRETS, useSuite } from './harness/suite';
 
 const FILE = 'env/version.yaml';
+
+const sign = (body: string, secret: string) =>
+  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 describe('reliability: webhooks', () => {
   const suite = useSuite({
@@ -17,8 +25,8 @@ describe('reliability: webhooks', () => {
     ready: ['hooked'],
   });
 
-  it('forged webhooks are never accepted', async () => {
-    const push = JSON.stringify({
+  const githubPush = () =>
+    JSON.stringify({
       ref: 'refs/heads/main',
       after: 'f'.repeat(40),
       repository: {
@@ -26,79 +34,198 @@ describe('reliability: webhooks', () => {
         html_url: suite.host.url('hooked'),
       },
     });
-    const sign = (body: string, secret: string) =>
-      `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+  const gitlabPush = () =>
+    JSON.stringify({
+      object_kind: 'push',
+      event_name: 'push',
+      ref: 'refs/heads/main',
+      after: 'e'.repeat(40),
+      project: {
+        git_http_url: suite.host.url('hooked'),
+        web_url: suite.host.url('hooked').replace(/\.git$/, ''),
+      },
+      repository: { git_http_url: suite.host.url('hooked') },
+    });
+
+  /** Sends a webhook to a replica's events backend, tallied in `statuses`. */
+  async function deliver(
+    statuses: Tally,
+    replica: Replica,
+    topic: string,
+    body: string,
+    headers: Record<string, string>,
+  ): Promise<Answer> {
+    const answer = await call(
+      statuses,
+      `${replica.url}/api/events/http/${topic}`,
+      {
+        raw: body,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+      },
+    );
+    suite.tally.record(answer.status);
+    return answer;
+  }
+
+  /** How many times the replicas acted on a webhook of this host's topic. */
+  const actedOn = (topic: string) =>
+    suite.replicas
+      .map(
+        r =>
+          r.logLines(
+            new RegExp(`A ${topic} event refreshes .*pipeline:default/hooked`),
+          ).length,
+      )
+      .reduce((a, b) => a + b);
+
+  it('forged webhooks are never accepted', async () => {
+    const { replicas } = suite;
+    const github = githubPush();
+    const gitlab = gitlabPush();
+    const registry = JSON.stringify({ events: [] });
+    const gitlabHeaders = { 'x-gitlab-event': 'Push Hook' };
     const forged: Array<[string, string, Record<string, string>, string]> = [];
     for (let i = 0; i < 10; i++) {
       forged.push(
-        ['github: no signature', 'github', { 'x-github-event': 'push' }, push],
+        ['github', 'github', { 'x-github-event': 'push' }, github],
         [
-          'github: signed with another secret',
+          'github',
           'github',
           {
             'x-github-event': 'push',
-            'x-hub-signature-256': sign(push, `guess-${i}`),
+            'x-hub-signature-256': sign(github, `guess-${i}`),
           },
-          push,
+          github,
         ],
         [
-          'github: a signature of another body',
+          'github',
           'github',
           {
             'x-github-event': 'push',
-            'x-hub-signature-256': sign(`${push} `, SECRETS.github),
+            'x-hub-signature-256': sign(`${github} `, SECRETS.github),
           },
-          push,
+          github,
+        ],
+        ['gitlab', 'gitlab', gitlabHeaders, gitlab],
+        [
+          'gitlab',
+          'gitlab',
+          { ...gitlabHeaders, 'x-gitlab-token': `guess-${i}` },
+          gitlab,
         ],
         [
-          'registry: no token',
-          'glu-registry',
-          {},
-          JSON.stringify({ events: [] }),
+          'gitlab',
+          'gitlab',
+          // Another webhook's secret is no GitLab token.
+          { ...gitlabHeaders, 'x-gitlab-token': SECRETS.github },
+          gitlab,
         ],
+        ['registry', 'glu-registry', {}, registry],
         [
-          'registry: a wrong token',
+          'registry',
           'glu-registry',
           { authorization: `Bearer guess-${i}` },
-          JSON.stringify({ events: [] }),
+          registry,
         ],
       );
     }
+    const before = { github: actedOn('github'), gitlab: actedOn('gitlab') };
     const statuses = new Tally();
     for (const [i, [, topic, headers, body]] of forged.entries()) {
-      const answer = await call(
-        statuses,
-        `${suite.replicas[i % 2].url}/api/events/http/${topic}`,
-        {
-          raw: body,
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...headers },
-        },
-      );
-      suite.tally.record(answer.status);
+      await deliver(statuses, replicas[i % 2], topic, body, headers);
     }
     expect(statuses.count(s => s < 400)).toBe(0);
     expect(statuses.count(s => s >= 500)).toBe(0);
-    // A rightly signed one is taken, so the refusals above were for the forgery.
-    const genuine = await call(
-      statuses,
-      `${suite.replicas[0].url}/api/events/http/github`,
-      {
-        raw: push,
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-github-event': 'push',
-          'x-hub-signature-256': sign(push, SECRETS.github),
-        },
-      },
+    expect({ github: actedOn('github'), gitlab: actedOn('gitlab') }).toEqual(
+      before,
     );
-    expect(genuine.status).toBeLessThan(300);
+    // Rightly signed ones are taken and acted on, so the refusals above
+    // were for the forgery.
+    const genuine = [
+      await deliver(statuses, replicas[0], 'github', github, {
+        'x-github-event': 'push',
+        'x-github-delivery': randomUUID(),
+        'x-hub-signature-256': sign(github, SECRETS.github),
+      }),
+      await deliver(statuses, replicas[1], 'gitlab', gitlab, {
+        ...gitlabHeaders,
+        'x-gitlab-event-uuid': randomUUID(),
+        'x-gitlab-token': SECRETS.gitlab,
+      }),
+    ];
+    expect(genuine.map(answer => answer.status)).toEqual([202, 202]);
+    expect({ github: actedOn('github'), gitlab: actedOn('gitlab') }).toEqual({
+      github: before.github + 1,
+      gitlab: before.gitlab + 1,
+    });
     suite.figure(
       'forged webhooks',
       `${
         forged.length
-      } forged (GitHub and registry), 0 accepted: ${statuses.summary()} (the last one genuine)`,
+      } forged (GitHub, GitLab and registry), 0 accepted: ${statuses.summary()} (the last two genuine)`,
+    );
+  });
+
+  /**
+   * Sends one delivery to the first replica, the same again to each replica,
+   * then a new delivery as a control: how many of them were acted on.
+   */
+  async function replayed(
+    topic: string,
+    body: string,
+    headers: (delivery: string) => Record<string, string>,
+  ) {
+    const [a, b] = suite.replicas;
+    const statuses = new Tally();
+    const delivery = randomUUID();
+    const before = actedOn(topic);
+    const first = await deliver(statuses, a, topic, body, headers(delivery));
+    expect(first.status).toBe(202);
+    expect(actedOn(topic) - before).toBe(1);
+    for (const replica of [b, a]) {
+      await deliver(statuses, replica, topic, body, headers(delivery));
+    }
+    const replays = actedOn(topic) - before - 1;
+    // A new delivery of the same content is acted on, on either replica.
+    await deliver(statuses, b, topic, body, headers(randomUUID()));
+    const control = actedOn(topic) - before - 1 - replays;
+    expect(statuses.count(s => s >= 500)).toBe(0);
+    return { replays, control, statuses };
+  }
+
+  it('a GitLab delivery sent again (the same X-Gitlab-Event-UUID) is acted on once, whichever replica gets it', async () => {
+    const { replays, control, statuses } = await replayed(
+      'gitlab',
+      gitlabPush(),
+      delivery => ({
+        'x-gitlab-event': 'Push Hook',
+        'x-gitlab-event-uuid': delivery,
+        'x-gitlab-token': SECRETS.gitlab,
+      }),
+    );
+    expect({ replays, control }).toEqual({ replays: 0, control: 1 });
+    suite.figure(
+      'replayed GitLab delivery',
+      `sent 3 times (both replicas): acted on once; a new delivery acted on; ${statuses.summary()}`,
+    );
+  });
+
+  it('a GitHub delivery sent again (the same X-GitHub-Delivery) is acted on once, whichever replica gets it', async () => {
+    const body = githubPush();
+    const { replays, control, statuses } = await replayed(
+      'github',
+      body,
+      delivery => ({
+        'x-github-event': 'push',
+        'x-github-delivery': delivery,
+        'x-hub-signature-256': sign(body, SECRETS.github),
+      }),
+    );
+    expect({ replays, control }).toEqual({ replays: 0, control: 1 });
+    suite.figure(
+      'replayed GitHub delivery',
+      `sent 3 times (both replicas): acted on once; a new delivery acted on; ${statuses.summary()}`,
     );
   });
 

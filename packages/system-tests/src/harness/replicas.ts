@@ -29,7 +29,8 @@ export class Replica {
     readonly name: string,
     readonly port: number,
     private readonly configFile: string,
-    private readonly logFile: string,
+    /** Where its output goes: this run's only, from its first start. */
+    readonly logFile: string,
     private readonly production: boolean,
     private readonly bundle: string | undefined,
     private readonly nodeOptions: string[],
@@ -55,15 +56,25 @@ export class Replica {
   }): Replica {
     const configFile = path.join(options.dir, `${options.name}.yaml`);
     fs.writeFileSync(configFile, stringify(options.config));
+    const logFile = path.join(options.logDir, `${options.name}.log`);
+    fs.writeFileSync(logFile, '');
     return new Replica(
       options.name,
       options.port,
       configFile,
-      path.join(options.logDir, `${options.name}.log`),
+      logFile,
       options.production ?? !!options.bundle,
       options.bundle,
       options.nodeOptions ?? [],
     );
+  }
+
+  /** The lines of its output that match. */
+  logLines(pattern: RegExp): string[] {
+    return fs
+      .readFileSync(this.logFile, 'utf8')
+      .split('\n')
+      .filter(line => pattern.test(line));
   }
 
   /** The process's id while it runs. */

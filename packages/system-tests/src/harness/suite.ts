@@ -31,6 +31,8 @@ export const OTHER_GRANT_PIPELINE = 'pipeline:default/someone-elses';
 export const SECRETS = {
   /** GitHub's webhook signing secret. */
   github: secret('github'),
+  /** What GitLab sends as X-Gitlab-Token. */
+  gitlab: secret('gitlab'),
   /** What a registry sends as its bearer token. */
   registry: secret('registry'),
   /** What the suite's sign-in provider asks for. */
@@ -237,6 +239,7 @@ export class Suite {
       events: {
         modules: {
           github: { webhookSecret: SECRETS.github },
+          gitlab: { webhookSecret: SECRETS.gitlab },
         },
       },
       glu: {
