@@ -1,12 +1,15 @@
 /*
  * The reliability suite, remote faults: Git hosts that hang, die in the
- * middle of a push, die after taking it, refuse it. Every operation ends at
- * its deadline, and nothing else waits for it.
+ * middle of a push, die after taking it, refuse it; a host that accepts
+ * connections and never says a word, for Git and for a registry. Every
+ * operation ends at its deadline, and nothing else waits for it.
  */
 import { eventually } from './harness/client';
-import { pipeline } from './harness/entities';
+import { OWNER, pipeline } from './harness/entities';
+import { Blackhole } from './harness/servers';
 import {
   GIT_TIMEOUT_SECONDS,
+  HTTP_TIMEOUT_SECONDS,
   REFRESH_SECONDS,
   useSuite,
 } from './harness/suite';
@@ -20,14 +23,56 @@ const REPOSITORIES = ['hangs', 'dies', 'refuses', 'steady'];
 const NOT_HELD_UP_MILLIS = (REFRESH_SECONDS * 2 + 2.5) * 1000;
 
 describe('reliability: remote faults', () => {
+  /** A registry that never answers. */
+  let registry: Blackhole;
+  /** The Git host's `silent` repository, reached through a proxy that falls silent. */
+  let proxy: Blackhole;
+  afterAll(async () => {
+    await registry?.close();
+    await proxy?.close();
+  });
+
   const suite = useSuite({
     name: 'git-faults',
     repositories: Object.fromEntries(
-      REPOSITORIES.map(name => [name, { [FILE]: 'version: 1.0.0\n' }]),
+      [...REPOSITORIES, 'silent'].map(name => [
+        name,
+        { [FILE]: 'version: 1.0.0\n', 'env/other.yaml': 'version: 1.0.0\n' },
+      ]),
     ),
-    entities: ({ host }) =>
-      REPOSITORIES.map(name => pipeline(name, host.url(name), FILE)),
-    ready: REPOSITORIES,
+    prepare: async ({ host }) => {
+      registry = await Blackhole.start();
+      proxy = await Blackhole.start({ forward: host.port });
+    },
+    entities: ({ host }) => [
+      ...REPOSITORIES.map(name => pipeline(name, host.url(name), FILE)),
+      pipeline(
+        'silent',
+        host.url('silent').replace(`127.0.0.1:${host.port}`, proxy.host),
+        FILE,
+      ),
+      pipeline('registry-silent', host.url('steady'), 'env/other.yaml', {
+        upstream: {
+          type: 'oci',
+          repository: `${registry.host}/suite/app`,
+          tag: 'latest',
+        },
+      }),
+    ],
+    config: () => ({
+      glu: {
+        writeScopes: [
+          {
+            repository: '*',
+            branches: ['main'],
+            paths: ['env/**'],
+            owners: [OWNER],
+          },
+        ],
+        registries: [{ host: registry.host, insecure: true }],
+      },
+    }),
+    ready: [...REPOSITORIES, 'silent'],
   });
 
   /** How long a person's commit to `steady` takes to be seen. */
@@ -80,6 +125,59 @@ describe('reliability: remote faults', () => {
     const again = await suite.promote(a, 'hangs');
     expect([again.status, again.body.status]).toEqual([200, 'succeeded']);
     expect(host.commitsOf('hangs', FILE)).toHaveLength(2);
+  });
+
+  it('a host that accepts the connection and never says a word: the promotion fails at its deadline, other pipelines keep refreshing', async () => {
+    const [a, b] = suite.replicas;
+    expect((await suite.publish(a, 'silent', '2.0.0')).status).toBe(200);
+    const head = suite.host.head('silent');
+    proxy.silence();
+    const started = Date.now();
+    const pending = suite.promote(b, 'silent', { dependencyDown: true });
+    const seenIn = await steadyMeanwhile('1.0.2');
+    expect(seenIn).toBeLessThan(NOT_HELD_UP_MILLIS);
+    const answer = await pending;
+    const failedIn = Date.now() - started;
+    expect(answer.status).toBe(503);
+    expect(answer.body.error.message).toContain(
+      `within ${GIT_TIMEOUT_SECONDS}s and was stopped`,
+    );
+    expect(failedIn).toBeLessThan((GIT_TIMEOUT_SECONDS + 5) * 1000);
+    // It was the silent host that held it, not a refusal to connect.
+    expect(proxy.swallowed).toBeGreaterThan(0);
+    expect((await suite.promotions(b, 'silent'))[0]).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('was stopped'),
+    });
+    expect(suite.host.head('silent')).toBe(head);
+    suite.figure(
+      'silent TCP host (Git)',
+      `promotion answered 503 after ${(failedIn / 1000).toFixed(
+        1,
+      )} s (deadline ${GIT_TIMEOUT_SECONDS} s); another pipeline saw a hand commit in ${(
+        seenIn / 1000
+      ).toFixed(1)} s meanwhile`,
+    );
+  });
+
+  it('a registry that accepts the connection and never says a word: its phase says so at the HTTP deadline', async () => {
+    const [a] = suite.replicas;
+    const build = await eventually(
+      'the registry phase to fail its refresh',
+      async () => {
+        const phase = await suite.phase(a, 'registry-silent', 'build');
+        return phase?.refreshError ? phase : undefined;
+      },
+      (HTTP_TIMEOUT_SECONDS + REFRESH_SECONDS) * 1000 + 30_000,
+    );
+    expect(build.refreshError).toContain(
+      `did not answer within ${HTTP_TIMEOUT_SECONDS}s`,
+    );
+    expect(build.state).toBeUndefined();
+    suite.figure(
+      'silent TCP host (registry)',
+      `the phase's refresh error: "${build.refreshError}"`,
+    );
   });
 
   it('a Git host that dies in the middle of a push: 503, no partial commit, the next promotion succeeds', async () => {

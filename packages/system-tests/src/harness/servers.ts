@@ -88,3 +88,62 @@ export class Recorder {
     });
   }
 }
+
+/**
+ * A TCP server on loopback that passes connections through to a port (a
+ * plain TCP proxy), until it is silenced: then it accepts every connection
+ * and never says a word, as a host behind a firewall that drops its answers
+ * or a wedged process does. Unlike an HTTP server that hangs, not even the
+ * request is read. Without a port to pass to, it is silent from the start.
+ */
+export class Blackhole {
+  private readonly sockets = new Set<net.Socket>();
+  private silent: boolean;
+  /** Connections it accepted while silent. */
+  swallowed = 0;
+
+  private constructor(
+    private readonly server: net.Server,
+    private readonly forward: number | undefined,
+  ) {
+    this.silent = forward === undefined;
+  }
+
+  static async start(options: { forward?: number } = {}): Promise<Blackhole> {
+    const ref: { hole?: Blackhole } = {};
+    const server = net.createServer(socket => ref.hole!.accept(socket));
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    ref.hole = new Blackhole(server, options.forward);
+    return ref.hole;
+  }
+
+  private accept(socket: net.Socket) {
+    this.sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => this.sockets.delete(socket));
+    if (this.silent) {
+      this.swallowed++;
+      socket.pause();
+      return;
+    }
+    const upstream = net.connect(this.forward!, '127.0.0.1');
+    upstream.on('error', () => socket.destroy());
+    socket.on('close', () => upstream.destroy());
+    upstream.on('close', () => socket.destroy());
+    socket.pipe(upstream).pipe(socket);
+  }
+
+  /** From now on, connections are accepted and never answered. */
+  silence(): void {
+    this.silent = true;
+  }
+
+  get host(): string {
+    return `127.0.0.1:${(this.server.address() as net.AddressInfo).port}`;
+  }
+
+  close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    return new Promise(resolve => this.server.close(() => resolve()));
+  }
+}
