@@ -1,7 +1,9 @@
 /*
  * The reliability suite, replicas that die: kill -9 of a replica while it
- * holds a promotion. The other replica carries on within the lease time
- * plus a refresh, and the killed one comes back to the same state.
+ * holds a promotion, and while it runs the scheduled refresh. The other
+ * replica carries on, within the lease time plus a refresh (and the
+ * scheduler's own look for lost tasks), and the killed one comes back to
+ * the same state.
  */
 import { eventually } from './harness/client';
 import { pipeline } from './harness/entities';
@@ -9,15 +11,24 @@ import { Replica } from './harness/replicas';
 import { LEASE_SECONDS, REFRESH_SECONDS, useSuite } from './harness/suite';
 
 const FILE = 'env/version.yaml';
+/** How often Backstage's scheduler frees the tasks of replicas that died. */
+const SCHEDULER_JANITOR_SECONDS = 60;
 
 describe('reliability: replicas that die', () => {
   const suite = useSuite({
     name: 'replica-crash',
-    repositories: { crash: { [FILE]: 'version: 1.0.0\n' } },
+    repositories: Object.fromEntries(
+      ['crash', 'held', 'steady'].map(name => [
+        name,
+        { [FILE]: 'version: 1.0.0\n' },
+      ]),
+    ),
     entities: ({ host }) => [
       pipeline('crash', host.url('crash'), FILE, { auto: true }),
+      pipeline('held', host.url('held'), FILE),
+      pipeline('steady', host.url('steady'), FILE),
     ],
-    ready: ['crash'],
+    ready: ['crash', 'held', 'steady'],
   });
 
   /** The scheduled refresh's run under way, by its ticket, if any. */
@@ -49,7 +60,7 @@ describe('reliability: replicas that die', () => {
         (await suite.promotions(b, 'crash')).find(r => r.status === 'running'),
       );
       // Killed while it holds the phase, not while it runs the scheduled
-      // refresh, which the scheduler would hold for its own time limit.
+      // refresh (the next scenario).
       await eventually('no refresh to be under way', async () =>
         (await refreshTicket()) ? undefined : true,
       );
@@ -111,6 +122,87 @@ describe('reliability: replicas that die', () => {
       )} s after the kill (lease ${LEASE_SECONDS} s + refresh ${REFRESH_SECONDS} s); restarted in ${(
         restartedIn / 1000
       ).toFixed(1)} s with the same state`,
+    );
+  });
+
+  it('kill -9 of the replica while it runs the scheduled refresh: the other refreshes and promotes again, the killed one comes back', async () => {
+    const { host, replicas } = suite;
+    // The scheduled refresh's fetch of this repository waits, so that the
+    // replica is known to be in the middle of it: the one whose git asks.
+    const hold = host.hold('held', 'upload-pack');
+    let victim: Replica | undefined;
+    let ticket: string | undefined;
+    try {
+      const request = await hold.arrived();
+      ticket = await refreshTicket();
+      victim = replicas.find(r => r.ownsConnectionFrom(request.remotePort));
+      expect(victim).toBeDefined();
+      await victim!.kill();
+    } finally {
+      host.unhold('held', 'upload-pack');
+    }
+    const killed = Date.now();
+    const survivor = replicas.find(r => r !== victim)!;
+    // The run that was killed had not ended: nobody released its task.
+    expect(ticket).toBeDefined();
+    expect(await refreshTicket()).toBe(ticket);
+
+    let seenIn = 0;
+    let promotedIn = 0;
+    let restartedIn = 0;
+    try {
+      // A person's commit is seen by the scheduled refresh of the survivor...
+      host.commit('steady', { [FILE]: 'version: 1.0.1\n' }, 'By hand');
+      const bound =
+        (LEASE_SECONDS + 2 * REFRESH_SECONDS + SCHEDULER_JANITOR_SECONDS + 5) *
+        1000;
+      await eventually(
+        'the surviving replica to see a commit by its scheduled refresh',
+        async () =>
+          (await suite.phase(survivor, 'steady'))?.state?.version === '1.0.1'
+            ? true
+            : undefined,
+        bound,
+      );
+      seenIn = Date.now() - killed;
+      // ...and an automatic promotion follows a publish, as before.
+      expect((await suite.publish(survivor, 'crash', '4.0.0')).status).toBe(
+        200,
+      );
+      const published = Date.now();
+      await eventually(
+        'the surviving replica to promote automatically',
+        async () =>
+          (await suite.phase(survivor, 'crash'))?.state?.version === '4.0.0'
+            ? true
+            : undefined,
+        (LEASE_SECONDS + 2 * REFRESH_SECONDS) * 1000 + 15_000,
+      );
+      promotedIn = Date.now() - published;
+      expect(host.commitsOf('crash', FILE)).toHaveLength(3);
+    } finally {
+      if (victim) restartedIn = await restart(victim);
+    }
+    // The held repository is refreshed again, on either replica.
+    host.commit('held', { [FILE]: 'version: 1.0.1\n' }, 'By hand');
+    for (const replica of replicas) {
+      await eventually(
+        `${replica.name} to see the held repository again`,
+        async () =>
+          (await suite.phase(replica, 'held'))?.state?.version === '1.0.1'
+            ? true
+            : undefined,
+      );
+    }
+    suite.figure(
+      'killed in the scheduled refresh',
+      `the survivor saw a hand commit ${(seenIn / 1000).toFixed(
+        1,
+      )} s after the kill, then promoted a publish automatically in ${(
+        promotedIn / 1000
+      ).toFixed(1)} s; the killed replica restarted in ${(
+        restartedIn / 1000
+      ).toFixed(1)} s and refreshes again`,
     );
   });
 

@@ -148,13 +148,9 @@ export class Replica {
     }
   }
 
-  /**
-   * kill -9: the replica stops at once, in the middle of whatever it does,
-   * with every process it started (git among them), as when the container
-   * it runs in dies.
-   */
-  async kill(): Promise<void> {
-    if (!this.child?.pid) return;
+  /** The process's id and those of every process it started, and theirs. */
+  private tree(): number[] {
+    if (!this.child?.pid) return [];
     const table = execFileSync('ps', ['-eo', 'pid=,ppid='], {
       encoding: 'utf8',
     })
@@ -167,7 +163,32 @@ export class Replica {
         if (ppid === tree[i]) tree.push(pid);
       }
     }
-    for (const pid of tree) {
+    return tree;
+  }
+
+  /**
+   * Whether the TCP connection from this loopback port is the replica's (or
+   * a git it started): a server that sees a request tells who sent it.
+   */
+  ownsConnectionFrom(port: number): boolean {
+    const sockets = execFileSync(
+      'ss',
+      ['-Htnp', 'state', 'established', `( sport = :${port} )`],
+      { encoding: 'utf8' },
+    );
+    const pids = [...sockets.matchAll(/pid=(\d+)/g)].map(m => Number(m[1]));
+    const tree = this.tree();
+    return pids.some(pid => tree.includes(pid));
+  }
+
+  /**
+   * kill -9: the replica stops at once, in the middle of whatever it does,
+   * with every process it started (git among them), as when the container
+   * it runs in dies.
+   */
+  async kill(): Promise<void> {
+    if (!this.child?.pid) return;
+    for (const pid of this.tree()) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
