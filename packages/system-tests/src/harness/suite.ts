@@ -9,6 +9,7 @@ import { OWNER, organization } from './entities';
 import { GitHost } from './gitHost';
 import { signIn } from './identities';
 import { resultsDir } from './paths';
+import { OwnPostgres } from './postgres';
 import { freePort, Replica } from './replicas';
 
 const secret = (name: string) => `${name}-${randomBytes(8).toString('hex')}`;
@@ -81,6 +82,11 @@ export interface SuiteOptions {
   entities(suite: Suite): object[];
   /** Config laid over the replicas' own (objects merged, lists replaced). */
   config?(suite: Suite): object;
+  /**
+   * `own`: a PostgreSQL server of the file's own, which a scenario may stop
+   * and start; otherwise the shared one.
+   */
+  database?: 'shared' | 'own';
   /** Pipelines whose staging phase every replica must have seen first. */
   ready?: string[];
 }
@@ -95,6 +101,7 @@ export class Suite {
   dir!: string;
   host!: GitHost;
   replicas!: Replica[];
+  postgres?: OwnPostgres;
   readonly tally = new Tally();
   private readonly prefix = `glu_rel_${randomBytes(4).toString('hex')}_`;
   private connection!: string;
@@ -283,14 +290,19 @@ export class Suite {
     )) {
       this.host.create(name, files);
     }
-    const shared =
-      process.env.BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING;
-    if (!shared) {
-      throw new Error(
-        'The reliability suite needs PostgreSQL: set BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING, or run it with npm run test:reliability',
-      );
+    if (this.options.database === 'own') {
+      this.postgres = await OwnPostgres.start();
+      this.connection = this.postgres.connection;
+    } else {
+      const shared =
+        process.env.BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING;
+      if (!shared) {
+        throw new Error(
+          'The reliability suite needs PostgreSQL: set BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING, or run it with npm run test:reliability',
+        );
+      }
+      this.connection = shared;
     }
-    this.connection = shared;
     await this.options.prepare?.(this);
     const entities = this.options.entities(this);
     const write = (file: string, list: object[]) =>
@@ -321,9 +333,12 @@ export class Suite {
     await this.observed(this.options.ready ?? []);
     this.figure(
       'setup',
-      `${count} replica${count > 1 ? 's' : ''} on one PostgreSQL, ${
-        entities.length
-      } entities, ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `${count} replica${count > 1 ? 's' : ''} on one PostgreSQL${
+        this.postgres ? ' of its own' : ''
+      }, ${entities.length} entities, ready in ${(
+        (Date.now() - started) /
+        1000
+      ).toFixed(1)} s`,
     );
   }
 
@@ -347,7 +362,8 @@ export class Suite {
     for (const db of this.databases.values()) await db.destroy();
     for (const replica of this.replicas ?? []) await replica.stop();
     await this.host?.close();
-    if (this.connection) await this.dropDatabases();
+    if (this.postgres) await this.postgres.close();
+    else if (this.connection) await this.dropDatabases();
     if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
     const rows = [
       ...this.figures,
