@@ -1,16 +1,176 @@
 /*
- * The reliability suite, hostile files: symbolic links out of the
- * repository, up its tree, to a folder and within it are never read or
- * written through.
+ * The reliability suite, hostile files: a person commits, into a phase's
+ * file, a 5 MB map of 80,000 keys, a nested 5 MB document, an alias bomb;
+ * and symbolic links out of the repository. While the replicas refresh and
+ * promote around them, their liveness answers within 100 ms every time,
+ * and each file ends in a refresh error that names the limit and its
+ * setting (`glu.limits…`).
  */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import { eventually } from './harness/client';
 import { pipeline } from './harness/entities';
-import { useSuite } from './harness/suite';
+import { Replica } from './harness/replicas';
+import { TOKENS, useSuite } from './harness/suite';
+
+const FILE = 'env/values.yaml';
+const BENIGN = 'version: 1.0.0\n';
+/** A refresh error or a refusal that names the limit and its setting. */
+const LIMIT = /glu\.limits\.\w+/;
+/** How long the backend may take to say it is alive, whatever it reads. */
+const LIVENESS_MILLIS = 100;
+
+/** One map of 80,000 keys, about 5 MB, with the phase's key among them. */
+function bigMap(): string {
+  const lines = ['version: 1.0.0'];
+  for (let i = 0; i < 80_000; i++) {
+    lines.push(`key-${String(i).padStart(6, '0')}: ${'v'.repeat(52)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** About 5 MB of maps within maps, five deep, twelve wide. */
+function nested(): string {
+  const lines = ['version: 1.0.0', 'tree:'];
+  const grow = (depth: number, indent: string) => {
+    for (let i = 0; i < 12; i++) {
+      if (depth === 5) {
+        lines.push(`${indent}leaf-${i}: ${'n'.repeat(4)}`);
+      } else {
+        lines.push(`${indent}branch-${i}:`);
+        grow(depth + 1, `${indent}  `);
+      }
+    }
+  };
+  grow(1, '  ');
+  return `${lines.join('\n')}\n`;
+}
+
+/** A billion laughs: a few hundred bytes that expand to 9^9 strings. */
+function aliasBomb(): string {
+  const lines = [
+    'version: 1.0.0',
+    'a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  ];
+  for (let i = 1; i < 9; i++) {
+    lines.push(
+      `a${i}: &a${i} [${Array.from({ length: 9 }, () => `*a${i - 1}`).join(
+        ',',
+      )}]`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** How much CPU time a process's main thread (its event loop) has used, in ms. */
+const TICK_MILLIS =
+  1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+function mainThreadMillis(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+  // After the command's name in parentheses: utime and stime are the 12th
+  // and 13th fields.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MILLIS;
+}
+
+/**
+ * Asks every replica for its liveness, one request after another, until
+ * stopped: `slow` rejects at the first answer later than the limit (or none
+ * at all) during which the replica's event loop was busy, so that a
+ * scenario fails at once rather than at its end. An answer that was late
+ * while the replica's main thread hardly ran was held up by the machine's
+ * load, not by the replica: it is counted, not failed.
+ */
+class LivenessProbe {
+  private stopped = false;
+  probes = 0;
+  /** Late answers while the replica's main thread did not run. */
+  starved = 0;
+  readonly slow: Promise<never>;
+  private readonly loops: Promise<void>[];
+
+  constructor(replicas: Replica[]) {
+    let fail!: (error: Error) => void;
+    this.slow = new Promise<never>((_, reject) => {
+      fail = reject;
+    });
+    this.slow.catch(() => undefined);
+    this.loops = replicas.map(async replica => {
+      while (!this.stopped && replica.pid) {
+        const pid = replica.pid;
+        const cpu = mainThreadMillis(pid);
+        const started = performance.now();
+        let ok = false;
+        try {
+          const res = await fetch(
+            `${replica.url}/.backstage/health/v1/liveness`,
+            { signal: AbortSignal.timeout(5_000) },
+          );
+          await res.text();
+          ok = res.ok;
+        } catch {
+          // No answer in time: below.
+        }
+        const millis = performance.now() - started;
+        const busy = mainThreadMillis(pid) - cpu;
+        this.probes++;
+        if (ok && millis <= LIVENESS_MILLIS) continue;
+        if (ok && busy < LIVENESS_MILLIS) {
+          this.starved++;
+          continue;
+        }
+        fail(
+          new Error(
+            `${replica.name}'s liveness ${
+              ok ? `answered in ${Math.round(millis)} ms` : 'did not answer'
+            } (over ${LIVENESS_MILLIS} ms), its event loop busy for ${Math.round(
+              busy,
+            )} ms of it`,
+          ),
+        );
+        return;
+      }
+    });
+  }
+  summary(): string {
+    return `${
+      this.probes
+    } liveness probes answered within ${LIVENESS_MILLIS} ms${
+      this.starved
+        ? ` (${this.starved} later, while the machine's load kept the replica from running)`
+        : ''
+    }`;
+  }
+
+  /** Runs the work while probing: it fails as soon as a probe is slow. */
+  async during<T>(work: Promise<T>): Promise<T> {
+    return Promise.race([work, this.slow]);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.loops);
+  }
+}
 
 describe('reliability: hostile files', () => {
+  const CASES = ['big-map', 'nested', 'alias-bomb'];
+  const ORDINARY = 'ordinary';
   const suite = useSuite({
     name: 'hostile-files',
-    repositories: { links: { 'env/real.yaml': 'version: 1.0.0\n' } },
+    repositories: {
+      ...Object.fromEntries(
+        [...CASES, ORDINARY].map(name => [name, { [FILE]: BENIGN }]),
+      ),
+      links: { 'env/real.yaml': BENIGN },
+    },
+    entities: ({ host }) => [
+      ...[...CASES, ORDINARY].map(name => pipeline(name, host.url(name), FILE)),
+      pipeline('link-out', host.url('links'), 'env/passwd.yaml'),
+      pipeline('link-up', host.url('links'), 'env/up.yaml'),
+      pipeline('link-alias', host.url('links'), 'env/alias.yaml'),
+      pipeline('link-dir', host.url('links'), 'env/dir/hostname'),
+    ],
     // Links out of the repository, up its tree, to a folder, within it.
     prepare: async ({ host }) => {
       host.commit('links', {}, 'Links', {
@@ -20,12 +180,128 @@ describe('reliability: hostile files', () => {
         'env/dir': '/etc',
       });
     },
-    entities: ({ host }) => [
-      pipeline('link-out', host.url('links'), 'env/passwd.yaml'),
-      pipeline('link-up', host.url('links'), 'env/up.yaml'),
-      pipeline('link-alias', host.url('links'), 'env/alias.yaml'),
-      pipeline('link-dir', host.url('links'), 'env/dir/hostname'),
-    ],
+    ready: [...CASES, ORDINARY],
+  });
+
+  /** Brings a replica that no longer answers back, as an operator would. */
+  async function revive(replica: Replica) {
+    try {
+      const res = await fetch(`${replica.url}/.backstage/health/v1/liveness`, {
+        signal: AbortSignal.timeout(2_000),
+      });
+      if (res.ok) return;
+    } catch {
+      // Wedged: below.
+    }
+    await replica.kill();
+    await replica.start();
+  }
+
+  /**
+   * A person commits the hostile content into the phase's file; a replica
+   * refreshes it, and a promotion into it is asked for, while both replicas
+   * are probed (a late liveness fails the scenario at once): the phase's
+   * refresh error, what the promotion answered, and whether the branch
+   * moved.
+   */
+  async function hostile(name: string, content: string) {
+    const { host, replicas } = suite;
+    const [a, b] = replicas;
+    const head = host.commit(name, { [FILE]: content }, 'Hostile');
+    const probe = new LivenessProbe(replicas);
+    try {
+      const refresh = await probe.during(
+        suite.call(suite.url(a, name, '/refresh'), {
+          method: 'POST',
+          token: TOKENS.operator,
+        }),
+      );
+      // The refresh answers once it is done: the phase as it left it.
+      const staging = (
+        refresh.body?.phases ?? (await suite.view(a, name)).phases
+      ).find((p: any) => p.name === 'staging');
+      const published = await suite.publish(b, name, '9.9.9');
+      const promotion = await probe.during(suite.promote(b, name));
+      await probe.stop();
+      suite.figure(
+        name,
+        `${(Buffer.byteLength(content) / 1e6).toFixed(
+          1,
+        )} MB: refresh error "${String(staging.refreshError).slice(
+          0,
+          80,
+        )}", promotion ${promotion.status}; ${probe.summary()}`,
+      );
+      return {
+        statuses: [refresh.status, published.status],
+        refreshError: staging.refreshError as string | undefined,
+        promotion: {
+          status: promotion.status,
+          message: promotion.body?.error?.message,
+        },
+        moved: host.head(name) !== head,
+      };
+    } finally {
+      await probe.stop();
+      host.commit(name, { [FILE]: BENIGN }, 'Back to what it was');
+      for (const replica of replicas) await revive(replica);
+    }
+  }
+
+  it('an ordinary file refreshed and promoted: the backend answers within 100 ms throughout (the probe itself)', async () => {
+    const { host, replicas } = suite;
+    const [a, b] = replicas;
+    const probe = new LivenessProbe(replicas);
+    try {
+      host.commit(ORDINARY, { [FILE]: 'version: 1.1.0\n' }, 'By hand');
+      const refresh = await probe.during(
+        suite.call(suite.url(a, ORDINARY, '/refresh'), {
+          method: 'POST',
+          token: TOKENS.operator,
+        }),
+      );
+      expect(refresh.status).toBe(200);
+      expect((await suite.publish(b, ORDINARY, '1.2.0')).status).toBe(200);
+      const promotion = await probe.during(suite.promote(b, ORDINARY));
+      expect([promotion.status, promotion.body.status]).toEqual([
+        200,
+        'succeeded',
+      ]);
+      await probe.stop();
+      suite.figure(ORDINARY, `refreshed and promoted; ${probe.summary()}`);
+    } finally {
+      await probe.stop();
+    }
+  });
+
+  it('a 5 MB map of 80,000 keys is refused at its limit, and the backend answers within 100 ms throughout', async () => {
+    const outcome = await hostile('big-map', bigMap());
+    expect(outcome.statuses).toEqual([200, 200]);
+    expect(outcome.refreshError).toMatch(LIMIT);
+    expect(outcome.promotion.message).toMatch(LIMIT);
+    expect(outcome.promotion.status).toBeGreaterThanOrEqual(400);
+    expect(outcome.promotion.status).toBeLessThan(500);
+    expect(outcome.moved).toBe(false);
+  });
+
+  it('a nested 5 MB document is refused at its limit, and the backend answers within 100 ms throughout', async () => {
+    const outcome = await hostile('nested', nested());
+    expect(outcome.statuses).toEqual([200, 200]);
+    expect(outcome.refreshError).toMatch(LIMIT);
+    expect(outcome.promotion.message).toMatch(LIMIT);
+    expect(outcome.promotion.status).toBeGreaterThanOrEqual(400);
+    expect(outcome.promotion.status).toBeLessThan(500);
+    expect(outcome.moved).toBe(false);
+  });
+
+  it('an alias bomb is refused at its limit, and the backend answers within 100 ms throughout', async () => {
+    const outcome = await hostile('alias-bomb', aliasBomb());
+    expect(outcome.statuses).toEqual([200, 200]);
+    expect(outcome.refreshError).toMatch(LIMIT);
+    expect(outcome.promotion.message).toMatch(LIMIT);
+    expect(outcome.promotion.status).toBeGreaterThanOrEqual(400);
+    expect(outcome.promotion.status).toBeLessThan(500);
+    expect(outcome.moved).toBe(false);
   });
 
   it('symbolic links in the repository are never read or written through', async () => {
