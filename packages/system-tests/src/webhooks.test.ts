@@ -1,12 +1,13 @@
 /*
  * The reliability suite, webhooks: forged ones (GitHub's signature, GitLab's
  * secret token, a registry's bearer token) are never accepted, and a
- * genuine delivery sent again (the same GitHub X-GitHub-Delivery, the same
- * GitLab X-Gitlab-Event-UUID), to either replica, is acted on once. What a
+ * genuine delivery sent again, to either replica, is acted on once. What a
  * webhook asks for is seen in the replica's log: a line per event acted on,
- * written before the event is acknowledged.
+ * written before the event is acknowledged. A replay is the very same
+ * request again: its payload and every header by which the host tells one
+ * delivery from another.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { Answer, call, Tally } from './harness/client';
 import { pipeline } from './harness/entities';
 import { Replica } from './harness/replicas';
@@ -25,27 +26,35 @@ describe('reliability: webhooks', () => {
     ready: ['hooked'],
   });
 
-  const githubPush = () =>
+  /** A push's payload: each push moves the branch to a commit of its own. */
+  const githubPush = (after = randomBytes(20).toString('hex')) =>
     JSON.stringify({
       ref: 'refs/heads/main',
-      after: 'f'.repeat(40),
+      after,
       repository: {
         clone_url: suite.host.url('hooked'),
         html_url: suite.host.url('hooked'),
       },
     });
-  const gitlabPush = () =>
+  const gitlabPush = (after = randomBytes(20).toString('hex')) =>
     JSON.stringify({
       object_kind: 'push',
       event_name: 'push',
       ref: 'refs/heads/main',
-      after: 'e'.repeat(40),
+      after,
       project: {
         git_http_url: suite.host.url('hooked'),
         web_url: suite.host.url('hooked').replace(/\.git$/, ''),
       },
       repository: { git_http_url: suite.host.url('hooked') },
     });
+
+  /** The headers by which GitLab tells one delivery (all kept when it is sent again). */
+  const gitlabDelivery = () => ({
+    'x-gitlab-event-uuid': randomUUID(),
+    'x-gitlab-webhook-uuid': randomUUID(),
+    'idempotency-key': randomUUID(),
+  });
 
   /** Sends a webhook to a replica's events backend, tallied in `statuses`. */
   async function deliver(
@@ -150,7 +159,7 @@ describe('reliability: webhooks', () => {
       }),
       await deliver(statuses, replicas[1], 'gitlab', gitlab, {
         ...gitlabHeaders,
-        'x-gitlab-event-uuid': randomUUID(),
+        ...gitlabDelivery(),
         'x-gitlab-token': SECRETS.gitlab,
       }),
     ];
@@ -168,42 +177,44 @@ describe('reliability: webhooks', () => {
   });
 
   /**
-   * Sends one delivery to the first replica, the same again to each replica,
-   * then a new delivery as a control: how many of them were acted on.
+   * Sends one delivery to the first replica, the very same request again to
+   * each replica, then a new delivery (another push) as a control: how many
+   * of them were acted on.
    */
-  async function replayed(
-    topic: string,
-    body: string,
-    headers: (delivery: string) => Record<string, string>,
-  ) {
+  async function replayed(topic: string, delivery: () => [string, object]) {
     const [a, b] = suite.replicas;
     const statuses = new Tally();
-    const delivery = randomUUID();
+    const send = (replica: Replica, [body, headers]: [string, object]) =>
+      deliver(
+        statuses,
+        replica,
+        topic,
+        body,
+        headers as Record<string, string>,
+      );
+    const original = delivery();
     const before = actedOn(topic);
-    const first = await deliver(statuses, a, topic, body, headers(delivery));
+    const first = await send(a, original);
     expect(first.status).toBe(202);
     expect(actedOn(topic) - before).toBe(1);
-    for (const replica of [b, a]) {
-      await deliver(statuses, replica, topic, body, headers(delivery));
-    }
+    for (const replica of [b, a]) await send(replica, original);
     const replays = actedOn(topic) - before - 1;
-    // A new delivery of the same content is acted on, on either replica.
-    await deliver(statuses, b, topic, body, headers(randomUUID()));
+    // A new delivery is acted on, on either replica.
+    await send(b, delivery());
     const control = actedOn(topic) - before - 1 - replays;
     expect(statuses.count(s => s >= 500)).toBe(0);
     return { replays, control, statuses };
   }
 
-  it('a GitLab delivery sent again (the same X-Gitlab-Event-UUID) is acted on once, whichever replica gets it', async () => {
-    const { replays, control, statuses } = await replayed(
-      'gitlab',
+  it('a GitLab delivery sent again (the same X-Gitlab-Event-UUID, X-Gitlab-Webhook-UUID and Idempotency-Key) is acted on once, whichever replica gets it', async () => {
+    const { replays, control, statuses } = await replayed('gitlab', () => [
       gitlabPush(),
-      delivery => ({
+      {
         'x-gitlab-event': 'Push Hook',
-        'x-gitlab-event-uuid': delivery,
+        ...gitlabDelivery(),
         'x-gitlab-token': SECRETS.gitlab,
-      }),
-    );
+      },
+    ]);
     expect({ replays, control }).toEqual({ replays: 0, control: 1 });
     suite.figure(
       'replayed GitLab delivery',
@@ -211,17 +222,18 @@ describe('reliability: webhooks', () => {
     );
   });
 
-  it('a GitHub delivery sent again (the same X-GitHub-Delivery) is acted on once, whichever replica gets it', async () => {
-    const body = githubPush();
-    const { replays, control, statuses } = await replayed(
-      'github',
-      body,
-      delivery => ({
-        'x-github-event': 'push',
-        'x-github-delivery': delivery,
-        'x-hub-signature-256': sign(body, SECRETS.github),
-      }),
-    );
+  it('a GitHub delivery sent again (the same X-GitHub-Delivery and payload) is acted on once, whichever replica gets it', async () => {
+    const { replays, control, statuses } = await replayed('github', () => {
+      const body = githubPush();
+      return [
+        body,
+        {
+          'x-github-event': 'push',
+          'x-github-delivery': randomUUID(),
+          'x-hub-signature-256': sign(body, SECRETS.github),
+        },
+      ];
+    });
     expect({ replays, control }).toEqual({ replays: 0, control: 1 });
     suite.figure(
       'replayed GitHub delivery',
