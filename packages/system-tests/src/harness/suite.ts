@@ -237,6 +237,9 @@ export class Suite {
       auth: { providers: { suite: { secret: SECRETS.signIn } } },
       catalog: {
         rules: [{ allow: ['Pipeline', 'Location', 'Group', 'User'] }],
+        // Entities are processed again soon: a pipeline read before its
+        // owner is in the catalog is refused until then.
+        processingInterval: { seconds: 2 },
         locations: ['organization.yaml', 'pipelines.yaml'].map(file => ({
           type: 'file',
           target: path.join(this.dir, file),
