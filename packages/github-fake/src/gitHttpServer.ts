@@ -21,18 +21,23 @@ export interface GitHostRequest {
   service: 'upload-pack' | 'receive-pack';
   /** Whether this is the transfer itself rather than the ref advertisement. */
   transfer: boolean;
+  /** The client's port, which tells the process that asks. */
+  remotePort: number;
 }
 
 /**
  * Git's own smart HTTP server (`git http-backend`) for the bare repositories
  * under a folder, on loopback. With `authorization`, refuses requests without
  * that `Authorization` header, as GitHub refuses a push without a token. With
- * `fault`, misbehaves as it says for the requests it picks.
+ * `fault`, misbehaves as it says for the requests it picks; a fault that
+ * answers a promise holds the request until it settles.
  */
 export async function startGitHttpServer(options: {
   root: string;
   authorization?: string;
-  fault?(request: GitHostRequest): GitHostFault | undefined;
+  fault?(
+    request: GitHostRequest,
+  ): GitHostFault | undefined | Promise<GitHostFault | undefined>;
 }): Promise<{
   port: number;
   /** Drops the connections that a `hang` holds. */
@@ -40,7 +45,7 @@ export async function startGitHttpServer(options: {
   close(): Promise<void>;
 }> {
   const hung = new Set<Socket>();
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(async (req, res) => {
     if (
       options.authorization !== undefined &&
       req.headers.authorization !== options.authorization
@@ -56,13 +61,14 @@ export async function startGitHttpServer(options: {
     );
     const fault =
       match &&
-      options.fault?.({
+      (await options.fault?.({
         repository: match[1],
         service: (match[2] ??
           url.searchParams.get('service')?.replace(/^git-/, '') ??
           'upload-pack') as GitHostRequest['service'],
         transfer: match[2] !== undefined,
-      });
+        remotePort: req.socket.remotePort ?? 0,
+      }));
     if (fault === 'hang') {
       hung.add(req.socket);
       req.socket.on('close', () => hung.delete(req.socket));

@@ -21,15 +21,55 @@ function git(cwd: string, ...args: string[]): string {
   });
 }
 
+type Service = GitHostRequest['service'];
+
+/**
+ * Requests of one kind to one repository, held until released: each one is
+ * known as it arrives, so a scenario can act while a fetch or a push is
+ * under way rather than guess when it is.
+ */
+export class Hold {
+  readonly requests: GitHostRequest[] = [];
+  private readonly waiters: Array<() => void> = [];
+  private released = false;
+  private readonly releases: Array<() => void> = [];
+
+  /** Called by the host: the request waits until `release`. */
+  take(request: GitHostRequest): Promise<undefined> {
+    this.requests.push(request);
+    this.waiters.splice(0).forEach(wake => wake());
+    if (this.released) return Promise.resolve(undefined);
+    return new Promise(resolve => this.releases.push(() => resolve(undefined)));
+  }
+
+  /** Resolves once `count` requests have arrived, with the last of them. */
+  async arrived(count = 1): Promise<GitHostRequest> {
+    while (this.requests.length < count) {
+      await new Promise<void>(wake => this.waiters.push(wake));
+    }
+    return this.requests[count - 1];
+  }
+
+  /** Lets every held request, and every later one, go on as usual. */
+  release(): void {
+    this.released = true;
+    this.releases.splice(0).forEach(go => go());
+  }
+}
+
 /**
  * A Git host on loopback (`git http-backend` over bare repositories) whose
  * repositories can each be made to misbehave: hang, die in the middle of a
- * push, or refuse pushes with a pre-receive hook.
+ * push, refuse pushes with a pre-receive hook, or hold fetches or pushes
+ * until told.
  */
 export class GitHost {
   private readonly faults = new Map<string, GitHostFault | 'hang-push'>();
+  private readonly holds = new Map<string, Hold>();
   /** Pushes that reached each repository, refused or not. */
   readonly pushes = new Map<string, number>();
+  /** Every request that reached each repository. */
+  readonly requests = new Map<string, GitHostRequest[]>();
 
   private constructor(
     private readonly root: string,
@@ -47,10 +87,18 @@ export class GitHost {
     return ref.host;
   }
 
-  private decide(request: GitHostRequest): GitHostFault | undefined {
+  private decide(
+    request: GitHostRequest,
+  ): GitHostFault | undefined | Promise<undefined> {
     const name = request.repository.replace(/\.git$/, '');
+    this.requests.set(name, [...(this.requests.get(name) ?? []), request]);
     if (request.service === 'receive-pack' && request.transfer) {
       this.pushes.set(name, (this.pushes.get(name) ?? 0) + 1);
+    }
+    const hold = this.holds.get(`${name} ${request.service}`);
+    // A push is held at its transfer, a fetch from its first request.
+    if (hold && (request.service === 'upload-pack' || request.transfer)) {
+      return hold.take(request);
     }
     const fault = this.faults.get(name);
     if (fault === 'hang') return 'hang';
@@ -128,6 +176,11 @@ export class GitHost {
     }
   }
 
+  /** How many commits `main` holds. */
+  commits(name: string): number {
+    return Number(git(this.bare(name), 'rev-list', '--count', 'main'));
+  }
+
   /** The commits of `main` that changed a file, newest first. */
   commitsOf(name: string, file: string): string[] {
     return git(this.bare(name), 'log', '--format=%H', 'main', '--', file)
@@ -150,6 +203,23 @@ export class GitHost {
     if (fault === undefined) this.server.releaseHung();
   }
 
+  /**
+   * Holds the repository's fetches (`upload-pack`) or pushes
+   * (`receive-pack`) until the hold is released; a new hold replaces the
+   * last one.
+   */
+  hold(name: string, service: Service): Hold {
+    const hold = new Hold();
+    this.holds.set(`${name} ${service}`, hold);
+    return hold;
+  }
+
+  /** Ends a hold: what it holds goes on, and nothing more is held. */
+  unhold(name: string, service: Service): void {
+    this.holds.get(`${name} ${service}`)?.release();
+    this.holds.delete(`${name} ${service}`);
+  }
+
   /** A pre-receive hook that refuses every push with this message. */
   refuse(name: string, message: string | undefined): void {
     const hook = path.join(this.bare(name), 'hooks', 'pre-receive');
@@ -163,6 +233,7 @@ export class GitHost {
   }
 
   close(): Promise<void> {
+    for (const hold of this.holds.values()) hold.release();
     return this.server.close();
   }
 }

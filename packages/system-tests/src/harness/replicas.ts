@@ -29,7 +29,8 @@ export class Replica {
     readonly name: string,
     readonly port: number,
     private readonly configFile: string,
-    private readonly logFile: string,
+    /** Where its output goes: this run's only, from its first start. */
+    readonly logFile: string,
     private readonly production: boolean,
     private readonly bundle: string | undefined,
     private readonly nodeOptions: string[],
@@ -55,15 +56,25 @@ export class Replica {
   }): Replica {
     const configFile = path.join(options.dir, `${options.name}.yaml`);
     fs.writeFileSync(configFile, stringify(options.config));
+    const logFile = path.join(options.logDir, `${options.name}.log`);
+    fs.writeFileSync(logFile, '');
     return new Replica(
       options.name,
       options.port,
       configFile,
-      path.join(options.logDir, `${options.name}.log`),
+      logFile,
       options.production ?? !!options.bundle,
       options.bundle,
       options.nodeOptions ?? [],
     );
+  }
+
+  /** The lines of its output that match. */
+  logLines(pattern: RegExp): string[] {
+    return fs
+      .readFileSync(this.logFile, 'utf8')
+      .split('\n')
+      .filter(line => pattern.test(line));
   }
 
   /** The process's id while it runs. */
@@ -137,13 +148,9 @@ export class Replica {
     }
   }
 
-  /**
-   * kill -9: the replica stops at once, in the middle of whatever it does,
-   * with every process it started (git among them), as when the container
-   * it runs in dies.
-   */
-  async kill(): Promise<void> {
-    if (!this.child?.pid) return;
+  /** The process's id and those of every process it started, and theirs. */
+  private tree(): number[] {
+    if (!this.child?.pid) return [];
     const table = execFileSync('ps', ['-eo', 'pid=,ppid='], {
       encoding: 'utf8',
     })
@@ -156,7 +163,32 @@ export class Replica {
         if (ppid === tree[i]) tree.push(pid);
       }
     }
-    for (const pid of tree) {
+    return tree;
+  }
+
+  /**
+   * Whether the TCP connection from this loopback port is the replica's (or
+   * a git it started): a server that sees a request tells who sent it.
+   */
+  ownsConnectionFrom(port: number): boolean {
+    const sockets = execFileSync(
+      'ss',
+      ['-Htnp', 'state', 'established', `( sport = :${port} )`],
+      { encoding: 'utf8' },
+    );
+    const pids = [...sockets.matchAll(/pid=(\d+)/g)].map(m => Number(m[1]));
+    const tree = this.tree();
+    return pids.some(pid => tree.includes(pid));
+  }
+
+  /**
+   * kill -9: the replica stops at once, in the middle of whatever it does,
+   * with every process it started (git among them), as when the container
+   * it runs in dies.
+   */
+  async kill(): Promise<void> {
+    if (!this.child?.pid) return;
+    for (const pid of this.tree()) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {

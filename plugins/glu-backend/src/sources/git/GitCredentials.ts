@@ -6,7 +6,9 @@ import {
 /**
  * Credentials for Git over HTTPS, from Backstage's `integrations:` config.
  * They travel to git in its environment (an `http.extraHeader`), never in a
- * URL or a command line, and are scrubbed from any message Glu shows.
+ * URL or a command line, go to the repository's own host only (git follows
+ * no redirect while it carries them), and are scrubbed from any message Glu
+ * shows.
  */
 export class GitCredentials {
   private readonly github: DefaultGithubCredentialsProvider;
@@ -59,9 +61,13 @@ export class GitCredentials {
     const basic = Buffer.from(`${username}:${password}`).toString('base64');
     return {
       env: {
-        GIT_CONFIG_COUNT: '1',
+        GIT_CONFIG_COUNT: '2',
         GIT_CONFIG_KEY_0: 'http.extraHeader',
         GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
+        // Git sends the header with every request, to wherever a redirect
+        // moved the repository: a redirect is refused instead.
+        GIT_CONFIG_KEY_1: 'http.followRedirects',
+        GIT_CONFIG_VALUE_1: 'false',
       },
       secrets: [password, basic],
     };

@@ -1,0 +1,161 @@
+/*
+ * The reliability suite, authorization: every write route of the API and
+ * of the actions registry, asked by every kind of caller — no token, forged
+ * tokens, a user who does not own the pipeline, a service without a grant,
+ * a service granted other pipelines, and the owner. Each gets the status
+ * the API documents (401 without valid credentials, 403 without the
+ * permission or grant; reads such as dry runs and refresh are open to every
+ * reader), and no commit lands in the repository but the owner's.
+ */
+import { forgedTokens } from './harness/identities';
+import { pipeline } from './harness/entities';
+import { ask, Route, writeRoutes } from './harness/routes';
+import { OTHER_GRANT_PIPELINE, TOKENS, useSuite } from './harness/suite';
+
+const FILE = 'teams/team-platform/payments.yaml';
+const PIPELINE = 'pipeline:default/payments';
+const ROUTES = writeRoutes('default', 'payments');
+
+describe('reliability: authorization', () => {
+  const suite = useSuite({
+    name: 'authorization',
+    repositories: { gitops: { [FILE]: 'version: 1.0.0\n' } },
+    entities: ({ host }) => [
+      pipeline('payments', host.url('gitops'), FILE, {
+        owner: 'group:default/team-platform',
+      }),
+      // The one pipeline that the other-grant service may write to.
+      pipeline('someone-elses', host.url('gitops'), 'teams/team-other/x.yaml', {
+        owner: 'group:default/team-other',
+      }),
+    ],
+    config: ({ host }) => ({
+      glu: {
+        writeScopes: [
+          {
+            repository: `http://127.0.0.1:${host.port}/*`,
+            branches: ['main'],
+            paths: ['teams/{owner}/**'],
+          },
+        ],
+      },
+    }),
+    ready: ['payments'],
+  });
+
+  /** Asks a route as a caller, of either replica, with the seed's history entry. */
+  async function attempt(route: Route, token: string | undefined, i: number) {
+    const { replicas } = suite;
+    const history = await suite.call(
+      suite.url(replicas[0], 'payments', '/phases/staging/history'),
+      { token: TOKENS.operator },
+    );
+    return ask(
+      suite,
+      replicas[i % 2],
+      route,
+      token,
+      history.body.items.at(-1).id,
+    );
+  }
+
+  it('callers who may not write are refused on every write route, and nothing is written', async () => {
+    const { host, replicas } = suite;
+    const [a] = replicas;
+    expect(OTHER_GRANT_PIPELINE).not.toBe(PIPELINE);
+    // A version waits to be promoted: a write that got through would commit.
+    expect((await suite.publish(a, 'payments', '2.0.0')).status).toBe(200);
+    const head = host.head('gitops');
+    const records = (await suite.promotions(a, 'payments')).length;
+
+    const nate = await suite.userToken('nate');
+    const forged = forgedTokens(nate, {
+      userRef: 'user:default/olivia',
+      ownership: ['user:default/olivia', 'group:default/team-platform'],
+    });
+    const callers: Array<[string, string | undefined, (r: Route) => number]> = [
+      // Backstage's actions registry refuses anonymous callers itself.
+      ['no token', undefined, r => (r.action ? 403 : 401)],
+      ...Object.entries(forged).map(
+        ([how, token]): [string, string, () => number] => [
+          `a token ${how}`,
+          token,
+          () => 401,
+        ],
+      ),
+      // Reads (dry runs, refresh) are open to every reader.
+      ['a user who does not own it', nate, r => (r.read ? 200 : 403)],
+      ['a service without a grant', TOKENS.noGrant, r => (r.read ? 200 : 403)],
+      [
+        'a service granted other pipelines',
+        TOKENS.otherGrant,
+        r => (r.read ? 200 : 403),
+      ],
+    ];
+    const wrong: string[] = [];
+    let asked = 0;
+    for (const [who, token, expected] of callers) {
+      for (const route of ROUTES) {
+        const answer = await attempt(route, token, asked++);
+        if (answer.status !== expected(route)) {
+          wrong.push(
+            `${who} × ${route.name}: ${answer.status} (expected ${expected(
+              route,
+            )}) ${JSON.stringify(answer.body).slice(0, 160)}`,
+          );
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    // Nothing was written: no commit, no record, no pin, no publish.
+    expect(host.head('gitops')).toBe(head);
+    expect((await suite.promotions(a, 'payments')).length).toBe(records);
+    const view = await suite.view(a, 'payments');
+    const phase = (name: string) =>
+      view.phases.find((p: any) => p.name === name);
+    expect(phase('staging').pin).toBeUndefined();
+    expect(phase('build').state.version).toBe('2.0.0');
+    suite.figure(
+      'refused callers',
+      `${callers.length} callers (no token, ${
+        Object.keys(forged).length
+      } forged tokens, a non-owner, 2 services) × ${
+        ROUTES.length
+      } write routes (HTTP and actions): ${asked} answers as documented, no commit, record, pin or publish`,
+    );
+  });
+
+  it("the owner's writes go through on every route, each commit where the pipeline may write", async () => {
+    const { host, replicas } = suite;
+    const olivia = await suite.userToken('olivia');
+    const before = host.commitsOf('gitops', FILE).length;
+    const statuses: string[] = [];
+    let approvers: unknown;
+    let asked = 0;
+    for (const route of ROUTES) {
+      const answer = await attempt(route, olivia, asked++);
+      statuses.push(`${route.name} ${answer.status}`);
+      if (route.name === 'approve') approvers = answer.body.approvers;
+    }
+    // Only the owner's approval was ever recorded.
+    expect(approvers).toEqual(['user:default/olivia']);
+    expect(statuses).toEqual(
+      ROUTES.map(r => `${r.name} ${r.method === 'DELETE' ? 204 : 200}`),
+    );
+    // promote and rollback, over HTTP and as actions: four commits.
+    expect(host.commitsOf('gitops', FILE).length - before).toBe(4);
+    expect(
+      (await suite.view(replicas[0], 'payments')).phases.find(
+        (p: any) => p.name === 'staging',
+      ).pin,
+    ).toBeUndefined();
+    suite.figure(
+      'the owner',
+      `${ROUTES.length} write routes answered 2xx for the owner (a real user token of the auth backend), 4 commits`,
+    );
+  });
+
+  it('answered every request without a 5xx that no scenario expected', () => {
+    expect(suite.serverErrors()).toEqual([]);
+  });
+});
