@@ -206,6 +206,9 @@ describe.each(databaseConfigs)(
                 actions: exampleConfig.backend.actions,
               },
               catalog: {
+                // A pipeline processed before its owner is refused once, and
+                // let in at its next processing: soon, here.
+                processingInterval: { seconds: 1 },
                 rules: [
                   {
                     allow: [
