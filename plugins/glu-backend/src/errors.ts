@@ -1,4 +1,4 @@
-import { NotFoundError } from '@backstage/errors';
+import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 
 /** What went wrong, in words: an error's message, or the thing thrown. */
 export function errorMessage(error: unknown): string {
@@ -21,4 +21,48 @@ export class HiddenPipelineError extends NotFoundError {
   ) {
     super(`No pipeline ${pipelineRef}`);
   }
+}
+
+/** The codes of a connection that could not be made, or was lost. */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * Whether an error says that a connection failed: a socket's, PostgreSQL's
+ * connection exceptions (SQLSTATE class 08) and shutdowns (57P01-57P03),
+ * knex finding no connection in time.
+ */
+function connectionFailed(error: Error): boolean {
+  const code = String((error as { code?: unknown }).code ?? '');
+  return (
+    CONNECTION_CODES.has(code) ||
+    /^08[0-9A-Z]{3}$/.test(code) ||
+    /^57P0[1-3]$/.test(code) ||
+    error.name === 'KnexTimeoutError' ||
+    /^Connection terminated/.test(error.message)
+  );
+}
+
+/**
+ * What a caller is answered for an error: a connection that failed (the
+ * database, or another service Glu asks, is down) is a 503 to try again,
+ * not a 500. Errors that say what they are already pass as they are.
+ */
+export function answerable(error: unknown): unknown {
+  if (!(error instanceof Error) || !connectionFailed(error)) return error;
+  const code = (error as { code?: unknown }).code;
+  // Without its cause: its message names the address of the service.
+  return new ServiceUnavailableError(
+    `A service that Glu needs did not answer${
+      code ? ` (${code})` : ''
+    }; try again shortly`,
+  );
 }

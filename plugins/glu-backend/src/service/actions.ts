@@ -22,6 +22,7 @@ import { doraPeriodOf } from '../engine/dora';
 import { AuditedWrites } from './AuditedWrites';
 import { GluService } from './GluService';
 import { ownersOf } from './owners';
+import { answerable } from '../errors';
 
 /** A pipeline as actions name it: `pipeline:default/checkout`, or short. */
 function pipelineRefOf(input: string): string {
@@ -63,7 +64,21 @@ export function registerGluActions(options: {
   auth: AuthService;
   userInfo: UserInfoService;
 }) {
-  const { actionsRegistry: registry, service, writes } = options;
+  const { service, writes } = options;
+  // A connection that failed answers as over HTTP: a 503, not a 500.
+  const registry: Pick<ActionsRegistryService, 'register'> = {
+    register: action =>
+      options.actionsRegistry.register({
+        ...action,
+        action: async context => {
+          try {
+            return await action.action(context);
+          } catch (error) {
+            throw answerable(error);
+          }
+        },
+      }),
+  };
   const as = (credentials: BackstageCredentials) => ({ credentials });
 
   registry.register({

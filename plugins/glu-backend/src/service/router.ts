@@ -22,6 +22,7 @@ import { DatabaseGluStore } from '../store/DatabaseGluStore';
 import { AuditedWrite, AuditedWrites } from './AuditedWrites';
 import { GluService } from './GluService';
 import { ownersOf } from './owners';
+import { answerable } from '../errors';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -332,7 +333,7 @@ export async function createRouter(
       next(new InputError((error as Error).message));
       return;
     }
-    next(error);
+    next(answerable(error));
   });
 
   return router;
