@@ -92,7 +92,7 @@ describe('reliability: replicas that die', () => {
       expect(records).toContainEqual(
         expect.objectContaining({
           status: 'failed',
-          error: 'abandoned: the replica holding it stopped',
+          error: 'abandoned: the replica holding it stopped working on it',
         }),
       );
       // One write brought it, automatically; any other attempt found it done.

@@ -14,6 +14,14 @@ export function leaseOfPhase(pipelineRef: string, phase: string): string {
   return `phase:${pipelineRef}/${phase}`;
 }
 
+/**
+ * The claim of a holder that waits for a lease, renewed while it waits: what
+ * keeps its record alive until it holds the lease (or stops waiting).
+ */
+function waitOf(holder: string): string {
+  return `wait:${holder}`;
+}
+
 /** A lease while it is held. */
 export interface HeldLease {
   name: string;
@@ -87,22 +95,66 @@ export class Leases {
     } = {},
   ): Promise<T> {
     const holder = options.holder ?? this.newHolder();
-    const deadline = Date.now() + this.waitMillis;
-    // Several callers in this replica queue for the same lease in turn.
-    for (
-      let delay = 25;
-      !(options.held && options.holder) &&
-      !(await this.store.tryAcquireLease(name, holder, this.ttlMillis));
-      delay = Math.min(delay * 2, 500)
-    ) {
-      if (Date.now() > deadline) {
-        throw new ServiceUnavailableError(
-          `Timed out waiting for ${name}, which another promotion holds`,
-        );
-      }
-      await sleep(delay);
+    if (!(options.held && options.holder)) {
+      await this.waitFor(name, holder);
     }
     return this.hold(name, holder, work);
+  }
+
+  /**
+   * Whether a holder holds this lease, or waits for it, now: a record under
+   * way is alive exactly while its holder does either.
+   */
+  async covers(name: string, holder: string): Promise<boolean> {
+    const now = Date.now();
+    for (const lease of [name, waitOf(holder)]) {
+      const held = await this.store.getLease(lease);
+      if (held?.holder === holder && held.expiresAt > now) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Claims that this holder waits for a lease, before its record says so:
+   * `withLease` renews the claim while it waits, and releases it.
+   */
+  async claimWait(holder: string): Promise<void> {
+    await this.store.tryAcquireLease(waitOf(holder), holder, this.ttlMillis);
+  }
+
+  /** Gives up a claim to wait that no wait followed. */
+  async releaseWait(holder: string): Promise<void> {
+    await this.store.releaseLease(waitOf(holder), holder);
+  }
+
+  /** Takes the lease once it is free, up to `waitMillis`, renewing the claim. */
+  private async waitFor(name: string, holder: string): Promise<void> {
+    const ttl = this.ttlMillis;
+    const deadline = Date.now() + this.waitMillis;
+    let renewedAt = Date.now();
+    try {
+      // Several callers in this replica queue for the same lease in turn.
+      for (
+        let delay = 25;
+        !(await this.store.tryAcquireLease(name, holder, ttl));
+        delay = Math.min(delay * 2, 500)
+      ) {
+        if (Date.now() > deadline) {
+          throw new ServiceUnavailableError(
+            `Timed out waiting for ${name}, which another promotion holds`,
+          );
+        }
+        if (Date.now() - renewedAt >= ttl / 3) {
+          if (!(await this.store.renewLease(waitOf(holder), holder, ttl))) {
+            await this.claimWait(holder);
+          }
+          renewedAt = Date.now();
+        }
+        await sleep(delay);
+      }
+    } finally {
+      await this.releaseWait(holder).catch(() => undefined);
+    }
   }
 
   private async hold<T>(

@@ -45,6 +45,7 @@ import {
 } from '../telemetry/attributes';
 import { DocumentThreads } from '../documents/DocumentThreads';
 import { GluTelemetry } from '../telemetry/GluTelemetry';
+import { errorMessage } from '../errors';
 
 /** Who asks for a write, and how. */
 export interface WriteTrigger {
@@ -740,6 +741,9 @@ export class PhaseWriter {
     const { lease, holder, held, leaseAsked, asPlanned, expected } = options;
     const promotionSpan = trace.getActiveSpan();
     let record: PromotionRecord;
+    // A record that will wait for the lease is covered by its holder's
+    // claim to wait from the start, so that it ends if the holder stops.
+    if (!held) await leases.claimWait(holder);
     try {
       record = await records.create(
         asPlanned
@@ -754,7 +758,10 @@ export class PhaseWriter {
         holder,
       );
     } catch (error) {
-      if (held) await leases.release(lease, holder);
+      await (held
+        ? leases.release(lease, holder)
+        : leases.releaseWait(holder)
+      ).catch(() => undefined);
       throw error;
     }
     try {
@@ -781,8 +788,19 @@ export class PhaseWriter {
         { holder, held },
       );
     } catch (error) {
-      // Ends it unless it ended already.
-      await records.fail(record.id, error);
+      // Ends it unless it ended already. A record that cannot be ended now
+      // (the database is down) is ended once its lease or its wait for the
+      // lease has run out (PromotionRecords.endAbandoned); the caller hears
+      // of the error itself.
+      await records
+        .fail(record.id, error)
+        .catch(failure =>
+          this.deps.logger.warn(
+            `Promotion ${record.id} could not be ended now: ${errorMessage(
+              failure,
+            )}`,
+          ),
+        );
       throw error;
     }
   }

@@ -35,7 +35,7 @@ describe.each(databases.eachSupportedId())(
       const records = new PromotionRecords({
         store,
         logger: mockServices.logger.mock(),
-        leaseWaitMillis: leases.waitMillis,
+        leases,
       });
       return { store, leases, records };
     }
@@ -84,7 +84,7 @@ describe.each(databases.eachSupportedId())(
           expect(ended.map(r => r.id)).toEqual([abandoned.id]);
           expect(ended[0]).toMatchObject({
             status: 'failed',
-            error: 'abandoned: the replica holding it stopped',
+            error: 'abandoned: the replica holding it stopped working on it',
           });
           expect((await records.get(held.id))?.status).toBe('running');
         },
@@ -92,14 +92,45 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
-    it('ends a record that waited for a lease longer than any write waits', async () => {
-      const { records } = await setup({ waitMillis: 100 });
+    it('keeps a pending record while its holder claims to wait for the lease, and ends it once the claim runs out', async () => {
+      const { leases, records } = await setup({ ttlMillis: 300 });
+      // A replica claimed its wait, created its record, and stopped.
+      const waiter = leases.newHolder();
+      await leases.claimWait(waiter);
       const waiting = await records.create(
+        { ...draft, status: 'pending' },
+        waiter,
+      );
+      // A record whose holder never claimed to wait is nobody's.
+      const orphan = await records.create(
         { ...draft, status: 'pending' },
         'a-replica-that-stopped',
       );
-      expect(await records.endAbandoned()).toEqual([]);
-      await new Promise(resolve => setTimeout(resolve, 250));
+      expect((await records.endAbandoned()).map(r => r.id)).toEqual([
+        orphan.id,
+      ]);
+      await new Promise(resolve => setTimeout(resolve, 400));
+      expect((await records.endAbandoned()).map(r => r.id)).toEqual([
+        waiting.id,
+      ]);
+    });
+
+    it('ends a pending record as soon as its holder stops waiting for the lease', async () => {
+      const { store, leases, records } = await setup({ waitMillis: 200 });
+      const lease = leaseOfPhase(draft.pipelineRef, draft.to);
+      expect(await store.tryAcquireLease(lease, 'another-write', 60_000)).toBe(
+        true,
+      );
+      const waiter = leases.newHolder();
+      await leases.claimWait(waiter);
+      const waiting = await records.create(
+        { ...draft, status: 'pending' },
+        waiter,
+      );
+      // Its request ends without ending the record (here: it waited too long).
+      await expect(
+        leases.withLease(lease, async () => 'written', { holder: waiter }),
+      ).rejects.toThrow(`Timed out waiting for ${lease}`);
       expect((await records.endAbandoned()).map(r => r.id)).toEqual([
         waiting.id,
       ]);

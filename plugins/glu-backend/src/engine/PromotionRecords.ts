@@ -7,7 +7,7 @@ import {
   PromotionPatch,
 } from '../store/DatabaseGluStore';
 import { PromotionRecord } from '../store/types';
-import { leaseOfPhase } from './Leases';
+import { leaseOfPhase, Leases } from './Leases';
 import { errorMessage } from '../errors';
 import { GluTelemetry } from '../telemetry/GluTelemetry';
 
@@ -51,8 +51,8 @@ export class PromotionRecords {
     private readonly deps: {
       store: DatabaseGluStore;
       logger: LoggerService;
-      /** How long a write may wait for its phase's lease. */
-      leaseWaitMillis: number;
+      /** The leases that records under way are bound to. */
+      leases: Leases;
       /** Told of every record that ends failed (not awaited). */
       onFailed?: (record: PromotionRecord) => Promise<void>;
       /** Counts and times the records that end. */
@@ -209,32 +209,29 @@ export class PromotionRecords {
   }
 
   /**
-   * Ends the records whose holder is gone: running while the lease of their
-   * phase is no longer theirs, or pending for longer than any write waits
-   * for a lease. Any replica may do it; it changes only what is abandoned.
+   * Ends the records whose holder is gone: it neither holds the lease of
+   * their phase nor waits for it (a holder claims its wait before its record
+   * is created). Its replica stopped, or could not end it (the database was
+   * down then). Any replica may do it; it changes only what is abandoned.
    */
   async endAbandoned(): Promise<PromotionRecord[]> {
-    const { store, logger } = this.deps;
+    const { store, logger, leases } = this.deps;
     const ended: PromotionRecord[] = [];
-    const waitedTooLong = Date.now() - this.deps.leaseWaitMillis * 2;
     for (const candidate of await store.listUnfinishedCommits()) {
       const { record, leaseHolder } = candidate;
-      const lease = await store.getLease(
-        leaseOfPhase(record.pipelineRef, record.to),
-      );
-      const holds =
-        lease && lease.holder === leaseHolder && lease.expiresAt > Date.now();
-      const abandoned =
-        record.status === 'running'
-          ? !holds
-          : !holds && Date.parse(record.createdAt) < waitedTooLong;
-      if (!abandoned) continue;
+      const covered =
+        leaseHolder !== undefined &&
+        (await leases.covers(
+          leaseOfPhase(record.pipelineRef, record.to),
+          leaseHolder,
+        ));
+      if (covered) continue;
       const moved = await this.move(record.id, 'failed', {
-        error: 'abandoned: the replica holding it stopped',
+        error: 'abandoned: the replica holding it stopped working on it',
       });
       if (moved.status === 'failed') {
         logger.warn(
-          `Promotion ${record.id} of ${record.pipelineRef} ${record.to} was abandoned: the replica holding it stopped`,
+          `Promotion ${record.id} of ${record.pipelineRef} ${record.to} was abandoned: the replica holding it stopped working on it`,
         );
         ended.push(moved);
       }
