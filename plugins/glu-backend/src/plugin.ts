@@ -188,7 +188,7 @@ export const gluPlugin = createBackendPlugin({
         const records = new PromotionRecords({
           store,
           logger,
-          leaseWaitMillis: leases.waitMillis,
+          leases,
           onFailed: record => notifier.promotionFailed(record),
           telemetry,
         });
@@ -231,7 +231,7 @@ export const gluPlugin = createBackendPlugin({
           logger,
           telemetry,
         });
-        await refresh.schedule(scheduler, refreshInterval);
+        await refresh.schedule(scheduler, refreshInterval, leases.ttlMillis);
         const pullRequests = new PullRequestsTask({
           follower: new PullRequestFollower({
             store,

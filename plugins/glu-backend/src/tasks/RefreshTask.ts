@@ -26,12 +26,24 @@ export class RefreshTask {
     },
   ) {}
 
-  async schedule(scheduler: SchedulerService, frequency: HumanDuration) {
+  /**
+   * A run takes its interval at most (it waits that long for its groups)
+   * and the time of a few queries; its timeout adds the lease duration to
+   * that. The timeout is also how long the scheduler keeps a run of a
+   * replica that died: the next replica takes over after it (and the
+   * scheduler's cleanup, once a minute), as it takes over a dead replica's
+   * promotions after its lease.
+   */
+  async schedule(
+    scheduler: SchedulerService,
+    frequency: HumanDuration,
+    leaseMillis: number,
+  ) {
     this.intervalMillis = durationToMilliseconds(frequency);
     await scheduler.scheduleTask({
       id: 'glu-refresh',
       frequency,
-      timeout: { minutes: 10 },
+      timeout: { milliseconds: this.intervalMillis + leaseMillis },
       initialDelay: { seconds: 5 },
       scope: 'global',
       fn: () => this.run(),
