@@ -18,7 +18,7 @@ import {
  * asked for: a few milliseconds of work, less than a trip to a worker and
  * back. Larger ones go to a worker thread.
  */
-const MAIN_THREAD_SIZE = 8 * 1024;
+export const MAIN_THREAD_SIZE = 8 * 1024;
 
 /** What marks a worker as one of these, in its `workerData`. */
 const MARK = 'gluDocumentThread';

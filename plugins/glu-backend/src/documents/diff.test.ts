@@ -1,8 +1,12 @@
 import { gluLimits } from '@glu-dev/plugin-glu-node';
 import { applyPatch } from 'diff';
-import { MAX_STALL_MILLIS, watchEventLoop } from '../__testUtils__/eventLoop';
+import { watchDocumentWork } from '../__testUtils__/documentWork';
 import { filePatch } from './diff';
-import { DocumentThreads } from './DocumentThreads';
+import { DocumentThreads, MAIN_THREAD_SIZE } from './DocumentThreads';
+
+jest.mock('./tasks', () =>
+  require('../__testUtils__/documentWork').watchedTasks(),
+);
 
 jest.setTimeout(120_000);
 
@@ -37,12 +41,14 @@ describe('diffs of files', () => {
     const after = lines('new');
     const threads = new DocumentThreads(gluLimits());
     try {
-      const { result, longestStallMillis } = await watchEventLoop(() =>
-        threads.run({ kind: 'diff', path: 'values.yaml', before, after }),
-      );
+      const { result, largestOnMainThread, largestInWorkers } =
+        await watchDocumentWork(() =>
+          threads.run({ kind: 'diff', path: 'values.yaml', before, after }),
+        );
       expect(applyPatch(before, result)).toBe(after);
       expect(result).toContain('\n\\ No newline at end of file\n');
-      expect(longestStallMillis).toBeLessThan(MAX_STALL_MILLIS);
+      expect(largestInWorkers).toBe(before.length + after.length);
+      expect(largestOnMainThread).toBeLessThanOrEqual(MAIN_THREAD_SIZE);
     } finally {
       await threads.close();
     }
