@@ -5,6 +5,7 @@
  * that their messages name the exact field.
  */
 import { z } from 'zod';
+import { intervalMillis } from './durations';
 import { NOTIFICATION_KINDS, NotificationKind } from './types';
 
 /** A phase's name: a DNS label (RFC 1123). */
@@ -15,10 +16,12 @@ export const nameSchema = z
     'must be lowercase letters, digits and dashes, at most 63 characters',
   );
 
-/** How often a phase is looked at, e.g. `30s`, `5m`, `1h`. */
+/** A duration, e.g. `30s`, `5m`, `1h`: how often a phase is looked at, a window. */
 export const intervalSchema = z
   .string()
-  .regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration like 30s, 5m or 1h')
+  .refine(interval => intervalMillis(interval) !== undefined, {
+    message: 'must be a duration like 30s, 5m or 1h',
+  })
   .optional();
 
 const phaseSchema = z.strictObject({
