@@ -1,0 +1,106 @@
+/*
+ * How a command runs: the options every command takes (where, who, how long
+ * and how to print), and running its work with a connection and a printer,
+ * turning a failure into a message that says what to do and an exit code.
+ */
+import { GluClient } from '@glu-dev/plugin-glu-common';
+import { Command, Option } from 'commander';
+import { connect, Connection, ConnectionOptions } from './connection';
+import { ExitCode, explain } from './exits';
+import { formatOf, FORMATS, Printer } from './output';
+
+type GlobalOptions = ConnectionOptions & { output?: string; color: boolean };
+
+/** Adds a command to `glu`, with the options every command takes. */
+export type AddCommand = (nameAndArgs: string) => Command;
+
+/** What a command's work is given. */
+export type CommandContext = {
+  connection: Connection;
+  printer: Printer;
+  client: GluClient;
+};
+
+/**
+ * The options of every command: where, who, how long and how to print.
+ * They go before the command or after it (`glu -o json pipelines`, `glu
+ * pipelines -o json`), so that a command's own options, such as publish's
+ * `--version`, are its own.
+ */
+export function withConnectionOptions(command: Command): Command {
+  return command
+    .option('--url <url>', 'the Backstage backend (GLU_URL)')
+    .option('--token <token>', 'a Backstage token (GLU_TOKEN)')
+    .option(
+      '--token-file <file>',
+      'a file that holds the token (GLU_TOKEN_FILE)',
+    )
+    .option('--timeout <seconds>', 'the deadline of each request')
+    .addOption(
+      new Option('-o, --output <format>', 'how results are printed').choices(
+        FORMATS,
+      ),
+    )
+    .option('--no-color', 'no colours, even on a terminal');
+}
+
+/** The connection options, given before the command or after it. */
+function globalsOf(command: Command): GlobalOptions {
+  const own = command.opts() as GlobalOptions;
+  const before = (command.parent?.opts() ?? {}) as GlobalOptions;
+  return {
+    url: own.url ?? before.url,
+    token: own.token ?? before.token,
+    tokenFile: own.tokenFile ?? before.tokenFile,
+    timeout: own.timeout ?? before.timeout,
+    output: own.output ?? before.output,
+    color: own.color !== false && before.color !== false,
+  };
+}
+
+/**
+ * Runs one command: connects, prints what it returns, and turns a failure
+ * into a message that says what to do and the exit code it calls for.
+ */
+export function action<A extends unknown[]>(
+  work: (context: CommandContext, ...args: A) => Promise<number | void>,
+  pipelineArg = true,
+) {
+  return async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    const globals = globalsOf(command);
+    const printer = new Printer(
+      formatOf(globals.output),
+      process.stdout,
+      process.stderr,
+      globals.color,
+    );
+    let connection: Connection | undefined;
+    try {
+      connection = connect(globals);
+      const code = await work(
+        { connection, printer, client: connection.client },
+        ...(args.slice(0, -1) as A),
+      );
+      process.exitCode = code ?? ExitCode.done;
+    } catch (error) {
+      const pipeline =
+        pipelineArg && typeof args[0] === 'string' ? args[0] : undefined;
+      const explained = await explain(error, {
+        url: connection?.url ?? globals.url ?? process.env.GLU_URL ?? '',
+        timeoutSeconds: connection?.timeoutSeconds ?? 30,
+        pipeline,
+        ownerOf: connection
+          ? async ref => {
+              const { ref: full, owner } = await connection!.client.getPipeline(
+                ref,
+              );
+              return { ref: full, owner };
+            }
+          : undefined,
+      });
+      process.stderr.write(`glu: ${explained.message}\n`);
+      process.exitCode = explained.exitCode;
+    }
+  };
+}
