@@ -5,6 +5,8 @@ import {
   EventParams,
 } from '@backstage/plugin-events-node';
 import { PhaseDefinition } from '@glu-dev/plugin-glu-common';
+import { GithubWebhookParser } from '@glu-dev/plugin-glu-backend-module-github';
+import { GitlabWebhookParser } from '@glu-dev/plugin-glu-backend-module-gitlab';
 import { Knex } from 'knex';
 import { readSideOf } from '../__testUtils__/engine';
 import { storedGitPhase, storedPipeline } from '../__testUtils__/pipelines';
@@ -13,6 +15,7 @@ import { WebhookDeliveriesTask } from '../tasks/WebhookDeliveriesTask';
 import { GluTelemetry } from '../telemetry/GluTelemetry';
 import { Deliveries } from './Deliveries';
 import { EventTriggers } from './EventTriggers';
+import { WebhookParsers } from './WebhookParsers';
 
 jest.setTimeout(60_000);
 
@@ -131,11 +134,15 @@ describe.each(databases.eachSupportedId())(
         now: () => now,
       });
       const refreshed: string[] = [];
+      // GitHub's and GitLab's webhooks, as their modules read them.
+      const parsers = new WebhookParsers();
+      parsers.add(new GithubWebhookParser(), new GitlabWebhookParser());
       const triggers = new EventTriggers({
         events: DefaultEventsService.create({ logger }),
         store,
         sources: readSideOf(store).sources,
         logger,
+        parsers,
         deliveries,
         refresh: async refs => {
           refreshed.push(...refs);
