@@ -274,6 +274,24 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    it('remembers a delivery whose id is too long to keep by the rest of what identifies it', async () => {
+      const [a, b] = await twoReplicas();
+      const long = 'x'.repeat(300);
+      await a.receive(gitHubPush(long));
+      await b.receive(gitHubPush(long));
+      expect([...a.refreshed, ...b.refreshed]).toEqual([
+        'pipeline:default/checkout',
+      ]);
+      // The payload's digest alone: the id does not fit the column.
+      expect(await rows()).toEqual([
+        expect.stringMatching(/^GitHub sha256:[0-9a-f]{64}$/),
+      ]);
+      // GitLab's id is all it has: too long, and it is acted on each time.
+      await a.receive(gitLabPush({ 'idempotency-key': long }));
+      await b.receive(gitLabPush({ 'idempotency-key': long }));
+      expect(a.refreshed.length + b.refreshed.length).toBe(3);
+    });
+
     it('acts on a delivery without an id as before, saying so at debug', async () => {
       const [a] = await twoReplicas();
       await a.receive(gitLabPush({}));
