@@ -44,9 +44,11 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 
 // Glu
 backend.add(import('@glu-dev/plugin-glu-backend'));
-// Promotion by pull request on GitHub (integrations.github credentials).
+// Promotion by pull request on GitHub (integrations.github credentials), and
+// GitHub's webhooks read for Glu: without it, Glu does not listen to them.
 backend.add(import('@glu-dev/plugin-glu-backend-module-github'));
-// Promotion by merge request on GitLab (integrations.gitlab credentials).
+// Promotion by merge request on GitLab (integrations.gitlab credentials), and
+// GitLab's webhooks read for Glu likewise.
 backend.add(import('@glu-dev/plugin-glu-backend-module-gitlab'));
 // The argocd gate: a promotion waits until the Argo CD application of the
 // upstream phase is Synced and Healthy at Glu's commit (argocd config).

@@ -8,3 +8,4 @@ export {
   GithubPullRequestProvider,
   parseGithubRepository,
 } from './GithubPullRequestProvider';
+export { GithubWebhookParser } from './GithubWebhookParser';

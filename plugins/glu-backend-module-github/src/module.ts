@@ -7,12 +7,15 @@ import {
   gluLimits,
   gluPullRequestProvidersExtensionPoint,
   gluTimeoutMillis,
+  gluWebhookParsersExtensionPoint,
 } from '@glu-dev/plugin-glu-node';
 import { GithubPullRequestProvider } from './GithubPullRequestProvider';
+import { GithubWebhookParser } from './GithubWebhookParser';
 
 /**
  * Promotion by pull request on GitHub: registers the `github` pull-request
- * provider with the Glu backend. Credentials come from
+ * provider with the Glu backend, and the parser of GitHub's webhooks (the
+ * `github` topic of Backstage's GitHub events module). Credentials come from
  * `integrations.github` (a token or a GitHub App).
  *
  * @public
@@ -26,8 +29,9 @@ export const gluModuleGithub = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         providers: gluPullRequestProvidersExtensionPoint,
+        webhooks: gluWebhookParsersExtensionPoint,
       },
-      async init({ config, logger, providers }) {
+      async init({ config, logger, providers, webhooks }) {
         providers.addPullRequestProvider(
           GithubPullRequestProvider.fromIntegrations(
             ScmIntegrations.fromConfig(config),
@@ -36,6 +40,7 @@ export const gluModuleGithub = createBackendModule({
             gluLimits(config).answerBytes,
           ),
         );
+        webhooks.addWebhookParser(new GithubWebhookParser());
       },
     });
   },

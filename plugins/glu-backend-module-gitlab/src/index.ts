@@ -8,3 +8,4 @@ export {
   GitlabPullRequestProvider,
   parseGitlabProject,
 } from './GitlabPullRequestProvider';
+export { GitlabWebhookParser } from './GitlabWebhookParser';

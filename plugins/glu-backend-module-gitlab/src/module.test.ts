@@ -3,6 +3,8 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
   GluPullRequestProvider,
   gluPullRequestProvidersExtensionPoint,
+  GluWebhookParser,
+  gluWebhookParsersExtensionPoint,
 } from '@glu-dev/plugin-glu-node';
 import { FakeGitLab } from '@internal/glu-gitlab-fake';
 import gluModuleGitlab from './index';
@@ -10,18 +12,22 @@ import gluModuleGitlab from './index';
 jest.setTimeout(60_000);
 
 describe('gluModuleGitlab', () => {
-  it('registers the gitlab provider with Glu, configured from integrations.gitlab and glu.timeouts.http', async () => {
+  it('registers the gitlab provider with Glu, configured from integrations.gitlab and glu.timeouts.http, and the parser of GitLab’s webhooks', async () => {
     const gitlab = await FakeGitLab.start({
       files: { 'env/production.yaml': 'image: app:1.0.0\n' },
     });
     const registered: GluPullRequestProvider[] = [];
-    // The extension point as the Glu backend plugin offers it.
+    const parsers: GluWebhookParser[] = [];
+    // The extension points as the Glu backend plugin offers them.
     const glu = createBackendPlugin({
       pluginId: 'glu',
       register(env) {
         env.registerExtensionPoint(gluPullRequestProvidersExtensionPoint, {
           addPullRequestProvider: (...providers) =>
             registered.push(...providers),
+        });
+        env.registerExtensionPoint(gluWebhookParsersExtensionPoint, {
+          addWebhookParser: (...added) => parsers.push(...added),
         });
         env.registerInit({ deps: {}, async init() {} });
       },
@@ -40,6 +46,8 @@ describe('gluModuleGitlab', () => {
     });
     try {
       expect(registered.map(p => p.type)).toEqual(['gitlab']);
+      // GitLab's webhooks, on the topic of Backstage's GitLab events module.
+      expect(parsers).toMatchObject([{ host: 'GitLab', topic: 'gitlab' }]);
       const [provider] = registered;
       expect(provider.supports(gitlab.cloneUrl)).toBe(true);
       expect(provider.supports('https://github.com/acme/gitops')).toBe(false);

@@ -25,6 +25,7 @@ import {
   gluGatesExtensionPoint,
   gluPullRequestProvidersExtensionPoint,
   gluSourcesExtensionPoint,
+  gluWebhookParsersExtensionPoint,
   GluPipelineOwners,
   GluWriteScopes,
   gluLimits,
@@ -66,6 +67,7 @@ import { RefreshTask } from './tasks/RefreshTask';
 import { WebhookDeliveriesTask } from './tasks/WebhookDeliveriesTask';
 import { Deliveries } from './triggers/Deliveries';
 import { EventTriggers } from './triggers/EventTriggers';
+import { WebhookParsers } from './triggers/WebhookParsers';
 import { GluTelemetry } from './telemetry/GluTelemetry';
 
 function durationOf(
@@ -119,6 +121,10 @@ export const gluPlugin = createBackendPlugin({
     env.registerExtensionPoint(gluPullRequestProvidersExtensionPoint, {
       addPullRequestProvider: (...added) => providers.add(...added),
     });
+    const webhookParsers = new WebhookParsers();
+    env.registerExtensionPoint(gluWebhookParsersExtensionPoint, {
+      addWebhookParser: (...added) => webhookParsers.add(...added),
+    });
 
     env.registerInit({
       deps: {
@@ -146,6 +152,7 @@ export const gluPlugin = createBackendPlugin({
         for (const registry of [formats, sourceTypes, gates, providers]) {
           registry.freeze();
         }
+        webhookParsers.freeze();
         deps.permissionsRegistry.addPermissions(gluPermissions);
         const writableSourceTypes = () =>
           sourceTypes
@@ -307,6 +314,7 @@ export const gluPlugin = createBackendPlugin({
           store,
           sources,
           logger,
+          parsers: webhookParsers,
           deliveries,
           refresh: refs => refresh.refreshNow(refs),
           trackPullRequests: refs => pullRequests.followNow(refs),

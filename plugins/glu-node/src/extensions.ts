@@ -1,5 +1,6 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import { GluFormat, GluGate, GluPullRequestProvider, GluSource } from './types';
+import { GluWebhookParser } from './webhooks';
 
 /**
  * Registers file formats with the Glu backend.
@@ -76,4 +77,25 @@ export interface GluPullRequestProvidersExtensionPoint {
 export const gluPullRequestProvidersExtensionPoint =
   createExtensionPoint<GluPullRequestProvidersExtensionPoint>({
     id: 'glu.pull-request-providers',
+  });
+
+/**
+ * Registers the parsers of hosts' webhooks with the Glu backend.
+ *
+ * @public
+ */
+export interface GluWebhookParsersExtensionPoint {
+  /** Adds parsers, each of its own host and topic. */
+  addWebhookParser(...parsers: GluWebhookParser[]): void;
+}
+
+/**
+ * Extension point for the Git hosts whose webhooks Glu answers (GitHub,
+ * GitLab, …): a host whose parser no module registers is not listened to.
+ *
+ * @public
+ */
+export const gluWebhookParsersExtensionPoint =
+  createExtensionPoint<GluWebhookParsersExtensionPoint>({
+    id: 'glu.webhook-parsers',
   });

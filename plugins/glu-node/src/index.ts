@@ -6,6 +6,7 @@
  */
 export * from './types';
 export * from './extensions';
+export * from './webhooks';
 export * from './writeScopes';
 export * from './pipelineValidation';
 export * from './ownerRule';

@@ -1,60 +1,13 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { EventParams } from '@backstage/plugin-events-node';
-import { createHash } from 'node:crypto';
+import { GluWebhookDelivery } from '@glu-dev/plugin-glu-node';
 import { WebhookDeliveries } from '../store/WebhookDeliveries';
-
-/** The hosts whose webhooks Glu answers, as Glu names them. */
-export type GitHost = 'GitHub' | 'GitLab';
 
 /** The longest key a delivery is remembered by (the column's size). */
 const MAX_KEY_LENGTH = 255;
 
-/** One delivery of a webhook: the keys it is remembered by, its id for the log. */
-export interface Delivery {
-  /** The host's delivery id, when it sent one. */
-  id?: string;
-  /** What identifies it; none, and it is acted on whatever came before. */
-  keys: string[];
-}
-
-/**
- * A header of the request that an event came in: the events backend hands
- * the request's headers on as the event's metadata (names in lower case).
- */
-function headerOf(params: EventParams, name: string): string | undefined {
-  const value = params.metadata?.[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/**
- * What a GitHub or GitLab delivery is known by. GitHub's `X-GitHub-Delivery`
- * stays the same when a delivery is sent again; GitHub signs the payload and
- * not the headers, so a replay could carry another id: the payload's digest
- * is a key too (distinct events differ in their payloads, timestamps
- * included). GitLab's `Idempotency-Key` stays the same across retries; older
- * GitLab sends `X-Gitlab-Webhook-UUID`, one per request. Its
- * `X-Gitlab-Event-UUID` is no key: the webhooks that one request sets off
- * share it (the push hooks of a push of several branches).
- */
-export function deliveryOf(host: GitHost, params: EventParams): Delivery {
-  const id =
-    host === 'GitHub'
-      ? headerOf(params, 'x-github-delivery')
-      : headerOf(params, 'idempotency-key') ??
-        headerOf(params, 'x-gitlab-webhook-uuid');
-  const keys = id && id.length <= MAX_KEY_LENGTH ? [id] : [];
-  if (host === 'GitHub') {
-    const digest = createHash('sha256')
-      .update(JSON.stringify(params.eventPayload ?? null))
-      .digest('hex');
-    keys.push(`sha256:${digest}`);
-  }
-  return { id, keys };
-}
-
 /** A registry notification's event, known by its `id`. */
-export function registryDeliveryOf(id: unknown): Delivery {
-  return typeof id === 'string' && id !== '' && id.length <= MAX_KEY_LENGTH
+export function registryDeliveryOf(id: unknown): GluWebhookDelivery {
+  return typeof id === 'string' && id !== ''
     ? { id, keys: [id] }
     : { keys: [] };
 }
@@ -88,9 +41,14 @@ export class Deliveries {
    */
   async firstReceived(
     host: string,
-    deliveries: Delivery[],
+    given: GluWebhookDelivery[],
     what: string,
   ): Promise<boolean[]> {
+    // A key longer than the column holds identifies nothing here.
+    const deliveries = given.map(({ id, keys }) => ({
+      id,
+      keys: keys.filter(key => key !== '' && key.length <= MAX_KEY_LENGTH),
+    }));
     const at = this.now();
     const received = await this.deps.store.receive(
       host,

@@ -1,26 +1,24 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { PipelineDefinition } from '@glu-dev/plugin-glu-common';
 import { EventParams, EventsService } from '@backstage/plugin-events-node';
-import { normalizeRepositoryUrl } from '@glu-dev/plugin-glu-node';
+import {
+  GluWebhookDelivery,
+  GluWebhookEvent,
+  GluWebhookMeaning,
+  GluWebhookParser,
+  normalizeRepositoryUrl,
+} from '@glu-dev/plugin-glu-node';
 import { parseRepository } from '../sources/oci/OciRegistryClient';
 import { PhaseSources } from '../engine/PhaseSources';
 import { DatabaseGluStore } from '../store/DatabaseGluStore';
 import { SpanKind } from '@opentelemetry/api';
 import { ATTR } from '../telemetry/attributes';
 import { GluTelemetry } from '../telemetry/GluTelemetry';
-import {
-  Deliveries,
-  deliveryOf,
-  GitHost,
-  registryDeliveryOf,
-} from './Deliveries';
+import { Deliveries, registryDeliveryOf } from './Deliveries';
+import { WebhookParsers } from './WebhookParsers';
 
 /** The topic of registry push notifications (see the glu events module). */
 export const REGISTRY_TOPIC = 'glu-registry';
-/** The topic of GitHub webhooks, as Backstage's GitHub events module names it. */
-export const GITHUB_TOPIC = 'github';
-/** The topic of GitLab webhooks, as Backstage's GitLab events module names it. */
-export const GITLAB_TOPIC = 'gitlab';
 
 /**
  * The pipelines with a phase that lives in one of these repositories (on
@@ -46,75 +44,6 @@ export function pipelinesInRepository(
     )
     .map(p => p.ref);
 }
-
-/** The addresses of the repository a GitHub or GitLab webhook is about. */
-function repositoryUrlsOf(payload: unknown): string[] {
-  const { repository, project } = (payload ?? {}) as {
-    repository?: {
-      clone_url?: string;
-      html_url?: string;
-      ssh_url?: string;
-      git_http_url?: string;
-      git_ssh_url?: string;
-      homepage?: string;
-    };
-    project?: { git_http_url?: string; git_ssh_url?: string; web_url?: string };
-  };
-  return [
-    // GitHub's
-    repository?.clone_url,
-    repository?.html_url,
-    repository?.ssh_url,
-    // GitLab's: every hook has its project, push and job hooks a repository
-    project?.git_http_url,
-    project?.git_ssh_url,
-    project?.web_url,
-    repository?.git_http_url,
-    repository?.git_ssh_url,
-    repository?.homepage,
-  ].filter((u): u is string => typeof u === 'string' && u !== '');
-}
-
-/**
- * Which host a webhook comes from and its event's name there: GitHub's
- * `X-GitHub-Event`, GitLab's `object_kind` (as Backstage's GitLab event
- * router reads it), or the subtopic their routers publish it under.
- */
-function gitEventOf(
-  params: EventParams,
-): { host: GitHost; name: string } | undefined {
-  const [topic, subtopic] = params.topic.split(/\.(.*)/);
-  if (topic === GITHUB_TOPIC) {
-    const name = subtopic ?? params.metadata?.['x-github-event'];
-    return typeof name === 'string' ? { host: 'GitHub', name } : undefined;
-  }
-  if (topic === GITLAB_TOPIC) {
-    const payload = (params.eventPayload ?? {}) as {
-      object_kind?: unknown;
-      event_name?: unknown;
-    };
-    const name = subtopic ?? payload.object_kind ?? payload.event_name;
-    return typeof name === 'string' ? { host: 'GitLab', name } : undefined;
-  }
-  return undefined;
-}
-
-/**
- * The events of each host that Glu answers: those that refresh the branch
- * they name (a push), and those that follow the open pull requests of the
- * repository (a pull or merge request changed, or the checks on its commits:
- * GitHub's check runs, suites and statuses, GitLab's pipelines and jobs).
- */
-const GIT_EVENTS: Record<GitHost, { refresh: string; follow: Set<string> }> = {
-  GitHub: {
-    refresh: 'push',
-    follow: new Set(['pull_request', 'check_run', 'check_suite', 'status']),
-  },
-  GitLab: {
-    refresh: 'push',
-    follow: new Set(['merge_request', 'pipeline', 'build']),
-  },
-};
 
 /** The pipelines with an oci or helm phase on this image repository. */
 export function pipelinesForImage(
@@ -192,12 +121,13 @@ type Asked = { work: 'refresh' | 'follow'; pipelineRefs: string[] };
 
 /**
  * Events that refresh the phases they concern at once, instead of at the
- * next poll: a GitHub or GitLab `push` (webhooks that Backstage's events
- * backend verified: GitHub's signature, GitLab's secret token) and a
- * registry's push notification; and events that follow the open pull
- * requests of a repository at once. An event is acknowledged at
- * once and handled in the background, so that a slow remote never makes its
- * sender give up; events that arrive meanwhile are handled together.
+ * next poll: a push to a Git host's repository (webhooks that Backstage's
+ * events backend verified, read by the parser that the host's module
+ * registered) and a registry's push notification; and events that follow
+ * the open pull requests of a repository at once (a pull request or the
+ * checks of a commit changed). An event is acknowledged at once and handled
+ * in the background, so that a slow remote never makes its sender give up;
+ * events that arrive meanwhile are handled together.
  */
 export class EventTriggers {
   constructor(
@@ -206,6 +136,8 @@ export class EventTriggers {
       store: DatabaseGluStore;
       sources: PhaseSources;
       logger: LoggerService;
+      /** The Git hosts whose webhooks are answered: their topics only. */
+      parsers: WebhookParsers;
       /** The deliveries received before, so that each is acted on once. */
       deliveries: Deliveries;
       refresh: (pipelineRefs: string[]) => Promise<void>;
@@ -233,9 +165,17 @@ export class EventTriggers {
   }
 
   async subscribe(): Promise<void> {
+    const parsers = this.deps.parsers.all();
+    this.deps.logger.info(
+      parsers.length > 0
+        ? `Webhooks of ${parsers
+            .map(p => `${p.host} (topic ${p.topic})`)
+            .join(', ')} are answered`
+        : "No Git host's webhooks are answered: install a module that parses them, e.g. Glu's GitHub or GitLab module",
+    );
     await this.deps.events.subscribe({
       id: 'glu-triggers',
-      topics: [GITHUB_TOPIC, GITLAB_TOPIC, REGISTRY_TOPIC],
+      topics: [...parsers.map(p => p.topic), REGISTRY_TOPIC],
       onEvent: params => this.onEvent(params),
     });
   }
@@ -266,17 +206,29 @@ export class EventTriggers {
    */
   private async handle(params: EventParams): Promise<Asked | undefined> {
     const pipelines = await this.deps.store.listPipelineDefinitions();
-    const git = gitEventOf(params);
+    const parser = this.deps.parsers.of(params.topic);
     let asked: Asked | undefined;
-    if (git) {
-      asked = this.gitWork(git, params, pipelines);
-      if (!asked) return undefined;
+    /** What the event is, for the log. */
+    let what = `${params.topic} event`;
+    if (parser) {
+      const read = this.read(parser, {
+        topic: params.topic,
+        payload: params.eventPayload,
+        headers: params.metadata ?? {},
+      });
+      asked = read && this.gitWork(read.meaning, pipelines);
+      if (!read || !asked) return undefined;
+      const { meaning, delivery } = read;
       const [first] = await this.deps.deliveries.firstReceived(
-        git.host,
-        [deliveryOf(git.host, params)],
-        `${git.name} event`,
+        parser.host,
+        [delivery],
+        `${meaning.event} event`,
       );
       if (!first) return undefined;
+      const commit = meaning.type === 'checks' ? meaning.commit : undefined;
+      what = `${parser.host} ${meaning.event} event${
+        commit ? ` on commit ${commit}` : ''
+      }`;
     } else if (params.topic === REGISTRY_TOPIC) {
       asked = await this.registryWork(params, pipelines);
     }
@@ -284,9 +236,7 @@ export class EventTriggers {
     const { work, pipelineRefs } = asked;
     if (work === 'follow') {
       this.deps.logger.info(
-        `A ${git?.host} ${
-          git?.name
-        } event follows the pull requests of ${pipelineRefs.join(', ')}`,
+        `A ${what} follows the pull requests of ${pipelineRefs.join(', ')}`,
       );
       this.follows.request(pipelineRefs);
     } else {
@@ -298,30 +248,42 @@ export class EventTriggers {
     return asked;
   }
 
-  /** What a GitHub or GitLab event asks for, if anything. */
+  /**
+   * What a host's event means and what its delivery is known by, as its
+   * parser reads them; a parser that fails reads nothing, said as a warning.
+   */
+  private read(
+    parser: GluWebhookParser,
+    event: GluWebhookEvent,
+  ): { meaning: GluWebhookMeaning; delivery: GluWebhookDelivery } | undefined {
+    try {
+      const meaning = parser.parse(event);
+      return meaning && { meaning, delivery: parser.deliveryOf(event) };
+    } catch (error) {
+      this.deps.logger.warn(
+        `The ${parser.host} webhook parser failed on an event of ${event.topic}, which is ignored: ${error}`,
+      );
+      return undefined;
+    }
+  }
+
+  /** What a Git host's event asks for, if anything. */
   private gitWork(
-    git: { host: GitHost; name: string },
-    params: EventParams,
+    meaning: GluWebhookMeaning,
     pipelines: PipelineDefinition[],
   ): Asked | undefined {
-    const { refresh, follow } = GIT_EVENTS[git.host];
-    const urls = repositoryUrlsOf(params.eventPayload);
-    if (urls.length === 0) return undefined;
-    if (follow.has(git.name)) {
+    const urls = meaning.repositoryUrls;
+    if (meaning.type !== 'push') {
       const refs = pipelinesInRepository(pipelines, this.deps.sources, urls);
       return refs.length > 0 && this.deps.trackPullRequests
         ? { work: 'follow', pipelineRefs: refs }
         : undefined;
     }
-    if (git.name !== refresh) return undefined;
-    const payload = params.eventPayload as { ref?: string };
-    const branch = payload.ref?.replace(/^refs\/heads\//, '');
-    if (!branch) return undefined;
     const refs = pipelinesInRepository(
       pipelines,
       this.deps.sources,
       urls,
-      branch,
+      meaning.branch,
     );
     return refs.length > 0
       ? { work: 'refresh', pipelineRefs: refs }

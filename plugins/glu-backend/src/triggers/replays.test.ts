@@ -5,6 +5,8 @@ import {
   EventParams,
 } from '@backstage/plugin-events-node';
 import { PhaseDefinition } from '@glu-dev/plugin-glu-common';
+import { GithubWebhookParser } from '@glu-dev/plugin-glu-backend-module-github';
+import { GitlabWebhookParser } from '@glu-dev/plugin-glu-backend-module-gitlab';
 import { Knex } from 'knex';
 import { readSideOf } from '../__testUtils__/engine';
 import { storedGitPhase, storedPipeline } from '../__testUtils__/pipelines';
@@ -13,6 +15,7 @@ import { WebhookDeliveriesTask } from '../tasks/WebhookDeliveriesTask';
 import { GluTelemetry } from '../telemetry/GluTelemetry';
 import { Deliveries } from './Deliveries';
 import { EventTriggers } from './EventTriggers';
+import { WebhookParsers } from './WebhookParsers';
 
 jest.setTimeout(60_000);
 
@@ -131,11 +134,15 @@ describe.each(databases.eachSupportedId())(
         now: () => now,
       });
       const refreshed: string[] = [];
+      // GitHub's and GitLab's webhooks, as their modules read them.
+      const parsers = new WebhookParsers();
+      parsers.add(new GithubWebhookParser(), new GitlabWebhookParser());
       const triggers = new EventTriggers({
         events: DefaultEventsService.create({ logger }),
         store,
         sources: readSideOf(store).sources,
         logger,
+        parsers,
         deliveries,
         refresh: async refs => {
           refreshed.push(...refs);
@@ -265,6 +272,24 @@ describe.each(databases.eachSupportedId())(
           'Ignored a replayed GitHub push event, delivery forged-id',
         ),
       });
+    });
+
+    it('remembers a delivery whose id is too long to keep by the rest of what identifies it', async () => {
+      const [a, b] = await twoReplicas();
+      const long = 'x'.repeat(300);
+      await a.receive(gitHubPush(long));
+      await b.receive(gitHubPush(long));
+      expect([...a.refreshed, ...b.refreshed]).toEqual([
+        'pipeline:default/checkout',
+      ]);
+      // The payload's digest alone: the id does not fit the column.
+      expect(await rows()).toEqual([
+        expect.stringMatching(/^GitHub sha256:[0-9a-f]{64}$/),
+      ]);
+      // GitLab's id is all it has: too long, and it is acted on each time.
+      await a.receive(gitLabPush({ 'idempotency-key': long }));
+      await b.receive(gitLabPush({ 'idempotency-key': long }));
+      expect(a.refreshed.length + b.refreshed.length).toBe(3);
     });
 
     it('acts on a delivery without an id as before, saying so at debug', async () => {

@@ -15,6 +15,8 @@ import { startTestRegistry, TestRegistry } from '../__testUtils__/registry';
 import { eventsModuleGluRegistryWebhook } from './eventsModule';
 import { normalizeRepositoryUrl } from '@glu-dev/plugin-glu-node';
 import { FakeGitLab } from '@internal/glu-gitlab-fake';
+import gluModuleGithub from '@glu-dev/plugin-glu-backend-module-github';
+import gluModuleGitlab from '@glu-dev/plugin-glu-backend-module-gitlab';
 import { installTelemetry } from '../__testUtils__/telemetry';
 
 jest.setTimeout(120_000);
@@ -119,6 +121,8 @@ describe('webhooks', () => {
         eventsPlugin,
         githubWebhookModule,
         eventsModuleGluRegistryWebhook,
+        // GitHub's webhooks, as Glu's GitHub module reads them.
+        gluModuleGithub,
       ],
       // Polls an hour apart: whatever moves here, a webhook moved.
       config: {
@@ -291,7 +295,13 @@ describe('GitLab webhooks', () => {
           },
         },
       ],
-      features: [eventsServiceFactory, eventsPlugin, gitlabWebhookModule],
+      features: [
+        eventsServiceFactory,
+        eventsPlugin,
+        gitlabWebhookModule,
+        // GitLab's webhooks, as Glu's GitLab module reads them.
+        gluModuleGitlab,
+      ],
       // Polls an hour apart: whatever moves here, a webhook moved.
       config: { refreshInterval: { hours: 1 } },
       rootConfig: {
