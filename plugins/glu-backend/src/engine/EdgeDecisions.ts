@@ -7,7 +7,7 @@ import {
 import { GluGate } from '@glu-dev/plugin-glu-node';
 import { Batcher } from '../batcher';
 import { ExtensionRegistry } from '../ExtensionRegistry';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
 import {
   GateCheck,
   HistoryEntry,
@@ -63,7 +63,7 @@ export function invalidOf(state?: PhaseState): string | undefined {
 export class EdgeDecisions {
   constructor(
     private readonly deps: {
-      store: DatabaseGluStore;
+      store: GluStore;
       sources: PhaseSources;
       gates: ExtensionRegistry<GluGate>;
     },
@@ -95,10 +95,10 @@ export class EdgeDecisions {
       ...new Set(pipelines.filter(p => this.observes(p)).map(p => p.ref)),
     ];
     const [states, active, pins, checks] = await Promise.all([
-      store.getPhaseStates(refs),
-      store.listActivePromotions(refs),
-      store.getPins(refs),
-      store.getGateChecks(observing),
+      store.phases.getPhaseStates(refs),
+      store.promotions.listActivePromotions(refs),
+      store.pins.getPins(refs),
+      store.gateChecks.getGateChecks(observing),
     ]);
     const byPipeline = <T extends { pipelineRef: string }>(rows: T[]) => {
       const grouped = new Map<string, T[]>();

@@ -7,7 +7,7 @@ import {
   PipelineSummary,
   PipelineView,
 } from '@glu-dev/plugin-glu-common';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
 import { Page } from '../store/types';
 import { EdgeDecision, EdgeDecisions, PipelineSnapshot } from './EdgeDecisions';
 
@@ -120,7 +120,7 @@ export class PipelineViews {
 
   constructor(
     private readonly deps: {
-      store: DatabaseGluStore;
+      store: GluStore;
       decisions: EdgeDecisions;
     },
   ) {}
@@ -133,10 +133,10 @@ export class PipelineViews {
     const { store } = this.deps;
     // The revision first: a view computed from anything newer is kept under
     // the older revision, and so never answers for a newer one.
-    const revision = await store.getPipelineRevision(ref);
+    const revision = await store.pipelines.getPipelineRevision(ref);
     const kept = revision && this.kept.get(ref, revision);
     if (kept) return kept;
-    const pipeline = revision && (await store.getPipeline(ref));
+    const pipeline = revision && (await store.pipelines.getPipeline(ref));
     if (!revision || !pipeline) throw new NotFoundError(`No pipeline ${ref}`);
     const document = documentOf(await this.view(pipeline));
     if (keepsViews(pipeline)) this.kept.set(ref, revision, document);
@@ -174,7 +174,7 @@ export class PipelineViews {
     cursor?: string;
   }): Promise<Page<PipelineSummary>> {
     const { store, decisions } = this.deps;
-    const page = await store.listPipelines(options);
+    const page = await store.pipelines.listPipelines(options);
     const items: Array<PipelineSummary | undefined> = page.items.map(item =>
       this.keptSummaries.get(item.definition.ref, item.revision),
     );

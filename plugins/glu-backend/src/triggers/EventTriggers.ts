@@ -4,7 +4,7 @@ import { EventParams, EventsService } from '@backstage/plugin-events-node';
 import { normalizeRepositoryUrl } from '@glu-dev/plugin-glu-node';
 import { parseRepository } from '../sources/oci/OciRegistryClient';
 import { PhaseSources } from '../engine/PhaseSources';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
 import { SpanKind } from '@opentelemetry/api';
 import { ATTR } from '../telemetry/attributes';
 import { GluTelemetry } from '../telemetry/GluTelemetry';
@@ -203,7 +203,7 @@ export class EventTriggers {
   constructor(
     private readonly deps: {
       events: EventsService;
-      store: DatabaseGluStore;
+      store: GluStore;
       sources: PhaseSources;
       logger: LoggerService;
       /** The deliveries received before, so that each is acted on once. */
@@ -265,7 +265,7 @@ export class EventTriggers {
    * (within the replay window); answered for its span.
    */
   private async handle(params: EventParams): Promise<Asked | undefined> {
-    const pipelines = await this.deps.store.listPipelineDefinitions();
+    const pipelines = await this.deps.store.pipelines.listPipelineDefinitions();
     const git = gitEventOf(params);
     let asked: Asked | undefined;
     if (git) {
