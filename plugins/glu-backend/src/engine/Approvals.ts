@@ -7,7 +7,11 @@ import { GluStore } from '../store/GluStore';
  * version its upstream holds now, one approval per person.
  */
 export class Approvals {
-  constructor(private readonly deps: { store: GluStore }) {}
+  constructor(
+    private readonly deps: {
+      store: Pick<GluStore, 'approvals' | 'phases' | 'pipelines'>;
+    },
+  ) {}
 
   async approve(request: {
     pipelineRef: string;

@@ -22,7 +22,7 @@ export const AUTO_PROMOTION_ACTOR = 'glu:auto-promotion';
 export class AutoPromoter {
   constructor(
     private readonly deps: {
-      store: GluStore;
+      store: Pick<GluStore, 'pipelines'>;
       decisions: EdgeDecisions;
       writer: PhaseWriter;
       logger: LoggerService;

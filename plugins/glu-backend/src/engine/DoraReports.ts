@@ -21,7 +21,7 @@ const LISTED_DEPLOYMENTS = 200;
  * counted from history alone (no Git, no registry).
  */
 export class DoraReports {
-  constructor(private readonly deps: { store: GluStore }) {}
+  constructor(private readonly deps: { store: Pick<GluStore, 'figures'> }) {}
 
   /** The deployments of a pipeline's production phases in a period. */
   private async deployments(

@@ -63,7 +63,10 @@ export function invalidOf(state?: PhaseState): string | undefined {
 export class EdgeDecisions {
   constructor(
     private readonly deps: {
-      store: GluStore;
+      store: Pick<
+        GluStore,
+        'approvals' | 'gateChecks' | 'phases' | 'pins' | 'promotions'
+      >;
       sources: PhaseSources;
       gates: ExtensionRegistry<GluGate>;
     },

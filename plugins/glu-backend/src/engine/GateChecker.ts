@@ -53,7 +53,7 @@ export class GateChecker {
 
   constructor(
     private readonly deps: {
-      store: GluStore;
+      store: Pick<GluStore, 'gateChecks' | 'phases' | 'pipelines'>;
       decisions: EdgeDecisions;
       sources: PhaseSources;
       gates: ExtensionRegistry<GluGate>;

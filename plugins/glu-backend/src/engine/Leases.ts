@@ -41,7 +41,7 @@ export class Leases {
   private readonly replica = `replica-${randomUUID()}`;
 
   constructor(
-    private readonly store: GluStore,
+    private readonly store: Pick<GluStore, 'leases'>,
     private readonly options: { ttlMillis?: number; waitMillis?: number } = {},
   ) {}
 

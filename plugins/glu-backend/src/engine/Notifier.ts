@@ -70,7 +70,7 @@ export class Notifier {
 
   constructor(
     private readonly deps: {
-      store: GluStore;
+      store: Pick<GluStore, 'notifications' | 'pipelines' | 'promotions'>;
       /** Absent when the backend has no notifications. */
       notifications?: NotificationService;
       logger: LoggerService;

@@ -27,7 +27,7 @@ export interface PhaseChange {
 export class PhaseHistory {
   constructor(
     private readonly deps: {
-      store: GluStore;
+      store: Pick<GluStore, 'phases'>;
       records: PromotionRecords;
     },
   ) {}

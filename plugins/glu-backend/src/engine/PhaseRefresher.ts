@@ -80,7 +80,7 @@ function wellFormed(
 export class PhaseRefresher {
   constructor(
     private readonly deps: {
-      store: GluStore;
+      store: Pick<GluStore, 'phases' | 'pipelines'>;
       sources: PhaseSources;
       history: PhaseHistory;
       leases: Leases;

@@ -177,7 +177,7 @@ function rollbackEdge(phase: PhaseDefinition): EdgeDefinition | undefined {
 export class PhaseWriter {
   constructor(
     private readonly deps: {
-      store: GluStore;
+      store: Pick<GluStore, 'phases' | 'pins' | 'pipelines'>;
       sources: PhaseSources;
       decisions: EdgeDecisions;
       records: PromotionRecords;

@@ -8,7 +8,11 @@ import { GluStore } from '../store/GluStore';
  * it is unpinned. Pins live in the database, so they survive restarts.
  */
 export class Pins {
-  constructor(private readonly deps: { store: GluStore }) {}
+  constructor(
+    private readonly deps: {
+      store: Pick<GluStore, 'phases' | 'pins' | 'pipelines'>;
+    },
+  ) {}
 
   async pin(request: {
     pipelineRef: string;

@@ -57,7 +57,7 @@ export class PipelineSync {
     private readonly deps: {
       catalog: CatalogService;
       auth: AuthService;
-      store: GluStore;
+      store: Pick<GluStore, 'pipelines'>;
       logger: LoggerService;
       extensionTypes: () => PipelineValidationOptions;
       owners: GluPipelineOwners;

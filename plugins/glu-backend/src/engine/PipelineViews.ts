@@ -120,7 +120,7 @@ export class PipelineViews {
 
   constructor(
     private readonly deps: {
-      store: GluStore;
+      store: Pick<GluStore, 'pipelines'>;
       decisions: EdgeDecisions;
     },
   ) {}

@@ -47,7 +47,7 @@ export const UNDER_WAY: PromotionStatus[] = [
 export class PromotionRecords {
   constructor(
     private readonly deps: {
-      store: GluStore;
+      store: Pick<GluStore, 'figures' | 'pipelines' | 'promotions'>;
       logger: LoggerService;
       /** The leases that records under way are bound to. */
       leases: Leases;

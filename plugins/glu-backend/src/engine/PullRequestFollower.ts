@@ -28,7 +28,7 @@ import { GluTelemetry } from '../telemetry/GluTelemetry';
 export class PullRequestFollower {
   constructor(
     private readonly deps: {
-      store: GluStore;
+      store: Pick<GluStore, 'phases' | 'pipelines' | 'promotions'>;
       records: PromotionRecords;
       decisions: EdgeDecisions;
       sources: PhaseSources;

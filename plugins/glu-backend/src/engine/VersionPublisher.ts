@@ -30,7 +30,7 @@ export interface PublishRequest {
 export class VersionPublisher {
   constructor(
     private readonly deps: {
-      store: GluStore;
+      store: Pick<GluStore, 'phases' | 'pipelines'>;
       history: PhaseHistory;
       telemetry: GluTelemetry;
     },

@@ -163,7 +163,7 @@ export function observedResult(
 export async function evaluateGates(
   options: GateQuestion & {
     gates: ExtensionRegistry<GluGate>;
-    store: GluStore;
+    store: Pick<GluStore, 'approvals'>;
     definitions: GateDefinition[];
     /** The pipeline's stored answers of gates that observe. */
     checks?: GateCheck[];

@@ -167,7 +167,7 @@ export function principalRef(credentials: BackstageCredentials): string {
 export class DefaultGluService implements GluService {
   constructor(
     private readonly deps: {
-      store: GluStore;
+      store: Pick<GluStore, 'phases' | 'pipelines' | 'promotions'>;
       views: PipelineViews;
       writer: PhaseWriter;
       publisher: VersionPublisher;

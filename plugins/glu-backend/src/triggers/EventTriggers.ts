@@ -203,7 +203,7 @@ export class EventTriggers {
   constructor(
     private readonly deps: {
       events: EventsService;
-      store: GluStore;
+      store: Pick<GluStore, 'pipelines'>;
       sources: PhaseSources;
       logger: LoggerService;
       /** The deliveries received before, so that each is acted on once. */
