@@ -72,6 +72,11 @@ export class EdgeDecisions {
     },
   ) {}
 
+  /** The gates that the decisions ask. */
+  get gates(): ExtensionRegistry<GluGate> {
+    return this.deps.gates;
+  }
+
   /** The sources that the decisions ask what a phase can hold. */
   get sources(): PhaseSources {
     return this.deps.sources;
