@@ -449,6 +449,96 @@ describe.each(databases.eachSupportedId())('GluStore on %p', databaseId => {
     expect(c?.current?.id).toBe(results[4].entry.id);
   });
 
+  it("moves a pipeline's revision with every kind of change its view can show, and not without one", async () => {
+    const store = await createStore();
+    const pipeline = definition('moved', 'group:default/x');
+    const ref = pipeline.ref;
+    await store.pipelines.upsertPipeline(pipeline, 'h1');
+    let last = await store.pipelines.getPipelineRevision(ref);
+    const moves = async (change: string, moved = true) => {
+      const now = await store.pipelines.getPipelineRevision(ref);
+      expect({ change, moved: now !== last }).toEqual({ change, moved });
+      last = now;
+    };
+    const check = (reason: string) => ({
+      pipelineRef: ref,
+      gateKey: 'staging/0/argocd',
+      phase: 'build',
+      digest: 'sha256:1',
+      passed: false,
+      failed: false,
+      reason,
+      since: new Date().toISOString(),
+      checkedAt: new Date().toISOString(),
+    });
+
+    await store.pipelines.upsertPipeline({ ...pipeline, title: 'Moved' }, 'h2');
+    await moves('definition');
+    const entry = await store.phases.addHistoryEntry({
+      pipelineRef: ref,
+      phase: 'staging',
+      resource: resourceOf({ repository: 'r', tag: '1.0.0' }),
+      cause: 'observed',
+      observedAt: new Date(),
+    });
+    await moves('history entry');
+    await store.phases.markRefreshed(ref, 'staging', 'unreachable');
+    await moves('refresh failed');
+    await store.phases.markRefreshedMany([
+      { pipelineRef: ref, phase: 'staging' },
+    ]);
+    await moves('refreshed');
+    await store.pins.setPin(ref, {
+      phase: 'staging',
+      digest: entry!.digest,
+      version: '1.0.0',
+      pinnedBy: 'user:default/alice',
+      reason: 'hold',
+      pinnedAt: new Date().toISOString(),
+    });
+    await moves('pinned');
+    expect(await store.pins.deletePin(ref, 'staging')).toBe(true);
+    await moves('unpinned');
+    expect(await store.pins.deletePin(ref, 'staging')).toBe(false);
+    await moves('no pin to remove', false);
+    await store.approvals.addApproval({
+      pipelineRef: ref,
+      phase: 'staging',
+      digest: entry!.digest,
+      approver: 'user:default/bob',
+    });
+    await moves('approved');
+    await store.promotions.createPromotion({
+      id: 'm1',
+      pipelineRef: ref,
+      from: 'build',
+      to: 'staging',
+      kind: 'promotion',
+      strategy: 'commit',
+      status: 'running',
+      triggeredBy: 'user:default/alice',
+      trigger: 'manual',
+      createdAt: new Date().toISOString(),
+    });
+    await moves('promotion created');
+    await store.promotions.updatePromotion('m1', { status: 'failed' }, [
+      'running',
+    ]);
+    await moves('promotion ended');
+    await store.promotions.updatePromotion('m1', { status: 'succeeded' }, [
+      'running',
+    ]);
+    await moves('promotion already ended', false);
+    expect(await store.gateChecks.saveGateChecks([check('syncing')])).toEqual([
+      ref,
+    ]);
+    await moves('gate answered');
+    expect(await store.gateChecks.saveGateChecks([check('syncing')])).toEqual(
+      [],
+    );
+    await moves('gate said the same again', false);
+  });
+
   it('fails only the promotion whose row is refused among promotions created together', async () => {
     const store = await createStore();
     const pipeline = definition('batched', 'group:default/x');
