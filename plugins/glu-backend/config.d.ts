@@ -208,6 +208,25 @@ export interface Config {
         token?: string;
       };
     };
+    /** How Glu uses the database that Backstage gives it. */
+    database?: {
+      /**
+       * False: every statement that Glu would gather with others of the same
+       * moment (pipelines' revisions, promotions created together, leases,
+       * recorded writes, lead times) runs alone. A failed batch is run again
+       * statement by statement either way, so that one bad row fails only its
+       * own request. Defaults to true.
+       */
+      batching?: boolean;
+      /**
+       * On SQLite only: `normal` syncs the write-ahead log at checkpoints
+       * rather than at every commit. A committed transaction survives a
+       * crash of the backend; a power loss may undo the last ones, never half
+       * of one. Faster writes where that is acceptable (a single replica's
+       * file, a laptop). Left out: SQLite's default (`full`).
+       */
+      sqliteSynchronous?: 'normal' | 'full';
+    };
     git?: {
       /** The author and committer of the commits that Glu makes. */
       author?: {

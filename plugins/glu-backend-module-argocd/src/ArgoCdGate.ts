@@ -64,6 +64,8 @@ export class ArgoCdGate implements GluGate {
   readonly type = 'argocd';
   /** Glu checks it in the background and decides on its last answer. */
   readonly observes = true;
+  /** Its answer may have a soak time, which follows the clock. */
+  readonly cacheable = false;
 
   private constructor(private readonly clients: Map<string, ArgoCdClient>) {}
 

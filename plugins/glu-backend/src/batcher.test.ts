@@ -15,21 +15,59 @@ describe('Batcher', () => {
     expect(batches).toEqual([[1, 2, 3], [4]]);
   });
 
-  it('gathers what comes within its window, and hands the batch error to every caller', async () => {
-    const batches: string[][] = [];
-    const refused = new Batcher<string, void>(
+  it('gathers what comes within its window as one batch', async () => {
+    jest.useFakeTimers();
+    try {
+      const batches: string[][] = [];
+      const upper = new Batcher<string, string>(
+        async items => {
+          batches.push(items);
+          return items.map(i => i.toUpperCase());
+        },
+        { windowMillis: 50 },
+      );
+      const a = upper.add('a');
+      jest.advanceTimersByTime(10);
+      const b = upper.add('b');
+      expect(batches).toEqual([]);
+      jest.advanceTimersByTime(40);
+      await expect(Promise.all([a, b])).resolves.toEqual(['A', 'B']);
+      expect(batches).toEqual([['a', 'b']]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('fails only the caller whose item fails, working a failed batch item by item in order', async () => {
+    const batches: number[][] = [];
+    const checked = new Batcher<number, number>(async items => {
+      batches.push(items);
+      if (items.includes(13)) throw new Error(`refused ${items.join(', ')}`);
+      return items.map(i => i + 1);
+    });
+    const answers = await Promise.allSettled(
+      [1, 13, 2].map(i => checked.add(i)),
+    );
+    expect(answers).toEqual([
+      { status: 'fulfilled', value: 2 },
+      { status: 'rejected', reason: new Error('refused 13') },
+      { status: 'fulfilled', value: 3 },
+    ]);
+    expect(batches).toEqual([[1, 13, 2], [1], [13], [2]]);
+  });
+
+  it('works every item alone, as it comes, when batching is off', async () => {
+    const batches: number[][] = [];
+    const alone = new Batcher<number, number>(
       async items => {
         batches.push(items);
-        throw new Error(`refused ${items.join(', ')}`);
+        return items.map(i => -i);
       },
-      { windowMillis: 50 },
+      { enabled: false },
     );
-    const a = refused.add('a');
-    await new Promise(resolve => setTimeout(resolve, 10));
-    const b = refused.add('b');
-    await expect(a).rejects.toThrow('refused a, b');
-    await expect(b).rejects.toThrow('refused a, b');
-    expect(batches).toEqual([['a', 'b']]);
+    const answers = await Promise.all([1, 2, 3].map(i => alone.add(i)));
+    expect(answers).toEqual([-1, -2, -3]);
+    expect(batches).toEqual([[1], [2], [3]]);
   });
 
   it('hands a work that throws at once to its callers, not to the process', async () => {
@@ -37,5 +75,11 @@ describe('Batcher', () => {
       throw new Error('no');
     });
     await expect(throwing.add(1)).rejects.toThrow('no');
+    await expect(
+      Promise.allSettled([throwing.add(1), throwing.add(2)]),
+    ).resolves.toEqual([
+      { status: 'rejected', reason: new Error('no') },
+      { status: 'rejected', reason: new Error('no') },
+    ]);
   });
 });

@@ -58,7 +58,7 @@ import { registerGluActions } from './service/actions';
 import { AuditedWrites } from './service/AuditedWrites';
 import { createRouter } from './service/router';
 import { ServiceGrants } from './service/ServiceGrants';
-import { DatabaseGluStore } from './store/DatabaseGluStore';
+import { createGluStore } from './store/GluStore';
 import { CatalogSyncTask } from './tasks/CatalogSyncTask';
 import { GateChecksTask } from './tasks/GateChecksTask';
 import { NotificationsTask } from './tasks/NotificationsTask';
@@ -76,6 +76,16 @@ function durationOf(
   fallback: HumanDuration,
 ): HumanDuration {
   return config.has(key) ? readDurationFromConfig(config, { key }) : fallback;
+}
+
+/** `glu.database.sqliteSynchronous`, refused when it is not a level Glu sets. */
+function sqliteSynchronousOf(config: Config): 'normal' | 'full' | undefined {
+  const key = 'glu.database.sqliteSynchronous';
+  const level = config.getOptionalString(key);
+  if (level === undefined || level === 'normal' || level === 'full') {
+    return level;
+  }
+  throw new Error(`${key} must be normal or full, not ${level}`);
 }
 
 /**
@@ -161,8 +171,10 @@ export const gluPlugin = createBackendPlugin({
             .map(source => source.type)
             .sort();
 
-        const store = await DatabaseGluStore.create({
+        const store = await createGluStore({
           database: deps.database,
+          batching: config.getOptionalBoolean('glu.database.batching'),
+          sqliteSynchronous: sqliteSynchronousOf(config),
         });
         const portalUrl = config.getOptionalString('app.baseUrl');
         const scopes = GluWriteScopes.fromConfig(config);
@@ -324,7 +336,7 @@ export const gluPlugin = createBackendPlugin({
         const views = new PipelineViews({ store, decisions });
         telemetry.observe({
           openPullRequests: async () =>
-            (await store.listOpenPullRequests())
+            (await store.promotions.listOpenPullRequests())
               .filter(r => r.status === 'open' && r.pullRequest)
               .map(r => ({
                 pipelineRef: r.pipelineRef,
@@ -364,7 +376,7 @@ export const gluPlugin = createBackendPlugin({
           {
             permissions: deps.permissions,
             grants,
-            pipeline: ref => store.getPipeline(ref),
+            pipeline: ref => store.pipelines.getPipeline(ref),
           },
         );
         // The same operations for agents and automation (the MCP actions

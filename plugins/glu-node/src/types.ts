@@ -371,6 +371,15 @@ export interface GluGate {
    * that phase back to what it held before and pins it there).
    */
   readonly observes?: boolean;
+  /**
+   * Whether the gate's answer follows from what Glu's store holds alone
+   * (approvals given, a pull request's checks as last seen): not from the
+   * clock, how long a phase has held a version, or anything outside Glu. A
+   * pipeline's view whose gates are all cacheable is kept until the
+   * pipeline's revision moves; any other is computed afresh on every read.
+   * Defaults to false.
+   */
+  readonly cacheable?: boolean;
   /** Problems with a configuration, each in words for people; none when valid. */
   validate?(config: unknown): string[];
   evaluate(config: unknown, context: GluGateContext): Promise<GluGateResult>;

@@ -21,13 +21,13 @@ import { apiSource } from '../sources/api/apiSource';
 import { GitCredentials } from '../sources/git/GitCredentials';
 import { GitRepositories } from '../sources/git/GitRepositories';
 import { GitSource } from '../sources/git/gitSource';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
 
 /**
  * The engine's read side on a store, with the built-in sources, formats and
  * gates: for tests that fill the store themselves.
  */
-export function readSideOf(store: DatabaseGluStore) {
+export function readSideOf(store: GluStore) {
   const integrations = ScmIntegrations.fromConfig(new ConfigReader({}));
   const logger = mockServices.logger.mock();
   const limits = gluLimits(new ConfigReader({}));

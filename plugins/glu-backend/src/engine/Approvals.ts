@@ -1,13 +1,17 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { Approval } from '@glu-dev/plugin-glu-common';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
 
 /**
  * Approvals of a version for a phase, for edges with an approvals gate: the
  * version its upstream holds now, one approval per person.
  */
 export class Approvals {
-  constructor(private readonly deps: { store: DatabaseGluStore }) {}
+  constructor(
+    private readonly deps: {
+      store: Pick<GluStore, 'approvals' | 'phases' | 'pipelines'>;
+    },
+  ) {}
 
   async approve(request: {
     pipelineRef: string;
@@ -21,7 +25,7 @@ export class Approvals {
     if (!request.approver.startsWith('user:')) {
       throw new InputError('Approvals are given by people, not services');
     }
-    const pipeline = await store.getPipeline(request.pipelineRef);
+    const pipeline = await store.pipelines.getPipeline(request.pipelineRef);
     if (!pipeline)
       throw new NotFoundError(`No pipeline ${request.pipelineRef}`);
     const phase = pipeline.phases.find(p => p.name === request.phase);
@@ -36,12 +40,12 @@ export class Approvals {
         `The phase ${phase.name} has no promotion from ${from ?? 'anywhere'}`,
       );
     }
-    const upstream = await store.getPhaseState(pipeline.ref, from);
+    const upstream = await store.phases.getPhaseState(pipeline.ref, from);
     if (!upstream?.current) {
       throw new ConflictError(`The phase ${from} has not been observed yet`);
     }
     const { digest, version } = upstream.current;
-    await store.addApproval({
+    await store.approvals.addApproval({
       pipelineRef: pipeline.ref,
       phase: phase.name,
       digest,
@@ -50,7 +54,11 @@ export class Approvals {
     return {
       digest,
       version,
-      approvers: await store.approvers(pipeline.ref, phase.name, digest),
+      approvers: await store.approvals.approvers(
+        pipeline.ref,
+        phase.name,
+        digest,
+      ),
     };
   }
 }

@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import semver from 'semver';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
 import { EdgeDecisions } from './EdgeDecisions';
 import { PhaseWriter } from './PhaseWriter';
 
@@ -22,7 +22,7 @@ export const AUTO_PROMOTION_ACTOR = 'glu:auto-promotion';
 export class AutoPromoter {
   constructor(
     private readonly deps: {
-      store: DatabaseGluStore;
+      store: Pick<GluStore, 'pipelines'>;
       decisions: EdgeDecisions;
       writer: PhaseWriter;
       logger: LoggerService;
@@ -38,7 +38,7 @@ export class AutoPromoter {
     const { store, decisions, writer, logger } = this.deps;
     let wrote = false;
     for (let round = 0; round < 50; round++) {
-      const pipeline = await store.getPipeline(pipelineRef);
+      const pipeline = await store.pipelines.getPipeline(pipelineRef);
       // Nothing to decide where no edge is automatic.
       if (!pipeline?.phases.some(p => p.edges.some(e => e.auto))) {
         return wrote;

@@ -3,7 +3,7 @@ import {
   PipelineDefinition,
   PipelineDora,
 } from '@glu-dev/plugin-glu-common';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
 import {
   DoraDeployment,
   deploymentsOf,
@@ -21,7 +21,7 @@ const LISTED_DEPLOYMENTS = 200;
  * counted from history alone (no Git, no registry).
  */
 export class DoraReports {
-  constructor(private readonly deps: { store: DatabaseGluStore }) {}
+  constructor(private readonly deps: { store: Pick<GluStore, 'figures'> }) {}
 
   /** The deployments of a pipeline's production phases in a period. */
   private async deployments(
@@ -30,14 +30,14 @@ export class DoraReports {
   ): Promise<{ deployments: DoraDeployment[]; production: string[] }> {
     const { store } = this.deps;
     const settings = doraSettingsOf(pipeline);
-    const production = await store.historyAround(
+    const production = await store.figures.historyAround(
       pipeline.ref,
       settings.production,
       period.from,
       // A deployment near the end fails by what follows it.
       new Date(period.to.getTime() + settings.failureWindowMillis),
     );
-    const origins = await store.firstHeld(
+    const origins = await store.figures.firstHeld(
       pipeline.ref,
       settings.firstPhases,
       production.flatMap(p => p.entries),

@@ -7,7 +7,7 @@ import {
 import { GluGate } from '@glu-dev/plugin-glu-node';
 import { Batcher } from '../batcher';
 import { ExtensionRegistry } from '../ExtensionRegistry';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
 import {
   GateCheck,
   HistoryEntry,
@@ -63,11 +63,19 @@ export function invalidOf(state?: PhaseState): string | undefined {
 export class EdgeDecisions {
   constructor(
     private readonly deps: {
-      store: DatabaseGluStore;
+      store: Pick<
+        GluStore,
+        'approvals' | 'gateChecks' | 'phases' | 'pins' | 'promotions'
+      >;
       sources: PhaseSources;
       gates: ExtensionRegistry<GluGate>;
     },
   ) {}
+
+  /** The gates that the decisions ask. */
+  get gates(): ExtensionRegistry<GluGate> {
+    return this.deps.gates;
+  }
 
   /** The sources that the decisions ask what a phase can hold. */
   get sources(): PhaseSources {
@@ -95,10 +103,10 @@ export class EdgeDecisions {
       ...new Set(pipelines.filter(p => this.observes(p)).map(p => p.ref)),
     ];
     const [states, active, pins, checks] = await Promise.all([
-      store.getPhaseStates(refs),
-      store.listActivePromotions(refs),
-      store.getPins(refs),
-      store.getGateChecks(observing),
+      store.phases.getPhaseStates(refs),
+      store.promotions.listActivePromotions(refs),
+      store.pins.getPins(refs),
+      store.gateChecks.getGateChecks(observing),
     ]);
     const byPipeline = <T extends { pipelineRef: string }>(rows: T[]) => {
       const grouped = new Map<string, T[]>();

@@ -6,7 +6,7 @@ import {
 import { GluGate, GluGateResult } from '@glu-dev/plugin-glu-node';
 import { errorMessage, withinDeadline } from '../errors';
 import { ExtensionRegistry } from '../ExtensionRegistry';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
 import { GateCheck } from '../store/types';
 import { EdgeDecisions, PipelineSnapshot } from './EdgeDecisions';
 import { gateContext, gateError, gatesOf } from './gates';
@@ -53,7 +53,7 @@ export class GateChecker {
 
   constructor(
     private readonly deps: {
-      store: DatabaseGluStore;
+      store: Pick<GluStore, 'gateChecks' | 'phases' | 'pipelines'>;
       decisions: EdgeDecisions;
       sources: PhaseSources;
       gates: ExtensionRegistry<GluGate>;
@@ -76,7 +76,7 @@ export class GateChecker {
     const { store, decisions, changes } = this.deps;
     const started = Date.now();
     const pipelines = (
-      await store.listPipelineDefinitions(pipelineRefs)
+      await store.pipelines.listPipelineDefinitions(pipelineRefs)
     ).filter(p => decisions.observes(p));
     if (pipelines.length === 0) return [];
     const snapshots = await decisions.snapshots(pipelines);
@@ -86,7 +86,7 @@ export class GateChecker {
       answered.push({ check, answer: await this.ask(check) });
     });
     const changed = new Set(
-      await store.saveGateChecks(answered.map(a => a.answer)),
+      await store.gateChecks.saveGateChecks(answered.map(a => a.answer)),
     );
     for (const ref of await this.rollBackBroken(answered)) {
       changed.add(ref);
@@ -222,7 +222,7 @@ export class GateChecker {
       ) {
         continue;
       }
-      const history = await store.listHistory(
+      const history = await store.phases.listHistory(
         answer.pipelineRef,
         answer.phase,
         {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceUnavailableError } from '@backstage/errors';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
 
 const TTL_MILLIS = 60_000;
 const WAIT_MILLIS = 5 * 60_000;
@@ -41,7 +41,7 @@ export class Leases {
   private readonly replica = `replica-${randomUUID()}`;
 
   constructor(
-    private readonly store: DatabaseGluStore,
+    private readonly store: Pick<GluStore, 'leases'>,
     private readonly options: { ttlMillis?: number; waitMillis?: number } = {},
   ) {}
 
@@ -65,11 +65,11 @@ export class Leases {
    * `withLease` do so).
    */
   async tryAcquire(name: string, holder: string): Promise<boolean> {
-    return this.store.tryAcquireLease(name, holder, this.ttlMillis);
+    return this.store.leases.tryAcquireLease(name, holder, this.ttlMillis);
   }
 
   async release(name: string, holder: string): Promise<void> {
-    await this.store.releaseLease(name, holder);
+    await this.store.leases.releaseLease(name, holder);
   }
 
   /** Runs work under the lease if it is free now; undefined when it is not. */
@@ -78,7 +78,9 @@ export class Leases {
     work: (lease: HeldLease) => Promise<T>,
   ): Promise<{ result: T } | undefined> {
     const holder = this.newHolder();
-    if (!(await this.store.tryAcquireLease(name, holder, this.ttlMillis))) {
+    if (
+      !(await this.store.leases.tryAcquireLease(name, holder, this.ttlMillis))
+    ) {
       return undefined;
     }
     return { result: await this.hold(name, holder, work) };
@@ -108,7 +110,7 @@ export class Leases {
   async covers(name: string, holder: string): Promise<boolean> {
     const now = Date.now();
     for (const lease of [name, waitOf(holder)]) {
-      const held = await this.store.getLease(lease);
+      const held = await this.store.leases.getLease(lease);
       if (held?.holder === holder && held.expiresAt > now) return true;
     }
     return false;
@@ -119,12 +121,16 @@ export class Leases {
    * `withLease` renews the claim while it waits, and releases it.
    */
   async claimWait(holder: string): Promise<void> {
-    await this.store.tryAcquireLease(waitOf(holder), holder, this.ttlMillis);
+    await this.store.leases.tryAcquireLease(
+      waitOf(holder),
+      holder,
+      this.ttlMillis,
+    );
   }
 
   /** Gives up a claim to wait that no wait followed. */
   async releaseWait(holder: string): Promise<void> {
-    await this.store.releaseLease(waitOf(holder), holder);
+    await this.store.leases.releaseLease(waitOf(holder), holder);
   }
 
   /** Takes the lease once it is free, up to `waitMillis`, renewing the claim. */
@@ -136,7 +142,7 @@ export class Leases {
       // Several callers in this replica queue for the same lease in turn.
       for (
         let delay = 25;
-        !(await this.store.tryAcquireLease(name, holder, ttl));
+        !(await this.store.leases.tryAcquireLease(name, holder, ttl));
         delay = Math.min(delay * 2, 500)
       ) {
         if (Date.now() > deadline) {
@@ -145,7 +151,9 @@ export class Leases {
           );
         }
         if (Date.now() - renewedAt >= ttl / 3) {
-          if (!(await this.store.renewLease(waitOf(holder), holder, ttl))) {
+          if (
+            !(await this.store.leases.renewLease(waitOf(holder), holder, ttl))
+          ) {
             await this.claimWait(holder);
           }
           renewedAt = Date.now();
@@ -166,7 +174,7 @@ export class Leases {
     const lost = new AbortController();
     let renewedAt = Date.now();
     const renew = setInterval(() => {
-      this.store
+      this.store.leases
         .renewLease(name, holder, ttl)
         .then(renewed => {
           if (renewed) renewedAt = Date.now();
@@ -183,7 +191,7 @@ export class Leases {
       return await work({ name, holder, signal: lost.signal });
     } finally {
       clearInterval(renew);
-      await this.store.releaseLease(name, holder);
+      await this.store.leases.releaseLease(name, holder);
     }
   }
 }

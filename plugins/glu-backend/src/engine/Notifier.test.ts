@@ -1,7 +1,7 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { storedGitPhase, storedPipeline } from '../__testUtils__/pipelines';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { createGluStore } from '../store/GluStore';
 import { GluNotice, Notifier } from './Notifier';
 
 jest.setTimeout(60_000);
@@ -10,13 +10,13 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 describe('Notifier', () => {
   it('gives up on a notifications service that does not answer within its deadline, and sends the notice at the next look', async () => {
-    const store = await DatabaseGluStore.create({
+    const store = await createGluStore({
       database: mockServices.database({
         knex: await databases.init('SQLITE_3'),
       }),
     });
     const pipeline = storedPipeline('ledger', [storedGitPhase('staging')]);
-    await store.upsertPipeline(pipeline, 'ledger');
+    await store.pipelines.upsertPipeline(pipeline, 'ledger');
     const sent: unknown[] = [];
     let answers = false;
     const notifications: NotificationService = {

@@ -8,7 +8,7 @@ import {
   PipelineDefinition,
 } from '@glu-dev/plugin-glu-common';
 import { errorMessage, withinDeadline } from '../errors';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
 import { PromotionRecord } from '../store/types';
 import { EdgeDecisions } from './EdgeDecisions';
 import { humanizeMillis } from './gates';
@@ -70,7 +70,7 @@ export class Notifier {
 
   constructor(
     private readonly deps: {
-      store: DatabaseGluStore;
+      store: Pick<GluStore, 'notifications' | 'pipelines' | 'promotions'>;
       /** Absent when the backend has no notifications. */
       notifications?: NotificationService;
       logger: LoggerService;
@@ -107,7 +107,13 @@ export class Notifier {
     const { store, notifications, logger } = this.deps;
     if (!notifications || !this.wants(pipeline, notice.kind)) return false;
     const key = `${notice.kind}:${notice.about}`;
-    if (!(await store.claimNotification(pipeline.ref, key, notice.kind))) {
+    if (
+      !(await store.notifications.claimNotification(
+        pipeline.ref,
+        key,
+        notice.kind,
+      ))
+    ) {
       return false;
     }
     try {
@@ -129,7 +135,9 @@ export class Notifier {
       return true;
     } catch (error) {
       // Not lost: given up, so that the next look sends it.
-      await store.releaseNotification(pipeline.ref, key).catch(() => {});
+      await store.notifications
+        .releaseNotification(pipeline.ref, key)
+        .catch(() => {});
       const message = `Could not notify the owners of ${pipeline.ref} (${
         notice.kind
       }): ${errorMessage(error)}`;
@@ -143,7 +151,9 @@ export class Notifier {
 
   /** A promotion or rollback that ended failed. */
   async promotionFailed(record: PromotionRecord): Promise<void> {
-    const pipeline = await this.deps.store.getPipeline(record.pipelineRef);
+    const pipeline = await this.deps.store.pipelines.getPipeline(
+      record.pipelineRef,
+    );
     if (!pipeline) return;
     const what =
       record.kind === 'rollback'
@@ -190,7 +200,7 @@ export class Notifier {
    */
   async scan(decisions: EdgeDecisions, now = Date.now()): Promise<number> {
     const { store } = this.deps;
-    const pipelines = (await store.listPipelineDefinitions()).filter(
+    const pipelines = (await store.pipelines.listPipelineDefinitions()).filter(
       p =>
         this.wants(p, 'edge-blocked') ||
         this.wants(p, 'refresh-failing') ||
@@ -198,7 +208,7 @@ export class Notifier {
         this.wants(p, 'pull-request-waiting'),
     );
     if (pipelines.length === 0 || !this.deps.notifications) return 0;
-    const open = await store.listOpenPullRequests();
+    const open = await store.promotions.listOpenPullRequests();
     let sent = 0;
     const snapshots = await decisions.snapshots(pipelines);
     for (const snapshot of snapshots) {

@@ -1,5 +1,6 @@
 import { GluObservation } from '@glu-dev/plugin-glu-node';
-import { contentHash, DatabaseGluStore } from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
+import { contentHash } from '../store/rows';
 import {
   HistoryCause,
   HistoryEntry,
@@ -26,7 +27,7 @@ export interface PhaseChange {
 export class PhaseHistory {
   constructor(
     private readonly deps: {
-      store: DatabaseGluStore;
+      store: Pick<GluStore, 'phases'>;
       records: PromotionRecords;
     },
   ) {}
@@ -58,15 +59,19 @@ export class PhaseHistory {
     const current = seen?.current;
     const sameVersion = current?.digest === resource.digest;
     if (this.isKnown(observation, seen)) {
-      await store.markRefreshed(pipelineRef, phase);
+      await store.phases.markRefreshed(pipelineRef, phase);
       return undefined;
     }
     if (
       observation.revision &&
-      (await store.historyHasCommit(pipelineRef, phase, observation.revision))
+      (await store.phases.historyHasCommit(
+        pipelineRef,
+        phase,
+        observation.revision,
+      ))
     ) {
       // Glu's own write, recorded when it was made.
-      await store.markRefreshed(pipelineRef, phase);
+      await store.phases.markRefreshed(pipelineRef, phase);
       return undefined;
     }
     // A merged pull request of Glu's: the promotion or rollback it carried,
@@ -76,7 +81,7 @@ export class PhaseHistory {
       : await records.claim(pipelineRef, phase, resource.digest);
     let cause: HistoryCause = current ? 'commit' : 'observed';
     if (claimed) cause = claimed.kind;
-    const entry = await store.addHistoryEntry(
+    const entry = await store.phases.addHistoryEntry(
       {
         pipelineRef,
         phase,
@@ -119,7 +124,7 @@ export class PhaseHistory {
     message: string,
   ): Promise<{ entry: HistoryEntry; record: PromotionRecord }> {
     const resource = resourceOf(observation.fields);
-    const recorded = await this.deps.store.recordWrite(
+    const recorded = await this.deps.store.phases.recordWrite(
       {
         pipelineRef: record.pipelineRef,
         phase: record.to,
@@ -156,7 +161,7 @@ export class PhaseHistory {
     /** The publish's span (a W3C traceparent): the version's trace. */
     traceparent?: string;
   }): Promise<HistoryEntry> {
-    const entry = await this.deps.store.addHistoryEntry({
+    const entry = await this.deps.store.phases.addHistoryEntry({
       pipelineRef: input.pipelineRef,
       phase: input.phase,
       resource: resourceOf(input.fields),

@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { intervalMillis } from '@glu-dev/plugin-glu-common';
 import { GluObservation, GluSourcePhase } from '@glu-dev/plugin-glu-node';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
 import { PhaseState, RefreshFailure } from '../store/types';
 import { leaseOfPhase, Leases } from './Leases';
 import { PhaseChange, PhaseHistory } from './PhaseHistory';
@@ -80,7 +80,7 @@ function wellFormed(
 export class PhaseRefresher {
   constructor(
     private readonly deps: {
-      store: DatabaseGluStore;
+      store: Pick<GluStore, 'phases' | 'pipelines'>;
       sources: PhaseSources;
       history: PhaseHistory;
       leases: Leases;
@@ -110,12 +110,14 @@ export class PhaseRefresher {
     } = {},
   ): Promise<PhaseChange[]> {
     const { store, sources } = this.deps;
-    const pipelines = await store.listPipelineDefinitions(pipelineRefs);
+    const pipelines = await store.pipelines.listPipelineDefinitions(
+      pipelineRefs,
+    );
     // What each phase held when its source was asked: a state recorded
     // since then (a write) makes what the source saw stale.
     const states = new Map(
       (
-        await store.getPhaseStates(
+        await store.phases.getPhaseStates(
           pipelineRefs ? pipelines.map(p => p.ref) : undefined,
         )
       ).map(s => [`${s.pipelineRef}/${s.phase}`, s]),
@@ -286,7 +288,7 @@ export class PhaseRefresher {
           failure = 'invalid';
           message = seen.refreshError ?? message;
         }
-        await store.markRefreshed(
+        await store.phases.markRefreshed(
           phase.pipelineRef,
           phase.phase,
           message,
@@ -308,14 +310,14 @@ export class PhaseRefresher {
         failed += 1;
         telemetry.refreshFailed(phase.pipelineRef, phase.phase, type);
         // Glu's own failure to record it, not the source's answer.
-        await store.markRefreshed(
+        await store.phases.markRefreshed(
           phase.pipelineRef,
           phase.phase,
           errorMessage(error),
         );
       }
     }
-    await store.markRefreshedMany(
+    await store.phases.markRefreshedMany(
       unchanged.map(p => ({ pipelineRef: p.pipelineRef, phase: p.phase })),
     );
     return { changes, failed, error: sourceError };

@@ -21,7 +21,8 @@ import {
   GluWritableSource,
 } from '@glu-dev/plugin-glu-node';
 import { ExtensionRegistry } from '../ExtensionRegistry';
-import { DatabaseGluStore, sourceKeyOf } from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
+import { sourceKeyOf } from '../store/rows';
 import { HistoryEntry, PromotionRecord, ResourceState } from '../store/types';
 import { Decision } from './decision';
 import { EdgeDecisions, invalidOf, PipelineSnapshot } from './EdgeDecisions';
@@ -176,7 +177,7 @@ function rollbackEdge(phase: PhaseDefinition): EdgeDefinition | undefined {
 export class PhaseWriter {
   constructor(
     private readonly deps: {
-      store: DatabaseGluStore;
+      store: Pick<GluStore, 'phases' | 'pins' | 'pipelines'>;
       sources: PhaseSources;
       decisions: EdgeDecisions;
       records: PromotionRecords;
@@ -266,7 +267,7 @@ export class PhaseWriter {
    */
   private announce(request: WriteAsked): Announced | undefined {
     const { store, sources } = this.deps;
-    const pipeline = store.lastKnownPipeline(request.pipelineRef);
+    const pipeline = store.pipelines.lastKnownPipeline(request.pipelineRef);
     const phase = pipeline?.phases.find(p => p.name === request.phase);
     if (!pipeline || !phase) return undefined;
     let edge: EdgeDefinition | undefined;
@@ -371,7 +372,7 @@ export class PhaseWriter {
     if (request.pinReason !== undefined && record.status !== 'failed') {
       // Pinned at the version it goes back to, also while its pull request
       // waits: no promotion replaces the proposal meanwhile.
-      await this.deps.store.setPin(plan.pipeline.ref, {
+      await this.deps.store.pins.setPin(plan.pipeline.ref, {
         phase: plan.phase.name,
         digest: plan.origin.digest,
         version: plan.origin.version,
@@ -384,7 +385,7 @@ export class PhaseWriter {
   }
 
   private async pipelinePhase(pipelineRef: string, phaseName: string) {
-    const at = await this.deps.store.getPipelineAt(pipelineRef);
+    const at = await this.deps.store.pipelines.getPipelineAt(pipelineRef);
     if (!at) throw new NotFoundError(`No pipeline ${pipelineRef}`);
     const pipeline = at.definition;
     const phase = pipeline.phases.find(p => p.name === phaseName);
@@ -503,7 +504,7 @@ export class PhaseWriter {
       request.pipelineRef,
       request.phase,
     );
-    const entry = await store.getHistoryEntry(request.historyId);
+    const entry = await store.phases.getHistoryEntry(request.historyId);
     if (
       !entry ||
       entry.pipelineRef !== pipeline.ref ||
@@ -522,7 +523,7 @@ export class PhaseWriter {
       edge?.pullRequest,
     );
     const content = entry.blobHash
-      ? await store.getBlob(entry.blobHash)
+      ? await store.phases.getBlob(entry.blobHash)
       : undefined;
     if (entry.blobHash && content === undefined) {
       throw new ConflictError(
@@ -577,7 +578,7 @@ export class PhaseWriter {
   private async dryRun(plan: WritePlan): Promise<PromotionDryRun> {
     const { store } = this.deps;
     const { decision } = plan;
-    const phaseState = await store.getPhaseState(
+    const phaseState = await store.phases.getPhaseState(
       plan.pipeline.ref,
       plan.phase.name,
     );
@@ -585,7 +586,7 @@ export class PhaseWriter {
     // A file that broke since is not the content stored: no diff against it.
     const content =
       state?.blobHash && !invalidOf(phaseState)
-        ? await store.getBlob(state.blobHash)
+        ? await store.phases.getBlob(state.blobHash)
         : undefined;
     const reasons = [...decision.reasons];
     let status = decision.status;
@@ -681,8 +682,9 @@ export class PhaseWriter {
     const held = holding && (await leases.tryAcquire(lease, holder));
     const asPlanned =
       held &&
-      (await this.deps.store.getPipelineRevision(plan.pipeline.ref)) ===
-        plan.revision;
+      (await this.deps.store.pipelines.getPipelineRevision(
+        plan.pipeline.ref,
+      )) === plan.revision;
     const expected = this.expectation(plan, Boolean(asPlanned));
     try {
       return await this.performHeld(plan, draft, {
@@ -916,7 +918,9 @@ export class PhaseWriter {
    * changed meanwhile (another owner, another file) is not written through.
    */
   private async stillDefinedAsPlanned(plan: WritePlan): Promise<void> {
-    const pipeline = await this.deps.store.getPipeline(plan.pipeline.ref);
+    const pipeline = await this.deps.store.pipelines.getPipeline(
+      plan.pipeline.ref,
+    );
     const phase = pipeline?.phases.find(p => p.name === plan.phase.name);
     if (
       !pipeline ||

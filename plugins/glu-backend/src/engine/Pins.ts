@@ -1,6 +1,6 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { Pin } from '@glu-dev/plugin-glu-common';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
 
 /**
  * Pins hold a phase at its current version: automatic promotion leaves it
@@ -8,7 +8,11 @@ import { DatabaseGluStore } from '../store/DatabaseGluStore';
  * it is unpinned. Pins live in the database, so they survive restarts.
  */
 export class Pins {
-  constructor(private readonly deps: { store: DatabaseGluStore }) {}
+  constructor(
+    private readonly deps: {
+      store: Pick<GluStore, 'phases' | 'pins' | 'pipelines'>;
+    },
+  ) {}
 
   async pin(request: {
     pipelineRef: string;
@@ -20,7 +24,7 @@ export class Pins {
     if (!request.reason.trim()) {
       throw new InputError('Say why the phase is pinned');
     }
-    const pipeline = await store.getPipeline(request.pipelineRef);
+    const pipeline = await store.pipelines.getPipeline(request.pipelineRef);
     if (!pipeline)
       throw new NotFoundError(`No pipeline ${request.pipelineRef}`);
     if (!pipeline.phases.some(p => p.name === request.phase)) {
@@ -28,7 +32,7 @@ export class Pins {
         `The pipeline ${pipeline.ref} has no phase "${request.phase}"`,
       );
     }
-    const state = await store.getPhaseState(pipeline.ref, request.phase);
+    const state = await store.phases.getPhaseState(pipeline.ref, request.phase);
     if (!state?.current) {
       throw new ConflictError(
         `The phase ${request.phase} has not been observed yet, so there is nothing to pin it at`,
@@ -42,12 +46,12 @@ export class Pins {
       reason: request.reason.trim(),
       pinnedAt: new Date().toISOString(),
     };
-    await store.setPin(pipeline.ref, pin);
+    await store.pins.setPin(pipeline.ref, pin);
     return pin;
   }
 
   async unpin(pipelineRef: string, phase: string): Promise<void> {
-    if (!(await this.deps.store.deletePin(pipelineRef, phase))) {
+    if (!(await this.deps.store.pins.deletePin(pipelineRef, phase))) {
       throw new NotFoundError(
         `The phase ${phase} of ${pipelineRef} is not pinned`,
       );

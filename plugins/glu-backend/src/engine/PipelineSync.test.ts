@@ -3,7 +3,7 @@ import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { GluPipelineOwners } from '@glu-dev/plugin-glu-node';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { createGluStore } from '../store/GluStore';
 import { SyncedPipeline } from '../store/types';
 import { PipelineSync } from './PipelineSync';
 
@@ -53,7 +53,7 @@ function pipeline(
 describe('PipelineSync', () => {
   it('follows pipelines being added, changed and removed in the catalog', async () => {
     const knex = await databases.init('SQLITE_3');
-    const store = await DatabaseGluStore.create({
+    const store = await createGluStore({
       database: mockServices.database({ knex }),
     });
     const logger = mockServices.logger.mock();
@@ -88,7 +88,7 @@ describe('PipelineSync', () => {
       changed: ['pipeline:default/a'],
       removed: ['pipeline:default/b'],
     });
-    const states = await store.getPhaseStates(['pipeline:default/a']);
+    const states = await store.phases.getPhaseStates(['pipeline:default/a']);
     expect(states.map(s => s.phase)).toEqual(['qa']);
 
     // A definition this backend cannot run never reaches the engine.
@@ -104,7 +104,7 @@ describe('PipelineSync', () => {
 
   it('reads in full only the pipelines whose etag changed since it last read them', async () => {
     const knex = await databases.init('SQLITE_3');
-    const store = await DatabaseGluStore.create({
+    const store = await createGluStore({
       database: mockServices.database({ knex }),
     });
     const withEtag = (entity: Entity, etag: string): Entity => ({
@@ -161,13 +161,15 @@ describe('PipelineSync', () => {
     });
     expect(read()).toEqual(['pipeline:default/a']);
     expect(
-      (await store.getPhaseStates(['pipeline:default/a'])).map(s => s.phase),
+      (await store.phases.getPhaseStates(['pipeline:default/a'])).map(
+        s => s.phase,
+      ),
     ).toEqual(['qa']);
   });
 
   it("learns at every sync whether each pipeline's owner is in the catalog, and stores a pipeline whose owner is not as owning nothing", async () => {
     const knex = await databases.init('SQLITE_3');
-    const store = await DatabaseGluStore.create({
+    const store = await createGluStore({
       database: mockServices.database({ knex }),
     });
     const etagged = (entity: Entity): Entity => ({
@@ -193,7 +195,9 @@ describe('PipelineSync', () => {
       owners: ownersIn(catalog),
     });
     const stored = async () =>
-      (await store.getPipeline('pipeline:default/a')) as SyncedPipeline;
+      (await store.pipelines.getPipeline(
+        'pipeline:default/a',
+      )) as SyncedPipeline;
 
     expect((await sync.sync()).added).toEqual(['pipeline:default/a']);
     expect((await stored()).ownerMissing).toBeUndefined();

@@ -9,7 +9,7 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { GluPipelineOwners } from '@glu-dev/plugin-glu-node';
 import { createHash } from 'node:crypto';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
 import { SyncedPipeline } from '../store/types';
 
 /** What is asked of every pipeline in the catalog on each sync. */
@@ -57,7 +57,7 @@ export class PipelineSync {
     private readonly deps: {
       catalog: CatalogService;
       auth: AuthService;
-      store: DatabaseGluStore;
+      store: Pick<GluStore, 'pipelines'>;
       logger: LoggerService;
       extensionTypes: () => PipelineValidationOptions;
       owners: GluPipelineOwners;
@@ -113,7 +113,7 @@ export class PipelineSync {
       runnable.map(({ definition }) => definition.owner),
     );
 
-    const known = await store.pipelineHashes();
+    const known = await store.pipelines.pipelineHashes();
     const result: SyncResult = { added: [], changed: [], removed: [] };
     const present = new Set<string>();
     for (const runs of runnable) {
@@ -122,14 +122,14 @@ export class PipelineSync {
         : runs;
       present.add(definition.ref);
       if (known.get(definition.ref) === hash) continue;
-      await store.upsertPipeline(definition, hash);
+      await store.pipelines.upsertPipeline(definition, hash);
       (known.has(definition.ref) ? result.changed : result.added).push(
         definition.ref,
       );
     }
     for (const ref of known.keys()) {
       if (!present.has(ref)) {
-        await store.deletePipeline(ref);
+        await store.pipelines.deletePipeline(ref);
         result.removed.push(ref);
       }
     }

@@ -7,9 +7,10 @@ import {
   PipelineSummary,
   PipelineView,
 } from '@glu-dev/plugin-glu-common';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
 import { Page } from '../store/types';
 import { EdgeDecision, EdgeDecisions, PipelineSnapshot } from './EdgeDecisions';
+import { ViewCache } from './ViewCache';
 
 /** An edge as the API shows it: its definition and its decision. */
 function edgeView({ edge, to, decision }: EdgeDecision): EdgeView {
@@ -39,25 +40,6 @@ function pipelineHeader(pipeline: PipelineDefinition) {
 }
 
 /**
- * The gates whose outcome follows from what the store holds alone (not from
- * the time of day, how long a phase has held a version, or anything outside
- * Glu): a view whose gates are all of these is what it was as long as its
- * pipeline's revision is.
- */
-const STORE_GATES: ReadonlySet<string> = new Set(['approvals', 'checks']);
-
-/** Whether a pipeline's views may be kept by revision. */
-export function keepsViews(pipeline: PipelineDefinition): boolean {
-  return pipeline.phases.every(phase =>
-    phase.edges.every(edge =>
-      edge.gates.every(gate =>
-        Object.keys(gate).every(type => STORE_GATES.has(type)),
-      ),
-    ),
-  );
-}
-
-/**
  * A pipeline's view as the API answers it: the view, its JSON, and that JSON
  * gzipped, made when first asked for. A kept view is serialized and
  * compressed once per revision rather than on every read.
@@ -78,31 +60,6 @@ function documentOf(view: PipelineView): PipelineDocument {
   };
 }
 
-/** At most this many pipelines' views are kept, the least recently read dropped. */
-const KEPT_VIEWS = 5_000;
-
-/** Views of pipelines computed at some revision, the latest read last. */
-class KeptViews<T> {
-  private readonly views = new Map<string, { revision: string; view: T }>();
-
-  get(ref: string, revision: string): T | undefined {
-    const kept = this.views.get(ref);
-    if (!kept) return undefined;
-    this.views.delete(ref);
-    if (kept.revision !== revision) return undefined;
-    this.views.set(ref, kept);
-    return kept.view;
-  }
-
-  set(ref: string, revision: string, view: T) {
-    this.views.delete(ref);
-    this.views.set(ref, { revision, view });
-    if (this.views.size > KEPT_VIEWS) {
-      this.views.delete(this.views.keys().next().value!);
-    }
-  }
-}
-
 /**
  * The read side of the API: pipelines, their phases' state and their edges'
  * status, all from the store. Nothing here touches Git or a registry.
@@ -115,15 +72,18 @@ class KeptViews<T> {
  * every read.
  */
 export class PipelineViews {
-  private readonly kept = new KeptViews<PipelineDocument>();
-  private readonly keptSummaries = new KeptViews<PipelineSummary>();
+  private readonly kept: ViewCache<PipelineDocument>;
+  private readonly keptSummaries: ViewCache<PipelineSummary>;
 
   constructor(
     private readonly deps: {
-      store: DatabaseGluStore;
+      store: Pick<GluStore, 'pipelines'>;
       decisions: EdgeDecisions;
     },
-  ) {}
+  ) {
+    this.kept = new ViewCache(deps.decisions.gates);
+    this.keptSummaries = new ViewCache(deps.decisions.gates);
+  }
 
   async getPipeline(ref: string): Promise<PipelineView> {
     return (await this.getPipelineDocument(ref)).view;
@@ -133,13 +93,13 @@ export class PipelineViews {
     const { store } = this.deps;
     // The revision first: a view computed from anything newer is kept under
     // the older revision, and so never answers for a newer one.
-    const revision = await store.getPipelineRevision(ref);
+    const revision = await store.pipelines.getPipelineRevision(ref);
     const kept = revision && this.kept.get(ref, revision);
     if (kept) return kept;
-    const pipeline = revision && (await store.getPipeline(ref));
+    const pipeline = revision && (await store.pipelines.getPipeline(ref));
     if (!revision || !pipeline) throw new NotFoundError(`No pipeline ${ref}`);
     const document = documentOf(await this.view(pipeline));
-    if (keepsViews(pipeline)) this.kept.set(ref, revision, document);
+    this.kept.keep(pipeline, revision, document);
     return document;
   }
 
@@ -174,7 +134,7 @@ export class PipelineViews {
     cursor?: string;
   }): Promise<Page<PipelineSummary>> {
     const { store, decisions } = this.deps;
-    const page = await store.listPipelines(options);
+    const page = await store.pipelines.listPipelines(options);
     const items: Array<PipelineSummary | undefined> = page.items.map(item =>
       this.keptSummaries.get(item.definition.ref, item.revision),
     );
@@ -186,13 +146,7 @@ export class PipelineViews {
     for (const [i, snapshot] of snapshots.entries()) {
       const summary = await this.summary(snapshot);
       computed.set(snapshot.pipeline.ref, summary);
-      if (keepsViews(snapshot.pipeline)) {
-        this.keptSummaries.set(
-          snapshot.pipeline.ref,
-          missing[i].revision,
-          summary,
-        );
-      }
+      this.keptSummaries.keep(snapshot.pipeline, missing[i].revision, summary);
     }
     return {
       nextCursor: page.nextCursor,

@@ -1,5 +1,5 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { createGluStore } from '../store/GluStore';
 import { leaseOfPhase, Leases } from './Leases';
 import { PromotionRecords } from './PromotionRecords';
 
@@ -23,7 +23,7 @@ describe.each(databases.eachSupportedId())(
     async function setup(
       options: { ttlMillis?: number; waitMillis?: number } = {},
     ) {
-      const store = await DatabaseGluStore.create({
+      const store = await createGluStore({
         database: mockServices.database({
           knex: await databases.init(databaseId),
         }),
@@ -64,7 +64,7 @@ describe.each(databases.eachSupportedId())(
 
       // A replica took the lease, started, and stopped: its lease runs out.
       const gone = leases.newHolder();
-      expect(await store.tryAcquireLease(lease, gone, 300)).toBe(true);
+      expect(await store.leases.tryAcquireLease(lease, gone, 300)).toBe(true);
       const abandoned = await records.create(
         { ...draft, status: 'pending' },
         gone,
@@ -118,9 +118,9 @@ describe.each(databases.eachSupportedId())(
     it('ends a pending record as soon as its holder stops waiting for the lease', async () => {
       const { store, leases, records } = await setup({ waitMillis: 200 });
       const lease = leaseOfPhase(draft.pipelineRef, draft.to);
-      expect(await store.tryAcquireLease(lease, 'another-write', 60_000)).toBe(
-        true,
-      );
+      expect(
+        await store.leases.tryAcquireLease(lease, 'another-write', 60_000),
+      ).toBe(true);
       const waiter = leases.newHolder();
       await leases.claimWait(waiter);
       const waiting = await records.create(
@@ -141,8 +141,8 @@ describe.each(databases.eachSupportedId())(
       const lease = leaseOfPhase(draft.pipelineRef, 'staging');
       const signal = await leases.withLease(lease, async held => {
         // Someone takes the lease away (it expired while this one stalled).
-        await store.releaseLease(lease, held.holder);
-        await store.tryAcquireLease(lease, 'someone-else', 60_000);
+        await store.leases.releaseLease(lease, held.holder);
+        await store.leases.tryAcquireLease(lease, 'someone-else', 60_000);
         await new Promise(resolve => setTimeout(resolve, 1500));
         return held.signal;
       });

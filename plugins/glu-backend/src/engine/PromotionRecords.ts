@@ -1,11 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { PromotionStatus } from '@glu-dev/plugin-glu-common';
-import {
-  DatabaseGluStore,
-  newPromotionId,
-  PromotionMove,
-  PromotionPatch,
-} from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
+import { newPromotionId } from '../store/promotionRows';
+import { PromotionMove } from '../store/promotionRows';
+import { PromotionPatch } from '../store/promotionRows';
 import { PromotionRecord } from '../store/types';
 import { leaseOfPhase, Leases } from './Leases';
 import { errorMessage } from '../errors';
@@ -49,7 +47,7 @@ export const UNDER_WAY: PromotionStatus[] = [
 export class PromotionRecords {
   constructor(
     private readonly deps: {
-      store: DatabaseGluStore;
+      store: Pick<GluStore, 'figures' | 'pipelines' | 'promotions'>;
       logger: LoggerService;
       /** The leases that records under way are bound to. */
       leases: Leases;
@@ -73,13 +71,15 @@ export class PromotionRecords {
     if (record.kind !== 'promotion' || record.status !== 'succeeded') return;
     if (!arrived) return;
     telemetry.arrived(record, async () => {
-      const pipeline = await store.getPipeline(record.pipelineRef);
+      const pipeline = await store.pipelines.getPipeline(record.pipelineRef);
       const firstPhases = (pipeline?.phases ?? [])
         .filter(p => p.edges.length === 0)
         .map(p => p.name);
-      const first = await store.firstHeld(record.pipelineRef, firstPhases, [
-        arrived,
-      ]);
+      const first = await store.figures.firstHeld(
+        record.pipelineRef,
+        firstPhases,
+        [arrived],
+      );
       return first.get(arrived.digest)?.at;
     });
   }
@@ -95,7 +95,7 @@ export class PromotionRecords {
       createdAt: new Date().toISOString(),
       ...draft,
     };
-    await this.deps.store.createPromotion(record, leaseHolder);
+    await this.deps.store.promotions.createPromotion(record, leaseHolder);
     this.ended(record);
     return record;
   }
@@ -110,12 +110,13 @@ export class PromotionRecords {
     patch: Omit<PromotionPatch, 'status'> = {},
   ): Promise<PromotionRecord> {
     const move = this.transition(id, status, patch);
-    const moved = await this.deps.store.tryUpdatePromotion(
+    const moved = await this.deps.store.promotions.tryUpdatePromotion(
       move.id,
       move.patch,
       move.onlyIfStatus,
     );
-    const record = moved ?? (await this.deps.store.getPromotion(id))!;
+    const record =
+      moved ?? (await this.deps.store.promotions.getPromotion(id))!;
     if (moved) this.ended(moved);
     if (
       status === 'failed' &&
@@ -157,7 +158,7 @@ export class PromotionRecords {
 
   /** Changes what is known of an open pull request, while it is open. */
   async update(id: string, patch: Omit<PromotionPatch, 'status'>) {
-    return this.deps.store.updatePromotion(id, patch, ['open']);
+    return this.deps.store.promotions.updatePromotion(id, patch, ['open']);
   }
 
   /** Ends a record that could not be carried out, with the reason. */
@@ -166,7 +167,7 @@ export class PromotionRecords {
   }
 
   async get(id: string) {
-    return this.deps.store.getPromotion(id);
+    return this.deps.store.promotions.getPromotion(id);
   }
 
   /** The open proposals into a phase, newest first. */
@@ -174,9 +175,9 @@ export class PromotionRecords {
     pipelineRef: string,
     phase: string,
   ): Promise<PromotionRecord[]> {
-    return (await this.deps.store.pullRequestsInto(pipelineRef, phase)).filter(
-      r => r.status === 'open',
-    );
+    return (
+      await this.deps.store.promotions.pullRequestsInto(pipelineRef, phase)
+    ).filter(r => r.status === 'open');
   }
 
   /**
@@ -189,7 +190,10 @@ export class PromotionRecords {
     phase: string,
     digest: string,
   ): Promise<PromotionRecord | undefined> {
-    const records = await this.deps.store.pullRequestsInto(pipelineRef, phase);
+    const records = await this.deps.store.promotions.pullRequestsInto(
+      pipelineRef,
+      phase,
+    );
     return records.find(r => r.after?.digest === digest);
   }
 
@@ -217,7 +221,7 @@ export class PromotionRecords {
   async endAbandoned(): Promise<PromotionRecord[]> {
     const { store, logger, leases } = this.deps;
     const ended: PromotionRecord[] = [];
-    for (const candidate of await store.listUnfinishedCommits()) {
+    for (const candidate of await store.promotions.listUnfinishedCommits()) {
       const { record, leaseHolder } = candidate;
       const covered =
         leaseHolder !== undefined &&

@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { PullRequestRef } from '@glu-dev/plugin-glu-common';
 import { GluPullRequestProvider } from '@glu-dev/plugin-glu-node';
 import { ExtensionRegistry } from '../ExtensionRegistry';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
 import { PromotionRecord } from '../store/types';
 import { Decision } from './decision';
 import { EdgeDecisions } from './EdgeDecisions';
@@ -28,7 +28,7 @@ import { GluTelemetry } from '../telemetry/GluTelemetry';
 export class PullRequestFollower {
   constructor(
     private readonly deps: {
-      store: DatabaseGluStore;
+      store: Pick<GluStore, 'phases' | 'pipelines' | 'promotions'>;
       records: PromotionRecords;
       decisions: EdgeDecisions;
       sources: PhaseSources;
@@ -43,7 +43,7 @@ export class PullRequestFollower {
   async follow(pipelineRefs?: string[]): Promise<string[]> {
     const { store, logger } = this.deps;
     const changed = new Set<string>();
-    const records = (await store.listOpenPullRequests()).filter(
+    const records = (await store.promotions.listOpenPullRequests()).filter(
       r =>
         r.pullRequest &&
         (!pipelineRefs || pipelineRefs.includes(r.pipelineRef)),
@@ -79,7 +79,7 @@ export class PullRequestFollower {
   private async followOne(record: PromotionRecord): Promise<boolean> {
     const { store, records, decisions, sources, logger } = this.deps;
     const pr = record.pullRequest!;
-    const pipeline = await store.getPipeline(record.pipelineRef);
+    const pipeline = await store.pipelines.getPipeline(record.pipelineRef);
     const phase = pipeline?.phases.find(p => p.name === record.to);
     if (!pipeline || !phase) return false;
     const location = sources.locate(pipeline, phase);
@@ -88,7 +88,7 @@ export class PullRequestFollower {
     if (record.status === 'merged') {
       // Merged while the phase already held the version: no new state will
       // show it, so it ends here.
-      const held = (await store.getPhaseState(pipeline.ref, record.to))
+      const held = (await store.phases.getPhaseState(pipeline.ref, record.to))
         ?.current;
       if (!held || held.digest !== record.after?.digest) return false;
       await records.complete(record, {

@@ -1,6 +1,6 @@
 import { InputError, NotFoundError } from '@backstage/errors';
 import { HistoryEntry } from '@glu-dev/plugin-glu-common';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
 import { PhaseHistory } from './PhaseHistory';
 import { resourceOf } from './resources';
 import { fieldsProblem } from '../resourceForm';
@@ -30,7 +30,7 @@ export interface PublishRequest {
 export class VersionPublisher {
   constructor(
     private readonly deps: {
-      store: DatabaseGluStore;
+      store: Pick<GluStore, 'phases' | 'pipelines'>;
       history: PhaseHistory;
       telemetry: GluTelemetry;
     },
@@ -81,7 +81,7 @@ export class VersionPublisher {
     traceparent: string | undefined,
   ): Promise<{ changed: boolean; state: HistoryEntry }> {
     const { store, history } = this.deps;
-    const pipeline = await store.getPipeline(request.pipelineRef);
+    const pipeline = await store.pipelines.getPipeline(request.pipelineRef);
     if (!pipeline) {
       throw new NotFoundError(`No pipeline ${request.pipelineRef}`);
     }
@@ -105,9 +105,9 @@ export class VersionPublisher {
     const problem = fieldsProblem(fields);
     if (problem)
       throw new InputError(`The version cannot be published: ${problem}`);
-    const state = await store.getPhaseState(pipeline.ref, phase.name);
+    const state = await store.phases.getPhaseState(pipeline.ref, phase.name);
     if (state?.current?.digest === resourceOf(fields).digest) {
-      await store.markRefreshed(pipeline.ref, phase.name);
+      await store.phases.markRefreshed(pipeline.ref, phase.name);
       return { changed: false, state: state.current };
     }
     const entry = await history.published({

@@ -1,7 +1,7 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { PipelineDefinition } from '@glu-dev/plugin-glu-common';
 import { storedGitPhase, storedPipeline } from '../__testUtils__/pipelines';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { createGluStore, GluStore } from '../store/GluStore';
 import { HistoryCause } from '../store/types';
 import { doraPeriodOf } from './dora';
 import { DoraReports } from './DoraReports';
@@ -33,11 +33,11 @@ const period = {
 };
 
 describe.each(databases.eachSupportedId())('DORA figures on %s', databaseId => {
-  let store: DatabaseGluStore;
+  let store: GluStore;
   let dora: DoraReports;
 
   beforeEach(async () => {
-    store = await DatabaseGluStore.create({
+    store = await createGluStore({
       database: mockServices.database({
         knex: await databases.init(databaseId),
       }),
@@ -54,7 +54,7 @@ describe.each(databases.eachSupportedId())('DORA figures on %s', databaseId => {
     cause: HistoryCause,
     message?: string,
   ) {
-    await store.addHistoryEntry({
+    await store.phases.addHistoryEntry({
       pipelineRef: pipeline.ref,
       phase,
       resource: image(tag),
@@ -66,7 +66,7 @@ describe.each(databases.eachSupportedId())('DORA figures on %s', databaseId => {
 
   it('count deployments, lead times, failed changes and restores from a scripted history', async () => {
     const checkout = threePhases('checkout');
-    await store.upsertPipeline(checkout, 'h1');
+    await store.pipelines.upsertPipeline(checkout, 'h1');
     // Before the period: staging and production held 0.9.0.
     await held(
       checkout,
@@ -283,7 +283,7 @@ describe.each(databases.eachSupportedId())('DORA figures on %s', databaseId => {
     const payments = threePhases('payments');
     const idle = threePhases('idle');
     for (const p of [checkout, payments, idle]) {
-      await store.upsertPipeline(p, p.name);
+      await store.pipelines.upsertPipeline(p, p.name);
       // Where production stood when Glu began to watch it.
       await held(p, 'production', '0.1.0', '2026-10-01T00:00:00Z', 'observed');
     }

@@ -11,7 +11,7 @@ import {
 } from '@glu-dev/plugin-glu-node';
 import { createHash } from 'node:crypto';
 import { ExtensionRegistry } from '../ExtensionRegistry';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
 import { GateCheck, HistoryEntry } from '../store/types';
 
 /**
@@ -163,7 +163,7 @@ export function observedResult(
 export async function evaluateGates(
   options: GateQuestion & {
     gates: ExtensionRegistry<GluGate>;
-    store: DatabaseGluStore;
+    store: Pick<GluStore, 'approvals'>;
     definitions: GateDefinition[];
     /** The pipeline's stored answers of gates that observe. */
     checks?: GateCheck[];
@@ -172,7 +172,7 @@ export async function evaluateGates(
   const now = options.now ?? new Date();
   const approvals =
     options.definitions.length > 0
-      ? await options.store.approvers(
+      ? await options.store.approvals.approvers(
           options.pipelineRef,
           options.to.phase,
           options.from.state.digest,

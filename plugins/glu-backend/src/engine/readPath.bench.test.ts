@@ -2,7 +2,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { PipelineDefinition } from '@glu-dev/plugin-glu-common';
 import { readSideOf } from '../__testUtils__/engine';
 import { storedGitPhase, storedPipeline } from '../__testUtils__/pipelines';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { createGluStore } from '../store/GluStore';
 import { resourceOf } from './resources';
 
 /*
@@ -51,7 +51,7 @@ async function timed<T>(runs: number, work: () => Promise<T>) {
 
 describe.each(databases.eachSupportedId())('read path on %p', databaseId => {
   it('serves a 50-phase pipeline, 500 history entries and 200 pipelines from the store alone', async () => {
-    const store = await DatabaseGluStore.create({
+    const store = await createGluStore({
       database: mockServices.database({
         knex: await databases.init(databaseId),
       }),
@@ -59,11 +59,11 @@ describe.each(databases.eachSupportedId())('read path on %p', databaseId => {
     const { views } = readSideOf(store);
 
     const pipeline = longPipeline('long', PHASES);
-    await store.upsertPipeline(pipeline, 'h');
+    await store.pipelines.upsertPipeline(pipeline, 'h');
     const image = (tag: string) =>
       resourceOf({ repository: 'ghcr.io/acme/checkout', tag });
     for (let i = 0; i < PHASES; i++) {
-      await store.addHistoryEntry({
+      await store.phases.addHistoryEntry({
         pipelineRef: pipeline.ref,
         phase: `p${i}`,
         resource: image(`1.${PHASES - i}.0`),
@@ -73,7 +73,7 @@ describe.each(databases.eachSupportedId())('read path on %p', databaseId => {
       });
     }
     for (let i = 0; i < HISTORY; i++) {
-      await store.addHistoryEntry({
+      await store.phases.addHistoryEntry({
         pipelineRef: pipeline.ref,
         phase: 'p0',
         resource: image(`2.0.${i}`),
@@ -85,7 +85,7 @@ describe.each(databases.eachSupportedId())('read path on %p', databaseId => {
       });
     }
     for (let i = 0; i < PIPELINES; i++) {
-      await store.upsertPipeline(
+      await store.pipelines.upsertPipeline(
         longPipeline(`svc-${String(i).padStart(3, '0')}`, 3),
         'h',
       );
@@ -100,7 +100,7 @@ describe.each(databases.eachSupportedId())('read path on %p', databaseId => {
       const versions: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = await store.listHistory(pipeline.ref, 'p0', {
+        const page = await store.phases.listHistory(pipeline.ref, 'p0', {
           limit: 50,
           cursor,
         });

@@ -3,7 +3,7 @@ import { GateDefinition } from '@glu-dev/plugin-glu-common';
 import { Knex } from 'knex';
 import { readSideOf } from '../__testUtils__/engine';
 import { storedGitPhase, storedPipeline } from '../__testUtils__/pipelines';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { createGluStore } from '../store/GluStore';
 import { resourceOf } from './resources';
 
 jest.setTimeout(120_000);
@@ -22,7 +22,7 @@ const image = (tag: string) =>
   resourceOf({ repository: 'ghcr.io/acme/checkout', tag });
 
 async function storeOn(knex: Knex) {
-  return DatabaseGluStore.create({
+  return createGluStore({
     database: mockServices.database({ knex }),
   });
 }
@@ -37,9 +37,9 @@ describe.each(databases.eachSupportedId())('kept views on %p', databaseId => {
     const afresh = () => readSideOf(b).views;
     const ledger = pipeline('ledger', [{ approvals: 1 }]);
     const ref = ledger.ref;
-    await b.upsertPipeline(ledger, 'h1');
+    await b.pipelines.upsertPipeline(ledger, 'h1');
 
-    const states = jest.spyOn(a, 'getPhaseStates');
+    const states = jest.spyOn(a.phases, 'getPhaseStates');
     let last = await views.getPipeline(ref);
     await views.listPipelines({ limit: 10 });
     /** `a`'s view after a change: what a fresh computation shows, and new. */
@@ -65,7 +65,7 @@ describe.each(databases.eachSupportedId())('kept views on %p', databaseId => {
     await views.listPipelines({ limit: 10 });
     expect(states).not.toHaveBeenCalled();
 
-    await b.addHistoryEntry({
+    await b.phases.addHistoryEntry({
       pipelineRef: ref,
       phase: 'build',
       resource: image('1.1.0'),
@@ -73,7 +73,7 @@ describe.each(databases.eachSupportedId())('kept views on %p', databaseId => {
       observedAt: new Date(),
     });
     expect((await seen('published')).phases[0].state?.version).toBe('1.1.0');
-    const staged = await b.addHistoryEntry({
+    const staged = await b.phases.addHistoryEntry({
       pipelineRef: ref,
       phase: 'staging',
       resource: image('1.1.0'),
@@ -82,15 +82,21 @@ describe.each(databases.eachSupportedId())('kept views on %p', databaseId => {
     });
     expect((await seen('observed')).phases[1].state?.version).toBe('1.1.0');
 
-    await b.markRefreshed(ref, 'production', 'the remote did not answer');
+    await b.phases.markRefreshed(
+      ref,
+      'production',
+      'the remote did not answer',
+    );
     expect((await seen('refresh failed')).phases[2].refreshError).toBe(
       'the remote did not answer',
     );
     await new Promise(resolve => setTimeout(resolve, 5));
-    await b.markRefreshedMany([{ pipelineRef: ref, phase: 'production' }]);
+    await b.phases.markRefreshedMany([
+      { pipelineRef: ref, phase: 'production' },
+    ]);
     expect((await seen('refreshed')).phases[2].refreshError).toBeUndefined();
 
-    await b.setPin(ref, {
+    await b.pins.setPin(ref, {
       phase: 'production',
       digest: staged!.digest,
       version: '1.1.0',
@@ -99,10 +105,10 @@ describe.each(databases.eachSupportedId())('kept views on %p', databaseId => {
       pinnedAt: new Date().toISOString(),
     });
     expect((await seen('pinned')).phases[2].pin?.reason).toBe('freeze');
-    await b.deletePin(ref, 'production');
+    await b.pins.deletePin(ref, 'production');
     expect((await seen('unpinned')).phases[2].pin).toBeUndefined();
 
-    await b.addApproval({
+    await b.approvals.addApproval({
       pipelineRef: ref,
       phase: 'production',
       digest: staged!.digest,
@@ -110,7 +116,7 @@ describe.each(databases.eachSupportedId())('kept views on %p', databaseId => {
     });
     expect((await seen('approved')).edges[1].gates[0].passed).toBe(true);
 
-    await b.createPromotion({
+    await b.promotions.createPromotion({
       id: 'p-1',
       pipelineRef: ref,
       from: 'staging',
@@ -123,37 +129,37 @@ describe.each(databases.eachSupportedId())('kept views on %p', databaseId => {
       createdAt: new Date().toISOString(),
     });
     expect((await seen('promoting')).edges[1].promotionId).toBe('p-1');
-    await b.updatePromotion('p-1', {
+    await b.promotions.updatePromotion('p-1', {
       status: 'failed',
       error: 'refused',
       finishedAt: new Date().toISOString(),
     });
     expect((await seen('failed')).edges[1].promotionId).toBeUndefined();
 
-    await b.upsertPipeline({ ...ledger, title: 'The ledger' }, 'h2');
+    await b.pipelines.upsertPipeline({ ...ledger, title: 'The ledger' }, 'h2');
     expect((await seen('redefined')).title).toBe('The ledger');
 
-    await b.deletePipeline(ref);
+    await b.pipelines.deletePipeline(ref);
     await expect(views.getPipeline(ref)).rejects.toThrow(/No pipeline/);
 
     // Removed and added again, with as many changes since: a new pipeline.
     const twice = pipeline('twice', []);
     const stage = (version: string) =>
-      b.addHistoryEntry({
+      b.phases.addHistoryEntry({
         pipelineRef: twice.ref,
         phase: 'staging',
         resource: image(version),
         cause: 'observed',
         observedAt: new Date(),
       });
-    await b.upsertPipeline(twice, 'h');
+    await b.pipelines.upsertPipeline(twice, 'h');
     await stage('1.0.0');
     expect((await views.getPipeline(twice.ref)).phases[1].state?.version).toBe(
       '1.0.0',
     );
-    await b.deletePipeline(twice.ref);
+    await b.pipelines.deletePipeline(twice.ref);
     await new Promise(resolve => setTimeout(resolve, 5));
-    await b.upsertPipeline(twice, 'h');
+    await b.pipelines.upsertPipeline(twice, 'h');
     await stage('2.0.0');
     expect((await views.getPipeline(twice.ref)).phases[1].state?.version).toBe(
       '2.0.0',
@@ -165,15 +171,15 @@ describe.each(databases.eachSupportedId())('kept views on %p', databaseId => {
     const store = await storeOn(knex);
     const { views } = readSideOf(store);
     const soaked = pipeline('soaked', [{ soak: '10m' }]);
-    await store.upsertPipeline(soaked, 'h');
-    await store.addHistoryEntry({
+    await store.pipelines.upsertPipeline(soaked, 'h');
+    await store.phases.addHistoryEntry({
       pipelineRef: soaked.ref,
       phase: 'staging',
       resource: image('1.0.0'),
       cause: 'observed',
       observedAt: new Date(),
     });
-    const states = jest.spyOn(store, 'getPhaseStates');
+    const states = jest.spyOn(store.phases, 'getPhaseStates');
     await views.getPipeline(soaked.ref);
     await views.getPipeline(soaked.ref);
     await views.listPipelines({ limit: 10 });

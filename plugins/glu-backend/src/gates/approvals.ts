@@ -7,6 +7,8 @@ import { GluGate } from '@glu-dev/plugin-glu-node';
  */
 export const approvalsGate: GluGate = {
   type: 'approvals',
+  // Approvals are in the store: a new one moves the pipeline's revision.
+  cacheable: true,
   validate: config => builtInGateProblems('approvals', config)!,
   async evaluate(config, context) {
     const required = Number(config);

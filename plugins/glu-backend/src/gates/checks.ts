@@ -22,6 +22,8 @@ function passing(check: GluPullRequestCheck): boolean {
  */
 export const checksGate: GluGate = {
   type: 'checks',
+  // The checks as last seen on the pull request, kept in its record.
+  cacheable: true,
   validate: config => builtInGateProblems('checks', config)!,
   async evaluate(config, context) {
     const required = requiredChecks(config) ?? 'all';

@@ -89,6 +89,8 @@ export function createHttpGate(options: {
   return {
     type: 'http',
     observes: true,
+    // Its answer has a soak time: it follows the clock.
+    cacheable: false,
     validate: config =>
       httpGateProblems((config ?? {}) as Record<string, unknown>),
     async evaluate(config, context): Promise<GluGateResult> {

@@ -11,6 +11,8 @@ import { humanizeMillis as humanize } from '../engine/gates';
  */
 export const soakGate: GluGate = {
   type: 'soak',
+  // Follows the clock.
+  cacheable: false,
   validate: config => builtInGateProblems('soak', config)!,
   async evaluate(config, context) {
     const required = intervalMillis(config) ?? 0;

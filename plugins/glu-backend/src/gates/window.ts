@@ -49,6 +49,8 @@ function inSlot(time: DateTime, slot: Slot): boolean {
  */
 export const windowGate: GluGate = {
   type: 'window',
+  // Follows the clock.
+  cacheable: false,
   validate: config => builtInGateProblems('window', config)!,
   async evaluate(config, context) {
     const window = config as WindowConfig;

@@ -23,7 +23,8 @@ import { Pins } from '../engine/Pins';
 import { PipelineChanges } from '../engine/PipelineChanges';
 import { PipelineDocument, PipelineViews } from '../engine/PipelineViews';
 import { VersionPublisher } from '../engine/VersionPublisher';
-import { DatabaseGluStore, PipelineFilter } from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
+import { PipelineFilter } from '../store/PipelineStore';
 
 /** Who asks. */
 export interface CallOptions {
@@ -166,7 +167,7 @@ export function principalRef(credentials: BackstageCredentials): string {
 export class DefaultGluService implements GluService {
   constructor(
     private readonly deps: {
-      store: DatabaseGluStore;
+      store: Pick<GluStore, 'phases' | 'pipelines' | 'promotions'>;
       views: PipelineViews;
       writer: PhaseWriter;
       publisher: VersionPublisher;
@@ -182,7 +183,7 @@ export class DefaultGluService implements GluService {
   ) {}
 
   private async requirePipeline(ref: string) {
-    const pipeline = await this.deps.store.getPipeline(ref);
+    const pipeline = await this.deps.store.pipelines.getPipeline(ref);
     if (!pipeline) throw new NotFoundError(`No pipeline ${ref}`);
     return pipeline;
   }
@@ -231,11 +232,13 @@ export class DefaultGluService implements GluService {
     const { store, dora } = this.deps;
     let pipelines: PipelineDefinition[] = [];
     if (query.pipelineRefs) {
-      pipelines = await store.listPipelineDefinitions(query.pipelineRefs);
+      pipelines = await store.pipelines.listPipelineDefinitions(
+        query.pipelineRefs,
+      );
     } else {
       let cursor: string | undefined;
       do {
-        const page = await store.listPipelines({
+        const page = await store.pipelines.listPipelines({
           owner: query.owner,
           limit: 500,
           cursor,
@@ -255,7 +258,7 @@ export class DefaultGluService implements GluService {
 
   async listHistory(ref: string, phase: string, page: PageQuery) {
     await this.requirePhase(ref, phase);
-    return this.deps.store.listHistory(ref, phase, page);
+    return this.deps.store.phases.listHistory(ref, phase, page);
   }
 
   async diffHistory(
@@ -267,7 +270,7 @@ export class DefaultGluService implements GluService {
     const phase = await this.requirePhase(ref, phaseName);
     const [from, to] = await Promise.all(
       [ids.from, ids.to].map(async id => {
-        const entry = await store.getHistoryEntry(id);
+        const entry = await store.phases.getHistoryEntry(id);
         if (!entry || entry.pipelineRef !== ref || entry.phase !== phase.name) {
           throw new NotFoundError(
             `The phase ${phase.name} has no history entry ${id}`,
@@ -277,7 +280,9 @@ export class DefaultGluService implements GluService {
       }),
     );
     const [before, after] = await Promise.all(
-      [from, to].map(e => (e.blobHash ? store.getBlob(e.blobHash) : undefined)),
+      [from, to].map(e =>
+        e.blobHash ? store.phases.getBlob(e.blobHash) : undefined,
+      ),
     );
     const path = (phase.source as { path?: string }).path ?? phase.name;
     const diff =
@@ -289,11 +294,14 @@ export class DefaultGluService implements GluService {
 
   async listPromotions(ref: string, query: PageQuery & { phase?: string }) {
     await this.requirePipeline(ref);
-    return this.deps.store.listPromotions({ pipelineRef: ref, ...query });
+    return this.deps.store.promotions.listPromotions({
+      pipelineRef: ref,
+      ...query,
+    });
   }
 
   async getPromotion(id: string) {
-    const promotion = await this.deps.store.getPromotion(id);
+    const promotion = await this.deps.store.promotions.getPromotion(id);
     if (!promotion) throw new NotFoundError(`No promotion ${id}`);
     return promotion;
   }

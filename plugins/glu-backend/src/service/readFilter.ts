@@ -2,7 +2,7 @@ import {
   PermissionCondition,
   PermissionCriteria,
 } from '@backstage/plugin-permission-common';
-import { PipelineFilter } from '../store/DatabaseGluStore';
+import { PipelineFilter } from '../store/PipelineStore';
 
 /**
  * The catalog's conditions that a list of pipelines can apply in its own

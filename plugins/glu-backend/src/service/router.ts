@@ -18,7 +18,7 @@ import express, { Request } from 'express';
 import { spec } from '../schema/openapi.generated';
 import { doraPeriodOf } from '../engine/dora';
 import { PipelineDocument } from '../engine/PipelineViews';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
 import { AuditedWrite, AuditedWrites } from './AuditedWrites';
 import { GluService } from './GluService';
 import { ownersOf } from './owners';
@@ -32,7 +32,7 @@ export interface RouterOptions {
   userInfo: UserInfoService;
   auditor: AuditorService;
   /** For the health check: whether the database answers. */
-  store: DatabaseGluStore;
+  store: GluStore;
   /** The service, authorized: it decides who may do what. */
   service: GluService;
   /** The source, format and gate types that are registered. */

@@ -8,7 +8,7 @@ import { GitlabWebhookParser } from '@glu-dev/plugin-glu-backend-module-gitlab';
 import { GluWebhookParser } from '@glu-dev/plugin-glu-node';
 import { readSideOf } from '../__testUtils__/engine';
 import { storedGitPhase, storedPipeline } from '../__testUtils__/pipelines';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { createGluStore } from '../store/GluStore';
 import { GluTelemetry } from '../telemetry/GluTelemetry';
 import { Deliveries } from './Deliveries';
 import { EventTriggers } from './EventTriggers';
@@ -46,15 +46,15 @@ const gitLabPush: EventParams = {
  */
 async function triggersWith(...parsers: GluWebhookParser[]) {
   const knex = await databases.init('SQLITE_3');
-  const store = await DatabaseGluStore.create({
+  const store = await createGluStore({
     database: mockServices.database({ knex }),
   });
   const gitLab = storedGitPhase('staging');
-  await store.upsertPipeline(
+  await store.pipelines.upsertPipeline(
     storedPipeline('checkout', [storedGitPhase('staging')]),
     'checkout',
   );
-  await store.upsertPipeline(
+  await store.pipelines.upsertPipeline(
     storedPipeline('ledger', [
       {
         ...gitLab,

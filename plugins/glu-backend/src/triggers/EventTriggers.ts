@@ -10,7 +10,7 @@ import {
 } from '@glu-dev/plugin-glu-node';
 import { parseRepository } from '../sources/oci/OciRegistryClient';
 import { PhaseSources } from '../engine/PhaseSources';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { GluStore } from '../store/GluStore';
 import { SpanKind } from '@opentelemetry/api';
 import { ATTR } from '../telemetry/attributes';
 import { GluTelemetry } from '../telemetry/GluTelemetry';
@@ -133,7 +133,7 @@ export class EventTriggers {
   constructor(
     private readonly deps: {
       events: EventsService;
-      store: DatabaseGluStore;
+      store: Pick<GluStore, 'pipelines'>;
       sources: PhaseSources;
       logger: LoggerService;
       /** The Git hosts whose webhooks are answered: their topics only. */
@@ -205,7 +205,7 @@ export class EventTriggers {
    * (within the replay window); answered for its span.
    */
   private async handle(params: EventParams): Promise<Asked | undefined> {
-    const pipelines = await this.deps.store.listPipelineDefinitions();
+    const pipelines = await this.deps.store.pipelines.listPipelineDefinitions();
     const parser = this.deps.parsers.of(params.topic);
     let asked: Asked | undefined;
     /** What the event is, for the log. */

@@ -10,7 +10,7 @@ import { GitlabWebhookParser } from '@glu-dev/plugin-glu-backend-module-gitlab';
 import { Knex } from 'knex';
 import { readSideOf } from '../__testUtils__/engine';
 import { storedGitPhase, storedPipeline } from '../__testUtils__/pipelines';
-import { DatabaseGluStore } from '../store/DatabaseGluStore';
+import { createGluStore } from '../store/GluStore';
 import { WebhookDeliveriesTask } from '../tasks/WebhookDeliveriesTask';
 import { GluTelemetry } from '../telemetry/GluTelemetry';
 import { Deliveries } from './Deliveries';
@@ -123,7 +123,7 @@ describe.each(databases.eachSupportedId())(
 
     /** A replica of Glu's event triggers on the shared database. */
     async function replica() {
-      const store = await DatabaseGluStore.create({
+      const store = await createGluStore({
         database: mockServices.database({ knex }),
       });
       const { logger, said } = recordingLogger();
@@ -167,14 +167,14 @@ describe.each(databases.eachSupportedId())(
       knex = await databases.init(databaseId);
       const a = await replica();
       const b = await replica();
-      const store = await DatabaseGluStore.create({
+      const store = await createGluStore({
         database: mockServices.database({ knex }),
       });
-      await store.upsertPipeline(
+      await store.pipelines.upsertPipeline(
         storedPipeline('checkout', [imagePhase, storedGitPhase('staging')]),
         'checkout',
       );
-      await store.upsertPipeline(
+      await store.pipelines.upsertPipeline(
         storedPipeline('ledger', [gitLabPhase('staging')]),
         'ledger',
       );
