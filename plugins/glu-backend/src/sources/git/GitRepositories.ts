@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { GluExpectedWrite } from '@glu-dev/plugin-glu-node';
+import { ExpectedWrite } from '../announcedWrites';
 import { GitCredentials } from './GitCredentials';
 import {
   CommitAuthor,
@@ -31,7 +31,7 @@ interface Pending {
  */
 class BranchWriteQueue {
   private pending: Pending[] = [];
-  private readonly expected = new Set<GluExpectedWrite>();
+  private readonly expected = new Set<ExpectedWrite>();
   /** Calls off the timer of the next commit, when one is set. */
   private cancelTimer?: () => void;
   private running = false;
@@ -55,10 +55,10 @@ class BranchWriteQueue {
    * An edit on its way (of the file at `filePath`, when it is known): the next
    * commit waits for it (within its window), and its file is read ahead.
    */
-  expect(filePath?: string): GluExpectedWrite {
+  expect(filePath?: string): ExpectedWrite {
     const since = this.clock.now();
     this.fetchFor(since, this.pending.length + this.expected.size);
-    const expected: GluExpectedWrite = {
+    const expected: ExpectedWrite = {
       since,
       cancel: () => {
         if (this.expected.delete(expected)) this.schedule();
@@ -71,7 +71,7 @@ class BranchWriteQueue {
     return expected;
   }
 
-  submit(edit: FileEdit, expected?: GluExpectedWrite): Promise<FileEditResult> {
+  submit(edit: FileEdit, expected?: ExpectedWrite): Promise<FileEditResult> {
     return new Promise((resolve, reject) => {
       // Asked for when it was announced, if it was.
       const askedAt =
@@ -273,7 +273,7 @@ export class GitRepositories {
     url: string,
     branch: string,
     edit: FileEdit,
-    expected?: GluExpectedWrite,
+    expected?: ExpectedWrite,
   ): Promise<FileEditResult> {
     return this.queueOf(url, branch).submit(edit, expected);
   }
@@ -282,7 +282,7 @@ export class GitRepositories {
    * An edit of this branch (of the file at `filePath`, when it is known) is on
    * its way: its commit waits for it, and its file is read ahead.
    */
-  expect(url: string, branch: string, filePath?: string): GluExpectedWrite {
+  expect(url: string, branch: string, filePath?: string): ExpectedWrite {
     return this.queueOf(url, branch).expect(filePath);
   }
 
