@@ -21,6 +21,7 @@ import {
   FileEditResult,
 } from './edits';
 import { GitCredentials } from './GitCredentials';
+import { Mutex } from './mutex';
 import { Git, withGit } from './gitCommands';
 import { fastImport } from './plumbing';
 import { pushFailure } from './pushing';
@@ -38,17 +39,6 @@ export type { CommitInfo } from './reading';
 
 /** Where a commit of Glu's waits to be pushed (see `commit`). */
 const COMMIT_REF = 'refs/glu/commit';
-
-/** Runs work one at a time. */
-class Mutex {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(work, work);
-    this.tail = next.catch(() => undefined);
-    return next;
-  }
-}
 
 /**
  * One long-lived clone of a repository, reused for every phase that lives in
@@ -304,23 +294,13 @@ export class GitRepository {
     await this.init();
     const head = await this.head(branch);
     if (!head) return;
-    const files = this.ahead.at(branch, head, true)!;
-    const missing = [
-      ...new Set(paths.map(p => path.posix.normalize(p))),
-    ].filter(p => !files.has(p));
-    if (missing.length === 0) return;
-    const read = this.run(git =>
-      this.ahead.filesAt(git, head, missing, branch, this.maxFileBytes),
+    await this.ahead.readAhead(
+      work => this.run(work),
+      head,
+      paths,
+      branch,
+      this.maxFileBytes,
     );
-    for (const file of missing) {
-      const one = read.then(found => found.get(file)!);
-      // A read that failed is made again by the commit.
-      one.catch(() => {
-        if (files.get(file) === one) files.delete(file);
-      });
-      files.set(file, one);
-    }
-    await read.catch(() => undefined);
   }
 
   /** Deletes a branch of the remote, if it is there. */

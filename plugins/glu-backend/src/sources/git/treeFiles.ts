@@ -155,6 +155,37 @@ export class FilesAhead {
   }
 
   /**
+   * Reads files at a head ahead of the commit that will build on it, in one
+   * `ls-tree` and one `cat-file` (run under the deadline by `run`); files
+   * already read at that head are not read again, and a read that failed is
+   * made again by the commit.
+   */
+  async readAhead(
+    run: <T>(work: (git: Git) => Promise<T>) => Promise<T>,
+    head: string,
+    paths: string[],
+    branch: string,
+    maxFileBytes: number,
+  ): Promise<void> {
+    const files = this.at(branch, head, true)!;
+    const missing = [
+      ...new Set(paths.map(p => path.posix.normalize(p))),
+    ].filter(p => !files.has(p));
+    if (missing.length === 0) return;
+    const read = run(git =>
+      this.filesAt(git, head, missing, branch, maxFileBytes),
+    );
+    for (const file of missing) {
+      const one = read.then(found => found.get(file)!);
+      one.catch(() => {
+        if (files.get(file) === one) files.delete(file);
+      });
+      files.set(file, one);
+    }
+    await read.catch(() => undefined);
+  }
+
+  /**
    * Files at a commit, read now (see `filesAt`): every read of files for a
    * commit, ahead of it or by it, is made here.
    */
