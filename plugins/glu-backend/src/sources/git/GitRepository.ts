@@ -1,8 +1,7 @@
 /*
  * One long-lived clone of a repository: made and fetched, read, and written
  * by commits pushed with a lease. How each part is done lives beside it:
- * gitCommands (git under a deadline), reading, treeFiles, edits, plumbing
- * (fast-import), pushing.
+ * gitCommands, reading, treeFiles, edits, plumbing, pushing.
  */
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, ServiceUnavailableError } from '@backstage/errors';
@@ -23,7 +22,7 @@ import {
 import { GitCredentials } from './GitCredentials';
 import { Mutex } from './mutex';
 import { Git, withGit } from './gitCommands';
-import { fastImport } from './plumbing';
+import { fastImport, outputOf } from './plumbing';
 import { pushFailure } from './pushing';
 import {
   CommitInfo,
@@ -160,7 +159,8 @@ export class GitRepository {
     const fetching = this.fetchMutex.run(async () => {
       try {
         await this.traced('fetch', {}, () =>
-          this.run(git => git.raw(['fetch', '--prune', '--quiet', 'origin'])),
+          // Verbose: simple-git waits 50 ms after a command that printed nothing.
+          this.run(git => git.raw(['fetch', '--prune', '--verbose', 'origin'])),
         );
         this.fetched = Math.max(this.fetched ?? 0, started);
       } catch (error) {
@@ -255,7 +255,7 @@ export class GitRepository {
     }
     try {
       await this.run(git =>
-        git.raw(['merge-base', '--is-ancestor', earlier, sha]),
+        outputOf(['merge-base', '--is-ancestor', earlier, sha], git.plumbing),
       );
       return true;
     } catch (error) {
@@ -315,14 +315,15 @@ export class GitRepository {
           if (remote) {
             await git.raw([
               'push',
-              '--quiet',
+              '--porcelain',
               'origin',
               `:refs/heads/${branch}`,
             ]);
           }
-          await git
-            .raw(['update-ref', '-d', `refs/remotes/origin/${branch}`])
-            .catch(() => undefined);
+          await outputOf(
+            ['update-ref', '-d', `refs/remotes/origin/${branch}`],
+            git.plumbing,
+          ).catch(() => undefined);
         }),
       );
     });
@@ -476,7 +477,10 @@ export class GitRepository {
           );
           // What the remote branch holds now (a push that answers sets it).
           await this.run(git =>
-            git.raw(['update-ref', `refs/remotes/origin/${target}`, sha]),
+            outputOf(
+              ['update-ref', `refs/remotes/origin/${target}`, sha],
+              git.plumbing,
+            ),
           );
         }
         return results.map(r => (r.changed ? { ...r, sha } : r));

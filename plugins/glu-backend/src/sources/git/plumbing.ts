@@ -1,6 +1,6 @@
 /*
- * Git's streaming plumbing, in one place: a git process whose output is read
- * as it comes (`streamGit`), blobs read by request with a size limit
+ * Git's plumbing, in one place: a git process whose output is read as it
+ * comes (`streamGit`) or whole (`outputOf`), blobs read by request with a size limit
  * (`cat-file --batch`), and a commit made from one stream (`fast-import`).
  * Each git runs in a process group of its own, killed whole at its deadline
  * or once its reader has what it needs.
@@ -97,8 +97,12 @@ export function streamGit(
   });
 }
 
-/** As `streamGit`, answering all that git printed. */
-async function outputOf(
+/**
+ * As `streamGit`, answering all that git printed: for plumbing that may
+ * print nothing (`update-ref`, `merge-base --is-ancestor`), which simple-git
+ * would hold for 50 ms after it exits, waiting for output.
+ */
+export async function outputOf(
   args: string[],
   options: PlumbingOptions & { input?: string },
 ): Promise<string> {
