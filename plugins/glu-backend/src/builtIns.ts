@@ -23,10 +23,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { apiSource } from './sources/api/apiSource';
 import { GitCredentials } from './sources/git/GitCredentials';
-import {
-  DEFAULT_GATHERING,
-  GitRepositories,
-} from './sources/git/GitRepositories';
+import { DEFAULT_GATHERING } from './sources/git/BranchWriteQueue';
+import { GitRepositories } from './sources/git/GitRepositories';
 import { GitSource } from './sources/git/gitSource';
 import { createHelmSource } from './sources/helm/helmSource';
 import { OciRegistryClient } from './sources/oci/OciRegistryClient';

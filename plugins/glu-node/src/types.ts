@@ -186,25 +186,6 @@ export interface GluWriteRequest {
    * request from it.
    */
   proposal?: { branch: string };
-  /**
-   * The write as it was announced (`expectWrite`), when it was: the source
-   * counts it as arrived.
-   */
-  expected?: GluExpectedWrite;
-}
-
-/**
- * A write into a phase that is on its way: announced by `expectWrite`
- * before it is asked for, so that the source can get ready for it and
- * gather it with the writes of the same moment.
- *
- * @public
- */
-export interface GluExpectedWrite {
-  /** When it was announced (epoch milliseconds). */
-  readonly since: number;
-  /** It will not be asked for after all. Once is enough; later calls do nothing. */
-  cancel(): void;
 }
 
 /**
@@ -258,14 +239,6 @@ export interface GluWritableSource extends GluSource {
    * one commit.
    */
   write(request: GluWriteRequest): Promise<GluWriteResult>;
-  /**
-   * A write into the phase is on its way (decided, not asked for yet): a
-   * source that gathers the writes of one moment into one commit waits for
-   * it rather than committing without it, and may start what the write
-   * needs (a fetch) now. The write brings the answer back in its request
-   * (`expected`); a write that will not happen cancels it.
-   */
-  expectWrite?(phase: GluSourcePhase): GluExpectedWrite;
   /** Removes a proposal that is no longer needed, if it is there. */
   removeProposal?(phase: GluSourcePhase, branch: string): Promise<void>;
 }

@@ -14,7 +14,6 @@ import {
 } from '@glu-dev/plugin-glu-common';
 import {
   GluChange,
-  GluExpectedWrite,
   GluPhaseLocation,
   GluPullRequestProvider,
   GluSourcePhase,
@@ -47,6 +46,7 @@ import {
 import { DocumentThreads } from '../documents/DocumentThreads';
 import { GluTelemetry } from '../telemetry/GluTelemetry';
 import { errorMessage } from '../errors';
+import { announcing, ExpectedWrite } from '../sources/announcedWrites';
 
 /** Who asks for a write, and how. */
 export interface WriteTrigger {
@@ -120,12 +120,12 @@ interface WritePlan extends Decided {
   /** The write as announced to its source when it was asked for. */
   announced?: Announced;
   /** The write as announced to its source, once it is known to happen. */
-  expected?: GluExpectedWrite;
+  expected?: ExpectedWrite;
 }
 
 /** A write announced to its source, and where it was to land. */
 interface Announced {
-  expected: GluExpectedWrite;
+  expected: ExpectedWrite;
   landing: string;
 }
 
@@ -280,11 +280,12 @@ export class PhaseWriter {
     }
     if ((edge?.strategy ?? 'commit') !== 'commit') return undefined;
     const source = sources.writable(phase);
-    if (!source?.expectWrite) return undefined;
+    const announcer = source && announcing(source);
+    if (!source || !announcer) return undefined;
     const sourcePhase = sources.phase(pipeline, phase);
     try {
       const landing = landingOf(phase.source.type, source.locate(sourcePhase));
-      return { expected: source.expectWrite(sourcePhase), landing };
+      return { expected: announcer.expectWrite(sourcePhase), landing };
     } catch {
       return undefined;
     }
@@ -709,7 +710,7 @@ export class PhaseWriter {
   private expectation(
     plan: WritePlan,
     asPlanned: boolean,
-  ): GluExpectedWrite | undefined {
+  ): ExpectedWrite | undefined {
     const { announced } = plan;
     if (!asPlanned || plan.strategy !== 'commit') {
       announced?.expected.cancel();
@@ -721,7 +722,7 @@ export class PhaseWriter {
       return announced.expected;
     }
     announced?.expected.cancel();
-    return plan.source.expectWrite?.(plan.sourcePhase);
+    return announcing(plan.source)?.expectWrite(plan.sourcePhase);
   }
 
   /** Records the write, and carries it out under the phase's lease. */
@@ -736,7 +737,7 @@ export class PhaseWriter {
       leaseAsked: Date;
       /** What it brings, when it is written as planned. */
       asPlanned?: ResourceState;
-      expected?: GluExpectedWrite;
+      expected?: ExpectedWrite;
     },
   ): Promise<PromotionRecord> {
     const { records, leases } = this.deps;
@@ -878,12 +879,15 @@ export class PhaseWriter {
       plan.phase.name,
       holding.version,
     );
-    const result = await plan.source.write({
+    const request = {
       phase: plan.sourcePhase,
       change,
       message: { subject, body: this.bodyOf(plan, running, holding) },
-      ...(plan.expected ? { expected: plan.expected } : {}),
-    });
+    };
+    const announcer = plan.expected && announcing(plan.source);
+    const result = announcer
+      ? await announcer.write(request, plan.expected)
+      : await plan.source.write(request);
     lease.signal.throwIfAborted();
     if (!result.changed) {
       // It held the change already (another replica's write, or a person's):

@@ -11,6 +11,7 @@ import { createGitFixture, GitFixture } from '../../__testUtils__/git';
 import { GitCredentials } from './GitCredentials';
 import { GitRepositories } from './GitRepositories';
 import { GitRepository } from './GitRepository';
+import { FilesAhead } from './treeFiles';
 
 jest.setTimeout(60_000);
 
@@ -232,7 +233,7 @@ describe('GitRepositories', () => {
   });
 
   it('reads the files of announced edits ahead, at the head their commit builds on, and a file again when the branch moved', async () => {
-    const read = jest.spyOn(GitRepository.prototype as any, 'filesAt');
+    const read = jest.spyOn(FilesAhead.prototype, 'filesAt');
     const readAhead = GitRepository.prototype.readAhead;
     const readingAhead = jest.spyOn(GitRepository.prototype, 'readAhead');
     const before = await repo.log();

@@ -4,7 +4,6 @@ import { ScmIntegrations } from '@backstage/integration';
 import { GitSourceDefinition } from '@glu-dev/plugin-glu-common';
 import {
   GluChange,
-  GluExpectedWrite,
   GluFormat,
   GluObservation,
   GluPhaseLocation,
@@ -19,6 +18,11 @@ import { GitRepositories } from './GitRepositories';
 import { CommitInfo, GitRepository } from './GitRepository';
 import { errorMessage } from '../../errors';
 import { posix } from 'node:path';
+import {
+  AnnouncingSource,
+  ANNOUNCES_WRITES,
+  ExpectedWrite,
+} from '../announcedWrites';
 
 /**
  * A failure of Glu's clone (git itself failed, or the remote did not
@@ -39,7 +43,8 @@ function unavailable(error: unknown): Error {
  * phase's branch (several writes of one moment share one commit), or to a
  * proposal branch for the pull-request strategy.
  */
-export class GitSource implements GluWritableSource {
+export class GitSource implements GluWritableSource, AnnouncingSource {
+  readonly [ANNOUNCES_WRITES] = true;
   readonly type = 'git';
   readonly writable = true;
   readonly proposals = true;
@@ -312,14 +317,17 @@ export class GitSource implements GluWritableSource {
   }
 
   /** A commit to the phase's branch waits for the write on its way. */
-  expectWrite(phase: GluSourcePhase): GluExpectedWrite {
+  expectWrite(phase: GluSourcePhase): ExpectedWrite {
     const { repository, branch, path } = this.definition(phase);
     return this.deps.repositories.expect(repository, branch, path);
   }
 
-  async write(request: GluWriteRequest): Promise<GluWriteResult> {
+  async write(
+    request: GluWriteRequest,
+    expected?: ExpectedWrite,
+  ): Promise<GluWriteResult> {
     const { repositories, integrations } = this.deps;
-    const { phase, change, message, proposal, expected } = request;
+    const { phase, change, message, proposal } = request;
     const { repository, branch, path, format } = this.definition(phase);
     const edit = {
       path,
