@@ -94,20 +94,15 @@ export class Table {
       ? ['figure', 'variant', 'Glu', 'floor', 'ratio (spread)', 'goal']
       : ['figure', 'Glu', 'floor', 'ratio (spread)', 'goal'];
     const cells = rows.map(r =>
-      (variants ? [r.figure, r.variant] : [r.figure]).concat(
-        r.glu,
-        r.floor,
-        r.ratio,
-        r.goal,
-      ),
+      (variants ? [r.figure, r.variant] : [r.figure])
+        .concat(r.glu, r.floor, r.ratio, r.goal)
+        .map(c => c.replace(/\|/g, '\\|')),
     );
     const widths = header.map((h, i) =>
       Math.max(h.length, ...cells.map(c => c[i].length)),
     );
     const line = (row: string[]) =>
-      `| ${row
-        .map((c, i) => c.replace(/\|/g, '\\|').padEnd(widths[i]))
-        .join(' | ')} |`;
+      `| ${row.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
     return [
       line(header),
       line(widths.map(w => '-'.repeat(w))),
