@@ -13,6 +13,7 @@ import { call, eventually } from '../harness/client';
 import { GitHost } from '../harness/gitHost';
 import { OwnPostgres } from '../harness/postgres';
 import { freePort, Replica } from '../harness/replicas';
+import { benchConfig, merge } from './config';
 import { createRepository, ownerEntity, pipeline } from './fixtures';
 import { TAB_PHASES, tabEntities } from './portal';
 
@@ -33,25 +34,6 @@ export interface Variant {
   name: string;
   bundle: string;
   overlay: Record<string, unknown>;
-}
-
-/** `overlay` merged over `base`: objects key by key, anything else replaced. */
-export function merge(base: any, overlay: any): any {
-  if (
-    !overlay ||
-    typeof overlay !== 'object' ||
-    Array.isArray(overlay) ||
-    !base ||
-    typeof base !== 'object' ||
-    Array.isArray(base)
-  ) {
-    return overlay === undefined ? base : overlay;
-  }
-  const merged = { ...base };
-  for (const [key, value] of Object.entries(overlay)) {
-    merged[key] = merge(base[key], value);
-  }
-  return merged;
 }
 
 export class BenchBackend {
@@ -153,66 +135,18 @@ export class BenchBackend {
     writeCatalog(entities.filter(e => ['Group', 'User'].includes(e.kind)));
 
     const port = await freePort();
-    const databaseConfig =
-      database === 'sqlite'
-        ? {
-            client: 'better-sqlite3',
-            connection: { directory: path.join(dir, 'sqlite') },
-          }
-        : {
-            client: 'pg',
-            connection: options.postgres!.connection,
-            // Every backend its own databases on the one server.
-            prefix: `bench_${id.toLowerCase()}_`,
-          };
     const config = merge(
-      {
-        // The example backend serves the app's production bundle itself.
-        app: { baseUrl: `http://127.0.0.1:${port}`, title: 'Glu bench' },
-        backend: {
-          baseUrl: `http://127.0.0.1:${port}`,
-          listen: { port, host: '127.0.0.1' },
-          database: databaseConfig,
-          auth: {
-            externalAccess: [
-              { type: 'static', options: { token: TOKEN, subject: 'bench' } },
-            ],
-          },
-        },
-        auth: {
-          providers: {
-            guest: {
-              userEntityRef: 'user:default/guest',
-              dangerouslyAllowOutsideDevelopment: true,
-            },
-          },
-        },
-        events: { modules: { github: { webhookSecret: WEBHOOK_SECRET } } },
-        // The default intervals: the catalog's processing and Glu's refresh
-        // run as they do for an adopter who set neither.
-        catalog: {
-          rules: [
-            { allow: ['Pipeline', 'Location', 'Component', 'User', 'Group'] },
-          ],
-          locations: [{ type: 'file', target: catalogFile }],
-        },
-        permission: { enabled: true },
-        glu: {
-          workingDirectory: path.join(dir, 'work'),
-          writeScopes: [
-            {
-              repository: `http://127.0.0.1:${host.port}/*`,
-              paths: ['env/**'],
-            },
-          ],
-          serviceGrants: [
-            {
-              subject: 'bench',
-              permissions: ['glu.pipeline.promote', 'glu.pipeline.publish'],
-            },
-          ],
-        },
-      },
+      benchConfig({
+        port,
+        dir,
+        catalogFile,
+        gitPort: host.port,
+        database,
+        postgres: options.postgres,
+        id,
+        token: TOKEN,
+        webhookSecret: WEBHOOK_SECRET,
+      }),
       variant.overlay,
     );
     const replica = Replica.create({

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { merge } from './backend';
+import { merge } from './config';
 import { variants } from './bench';
 
 describe('the bench variants', () => {
