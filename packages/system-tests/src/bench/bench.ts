@@ -163,31 +163,47 @@ async function main() {
         );
       }
       await measure({ backends, table, shell, rounds: ROUNDS, dir });
-      await Promise.all(backends.map(b => b.stop()));
+      await withDeadline(Promise.all(backends.map(b => b.stop())));
       backends = [];
     }
   } finally {
-    await Promise.all(backends.map(b => b.stop()));
+    // The tables first, what there is of them: a teardown that hangs or
+    // fails must not lose a run's figures.
+    const described = (v: Variant) => {
+      if (v.name === 'baseline') {
+        return `baseline (${
+          process.env.GLU_BENCH_BASELINE ?? 'another build'
+        })`;
+      }
+      return Object.keys(v.overlay).length
+        ? `${v.name} ${JSON.stringify(v.overlay)}`
+        : v.name;
+    };
+    writeTables(
+      tables,
+      resultsDir,
+      `Variants: ${all.map(described).join('; ')}. ${ROUNDS} rounds; ${
+        process.env.GLU_BENCH_PIPELINES ?? 1000
+      } pipelines in the fleet.`,
+    );
+    await withDeadline(Promise.all(backends.map(b => b.stop())));
     shell.close();
-    await host.close();
-    await postgres?.close();
+    await withDeadline(host.close());
+    await withDeadline(postgres?.close());
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  const described = (v: Variant) => {
-    if (v.name === 'baseline') {
-      return `baseline (${process.env.GLU_BENCH_BASELINE ?? 'another build'})`;
-    }
-    return Object.keys(v.overlay).length
-      ? `${v.name} ${JSON.stringify(v.overlay)}`
-      : v.name;
-  };
-  writeTables(
-    tables,
-    resultsDir,
-    `Variants: ${all.map(described).join('; ')}. ${ROUNDS} rounds; ${
-      process.env.GLU_BENCH_PIPELINES ?? 1000
-    } pipelines in the fleet.`,
-  );
+}
+
+/** Waits for a step of the teardown, a minute at most. */
+async function withDeadline(step: Promise<unknown> | undefined) {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    step,
+    new Promise(resolve => {
+      timer = setTimeout(resolve, 60_000);
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 if (require.main === module) {
