@@ -12,7 +12,8 @@
  *
  * GLU_BENCH_BASELINE=<git revision> also builds that revision the same way,
  * in a `git worktree` of its own under the system's temporary folder (with
- * its own `yarn install`), and runs it as the variant `baseline` next to the
+ * this checkout's install when the lockfiles match, its own `yarn install`
+ * otherwise), and runs it as the variant `baseline` next to the
  * current code, so that one run compares the two.
  */
 'use strict';
@@ -79,6 +80,18 @@ function unpackBundle(checkout = root) {
   return bundle;
 }
 
+/** The folders of an install: the root's node_modules and its packages'. */
+function workspaceModules(checkout) {
+  const folders = ['node_modules'];
+  for (const parent of ['packages', 'plugins']) {
+    for (const name of fs.readdirSync(path.join(checkout, parent))) {
+      const folder = path.join(parent, name, 'node_modules');
+      if (fs.existsSync(path.join(checkout, folder))) folders.push(folder);
+    }
+  }
+  return folders;
+}
+
 /**
  * A worktree of the baseline revision, installed and built as this
  * checkout is; the folder of its unpacked bundle.
@@ -106,7 +119,29 @@ function buildBaseline(revision, env) {
   process.stdout.write(
     `[glu bench] building the baseline ${revision} (${commit}) in ${checkout}\n`,
   );
-  run(['install', '--immutable'], { env, cwd: checkout });
+  const sameLockfile =
+    spawnSync('git', ['diff', '--quiet', commit, '--', 'yarn.lock'], {
+      cwd: root,
+    }).status === 0;
+  if (!sameLockfile) {
+    run(['install', '--immutable'], { env, cwd: checkout });
+  } else if (!fs.existsSync(path.join(checkout, 'node_modules'))) {
+    // The same lockfile installs the same packages: a copy of this
+    // checkout's install (its links to workspace packages are relative, so
+    // they point into the worktree's own) saves an install that would build
+    // the native modules again.
+    const copies = [...workspaceModules(root), '.yarn/install-state.gz'];
+    for (const folder of copies) {
+      // A package this checkout has and the baseline had not.
+      if (!fs.existsSync(path.dirname(path.join(checkout, folder)))) continue;
+      const copied = spawnSync(
+        'cp',
+        ['-a', path.join(root, folder), path.join(checkout, folder)],
+        { stdio: 'inherit', timeout: 1_800_000 },
+      );
+      if (copied.status !== 0) process.exit(copied.status ?? 1);
+    }
+  }
   run(['workspace', 'backend', 'build'], { env, cwd: checkout });
   return unpackBundle(checkout);
 }
