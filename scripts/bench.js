@@ -13,8 +13,8 @@
  * GLU_BENCH_BASELINE=<git revision> also builds that revision the same way,
  * in a `git worktree` of its own under the system's temporary folder (with
  * this checkout's install when the lockfiles match, its own `yarn install`
- * otherwise), and runs it as the variant `baseline` next to the
- * current code, so that one run compares the two.
+ * otherwise), runs it as the variant `baseline` next to the current code,
+ * so that one run compares the two, and removes the worktree when it ends.
  */
 'use strict';
 
@@ -116,6 +116,15 @@ function buildBaseline(revision, env) {
   if (!fs.existsSync(path.join(checkout, 'package.json'))) {
     git('worktree', 'add', '--detach', '--force', checkout, commit);
   }
+  // Gone with the bench, whichever way it ends: the repository keeps no
+  // worktree of its own making.
+  process.on('exit', () => {
+    spawnSync('git', ['worktree', 'remove', '--force', checkout], {
+      cwd: root,
+      stdio: 'ignore',
+      timeout: 300_000,
+    });
+  });
   process.stdout.write(
     `[glu bench] building the baseline ${revision} (${commit}) in ${checkout}\n`,
   );
