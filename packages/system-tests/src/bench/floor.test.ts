@@ -62,4 +62,15 @@ describe('FloorShell', () => {
       "it's a 'name'",
     );
   });
+
+  it('leaves no files of its own behind once closed', async () => {
+    const own = () =>
+      fs
+        .readdirSync(os.tmpdir())
+        .filter(f => f.startsWith(`glu-bench-floor-${process.pid}-`));
+    await shell.run(dir, ['true']);
+    expect(own().length).toBeGreaterThan(0);
+    shell.close();
+    expect(own()).toEqual([]);
+  });
 });

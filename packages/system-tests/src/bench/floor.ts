@@ -9,6 +9,7 @@
  * builtin: no process of its own).
  */
 import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -22,6 +23,11 @@ export class FloorShell {
   private output = '';
   private waiting?: (line: string) => void;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Where a run's output goes, for its error; `.times` beside it. */
+  private readonly log = path.join(
+    os.tmpdir(),
+    `glu-bench-floor-${process.pid}-${Date.now()}.log`,
+  );
 
   constructor() {
     this.shell = spawn('bash', ['--noprofile', '--norc'], {
@@ -85,9 +91,7 @@ export class FloorShell {
     cwd: string,
     steps: string[],
   ): Promise<{ millis: number; cpuSeconds: number }> {
-    const log = quote(
-      path.join(os.tmpdir(), `glu-bench-floor-${process.pid}.log`),
-    );
+    const log = quote(this.log);
     const script = [
       `cd ${quote(cwd)} || exit 1`,
       't0=$EPOCHREALTIME',
@@ -129,6 +133,9 @@ export class FloorShell {
 
   /** Ends the shell and anything it still runs. */
   close(): void {
+    for (const file of [this.log, `${this.log}.times`]) {
+      fs.rmSync(file, { force: true });
+    }
     this.shell.stdin.destroy();
     try {
       process.kill(-this.shell.pid!, 'SIGKILL');
