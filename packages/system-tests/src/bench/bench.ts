@@ -26,9 +26,11 @@
  * GLU_BENCH_NODE_OPTIONS adds options to the backends' Node (`--cpu-prof
  * --cpu-prof-dir=…` to profile them).
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { GitHost } from '../harness/gitHost';
 import { resultsDir } from '../harness/paths';
@@ -190,7 +192,9 @@ async function main() {
     shell.close();
     await withDeadline(host.close());
     await withDeadline(postgres?.close());
-    fs.rmSync(dir, { recursive: true, force: true });
+    // Hundreds of thousands of files (every clone holds thousands): rm
+    // removes them in a fraction of the time fs.rm takes.
+    await promisify(execFile)('rm', ['-rf', dir], { timeout: 1_800_000 });
   }
 }
 
