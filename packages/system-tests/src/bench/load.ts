@@ -2,15 +2,6 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { packageDir } from '../harness/paths';
 
-/** A row of the benchmark's table: a figure of Glu's, its floor, and the goal. */
-export interface Row {
-  figure: string;
-  glu: string;
-  floor: string;
-  ratio: string;
-  goal: string;
-}
-
 /** Requests per second and latencies of one endpoint under a steady load. */
 export interface LoadResult {
   requests: number;
@@ -28,11 +19,23 @@ function percentile(sorted: number[], p: number): number {
 }
 
 export interface LoadOptions {
-  url: string;
+  /**
+   * The URLs to read, taken in turn by every loop: the same names on both
+   * sides, each request the next one.
+   */
+  urls: string[];
   token: string;
   concurrency: number;
   /** How long at most. */
   millis: number;
+  /** Each URL read once, then the load ends: a pass over the fleet. */
+  once?: boolean;
+  /**
+   * Each URL is the first page of a list, walked to its end: where the
+   * answer holds the next page's cursor (`nextCursor`, or the catalog's
+   * `pageInfo.nextCursor`); the next page is the URL with `cursor=` added.
+   */
+  walk?: boolean;
 }
 
 /** The present, in milliseconds since the epoch, alike in every process. */
@@ -100,23 +103,41 @@ export async function runLoad(
   options.onStart?.();
   const started = now();
   const until = started + options.millis;
+  const { urls } = options;
+  let next = 0;
+  const get = async (url: string) => {
+    const t0 = now();
+    // Answers as they are: the load shares the machine's cores with the
+    // backend, and what it spends inflating answers it takes from it.
+    const res = await fetch(url, {
+      headers: {
+        authorization: `Bearer ${options.token}`,
+        'accept-encoding': 'identity',
+      },
+      signal: AbortSignal.timeout(60_000),
+    });
+    const body = Buffer.from(await res.arrayBuffer());
+    if (!res.ok) errors++;
+    const t1 = now();
+    latencies.push(t1 - t0);
+    answeredAt.push(t1);
+    if (!options.walk || !res.ok) return undefined;
+    const page = JSON.parse(body.toString('utf8'));
+    return (page.nextCursor ?? page.pageInfo?.nextCursor) as string | undefined;
+  };
   await Promise.all(
     Array.from({ length: options.concurrency }, async () => {
       while (now() < until && !stopped()) {
-        const t0 = now();
-        // Answers as they are: the load shares the machine's cores with the
-        // backend, and what it spends inflating answers it takes from it.
-        const res = await fetch(options.url, {
-          headers: {
-            authorization: `Bearer ${options.token}`,
-            'accept-encoding': 'identity',
-          },
-        });
-        await res.arrayBuffer();
-        if (!res.ok) errors++;
-        const t1 = now();
-        latencies.push(t1 - t0);
-        answeredAt.push(t1);
+        if (options.once && next >= urls.length) return;
+        const url = urls[next++ % urls.length];
+        let cursor = await get(url);
+        while (cursor && now() < until && !stopped()) {
+          cursor = await get(
+            `${url.replace(/[?&]filter=[^&]*/, '')}&cursor=${encodeURIComponent(
+              cursor,
+            )}`,
+          );
+        }
       }
     }),
   );
@@ -158,13 +179,6 @@ export function perSecondBetween(
 ): number {
   const answered = result.answeredAt.filter(t => t >= from && t <= to).length;
   return answered / ((to - from) / 1000);
-}
-
-/** The median of some numbers. */
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /**
