@@ -11,7 +11,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { EdgeDecisions } from '../engine/EdgeDecisions';
-import { PhaseSources } from '../engine/PhaseSources';
+import { PhaseSources } from '../pipelines/PhaseSources';
 import { PipelineViews } from '../engine/PipelineViews';
 import { ExtensionRegistry } from '../ExtensionRegistry';
 import { DocumentThreads } from '../documents/DocumentThreads';

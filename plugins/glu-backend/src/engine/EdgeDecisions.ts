@@ -16,7 +16,7 @@ import {
 } from '../store/types';
 import { Decision, decide } from './decision';
 import { evaluateGates } from './gates';
-import { PhaseSources } from './PhaseSources';
+import { PhaseSources } from '../pipelines/PhaseSources';
 
 /** What the decisions about one pipeline look at, read from the store at once. */
 export interface PipelineSnapshot {

@@ -10,7 +10,7 @@ import { GluStore } from '../store/GluStore';
 import { GateCheck } from '../store/types';
 import { EdgeDecisions, PipelineSnapshot } from './EdgeDecisions';
 import { gateContext, gateError, gatesOf } from './gates';
-import { PhaseSources } from './PhaseSources';
+import { PhaseSources } from '../pipelines/PhaseSources';
 import { PhaseWriter } from './PhaseWriter';
 import { forEachLimited } from './PhaseRefresher';
 import { Notifier } from './Notifier';

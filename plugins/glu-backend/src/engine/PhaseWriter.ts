@@ -27,7 +27,7 @@ import { Decision } from './decision';
 import { EdgeDecisions, invalidOf, PipelineSnapshot } from './EdgeDecisions';
 import { HeldLease, leaseOfPhase, Leases } from './Leases';
 import { PhaseHistory } from './PhaseHistory';
-import { PhaseSources } from './PhaseSources';
+import { PhaseSources } from '../pipelines/PhaseSources';
 import { PromotionRecords } from './PromotionRecords';
 import {
   bodyOf,
@@ -36,7 +36,7 @@ import {
   providerFor,
   titleOf,
 } from './proposals';
-import { resourceOf, versionRefOf } from './resources';
+import { resourceOf, versionRefOf } from '../pipelines/resources';
 import { trace } from '@opentelemetry/api';
 import {
   locationAttributes,

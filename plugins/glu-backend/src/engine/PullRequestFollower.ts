@@ -6,7 +6,7 @@ import { GluStore } from '../store/GluStore';
 import { PromotionRecord } from '../store/types';
 import { Decision } from './decision';
 import { EdgeDecisions } from './EdgeDecisions';
-import { PhaseSources } from './PhaseSources';
+import { PhaseSources } from '../pipelines/PhaseSources';
 import { PromotionRecords } from './PromotionRecords';
 import { GATES_STATUS_CONTEXT, pipelineUrl, titleOf } from './proposals';
 import { errorMessage } from '../errors';

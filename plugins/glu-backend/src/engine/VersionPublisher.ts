@@ -2,7 +2,7 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import { HistoryEntry } from '@glu-dev/plugin-glu-common';
 import { GluStore } from '../store/GluStore';
 import { PhaseHistory } from './PhaseHistory';
-import { resourceOf } from './resources';
+import { resourceOf } from '../pipelines/resources';
 import { fieldsProblem } from '../resourceForm';
 import { ATTR } from '../telemetry/attributes';
 import { GluTelemetry } from '../telemetry/GluTelemetry';
