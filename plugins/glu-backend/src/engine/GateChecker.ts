@@ -12,7 +12,7 @@ import { EdgeDecisions, PipelineSnapshot } from './EdgeDecisions';
 import { gateContext, gateError, gatesOf } from './gates';
 import { PhaseSources } from '../pipelines/PhaseSources';
 import { PhaseWriter } from './PhaseWriter';
-import { forEachLimited } from './PhaseRefresher';
+import { forEachLimited } from '../records/PhaseRefresher';
 import { Notifier } from './Notifier';
 import { PipelineChanges } from './PipelineChanges';
 

@@ -25,10 +25,10 @@ import { sourceKeyOf } from '../store/rows';
 import { HistoryEntry, PromotionRecord, ResourceState } from '../store/types';
 import { Decision } from './decision';
 import { EdgeDecisions, invalidOf, PipelineSnapshot } from './EdgeDecisions';
-import { HeldLease, leaseOfPhase, Leases } from './Leases';
-import { PhaseHistory } from './PhaseHistory';
+import { HeldLease, leaseOfPhase, Leases } from '../records/Leases';
+import { PhaseHistory } from '../records/PhaseHistory';
 import { PhaseSources } from '../pipelines/PhaseSources';
-import { PromotionRecords } from './PromotionRecords';
+import { PromotionRecords } from '../records/PromotionRecords';
 import {
   bodyOf,
   NO_PULL_REQUEST_OPTIONS,

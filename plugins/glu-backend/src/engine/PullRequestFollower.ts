@@ -7,7 +7,7 @@ import { PromotionRecord } from '../store/types';
 import { Decision } from './decision';
 import { EdgeDecisions } from './EdgeDecisions';
 import { PhaseSources } from '../pipelines/PhaseSources';
-import { PromotionRecords } from './PromotionRecords';
+import { PromotionRecords } from '../records/PromotionRecords';
 import { GATES_STATUS_CONTEXT, pipelineUrl, titleOf } from './proposals';
 import { errorMessage } from '../errors';
 import {

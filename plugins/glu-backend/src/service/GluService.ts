@@ -15,14 +15,14 @@ import {
   PromotionDryRun,
 } from '@glu-dev/plugin-glu-common';
 import { DocumentThreads } from '../documents/DocumentThreads';
-import { Approvals } from '../engine/Approvals';
+import { Approvals } from '../records/Approvals';
 import { DoraPeriod } from '../engine/dora';
 import { DoraReports } from '../engine/DoraReports';
 import { PhaseWriter } from '../engine/PhaseWriter';
-import { Pins } from '../engine/Pins';
+import { Pins } from '../records/Pins';
 import { PipelineChanges } from '../engine/PipelineChanges';
 import { PipelineDocument, PipelineViews } from '../engine/PipelineViews';
-import { VersionPublisher } from '../engine/VersionPublisher';
+import { VersionPublisher } from '../records/VersionPublisher';
 import { GluStore } from '../store/GluStore';
 import { PipelineFilter } from '../store/PipelineStore';
 

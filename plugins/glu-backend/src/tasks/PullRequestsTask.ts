@@ -1,6 +1,6 @@
 import { SchedulerService } from '@backstage/backend-plugin-api';
 import { HumanDuration } from '@backstage/types';
-import { PhaseRefresher } from '../engine/PhaseRefresher';
+import { PhaseRefresher } from '../records/PhaseRefresher';
 import { PipelineChanges } from '../engine/PipelineChanges';
 import { PullRequestFollower } from '../engine/PullRequestFollower';
 
