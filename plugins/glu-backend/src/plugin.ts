@@ -36,7 +36,7 @@ import { DocumentThreads } from './documents/DocumentThreads';
 import { Approvals } from './records/Approvals';
 import { AutoPromoter } from './engine/AutoPromoter';
 import { DoraReports } from './engine/DoraReports';
-import { EdgeDecisions } from './engine/EdgeDecisions';
+import { EdgeDecisions } from './deciding/EdgeDecisions';
 import { GateChecker } from './engine/GateChecker';
 import { Leases } from './records/Leases';
 import { PhaseHistory } from './records/PhaseHistory';

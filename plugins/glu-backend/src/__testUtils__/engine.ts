@@ -10,7 +10,7 @@ import {
 } from '@glu-dev/plugin-glu-node';
 import os from 'node:os';
 import path from 'node:path';
-import { EdgeDecisions } from '../engine/EdgeDecisions';
+import { EdgeDecisions } from '../deciding/EdgeDecisions';
 import { PhaseSources } from '../pipelines/PhaseSources';
 import { PipelineViews } from '../engine/PipelineViews';
 import { ExtensionRegistry } from '../ExtensionRegistry';

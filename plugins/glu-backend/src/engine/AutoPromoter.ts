@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import semver from 'semver';
 import { GluStore } from '../store/GluStore';
-import { EdgeDecisions } from './EdgeDecisions';
+import { EdgeDecisions } from '../deciding/EdgeDecisions';
 import { PhaseWriter } from './PhaseWriter';
 
 /** Whether `candidate` is an older version than `current`, by semver. */

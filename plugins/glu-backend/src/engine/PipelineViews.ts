@@ -9,7 +9,7 @@ import {
 } from '@glu-dev/plugin-glu-common';
 import { GluStore } from '../store/GluStore';
 import { Page } from '../store/types';
-import { EdgeDecision, EdgeDecisions, PipelineSnapshot } from './EdgeDecisions';
+import { EdgeDecision, EdgeDecisions, PipelineSnapshot } from '../deciding/EdgeDecisions';
 import { ViewCache } from './ViewCache';
 
 /** An edge as the API shows it: its definition and its decision. */

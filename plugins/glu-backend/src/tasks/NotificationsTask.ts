@@ -1,6 +1,6 @@
 import { SchedulerService } from '@backstage/backend-plugin-api';
 import { HumanDuration } from '@backstage/types';
-import { EdgeDecisions } from '../engine/EdgeDecisions';
+import { EdgeDecisions } from '../deciding/EdgeDecisions';
 import { Notifier } from '../engine/Notifier';
 
 /**
