@@ -35,7 +35,7 @@ import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { DocumentThreads } from './documents/DocumentThreads';
 import { Approvals } from './records/Approvals';
 import { AutoPromoter } from './engine/AutoPromoter';
-import { DoraReports } from './engine/DoraReports';
+import { DoraReports } from './insight/DoraReports';
 import { EdgeDecisions } from './deciding/EdgeDecisions';
 import { GateChecker } from './engine/GateChecker';
 import { Leases } from './records/Leases';

@@ -16,8 +16,8 @@ import {
 } from '@glu-dev/plugin-glu-common';
 import { DocumentThreads } from '../documents/DocumentThreads';
 import { Approvals } from '../records/Approvals';
-import { DoraPeriod } from '../engine/dora';
-import { DoraReports } from '../engine/DoraReports';
+import { DoraPeriod } from '../insight/dora';
+import { DoraReports } from '../insight/DoraReports';
 import { PhaseWriter } from '../engine/PhaseWriter';
 import { Pins } from '../records/Pins';
 import { PipelineChanges } from '../engine/PipelineChanges';

@@ -16,7 +16,7 @@ import {
 } from '@glu-dev/plugin-glu-common';
 import express, { Request } from 'express';
 import { spec } from '../schema/openapi.generated';
-import { doraPeriodOf } from '../engine/dora';
+import { doraPeriodOf } from '../insight/dora';
 import { PipelineDocument } from '../engine/PipelineViews';
 import { GluStore } from '../store/GluStore';
 import { AuditedWrite, AuditedWrites } from './AuditedWrites';
