@@ -47,7 +47,7 @@ import { Pins } from './records/Pins';
 import { Notifier, readNotificationDefaults } from './engine/Notifier';
 import { PipelineChanges } from './engine/PipelineChanges';
 import { PipelineSync } from './pipelines/PipelineSync';
-import { PipelineViews } from './engine/PipelineViews';
+import { PipelineViews } from './views/PipelineViews';
 import { PromotionRecords } from './records/PromotionRecords';
 import { PullRequestFollower } from './engine/PullRequestFollower';
 import { VersionPublisher } from './records/VersionPublisher';

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EdgeDecisions } from '../deciding/EdgeDecisions';
 import { PhaseSources } from '../pipelines/PhaseSources';
-import { PipelineViews } from '../engine/PipelineViews';
+import { PipelineViews } from '../views/PipelineViews';
 import { ExtensionRegistry } from '../ExtensionRegistry';
 import { DocumentThreads } from '../documents/DocumentThreads';
 import { builtInFormats } from '../formats';

@@ -21,7 +21,7 @@ import { DoraReports } from '../insight/DoraReports';
 import { PhaseWriter } from '../engine/PhaseWriter';
 import { Pins } from '../records/Pins';
 import { PipelineChanges } from '../engine/PipelineChanges';
-import { PipelineDocument, PipelineViews } from '../engine/PipelineViews';
+import { PipelineDocument, PipelineViews } from '../views/PipelineViews';
 import { VersionPublisher } from '../records/VersionPublisher';
 import { GluStore } from '../store/GluStore';
 import { PipelineFilter } from '../store/PipelineStore';

@@ -17,7 +17,7 @@ import {
 import express, { Request } from 'express';
 import { spec } from '../schema/openapi.generated';
 import { doraPeriodOf } from '../insight/dora';
-import { PipelineDocument } from '../engine/PipelineViews';
+import { PipelineDocument } from '../views/PipelineViews';
 import { GluStore } from '../store/GluStore';
 import { AuditedWrite, AuditedWrites } from './AuditedWrites';
 import { GluService } from './GluService';
