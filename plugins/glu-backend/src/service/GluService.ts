@@ -20,7 +20,7 @@ import { DoraPeriod } from '../insight/dora';
 import { DoraReports } from '../insight/DoraReports';
 import { PhaseWriter } from '../engine/PhaseWriter';
 import { Pins } from '../records/Pins';
-import { PipelineChanges } from '../engine/PipelineChanges';
+import { PipelineChanges } from '../followUps/PipelineChanges';
 import { PipelineDocument, PipelineViews } from '../views/PipelineViews';
 import { VersionPublisher } from '../records/VersionPublisher';
 import { GluStore } from '../store/GluStore';

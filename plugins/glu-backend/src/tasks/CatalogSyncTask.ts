@@ -1,6 +1,6 @@
 import { SchedulerService } from '@backstage/backend-plugin-api';
 import { HumanDuration } from '@backstage/types';
-import { PipelineChanges } from '../engine/PipelineChanges';
+import { PipelineChanges } from '../followUps/PipelineChanges';
 import { PipelineSync } from '../pipelines/PipelineSync';
 import { RefreshTask } from './RefreshTask';
 

@@ -1,7 +1,7 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { PhaseRefresher } from '../records/PhaseRefresher';
-import { PipelineChanges } from '../engine/PipelineChanges';
+import { PipelineChanges } from '../followUps/PipelineChanges';
 import { PromotionRecords } from '../records/PromotionRecords';
 import { GluTelemetry } from '../telemetry/GluTelemetry';
 import { ATTR } from '../telemetry/attributes';
