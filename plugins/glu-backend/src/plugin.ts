@@ -42,7 +42,7 @@ import { Leases } from './records/Leases';
 import { PhaseHistory } from './records/PhaseHistory';
 import { PhaseRefresher } from './records/PhaseRefresher';
 import { PhaseSources } from './pipelines/PhaseSources';
-import { PhaseWriter } from './engine/PhaseWriter';
+import { PhaseWriter } from './writing/PhaseWriter';
 import { Pins } from './records/Pins';
 import { Notifier, readNotificationDefaults } from './followUps/Notifier';
 import { PipelineChanges } from './followUps/PipelineChanges';

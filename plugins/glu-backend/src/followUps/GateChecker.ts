@@ -11,7 +11,7 @@ import { GateCheck } from '../store/types';
 import { EdgeDecisions, PipelineSnapshot } from '../deciding/EdgeDecisions';
 import { gateContext, gateError, gatesOf } from '../deciding/gates';
 import { PhaseSources } from '../pipelines/PhaseSources';
-import { PhaseWriter } from '../engine/PhaseWriter';
+import { PhaseWriter } from '../writing/PhaseWriter';
 import { forEachLimited } from '../records/PhaseRefresher';
 import { Notifier } from './Notifier';
 import { PipelineChanges } from './PipelineChanges';

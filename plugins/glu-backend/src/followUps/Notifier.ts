@@ -12,7 +12,7 @@ import { GluStore } from '../store/GluStore';
 import { PromotionRecord } from '../store/types';
 import { EdgeDecisions } from '../deciding/EdgeDecisions';
 import { humanizeMillis } from '../deciding/gates';
-import { pipelinePath } from '../engine/proposals';
+import { pipelinePath } from '../writing/proposals';
 
 /** What the owners of a pipeline are told, once. */
 export interface GluNotice {

@@ -8,7 +8,7 @@ import { Decision } from '../deciding/decision';
 import { EdgeDecisions } from '../deciding/EdgeDecisions';
 import { PhaseSources } from '../pipelines/PhaseSources';
 import { PromotionRecords } from '../records/PromotionRecords';
-import { GATES_STATUS_CONTEXT, pipelineUrl, titleOf } from '../engine/proposals';
+import { GATES_STATUS_CONTEXT, pipelineUrl, titleOf } from '../writing/proposals';
 import { errorMessage } from '../errors';
 import {
   ATTR,

@@ -18,7 +18,7 @@ import { DocumentThreads } from '../documents/DocumentThreads';
 import { Approvals } from '../records/Approvals';
 import { DoraPeriod } from '../insight/dora';
 import { DoraReports } from '../insight/DoraReports';
-import { PhaseWriter } from '../engine/PhaseWriter';
+import { PhaseWriter } from '../writing/PhaseWriter';
 import { Pins } from '../records/Pins';
 import { PipelineChanges } from '../followUps/PipelineChanges';
 import { PipelineDocument, PipelineViews } from '../views/PipelineViews';
