@@ -24,7 +24,11 @@ import { GluStore } from '../store/GluStore';
 import { sourceKeyOf } from '../store/rows';
 import { HistoryEntry, PromotionRecord, ResourceState } from '../store/types';
 import { Decision } from '../deciding/decision';
-import { EdgeDecisions, invalidOf, PipelineSnapshot } from '../deciding/EdgeDecisions';
+import {
+  EdgeDecisions,
+  invalidOf,
+  PipelineSnapshot,
+} from '../deciding/EdgeDecisions';
 import { HeldLease, leaseOfPhase, Leases } from '../records/Leases';
 import { PhaseHistory } from '../records/PhaseHistory';
 import { PhaseSources } from '../pipelines/PhaseSources';
@@ -36,6 +40,12 @@ import {
   providerFor,
   titleOf,
 } from './proposals';
+import {
+  promotionEdge,
+  requirePromotionEdge,
+  rollbackEdge,
+} from '../pipelines/edges';
+import { foundPipeline, phaseOf } from '../pipelines/lookup';
 import { resourceOf, versionRefOf } from '../pipelines/resources';
 import { trace } from '@opentelemetry/api';
 import {
@@ -132,38 +142,6 @@ interface Announced {
 /** Where a write lands, as far as gathering writes goes: source, repository, branch. */
 function landingOf(type: string, location: GluPhaseLocation): string {
   return JSON.stringify([type, location.repository, location.branch]);
-}
-
-/**
- * The edge a promotion into a phase goes by: the one from `from`, or the
- * only one; or what is wrong with the request.
- */
-function promotionEdge(
-  phase: PhaseDefinition,
-  from: string | undefined,
-): { edge: EdgeDefinition } | { problem: string } {
-  if (phase.edges.length === 0) {
-    return {
-      problem: `The phase ${phase.name} has no promotion: nothing promotes into it`,
-    };
-  }
-  if (from) {
-    const edge = phase.edges.find(e => e.from === from);
-    return edge
-      ? { edge }
-      : { problem: `The phase ${phase.name} does not promote from "${from}"` };
-  }
-  if (phase.edges.length === 1) return { edge: phase.edges[0] };
-  return {
-    problem: `The phase ${phase.name} promotes from ${phase.edges
-      .map(e => e.from)
-      .join(', ')}; say which one in "from"`,
-  };
-}
-
-/** How a rollback writes into a phase: by the edge into it, if any. */
-function rollbackEdge(phase: PhaseDefinition): EdgeDefinition | undefined {
-  return phase.edges[0];
 }
 
 /**
@@ -386,16 +364,16 @@ export class PhaseWriter {
   }
 
   private async pipelinePhase(pipelineRef: string, phaseName: string) {
-    const at = await this.deps.store.pipelines.getPipelineAt(pipelineRef);
-    if (!at) throw new NotFoundError(`No pipeline ${pipelineRef}`);
+    const at = foundPipeline(
+      await this.deps.store.pipelines.getPipelineAt(pipelineRef),
+      pipelineRef,
+    );
     const pipeline = at.definition;
-    const phase = pipeline.phases.find(p => p.name === phaseName);
-    if (!phase) {
-      throw new NotFoundError(
-        `The pipeline ${pipeline.ref} has no phase "${phaseName}"`,
-      );
-    }
-    return { pipeline, phase, revision: at.revision };
+    return {
+      pipeline,
+      phase: phaseOf(pipeline, phaseName),
+      revision: at.revision,
+    };
   }
 
   /** The parts of a plan that depend only on where it writes. */
@@ -444,9 +422,7 @@ export class PhaseWriter {
       request.pipelineRef,
       request.phase,
     );
-    const chosen = promotionEdge(phase, request.from);
-    if ('problem' in chosen) throw new InputError(chosen.problem);
-    const { edge } = chosen;
+    const edge = requirePromotionEdge(phase, request.from);
     const target = this.target(
       pipeline,
       phase,
