@@ -10,9 +10,9 @@ import {
 } from '@glu-dev/plugin-glu-node';
 import os from 'node:os';
 import path from 'node:path';
-import { EdgeDecisions } from '../engine/EdgeDecisions';
-import { PhaseSources } from '../engine/PhaseSources';
-import { PipelineViews } from '../engine/PipelineViews';
+import { EdgeDecisions } from '../deciding/EdgeDecisions';
+import { PhaseSources } from '../pipelines/PhaseSources';
+import { PipelineViews } from '../views/PipelineViews';
 import { ExtensionRegistry } from '../ExtensionRegistry';
 import { DocumentThreads } from '../documents/DocumentThreads';
 import { builtInFormats } from '../formats';

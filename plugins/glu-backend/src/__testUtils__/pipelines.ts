@@ -101,7 +101,12 @@ export function ledgerPipeline(options: {
  */
 export function stagedPipeline(
   repository: string,
-  options: { name?: string; owner?: string; production?: JsonObject } = {},
+  options: {
+    name?: string;
+    owner?: string;
+    /** Its `promotion:`, one edge or a list of them. */
+    production?: JsonObject | JsonObject[];
+  } = {},
 ): Entity {
   const git = (path: string) => ({
     type: 'git',

@@ -1,6 +1,6 @@
 import { ConflictError } from '@backstage/errors';
 import { GluFormat } from '@glu-dev/plugin-glu-node';
-import { digestOf } from '../engine/resources';
+import { digestOf } from '../pipelines/resources';
 import { errorMessage } from '../errors';
 import { fieldsItHas } from './projection';
 

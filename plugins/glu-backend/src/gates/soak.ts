@@ -3,7 +3,7 @@ import {
   intervalMillis,
 } from '@glu-dev/plugin-glu-common';
 import { GluGate } from '@glu-dev/plugin-glu-node';
-import { humanizeMillis as humanize } from '../engine/gates';
+import { humanizeMillis as humanize } from '../deciding/gates';
 
 /**
  * `soak`: the upstream phase has held this version for at least a duration,

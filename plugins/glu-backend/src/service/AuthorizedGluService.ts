@@ -25,7 +25,7 @@ import {
   principalRef,
   PublishInput,
 } from './GluService';
-import { DoraPeriod } from '../engine/dora';
+import { DoraPeriod } from '../insight/dora';
 import { SyncedPipeline } from '../store/types';
 import { readFilterOf } from './readFilter';
 import { ServiceGrants } from './ServiceGrants';

@@ -15,14 +15,15 @@ import {
   PromotionDryRun,
 } from '@glu-dev/plugin-glu-common';
 import { DocumentThreads } from '../documents/DocumentThreads';
-import { Approvals } from '../engine/Approvals';
-import { DoraPeriod } from '../engine/dora';
-import { DoraReports } from '../engine/DoraReports';
-import { PhaseWriter } from '../engine/PhaseWriter';
-import { Pins } from '../engine/Pins';
-import { PipelineChanges } from '../engine/PipelineChanges';
-import { PipelineDocument, PipelineViews } from '../engine/PipelineViews';
-import { VersionPublisher } from '../engine/VersionPublisher';
+import { Approvals } from '../records/Approvals';
+import { DoraPeriod } from '../insight/dora';
+import { DoraReports } from '../insight/DoraReports';
+import { PhaseWriter } from '../writing/PhaseWriter';
+import { Pins } from '../records/Pins';
+import { PipelineChanges } from '../followUps/PipelineChanges';
+import { PipelineDocument, PipelineViews } from '../views/PipelineViews';
+import { VersionPublisher } from '../records/VersionPublisher';
+import { requirePhase, requirePipeline } from '../pipelines/lookup';
 import { GluStore } from '../store/GluStore';
 import { PipelineFilter } from '../store/PipelineStore';
 
@@ -182,23 +183,6 @@ export class DefaultGluService implements GluService {
     },
   ) {}
 
-  private async requirePipeline(ref: string) {
-    const pipeline = await this.deps.store.pipelines.getPipeline(ref);
-    if (!pipeline) throw new NotFoundError(`No pipeline ${ref}`);
-    return pipeline;
-  }
-
-  private async requirePhase(ref: string, phaseName: string) {
-    const pipeline = await this.requirePipeline(ref);
-    const phase = pipeline.phases.find(p => p.name === phaseName);
-    if (!phase) {
-      throw new NotFoundError(
-        `The pipeline ${ref} has no phase "${phaseName}"`,
-      );
-    }
-    return phase;
-  }
-
   /** A write, and then what follows a change of the pipeline. */
   private async changing<T>(ref: string, work: () => Promise<T>): Promise<T> {
     try {
@@ -221,7 +205,10 @@ export class DefaultGluService implements GluService {
   }
 
   async getPipelineDora(ref: string, period: DoraPeriod) {
-    return this.deps.dora.ofPipeline(await this.requirePipeline(ref), period);
+    return this.deps.dora.ofPipeline(
+      await requirePipeline(this.deps.store, ref),
+      period,
+    );
   }
 
   async getOwnerDora(query: {
@@ -251,13 +238,13 @@ export class DefaultGluService implements GluService {
   }
 
   async refreshPipeline(ref: string) {
-    await this.requirePipeline(ref);
+    await requirePipeline(this.deps.store, ref);
     await this.deps.refresh([ref]);
     return this.deps.views.getPipeline(ref);
   }
 
   async listHistory(ref: string, phase: string, page: PageQuery) {
-    await this.requirePhase(ref, phase);
+    await requirePhase(this.deps.store, ref, phase);
     return this.deps.store.phases.listHistory(ref, phase, page);
   }
 
@@ -267,7 +254,7 @@ export class DefaultGluService implements GluService {
     ids: { from: string; to: string },
   ): Promise<HistoryDiff> {
     const { store } = this.deps;
-    const phase = await this.requirePhase(ref, phaseName);
+    const { phase } = await requirePhase(this.deps.store, ref, phaseName);
     const [from, to] = await Promise.all(
       [ids.from, ids.to].map(async id => {
         const entry = await store.phases.getHistoryEntry(id);
@@ -293,7 +280,7 @@ export class DefaultGluService implements GluService {
   }
 
   async listPromotions(ref: string, query: PageQuery & { phase?: string }) {
-    await this.requirePipeline(ref);
+    await requirePipeline(this.deps.store, ref);
     return this.deps.store.promotions.listPromotions({
       pipelineRef: ref,
       ...query,
@@ -378,7 +365,7 @@ export class DefaultGluService implements GluService {
     // What follows (automatic promotions) takes the newest upstream version
     // through, not every one it missed.
     return this.changing(ref, async () => {
-      await this.requirePhase(ref, phase);
+      await requirePhase(this.deps.store, ref, phase);
       await this.deps.pins.unpin(ref, phase);
     });
   }

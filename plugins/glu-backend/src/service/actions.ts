@@ -18,7 +18,7 @@ import {
   PromotionDryRunSchema,
   PromotionSchema,
 } from '../schema/zod.generated';
-import { doraPeriodOf } from '../engine/dora';
+import { doraPeriodOf } from '../insight/dora';
 import { AuditedWrites } from './AuditedWrites';
 import { GluService } from './GluService';
 import { ownersOf } from './owners';

@@ -16,8 +16,8 @@ import {
 } from '@glu-dev/plugin-glu-common';
 import express, { Request } from 'express';
 import { spec } from '../schema/openapi.generated';
-import { doraPeriodOf } from '../engine/dora';
-import { PipelineDocument } from '../engine/PipelineViews';
+import { doraPeriodOf } from '../insight/dora';
+import { PipelineDocument } from '../views/PipelineViews';
 import { GluStore } from '../store/GluStore';
 import { AuditedWrite, AuditedWrites } from './AuditedWrites';
 import { GluService } from './GluService';

@@ -1,7 +1,7 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { PipelineDefinition } from '@glu-dev/plugin-glu-common';
 import { storedGitPhase, storedPipeline } from '../__testUtils__/pipelines';
-import { resourceOf } from '../engine/resources';
+import { resourceOf } from '../pipelines/resources';
 import { createGluStore } from './GluStore';
 
 jest.setTimeout(60_000);

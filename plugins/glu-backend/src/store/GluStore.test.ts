@@ -1,7 +1,7 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { PipelineDefinition } from '@glu-dev/plugin-glu-common';
-import { resourceOf } from '../engine/resources';
+import { resourceOf } from '../pipelines/resources';
 import { storedGitPhase, storedPipeline } from '../__testUtils__/pipelines';
 import { createGluStore } from './GluStore';
 import { PromotionRecord } from './types';

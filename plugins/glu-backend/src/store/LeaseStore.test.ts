@@ -1,5 +1,5 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { Leases } from '../engine/Leases';
+import { Leases } from '../records/Leases';
 import { createGluStore } from './GluStore';
 
 jest.setTimeout(60_000);

@@ -1,7 +1,7 @@
 import { SchedulerService } from '@backstage/backend-plugin-api';
 import { HumanDuration } from '@backstage/types';
-import { PipelineChanges } from '../engine/PipelineChanges';
-import { PipelineSync } from '../engine/PipelineSync';
+import { PipelineChanges } from '../followUps/PipelineChanges';
+import { PipelineSync } from '../pipelines/PipelineSync';
 import { RefreshTask } from './RefreshTask';
 
 /**

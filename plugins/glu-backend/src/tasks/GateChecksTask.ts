@@ -1,6 +1,6 @@
 import { SchedulerService } from '@backstage/backend-plugin-api';
 import { HumanDuration } from '@backstage/types';
-import { GateChecker } from '../engine/GateChecker';
+import { GateChecker } from '../followUps/GateChecker';
 
 /**
  * Checks the gates that observe the running system (an Argo CD

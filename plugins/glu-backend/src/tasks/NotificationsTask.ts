@@ -1,7 +1,7 @@
 import { SchedulerService } from '@backstage/backend-plugin-api';
 import { HumanDuration } from '@backstage/types';
-import { EdgeDecisions } from '../engine/EdgeDecisions';
-import { Notifier } from '../engine/Notifier';
+import { EdgeDecisions } from '../deciding/EdgeDecisions';
+import { Notifier } from '../followUps/Notifier';
 
 /**
  * Looks, at an interval and on one replica at a time, for what has lasted

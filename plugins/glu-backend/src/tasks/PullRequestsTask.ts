@@ -1,8 +1,8 @@
 import { SchedulerService } from '@backstage/backend-plugin-api';
 import { HumanDuration } from '@backstage/types';
-import { PhaseRefresher } from '../engine/PhaseRefresher';
-import { PipelineChanges } from '../engine/PipelineChanges';
-import { PullRequestFollower } from '../engine/PullRequestFollower';
+import { PhaseRefresher } from '../records/PhaseRefresher';
+import { PipelineChanges } from '../followUps/PipelineChanges';
+import { PullRequestFollower } from '../followUps/PullRequestFollower';
 
 /**
  * Follows Glu's open pull requests at an interval (and at once when a

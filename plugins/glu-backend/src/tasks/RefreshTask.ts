@@ -1,8 +1,8 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
-import { PhaseRefresher } from '../engine/PhaseRefresher';
-import { PipelineChanges } from '../engine/PipelineChanges';
-import { PromotionRecords } from '../engine/PromotionRecords';
+import { PhaseRefresher } from '../records/PhaseRefresher';
+import { PipelineChanges } from '../followUps/PipelineChanges';
+import { PromotionRecords } from '../records/PromotionRecords';
 import { GluTelemetry } from '../telemetry/GluTelemetry';
 import { ATTR } from '../telemetry/attributes';
 

@@ -9,7 +9,7 @@ import {
   normalizeRepositoryUrl,
 } from '@glu-dev/plugin-glu-node';
 import { parseRepository } from '../sources/oci/OciRegistryClient';
-import { PhaseSources } from '../engine/PhaseSources';
+import { PhaseSources } from '../pipelines/PhaseSources';
 import { GluStore } from '../store/GluStore';
 import { SpanKind } from '@opentelemetry/api';
 import { ATTR } from '../telemetry/attributes';

@@ -1,3 +1,8 @@
+/*
+ * Proposals: what a write by pull request is called and where it goes (its
+ * branch, title, body and provider), shared by the writer, the pull
+ * requests' follower and the notifications.
+ */
 import { InputError } from '@backstage/errors';
 import {
   PipelineDefinition,

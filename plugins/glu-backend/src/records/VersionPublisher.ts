@@ -1,8 +1,9 @@
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { HistoryEntry } from '@glu-dev/plugin-glu-common';
+import { requirePhase } from '../pipelines/lookup';
 import { GluStore } from '../store/GluStore';
 import { PhaseHistory } from './PhaseHistory';
-import { resourceOf } from './resources';
+import { resourceOf } from '../pipelines/resources';
 import { fieldsProblem } from '../resourceForm';
 import { ATTR } from '../telemetry/attributes';
 import { GluTelemetry } from '../telemetry/GluTelemetry';
@@ -81,16 +82,11 @@ export class VersionPublisher {
     traceparent: string | undefined,
   ): Promise<{ changed: boolean; state: HistoryEntry }> {
     const { store, history } = this.deps;
-    const pipeline = await store.pipelines.getPipeline(request.pipelineRef);
-    if (!pipeline) {
-      throw new NotFoundError(`No pipeline ${request.pipelineRef}`);
-    }
-    const phase = pipeline.phases.find(p => p.name === request.phase);
-    if (!phase) {
-      throw new NotFoundError(
-        `The pipeline ${pipeline.ref} has no phase "${request.phase}"`,
-      );
-    }
+    const { pipeline, phase } = await requirePhase(
+      store,
+      request.pipelineRef,
+      request.phase,
+    );
     if (phase.source.type !== 'api') {
       throw new InputError(
         `The phase ${phase.name} reads from a ${phase.source.type} source; versions are published only to api phases`,

@@ -5,7 +5,7 @@ import { createGluStore, GluStore } from '../store/GluStore';
 import { HistoryCause } from '../store/types';
 import { doraPeriodOf } from './dora';
 import { DoraReports } from './DoraReports';
-import { resourceOf } from './resources';
+import { resourceOf } from '../pipelines/resources';
 
 jest.setTimeout(60_000);
 

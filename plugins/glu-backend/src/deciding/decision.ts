@@ -5,6 +5,7 @@ import {
   PullRequestRef,
 } from '@glu-dev/plugin-glu-common';
 import { HistoryEntry, PromotionRecord, ResourceState } from '../store/types';
+import { Holding } from '../pipelines/resources';
 
 /**
  * The one place that decides whether a write into a phase may happen: the
@@ -13,12 +14,6 @@ import { HistoryEntry, PromotionRecord, ResourceState } from '../store/types';
  * pull request all ask `decide`. It is pure: everything it looks at is in
  * its input, read from the store and evaluated (gates) beforehand.
  */
-
-/**
- * What the phase would hold after the write, as its source projects it, or
- * why it cannot hold the version at all.
- */
-export type Holding = ResourceState | { problem: string };
 
 export interface DecisionInput {
   /** A promotion along an edge, or a rollback to an entry of the phase's own history. */

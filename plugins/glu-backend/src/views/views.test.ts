@@ -4,7 +4,7 @@ import { Knex } from 'knex';
 import { readSideOf } from '../__testUtils__/engine';
 import { storedGitPhase, storedPipeline } from '../__testUtils__/pipelines';
 import { createGluStore } from '../store/GluStore';
-import { resourceOf } from './resources';
+import { resourceOf } from '../pipelines/resources';
 
 jest.setTimeout(120_000);
 

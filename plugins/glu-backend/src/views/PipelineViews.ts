@@ -1,4 +1,3 @@
-import { NotFoundError } from '@backstage/errors';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import {
@@ -7,9 +6,14 @@ import {
   PipelineSummary,
   PipelineView,
 } from '@glu-dev/plugin-glu-common';
+import { foundPipeline } from '../pipelines/lookup';
 import { GluStore } from '../store/GluStore';
 import { Page } from '../store/types';
-import { EdgeDecision, EdgeDecisions, PipelineSnapshot } from './EdgeDecisions';
+import {
+  EdgeDecision,
+  EdgeDecisions,
+  PipelineSnapshot,
+} from '../deciding/EdgeDecisions';
 import { ViewCache } from './ViewCache';
 
 /** An edge as the API shows it: its definition and its decision. */
@@ -93,11 +97,13 @@ export class PipelineViews {
     const { store } = this.deps;
     // The revision first: a view computed from anything newer is kept under
     // the older revision, and so never answers for a newer one.
-    const revision = await store.pipelines.getPipelineRevision(ref);
-    const kept = revision && this.kept.get(ref, revision);
+    const revision = foundPipeline(
+      await store.pipelines.getPipelineRevision(ref),
+      ref,
+    );
+    const kept = this.kept.get(ref, revision);
     if (kept) return kept;
-    const pipeline = revision && (await store.pipelines.getPipeline(ref));
-    if (!revision || !pipeline) throw new NotFoundError(`No pipeline ${ref}`);
+    const pipeline = foundPipeline(await store.pipelines.getPipeline(ref), ref);
     const document = documentOf(await this.view(pipeline));
     this.kept.keep(pipeline, revision, document);
     return document;

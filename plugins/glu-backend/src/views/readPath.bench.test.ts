@@ -3,7 +3,7 @@ import { PipelineDefinition } from '@glu-dev/plugin-glu-common';
 import { readSideOf } from '../__testUtils__/engine';
 import { storedGitPhase, storedPipeline } from '../__testUtils__/pipelines';
 import { createGluStore } from '../store/GluStore';
-import { resourceOf } from './resources';
+import { resourceOf } from '../pipelines/resources';
 
 /*
  * A benchmark of the read path that the portal uses, on each database: the

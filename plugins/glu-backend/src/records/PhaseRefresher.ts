@@ -6,7 +6,7 @@ import { GluStore } from '../store/GluStore';
 import { PhaseState, RefreshFailure } from '../store/types';
 import { leaseOfPhase, Leases } from './Leases';
 import { PhaseChange, PhaseHistory } from './PhaseHistory';
-import { PhaseSources } from './PhaseSources';
+import { PhaseSources } from '../pipelines/PhaseSources';
 import { errorMessage } from '../errors';
 import { fieldsProblem } from '../resourceForm';
 import { ATTR, repositoryUrlOf } from '../telemetry/attributes';

@@ -36,3 +36,9 @@ export function versionRefOf(entry?: {
 export function resourceOf(fields: Record<string, string>): ResourceState {
   return { digest: digestOf(fields), version: versionOf(fields), fields };
 }
+
+/**
+ * What the phase would hold after the write, as its source projects it, or
+ * why it cannot hold the version at all.
+ */
+export type Holding = ResourceState | { problem: string };

@@ -10,9 +10,9 @@ import {
 import { errorMessage, withinDeadline } from '../errors';
 import { GluStore } from '../store/GluStore';
 import { PromotionRecord } from '../store/types';
-import { EdgeDecisions } from './EdgeDecisions';
-import { humanizeMillis } from './gates';
-import { pipelinePath } from './proposals';
+import { EdgeDecisions } from '../deciding/EdgeDecisions';
+import { humanizeMillis } from '../deciding/gates';
+import { pipelinePath } from '../writing/proposals';
 
 /** What the owners of a pipeline are told, once. */
 export interface GluNotice {

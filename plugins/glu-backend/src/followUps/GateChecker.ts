@@ -8,11 +8,11 @@ import { errorMessage, withinDeadline } from '../errors';
 import { ExtensionRegistry } from '../ExtensionRegistry';
 import { GluStore } from '../store/GluStore';
 import { GateCheck } from '../store/types';
-import { EdgeDecisions, PipelineSnapshot } from './EdgeDecisions';
-import { gateContext, gateError, gatesOf } from './gates';
-import { PhaseSources } from './PhaseSources';
-import { PhaseWriter } from './PhaseWriter';
-import { forEachLimited } from './PhaseRefresher';
+import { EdgeDecisions, PipelineSnapshot } from '../deciding/EdgeDecisions';
+import { gateContext, gateError, gatesOf } from '../deciding/gates';
+import { PhaseSources } from '../pipelines/PhaseSources';
+import { PhaseWriter } from '../writing/PhaseWriter';
+import { forEachLimited } from '../records/PhaseRefresher';
 import { Notifier } from './Notifier';
 import { PipelineChanges } from './PipelineChanges';
 

@@ -16,7 +16,8 @@ import {
 } from '../store/types';
 import { Decision, decide } from './decision';
 import { evaluateGates } from './gates';
-import { PhaseSources } from './PhaseSources';
+import { rollbackEdge } from '../pipelines/edges';
+import { PhaseSources } from '../pipelines/PhaseSources';
 
 /** What the decisions about one pipeline look at, read from the store at once. */
 export interface PipelineSnapshot {
@@ -236,7 +237,9 @@ export class EdgeDecisions {
       fields: entry.fields,
     };
     const active = this.activeInto(snapshot, phase.name, options);
-    const checks = (phase.edges[0]?.gates ?? []).filter(g => 'checks' in g);
+    const checks = (rollbackEdge(phase)?.gates ?? []).filter(
+      g => 'checks' in g,
+    );
     const gates =
       checks.length > 0 && active?.pullRequest
         ? await evaluateGates({

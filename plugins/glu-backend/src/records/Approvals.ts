@@ -1,5 +1,7 @@
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import { Approval } from '@glu-dev/plugin-glu-common';
+import { requirePromotionEdge } from '../pipelines/edges';
+import { requirePhase } from '../pipelines/lookup';
 import { GluStore } from '../store/GluStore';
 
 /**
@@ -25,21 +27,13 @@ export class Approvals {
     if (!request.approver.startsWith('user:')) {
       throw new InputError('Approvals are given by people, not services');
     }
-    const pipeline = await store.pipelines.getPipeline(request.pipelineRef);
-    if (!pipeline)
-      throw new NotFoundError(`No pipeline ${request.pipelineRef}`);
-    const phase = pipeline.phases.find(p => p.name === request.phase);
-    if (!phase) {
-      throw new NotFoundError(
-        `The pipeline ${pipeline.ref} has no phase "${request.phase}"`,
-      );
-    }
-    const from = request.from ?? phase.edges[0]?.from;
-    if (!from || !phase.edges.some(e => e.from === from)) {
-      throw new InputError(
-        `The phase ${phase.name} has no promotion from ${from ?? 'anywhere'}`,
-      );
-    }
+    const { pipeline, phase } = await requirePhase(
+      store,
+      request.pipelineRef,
+      request.phase,
+    );
+    // The version of the edge a promotion would go by: ambiguous is refused.
+    const { from } = requirePromotionEdge(phase, request.from);
     const upstream = await store.phases.getPhaseState(pipeline.ref, from);
     if (!upstream?.current) {
       throw new ConflictError(`The phase ${from} has not been observed yet`);

@@ -15,8 +15,7 @@ import {
 import { ExtensionRegistry } from '../ExtensionRegistry';
 import { readingBack } from '../formats/readBack';
 import { SyncedPipeline } from '../store/types';
-import { Holding } from './decision';
-import { resourceOf } from './resources';
+import { Holding, resourceOf } from './resources';
 
 /** What writes into a phase, and where the phase lives. */
 export interface PhaseTarget {

@@ -4,11 +4,16 @@ import { GluPullRequestProvider } from '@glu-dev/plugin-glu-node';
 import { ExtensionRegistry } from '../ExtensionRegistry';
 import { GluStore } from '../store/GluStore';
 import { PromotionRecord } from '../store/types';
-import { Decision } from './decision';
-import { EdgeDecisions } from './EdgeDecisions';
-import { PhaseSources } from './PhaseSources';
-import { PromotionRecords } from './PromotionRecords';
-import { GATES_STATUS_CONTEXT, pipelineUrl, titleOf } from './proposals';
+import { Decision } from '../deciding/decision';
+import { EdgeDecisions } from '../deciding/EdgeDecisions';
+import { edgeOfWrite } from '../pipelines/edges';
+import { PhaseSources } from '../pipelines/PhaseSources';
+import { PromotionRecords } from '../records/PromotionRecords';
+import {
+  GATES_STATUS_CONTEXT,
+  pipelineUrl,
+  titleOf,
+} from '../writing/proposals';
 import { errorMessage } from '../errors';
 import {
   ATTR,
@@ -121,10 +126,7 @@ export class PullRequestFollower {
       return true;
     }
 
-    const edge =
-      record.kind === 'rollback'
-        ? phase.edges[0]
-        : phase.edges.find(e => e.from === record.from);
+    const edge = edgeOfWrite(phase, record);
     const gates = (edge?.gates ?? []).filter(
       g => record.kind !== 'rollback' || 'checks' in g,
     );

@@ -1,5 +1,6 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { Pin } from '@glu-dev/plugin-glu-common';
+import { requirePhase } from '../pipelines/lookup';
 import { GluStore } from '../store/GluStore';
 
 /**
@@ -24,14 +25,11 @@ export class Pins {
     if (!request.reason.trim()) {
       throw new InputError('Say why the phase is pinned');
     }
-    const pipeline = await store.pipelines.getPipeline(request.pipelineRef);
-    if (!pipeline)
-      throw new NotFoundError(`No pipeline ${request.pipelineRef}`);
-    if (!pipeline.phases.some(p => p.name === request.phase)) {
-      throw new NotFoundError(
-        `The pipeline ${pipeline.ref} has no phase "${request.phase}"`,
-      );
-    }
+    const { pipeline } = await requirePhase(
+      store,
+      request.pipelineRef,
+      request.phase,
+    );
     const state = await store.phases.getPhaseState(pipeline.ref, request.phase);
     if (!state?.current) {
       throw new ConflictError(

@@ -11,7 +11,7 @@ import {
 } from '../__testUtils__/backend';
 import { createGitFixture, GitFixture } from '../__testUtils__/git';
 import { healthGatedPipeline, teamEntities } from '../__testUtils__/pipelines';
-import { AUTO_ROLLBACK_ACTOR } from './GateChecker';
+import { AUTO_ROLLBACK_ACTOR } from '../followUps/GateChecker';
 
 jest.setTimeout(120_000);
 

@@ -1,8 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import semver from 'semver';
 import { GluStore } from '../store/GluStore';
-import { EdgeDecisions } from './EdgeDecisions';
-import { PhaseWriter } from './PhaseWriter';
+import { EdgeDecisions } from '../deciding/EdgeDecisions';
+import { PhaseWriter } from '../writing/PhaseWriter';
 
 /** Whether `candidate` is an older version than `current`, by semver. */
 export function isOlder(candidate: string, current: string): boolean {

@@ -8,7 +8,7 @@ import {
   PromotionRecord,
 } from '../store/types';
 import { PromotionRecords } from './PromotionRecords';
-import { resourceOf, versionRefOf } from './resources';
+import { resourceOf, versionRefOf } from '../pipelines/resources';
 import { activeTraceparent } from '../telemetry/traceContext';
 
 /** A phase whose state changed. */
