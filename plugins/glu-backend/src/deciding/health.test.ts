@@ -13,7 +13,13 @@ import { createGitFixture, GitFixture } from '../__testUtils__/git';
 import { healthGatedPipeline, teamEntities } from '../__testUtils__/pipelines';
 import { AUTO_ROLLBACK_ACTOR } from '../followUps/GateChecker';
 
-jest.setTimeout(120_000);
+jest.setTimeout(300_000);
+
+/**
+ * How long a wait on the gates' checker (every second here) may take: on a
+ * busy machine its loop, the refreshes and the writes it starts are slow.
+ */
+const CHECKER_MILLIS = 120_000;
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_18'] });
 const notificationsDatabases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -112,10 +118,16 @@ describe.each(databases.eachSupportedId())(
             undefined,
           'staging to take 1.1.0',
         );
-        const waiting = await eventually(async () => {
-          const edge = await productionEdge();
-          return /not "1\.1\.0"/.test(edge.gates[0].reason) ? edge : undefined;
-        }, 'the check of staging at 1.1.0');
+        const waiting = await eventually(
+          async () => {
+            const edge = await productionEdge();
+            return /not "1\.1\.0"/.test(edge.gates[0].reason)
+              ? edge
+              : undefined;
+          },
+          'the check of staging at 1.1.0',
+          CHECKER_MILLIS,
+        );
         expect(waiting.status).toBe('blocked');
         expect(waiting.gates[0]).toEqual({
           type: 'http',
@@ -131,12 +143,16 @@ describe.each(databases.eachSupportedId())(
 
         // Deployed: healthy, then healthy for the soak time, then promoted.
         endpoint.state.version = '1.1.0';
-        const soaking = await eventually(async () => {
-          const edge = await productionEdge();
-          return / for \d+s of 2s$/.test(edge.gates[0].reason)
-            ? edge
-            : undefined;
-        }, 'the soak of the healthy staging');
+        const soaking = await eventually(
+          async () => {
+            const edge = await productionEdge();
+            return / for \d+s of 2s$/.test(edge.gates[0].reason)
+              ? edge
+              : undefined;
+          },
+          'the soak of the healthy staging',
+          CHECKER_MILLIS,
+        );
         expect(soaking.gates[0].passed).toBe(false);
         expect(soaking.gates[0].reason).toMatch(
           new RegExp(
@@ -148,6 +164,7 @@ describe.each(databases.eachSupportedId())(
             (await repo.show('production.yaml')) === 'version: 1.1.0\n' ||
             undefined,
           'production to take 1.1.0 once staging was healthy for 2s',
+          CHECKER_MILLIS,
         );
 
         // 1.2.0 rolls out to staging and is healthy, then breaks.
@@ -159,10 +176,14 @@ describe.each(databases.eachSupportedId())(
           'staging to take 1.2.0',
         );
         endpoint.state.version = '1.2.0';
-        await eventually(async () => {
-          const edge = await productionEdge();
-          return edge.gates[0].reason.includes('"1.2.0"') ? edge : undefined;
-        }, 'staging healthy at 1.2.0');
+        await eventually(
+          async () => {
+            const edge = await productionEdge();
+            return edge.gates[0].reason.includes('"1.2.0"') ? edge : undefined;
+          },
+          'staging healthy at 1.2.0',
+          CHECKER_MILLIS,
+        );
         endpoint.state.status = 500;
 
         // Rolled back to 1.1.0 by Glu, pinned there, production untouched.
@@ -171,6 +192,7 @@ describe.each(databases.eachSupportedId())(
             (await repo.show('staging.yaml')) === 'version: 1.1.0\n' ||
             undefined,
           'staging to be rolled back to 1.1.0',
+          CHECKER_MILLIS,
         );
         const after = await eventually(async () => {
           const body = await view();
