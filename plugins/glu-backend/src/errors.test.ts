@@ -40,7 +40,7 @@ describe('answerable', () => {
         /^A service that Glu needs did not answer/,
       );
       expect(answer.message).not.toContain('127.0.0.1');
-      },
+    },
   );
 
   it('leaves every other error as it is', () => {
