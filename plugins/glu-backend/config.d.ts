@@ -211,14 +211,6 @@ export interface Config {
     /** How Glu uses the database that Backstage gives it. */
     database?: {
       /**
-       * False: every statement that Glu would gather with others of the same
-       * moment (pipelines' revisions, promotions created together, leases,
-       * recorded writes, lead times) runs alone. A failed batch is run again
-       * statement by statement either way, so that one bad row fails only its
-       * own request. Defaults to true.
-       */
-      batching?: boolean;
-      /**
        * On SQLite only: `normal` syncs the write-ahead log at checkpoints
        * rather than at every commit. A committed transaction survives a
        * crash of the backend; a power loss may undo the last ones, never half
@@ -226,6 +218,35 @@ export interface Config {
        * file, a laptop). Left out: SQLite's default (`full`).
        */
       sqliteSynchronous?: 'normal' | 'full';
+    };
+    /**
+     * Glu's optimizations, each on unless switched off here, to measure what
+     * it gains (`npm run bench` variants). They change how fast Glu answers
+     * and writes, never what it answers or writes.
+     */
+    optimizations?: {
+      /**
+       * Statements of the same moment (pipelines' revisions, promotions
+       * created together, leases, recorded writes, lead times) asked in one.
+       * A failed batch is run again statement by statement, so that one bad
+       * row fails only its own request.
+       */
+      batching?: boolean;
+      /**
+       * Promotions by commit announced to their repository while they are
+       * planned: the commit waits for them (within its window), and the
+       * fetch it builds on starts with the first.
+       */
+      announcedWrites?: boolean;
+      /**
+       * The files of announced promotions read as soon as the fetch their
+       * commit builds on is done, while the promotions are still planned.
+       */
+      readAhead?: boolean;
+      /** A YAML text parsed once while it is kept, for every reader of it. */
+      yamlParseCache?: boolean;
+      /** A kept view serialized and gzipped once per revision. */
+      gzippedViews?: boolean;
     };
     git?: {
       /** The author and committer of the commits that Glu makes. */

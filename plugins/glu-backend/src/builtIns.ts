@@ -23,6 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { apiSource } from './sources/api/apiSource';
 import { GitCredentials } from './sources/git/GitCredentials';
+import { gluOptimizations } from './optimizations';
 import { DEFAULT_GATHERING } from './sources/git/BranchWriteQueue';
 import { GitRepositories } from './sources/git/GitRepositories';
 import { GitSource } from './sources/git/gitSource';
@@ -100,6 +101,7 @@ export const gluModuleBuiltIns = createBackendModule({
         gates,
         metrics,
       }) {
+        const optimizations = gluOptimizations(config);
         const httpTimeout = gluTimeoutMillis(config, 'http');
         const limits = gluLimits(config);
         gates.addGate(
@@ -134,9 +136,15 @@ export const gluModuleBuiltIns = createBackendModule({
           timeoutMillis: gluTimeoutMillis(config, 'git'),
           maxFileBytes: limits.fileBytes,
           telemetry: new GluTelemetry({ metrics }),
+          readAhead: optimizations.readAhead,
         });
         sources.addSource(
-          new GitSource({ repositories, integrations, logger }),
+          new GitSource({
+            repositories,
+            integrations,
+            logger,
+            announcedWrites: optimizations.announcedWrites,
+          }),
           createOciSource(registries),
           createHelmSource(registries, {
             timeoutMillis: httpTimeout,

@@ -59,6 +59,8 @@ import { AuditedWrites } from './service/AuditedWrites';
 import { createRouter } from './service/router';
 import { ServiceGrants } from './service/ServiceGrants';
 import { createGluStore } from './store/GluStore';
+import { gluOptimizations } from './optimizations';
+import { useYamlParseCache } from './formats/yamlParse';
 import { CatalogSyncTask } from './tasks/CatalogSyncTask';
 import { GateChecksTask } from './tasks/GateChecksTask';
 import { NotificationsTask } from './tasks/NotificationsTask';
@@ -171,9 +173,11 @@ export const gluPlugin = createBackendPlugin({
             .map(source => source.type)
             .sort();
 
+        const optimizations = gluOptimizations(config);
+        useYamlParseCache(optimizations.yamlParseCache);
         const store = await createGluStore({
           database: deps.database,
-          batching: config.getOptionalBoolean('glu.database.batching'),
+          batching: optimizations.batching,
           sqliteSynchronous: sqliteSynchronousOf(config),
         });
         const portalUrl = config.getOptionalString('app.baseUrl');
@@ -333,7 +337,11 @@ export const gluPlugin = createBackendPlugin({
           telemetry,
         }).subscribe();
 
-        const views = new PipelineViews({ store, decisions });
+        const views = new PipelineViews({
+          store,
+          decisions,
+          gzippedViews: optimizations.gzippedViews,
+        });
         telemetry.observe({
           openPullRequests: async () =>
             (await store.promotions.listOpenPullRequests())

@@ -5,7 +5,12 @@ import {
   Worker,
   workerData,
 } from 'node:worker_threads';
-import { YamlFormatError, YamlLimits } from '../formats/yamlParse';
+import {
+  useYamlParseCache,
+  usesYamlParseCache,
+  YamlFormatError,
+  YamlLimits,
+} from '../formats/yamlParse';
 import {
   DocumentTask,
   DocumentTaskResults,
@@ -49,7 +54,7 @@ function errorOf({ name, message }: ErrorData): Error {
  * `backstage-cli package start`).
  */
 function startWorker(limits: YamlLimits): Worker {
-  const data = { [MARK]: true, limits };
+  const data = { [MARK]: true, limits, parseCache: usesYamlParseCache() };
   if (!__filename.endsWith('.ts')) {
     return new Worker(__filename, { workerData: data });
   }
@@ -174,6 +179,7 @@ export class DocumentThreads {
 // In a worker started by `startWorker`: its tasks, one at a time.
 if (!isMainThread && workerData?.[MARK]) {
   const limits = workerData.limits as YamlLimits;
+  useYamlParseCache(workerData.parseCache !== false);
   parentPort!.on(
     'message',
     ({ id, task }: { id: number; task: DocumentTask }) => {

@@ -2,7 +2,7 @@ import { ConfigReader } from '@backstage/config';
 import { gluLimits } from '@glu-dev/plugin-glu-node';
 import { performance } from 'node:perf_hooks';
 import { createHelmValuesFormat } from './helmValues';
-import { parseYamlFile } from './yamlParse';
+import { parseYamlFile, useYamlParseCache } from './yamlParse';
 
 const limits = gluLimits(new ConfigReader({}));
 const helmValues = createHelmValuesFormat(limits);
@@ -140,5 +140,18 @@ describe('parsing YAML within limits', () => {
     expect(() =>
       parseYamlFile(content, { ...limits, yamlNodes: 1000 }),
     ).toThrow('glu.limits.yamlNodes');
+  });
+
+  it('parses a text once while it is kept, and every time with the cache off', () => {
+    const content = valuesWithKeys(10);
+    expect(parseYamlFile(content, limits)).toBe(parseYamlFile(content, limits));
+    try {
+      useYamlParseCache(false);
+      const first = parseYamlFile(content, limits);
+      expect(parseYamlFile(content, limits)).not.toBe(first);
+      expect(parseYamlFile(content, limits)).toEqual(first);
+    } finally {
+      useYamlParseCache(true);
+    }
   });
 });

@@ -232,6 +232,24 @@ const parsed = new Map<string, { file: YamlFile; measure: Measure }>();
 const PARSED_MAX = 1000;
 const PARSED_MAX_CHARACTERS = 8_000_000;
 let parsedCharacters = 0;
+let keepParsed = true;
+
+/**
+ * Whether this thread keeps the files it parsed
+ * (`glu.optimizations.yamlParseCache`); it does unless told otherwise.
+ */
+export function useYamlParseCache(enabled: boolean) {
+  keepParsed = enabled;
+  if (!enabled) {
+    parsed.clear();
+    parsedCharacters = 0;
+  }
+}
+
+/** Whether this thread keeps the files it parsed. */
+export function usesYamlParseCache(): boolean {
+  return keepParsed;
+}
 
 /**
  * A YAML file of one or more documents; what is not valid YAML, or goes
@@ -245,6 +263,7 @@ export function parseYamlFile(content: string, limits: YamlLimits): YamlFile {
     return known.file;
   }
   const fresh = parseWithin(content, limits);
+  if (!keepParsed) return fresh.file;
   if (
     parsed.size >= PARSED_MAX ||
     parsedCharacters + content.length > PARSED_MAX_CHARACTERS

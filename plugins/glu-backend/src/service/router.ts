@@ -61,6 +61,7 @@ async function sendDocument(
   res.vary('Accept-Encoding');
   res.type('json');
   if (
+    document.gzipped &&
     document.json.length >= COMPRESSION_THRESHOLD &&
     req.acceptsEncodings('gzip', 'identity') === 'gzip'
   ) {

@@ -46,21 +46,24 @@ function pipelineHeader(pipeline: PipelineDefinition) {
 /**
  * A pipeline's view as the API answers it: the view, its JSON, and that JSON
  * gzipped, made when first asked for. A kept view is serialized and
- * compressed once per revision rather than on every read.
+ * compressed once per revision rather than on every read. Without
+ * `gzipped` (`glu.optimizations.gzippedViews: false`), the answer is
+ * compressed on its way out, as any other.
  */
 export interface PipelineDocument {
   view: PipelineView;
   json: string;
-  gzipped(): Promise<Buffer>;
+  gzipped?(): Promise<Buffer>;
 }
 
-function documentOf(view: PipelineView): PipelineDocument {
+function documentOf(view: PipelineView, gzipped: boolean): PipelineDocument {
   const json = JSON.stringify(view);
-  let gzipped: Promise<Buffer> | undefined;
+  if (!gzipped) return { view, json };
+  let zipped: Promise<Buffer> | undefined;
   return {
     view,
     json,
-    gzipped: () => (gzipped ??= promisify(gzip)(json)),
+    gzipped: () => (zipped ??= promisify(gzip)(json)),
   };
 }
 
@@ -83,6 +86,8 @@ export class PipelineViews {
     private readonly deps: {
       store: Pick<GluStore, 'pipelines'>;
       decisions: EdgeDecisions;
+      /** Kept views gzipped once (`glu.optimizations.gzippedViews`); true by default. */
+      gzippedViews?: boolean;
     },
   ) {
     this.kept = new ViewCache(deps.decisions.gates);
@@ -104,7 +109,10 @@ export class PipelineViews {
     const kept = this.kept.get(ref, revision);
     if (kept) return kept;
     const pipeline = foundPipeline(await store.pipelines.getPipeline(ref), ref);
-    const document = documentOf(await this.view(pipeline));
+    const document = documentOf(
+      await this.view(pipeline),
+      this.deps.gzippedViews !== false,
+    );
     this.kept.keep(pipeline, revision, document);
     return document;
   }

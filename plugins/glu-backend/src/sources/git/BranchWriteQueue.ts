@@ -49,6 +49,8 @@ export class BranchWriteQueue {
     private readonly author: CommitAuthor,
     private readonly gathering: { pauseMillis: number; windowMillis: number },
     private readonly clock: GitClock,
+    /** Whether the files of announced edits are read ahead. */
+    private readonly readsAhead = true,
   ) {}
 
   /**
@@ -65,7 +67,7 @@ export class BranchWriteQueue {
       },
     };
     this.expected.add(expected);
-    if (filePath !== undefined) this.readAhead(filePath);
+    if (filePath !== undefined && this.readsAhead) this.readAhead(filePath);
     // The edits pending wait for it now.
     this.schedule();
     return expected;

@@ -55,6 +55,7 @@ describe('GitRepositories', () => {
       windowMillis: number;
     },
     logger: LoggerService = mockServices.logger.mock(),
+    readAhead = true,
   ) {
     return new GitRepositories({
       workingDirectory,
@@ -66,6 +67,7 @@ describe('GitRepositories', () => {
       gathering,
       clock,
       maxFileBytes: 1024 * 1024,
+      readAhead,
     });
   }
 
@@ -289,6 +291,32 @@ describe('GitRepositories', () => {
     expect(read).toHaveBeenCalledTimes(2);
     read.mockRestore();
     readingAhead.mockRestore();
+  });
+
+  it('with read-ahead off, waits for announced edits and reads their files in the commit', async () => {
+    repositories = gatheringFor(
+      { pauseMillis: 50, windowMillis: 2_000 },
+      undefined,
+      false,
+    );
+    const readingAhead = jest.spyOn(GitRepository.prototype, 'readAhead');
+    const fetch = jest.spyOn(GitRepository.prototype, 'fetch');
+    const before = await repo.log();
+    const announced = [0, 1, 2].map(i =>
+      repositories.expect(repo.url, 'main', `env/p${i}/VERSION`),
+    );
+    // The fetch the commit builds on still starts with the first.
+    expect(fetch).toHaveBeenCalledTimes(1);
+    const writes = [0, 1, 2].map(i =>
+      repositories.write(repo.url, 'main', edit(i, '2.0.0'), announced[i]),
+    );
+    clock.advance(50);
+    const results = await Promise.all(writes);
+    expect(readingAhead).not.toHaveBeenCalled();
+    expect(results.every(r => r.changed && r.before === '1.0.0\n')).toBe(true);
+    expect(await repo.log()).toHaveLength(before.length + 1);
+    readingAhead.mockRestore();
+    fetch.mockRestore();
   });
 
   it('reads ahead only on the fetch its commit started, never fetching a failing remote again', async () => {

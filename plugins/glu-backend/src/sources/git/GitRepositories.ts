@@ -38,6 +38,11 @@ export class GitRepositories {
       maxFileBytes: number;
       /** Spans and durations of git operations. */
       telemetry?: GluTelemetry;
+      /**
+       * Whether the files of announced edits are read while the edits are
+       * planned (`glu.optimizations.readAhead`); true by default.
+       */
+      readAhead?: boolean;
     },
   ) {
     this.telemetry = options.telemetry ?? new GluTelemetry();
@@ -114,6 +119,7 @@ export class GitRepositories {
         this.options.author,
         this.options.gathering ?? DEFAULT_GATHERING,
         this.options.clock ?? systemClock,
+        this.options.readAhead !== false,
       );
       this.queues.set(key, queue);
     }

@@ -44,7 +44,8 @@ function unavailable(error: unknown): Error {
  * proposal branch for the pull-request strategy.
  */
 export class GitSource implements GluWritableSource, AnnouncingSource {
-  readonly [ANNOUNCES_WRITES] = true;
+  /** Told of writes on their way (`glu.optimizations.announcedWrites`). */
+  readonly [ANNOUNCES_WRITES]: boolean;
   readonly type = 'git';
   readonly writable = true;
   readonly proposals = true;
@@ -64,8 +65,12 @@ export class GitSource implements GluWritableSource, AnnouncingSource {
       repositories: GitRepositories;
       integrations: ScmIntegrations;
       logger: LoggerService;
+      /** Whether the engine announces writes to it; true by default. */
+      announcedWrites?: boolean;
     },
-  ) {}
+  ) {
+    this[ANNOUNCES_WRITES] = deps.announcedWrites !== false;
+  }
 
   private definition(phase: GluSourcePhase): GitSourceDefinition {
     return phase.config as GitSourceDefinition;
