@@ -10,6 +10,9 @@
  * come from the workspace's install, as `yarn workspaces focus --production`
  * would bring them in an image.
  *
+ * GLU_BENCH_VARIANTS=packages/system-tests/src/bench/optimizations.yaml
+ * runs the current code once more with each optimization switched off.
+ *
  * GLU_BENCH_BASELINE=<git revision> also builds that revision the same way,
  * in a `git worktree` of its own under the system's temporary folder (with
  * this checkout's install when the lockfiles match, its own `yarn install`
@@ -164,6 +167,12 @@ if (process.env.GLU_BENCH_BASELINE) {
     process.env.GLU_BENCH_BASELINE,
     env,
   );
+}
+// A variants file named from where the bench was started, read by the
+// bench in its own package's folder.
+const variantsFile = process.env.GLU_BENCH_VARIANTS?.trim();
+if (variantsFile && !/^[[{]/.test(variantsFile)) {
+  env.GLU_BENCH_VARIANTS = path.resolve(variantsFile);
 }
 const chromium = findChromium();
 if (chromium) env.GLU_CHROMIUM = chromium;
