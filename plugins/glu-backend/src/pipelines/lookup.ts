@@ -47,3 +47,24 @@ export async function requirePhase(
   const pipeline = await requirePipeline(store, ref);
   return { pipeline, phase: phaseOf(pipeline, name) };
 }
+
+/**
+ * A pipeline and one of its phases as the store has them now, with the
+ * pipeline's revision they were read at, or a 404.
+ */
+export async function requirePhaseAt(
+  store: Pick<GluStore, 'pipelines'>,
+  ref: string,
+  name: string,
+): Promise<{
+  pipeline: PipelineDefinition;
+  phase: PhaseDefinition;
+  revision: string;
+}> {
+  const at = foundPipeline(await store.pipelines.getPipelineAt(ref), ref);
+  return {
+    pipeline: at.definition,
+    phase: phaseOf(at.definition, name),
+    revision: at.revision,
+  };
+}

@@ -33,7 +33,7 @@ import {
   requirePromotionEdge,
   rollbackEdge,
 } from '../pipelines/edges';
-import { foundPipeline, phaseOf } from '../pipelines/lookup';
+import { requirePhaseAt } from '../pipelines/lookup';
 import { PhaseSources } from '../pipelines/PhaseSources';
 import { NO_PULL_REQUEST_OPTIONS, providerFor } from './proposals';
 import { announcing, ExpectedWrite } from '../sources/announcedWrites';
@@ -135,19 +135,6 @@ export class WritePlanner {
     },
   ) {}
 
-  private async pipelinePhase(pipelineRef: string, phaseName: string) {
-    const at = foundPipeline(
-      await this.deps.store.pipelines.getPipelineAt(pipelineRef),
-      pipelineRef,
-    );
-    const pipeline = at.definition;
-    return {
-      pipeline,
-      phase: phaseOf(pipeline, phaseName),
-      revision: at.revision,
-    };
-  }
-
   /** The parts of a plan that depend only on where it writes. */
   private target(
     pipeline: PipelineDefinition,
@@ -190,7 +177,8 @@ export class WritePlanner {
     from?: string;
   }): Promise<WritePlan> {
     const { decisions } = this.deps;
-    const { pipeline, phase, revision } = await this.pipelinePhase(
+    const { pipeline, phase, revision } = await requirePhaseAt(
+      this.deps.store,
       request.pipelineRef,
       request.phase,
     );
@@ -249,7 +237,8 @@ export class WritePlanner {
     pinReason?: string;
   }): Promise<WritePlan> {
     const { store, decisions } = this.deps;
-    const { pipeline, phase, revision } = await this.pipelinePhase(
+    const { pipeline, phase, revision } = await requirePhaseAt(
+      this.deps.store,
       request.pipelineRef,
       request.phase,
     );
