@@ -236,10 +236,27 @@ describe.each(databases.eachSupportedId())(
           link: '/catalog/default/pipeline/checkout/glu#phase-staging',
         });
 
-        // The pin holds: 1.2.0 is not promoted into staging again.
+        // The pin holds: 1.2.0 is not promoted into staging again, however
+        // often the healthy gate is checked.
         endpoint.state.status = 200;
         endpoint.state.version = '1.1.0';
-        await new Promise(resolve => setTimeout(resolve, 3000));
+        const asked = endpoint.state.requests;
+        await eventually(
+          async () => endpoint.state.requests >= asked + 3 || undefined,
+          'the gate to be checked, healthy, three more times',
+          CHECKER_MILLIS,
+        );
+        const stagingEdge = (await view()).edges.find(
+          (e: any) => e.to === 'staging',
+        );
+        expect(stagingEdge.status).toBe('blocked');
+        expect(stagingEdge.reasons.join(' ')).toMatch(/pinned/);
+        const since = (
+          await request(glu.server)
+            .get(`${base}/promotions?phase=staging`)
+            .set('authorization', alice)
+        ).body.items;
+        expect(since[0]).toMatchObject({ kind: 'rollback', trigger: 'auto' });
         expect(await repo.show('staging.yaml')).toBe('version: 1.1.0\n');
       } finally {
         await glu.stop();
