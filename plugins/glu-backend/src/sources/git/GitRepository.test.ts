@@ -95,4 +95,29 @@ describe('GitRepository, on files over the limit of files', () => {
     );
     expect(await repo.show('env/large.yaml')).toBe(files['env/large.yaml']);
   });
+
+  it('refuses to edit a path that a definition could not name, and commits the others', async () => {
+    const edit = (file: string) => ({
+      path: file,
+      apply: async () => 'edited: true\n',
+      message: { subject: `Edit ${file}`, body: '' },
+    });
+    const results = await repository.commit({
+      branch: 'main',
+      edits: [
+        edit('../outside.yaml'),
+        edit('.git/config'),
+        edit('env\\after.yaml'),
+        edit('env/after.yaml'),
+      ],
+      author: { name: 'Glu', email: 'glu@localhost' },
+    });
+    expect(results.map(r => r.error?.message)).toEqual([
+      'The path "../outside.yaml" leaves the repository',
+      'The path ".git/config" is inside .git',
+      'The path must use forward slashes',
+      undefined,
+    ]);
+    expect(await repo.show('env/after.yaml')).toBe('edited: true\n');
+  });
 });

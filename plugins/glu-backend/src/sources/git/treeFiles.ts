@@ -5,6 +5,7 @@
  * limit of files); and those read ahead of a commit, at one head.
  */
 import { ConflictError, InputError } from '@backstage/errors';
+import { repositoryPathProblem } from '@glu-dev/plugin-glu-common';
 import path from 'node:path';
 import { Git } from './gitCommands';
 import { catBlobs } from './plumbing';
@@ -33,15 +34,11 @@ async function entriesOf(
   const prefixesOf = new Map<string, { asked: string; parts: string[] }>();
   for (const filePath of filePaths) {
     const normalized = path.posix.normalize(filePath);
-    if (
-      path.posix.isAbsolute(normalized) ||
-      normalized === '..' ||
-      normalized.startsWith('../')
-    ) {
-      entries.set(
-        normalized,
-        new InputError(`The path "${filePath}" leaves the repository`),
-      );
+    // The rule a definition's path is held to, checked again where it is
+    // written: a definition is not the only caller.
+    const problem = repositoryPathProblem(filePath);
+    if (problem) {
+      entries.set(normalized, new InputError(`The path ${problem}`));
       continue;
     }
     const parts = normalized.split('/');
