@@ -14,7 +14,7 @@ import {
 import { builtInGates } from './gates';
 import { createHttpGate, readHttpGateAllow } from './gates/http';
 import { DocumentThreads } from './documents/DocumentThreads';
-import { builtInFormats } from './formats';
+import { builtInFormats } from './documents/builtInFormats';
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import { ScmIntegrations } from '@backstage/integration';

@@ -15,7 +15,7 @@ import { PhaseSources } from '../pipelines/PhaseSources';
 import { PipelineViews } from '../views/PipelineViews';
 import { ExtensionRegistry } from '../ExtensionRegistry';
 import { DocumentThreads } from '../documents/DocumentThreads';
-import { builtInFormats } from '../formats';
+import { builtInFormats } from '../documents/builtInFormats';
 import { builtInGates } from '../gates';
 import { apiSource } from '../sources/api/apiSource';
 import { GitCredentials } from '../sources/git/GitCredentials';

@@ -1,7 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { GluLimitError, gluLimits } from '@glu-dev/plugin-glu-node';
 import { watchDocumentWork } from '../__testUtils__/documentWork';
-import { builtInFormats } from '../formats';
+import { builtInFormats } from './builtInFormats';
 import { DocumentThreads, MAIN_THREAD_SIZE } from './DocumentThreads';
 
 jest.mock('./tasks', () =>
