@@ -381,7 +381,7 @@ function sameContent(a: unknown, b: unknown): boolean {
  * inside `{ }`), or removed with its own lines. Every other byte stays, and
  * the result is checked to hold exactly the intended values, and nothing
  * else changed. (That the format reads back the version it wrote is checked
- * for every format alike, in readBack.ts.)
+ * for every format alike, in pipelines/readBack.ts.)
  */
 export function applyEdits(
   file: YamlFile,

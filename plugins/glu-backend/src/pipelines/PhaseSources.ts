@@ -13,7 +13,7 @@ import {
   ownerMissingProblem,
 } from '@glu-dev/plugin-glu-node';
 import { ExtensionRegistry } from '../ExtensionRegistry';
-import { readingBack } from '../formats/readBack';
+import { readingBack } from './readBack';
 import { SyncedPipeline } from '../store/types';
 import { Holding, resourceOf } from './resources';
 

@@ -1,8 +1,8 @@
 import { ConfigReader } from '@backstage/config';
 import { GluFormat, gluLimits } from '@glu-dev/plugin-glu-node';
-import { createHelmValuesFormat } from './helmValues';
+import { createHelmValuesFormat } from '../formats/helmValues';
 import { readingBack } from './readBack';
-import { createYamlPathFormat } from './yamlPath';
+import { createYamlPathFormat } from '../formats/yamlPath';
 
 const limits = gluLimits(new ConfigReader({}));
 const helmValuesFormat = createHelmValuesFormat(limits);

@@ -1,8 +1,8 @@
 import { ConflictError } from '@backstage/errors';
 import { GluFormat } from '@glu-dev/plugin-glu-node';
-import { digestOf } from '../pipelines/resources';
+import { digestOf } from './resources';
 import { errorMessage } from '../errors';
-import { fieldsItHas } from './projection';
+import { fieldsItHas } from '../formats/projection';
 
 /**
  * Why the written content would not hold what was written, if it would not:
