@@ -1,39 +1,25 @@
 import {
+  branchOfRef,
   GluWebhookDelivery,
   GluWebhookEvent,
   GluWebhookMeaning,
   GluWebhookParser,
+  payloadText,
 } from '@glu-dev/plugin-glu-node';
-
-/** A non-empty string, or undefined: payloads are read, not trusted. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** A field of an object, whatever the value is. */
-function field(value: unknown, name: string): unknown {
-  return value && typeof value === 'object'
-    ? (value as Record<string, unknown>)[name]
-    : undefined;
-}
 
 /**
  * The addresses of the repository a hook is about: every hook has its
  * project, push and job hooks a repository too.
  */
 function repositoryUrlsOf(payload: unknown): string[] {
-  const project = field(payload, 'project');
-  const repository = field(payload, 'repository');
   return [
-    field(project, 'git_http_url'),
-    field(project, 'git_ssh_url'),
-    field(project, 'web_url'),
-    field(repository, 'git_http_url'),
-    field(repository, 'git_ssh_url'),
-    field(repository, 'homepage'),
-  ]
-    .map(text)
-    .filter((url): url is string => url !== undefined);
+    payloadText(payload, 'project', 'git_http_url'),
+    payloadText(payload, 'project', 'git_ssh_url'),
+    payloadText(payload, 'project', 'web_url'),
+    payloadText(payload, 'repository', 'git_http_url'),
+    payloadText(payload, 'repository', 'git_ssh_url'),
+    payloadText(payload, 'repository', 'homepage'),
+  ].filter((url): url is string => url !== undefined);
 }
 
 /**
@@ -57,8 +43,8 @@ export class GitlabWebhookParser implements GluWebhookParser {
    */
   deliveryOf(event: GluWebhookEvent): GluWebhookDelivery {
     const id =
-      text(event.headers['idempotency-key']) ??
-      text(event.headers['x-gitlab-webhook-uuid']);
+      payloadText(event.headers, 'idempotency-key') ??
+      payloadText(event.headers, 'x-gitlab-webhook-uuid');
     return { id, keys: id ? [id] : [] };
   }
 
@@ -67,17 +53,14 @@ export class GitlabWebhookParser implements GluWebhookParser {
     const [, subtopic] = event.topic.split(/\.(.*)/);
     const name =
       subtopic ??
-      text(field(payload, 'object_kind')) ??
-      text(field(payload, 'event_name'));
+      payloadText(payload, 'object_kind') ??
+      payloadText(payload, 'event_name');
     const repositoryUrls = repositoryUrlsOf(payload);
     if (!name || repositoryUrls.length === 0) return undefined;
     const about = { event: name, repositoryUrls };
     switch (name) {
       case 'push': {
-        const ref = text(field(payload, 'ref'));
-        const branch = ref?.startsWith('refs/heads/')
-          ? ref.slice('refs/heads/'.length)
-          : undefined;
+        const branch = branchOfRef(payloadText(payload, 'ref'));
         return branch ? { ...about, type: 'push', branch } : undefined;
       }
       case 'merge_request':
@@ -86,13 +69,13 @@ export class GitlabWebhookParser implements GluWebhookParser {
         return {
           ...about,
           type: 'checks',
-          commit: text(field(field(payload, 'object_attributes'), 'sha')),
+          commit: payloadText(payload, 'object_attributes', 'sha'),
         };
       case 'build':
         return {
           ...about,
           type: 'checks',
-          commit: text(field(payload, 'sha')),
+          commit: payloadText(payload, 'sha'),
         };
       default:
         return undefined;

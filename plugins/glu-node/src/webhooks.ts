@@ -104,3 +104,36 @@ export interface GluWebhookParser {
    */
   parse(event: GluWebhookEvent): GluWebhookMeaning | undefined;
 }
+
+/**
+ * What an untrusted payload holds at a path of field names, when it is a
+ * non-empty string; undefined wherever the path leads to anything else.
+ * Webhook payloads are read, not trusted.
+ *
+ * @public
+ */
+export function payloadText(
+  payload: unknown,
+  ...path: string[]
+): string | undefined {
+  let value = payload;
+  for (const name of path) {
+    value =
+      value && typeof value === 'object'
+        ? (value as Record<string, unknown>)[name]
+        : undefined;
+  }
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * The branch that a pushed ref (`refs/heads/<branch>`) names; undefined for
+ * a tag or anything else, which moves no branch.
+ *
+ * @public
+ */
+export function branchOfRef(ref: string | undefined): string | undefined {
+  return ref?.startsWith('refs/heads/')
+    ? ref.slice('refs/heads/'.length) || undefined
+    : undefined;
+}
