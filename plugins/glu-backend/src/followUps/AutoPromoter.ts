@@ -47,30 +47,35 @@ export class AutoPromoter {
       const due = (await decisions.decideAll(snapshot)).filter(
         d => d.edge.auto && d.decision.status === 'promotable',
       );
-      let promoted = false;
-      for (const { edge, to, decision, target } of due) {
-        const version = decision.holding?.version;
-        if (version && target && isOlder(version, target.version)) {
-          logger.info(
-            `Not promoting ${pipelineRef} ${edge.from} ${version} into ${to.name}: it holds the newer ${target.version}`,
-          );
-          continue;
-        }
-        try {
-          const result = await writer.promote({
-            pipelineRef,
-            phase: to.name,
-            from: edge.from,
-            triggeredBy: AUTO_PROMOTION_ACTOR,
-            trigger: 'auto',
-          });
-          promoted ||= result.status === 'succeeded';
-        } catch (error) {
-          logger.warn(
-            `Automatic promotion of ${pipelineRef} ${edge.from} into ${to.name} failed: ${error}`,
-          );
-        }
-      }
+      // The edges due together are promoted together: writes into one
+      // repository at the same moment share one commit.
+      const written = await Promise.all(
+        due.map(async ({ edge, to, decision, target }) => {
+          const version = decision.holding?.version;
+          if (version && target && isOlder(version, target.version)) {
+            logger.info(
+              `Not promoting ${pipelineRef} ${edge.from} ${version} into ${to.name}: it holds the newer ${target.version}`,
+            );
+            return false;
+          }
+          try {
+            const result = await writer.promote({
+              pipelineRef,
+              phase: to.name,
+              from: edge.from,
+              triggeredBy: AUTO_PROMOTION_ACTOR,
+              trigger: 'auto',
+            });
+            return result.status === 'succeeded';
+          } catch (error) {
+            logger.warn(
+              `Automatic promotion of ${pipelineRef} ${edge.from} into ${to.name} failed: ${error}`,
+            );
+            return false;
+          }
+        }),
+      );
+      const promoted = written.some(Boolean);
       wrote ||= promoted;
       if (!promoted) return wrote;
     }
