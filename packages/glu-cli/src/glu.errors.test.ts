@@ -1,10 +1,10 @@
 import { ExitCode } from './exits';
-import { ALICE, BOB, CI, useGlu } from './__testUtils__/glu';
+import { ALICE, BOB, CI, run, useGlu } from './__testUtils__/glu';
 
 jest.setTimeout(180_000);
 
 describe('glu', () => {
-  const { run } = useGlu({ published: '1.1.0' });
+  useGlu({ published: '1.1.0' });
 
   it('says what to do when not allowed, not found, or called wrongly', async () => {
     const refused = await run(['promote', 'checkout', 'staging'], BOB);

@@ -1,14 +1,10 @@
 import { execFile } from 'node:child_process';
-import { ALICE, bin, CI, useGlu } from './__testUtils__/glu';
+import { ALICE, bin, CI, run, url, useGlu } from './__testUtils__/glu';
 
 jest.setTimeout(180_000);
 
 describe('glu', () => {
-  let url: string;
-  const { run } = useGlu({
-    published: '1.1.0',
-    started: started => ({ url } = started),
-  });
+  useGlu({ published: '1.1.0' });
 
   it('watches a pipeline and shows each change as it comes', async () => {
     const child = execFile(

@@ -1,9 +1,16 @@
 import { ConfigReader } from '@backstage/config';
 import { ArgoCdGate } from './ArgoCdGate';
-import { app, argocdConfig, useArgoCdGate } from './__testUtils__/argoCdGate';
+import {
+  app,
+  argocdConfig,
+  gate,
+  main,
+  startFake,
+  useArgoCdGate,
+} from './__testUtils__/argoCdGate';
 
 describe('ArgoCdGate', () => {
-  const { main, gate, startFake } = useArgoCdGate();
+  useArgoCdGate();
 
   describe('validate', () => {
     it('accepts the options of a pipeline', () => {

@@ -2,12 +2,16 @@ import { ArgoCdGate } from './ArgoCdGate';
 import {
   app,
   argocdConfig,
+  context,
+  main,
+  repo,
   short,
+  startFake,
   useArgoCdGate,
 } from './__testUtils__/argoCdGate';
 
 describe('ArgoCdGate', () => {
-  const { main, repo, startFake, context } = useArgoCdGate();
+  useArgoCdGate();
 
   describe('credentials', () => {
     it('sends each instance’s token to that instance only', async () => {

@@ -4,11 +4,16 @@ import {
   app,
   argocdConfig,
   closedPort,
+  context,
+  gate,
+  main,
+  repo,
+  startFake,
   useArgoCdGate,
 } from './__testUtils__/argoCdGate';
 
 describe('ArgoCdGate', () => {
-  const { main, repo, gate, startFake, context } = useArgoCdGate();
+  useArgoCdGate();
 
   describe('throws, naming the instance and never its token,', () => {
     it('when Argo CD does not answer (a closed port), at once', async () => {

@@ -1,7 +1,15 @@
-import { app, short, useArgoCdGate } from './__testUtils__/argoCdGate';
+import {
+  app,
+  context,
+  gate,
+  main,
+  repo,
+  short,
+  useArgoCdGate,
+} from './__testUtils__/argoCdGate';
 
 describe('ArgoCdGate', () => {
-  const { main, repo, gate, context } = useArgoCdGate();
+  useArgoCdGate();
 
   describe('passes', () => {
     it('when the application is Synced and Healthy at Glu’s commit', async () => {

@@ -18,8 +18,6 @@ import { execFile } from 'node:child_process';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
 
-export type { GitFixture };
-
 export const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 export const bin = path.resolve(__dirname, '..', '..', 'bin', 'glu');
 
@@ -100,28 +98,24 @@ export function urlOf(server: any): string {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** The Git repository of a file's tests, and Glu's address (see `useGlu`). */
+export let repo: GitFixture;
+export let url: string;
+
+/** Runs the binary as a user or CI would, with the token given. */
+export const run = (
+  args: string[],
+  token: string | undefined = ALICE,
+  env: Record<string, string> = {},
+) => runGlu(url, args, token, env);
+
 /**
  * Starts, for the tests of the describe block it is called in, Glu with the
- * checkout pipeline on a Git repository, with `published` published to build
- * as CI would when given, and gives `started` the repository and Glu's URL.
- * Returns `run`, which runs the binary against it.
+ * checkout pipeline on a Git repository `repo`, at `url`, with `published`
+ * published to build as CI would when given.
  */
-export function useGlu(
-  options: {
-    published?: string;
-    started?: (backend: { repo: GitFixture; url: string }) => void;
-  } = {},
-) {
-  let repo: GitFixture;
+export function useGlu(options: { published?: string } = {}) {
   let glu: Awaited<ReturnType<typeof startGlu>>;
-  let url: string;
-
-  /** Runs the binary as a user or CI would, with the token given. */
-  const run = (
-    args: string[],
-    token: string | undefined = ALICE,
-    env: Record<string, string> = {},
-  ) => runGlu(url, args, token, env);
 
   beforeAll(async () => {
     repo = await createGitFixture({
@@ -145,13 +139,10 @@ export function useGlu(
       );
       if (published.code !== 0) throw new Error(published.stderr);
     }
-    options.started?.({ repo, url });
   });
 
   afterAll(async () => {
     await glu?.stop();
     await repo?.cleanup();
   });
-
-  return { run };
 }

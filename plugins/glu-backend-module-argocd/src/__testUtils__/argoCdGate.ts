@@ -79,61 +79,53 @@ export const app = { application: 'checkout-staging' };
 
 export const short = (sha: string) => sha.slice(0, 7);
 
-/**
- * What `get` returns at the time of each use: the instance of the test that
- * is running, under one name that the tests of a block share.
- */
-function current<T extends object>(get: () => T): T {
-  return new Proxy({} as T, {
-    get(_, key) {
-      const target = get();
-      const value = Reflect.get(target, key);
-      return typeof value === 'function' ? value.bind(target) : value;
+/** The Git repository of a file's tests (see `repository`). */
+export let repo: TestRepository;
+/** The Argo CD fake of the test that is running, and a gate on it. */
+export let main: FakeArgoCd;
+export let gate: ArgoCdGate;
+const fakes: FakeArgoCd[] = [];
+
+/** Starts an Argo CD fake that is stopped, and checked, after the test. */
+export async function startFake(
+  options: Parameters<typeof FakeArgoCd.start>[0],
+) {
+  const fake = await FakeArgoCd.start(options);
+  fakes.push(fake);
+  return fake;
+}
+
+/** What the gate is given: Glu's commit in staging, for production. */
+export function context(
+  overrides: Partial<GluGateContext['from']> = {},
+  includes: GluGateContext['includes'] | null = repo.includes,
+): GluGateContext {
+  return {
+    pipelineRef: 'pipeline:default/checkout',
+    from: {
+      phase: 'staging',
+      digest: 'sha256:aaa',
+      version: '1.1.0',
+      since: new Date('2026-01-01T00:00:00Z'),
+      revision: repo.commits.glu,
+      ...overrides,
     },
-  });
+    to: { phase: 'production' },
+    approvals: [],
+    now: new Date('2026-01-01T01:00:00Z'),
+    ...(includes ? { includes } : {}),
+  };
 }
 
 /**
  * Sets up, for the tests of the describe block it is called in, a real Git
- * repository `repo`, an Argo CD fake `main` and a `gate` on it, the fake and
- * the gate afresh for each test. Every fake a test started must have seen
- * only what Argo CD describes.
+ * repository `repo`, and for each test an Argo CD fake `main` and a `gate`
+ * on it. Every fake a test started must have seen only what Argo CD
+ * describes.
  */
 export function useArgoCdGate() {
-  const repo = {} as TestRepository;
-  let main: FakeArgoCd;
-  let gate: ArgoCdGate;
-  const fakes: FakeArgoCd[] = [];
-
-  async function startFake(options: Parameters<typeof FakeArgoCd.start>[0]) {
-    const fake = await FakeArgoCd.start(options);
-    fakes.push(fake);
-    return fake;
-  }
-
-  function context(
-    overrides: Partial<GluGateContext['from']> = {},
-    includes: GluGateContext['includes'] | null = repo.includes,
-  ): GluGateContext {
-    return {
-      pipelineRef: 'pipeline:default/checkout',
-      from: {
-        phase: 'staging',
-        digest: 'sha256:aaa',
-        version: '1.1.0',
-        since: new Date('2026-01-01T00:00:00Z'),
-        revision: repo.commits.glu,
-        ...overrides,
-      },
-      to: { phase: 'production' },
-      approvals: [],
-      now: new Date('2026-01-01T01:00:00Z'),
-      ...(includes ? { includes } : {}),
-    };
-  }
-
   beforeAll(async () => {
-    Object.assign(repo, await repository());
+    repo = await repository();
   });
 
   afterAll(async () => {
@@ -154,12 +146,4 @@ export function useArgoCdGate() {
       throw new Error(`Not as Argo CD describes:\n${violations.join('\n')}`);
     }
   });
-
-  return {
-    repo,
-    main: current(() => main),
-    gate: current(() => gate),
-    startFake,
-    context,
-  };
 }
