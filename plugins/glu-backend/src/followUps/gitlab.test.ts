@@ -1,5 +1,3 @@
-import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import eventsPlugin from '@backstage/plugin-events-backend';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import gluModuleGitlab from '@glu-dev/plugin-glu-backend-module-gitlab';
@@ -8,6 +6,16 @@ import path from 'node:path';
 import request from 'supertest';
 import { eventually, startGlu } from '../__testUtils__/backend';
 import { deploymentManifest } from '../__testUtils__/git';
+import {
+  alice,
+  base,
+  databases,
+  pipeline,
+  PRODUCTION,
+  promote,
+  promotion,
+  STAGING,
+} from '../__testUtils__/pullRequests';
 
 jest.setTimeout(180_000);
 
@@ -21,52 +29,6 @@ const gitlabWebhookModule = require(path.join(
   'service/eventsModuleGitlabWebhook.cjs.js',
 )).default;
 const SECRET = 'gitlab-webhook-token';
-
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_18'] });
-const STAGING = 'env/staging/deployment.yaml';
-const PRODUCTION = 'env/production/deployment.yaml';
-const alice = mockCredentials.user.header('user:default/alice');
-const base = '/api/glu/pipelines/default/checkout';
-
-function pipeline(
-  repository: string,
-  edge: Record<string, unknown> = {},
-): Entity {
-  return {
-    apiVersion: 'glu.dev/v1alpha1',
-    kind: 'Pipeline',
-    metadata: { name: 'checkout', namespace: 'default' },
-    spec: {
-      owner: 'group:default/team-checkout',
-      phases: [
-        {
-          name: 'staging',
-          source: {
-            type: 'git',
-            repository,
-            path: STAGING,
-            format: 'kubernetes',
-          },
-        },
-        {
-          name: 'production',
-          source: {
-            type: 'git',
-            repository,
-            path: PRODUCTION,
-            format: 'kubernetes',
-          },
-          promotion: {
-            from: 'staging',
-            strategy: 'pull-request',
-            pullRequest: { labels: ['glu', 'production'] },
-            ...edge,
-          },
-        },
-      ],
-    },
-  };
-}
 
 async function startGitLab() {
   return FakeGitLab.start({
@@ -88,19 +50,6 @@ async function stopGitLab(gitlab: FakeGitLab) {
 
 const view = async (server: any) =>
   (await request(server).get(base).set('authorization', alice)).body;
-
-const promote = (server: any) =>
-  request(server)
-    .post(`${base}/promotions`)
-    .set('authorization', alice)
-    .send({ phase: 'production' });
-
-const promotion = async (server: any, id: string) =>
-  (
-    await request(server)
-      .get(`/api/glu/promotions/${id}`)
-      .set('authorization', alice)
-  ).body;
 
 const history = async (server: any) =>
   (

@@ -1,5 +1,3 @@
-import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import gluModuleGithub from '@glu-dev/plugin-glu-backend-module-github';
 import { FakeGitHub } from '@internal/glu-github-fake';
 import eventsPlugin from '@backstage/plugin-events-backend';
@@ -9,6 +7,16 @@ import path from 'node:path';
 import request from 'supertest';
 import { eventually, startGlu } from '../__testUtils__/backend';
 import { deploymentManifest } from '../__testUtils__/git';
+import {
+  alice,
+  base,
+  databases,
+  pipeline,
+  PRODUCTION,
+  promote,
+  promotion,
+  STAGING,
+} from '../__testUtils__/pullRequests';
 
 jest.setTimeout(180_000);
 
@@ -22,52 +30,6 @@ const githubWebhookModule = require(path.join(
   'service/eventsModuleGithubWebhook.cjs.js',
 )).default;
 const SECRET = 'webhook-secret';
-
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_18'] });
-const STAGING = 'env/staging/deployment.yaml';
-const PRODUCTION = 'env/production/deployment.yaml';
-const alice = mockCredentials.user.header('user:default/alice');
-const base = '/api/glu/pipelines/default/checkout';
-
-function pipeline(
-  repository: string,
-  edge: Record<string, unknown> = {},
-): Entity {
-  return {
-    apiVersion: 'glu.dev/v1alpha1',
-    kind: 'Pipeline',
-    metadata: { name: 'checkout', namespace: 'default' },
-    spec: {
-      owner: 'group:default/team-checkout',
-      phases: [
-        {
-          name: 'staging',
-          source: {
-            type: 'git',
-            repository,
-            path: STAGING,
-            format: 'kubernetes',
-          },
-        },
-        {
-          name: 'production',
-          source: {
-            type: 'git',
-            repository,
-            path: PRODUCTION,
-            format: 'kubernetes',
-          },
-          promotion: {
-            from: 'staging',
-            strategy: 'pull-request',
-            pullRequest: { labels: ['glu', 'production'] },
-            ...edge,
-          },
-        },
-      ],
-    },
-  };
-}
 
 describe.each(databases.eachSupportedId())(
   'promotion by pull request, on %p',
@@ -116,21 +78,6 @@ describe.each(databases.eachSupportedId())(
           .set('authorization', alice);
         return view.body.phases[0].state?.version === tag ? true : undefined;
       }, `staging at ${tag}`);
-    }
-
-    async function promote(server: any) {
-      return request(server)
-        .post(`${base}/promotions`)
-        .set('authorization', alice)
-        .send({ phase: 'production' });
-    }
-
-    async function promotion(server: any, id: string) {
-      return (
-        await request(server)
-          .get(`/api/glu/promotions/${id}`)
-          .set('authorization', alice)
-      ).body;
     }
 
     it('opens one pull request, supersedes it with a newer version, and moves the phase when it merges', async () => {

@@ -23,7 +23,7 @@ import { GitCredentials } from './GitCredentials';
 import { Mutex } from './mutex';
 import { Git, withGit } from './gitCommands';
 import { fastImport, outputOf } from './plumbing';
-import { pushFailure } from './pushing';
+import { deleteRemoteBranch, pushCommit, PushContext } from './pushing';
 import {
   CommitInfo,
   lastCommit,
@@ -307,25 +307,7 @@ export class GitRepository {
   async deleteBranch(branch: string): Promise<void> {
     await this.mutex.run(async () => {
       await this.init();
-      await this.traced('delete-branch', { [ATTR.HEAD_NAME]: branch }, () =>
-        this.run(async git => {
-          const remote = await git
-            .raw(['ls-remote', '--heads', 'origin', `refs/heads/${branch}`])
-            .then(out => out.trim());
-          if (remote) {
-            await git.raw([
-              'push',
-              '--porcelain',
-              'origin',
-              `:refs/heads/${branch}`,
-            ]);
-          }
-          await outputOf(
-            ['update-ref', '-d', `refs/remotes/origin/${branch}`],
-            git.plumbing,
-          ).catch(() => undefined);
-        }),
-      );
+      await deleteRemoteBranch(this.pushing(), branch);
     });
   }
 
@@ -425,78 +407,27 @@ export class GitRepository {
             return made;
           },
         );
-        try {
-          await this.traced(
-            'push',
-            {
-              [ATTR.HEAD_NAME]: target,
-              [ATTR.HEAD_REVISION]: sha,
-              'glu.git.attempt': attempt,
-            },
-            () =>
-              this.run(git =>
-                git.raw([
-                  'push',
-                  '--porcelain',
-                  // A proposal replaces what Glu's own branch held; the
-                  // branch itself moves only from the head it was built on.
-                  options.pushTo
-                    ? '--force'
-                    : `--force-with-lease=refs/heads/${target}:${head}`,
-                  'origin',
-                  `${sha}:refs/heads/${target}`,
-                ]),
-              ),
-          );
-        } catch (error) {
-          const failure = pushFailure(error, {
-            url: this.url,
-            target,
-            attempt,
-          });
-          if (failure === 'apply again') {
-            this.logger.info(
-              `Push to ${target} of ${
-                this.url
-              } was rejected because the branch moved; applying again (attempt ${
-                attempt + 1
-              })`,
-            );
-            continue;
-          }
-          // A push whose answer never came (the host died, the deadline
-          // passed) may have landed all the same: the remote says.
-          if (
-            !(failure instanceof ServiceUnavailableError) ||
-            !(await this.remoteHolds(target, sha))
-          ) {
-            throw failure;
-          }
-          this.logger.warn(
-            `${failure.message}; but the branch holds its commit ${sha}: it landed`,
-          );
-          // What the remote branch holds now (a push that answers sets it).
-          await this.run(git =>
-            outputOf(
-              ['update-ref', `refs/remotes/origin/${target}`, sha],
-              git.plumbing,
-            ),
-          );
-        }
+        const pushed = await pushCommit(this.pushing(), {
+          target,
+          sha,
+          head,
+          replace: Boolean(options.pushTo),
+          attempt,
+        });
+        if (pushed === 'apply again') continue;
         return results.map(r => (r.changed ? { ...r, sha } : r));
       }
     });
   }
 
-  /** Whether the remote's branch points at a commit, as far as it answers. */
-  private async remoteHolds(branch: string, sha: string): Promise<boolean> {
-    try {
-      const out = await this.run(git =>
-        git.raw(['ls-remote', 'origin', `refs/heads/${branch}`]),
-      );
-      return out.split(/\s/)[0] === sha;
-    } catch {
-      return false;
-    }
+  /** What pushing needs of this clone (see `pushCommit`). */
+  private pushing(): PushContext {
+    return {
+      url: this.url,
+      logger: this.logger,
+      run: work => this.run(work),
+      traced: (operation, attributes, work) =>
+        this.traced(operation, attributes, work),
+    };
   }
 }
