@@ -38,7 +38,10 @@ export const notFound = (): Answer => ({
 });
 
 /** Whether an operation's path names the fake's repository. */
-export function ours(repository: FakeRepository, params: Record<string, string>) {
+export function ours(
+  repository: FakeRepository,
+  params: Record<string, string>,
+) {
   return params.owner === repository.owner && params.repo === repository.repo;
 }
 

@@ -32,10 +32,7 @@ export function startMockApi(options: {
 }
 
 /** A request's JSON body; none for a GET or an empty body. */
-export async function jsonBody(
-  request: Request,
-  method: string,
-): Promise<any> {
+export async function jsonBody(request: Request, method: string): Promise<any> {
   const text = method === 'get' ? '' : await request.text();
   return text ? JSON.parse(text) : undefined;
 }
