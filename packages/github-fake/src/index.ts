@@ -5,7 +5,10 @@
  * @packageDocumentation
  */
 export { FakeGitHub } from './FakeGitHub';
-export type { FakePull } from './FakeGitHub';
+export type { FakePull } from './pulls';
 export { checkRequest, checkResponse, example } from './openapi';
 export { startGitHttpServer } from './gitHttpServer';
 export type { GitHostFault, GitHostRequest } from './gitHttpServer';
+export { WorkClone } from './workClone';
+export { jsonBody, send, startMockApi } from './mockApi';
+export type { Answer } from './mockApi';

@@ -6,5 +6,6 @@
  * @packageDocumentation
  */
 export { FakeGitLab } from './FakeGitLab';
-export type { FakeJobStatus, FakeMergeRequest } from './FakeGitLab';
+export type { FakeJobStatus } from './ci';
+export type { FakeMergeRequest } from './mergeRequests';
 export { checkQuery, checkRequest, checkResponse } from './openapi';
