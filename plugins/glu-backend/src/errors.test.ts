@@ -23,6 +23,13 @@ describe('answerable', () => {
       failure('Connection terminated unexpectedly', {}),
     ],
     [
+      'a transaction whose connection PostgreSQL lost, rolled back',
+      failure(
+        'ROLLBACK - Client has encountered a connection error and is not queryable',
+        {},
+      ),
+    ],
+    [
       'knex finding no connection in time',
       Object.assign(
         new Error(

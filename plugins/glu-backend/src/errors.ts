@@ -38,7 +38,7 @@ const CONNECTION_CODES = new Set([
 /**
  * Whether an error says that a connection failed: a socket's, PostgreSQL's
  * connection exceptions (SQLSTATE class 08) and shutdowns (57P01-57P03),
- * knex finding no connection in time.
+ * pg's clients that lost theirs, knex finding no connection in time.
  */
 function connectionFailed(error: Error): boolean {
   const code = String((error as { code?: unknown }).code ?? '');
@@ -47,7 +47,12 @@ function connectionFailed(error: Error): boolean {
     /^08[0-9A-Z]{3}$/.test(code) ||
     /^57P0[1-3]$/.test(code) ||
     error.name === 'KnexTimeoutError' ||
-    /^Connection terminated/.test(error.message)
+    // pg's own, for a connection lost under a query, or a client used after
+    // it (knex prefixes the statement it was running, e.g. `ROLLBACK - `).
+    /(^|- )Connection terminated/.test(error.message) ||
+    /Client has encountered a connection error and is not queryable$/.test(
+      error.message,
+    )
   );
 }
 
