@@ -61,8 +61,19 @@ describe('reliability: the database', () => {
           .then(answer => ({ name, ...answer })),
       ),
     );
-    // Their pushes are on their way: the database stops under them.
+    // Their pushes are on their way: the database stops under them. Each
+    // phase's write is under way (its record running), the first push of
+    // each repository held; on a busy machine some writes start later than
+    // others, and one stopped before it began would never push.
     await Promise.all(holds.map(hold => hold.arrived()));
+    await eventually('every promotion to write', async () => {
+      const lists = await Promise.all(
+        NAMES.map(name => suite.promotions(a, name)),
+      );
+      return lists.every(list => list.some((r: any) => r.status === 'running'))
+        ? true
+        : undefined;
+    });
     const stopped = Date.now();
     await postgres!.pause();
     for (const repository of ['db-a', 'db-b']) {
