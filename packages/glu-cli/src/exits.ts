@@ -1,4 +1,4 @@
-import { ResponseError } from '@backstage/errors';
+import { isError } from '@backstage/errors';
 
 /**
  * What `glu` exits with. Scripts branch on these: a promotion that a gate,
@@ -37,9 +37,33 @@ export type ErrorContext = {
   ownerOf?: (pipeline: string) => Promise<{ ref: string; owner: string }>;
 };
 
-function messageOf(error: ResponseError): string {
-  const body = error.body as { error?: { message?: string } } | undefined;
-  return body?.error?.message ?? error.message;
+/** What the API answered, from a ResponseError. */
+type Answer = {
+  status: number;
+  /** What the API said was wrong. */
+  message: string;
+};
+
+/**
+ * The API's answer in a ResponseError of `@backstage/errors`, told by its
+ * name and shape rather than by its class: the client may throw the class
+ * of another copy of the package (an installed CLI has its own copy and the
+ * client library another), and `instanceof` fails across copies.
+ */
+function answerOf(error: unknown): Answer | undefined {
+  if (!isError(error) || error.name !== 'ResponseError') return undefined;
+  const { statusCode, response, body } = error as {
+    statusCode?: unknown;
+    response?: { status?: unknown };
+    body?: { error?: { message?: unknown } };
+  };
+  const status = typeof statusCode === 'number' ? statusCode : response?.status;
+  if (typeof status !== 'number') return undefined;
+  const said = body?.error?.message;
+  return {
+    status,
+    message: typeof said === 'string' && said ? said : error.message,
+  };
 }
 
 /** Turns what went wrong into a message that says what to do, and a code. */
@@ -48,9 +72,9 @@ export async function explain(
   context: ErrorContext,
 ): Promise<GluCliError> {
   if (error instanceof GluCliError) return error;
-  if (error instanceof ResponseError) {
-    const status = error.response.status;
-    const message = messageOf(error);
+  const answer = answerOf(error);
+  if (answer) {
+    const { status, message } = answer;
     switch (status) {
       case 400:
         return new GluCliError(
