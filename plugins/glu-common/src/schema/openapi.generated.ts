@@ -252,11 +252,13 @@ export type paths = {
      *     A version's fields are checked for form before anything is stored:
      *     `digest` is an OCI digest (`sha256:` and 64 lowercase hex characters,
      *     or `sha512:` and 128), `tag` an OCI tag (up to 128 letters, digits,
-     *     `_`, `.` and `-`, not starting with `.` or `-`), `repository` an image
-     *     repository (lowercase path components after an optional
-     *     `host[:port]/`), and no field is empty, holds a control character or
-     *     is longer than 255 characters. A version that is not so is answered
-     *     400, naming the field and what to fix.
+     *     `_`, `.` and `-`, not starting with `.` or `-`), `version` a tag or
+     *     a SemVer version (as a tag, and `+` besides, not first: `1.6.0`,
+     *     `v1.6.0-rc.1`, `1.6.0+build.5`), `repository` an image repository
+     *     (lowercase path components after an optional `host[:port]/`), and no
+     *     field is empty, holds a control character or is longer than 255
+     *     characters. A version that is not so is answered 400, naming the
+     *     field and what to fix.
      */
     post: operations['PublishVersion'];
     delete?: never;

@@ -1,0 +1,116 @@
+/*
+ * What the real `glu` binary says, and exits with, when Glu refuses: input
+ * that cannot be a version, an approval where nothing waits for one. Run
+ * as a process against the test backend (a real scheduler, database and
+ * Git repository).
+ */
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+// The test backend of Glu's own tests, which the package does not publish.
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
+import { startGlu } from '@glu-dev/plugin-glu-backend/src/__testUtils__/backend';
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
+import {
+  createGitFixture,
+  GitFixture,
+} from '@glu-dev/plugin-glu-backend/src/__testUtils__/git';
+import { execFile } from 'node:child_process';
+import { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { ExitCode } from './exits';
+
+jest.setTimeout(180_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const bin = path.resolve(__dirname, '..', 'bin', 'glu');
+
+const ALICE = mockCredentials.user.token('user:default/alice');
+const CI = mockCredentials.service.token({
+  onBehalfOf: mockCredentials.service('external:ci'),
+  targetPluginId: 'glu',
+});
+
+/** build (api) → staging (git, no gates). */
+const checkout = (repository: string): Entity => ({
+  apiVersion: 'glu.dev/v1alpha1',
+  kind: 'Pipeline',
+  metadata: { name: 'checkout', namespace: 'default' },
+  spec: {
+    owner: 'group:default/team-checkout',
+    phases: [
+      { name: 'build', source: { type: 'api' } },
+      {
+        name: 'staging',
+        source: {
+          type: 'git',
+          repository,
+          path: 'env/staging.yaml',
+          format: { type: 'yaml-path', key: 'version' },
+        },
+        promotion: { from: 'build' },
+      },
+    ],
+  },
+});
+
+type Run = { code: number; stdout: string; stderr: string };
+
+describe('glu, refused', () => {
+  let repo: GitFixture;
+  let glu: Awaited<ReturnType<typeof startGlu>>;
+
+  /** Runs the binary as a user or CI would, with the token given. */
+  const run = (args: string[], token: string = ALICE): Promise<Run> =>
+    new Promise(resolve => {
+      const port = (glu.server.address() as AddressInfo).port;
+      execFile(
+        process.execPath,
+        [bin, ...args],
+        {
+          env: {
+            PATH: process.env.PATH,
+            HOME: process.env.HOME,
+            GLU_URL: `http://127.0.0.1:${port}`,
+            GLU_TOKEN: token,
+          },
+          timeout: 120_000,
+        },
+        (error, stdout, stderr) =>
+          resolve({
+            code: error ? Number((error as any).code ?? 1) : 0,
+            stdout,
+            stderr,
+          }),
+      );
+    });
+
+  beforeAll(async () => {
+    repo = await createGitFixture({ 'env/staging.yaml': 'version: 1.0.0\n' });
+    glu = await startGlu({
+      knex: await databases.init('SQLITE_3'),
+      entities: [checkout(repo.url)],
+      waitFor: ['staging'],
+      memberships: { 'user:default/alice': ['group:default/team-checkout'] },
+    });
+  });
+
+  afterAll(async () => {
+    await glu?.stop();
+    await repo?.cleanup();
+  });
+
+  it('exits 2 when publishing a version that cannot be one, saying what a version may hold', async () => {
+    const published = await run(
+      ['publish', 'checkout', 'build', '--version', 'not a version!!'],
+      CI,
+    );
+    expect(published).toEqual({
+      code: ExitCode.usage,
+      stdout: '',
+      stderr:
+        'glu: Glu refused the request: The version cannot be published: version "not a version!!" is not a version: at most 128 letters, digits, "_", ".", "-" and "+", not starting with ".", "-" or "+", e.g. 1.6.0, v1.6.0-rc.1 or 1.6.0+build.5\n',
+    });
+    const history = await run(['history', 'checkout', 'build', '-o', 'json']);
+    expect(JSON.parse(history.stdout).items).toEqual([]);
+  });
+});
