@@ -113,4 +113,14 @@ describe('glu, refused', () => {
     const history = await run(['history', 'checkout', 'build', '-o', 'json']);
     expect(JSON.parse(history.stdout).items).toEqual([]);
   });
+
+  it('exits 2 when approving a phase whose edge has no approvals gate', async () => {
+    const approved = await run(['approve', 'checkout', 'staging']);
+    expect(approved).toEqual({
+      code: ExitCode.usage,
+      stdout: '',
+      stderr:
+        'glu: Glu refused the request: The promotion from build into staging has no approvals gate: there is nothing to approve\n',
+    });
+  });
 });

@@ -1397,7 +1397,7 @@ export const spec = {
       post: {
         operationId: 'ApproveVersion',
         description:
-          'Approves, for the phase, the version its upstream phase holds now\n(for edges with an approvals gate). One approval per person and\nversion; approving again changes nothing.\n',
+          'Approves, for the phase, the version its upstream phase holds now\n(for edges with an approvals gate). One approval per person and\nversion; approving again changes nothing. An edge with no approvals\ngate has nothing to approve: answered 400.\n',
         parameters: [
           {
             $ref: '#/components/parameters/namespace',

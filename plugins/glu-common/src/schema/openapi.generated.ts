@@ -172,7 +172,8 @@ export type paths = {
     /**
      * Approves, for the phase, the version its upstream phase holds now
      *     (for edges with an approvals gate). One approval per person and
-     *     version; approving again changes nothing.
+     *     version; approving again changes nothing. An edge with no approvals
+     *     gate has nothing to approve: answered 400.
      */
     post: operations['ApproveVersion'];
     delete?: never;
