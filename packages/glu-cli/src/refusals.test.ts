@@ -1,6 +1,7 @@
 /*
  * What the real `glu` binary says, and exits with, when Glu refuses: input
- * that cannot be a version, an approval where nothing waits for one. Run
+ * that cannot be a version, an approval where nothing waits for one, a
+ * list to a token that may read nothing. Run
  * as a process against the test backend (a real scheduler, database and
  * Git repository).
  */
@@ -91,6 +92,9 @@ describe('glu, refused', () => {
       entities: [checkout(repo.url)],
       waitFor: ['staging'],
       memberships: { 'user:default/alice': ['group:default/team-checkout'] },
+      // CI's token may only publish, as its access restrictions say.
+      denied: (permission, caller) =>
+        caller === 'external:ci' && permission !== 'glu.pipeline.publish',
     });
   });
 
@@ -121,6 +125,22 @@ describe('glu, refused', () => {
       stdout: '',
       stderr:
         'glu: Glu refused the request: The promotion from build into staging has no approvals gate: there is nothing to approve\n',
+    });
+  });
+
+  it('exits 4 when listing with a token that may read no pipeline, and tells it from a list with none', async () => {
+    const listed = await run(['pipelines'], CI);
+    expect(listed).toEqual({
+      code: ExitCode.notAllowed,
+      stdout: '',
+      stderr:
+        'glu: Not allowed (403): external:ci may not read any pipeline (glu.pipeline.read).\n',
+    });
+    const none = await run(['pipelines', '--owner', 'group:default/nobody']);
+    expect(none).toEqual({
+      code: ExitCode.done,
+      stdout: 'No pipelines that this token may read.\n',
+      stderr: '',
     });
   });
 });

@@ -926,7 +926,7 @@ export const spec = {
       get: {
         operationId: 'GetOwnerDora',
         description:
-          'The DORA figures of every pipeline that these owners own (and the caller may read), together and one by one.',
+          'The DORA figures of every pipeline that these owners own (and the caller may read), together and one by one; 403 to a caller who may read no pipeline at all.',
         parameters: [
           {
             name: 'owner',
@@ -965,6 +965,9 @@ export const spec = {
             },
           },
           '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
             $ref: '#/components/responses/ErrorResponse',
           },
         },
@@ -1086,7 +1089,7 @@ export const spec = {
       get: {
         operationId: 'ListPipelines',
         description:
-          "Pipelines, ordered by entity ref, with their phases' versions.",
+          "Pipelines, ordered by entity ref, with their phases' versions: those the caller may read (`glu.pipeline.read`), which may be none. A caller who may read no pipeline at all (the policy denies the permission outright, e.g. to a CI token granted only `glu.pipeline.publish`) is answered 403 rather than an empty list.",
         parameters: [
           {
             name: 'component',
@@ -1157,6 +1160,9 @@ export const spec = {
             },
           },
           '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
             $ref: '#/components/responses/ErrorResponse',
           },
         },

@@ -10,7 +10,7 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** The DORA figures of every pipeline that these owners own (and the caller may read), together and one by one. */
+    /** The DORA figures of every pipeline that these owners own (and the caller may read), together and one by one; 403 to a caller who may read no pipeline at all. */
     get: operations['GetOwnerDora'];
     put?: never;
     post?: never;
@@ -61,7 +61,7 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** Pipelines, ordered by entity ref, with their phases' versions. */
+    /** Pipelines, ordered by entity ref, with their phases' versions: those the caller may read (`glu.pipeline.read`), which may be none. A caller who may read no pipeline at all (the policy denies the permission outright, e.g. to a CI token granted only `glu.pipeline.publish`) is answered 403 rather than an empty list. */
     get: operations['ListPipelines'];
     put?: never;
     post?: never;
@@ -635,6 +635,7 @@ export interface operations {
         };
       };
       400: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
     };
   };
   GetHealth: {
@@ -724,6 +725,7 @@ export interface operations {
         };
       };
       400: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
     };
   };
   GetPipeline: {
