@@ -87,6 +87,48 @@ describe('explain', () => {
     }
   });
 
+  it('exits 5 on a write that was tried and failed, and 3 on one held back, though both are 409', async () => {
+    const failed = Object.assign(
+      new Error('Request failed with 409 Conflict'),
+      {
+        name: 'ResponseError',
+        response: { status: 409 },
+        body: {
+          error: {
+            name: 'ConflictError',
+            message: 'git refused the push to main: protected branch',
+            promotionId: '01abc',
+          },
+        },
+      },
+    );
+    const explained = await explain(failed, context);
+    expect(explained.exitCode).toBe(ExitCode.failed);
+    expect(explained.message).toBe(
+      'The write failed (409): git refused the push to main: protected branch. Nothing was written; promotion 01abc records it. Try again once that is fixed.',
+    );
+    const unreachable = {
+      ...failed,
+      message: 'x',
+      name: 'ResponseError',
+      response: { status: 503 },
+    };
+    expect((await explain(unreachable, context)).exitCode).toBe(
+      ExitCode.failed,
+    );
+    const blocked = Object.assign(
+      new Error('Request failed with 409 Conflict'),
+      {
+        name: 'ResponseError',
+        response: { status: 409 },
+        body: {
+          error: { name: 'ConflictError', message: 'staging is pinned' },
+        },
+      },
+    );
+    expect((await explain(blocked, context)).exitCode).toBe(ExitCode.blocked);
+  });
+
   it('explains an error of the same name and shape from an older copy, without statusCode', async () => {
     const error = Object.assign(new Error('Request failed with 409 Conflict'), {
       name: 'ResponseError',

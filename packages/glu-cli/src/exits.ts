@@ -15,6 +15,11 @@ export const ExitCode = {
   blocked: 3,
   /** Not allowed: no valid token, or the permission policy says no. */
   notAllowed: 4,
+  /**
+   * Failed: the write was tried and did not happen (Git refused the push or
+   * could not be reached); its record says why. Try again.
+   */
+  failed: 5,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -42,6 +47,8 @@ type Answer = {
   status: number;
   /** What the API said was wrong. */
   message: string;
+  /** The record of a write that was tried and failed. */
+  promotionId?: string;
 };
 
 /**
@@ -55,14 +62,16 @@ function answerOf(error: unknown): Answer | undefined {
   const { statusCode, response, body } = error as {
     statusCode?: unknown;
     response?: { status?: unknown };
-    body?: { error?: { message?: unknown } };
+    body?: { error?: { message?: unknown; promotionId?: unknown } };
   };
   const status = typeof statusCode === 'number' ? statusCode : response?.status;
   if (typeof status !== 'number') return undefined;
   const said = body?.error?.message;
+  const promotionId = body?.error?.promotionId;
   return {
     status,
     message: typeof said === 'string' && said ? said : error.message,
+    ...(typeof promotionId === 'string' ? { promotionId } : {}),
   };
 }
 
@@ -74,7 +83,15 @@ export async function explain(
   if (error instanceof GluCliError) return error;
   const answer = answerOf(error);
   if (answer) {
-    const { status, message } = answer;
+    const { status, message, promotionId } = answer;
+    // A write that was tried and failed names its record; a blocked one
+    // (also a 409) does not.
+    if (promotionId && (status === 409 || status === 503)) {
+      return new GluCliError(
+        `The write failed (${status}): ${message}. Nothing was written; promotion ${promotionId} records it. Try again once that is fixed.`,
+        ExitCode.failed,
+      );
+    }
     switch (status) {
       case 400:
         return new GluCliError(

@@ -16,6 +16,7 @@ import {
   GitFixture,
 } from '@glu-dev/plugin-glu-backend/src/__testUtils__/git';
 import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ExitCode } from './exits';
@@ -142,5 +143,32 @@ describe('glu, refused', () => {
       stdout: 'No pipelines that this token may read.\n',
       stderr: '',
     });
+  });
+
+  it('exits 5 when Git refused the push of a promotion, and 3 when a pin holds it back', async () => {
+    await run(['publish', 'checkout', 'build', '--version', '1.1.0'], CI);
+    const hook = path.join(repo.bareDir, 'hooks', 'pre-receive');
+    await fs.writeFile(
+      hook,
+      '#!/bin/sh\necho "protected branch: main needs a review" >&2\nexit 1\n',
+      { mode: 0o755 },
+    );
+    try {
+      const refused = await run(['promote', 'checkout', 'staging']);
+      expect(refused.code).toBe(ExitCode.failed);
+      expect(refused.stderr).toMatch(
+        /\nglu: The write failed \(409\): .* refused the push to main: protected branch: main needs a review.*\. Nothing was written; promotion \S+ records it\. Try again once that is fixed\.\n$/,
+      );
+    } finally {
+      await fs.rm(hook);
+    }
+    expect(await repo.show('env/staging.yaml')).toBe('version: 1.0.0\n');
+
+    await run(['pin', 'checkout', 'staging', '--reason', 'freeze']);
+    const held = await run(['promote', 'checkout', 'staging']);
+    expect(held.code).toBe(ExitCode.blocked);
+    await run(['unpin', 'checkout', 'staging']);
+    const promoted = await run(['promote', 'checkout', 'staging']);
+    expect(promoted.code).toBe(ExitCode.done);
   });
 });

@@ -96,7 +96,7 @@ export const spec = {
     responses: {
       ErrorResponse: {
         description:
-          'An error, as Backstage serializes it (ResponseError in the errors package).',
+          'An error, as Backstage serializes it (ResponseError in the errors package). A promotion or rollback that was tried and failed (the push refused or the remote unreachable: 409 or 503) names its record, which ended `failed`, in `error.promotionId`; a blocked one (409, nothing tried) does not.',
         content: {
           'application/json': {
             schema: {
