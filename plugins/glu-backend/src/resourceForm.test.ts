@@ -13,7 +13,7 @@ describe('the form of a resource', () => {
     [{ repository: 'Registry.Example.com:443/acme/a.b', tag: 'T'.repeat(128) }],
     [{ chart: 'checkout', version: '1.2.0+build.5', digest: sha256 }],
     [{ version: 'v1.6.0-rc.1' }],
-    [{ version: '_' + '9'.repeat(127) }],
+    [{ version: `_${'9'.repeat(127)}` }],
     [{ value: 'anything at all: "quoted", with spaces' }],
   ])('accepts %p', fields => {
     expect(fieldsProblem(fields)).toBeUndefined();
