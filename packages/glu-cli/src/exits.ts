@@ -1,4 +1,4 @@
-import { ResponseError } from '@backstage/errors';
+import { isError } from '@backstage/errors';
 
 /**
  * What `glu` exits with. Scripts branch on these: a promotion that a gate,
@@ -15,6 +15,11 @@ export const ExitCode = {
   blocked: 3,
   /** Not allowed: no valid token, or the permission policy says no. */
   notAllowed: 4,
+  /**
+   * Failed: the write was tried and did not happen (Git refused the push or
+   * could not be reached); its record says why. Try again.
+   */
+  failed: 5,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -37,9 +42,37 @@ export type ErrorContext = {
   ownerOf?: (pipeline: string) => Promise<{ ref: string; owner: string }>;
 };
 
-function messageOf(error: ResponseError): string {
-  const body = error.body as { error?: { message?: string } } | undefined;
-  return body?.error?.message ?? error.message;
+/** What the API answered, from a ResponseError. */
+type Answer = {
+  status: number;
+  /** What the API said was wrong. */
+  message: string;
+  /** The record of a write that was tried and failed. */
+  promotionId?: string;
+};
+
+/**
+ * The API's answer in a ResponseError of `@backstage/errors`, told by its
+ * name and shape rather than by its class: the client may throw the class
+ * of another copy of the package (an installed CLI has its own copy and the
+ * client library another), and `instanceof` fails across copies.
+ */
+function answerOf(error: unknown): Answer | undefined {
+  if (!isError(error) || error.name !== 'ResponseError') return undefined;
+  const { statusCode, response, body } = error as {
+    statusCode?: unknown;
+    response?: { status?: unknown };
+    body?: { error?: { message?: unknown; promotionId?: unknown } };
+  };
+  const status = typeof statusCode === 'number' ? statusCode : response?.status;
+  if (typeof status !== 'number') return undefined;
+  const said = body?.error?.message;
+  const promotionId = body?.error?.promotionId;
+  return {
+    status,
+    message: typeof said === 'string' && said ? said : error.message,
+    ...(typeof promotionId === 'string' ? { promotionId } : {}),
+  };
 }
 
 /** Turns what went wrong into a message that says what to do, and a code. */
@@ -48,9 +81,17 @@ export async function explain(
   context: ErrorContext,
 ): Promise<GluCliError> {
   if (error instanceof GluCliError) return error;
-  if (error instanceof ResponseError) {
-    const status = error.response.status;
-    const message = messageOf(error);
+  const answer = answerOf(error);
+  if (answer) {
+    const { status, message, promotionId } = answer;
+    // A write that was tried and failed names its record; a blocked one
+    // (also a 409) does not.
+    if (promotionId && (status === 409 || status === 503)) {
+      return new GluCliError(
+        `The write failed (${status}): ${message}. Nothing was written; promotion ${promotionId} records it. Try again once that is fixed.`,
+        ExitCode.failed,
+      );
+    }
     switch (status) {
       case 400:
         return new GluCliError(

@@ -12,7 +12,9 @@ import { ago, Palette, shortDigest, statusColor, table } from './output';
 
 /** Pipelines, one row each, with their phases' versions. */
 export function pipelinesTable(p: Palette, items: PipelineSummary[]): string {
-  if (items.length === 0) return p.dim('No pipelines.');
+  // The API lists only what the caller may read.
+  if (items.length === 0)
+    return p.dim('No pipelines that this token may read.');
   return table(
     p,
     ['PIPELINE', 'OWNER', 'PHASES', 'BEHIND'],

@@ -12,6 +12,8 @@ describe('the form of a resource', () => {
     [{ repository: '[::1]:5000/app', tag: '_x' }],
     [{ repository: 'Registry.Example.com:443/acme/a.b', tag: 'T'.repeat(128) }],
     [{ chart: 'checkout', version: '1.2.0+build.5', digest: sha256 }],
+    [{ version: 'v1.6.0-rc.1' }],
+    [{ version: `_${'9'.repeat(127)}` }],
     [{ value: 'anything at all: "quoted", with spaces' }],
   ])('accepts %p', fields => {
     expect(fieldsProblem(fields)).toBeUndefined();
@@ -31,6 +33,13 @@ describe('the form of a resource', () => {
       /^tag "2.2.0 ; rm -rf \/" is not an image tag/,
     ],
     [{ tag: '.hidden' }, /is not an image tag/],
+    [
+      { version: 'not a version!!' },
+      /^version "not a version!!" is not a version: at most 128 letters, digits/,
+    ],
+    [{ version: '+1.0.0' }, /is not a version/],
+    [{ version: '1.0.0/../../x' }, /is not a version/],
+    [{ version: 'v'.repeat(129) }, /is not a version/],
     [{ tag: 't'.repeat(129) }, /is not an image tag/],
     [{ tag: '1.0\n' }, /^tag holds a control character \(U\+000A\)/],
     [{ version: '1\u0000' }, /^version holds a control character \(U\+0000\)/],

@@ -3,8 +3,8 @@
  * before it becomes a phase's state, whether it is published, read from a
  * registry or read from a file. Digests, tags and repositories follow the
  * OCI reference grammar (the distribution spec and distribution's
- * `reference` package); every field is free of control characters and
- * bounded in length. Each check answers what is wrong, naming the field and
+ * `reference` package), and a version is a tag or a SemVer version; every
+ * field is free of control characters and bounded in length. Each check answers what is wrong, naming the field and
  * what to fix, or undefined.
  */
 
@@ -17,6 +17,8 @@ export const FIELD_NAME_MAX = 64;
 const DIGEST_ALGORITHMS: Record<string, number> = { sha256: 64, sha512: 128 };
 const DIGEST = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+// A tag, or a SemVer version with build metadata (Helm's chart versions).
+const VERSION = /^[A-Za-z0-9_][A-Za-z0-9._+-]{0,127}$/;
 /** The longest repository name, its registry host included. */
 const REPOSITORY_MAX = 255;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
@@ -75,6 +77,17 @@ export function tagProblem(tag: string, name = 'tag'): string | undefined {
   )} is not an image tag: at most 128 letters, digits, "_", "." and "-", not starting with "." or "-"`;
 }
 
+/** What is wrong with a version: what may be a tag, or a SemVer version. */
+export function versionProblem(
+  version: string,
+  name = 'version',
+): string | undefined {
+  if (VERSION.test(version)) return undefined;
+  return `${name} ${quoted(
+    version,
+  )} is not a version: at most 128 letters, digits, "_", ".", "-" and "+", not starting with ".", "-" or "+", e.g. 1.6.0, v1.6.0-rc.1 or 1.6.0+build.5`;
+}
+
 /**
  * An image repository split into its registry host (with its port), if it
  * names one, and its path; or what is wrong with it. The first component is
@@ -129,6 +142,7 @@ export function repositoryProblem(
 const GRAMMARS: Record<string, (value: string) => string | undefined> = {
   digest: digestProblem,
   tag: tagProblem,
+  version: versionProblem,
   repository: repositoryProblem,
 };
 

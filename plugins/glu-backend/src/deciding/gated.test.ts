@@ -64,6 +64,8 @@ describe('gates on an edge', () => {
       expect(refused.body.error.message).toMatch(
         /^The promotion of build into production is blocked: soak: build has held 1\.1\.0 for/,
       );
+      // Held back, nothing tried: no record to name.
+      expect(refused.body.error).not.toHaveProperty('promotionId');
 
       await eventually(async () => {
         const edge = (

@@ -1,5 +1,6 @@
 import { ConflictError, InputError } from '@backstage/errors';
 import { Approval } from '@glu-dev/plugin-glu-common';
+import { approvalsGate } from '../gates/approvals';
 import { requirePromotionEdge } from '../pipelines/edges';
 import { requirePhase } from '../pipelines/lookup';
 import { GluStore } from '../store/GluStore';
@@ -33,7 +34,13 @@ export class Approvals {
       request.phase,
     );
     // The version of the edge a promotion would go by: ambiguous is refused.
-    const { from } = requirePromotionEdge(phase, request.from);
+    const { from, gates } = requirePromotionEdge(phase, request.from);
+    // An approval nothing waits for would be recorded and never asked for.
+    if (!gates.some(gate => approvalsGate.type in gate)) {
+      throw new InputError(
+        `The promotion from ${from} into ${phase.name} has no approvals gate: there is nothing to approve`,
+      );
+    }
     const upstream = await store.phases.getPhaseState(pipeline.ref, from);
     if (!upstream?.current) {
       throw new ConflictError(`The phase ${from} has not been observed yet`);

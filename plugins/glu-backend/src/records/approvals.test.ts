@@ -76,3 +76,49 @@ describe('an approval into a phase with several edges', () => {
     },
   );
 });
+
+describe('an approval into a phase whose edge has no approvals gate', () => {
+  let repo: GitFixture;
+
+  beforeEach(async () => {
+    repo = await createGitFixture({
+      'staging.yaml': 'version: 1.0.0\n',
+      'production.yaml': 'version: 1.0.0\n',
+    });
+  });
+
+  afterEach(() => repo.cleanup());
+
+  it.each(databases.eachSupportedId())(
+    'is refused with a 400 that says the edge has no approvals gate, on %p',
+    async databaseId => {
+      // Production promotes from staging with no gates at all.
+      const glu = await startGlu({
+        knex: await databases.init(databaseId),
+        entities: [stagedPipeline(repo.url)],
+        pipeline: 'checkout',
+        waitFor: ['staging', 'production'],
+      });
+      const base = '/api/glu/pipelines/default/checkout';
+      try {
+        const res = await request(glu.server)
+          .post(`${base}/phases/production/approvals`)
+          .set(
+            'authorization',
+            mockCredentials.user.header('user:default/alice'),
+          )
+          .send({});
+        expect(res.status).toBe(400);
+        expect(res.body.error).toMatchObject({
+          name: 'InputError',
+          message:
+            'The promotion from staging into production has no approvals gate: there is nothing to approve',
+        });
+        const audited = glu.auditEvents.filter(e => e.eventId === 'approval');
+        expect(audited.map(e => e.outcome)).toEqual(['fail']);
+      } finally {
+        await glu.stop();
+      }
+    },
+  );
+});

@@ -29,7 +29,7 @@ describe('versions published to an api phase', () => {
   afterEach(() => repo.cleanup());
 
   it.each(databases.eachSupportedId())(
-    'are refused with a 400 naming the field when a digest, tag or repository is malformed, and nothing is written, on %p',
+    'are refused with a 400 naming the field when a digest, tag, version or repository is malformed, and nothing is written, on %p',
     async databaseId => {
       await repo.commit(
         { 'deployment.yaml': deploymentManifest('staging', '1.0.0') },
@@ -90,6 +90,14 @@ describe('versions published to an api phase', () => {
           [
             { version: '2.2.0\u0007', digest: good },
             'version holds a control character (U+0007); remove it',
+          ],
+          [
+            { version: 'not a version!!' },
+            'version "not a version!!" is not a version: at most 128 letters, digits, "_", ".", "-" and "+"',
+          ],
+          [
+            { fields: { version: '../2.2.0' } },
+            'version "../2.2.0" is not a version',
           ],
         ];
         for (const [body, message] of refused) {

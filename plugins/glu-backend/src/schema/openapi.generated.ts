@@ -96,7 +96,7 @@ export const spec = {
     responses: {
       ErrorResponse: {
         description:
-          'An error, as Backstage serializes it (ResponseError in the errors package).',
+          'An error, as Backstage serializes it (ResponseError in the errors package). A promotion or rollback that was tried and failed (the push refused or the remote unreachable: 409 or 503) names its record, which ended `failed`, in `error.promotionId`; a blocked one (409, nothing tried) does not.',
         content: {
           'application/json': {
             schema: {
@@ -926,7 +926,7 @@ export const spec = {
       get: {
         operationId: 'GetOwnerDora',
         description:
-          'The DORA figures of every pipeline that these owners own (and the caller may read), together and one by one.',
+          'The DORA figures of every pipeline that these owners own (and the caller may read), together and one by one; 403 to a caller who may read no pipeline at all.',
         parameters: [
           {
             name: 'owner',
@@ -965,6 +965,9 @@ export const spec = {
             },
           },
           '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
             $ref: '#/components/responses/ErrorResponse',
           },
         },
@@ -1086,7 +1089,7 @@ export const spec = {
       get: {
         operationId: 'ListPipelines',
         description:
-          "Pipelines, ordered by entity ref, with their phases' versions.",
+          "Pipelines, ordered by entity ref, with their phases' versions: those the caller may read (`glu.pipeline.read`), which may be none. A caller who may read no pipeline at all (the policy denies the permission outright, e.g. to a CI token granted only `glu.pipeline.publish`) is answered 403 rather than an empty list.",
         parameters: [
           {
             name: 'component',
@@ -1157,6 +1160,9 @@ export const spec = {
             },
           },
           '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
             $ref: '#/components/responses/ErrorResponse',
           },
         },
@@ -1397,7 +1403,7 @@ export const spec = {
       post: {
         operationId: 'ApproveVersion',
         description:
-          'Approves, for the phase, the version its upstream phase holds now\n(for edges with an approvals gate). One approval per person and\nversion; approving again changes nothing.\n',
+          'Approves, for the phase, the version its upstream phase holds now\n(for edges with an approvals gate). One approval per person and\nversion; approving again changes nothing. An edge with no approvals\ngate has nothing to approve: answered 400.\n',
         parameters: [
           {
             $ref: '#/components/parameters/namespace',
@@ -1646,7 +1652,7 @@ export const spec = {
       post: {
         operationId: 'PublishVersion',
         description:
-          "Publishes a version to a phase whose source is `api`, e.g. from CI once\na build is done. Authorized with the publish permission; a service\ntoken (external access) is the usual caller. Publishing the version\nthe phase already holds changes nothing. Automatic promotions from the\nphase follow at once.\n\nWith a W3C `traceparent` header (CI's, as `glu publish` sends it), the\npublish is part of CI's trace, and so are the promotions that the\nversion sets off, phase after phase, and the commits they make\n(trailer `Glu-Trace-Id`). A header that is not a valid trace context\nis ignored.\n\nA version's fields are checked for form before anything is stored:\n`digest` is an OCI digest (`sha256:` and 64 lowercase hex characters,\nor `sha512:` and 128), `tag` an OCI tag (up to 128 letters, digits,\n`_`, `.` and `-`, not starting with `.` or `-`), `repository` an image\nrepository (lowercase path components after an optional\n`host[:port]/`), and no field is empty, holds a control character or\nis longer than 255 characters. A version that is not so is answered\n400, naming the field and what to fix.\n",
+          "Publishes a version to a phase whose source is `api`, e.g. from CI once\na build is done. Authorized with the publish permission; a service\ntoken (external access) is the usual caller. Publishing the version\nthe phase already holds changes nothing. Automatic promotions from the\nphase follow at once.\n\nWith a W3C `traceparent` header (CI's, as `glu publish` sends it), the\npublish is part of CI's trace, and so are the promotions that the\nversion sets off, phase after phase, and the commits they make\n(trailer `Glu-Trace-Id`). A header that is not a valid trace context\nis ignored.\n\nA version's fields are checked for form before anything is stored:\n`digest` is an OCI digest (`sha256:` and 64 lowercase hex characters,\nor `sha512:` and 128), `tag` an OCI tag (up to 128 letters, digits,\n`_`, `.` and `-`, not starting with `.` or `-`), `version` a tag or\na SemVer version (as a tag, and `+` besides, not first: `1.6.0`,\n`v1.6.0-rc.1`, `1.6.0+build.5`), `repository` an image repository\n(lowercase path components after an optional `host[:port]/`), and no\nfield is empty, holds a control character or is longer than 255\ncharacters. A version that is not so is answered 400, naming the\nfield and what to fix.\n",
         parameters: [
           {
             $ref: '#/components/parameters/namespace',

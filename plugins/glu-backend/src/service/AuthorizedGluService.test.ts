@@ -268,6 +268,27 @@ describe('AuthorizedGluService', () => {
     expect(asked).toEqual([]);
   });
 
+  it('tells a caller who may read no pipeline at all so, rather than answering an empty list', async () => {
+    const { service } = core();
+    const { mock } = permissions(name =>
+      name === 'glu.pipeline.publish'
+        ? AuthorizeResult.ALLOW
+        : AuthorizeResult.DENY,
+    );
+    const authorized = new AuthorizedGluService(service, {
+      permissions: mock,
+      grants,
+      pipeline,
+    });
+    const ci = { credentials: mockCredentials.service('external:ci') };
+    await expect(authorized.listPipelines({ limit: 20 }, ci)).rejects.toEqual(
+      new NotAllowedError(
+        'external:ci may not read any pipeline (glu.pipeline.read)',
+      ),
+    );
+    expect(service.listPipelines).not.toHaveBeenCalled();
+  });
+
   it('asks about each pipeline of the page, once, for a condition only the catalog can apply', async () => {
     const { service } = core();
     const { mock, asked } = permissions(

@@ -111,7 +111,16 @@ export class AuthorizedGluService implements GluService {
       [{ permission: gluPipelineReadPermission }],
       options,
     );
-    if (decision.result === AuthorizeResult.DENY) return { items: [] };
+    // A caller who may read no pipeline at all is told so, as Backstage's
+    // permission guide does for lists; one who may read some is answered
+    // those, which may be none.
+    if (decision.result === AuthorizeResult.DENY) {
+      throw new NotAllowedError(
+        `${principalRef(options.credentials)} may not read any pipeline (${
+          gluPipelineReadPermission.name
+        })`,
+      );
+    }
     if (decision.result !== AuthorizeResult.CONDITIONAL) {
       return this.service.listPipelines(query, options);
     }

@@ -72,15 +72,16 @@ describe('the DORA endpoints', () => {
       expect(team.body.pipelines.map((p: any) => p.pipelineRef)).toEqual([
         'pipeline:default/ledger',
       ]);
-      // Someone who may not read the pipeline learns nothing of it.
+      // Someone who may read no pipeline learns nothing of this one, and
+      // is told that they may read none.
       const hidden = await request(glu.server)
         .get('/api/glu/dora')
         .query({ owner: 'group:default/team-ledger' })
         .set('authorization', bob);
-      expect(hidden.body).toMatchObject({
-        pipelines: [],
-        figures: { deployments: 0 },
-      });
+      expect(hidden.status).toBe(403);
+      expect(hidden.body.error.message).toBe(
+        'user:default/bob may not read any pipeline (glu.pipeline.read)',
+      );
       expect(
         (
           await request(glu.server)

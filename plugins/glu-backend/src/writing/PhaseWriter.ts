@@ -24,6 +24,7 @@ import { announcing, ExpectedWrite } from '../sources/announcedWrites';
 import { WriteApplier } from './apply';
 import { dryRunOf } from './dryRun';
 import {
+  BlockedWriteError,
   landingOf,
   PromoteRequest,
   RollbackRequest,
@@ -398,7 +399,7 @@ export class PhaseWriter {
             )}`,
           ),
         );
-      throw error;
+      throw namingFailedRecord(error, record.id);
     }
   }
 
@@ -454,4 +455,16 @@ export class PhaseWriter {
       lease,
     );
   }
+}
+
+/**
+ * The error of a write that was tried and failed (the remote refused the
+ * push or could not be reached), naming its record, which ended `failed`:
+ * the caller tells it from a write that was held back (a 409 without it).
+ */
+function namingFailedRecord(error: unknown, promotionId: string): unknown {
+  if (error instanceof Error && !(error instanceof BlockedWriteError)) {
+    Object.assign(error, { promotionId });
+  }
+  return error;
 }

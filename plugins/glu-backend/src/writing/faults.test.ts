@@ -94,10 +94,13 @@ exit 1
             .trim()
             .split('\n'),
         ).toEqual(['tried']);
-        expect((await promotions())[0]).toMatchObject({
+        // The answer names the record, which failed: not a block.
+        const [failed] = await promotions();
+        expect(failed).toMatchObject({
           status: 'failed',
           error: expect.stringContaining('protected branch'),
         });
+        expect(res.body.error.promotionId).toBe(failed.id);
         expect(await repo.log()).toEqual(commits);
       } finally {
         await glu.stop();
@@ -118,10 +121,12 @@ exit 1
           name: 'ServiceUnavailableError',
           message: expect.stringContaining(`Could not fetch ${repo.url}`),
         });
-        expect((await promotions())[0]).toMatchObject({
+        const [failed] = await promotions();
+        expect(failed).toMatchObject({
           status: 'failed',
           error: expect.stringContaining('Could not fetch'),
         });
+        expect(res.body.error.promotionId).toBe(failed.id);
       } finally {
         await glu.stop();
       }

@@ -39,6 +39,14 @@ import { NO_PULL_REQUEST_OPTIONS, providerFor } from './proposals';
 import { announcing, ExpectedWrite } from '../sources/announcedWrites';
 
 /** Who asks for a write, and how. */
+
+/**
+ * A write that a gate, a pin or the edge's state holds back: nothing was
+ * tried. A conflict (409) like any other to the caller, but not a failure
+ * of the write.
+ */
+export class BlockedWriteError extends ConflictError {}
+
 export interface WriteTrigger {
   /** A user or service ref. */
   triggeredBy: string;
@@ -358,7 +366,7 @@ export class WritePlanner {
     }
   }
 
-  blocked(plan: WritePlan, decision: Decision): ConflictError {
+  blocked(plan: WritePlan, decision: Decision): BlockedWriteError {
     return this.blockedBy(
       plan.kind === 'rollback'
         ? `The rollback of ${plan.phase.name}`
@@ -367,8 +375,8 @@ export class WritePlanner {
     );
   }
 
-  private blockedBy(what: string, decision: Decision): ConflictError {
-    return new ConflictError(
+  private blockedBy(what: string, decision: Decision): BlockedWriteError {
+    return new BlockedWriteError(
       `${what} is blocked: ${decision.reasons.join('; ')}`,
     );
   }

@@ -10,7 +10,7 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** The DORA figures of every pipeline that these owners own (and the caller may read), together and one by one. */
+    /** The DORA figures of every pipeline that these owners own (and the caller may read), together and one by one; 403 to a caller who may read no pipeline at all. */
     get: operations['GetOwnerDora'];
     put?: never;
     post?: never;
@@ -61,7 +61,7 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** Pipelines, ordered by entity ref, with their phases' versions. */
+    /** Pipelines, ordered by entity ref, with their phases' versions: those the caller may read (`glu.pipeline.read`), which may be none. A caller who may read no pipeline at all (the policy denies the permission outright, e.g. to a CI token granted only `glu.pipeline.publish`) is answered 403 rather than an empty list. */
     get: operations['ListPipelines'];
     put?: never;
     post?: never;
@@ -172,7 +172,8 @@ export type paths = {
     /**
      * Approves, for the phase, the version its upstream phase holds now
      *     (for edges with an approvals gate). One approval per person and
-     *     version; approving again changes nothing.
+     *     version; approving again changes nothing. An edge with no approvals
+     *     gate has nothing to approve: answered 400.
      */
     post: operations['ApproveVersion'];
     delete?: never;
@@ -252,11 +253,13 @@ export type paths = {
      *     A version's fields are checked for form before anything is stored:
      *     `digest` is an OCI digest (`sha256:` and 64 lowercase hex characters,
      *     or `sha512:` and 128), `tag` an OCI tag (up to 128 letters, digits,
-     *     `_`, `.` and `-`, not starting with `.` or `-`), `repository` an image
-     *     repository (lowercase path components after an optional
-     *     `host[:port]/`), and no field is empty, holds a control character or
-     *     is longer than 255 characters. A version that is not so is answered
-     *     400, naming the field and what to fix.
+     *     `_`, `.` and `-`, not starting with `.` or `-`), `version` a tag or
+     *     a SemVer version (as a tag, and `+` besides, not first: `1.6.0`,
+     *     `v1.6.0-rc.1`, `1.6.0+build.5`), `repository` an image repository
+     *     (lowercase path components after an optional `host[:port]/`), and no
+     *     field is empty, holds a control character or is longer than 255
+     *     characters. A version that is not so is answered 400, naming the
+     *     field and what to fix.
      */
     post: operations['PublishVersion'];
     delete?: never;
@@ -574,7 +577,7 @@ export type components = {
     };
   };
   responses: {
-    /** An error, as Backstage serializes it (ResponseError in the errors package). */
+    /** An error, as Backstage serializes it (ResponseError in the errors package). A promotion or rollback that was tried and failed (the push refused or the remote unreachable: 409 or 503) names its record, which ended `failed`, in `error.promotionId`; a blocked one (409, nothing tried) does not. */
     ErrorResponse: {
       headers: {
         [name: string]: unknown;
@@ -632,6 +635,7 @@ export interface operations {
         };
       };
       400: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
     };
   };
   GetHealth: {
@@ -721,6 +725,7 @@ export interface operations {
         };
       };
       400: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
     };
   };
   GetPipeline: {
