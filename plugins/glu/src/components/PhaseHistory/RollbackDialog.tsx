@@ -1,4 +1,4 @@
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   HistoryEntry,
@@ -14,7 +14,7 @@ import { useCallback, useId, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { gluApiRef } from '../../api';
 import { ActionPermission } from '../../hooks/useGluPermissions';
-import { ActionDialog } from '../ActionDialog';
+import { ActionDialog, FailureAlert } from '../ActionDialog';
 import { DryRunDiff, DryRunStatus } from '../DryRunStatus';
 import { versionLabel } from '../format';
 import { PromotionOutcome } from '../PromotionOutcome';
@@ -93,7 +93,7 @@ export function RollbackDialog(props: {
       </Typography>
       {dryRun.loading && <Progress />}
       {dryRun.error && (
-        <ResponseErrorPanel
+        <FailureAlert
           title="Glu could not show what the rollback changes"
           error={dryRun.error}
         />
