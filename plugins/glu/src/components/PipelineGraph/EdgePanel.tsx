@@ -139,6 +139,15 @@ export function EdgePanel(props: {
           ))}
         </ul>
       )}
+      {edge.autoDeclined && (
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          data-testid="auto-declined"
+        >
+          Not promoted automatically: {edge.autoDeclined}
+        </Typography>
+      )}
       {edge.gates.length > 0 && <GateList gates={edge.gates} />}
       {edge.pullRequest && (
         <Typography variant="body2">
