@@ -14,7 +14,7 @@ import {
   PhaseState,
   PromotionRecord,
 } from '../store/types';
-import { Decision, decide } from './decision';
+import { autoDeclined, Decision, decide } from './decision';
 import { evaluateGates } from './gates';
 import { rollbackEdge } from '../pipelines/edges';
 import { PhaseSources } from '../pipelines/PhaseSources';
@@ -39,6 +39,8 @@ export interface EdgeDecision {
   origin?: HistoryEntry;
   /** What the phase holds. */
   target?: HistoryEntry;
+  /** Why automatic promotion leaves the edge alone although it is promotable. */
+  autoDeclined?: string;
 }
 
 /** What a rollback brings back: an entry of the phase's history. */
@@ -214,7 +216,20 @@ export class EdgeDecisions {
       active,
       gates,
     });
-    return { edge, to, decision, origin, target: state?.current };
+    const declined = edge.auto
+      ? autoDeclined(
+          { from: edge.from, to: to.name, target: state?.current },
+          decision,
+        )
+      : undefined;
+    return {
+      edge,
+      to,
+      decision,
+      origin,
+      target: state?.current,
+      ...(declined ? { autoDeclined: declined } : {}),
+    };
   }
 
   /**

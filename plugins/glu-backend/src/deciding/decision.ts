@@ -1,3 +1,4 @@
+import semver from 'semver';
 import {
   EdgeStatus,
   GateResult,
@@ -182,4 +183,28 @@ export function decide(input: DecisionInput): Decision {
     return { ...decision, status: 'blocked', reasons: failed };
   }
   return { ...decision, status: 'promotable' };
+}
+
+/** Whether `candidate` is an older version than `current`, by semver. */
+export function isOlder(candidate: string, current: string): boolean {
+  const a = semver.valid(semver.clean(candidate, { loose: true }) ?? '');
+  const b = semver.valid(semver.clean(current, { loose: true }) ?? '');
+  return Boolean(a && b && semver.lt(a, b));
+}
+
+/**
+ * Why automatic promotion leaves a promotable edge alone, if it does: an
+ * older version never replaces a newer one by accident (versions that
+ * order by semver are compared, not only told apart). A person may still
+ * promote it, as a downgrade.
+ */
+export function autoDeclined(
+  input: Pick<DecisionInput, 'from' | 'to' | 'target'>,
+  decision: Decision,
+): string | undefined {
+  const version = decision.holding?.version;
+  const { target } = input;
+  if (decision.status !== 'promotable' || !version || !target) return undefined;
+  if (!isOlder(version, target.version)) return undefined;
+  return `${input.from}'s ${version} is older than the ${target.version} that ${input.to} holds; promote by hand to downgrade`;
 }

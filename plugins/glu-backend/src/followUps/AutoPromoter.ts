@@ -1,23 +1,15 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import semver from 'semver';
 import { GluStore } from '../store/GluStore';
 import { EdgeDecisions } from '../deciding/EdgeDecisions';
 import { PhaseWriter } from '../writing/PhaseWriter';
-
-/** Whether `candidate` is an older version than `current`, by semver. */
-export function isOlder(candidate: string, current: string): boolean {
-  const a = semver.valid(semver.clean(candidate, { loose: true }) ?? '');
-  const b = semver.valid(semver.clean(current, { loose: true }) ?? '');
-  return Boolean(a && b && semver.lt(a, b));
-}
 
 /** Who automatic promotions are recorded as. */
 export const AUTO_PROMOTION_ACTOR = 'glu:auto-promotion';
 
 /**
  * Promotes along edges with `auto: true` that the edge decision finds
- * promotable. An older version never replaces a newer one by accident:
- * versions that order (semver) are compared, not only told apart.
+ * promotable, unless it declines them (`autoDeclined`: an older version
+ * never replaces a newer one by accident).
  */
 export class AutoPromoter {
   constructor(
@@ -50,11 +42,10 @@ export class AutoPromoter {
       // The edges due together are promoted together: writes into one
       // repository at the same moment share one commit.
       const written = await Promise.all(
-        due.map(async ({ edge, to, decision, target }) => {
-          const version = decision.holding?.version;
-          if (version && target && isOlder(version, target.version)) {
+        due.map(async ({ edge, to, autoDeclined }) => {
+          if (autoDeclined) {
             logger.info(
-              `Not promoting ${pipelineRef} ${edge.from} ${version} into ${to.name}: it holds the newer ${target.version}`,
+              `Not promoting ${pipelineRef} automatically: ${autoDeclined}`,
             );
             return false;
           }

@@ -112,7 +112,9 @@ describe('kubernetes format', () => {
         content: deployment,
         config: { type: 'kubernetes', container: 'db' },
       }),
-    ).rejects.toThrow('the Deployment has no container named "db"');
+    ).rejects.toThrow(
+      'the Deployment has no container named "db" (containers sidecar, app)',
+    );
     await expect(
       kubernetesFormat.read({ content: 'kind: Service\n', config: {} }),
     ).rejects.toThrow('no workload');
@@ -207,14 +209,14 @@ spec:
     expect(after.split('---')[2]).toBe(workloads.split('---')[2]);
   });
 
-  it('says which workloads it looked in when none has the container', async () => {
+  it('says which workloads and containers it looked in when none has the container', async () => {
     await expect(
       kubernetesFormat.read({
         content: workloads,
         config: { type: 'kubernetes', container: 'db' },
       }),
     ).rejects.toThrow(
-      'no workload in the file has a container named "db" (Deployment/api, Deployment/worker)',
+      'no workload in the file has a container named "db" (Deployment/api: containers app; Deployment/worker: containers app, migrate)',
     );
   });
 });

@@ -47,6 +47,16 @@ function containersOf({ document, kind }: Workload) {
   return { path, items: isSeq(containers) ? containers.items : [] };
 }
 
+/** The names of a workload's containers, for a message that says what is there. */
+function containerList(workload: Workload): string {
+  const names = containersOf(workload).items.map(item =>
+    isMap(item)
+      ? scalarString(item.get('name', true)) ?? '(no name)'
+      : '(not a container)',
+  );
+  return names.length ? `containers ${names.join(', ')}` : 'no containers';
+}
+
 function locateImage(
   file: YamlFile,
   options: KubernetesOptions,
@@ -101,10 +111,14 @@ function locateImage(
     if (!found) {
       throw new YamlFormatError(
         workloads.length === 1
-          ? `the ${workloads[0].kind} has no container named "${options.container}"`
+          ? `the ${workloads[0].kind} has no container named "${
+              options.container
+            }" (${containerList(workloads[0])})`
           : `no workload in the file has a container named "${
               options.container
-            }" (${workloads.map(workload => workload.label).join(', ')})`,
+            }" (${workloads
+              .map(workload => `${workload.label}: ${containerList(workload)}`)
+              .join('; ')})`,
       );
     }
   }

@@ -617,6 +617,11 @@ export const spec = {
           pullRequest: {
             $ref: '#/components/schemas/PullRequestRef',
           },
+          autoDeclined: {
+            type: 'string',
+            description:
+              "Why automatic promotion leaves this promotable edge alone: the upstream's version is older (by semver) than what the phase holds. A person may still promote it, as a downgrade.",
+          },
         },
       },
       PipelineView: {

@@ -200,6 +200,12 @@ export const EdgeViewSchema = z.object({
   gates: z.array(GateResultSchema),
   promotionId: z.string().optional(),
   pullRequest: PullRequestRefSchema.optional(),
+  autoDeclined: z
+    .string()
+    .describe(
+      "Why automatic promotion leaves this promotable edge alone: the upstream's version is older (by semver) than what the phase holds. A person may still promote it, as a downgrade.",
+    )
+    .optional(),
 });
 
 export const PipelineViewSchema = z.object({

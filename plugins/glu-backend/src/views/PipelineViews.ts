@@ -17,7 +17,12 @@ import {
 import { ViewCache } from './ViewCache';
 
 /** An edge as the API shows it: its definition and its decision. */
-function edgeView({ edge, to, decision }: EdgeDecision): EdgeView {
+function edgeView({
+  edge,
+  to,
+  decision,
+  autoDeclined,
+}: EdgeDecision): EdgeView {
   return {
     from: edge.from,
     to: to.name,
@@ -28,6 +33,7 @@ function edgeView({ edge, to, decision }: EdgeDecision): EdgeView {
     gates: decision.gates,
     ...(decision.promotionId ? { promotionId: decision.promotionId } : {}),
     ...(decision.pullRequest ? { pullRequest: decision.pullRequest } : {}),
+    ...(autoDeclined ? { autoDeclined } : {}),
   };
 }
 

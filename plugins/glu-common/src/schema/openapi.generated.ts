@@ -486,6 +486,8 @@ export type components = {
       gates: components['schemas']['GateResult'][];
       promotionId?: string;
       pullRequest?: components['schemas']['PullRequestRef'];
+      /** Why automatic promotion leaves this promotable edge alone: the upstream's version is older (by semver) than what the phase holds. A person may still promote it, as a downgrade. */
+      autoDeclined?: string;
     };
     PipelineView: {
       ref: string;

@@ -1,16 +1,42 @@
-import { ResponseErrorPanel } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
+import Alert from '@material-ui/lab/Alert';
+import AlertTitle from '@material-ui/lab/AlertTitle';
 import { ReactNode, useId } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 
 /**
+ * Why a write failed, in the server's words: a ResponseError's message is
+ * only "Request failed with 409 Conflict"; the reason (the remote's answer,
+ * the gate, the pin) is in the error it carries.
+ */
+export function reasonOf(error: Error): string {
+  const cause = (error as { cause?: { message?: unknown } }).cause;
+  return error.name === 'ResponseError' &&
+    typeof cause?.message === 'string' &&
+    cause.message
+    ? cause.message
+    : error.message;
+}
+
+/** A failure with its reason in plain sight, not folded away. */
+export function FailureAlert(props: { title: string; error: Error }) {
+  return (
+    <Alert severity="error">
+      <AlertTitle>{props.title}</AlertTitle>
+      {reasonOf(props.error)}
+    </Alert>
+  );
+}
+
+/**
  * A dialog that confirms one write: it runs it, then shows what came of it
- * (what `onConfirm` returns) or the error as the server gave it.
+ * (what `onConfirm` returns) or the reason it failed, as the server gave
+ * it, in plain sight.
  */
 export function ActionDialog(props: {
   title: ReactNode;
@@ -42,7 +68,7 @@ export function ActionDialog(props: {
         {props.children}
         {state.error && (
           <Box mt={2}>
-            <ResponseErrorPanel
+            <FailureAlert
               title={props.errorTitle ?? `${confirmLabel} failed`}
               error={state.error}
             />

@@ -1,5 +1,6 @@
 import {
   CodeSnippet,
+  CopyTextButton,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
@@ -8,6 +9,7 @@ import {
   identityApiRef,
   useApi,
 } from '@backstage/core-plugin-api';
+import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
@@ -18,6 +20,25 @@ import CodeIcon from '@material-ui/icons/Code';
 import { GLU_PLUGIN_ID } from '@glu-dev/plugin-glu-common';
 import { useId, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
+
+/** The command line's package, which `npx` finds only once it is published. */
+const CLI_PACKAGE = '@glu-dev/glu-cli';
+
+/**
+ * The lines to paste, with the copy button in a column of its own: laid
+ * over the snippet (as CodeSnippet lays it), it hides the end of the token.
+ */
+function Commands(props: { lines: string[] }) {
+  const text = props.lines.join('\n');
+  return (
+    <Box display="flex" alignItems="flex-start" gridGap={8}>
+      <Box flex={1} minWidth={0} data-testid="terminal-commands">
+        <CodeSnippet language="shell" wrapLongLines text={text} />
+      </Box>
+      <CopyTextButton text={text} aria-label="Copy these lines" />
+    </Box>
+  );
+}
 
 /**
  * What a person needs to use the glu command line as themselves: where the
@@ -55,15 +76,20 @@ function UseFromTerminalDialog(props: { onClose: () => void }) {
         {access.error && <ResponseErrorPanel error={access.error} />}
         {access.value &&
           (access.value.token ? (
-            <CodeSnippet
-              language="shell"
-              showCopyCodeButton
-              text={[
-                `export GLU_URL=${access.value.url}`,
-                `export GLU_TOKEN=${access.value.token}`,
-                'npx @glu-dev/glu-cli pipelines --mine',
-              ].join('\n')}
-            />
+            <>
+              <Commands
+                lines={[
+                  `export GLU_URL=${access.value.url}`,
+                  `export GLU_TOKEN=${access.value.token}`,
+                  `npx ${CLI_PACKAGE} pipelines --mine`,
+                ]}
+              />
+              <Typography variant="body2" color="textSecondary">
+                <code>npx</code> runs {CLI_PACKAGE} once it is published to npm;
+                until then, run the last line from a checkout of Glu for
+                Backstage instead: <code>yarn glu pipelines --mine</code>.
+              </Typography>
+            </>
           ) : (
             <Typography color="textSecondary">
               You are signed in without a Backstage token, so the command line

@@ -148,6 +148,27 @@ describe('GluPage', () => {
     );
     expect(dialog).toHaveTextContent('export GLU_TOKEN=the-guest-token');
     expect(dialog).toHaveTextContent('npx @glu-dev/glu-cli pipelines --mine');
+    // npx finds the package only once it is published: the dialog says so.
+    expect(dialog).toHaveTextContent(
+      'npx runs @glu-dev/glu-cli once it is published to npm; until then, run the last line from a checkout of Glu for Backstage instead: yarn glu pipelines --mine.',
+    );
+  });
+
+  it('keeps the copy button off the lines it copies, so the token shows whole', async () => {
+    servePipelines([]);
+    await renderGlu(<GluPage />, { entities: groups });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Use from a terminal' }),
+    );
+    const dialog = within(
+      await screen.findByRole('dialog', { name: 'Use Glu from a terminal' }),
+    );
+    const token = await dialog.findByText(/export GLU_TOKEN=the-guest-token/);
+    const copy = dialog.getByRole('button', { name: /copy/i });
+    // Laid in the snippet's own box, the button sits over the end of the
+    // lines; in a column of its own, it covers nothing.
+    const snippet = token.closest('pre')!;
+    expect(snippet.parentElement).not.toContainElement(copy);
   });
 
   it('shows only the pipelines of the groups the user belongs to, owned by me', async () => {

@@ -206,11 +206,9 @@ describe('pinning, unpinning and approving', () => {
     await userEvent.click(production.getByRole('button', { name: 'Approve' }));
     const dialog = within(await screen.findByRole('dialog'));
     await userEvent.click(dialog.getByRole('button', { name: 'Approve' }));
-    expect(
-      await dialog.findByText('Approvals are given by people, not services', {
-        selector: 'p',
-      }),
-    ).toBeInTheDocument();
+    expect(await dialog.findByRole('alert')).toHaveTextContent(
+      'Approve failedApprovals are given by people, not services',
+    );
   });
 
   it('disables Approve for a user who may not approve, saying why', async () => {

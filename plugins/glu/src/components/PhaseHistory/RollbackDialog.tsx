@@ -1,4 +1,4 @@
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   HistoryEntry,
@@ -10,11 +10,12 @@ import FormControlLabel from '@material-ui/core/FormControlLabel';
 import TextField from '@material-ui/core/TextField';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
 import { useCallback, useId, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { gluApiRef } from '../../api';
 import { ActionPermission } from '../../hooks/useGluPermissions';
-import { ActionDialog } from '../ActionDialog';
+import { ActionDialog, FailureAlert } from '../ActionDialog';
 import { DryRunDiff, DryRunStatus } from '../DryRunStatus';
 import { versionLabel } from '../format';
 import { PromotionOutcome } from '../PromotionOutcome';
@@ -24,7 +25,9 @@ import { VersionLabel } from '../VersionLabel';
  * Rolls a phase back to an entry of its history: shows what the rollback
  * would do (the API's dry run: the diff it commits against the phase's file
  * as it is now, or why it would not write), and optionally pins the phase
- * there. A pinned phase must be pinned again.
+ * there. A pinned phase must be pinned again; a phase that an automatic
+ * edge feeds is pinned by default, or automatic promotion brings the
+ * upstream's version straight back.
  */
 export function RollbackDialog(props: {
   pipeline: PipelineView;
@@ -37,9 +40,21 @@ export function RollbackDialog(props: {
   const { pipeline, phase, entry, pinPermission, onClose, onChanged } = props;
   const gluApi = useApi(gluApiRef);
   const pinned = Boolean(phase.pin);
-  const [pin, setPin] = useState(pinned);
-  const [reason, setReason] = useState(phase.pin?.reason ?? '');
   const current = phase.state;
+  const autoEdge = pipeline.edges.find(e => e.to === phase.name && e.auto);
+  const autoFrom =
+    autoEdge &&
+    (pipeline.phases.find(p => p.name === autoEdge.from)?.title ??
+      autoEdge.from);
+  const [pin, setPin] = useState(pinned || Boolean(autoEdge));
+  const [reason, setReason] = useState(
+    phase.pin?.reason ??
+      (autoEdge
+        ? `Rolled back from ${
+            current ? versionLabel(current) : 'what it held'
+          } to ${versionLabel(entry)}`
+        : ''),
+  );
   const reasonId = useId();
 
   // What the rollback would commit, against the file as it is now; with a
@@ -91,9 +106,17 @@ export function RollbackDialog(props: {
         then, recorded as a rollback. The diff is against the file as it is now:
         exactly what the rollback commits.
       </Typography>
+      {autoEdge && (
+        <Alert severity="warning" data-testid="rollback-auto">
+          {autoFrom} feeds {phase.title ?? phase.name} automatically: unless the
+          phase is pinned, automatic promotion brings {autoFrom}&apos;s version
+          back the next time it runs, undoing the rollback. Pinning it here
+          holds it until someone unpins it.
+        </Alert>
+      )}
       {dryRun.loading && <Progress />}
       {dryRun.error && (
-        <ResponseErrorPanel
+        <FailureAlert
           title="Glu could not show what the rollback changes"
           error={dryRun.error}
         />

@@ -143,6 +143,37 @@ describe('PipelineCard', () => {
     );
   });
 
+  it('says why automatic promotion leaves an older version waiting, and still offers to promote it', async () => {
+    const declined =
+      "build's 1.4.0 is older than the 1.5.0 that staging holds; promote by hand to downgrade";
+    servePipeline(() =>
+      checkoutView(view => {
+        phaseOf(view, 'build').state = historyEntry('build', '4', '1.4.0', {
+          cause: 'published',
+          actor: 'ci',
+        });
+        view.edges[0] = {
+          ...view.edges[0],
+          status: 'promotable',
+          autoDeclined: declined,
+        };
+      }),
+    );
+    await renderGlu(card());
+
+    const edge = within(
+      within(await phaseCard('Staging')).getByRole('group', {
+        name: 'Promotion from Build',
+      }),
+    );
+    expect(edge.getByText('promotable')).toBeInTheDocument();
+    expect(edge.getByTestId('auto-declined')).toHaveTextContent(
+      `Not promoted automatically: ${declined}`,
+    );
+    const promote = edge.getByRole('button', { name: 'Promote' });
+    await waitFor(() => expect(promote).toBeEnabled());
+  });
+
   it('shows who pinned a phase and why', async () => {
     servePipeline(() =>
       checkoutView(view => {

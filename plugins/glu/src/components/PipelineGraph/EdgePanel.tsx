@@ -2,6 +2,7 @@ import {
   Link,
   StatusError,
   StatusOK,
+  StatusPending,
   StatusRunning,
   StatusWarning,
 } from '@backstage/core-components';
@@ -11,8 +12,16 @@ import { makeStyles } from '@material-ui/core/styles';
 import { GluPermissions } from '../../hooks/useGluPermissions';
 import { ActionButton } from '../ActionButton';
 import { GateList } from '../GateList';
+import { awaitsFirstVersion, notObservedReason } from './FirstVersion';
 
-export function EdgeStatusLabel(props: { status: EdgeView['status'] }) {
+export function EdgeStatusLabel(props: {
+  status: EdgeView['status'];
+  /** Blocked only because the upstream awaits its first version. */
+  awaitingFirst?: boolean;
+}) {
+  if (props.awaitingFirst) {
+    return <StatusPending>waiting for a first version</StatusPending>;
+  }
   switch (props.status) {
     case 'up-to-date':
       return <StatusOK>up to date</StatusOK>;
@@ -52,8 +61,12 @@ const useStyles = makeStyles(theme => ({
 function promoteDisabledReason(
   edge: EdgeView,
   permissions: GluPermissions,
+  awaitingFirst: boolean,
 ): string | undefined {
   if (!permissions.promote.allowed) return permissions.promote.reason;
+  if (awaitingFirst) {
+    return `Nothing to promote yet: no version has been published to ${edge.from}`;
+  }
   switch (edge.status) {
     case 'up-to-date':
       return `${edge.to} already holds what ${edge.from} holds`;
@@ -85,8 +98,18 @@ export function EdgePanel(props: {
   const failedGates = new Set(
     edge.gates.filter(g => !g.passed).map(g => `${g.type}: ${g.reason}`),
   );
+  // An upstream that awaits its first version is how a pipeline starts,
+  // not a fault: its card says how to publish one.
+  const upstreamAwaits = awaitsFirstVersion(
+    pipeline.phases.find(p => p.name === edge.from),
+  );
   // Reasons that are not a gate's (pins, phases not observed yet).
-  const otherReasons = edge.reasons.filter(r => !failedGates.has(r));
+  const otherReasons = edge.reasons.filter(
+    r =>
+      !failedGates.has(r) && !(upstreamAwaits && r === notObservedReason(edge)),
+  );
+  const awaitingFirst =
+    upstreamAwaits && edge.status === 'blocked' && otherReasons.length === 0;
 
   return (
     <div
@@ -100,7 +123,7 @@ export function EdgePanel(props: {
           {edge.auto ? ' (automatic)' : ''}
           {edge.strategy === 'pull-request' ? ', by pull request' : ''}
         </Typography>
-        <EdgeStatusLabel status={edge.status} />
+        <EdgeStatusLabel status={edge.status} awaitingFirst={awaitingFirst} />
       </div>
       {otherReasons.length > 0 && (
         <ul className={classes.reasons}>
@@ -115,6 +138,15 @@ export function EdgePanel(props: {
             </Typography>
           ))}
         </ul>
+      )}
+      {edge.autoDeclined && (
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          data-testid="auto-declined"
+        >
+          Not promoted automatically: {edge.autoDeclined}
+        </Typography>
       )}
       {edge.gates.length > 0 && <GateList gates={edge.gates} />}
       {edge.pullRequest && (
@@ -135,7 +167,11 @@ export function EdgePanel(props: {
         <ActionButton
           variant="outlined"
           color="primary"
-          disabledReason={promoteDisabledReason(edge, permissions)}
+          disabledReason={promoteDisabledReason(
+            edge,
+            permissions,
+            awaitingFirst,
+          )}
           onClick={() => onPromote(edge)}
         >
           Promote

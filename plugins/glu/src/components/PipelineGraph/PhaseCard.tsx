@@ -17,6 +17,7 @@ import { SourceLink } from '../SourceLink';
 import { TimeAgo } from '../TimeAgo';
 import { VersionLabel } from '../VersionLabel';
 import { EdgePanel } from './EdgePanel';
+import { awaitsFirstVersion, FirstVersionHint } from './FirstVersion';
 
 const useStyles = makeStyles(theme => ({
   card: { width: 300, flexShrink: 0 },
@@ -83,10 +84,19 @@ export const PhaseCard = memo(function PhaseCardContent(
           {state ? (
             <VersionLabel version={state} variant="h5" />
           ) : (
-            <Typography color="textSecondary">not observed yet</Typography>
+            <Typography color="textSecondary">
+              {awaitsFirstVersion(phase)
+                ? 'no version published yet'
+                : 'not observed yet'}
+            </Typography>
           )}
         </div>
         <SourceLink source={phase.source} />
+        {awaitsFirstVersion(phase) && (
+          <div className={classes.notice}>
+            <FirstVersionHint pipeline={pipeline} phase={phase} />
+          </div>
+        )}
         {state && (
           <Typography variant="body2" color="textSecondary">
             {changeLabel(state)} by <Actor actor={state.actor} />{' '}

@@ -197,31 +197,43 @@ describe('PromoteDialog', () => {
     ).toHaveAttribute('href', 'https://github.com/acme/gitops/pull/43');
   });
 
-  it('shows the error of a refused promotion as the server gave it', async () => {
-    serveBackend(() =>
-      errorResponse(
-        409,
-        'ConflictError',
-        'The phase production is pinned by user:default/alice: release freeze',
-      ),
-    );
-    const dialog = within(await openPromoteDialog());
-    await dialog.findByTestId('promotion-diff');
-    await userEvent.click(
-      dialog.getByRole('button', { name: 'Promote to Production' }),
-    );
-    expect(
-      await dialog.findByText(
-        'The phase production is pinned by user:default/alice: release freeze',
-        { selector: 'p' },
-      ),
-    ).toBeInTheDocument();
-    expect(dialog.getByText(/The promotion failed/)).toBeInTheDocument();
-    // Nothing pretends it worked: the button is still there to try again.
-    expect(
-      dialog.getByRole('button', { name: 'Promote to Production' }),
-    ).toBeEnabled();
-  });
+  it.each([
+    [
+      'a pin',
+      409,
+      'ConflictError',
+      'The phase production is pinned by user:default/alice: release freeze',
+    ],
+    [
+      'a gate',
+      409,
+      'ConflictError',
+      'The promotion of staging into production is blocked: approvals: 1 of 2 approvals',
+    ],
+    [
+      'the remote',
+      502,
+      'ServiceUnavailableError',
+      'git push to https://github.com/acme/gitops was rejected: protected branch hook declined',
+    ],
+  ])(
+    'shows the reason of a promotion refused by %s in the dialog itself, not folded away',
+    async (_by, status, name, message) => {
+      serveBackend(() => errorResponse(status, name, message));
+      const dialog = within(await openPromoteDialog());
+      await dialog.findByTestId('promotion-diff');
+      await userEvent.click(
+        dialog.getByRole('button', { name: 'Promote to Production' }),
+      );
+      const alert = await dialog.findByRole('alert');
+      expect(alert).toHaveTextContent(`The promotion failed${message}`);
+      expect(within(alert).getByText(message)).toBeVisible();
+      // Nothing pretends it worked: the button is still there to try again.
+      expect(
+        dialog.getByRole('button', { name: 'Promote to Production' }),
+      ).toBeEnabled();
+    },
+  );
 
   it('shows a failed promotion with its error', async () => {
     serveBackend(() =>
@@ -258,11 +270,13 @@ describe('PromoteDialog', () => {
       ),
     );
     const dialog = within(await openPromoteDialog());
+    const alert = await dialog.findByRole('alert');
+    expect(alert).toHaveTextContent(
+      'Glu could not work out what this promotion would changeThe phase staging has not been observed yet',
+    );
     expect(
-      await dialog.findByText('The phase staging has not been observed yet', {
-        selector: 'p',
-      }),
-    ).toBeInTheDocument();
+      within(alert).getByText('The phase staging has not been observed yet'),
+    ).toBeVisible();
     expect(
       dialog.getByRole('button', { name: 'Promote to Production' }),
     ).toBeDisabled();

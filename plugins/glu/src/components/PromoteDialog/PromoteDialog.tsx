@@ -1,4 +1,4 @@
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EdgeView, PipelineView } from '@glu-dev/plugin-glu-common';
 import Box from '@material-ui/core/Box';
@@ -6,7 +6,7 @@ import Typography from '@material-ui/core/Typography';
 import { useCallback } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { gluApiRef } from '../../api';
-import { ActionDialog } from '../ActionDialog';
+import { ActionDialog, FailureAlert } from '../ActionDialog';
 import { DryRunDiff, DryRunStatus } from '../DryRunStatus';
 import { GateList } from '../GateList';
 import { PromotionOutcome } from '../PromotionOutcome';
@@ -63,7 +63,7 @@ export function PromoteDialog(props: {
     >
       {dryRun.loading && <Progress />}
       {dryRun.error && (
-        <ResponseErrorPanel
+        <FailureAlert
           title="Glu could not work out what this promotion would change"
           error={dryRun.error}
         />
