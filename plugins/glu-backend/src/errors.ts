@@ -47,8 +47,8 @@ function connectionFailed(error: Error): boolean {
     /^08[0-9A-Z]{3}$/.test(code) ||
     /^57P0[1-3]$/.test(code) ||
     error.name === 'KnexTimeoutError' ||
-    // pg's own, for a connection lost under a query, or a client used after
-    // it (knex prefixes the statement it was running, e.g. `ROLLBACK - `).
+    // pg's own, for a connection lost under a query or a client used once
+    // its connection was lost; knex prefixes the statement, `ROLLBACK - `.
     /(^|- )Connection terminated/.test(error.message) ||
     /Client has encountered a connection error and is not queryable$/.test(
       error.message,
