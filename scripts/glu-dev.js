@@ -93,7 +93,14 @@ function yarnSettingsFromNpm(env) {
 function ensureNode() {
   const major = process.versions.node.split('.')[0];
   if (SUPPORTED_NODE_MAJORS.includes(major)) {
-    return { binDir: path.dirname(process.execPath), nodedir: undefined };
+    // A Node that ships its headers (an official build, or the toolchain's
+    // own) builds native addons against them, without a download.
+    const installed = path.resolve(path.dirname(process.execPath), '..');
+    const headers = path.join(installed, 'include', 'node', 'node_api.h');
+    return {
+      binDir: path.dirname(process.execPath),
+      nodedir: fs.existsSync(headers) ? installed : undefined,
+    };
   }
   const pkg = `node-${process.platform}-${process.arch}`;
   const nodeDir = path.join(toolchainDir, 'node_modules', pkg);
