@@ -7,7 +7,6 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { parseEntityRef } from '@backstage/catalog-model';
 import { createGluPipelineAction } from './createPipelineAction';
 
 const REPO = 'https://github.com/acme/gitops';
@@ -192,87 +191,5 @@ describe('glu:pipeline:create', () => {
         }) as any,
       ),
     ).rejects.toThrow(/outside/);
-  });
-});
-
-describe('the example template', () => {
-  it("gives glu:pipeline:create a pipeline it accepts, from the form's defaults", async () => {
-    const template = parse(
-      await fs.readFile(
-        path.resolve(
-          __dirname,
-          '../../../examples/templates/add-pipeline.yaml',
-        ),
-        'utf8',
-      ),
-    );
-    const parameters: Record<string, string> = {
-      component: 'component:default/checkout',
-      owner: 'group:default/team-checkout',
-    };
-    for (const page of template.spec.parameters) {
-      for (const [name, field] of Object.entries<any>(page.properties)) {
-        if (field.default !== undefined) parameters[name] = field.default;
-      }
-    }
-    // The template's expressions, as the scaffolder renders them.
-    const render = (value: unknown): unknown => {
-      if (typeof value === 'string') {
-        return value.replace(
-          /\$\{\{ parameters\.(\w+)( \| parseEntityRef \| pick\('name'\))? \}\}/g,
-          (_, name, pick) =>
-            pick ? parseEntityRef(parameters[name]).name : parameters[name],
-        );
-      }
-      if (Array.isArray(value)) return value.map(render);
-      if (value && typeof value === 'object') {
-        return Object.fromEntries(
-          Object.entries(value).map(([k, v]) => [k, render(v)]),
-        );
-      }
-      return value;
-    };
-    const step = template.spec.steps.find(
-      (s: any) => s.action === 'glu:pipeline:create',
-    );
-    const workspacePath = await fs.mkdtemp(
-      path.join(os.tmpdir(), 'glu-template-'),
-    );
-    try {
-      const ctx = createMockActionContext({
-        workspacePath,
-        input: render(step.input) as any,
-      });
-      await createGluPipelineAction({
-        extensionTypes: async () => ({}),
-        writeScopes: GluWriteScopes.fromConfig(
-          new ConfigReader({
-            glu: {
-              writeScopes: [
-                {
-                  owners: ['group:default/team-checkout'],
-                  repository: 'https://github.com/acme/gitops',
-                  paths: ['env/**'],
-                },
-              ],
-            },
-          }),
-        ),
-        owners,
-      }).handler(ctx as any);
-      const written = parse(
-        await fs.readFile(
-          path.join(workspacePath, 'pipelines/checkout.yaml'),
-          'utf8',
-        ),
-      );
-      expect(written.spec.phases[1].promotion).toEqual({
-        from: 'staging',
-        strategy: 'pull-request',
-        gates: [{ soak: '30m' }],
-      });
-    } finally {
-      await fs.rm(workspacePath, { recursive: true, force: true });
-    }
   });
 });
