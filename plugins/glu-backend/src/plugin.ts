@@ -59,6 +59,7 @@ import { AuditedWrites } from './service/AuditedWrites';
 import { createRouter } from './service/router';
 import { ServiceGrants } from './service/ServiceGrants';
 import { createGluStore } from './store/GluStore';
+import { warnOfDatabaseInMemory } from './store/inMemory';
 import { gluOptimizations } from './optimizations';
 import { useYamlParseCache } from './formats/yamlParse';
 import { CatalogSyncTask } from './tasks/CatalogSyncTask';
@@ -180,6 +181,7 @@ export const gluPlugin = createBackendPlugin({
           batching: optimizations.batching,
           sqliteSynchronous: sqliteSynchronousOf(config),
         });
+        await warnOfDatabaseInMemory(deps.database, logger);
         const portalUrl = config.getOptionalString('app.baseUrl');
         const scopes = GluWriteScopes.fromConfig(config);
         if (!scopes.configured) {
