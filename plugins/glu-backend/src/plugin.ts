@@ -57,6 +57,7 @@ import { DefaultGluService } from './service/GluService';
 import { registerGluActions } from './service/actions';
 import { AuditedWrites } from './service/AuditedWrites';
 import { createRouter } from './service/router';
+import { CatalogRefusalService } from './service/catalogRefusals';
 import { ServiceGrants } from './service/ServiceGrants';
 import { createGluStore } from './store/GluStore';
 import { warnOfDatabaseInMemory } from './store/inMemory';
@@ -412,6 +413,12 @@ export const gluPlugin = createBackendPlugin({
               writableSources: writableSourceTypes(),
               formats: formats.types(),
               gates: gates.types(),
+            }),
+            writeScopesConfigured: scopes.configured,
+            refusals: new CatalogRefusalService({
+              refusals: store.refusals,
+              auth: deps.auth,
+              userInfo: deps.userInfo,
             }),
           }),
         );

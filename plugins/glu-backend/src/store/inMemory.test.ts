@@ -51,9 +51,7 @@ describe('the warning that a database in memory loses everything', () => {
       config: { client: 'better-sqlite3', connection: ':memory:' },
     });
 
-    expect(warnings).toEqual([
-      expect.stringContaining('connection.directory'),
-    ]);
+    expect(warnings).toEqual([expect.stringContaining('connection.directory')]);
     expect(warnings[0]).toContain(
       "its pipelines' history, promotions and approvals are lost at every restart",
     );
