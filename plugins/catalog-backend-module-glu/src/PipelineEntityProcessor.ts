@@ -43,6 +43,11 @@ export class PipelineEntityProcessor implements CatalogProcessor {
       writeScopes: GluWriteScopes;
       /** Whether owners are in the catalog. */
       owners: GluPipelineOwners;
+      /** Tells Glu which definitions are refused, and why. */
+      refusals?: {
+        refused(entity: Entity, error: unknown): Promise<void>;
+        accepted(entity: Entity): Promise<void>;
+      };
     },
   ) {}
 
@@ -58,11 +63,17 @@ export class PipelineEntityProcessor implements CatalogProcessor {
     // Error when the catalog cannot be asked about the owner); the catalog
     // keeps the entity out, shows the error as a processing error and
     // processes the entity again at its next turn.
-    await validatePipelineEntity(entity, {
-      extensionTypes: await this.options.extensionTypes(),
-      writeScopes: this.options.writeScopes,
-      owners: this.options.owners,
-    });
+    try {
+      await validatePipelineEntity(entity, {
+        extensionTypes: await this.options.extensionTypes(),
+        writeScopes: this.options.writeScopes,
+        owners: this.options.owners,
+      });
+    } catch (error) {
+      await this.options.refusals?.refused(entity, error);
+      throw error;
+    }
+    await this.options.refusals?.accepted(entity);
     return true;
   }
 

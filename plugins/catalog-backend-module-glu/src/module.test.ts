@@ -15,6 +15,8 @@ import {
   catalogProcessingExtensionPoint,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the real Glu backend, in a test, receives the refusals
+import { gluModuleBuiltIns, gluPlugin } from '@glu-dev/plugin-glu-backend';
 import { catalogModuleGlu } from './module';
 
 jest.setTimeout(120_000);
@@ -79,13 +81,30 @@ async function eventually<T>(
  * The real catalog, with the module and entities given to it by a provider;
  * the processing errors it reports, by entity.
  */
-async function startCatalog() {
+async function startCatalog(options: { glu?: boolean } = {}) {
   let connection: EntityProviderConnection | undefined;
   const errors = new Map<string, string[]>();
   const backend = await startTestBackend({
     features: [
       catalogPlugin,
       catalogModuleGlu,
+      ...(options.glu
+        ? [
+            gluPlugin,
+            gluModuleBuiltIns,
+            createServiceFactory({
+              service: coreServices.userInfo,
+              deps: {},
+              factory: () =>
+                mockServices.userInfo({
+                  ownershipEntityRefs: [
+                    'user:default/ada',
+                    'group:default/team-platform',
+                  ],
+                }),
+            }),
+          ]
+        : []),
       createBackendModule({
         pluginId: 'catalog',
         moduleId: 'test-org',
@@ -151,9 +170,22 @@ async function startCatalog() {
       removed: [],
     });
   };
+  /** Asks the Glu backend, as a member of team-platform. */
+  const glu = async (path: string) => {
+    const res = await fetch(
+      `http://localhost:${backend.server.port()}/api/glu${path}`,
+      {
+        headers: {
+          authorization: mockCredentials.user.header('user:default/ada'),
+        },
+      },
+    );
+    return { status: res.status, body: await res.json() };
+  };
   return {
     errors,
     get,
+    glu,
     provide,
     /** Processes an entity again now, as the catalog would at its next turn. */
     refresh: (entityRef: string) =>
@@ -233,6 +265,43 @@ describe('the catalog module, in the catalog', () => {
         200,
       );
       await catalog.stored('pipeline', 'early');
+    } finally {
+      await catalog.stop();
+    }
+  });
+
+  it('tells Glu why it refused a pipeline, for its owners and its 404, and that it let it in later', async () => {
+    const catalog = await startCatalog({ glu: true });
+    try {
+      await catalog.provide([pipeline('early', 'group:default/team-platform')]);
+      await catalog.refused('early');
+
+      // Reported before the catalog's processing of it ended.
+      const reason =
+        "spec.owner: group:default/team-platform is not in the catalog; a pipeline's owner must be a group or a user that it holds";
+      expect((await catalog.glu('/catalog-refusals')).body.items).toEqual([
+        {
+          pipelineRef: 'pipeline:default/early',
+          owner: 'group:default/team-platform',
+          reason,
+          refusedAt: expect.any(String),
+        },
+      ]);
+      expect(await catalog.glu('/pipelines/default/early')).toEqual({
+        status: 404,
+        body: expect.objectContaining({
+          error: expect.objectContaining({
+            message: `No pipeline pipeline:default/early: the catalog refused its definition: ${reason}`,
+          }),
+        }),
+      });
+
+      await catalog.provide([org('Group', 'team-platform')]);
+      await catalog.stored('group', 'team-platform');
+      await catalog.refresh('pipeline:default/early');
+      await catalog.stored('pipeline', 'early');
+
+      expect((await catalog.glu('/catalog-refusals')).body.items).toEqual([]);
     } finally {
       await catalog.stop();
     }

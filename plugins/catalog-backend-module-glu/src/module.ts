@@ -6,7 +6,11 @@ import {
   catalogProcessingExtensionPoint,
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
-import { pipelineValidationOptions } from '@glu-dev/plugin-glu-node';
+import {
+  gluTimeoutMillis,
+  pipelineValidationOptions,
+} from '@glu-dev/plugin-glu-node';
+import { CatalogRefusals } from './refusals';
 import { PipelineEntityProcessor } from './PipelineEntityProcessor';
 
 /**
@@ -31,15 +35,23 @@ export const catalogModuleGlu = createBackendModule({
       },
       async init({ processing, discovery, auth, logger, config, catalog }) {
         processing.addProcessor(
-          new PipelineEntityProcessor(
-            pipelineValidationOptions({
+          new PipelineEntityProcessor({
+            ...pipelineValidationOptions({
               discovery,
               auth,
               logger,
               config,
               catalog,
             }),
-          ),
+            // The catalog keeps no entity it refused: Glu is told why, for
+            // the pipelines' owners and the pipeline's 404.
+            refusals: new CatalogRefusals({
+              discovery,
+              auth,
+              logger,
+              timeoutMillis: gluTimeoutMillis(config, 'http'),
+            }),
+          }),
         );
       },
     });

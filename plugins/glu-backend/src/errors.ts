@@ -9,17 +9,27 @@ export function errorMessage(error: unknown): string {
 export { withinDeadline } from '@glu-dev/plugin-glu-node';
 
 /**
+ * A pipeline that is not there, by its ref: so that the answer can say why
+ * when Glu knows (the catalog refused its definition).
+ */
+export class PipelineNotFoundError extends NotFoundError {
+  constructor(readonly pipelineRef: string) {
+    super(`No pipeline ${pipelineRef}`);
+  }
+}
+
+/**
  * A refusal to a caller who may not read a pipeline: answered as "not
  * found", so as not to say that it exists, and known for a refusal where
  * writes are audited, with the reason that the answer leaves out.
  */
-export class HiddenPipelineError extends NotFoundError {
+export class HiddenPipelineError extends PipelineNotFoundError {
   constructor(
     pipelineRef: string,
     /** Why the caller was refused, for the log and never for the caller. */
     readonly refusal: string,
   ) {
-    super(`No pipeline ${pipelineRef}`);
+    super(pipelineRef);
   }
 }
 

@@ -64,12 +64,41 @@ describe('gluPlugin', () => {
         writableSources: BUILT_IN_WRITABLE_SOURCE_TYPES,
         formats: [...BUILT_IN_FORMAT_TYPES, 'version-file'].sort(),
         gates: BUILT_IN_GATE_TYPES,
+        // No glu.writeScopes in this app-config: the portal says so.
+        writeScopesConfigured: false,
       });
       // The migrations ran against this database.
       expect(await knex.schema.hasTable('glu_pipelines')).toBe(true);
       expect(await knex.schema.hasTable('glu_history')).toBe(true);
     },
   );
+
+  it('says in its health check that write scopes are configured once app-config has one', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const { server } = await startTestBackend({
+      features: [
+        gluPlugin,
+        mockServices.database.factory({ knex }),
+        mockServices.rootConfig.factory({
+          data: {
+            glu: {
+              writeScopes: [
+                {
+                  repository: 'https://github.com/acme/gitops',
+                  paths: ['env/**'],
+                },
+              ],
+            },
+          },
+        }),
+        catalogServiceMock.factory(),
+      ],
+    });
+
+    const response = await request(server).get('/api/glu/health');
+
+    expect(response.body.writeScopesConfigured).toBe(true);
+  });
 
   it('answers 503 with a clear error when the database is gone', async () => {
     const knex = await databases.init('SQLITE_3');

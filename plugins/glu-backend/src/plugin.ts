@@ -57,8 +57,10 @@ import { DefaultGluService } from './service/GluService';
 import { registerGluActions } from './service/actions';
 import { AuditedWrites } from './service/AuditedWrites';
 import { createRouter } from './service/router';
+import { CatalogRefusalService } from './service/catalogRefusals';
 import { ServiceGrants } from './service/ServiceGrants';
 import { createGluStore } from './store/GluStore';
+import { warnOfDatabaseInMemory } from './store/inMemory';
 import { gluOptimizations } from './optimizations';
 import { useYamlParseCache } from './formats/yamlParse';
 import { CatalogSyncTask } from './tasks/CatalogSyncTask';
@@ -180,6 +182,7 @@ export const gluPlugin = createBackendPlugin({
           batching: optimizations.batching,
           sqliteSynchronous: sqliteSynchronousOf(config),
         });
+        await warnOfDatabaseInMemory(deps.database, logger);
         const portalUrl = config.getOptionalString('app.baseUrl');
         const scopes = GluWriteScopes.fromConfig(config);
         if (!scopes.configured) {
@@ -410,6 +413,12 @@ export const gluPlugin = createBackendPlugin({
               writableSources: writableSourceTypes(),
               formats: formats.types(),
               gates: gates.types(),
+            }),
+            writeScopesConfigured: scopes.configured,
+            refusals: new CatalogRefusalService({
+              refusals: store.refusals,
+              auth: deps.auth,
+              userInfo: deps.userInfo,
             }),
           }),
         );

@@ -208,6 +208,13 @@ export type HistoryDiff = OperationAnswer<'DiffPhaseHistory'>;
 export type PublishResult = OperationAnswer<'PublishVersion'>;
 
 /**
+ * A pipeline definition that the catalog refused, and why.
+ *
+ * @public
+ */
+export type CatalogRefusal = GluApiSchemas['CatalogRefusal'];
+
+/**
  * The answer of `GET /api/glu/health`.
  *
  * @public

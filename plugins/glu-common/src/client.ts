@@ -5,6 +5,7 @@ import createClient from 'openapi-fetch';
 import type { paths } from './schema/openapi.generated';
 import {
   Approval,
+  CatalogRefusal,
   GluExtensionTypes,
   GluHealth,
   HistoryDiff,
@@ -138,6 +139,35 @@ export class GluClient {
   async getExtensions(): Promise<GluExtensionTypes> {
     const { data } = await this.api.GET('/extensions', await this.baseUrl());
     return data!;
+  }
+
+  /** The definitions of the calling user's pipelines that the catalog refused. */
+  async listCatalogRefusals(): Promise<{ items: CatalogRefusal[] }> {
+    const { data } = await this.api.GET(
+      '/catalog-refusals',
+      await this.baseUrl(),
+    );
+    return data!;
+  }
+
+  /** Records that the catalog refused a definition (the catalog's own call). */
+  async recordCatalogRefusal(
+    ref: string | CompoundEntityRef,
+    refusal: OperationBody<'RecordCatalogRefusal'>,
+  ): Promise<void> {
+    await this.api.PUT('/catalog-refusals/{namespace}/{name}', {
+      ...(await this.baseUrl()),
+      params: { path: pipelineParams(ref) },
+      body: refusal,
+    });
+  }
+
+  /** Records that the catalog accepted a definition (the catalog's own call). */
+  async forgetCatalogRefusal(ref: string | CompoundEntityRef): Promise<void> {
+    await this.api.DELETE('/catalog-refusals/{namespace}/{name}', {
+      ...(await this.baseUrl()),
+      params: { path: pipelineParams(ref) },
+    });
   }
 
   /**

@@ -9,6 +9,7 @@ import { GLU_PLUGIN_ID, GluClient } from '@glu-dev/plugin-glu-common';
 export type GluApi = Pick<
   GluClient,
   | 'getHealth'
+  | 'listCatalogRefusals'
   | 'listPipelines'
   | 'getPipeline'
   | 'refreshPipeline'

@@ -3,6 +3,7 @@ import {
   PhaseDefinition,
   PipelineDefinition,
 } from '@glu-dev/plugin-glu-common';
+import { PipelineNotFoundError } from '../errors';
 import { GluStore } from '../store/GluStore';
 
 /*
@@ -12,7 +13,7 @@ import { GluStore } from '../store/GluStore';
 
 /** The pipeline found, or a 404 that names it. */
 export function foundPipeline<T>(found: T | undefined, ref: string): T {
-  if (!found) throw new NotFoundError(`No pipeline ${ref}`);
+  if (!found) throw new PipelineNotFoundError(ref);
   return found;
 }
 

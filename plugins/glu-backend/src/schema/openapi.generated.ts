@@ -671,6 +671,29 @@ export const spec = {
           },
         },
       },
+      CatalogRefusal: {
+        type: 'object',
+        description: 'A pipeline definition that the catalog refused, and why.',
+        required: ['pipelineRef', 'reason', 'refusedAt'],
+        properties: {
+          pipelineRef: {
+            type: 'string',
+          },
+          owner: {
+            type: 'string',
+            description: "The definition's owner, when it names one.",
+          },
+          reason: {
+            type: 'string',
+            description: "The catalog's error.",
+          },
+          refusedAt: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When the catalog last refused it.',
+          },
+        },
+      },
       PipelineSummary: {
         type: 'object',
         required: [
@@ -998,6 +1021,7 @@ export const spec = {
                     'writableSources',
                     'formats',
                     'gates',
+                    'writeScopesConfigured',
                   ],
                   properties: {
                     status: {
@@ -1031,6 +1055,11 @@ export const spec = {
                       items: {
                         type: 'string',
                       },
+                    },
+                    writeScopesConfigured: {
+                      type: 'boolean',
+                      description:
+                        'Whether app-config configures any write scope (glu.writeScopes); without one, Glu refuses every promotion and rollback.',
                     },
                   },
                 },
@@ -1086,6 +1115,108 @@ export const spec = {
                 },
               },
             },
+          },
+        },
+      },
+    },
+    '/catalog-refusals': {
+      get: {
+        operationId: 'ListCatalogRefusals',
+        description:
+          "The pipeline definitions that the catalog refused, and why, of the calling user's pipelines (owned by the user or one of their groups). The catalog keeps no refused entity, so this is where its owners see why a pipeline does not appear. A refusal shows while the catalog keeps refusing the definition.",
+        responses: {
+          '200': {
+            description: 'The refusals, ordered by pipeline.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/CatalogRefusal',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/catalog-refusals/{namespace}/{name}': {
+      put: {
+        operationId: 'RecordCatalogRefusal',
+        description:
+          "Records that the catalog refused a pipeline's definition. Only the catalog (its Glu module, with the catalog's service token) may.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['reason'],
+                additionalProperties: false,
+                properties: {
+                  owner: {
+                    type: 'string',
+                    pattern: '^[-_.:/a-zA-Z0-9]{1,512}$',
+                    description: "The definition's owner, as an entity ref.",
+                  },
+                  reason: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 8000,
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '204': {
+            description: 'Recorded.',
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+      delete: {
+        operationId: 'ForgetCatalogRefusal',
+        description:
+          "Records that the catalog accepted a pipeline's definition. Only the catalog (its Glu module, with the catalog's service token) may.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '204': {
+            description: 'Forgotten.',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
           },
         },
       },

@@ -219,6 +219,21 @@ export const PipelineViewSchema = z.object({
   edges: z.array(EdgeViewSchema),
 });
 
+export const CatalogRefusalSchema = z
+  .object({
+    pipelineRef: z.string(),
+    owner: z
+      .string()
+      .describe("The definition's owner, when it names one.")
+      .optional(),
+    reason: z.string().describe("The catalog's error."),
+    refusedAt: z
+      .string()
+      .datetime({ offset: true })
+      .describe('When the catalog last refused it.'),
+  })
+  .describe('A pipeline definition that the catalog refused, and why.');
+
 export const PipelineSummarySchema = z.object({
   ref: z.string(),
   name: z.string(),

@@ -23,6 +23,7 @@ import { AuditedWrite, AuditedWrites } from './AuditedWrites';
 import { GluService } from './GluService';
 import { ownersOf } from './owners';
 import { answerable } from '../errors';
+import { CatalogRefusalService } from './catalogRefusals';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -37,6 +38,10 @@ export interface RouterOptions {
   service: GluService;
   /** The source, format and gate types that are registered. */
   extensionTypes: () => GluExtensionTypes;
+  /** Whether app-config configures any write scope (`glu.writeScopes`). */
+  writeScopesConfigured: boolean;
+  /** The pipeline definitions that the catalog refused. */
+  refusals: CatalogRefusalService;
 }
 
 function pipelineRefOf(namespace: string, name: string): string {
@@ -83,6 +88,7 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { logger, httpAuth, auth, userInfo, auditor, store, service } = options;
+  const { refusals } = options;
   // Bodies are parsed (JSON) and validated against the document before any
   // route sees them.
   const router = createValidatedOpenApiRouter<typeof spec>(spec);
@@ -124,6 +130,7 @@ export async function createRouter(
       status: 'ok',
       database: 'ok',
       ...options.extensionTypes(),
+      writeScopesConfigured: options.writeScopesConfigured,
     };
     res.json(health);
   });
@@ -131,6 +138,25 @@ export async function createRouter(
   router.get('/extensions', async (req, res) => {
     await credentialsOf(req);
     res.json(options.extensionTypes());
+  });
+
+  router.get('/catalog-refusals', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    res.json({ items: await refusals.listOwn(credentials) });
+  });
+
+  router.put('/catalog-refusals/:namespace/:name', async (req, res) => {
+    const ref = pipelineRefOf(req.params.namespace, req.params.name);
+    const credentials = await credentialsOf(req);
+    await refusals.record(ref, req.body, credentials);
+    res.status(204).end();
+  });
+
+  router.delete('/catalog-refusals/:namespace/:name', async (req, res) => {
+    const ref = pipelineRefOf(req.params.namespace, req.params.name);
+    const credentials = await credentialsOf(req);
+    await refusals.forget(ref, credentials);
+    res.status(204).end();
   });
 
   router.get('/pipelines', async (req, res) => {
@@ -327,14 +353,19 @@ export async function createRouter(
     res.json(await service.getPromotion(req.params.id, { credentials }));
   });
 
-  router.use((error: unknown, _req: any, _res: any, next: any) => {
+  router.use(async (error: unknown, _req: any, _res: any, next: any) => {
     // The OpenAPI validator reports bad input with a status of its own.
     const status = (error as { status?: number })?.status;
     if (status === 400 && !(error instanceof InputError)) {
       next(new InputError((error as Error).message));
       return;
     }
-    next(answerable(error));
+    try {
+      next(answerable(await refusals.explain(error)));
+    } catch {
+      // Without the catalog's refusal, if the database cannot say.
+      next(answerable(error));
+    }
   });
 
   return router;

@@ -19,6 +19,7 @@ import { KnexPromotionStore, PromotionStore } from './PromotionStore';
 import { isSqlite } from './rows';
 import { UnitOfWork } from './UnitOfWork';
 import { WebhookDeliveries } from './WebhookDeliveries';
+import { CatalogRefusals } from './CatalogRefusals';
 
 const migrationsDir = resolvePackagePath(
   '@glu-dev/plugin-glu-backend',
@@ -42,6 +43,8 @@ export interface GluStore {
   figures: DeliveryFigures;
   /** The webhook deliveries received, so that each is acted on once. */
   deliveries: WebhookDeliveries;
+  /** The pipeline definitions that the catalog refused, as it reports them. */
+  refusals: CatalogRefusals;
   /** Answers when the database does; throws otherwise. */
   ping(): Promise<void>;
 }
@@ -111,6 +114,7 @@ function storeOn(db: Knex, batching: BatcherOptions): GluStore {
     notifications: new KnexNotificationClaims(db),
     figures: new KnexDeliveryFigures(db, batching),
     deliveries: new WebhookDeliveries(db),
+    refusals: new CatalogRefusals(db),
     ping: async () => {
       await db.raw('select 1');
     },

@@ -54,6 +54,41 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/catalog-refusals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The pipeline definitions that the catalog refused, and why, of the calling user's pipelines (owned by the user or one of their groups). The catalog keeps no refused entity, so this is where its owners see why a pipeline does not appear. A refusal shows while the catalog keeps refusing the definition. */
+    get: operations['ListCatalogRefusals'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/catalog-refusals/{namespace}/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Records that the catalog refused a pipeline's definition. Only the catalog (its Glu module, with the catalog's service token) may. */
+    put: operations['RecordCatalogRefusal'];
+    post?: never;
+    /** Records that the catalog accepted a pipeline's definition. Only the catalog (its Glu module, with the catalog's service token) may. */
+    delete: operations['ForgetCatalogRefusal'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/pipelines': {
     parameters: {
       query?: never;
@@ -499,6 +534,19 @@ export type components = {
       phases: components['schemas']['PhaseView'][];
       edges: components['schemas']['EdgeView'][];
     };
+    /** A pipeline definition that the catalog refused, and why. */
+    CatalogRefusal: {
+      pipelineRef: string;
+      /** The definition's owner, when it names one. */
+      owner?: string;
+      /** The catalog's error. */
+      reason: string;
+      /**
+       * Format: date-time
+       * When the catalog last refused it.
+       */
+      refusedAt: string;
+    };
     PipelineSummary: {
       ref: string;
       name: string;
@@ -662,6 +710,8 @@ export interface operations {
             writableSources: string[];
             formats: string[];
             gates: string[];
+            /** Whether app-config configures any write scope (glu.writeScopes); without one, Glu refuses every promotion and rollback. */
+            writeScopesConfigured: boolean;
           };
         };
       };
@@ -692,6 +742,86 @@ export interface operations {
           };
         };
       };
+    };
+  };
+  ListCatalogRefusals: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The refusals, ordered by pipeline. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['CatalogRefusal'][];
+          };
+        };
+      };
+      403: components['responses']['ErrorResponse'];
+    };
+  };
+  RecordCatalogRefusal: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** The pipeline entity's namespace. */
+        namespace: components['parameters']['namespace'];
+        /** The pipeline entity's name. */
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** The definition's owner, as an entity ref. */
+          owner?: string;
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** Recorded. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+    };
+  };
+  ForgetCatalogRefusal: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** The pipeline entity's namespace. */
+        namespace: components['parameters']['namespace'];
+        /** The pipeline entity's name. */
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Forgotten. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      403: components['responses']['ErrorResponse'];
     };
   };
   ListPipelines: {

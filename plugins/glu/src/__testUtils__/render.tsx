@@ -61,6 +61,8 @@ export type RenderOptions = {
       ) => AuthorizeResult.ALLOW | AuthorizeResult.DENY);
   entities?: Entity[];
   signals?: TestSignals;
+  /** Who is signed in: a member of team-checkout by default. */
+  userEntityRef?: string;
   ownershipEntityRefs?: string[];
 };
 
@@ -93,10 +95,10 @@ export async function renderGlu(
         [
           identityApiRef,
           mockApis.identity({
-            userEntityRef: 'user:default/guest',
+            userEntityRef: options.userEntityRef ?? 'user:default/guest',
             token: 'the-guest-token',
             ownershipEntityRefs: options.ownershipEntityRefs ?? [
-              'user:default/guest',
+              options.userEntityRef ?? 'user:default/guest',
               'group:default/team-checkout',
             ],
           }),

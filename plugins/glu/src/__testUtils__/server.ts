@@ -1,4 +1,8 @@
-import { HistoryEntry, PipelineView } from '@glu-dev/plugin-glu-common';
+import {
+  CatalogRefusal,
+  HistoryEntry,
+  PipelineView,
+} from '@glu-dev/plugin-glu-common';
 import { http, HttpResponse } from 'msw';
 import { SetupServer } from 'msw/node';
 import { GLU_BASE_URL } from './fixtures';
@@ -61,4 +65,33 @@ export function serveHistory(
     }),
   );
   return requests;
+}
+
+/**
+ * Serves what the pages ask of the backend's setup: its health check, with
+ * whether write scopes are configured, and the user's refused definitions.
+ */
+export function serveSetup(
+  server: SetupServer,
+  setup: {
+    writeScopesConfigured?: boolean;
+    refusals?: CatalogRefusal[];
+  } = {},
+) {
+  server.use(
+    http.get(`${GLU_BASE_URL}/health`, () =>
+      HttpResponse.json({
+        status: 'ok',
+        database: 'ok',
+        sources: ['git', 'oci'],
+        writableSources: ['git'],
+        formats: ['kubernetes'],
+        gates: ['soak'],
+        writeScopesConfigured: setup.writeScopesConfigured ?? true,
+      }),
+    ),
+    http.get(`${GLU_BASE_URL}/catalog-refusals`, () =>
+      HttpResponse.json({ items: setup.refusals ?? [] }),
+    ),
+  );
 }

@@ -1,10 +1,13 @@
+import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
+import useAsync from 'react-use/esm/useAsync';
 import {
   gluApprovePermission,
   gluPinPermission,
   gluPromotePermission,
   gluRollbackPermission,
 } from '@glu-dev/plugin-glu-common';
+import { sameEntityRef } from '../components/format';
 
 /** Whether the signed-in user may take an action, and if not, why. */
 export type ActionPermission = {
@@ -15,19 +18,44 @@ export type ActionPermission = {
   reason?: string;
 };
 
+/** Who is signed in, as the permission policy sees them, and whether they own the pipeline. */
+export type SignedIn = {
+  userEntityRef: string;
+  /** Whether the user or one of their groups is the pipeline's owner. */
+  owns: boolean;
+};
+
 export type GluPermissions = {
   promote: ActionPermission;
   rollback: ActionPermission;
   pin: ActionPermission;
   approve: ActionPermission;
+  /** Absent until the identity is known, or when the owner is not. */
+  signedIn?: SignedIn;
 };
+
+/**
+ * Who the user is signed in as, and whether they own the pipeline: in a
+ * fresh app the guest (`user:development/guest`) owns nothing, and a
+ * disabled control that names the identity it saw says what to change.
+ */
+function signedInSentence(
+  signedIn: SignedIn,
+  pipelineRef: string,
+  owner: string,
+): string {
+  return signedIn.owns
+    ? `You are signed in as ${signedIn.userEntityRef}, an owner of ${pipelineRef} (owned by ${owner}).`
+    : `You are signed in as ${signedIn.userEntityRef}, who is not an owner of ${pipelineRef} (owned by ${owner}).`;
+}
 
 function explain(
   state: { loading: boolean; allowed: boolean; error?: Error },
   what: string,
   permissionName: string,
-  owner?: string,
+  pipeline: { ref: string; owner?: string; signedIn?: SignedIn },
 ): ActionPermission {
+  const { owner, signedIn } = pipeline;
   if (state.loading) {
     return {
       allowed: false,
@@ -42,6 +70,16 @@ function explain(
     };
   }
   if (state.allowed) return { allowed: true };
+  if (owner && signedIn) {
+    return {
+      allowed: false,
+      reason: `${signedInSentence(
+        signedIn,
+        pipeline.ref,
+        owner,
+      )} The permission policy does not grant you ${permissionName}, so you may not ${what} in it.`,
+    };
+  }
   return {
     allowed: false,
     reason: `You may not ${what} in this pipeline: the permission policy does not grant you ${permissionName}${
@@ -72,10 +110,31 @@ export function useGluPermissions(
     permission: gluApprovePermission,
     resourceRef,
   });
+  const identityApi = useApi(identityApiRef);
+  const { value: identity } = useAsync(
+    () => identityApi.getBackstageIdentity(),
+    [identityApi],
+  );
+  const signedIn =
+    identity && owner
+      ? {
+          userEntityRef: identity.userEntityRef,
+          owns: identity.ownershipEntityRefs.some(ref =>
+            sameEntityRef(ref, owner),
+          ),
+        }
+      : undefined;
+  const pipeline = { ref: pipelineRef, owner, signedIn };
   return {
-    promote: explain(promote, 'promote', gluPromotePermission.name, owner),
-    rollback: explain(rollback, 'roll back', gluRollbackPermission.name, owner),
-    pin: explain(pin, 'pin or unpin phases', gluPinPermission.name, owner),
-    approve: explain(approve, 'approve', gluApprovePermission.name, owner),
+    promote: explain(promote, 'promote', gluPromotePermission.name, pipeline),
+    rollback: explain(
+      rollback,
+      'roll back',
+      gluRollbackPermission.name,
+      pipeline,
+    ),
+    pin: explain(pin, 'pin or unpin phases', gluPinPermission.name, pipeline),
+    approve: explain(approve, 'approve', gluApprovePermission.name, pipeline),
+    ...(signedIn ? { signedIn } : {}),
   };
 }

@@ -5,7 +5,7 @@ import { screen, within } from '@testing-library/react';
 import { setupServer } from 'msw/node';
 import { checkoutView } from '../../__testUtils__/fixtures';
 import { renderGlu } from '../../__testUtils__/render';
-import { servePipeline } from '../../__testUtils__/server';
+import { servePipeline, serveSetup } from '../../__testUtils__/server';
 import { EntityGluContent } from './EntityGluContent';
 
 const server = setupServer();
@@ -41,6 +41,20 @@ async function renderTab(entity: Entity, entities: Entity[]) {
 }
 
 describe('EntityGluContent', () => {
+  beforeEach(() => serveSetup(server));
+
+  it('says on the tab that no write scope is configured', async () => {
+    servePipeline(server, () => checkoutView());
+    serveSetup(server, { writeScopesConfigured: false });
+    await renderTab(component, [pipeline]);
+
+    expect(
+      await screen.findByTestId('glu-write-scopes-notice'),
+    ).toHaveTextContent(
+      'No write scopes are configured (glu.writeScopes): Glu refuses every promotion until the platform says where pipelines may write.',
+    );
+  });
+
   it('explains how to add a pipeline when none delivers the component', async () => {
     await renderTab(component, []);
 

@@ -10,6 +10,7 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import { GLU_API_VERSION, PIPELINE_KIND } from '@glu-dev/plugin-glu-common';
 import Grid from '@material-ui/core/Grid';
 import { PipelineCard } from '../PipelineCard/PipelineCard';
+import { WriteScopesNotice } from '../SetupNotices';
 import { isPipeline, usePipelines } from './usePipelines';
 
 function pipelineExample(componentRef: string, owner: string) {
@@ -58,6 +59,7 @@ export function EntityGluContent() {
     );
     return (
       <Content>
+        <WriteScopesNotice />
         <EmptyState
           missing="data"
           title="No pipeline delivers this component yet"
@@ -75,6 +77,7 @@ export function EntityGluContent() {
   }
   return (
     <Content>
+      <WriteScopesNotice />
       <Grid container spacing={3} direction="column">
         {pipelines.map(pipeline => (
           <Grid item key={stringifyEntityRef(pipeline)}>

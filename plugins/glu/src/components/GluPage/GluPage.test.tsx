@@ -7,6 +7,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { digestOf, GLU_BASE_URL } from '../../__testUtils__/fixtures';
 import { renderGlu } from '../../__testUtils__/render';
+import { serveSetup } from '../../__testUtils__/server';
 import { GluPage } from './GluPage';
 import { PIPELINES_PAGE_SIZE } from './GluPipelinesContent';
 
@@ -79,6 +80,46 @@ const rows = () =>
     .map(row => row.textContent ?? '');
 
 describe('GluPage', () => {
+  beforeEach(() => serveSetup(server));
+
+  it("lists the definitions of the user's pipelines that the catalog refused, and why", async () => {
+    servePipelines([]);
+    serveSetup(server, {
+      refusals: [
+        {
+          pipelineRef: 'pipeline:default/checkout',
+          owner: 'group:default/team-checkout',
+          reason:
+            'spec.owner: group:default/team-checkout is not in the catalog',
+          refusedAt: '2026-12-07T10:00:00Z',
+        },
+      ],
+    });
+    await renderGlu(<GluPage />, { entities: groups });
+
+    const notice = await screen.findByTestId('glu-catalog-refusals');
+    expect(notice).toHaveTextContent(
+      'The catalog refused the definition of one of your pipelines; it does not appear until fixed',
+    );
+    expect(notice).toHaveTextContent(
+      'pipeline:default/checkout (owned by team-checkout): spec.owner: group:default/team-checkout is not in the catalog',
+    );
+    expect(screen.queryByTestId('glu-write-scopes-notice')).toBeNull();
+  });
+
+  it('says plainly that no write scope is configured', async () => {
+    servePipelines([summary('checkout', 'group:default/team-checkout', 1)]);
+    serveSetup(server, { writeScopesConfigured: false });
+    await renderGlu(<GluPage />, { entities: groups });
+
+    expect(
+      await screen.findByTestId('glu-write-scopes-notice'),
+    ).toHaveTextContent(
+      'No write scopes are configured (glu.writeScopes): Glu refuses every promotion until the platform says where pipelines may write.',
+    );
+    expect(screen.queryByTestId('glu-catalog-refusals')).toBeNull();
+  });
+
   it("lists every pipeline with its phases' versions and how many phases are behind", async () => {
     servePipelines([
       summary('checkout', 'group:default/team-checkout', 1),

@@ -10,6 +10,7 @@ import {
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import { DoraCard } from '../DoraCard';
 import { UseFromTerminal } from '../UseFromTerminal';
+import { CatalogRefusalsNotice, WriteScopesNotice } from '../SetupNotices';
 import {
   catalogApiRef,
   EntityRefLink,
@@ -199,6 +200,8 @@ export function GluPipelinesContent() {
   const error = page.error ?? ownership.error;
   return (
     <>
+      <WriteScopesNotice />
+      <CatalogRefusalsNotice />
       <Box display="flex" alignItems="center" mb={2} style={{ gap: 16 }}>
         <Autocomplete
           style={{ width: 320 }}

@@ -358,7 +358,7 @@ describe('PhaseHistoryDialog', () => {
     expect(button.parentElement).toHaveAttribute(
       'title',
       expect.stringContaining(
-        'You may not roll back in this pipeline: the permission policy does not grant you glu.pipeline.rollback',
+        'You are signed in as user:default/guest, an owner of pipeline:default/checkout (owned by group:default/team-checkout). The permission policy does not grant you glu.pipeline.rollback, so you may not roll back in it.',
       ),
     );
   });

@@ -261,7 +261,7 @@ describe('PipelineCard', () => {
     expect(promote).toBeDisabled();
     expect(promote.parentElement).toHaveAttribute(
       'title',
-      'You may not promote in this pipeline: the permission policy does not grant you glu.pipeline.promote (the pipeline is owned by group:default/team-checkout).',
+      'You are signed in as user:default/guest, an owner of pipeline:default/checkout (owned by group:default/team-checkout). The permission policy does not grant you glu.pipeline.promote, so you may not promote in it.',
     );
     const pin = production.getByRole('button', { name: 'Pin' });
     expect(pin).toBeDisabled();
@@ -271,6 +271,32 @@ describe('PipelineCard', () => {
     );
     // History stays open to readers.
     expect(production.getByRole('button', { name: 'History' })).toBeEnabled();
+  });
+
+  it("says whom a fresh app's guest is signed in as, and that the guest owns nothing here", async () => {
+    servePipeline(() => checkoutView());
+    await renderGlu(card(), {
+      userEntityRef: 'user:development/guest',
+      ownershipEntityRefs: ['user:development/guest'],
+      // The owner policy: owners may write, others may only read.
+      authorize: request =>
+        request.permission.attributes.action === 'read'
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+    });
+
+    expect(
+      await screen.findByTestId('glu-permission-notice'),
+    ).toHaveTextContent(
+      'You are signed in as user:development/guest, who is not an owner of pipeline:default/checkout (owned by group:default/team-checkout):',
+    );
+    const production = within(await phaseCard('Production'));
+    const promote = production.getByRole('button', { name: 'Promote' });
+    expect(promote).toBeDisabled();
+    expect(promote.parentElement).toHaveAttribute(
+      'title',
+      'You are signed in as user:development/guest, who is not an owner of pipeline:default/checkout (owned by group:default/team-checkout). The permission policy does not grant you glu.pipeline.promote, so you may not promote in it.',
+    );
   });
 
   it('enables Promote for a user who may promote a promotable edge', async () => {

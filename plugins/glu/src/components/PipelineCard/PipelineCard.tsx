@@ -117,6 +117,9 @@ export function PipelineCard(props: {
       {view && denied.length > 0 && (
         <Box mb={1}>
           <Alert severity="info" data-testid="glu-permission-notice">
+            {permissions.signedIn && !permissions.signedIn.owns
+              ? `You are signed in as ${permissions.signedIn.userEntityRef}, who is not an owner of ${pipelineRef} (owned by ${view.owner}): `
+              : ''}
             You can follow this pipeline but the permission policy does not let
             you {listFormat.format(denied)} in it (it is owned by {view.owner});
             those controls are disabled.
