@@ -165,7 +165,13 @@ describeExampleBackend(() => {
       expect((await routes['dry run'].send(as('alice'))).status).toBe(200);
       expect((await routes.pin.send(as('alice'))).status).toBe(200);
       expect((await routes.unpin.send(as('alice'))).status).toBe(204);
-      expect((await routes.approve.send(as('alice'))).status).toBe(200);
+      // Allowed, and refused as input: checkout's production edge has no
+      // approvals gate, so there is nothing to approve.
+      const approval = await routes.approve.send(as('alice'));
+      expect([approval.status, approval.body.error?.message]).toEqual([
+        400,
+        expect.stringContaining('has no approvals gate'),
+      ]);
       expect((await routes.refresh.send(as('alice'))).status).toBe(200);
       const head = git(['-C', gitopsDir, 'rev-parse', 'main']);
       const rollback = await routes.rollback.send(as('alice'));
