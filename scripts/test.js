@@ -108,6 +108,11 @@ async function startPostgres() {
     persistent: false,
     // PostgreSQL refuses to run as root; the package then runs it as a user of its own.
     createPostgresUser: process.getuid?.() === 0,
+    // Every Jest worker's test files open pools of their own at once (the
+    // example backend's, the catalog's and the scaffolder's tests start
+    // whole backends): PostgreSQL's default of 100 connections runs out,
+    // and a file's teardown then waits for one until its hook times out.
+    postgresFlags: ['-c', 'max_connections=500'],
     onLog: () => {},
     onError: message => process.stderr.write(`[postgres] ${message}\n`),
   });
