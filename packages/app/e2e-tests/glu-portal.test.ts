@@ -143,7 +143,7 @@ test('a user outside the owning team sees the controls disabled, with the reason
   // The reason, on the disabled control and above the graph.
   await expect(promote.locator('xpath=..')).toHaveAttribute(
     'title',
-    /You may not promote in this pipeline: the permission policy does not grant you glu\.pipeline\.promote \(the pipeline is owned by group:default\/team-platform\)/,
+    /You are signed in as user:default\/guest, who is not an owner of pipeline:default\/payments \(owned by group:default\/team-platform\)\. The permission policy does not grant you glu\.pipeline\.promote, so you may not promote in it\./,
   );
   await expect(page.getByTestId('glu-permission-notice')).toContainText(
     'does not let you promote, roll back, pin, or approve in it',
