@@ -88,11 +88,11 @@ async function freePort() {
 }
 
 /** A real PostgreSQL for the database tests, unless one is given. */
-async function startPostgres() {
+async function startPostgres(logName) {
   const variable = 'BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING';
   if (process.env[variable]) {
     log(`PostgreSQL: using the server named by ${variable}`);
-    return { env: {}, stop: async () => {} };
+    return { env: {}, stop: async () => {}, slowest: () => [] };
   }
   const { default: EmbeddedPostgres } = await import(
     pathToFileURL(embeddedPostgres(root, log).entry).href
@@ -100,6 +100,9 @@ async function startPostgres() {
   const port = await freePort();
   const databaseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'glu-test-pg-'));
   const password = `glu-${process.pid}-${Date.now()}`;
+  const logFile = path.join(resultsDir, `${logName}.postgres.log`);
+  fs.mkdirSync(resultsDir, { recursive: true });
+  fs.rmSync(logFile, { force: true });
   const postgres = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -108,13 +111,22 @@ async function startPostgres() {
     persistent: false,
     // PostgreSQL refuses to run as root; the package then runs it as a user of its own.
     createPostgresUser: process.getuid?.() === 0,
-    // Every Jest worker's test files open pools of their own at once (the
-    // example backend's, the catalog's and the scaffolder's tests start
-    // whole backends): PostgreSQL's default of 100 connections runs out,
-    // and a file's teardown then waits for one until its hook times out.
-    postgresFlags: ['-c', 'max_connections=500'],
-    onLog: () => {},
-    onError: message => process.stderr.write(`[postgres] ${message}\n`),
+    postgresFlags: [
+      // Every Jest worker's test files open pools of their own at once (the
+      // example backend's, the catalog's and the scaffolder's tests start
+      // whole backends): PostgreSQL's default of 100 connections is short.
+      ...['-c', 'max_connections=500'],
+      // Each test file drops its databases when it ends, and DROP DATABASE
+      // waits for a checkpoint; one that syncs every file can outlast a
+      // file's 60 s teardown on a busy machine. The server is thrown away
+      // after the run, so a crash of the machine costs nothing.
+      ...['-c', 'fsync=off', '-c', 'full_page_writes=off'],
+      // What was slow or waited, in test-results/<step>.postgres.log.
+      ...['-c', 'log_min_duration_statement=2000', '-c', 'log_lock_waits=on'],
+      ...['-c', 'log_checkpoints=on'],
+    ],
+    onLog: message => appendLog(logFile, message),
+    onError: message => appendLog(logFile, message),
   });
   log(`PostgreSQL: starting an embedded server on 127.0.0.1:${port}`);
   await postgres.initialise();
@@ -129,7 +141,24 @@ async function startPostgres() {
       await postgres.stop();
       fs.rmSync(databaseDir, { recursive: true, force: true });
     },
+    slowest: () => slowestStatements(logFile),
   };
+}
+
+function appendLog(file, message) {
+  fs.appendFileSync(file, `${String(message).trimEnd()}\n`);
+}
+
+/** The log's lines on statements that took long or waited, longest first. */
+function slowestStatements(file, count = 8) {
+  if (!fs.existsSync(file)) return [];
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const duration = line => Number(/duration: ([\d.]+) ms/.exec(line)?.[1] ?? 0);
+  return lines
+    .filter(line => duration(line) > 0 || line.includes('still waiting'))
+    .sort((a, b) => duration(b) - duration(a))
+    .slice(0, count)
+    .map(line => line.slice(0, 240));
 }
 
 /**
@@ -138,7 +167,7 @@ async function startPostgres() {
  */
 async function jestStep(name, yarnArgs, outputFile) {
   ensureDebianTools();
-  const postgres = await startPostgres();
+  const postgres = await startPostgres(path.basename(outputFile, '.json'));
   fs.rmSync(outputFile, { force: true });
   try {
     const [command, commandArgs] = yarnRun(
@@ -152,6 +181,13 @@ async function jestStep(name, yarnArgs, outputFile) {
       ...postgres.env,
       CI: 'true',
     });
+    if (!ok) {
+      const slowest = postgres.slowest();
+      if (slowest.length > 0) {
+        log(`PostgreSQL's slowest statements (in test-results):`);
+        for (const line of slowest) log(`  ${line}`);
+      }
+    }
     if (!fs.existsSync(outputFile)) {
       record(name, 0, 1);
       return;
