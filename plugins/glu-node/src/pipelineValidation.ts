@@ -18,11 +18,12 @@ import {
   PipelineValidationOptions,
 } from '@glu-dev/plugin-glu-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { gluTimeoutMillis } from './deadlines';
+import { fetchWithDeadline, gluTimeoutMillis } from './deadlines';
 import { GluPipelineOwners } from './owners';
 import { GluWriteScopes } from './writeScopes';
 
 const CACHE_MILLIS = 30_000;
+const DEFAULT_TIMEOUT_MILLIS = 30_000;
 
 /**
  * The source and format types that the Glu backend has registered (built-in
@@ -42,6 +43,8 @@ export class GluExtensionTypesClient {
       discovery: DiscoveryService;
       auth: AuthService;
       logger: LoggerService;
+      /** How long the answer may take (`glu.timeouts.http`; 30 seconds when not given). */
+      timeoutMillis?: number;
     },
   ) {}
 
@@ -62,7 +65,9 @@ export class GluExtensionTypesClient {
         onBehalfOf: await this.deps.auth.getOwnServiceCredentials(),
         targetPluginId: 'glu',
       });
-      const response = await fetch(`${baseUrl}/extensions`, {
+      const response = await fetchWithDeadline(
+        this.deps.timeoutMillis ?? DEFAULT_TIMEOUT_MILLIS,
+      )(`${baseUrl}/extensions`, {
         headers: { authorization: `Bearer ${token}` },
       });
       if (!response.ok) {
@@ -179,14 +184,15 @@ export function pipelineValidationOptions(services: {
   writeScopes: GluWriteScopes;
   owners: GluPipelineOwners;
 } {
-  const types = new GluExtensionTypesClient(services);
+  const timeoutMillis = gluTimeoutMillis(services.config, 'http');
+  const types = new GluExtensionTypesClient({ ...services, timeoutMillis });
   return {
     extensionTypes: () => types.get(),
     writeScopes: GluWriteScopes.fromConfig(services.config),
     owners: new GluPipelineOwners({
       catalog: services.catalog,
       auth: services.auth,
-      timeoutMillis: gluTimeoutMillis(services.config, 'http'),
+      timeoutMillis,
       keepPresentMillis: CACHE_MILLIS,
     }),
   };
