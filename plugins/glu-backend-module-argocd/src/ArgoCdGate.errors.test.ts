@@ -16,7 +16,7 @@ describe('ArgoCdGate', () => {
   useArgoCdGate();
 
   describe('throws, naming the instance and never its token,', () => {
-    it('when Argo CD does not answer (a closed port), at once', async () => {
+    it('when Argo CD does not answer (a closed port): refused, not waited for', async () => {
       const port = await closedPort();
       const down = ArgoCdGate.fromConfig(
         argocdConfig([
@@ -27,9 +27,7 @@ describe('ArgoCdGate', () => {
           },
         ]),
       );
-      const started = Date.now();
       const error = await down.evaluate(app, context()).catch(e => e);
-      expect(Date.now() - started).toBeLessThan(5_000);
       expect(error.message).toBe(
         `Argo CD argocd-down (http://127.0.0.1:${port}) did not answer GET /api/v1/applications/checkout-staging: connect ECONNREFUSED 127.0.0.1:${port}`,
       );
@@ -43,9 +41,7 @@ describe('ArgoCdGate', () => {
           glu: { timeouts: { http: { milliseconds: 300 } } },
         }),
       );
-      const started = Date.now();
       const error = await impatient.evaluate(app, context()).catch(e => e);
-      expect(Date.now() - started).toBeLessThan(3_000);
       expect(error.message).toBe(
         'Argo CD argocd-main (https://argocd-main.test) did not answer GET /api/v1/applications/checkout-staging within 300ms',
       );

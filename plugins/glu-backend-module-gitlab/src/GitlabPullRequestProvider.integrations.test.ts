@@ -41,14 +41,12 @@ describe('GitlabPullRequestProvider', () => {
     const sha = await pushBranch(gitlab, 'glu/t', 'image: app:2.0.0\n');
     const impatient = providerFor(gitlab, gitlab.integration, 300);
     gitlab.hang();
-    const started = Date.now();
     await expect(
       impatient.checks({ repository: gitlab.cloneUrl, sha }),
     ).rejects.toMatchObject({
       name: 'ServiceUnavailableError',
       message: `GitLab did not answer in time reading the statuses of ${sha} in acme/gitops`,
     });
-    expect(Date.now() - started).toBeLessThan(5_000);
     gitlab.hang(false);
 
     const stranger = providerFor(gitlab, {

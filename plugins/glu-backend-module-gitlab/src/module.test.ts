@@ -60,11 +60,12 @@ describe('gluModuleGitlab', () => {
       ]);
       // glu.timeouts.http is its deadline.
       gitlab.hang();
-      const started = Date.now();
       await expect(
         provider.get({ repository: gitlab.cloneUrl, number: 1 }),
-      ).rejects.toMatchObject({ name: 'ServiceUnavailableError' });
-      expect(Date.now() - started).toBeLessThan(3_000);
+      ).rejects.toMatchObject({
+        name: 'ServiceUnavailableError',
+        message: expect.stringContaining('GitLab did not answer in time'),
+      });
       gitlab.hang(false);
       expect(gitlab.violations).toEqual([]);
     } finally {

@@ -45,9 +45,7 @@ describe('Notifier', () => {
       severity: 'low',
       phase: 'staging',
     };
-    const started = Date.now();
     await expect(notifier.notify(pipeline, notice)).resolves.toBe(false);
-    expect(Date.now() - started).toBeLessThan(5_000);
     answers = true;
     // Not lost: the claim was given up, so the next look sends it, once.
     await expect(notifier.notify(pipeline, notice)).resolves.toBe(true);
