@@ -71,6 +71,26 @@ function runStep(name, command, commandArgs, env = process.env) {
   return result.status === 0;
 }
 
+/**
+ * A step run while this process serves a child of its own: the embedded
+ * PostgreSQL writes its log into a pipe that only this process's event loop
+ * empties. Run synchronously, the step would stop that loop; once the pipe
+ * is full, PostgreSQL's next log line blocks its writer (the checkpointer
+ * first), and every DROP DATABASE, which waits for a checkpoint, with it.
+ */
+function runStepAlongside(name, command, commandArgs, env) {
+  log(`${name}: ${[path.basename(command), ...commandArgs].join(' ')}`);
+  return new Promise(resolve => {
+    const child = spawn(command, commandArgs, {
+      cwd: root,
+      stdio: 'inherit',
+      env,
+    });
+    child.on('error', () => resolve(false));
+    child.on('exit', code => resolve(code === 0));
+  });
+}
+
 function yarnRun(...yarnArgs) {
   return [nodeBin, [yarn, ...yarnArgs]];
 }
@@ -116,10 +136,7 @@ async function startPostgres(logName) {
       // example backend's, the catalog's and the scaffolder's tests start
       // whole backends): PostgreSQL's default of 100 connections is short.
       ...['-c', 'max_connections=500'],
-      // Each test file drops its databases when it ends, and DROP DATABASE
-      // waits for a checkpoint; one that syncs every file can outlast a
-      // file's 60 s teardown on a busy machine. The server is thrown away
-      // after the run, so a crash of the machine costs nothing.
+      // The server is thrown away after the run: syncing buys nothing.
       ...['-c', 'fsync=off', '-c', 'full_page_writes=off'],
       // What was slow or waited, in test-results/<step>.postgres.log.
       ...['-c', 'log_min_duration_statement=2000', '-c', 'log_lock_waits=on'],
@@ -176,7 +193,7 @@ async function jestStep(name, yarnArgs, outputFile) {
       '--json',
       `--outputFile=${outputFile}`,
     );
-    const ok = runStep(name, command, commandArgs, {
+    const ok = await runStepAlongside(name, command, commandArgs, {
       ...process.env,
       ...postgres.env,
       CI: 'true',
