@@ -7,6 +7,7 @@ import request from 'supertest';
 import {
   ciAuthorization,
   eventually,
+  LogRecord,
   startGlu,
 } from '../__testUtils__/backend';
 import { createGitFixture, GitFixture } from '../__testUtils__/git';
@@ -54,6 +55,7 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     let repo: GitFixture;
     let endpoint: Awaited<ReturnType<typeof startEndpoint>>;
+    let logs: LogRecord[];
 
     beforeEach(async () => {
       repo = await createGitFixture({
@@ -61,6 +63,7 @@ describe.each(databases.eachSupportedId())(
         'production.yaml': 'version: 1.0.0\n',
       });
       endpoint = await startEndpoint();
+      logs = [];
     });
 
     afterEach(async () => {
@@ -82,6 +85,7 @@ describe.each(databases.eachSupportedId())(
           notifications: await notificationsDatabases.init('SQLITE_3'),
         },
         rootConfig: { app: { baseUrl: 'http://portal.example.com' } },
+        logs,
         config: {
           gates: {
             checkInterval: { seconds: 1 },
@@ -193,7 +197,23 @@ describe.each(databases.eachSupportedId())(
             undefined,
           'staging to be rolled back to 1.1.0',
           CHECKER_MILLIS,
-        );
+        ).catch(async error => {
+          // What the backend saw instead, for whoever reads the failure.
+          const seen = logs
+            .filter(l => l.level !== 'info' || /roll/i.test(l.message))
+            .map(l => `${l.level}: ${l.message}`);
+          const body = await view();
+          const state = {
+            staging: body.phases.find((p: any) => p.name === 'staging'),
+            edge: body.edges.find((e: any) => e.to === 'production'),
+            asked: endpoint.state,
+          };
+          throw new Error(
+            `${error.message}; the log:\n${seen.join('\n')}\n${JSON.stringify(
+              state,
+            )}`,
+          );
+        });
         const after = await eventually(async () => {
           const body = await view();
           const staging = body.phases.find((p: any) => p.name === 'staging');
