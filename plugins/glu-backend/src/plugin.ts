@@ -74,6 +74,12 @@ import { EventTriggers } from './triggers/EventTriggers';
 import { WebhookParsers } from './triggers/WebhookParsers';
 import { GluTelemetry } from './telemetry/GluTelemetry';
 
+/**
+ * How long a stopping backend waits for its writes under way: within the
+ * 30 s that Kubernetes gives a pod between SIGTERM and SIGKILL by default.
+ */
+const STOP_WAIT_MILLIS = 20_000;
+
 function durationOf(
   config: Config,
   key: string,
@@ -210,7 +216,6 @@ export const gluPlugin = createBackendPlugin({
         const telemetry = new GluTelemetry({ metrics: deps.metrics });
         // Diffs of large files are made off the main thread.
         const documents = new DocumentThreads(gluLimits(config));
-        deps.lifecycle.addShutdownHook(() => documents.close());
         const records = new PromotionRecords({
           store,
           logger,
@@ -232,6 +237,19 @@ export const gluPlugin = createBackendPlugin({
           logger,
           telemetry,
           documents,
+        });
+        // The backend stops once the writes under way ended (or after
+        // STOP_WAIT_MILLIS), and only then closes the threads they use.
+        deps.lifecycle.addShutdownHook(async () => {
+          const left = await writer.stop(STOP_WAIT_MILLIS);
+          if (left > 0) {
+            logger.warn(
+              `Stopped with ${left} write(s) under way after waiting ${
+                STOP_WAIT_MILLIS / 1000
+              }s; their promotions end as failed when their leases run out`,
+            );
+          }
+          await documents.close();
         });
         const refresher = new PhaseRefresher({
           store,

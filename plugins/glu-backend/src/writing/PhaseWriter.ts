@@ -22,6 +22,7 @@ import { GluTelemetry } from '../telemetry/GluTelemetry';
 import { errorMessage } from '../errors';
 import { announcing, ExpectedWrite } from '../sources/announcedWrites';
 import { WriteApplier } from './apply';
+import { WritesUnderWay } from './WritesUnderWay';
 import { dryRunOf } from './dryRun';
 import {
   BlockedWriteError,
@@ -49,6 +50,7 @@ import {
 export class PhaseWriter {
   private readonly planner: WritePlanner;
   private readonly applier: WriteApplier;
+  private readonly underWay = new WritesUnderWay();
 
   constructor(
     private readonly deps: {
@@ -87,12 +89,22 @@ export class PhaseWriter {
 
   /** Promotes, and answers with the promotion's record. */
   async promote(request: PromoteRequest): Promise<PromotionRecord> {
-    return this.traced(
-      { ...request, kind: 'promotion' },
-      request,
-      () => this.planner.planPromotion(request),
-      plan => this.perform(plan, request),
+    return this.underWay.run(() =>
+      this.traced(
+        { ...request, kind: 'promotion' },
+        request,
+        () => this.planner.planPromotion(request),
+        plan => this.perform(plan, request),
+      ),
     );
+  }
+
+  /**
+   * Starts no more writes and waits for those under way, for at most
+   * `millis`; answers how many had not ended by then.
+   */
+  stop(millis: number): Promise<number> {
+    return this.underWay.stop(millis);
   }
 
   /**
@@ -104,11 +116,13 @@ export class PhaseWriter {
       triggeredBy: request.triggeredBy,
       trigger: request.trigger ?? 'manual',
     };
-    return this.traced(
-      { ...request, kind: 'rollback' },
-      trigger,
-      () => this.planner.planRollback(request),
-      plan => this.rollBack(plan, request, trigger),
+    return this.underWay.run(() =>
+      this.traced(
+        { ...request, kind: 'rollback' },
+        trigger,
+        () => this.planner.planRollback(request),
+        plan => this.rollBack(plan, request, trigger),
+      ),
     );
   }
 
