@@ -107,9 +107,11 @@ export class OwnPostgres {
     process.once('exit', stop);
     server.once('exit', () => process.removeListener('exit', stop));
     await new Promise<void>((resolve, reject) => {
+      // Read for as long as the server runs: PostgreSQL blocks on a log
+      // line once its pipe is full. Only the last lines are kept.
       let output = '';
       server.stderr!.on('data', (chunk: Buffer) => {
-        output += chunk.toString('utf8');
+        output = (output + chunk.toString('utf8')).slice(-8_192);
         if (output.includes('ready to accept connections')) resolve();
       });
       server.once('exit', code =>
