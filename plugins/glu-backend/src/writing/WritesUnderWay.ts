@@ -1,4 +1,5 @@
 import { ServiceUnavailableError } from '@backstage/errors';
+import { withinDeadline } from '@glu-dev/plugin-glu-node';
 
 /**
  * The writes under way, so that the backend stops only once they ended: a
@@ -32,18 +33,9 @@ export class WritesUnderWay {
    */
   async stop(millis: number): Promise<number> {
     this.stopping = true;
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<'late'>(resolve => {
-      timer = setTimeout(() => resolve('late'), millis);
-    });
-    try {
-      await Promise.race([
-        Promise.allSettled([...this.writes]).then(() => 'ended'),
-        waited,
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withinDeadline(Promise.allSettled([...this.writes]), millis).catch(
+      () => undefined,
+    );
     return this.writes.size;
   }
 }
