@@ -8,8 +8,8 @@
  *     `.toolchain/` (skipped when the running Node is already 22 or 24);
  *   - Yarn 4, committed as `.yarn/releases/yarn-*.cjs` (see `.yarnrc.yml`);
  *   - the dependencies, with `yarn install`, skipped when nothing changed.
- * Then it hands over to `scripts/start.js`, `scripts/test.js` or
- * `scripts/bench.js` on that Node.
+ * Then it hands over to `scripts/start.js`, `scripts/test.js`,
+ * `scripts/bench.js` or `scripts/adoption.js` on that Node.
  *
  * Plain CommonJS with no dependencies: it must run before anything is installed.
  */
@@ -182,7 +182,12 @@ function installFingerprint() {
 
 function main() {
   const [command, ...args] = process.argv.slice(2);
-  const scripts = { start: 'start.js', test: 'test.js', bench: 'bench.js' };
+  const scripts = {
+    start: 'start.js',
+    test: 'test.js',
+    bench: 'bench.js',
+    adoption: 'adoption.js',
+  };
   if (!scripts[command]) {
     fail(`usage: node scripts/glu-dev.js <${Object.keys(scripts).join('|')}>`);
   }

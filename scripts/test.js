@@ -16,12 +16,15 @@
  *   5. the reliability suite (packages/system-tests): two backend replicas on
  *      one real PostgreSQL, Git hosts that hang, die and refuse, a replica
  *      killed mid-promotion, malformed input, forged webhooks
+ *   6. adoption (scripts/adoption.js): the packages of step 2 added to a
+ *      fresh create-app app as the README says, and a first promotion in it
  *
  * The last line is `N passed, N failed`: each test counts, and so does the
  * type check and the lint.
  *
  * Options: --skip-e2e, --only-e2e, --skip-reliability, --only-reliability
- * (`npm run test:reliability`), and GLU_CHROMIUM=<path> to pick a browser.
+ * (`npm run test:reliability`), --skip-adoption (`npm run test:adoption`
+ * runs it alone), and GLU_CHROMIUM=<path> to pick a browser.
  */
 'use strict';
 
@@ -377,6 +380,7 @@ async function e2eTests() {
 
 async function main() {
   fs.mkdirSync(resultsDir, { recursive: true });
+  let packed;
   const onlyE2e = args.has('--only-e2e');
   const onlyReliability = args.has('--only-reliability');
   if (!onlyE2e && !onlyReliability) {
@@ -404,13 +408,19 @@ async function main() {
     );
     const [lint, lintArgs] = yarnRun('backstage-cli', 'repo', 'lint');
     record('lint', ...(runStep('lint', lint, lintArgs) ? [1, 0] : [0, 1]));
-    // Each published package builds, packs, and ships what it should.
-    record(
-      'packages',
-      ...(runStep('packages', nodeBin, [path.join(root, 'scripts', 'pack.js')])
-        ? [1, 0]
-        : [0, 1]),
-    );
+    // Each published package builds, packs, and ships what it should; the
+    // adoption step installs these very tarballs.
+    packed = fs.mkdtempSync(path.join(os.tmpdir(), 'glu-packed-'));
+    const packedOk = runStep('packages', nodeBin, [
+      path.join(root, 'scripts', 'pack.js'),
+      '--out',
+      packed,
+    ]);
+    record('packages', ...(packedOk ? [1, 0] : [0, 1]));
+    if (!packedOk) {
+      fs.rmSync(packed, { recursive: true, force: true });
+      packed = undefined;
+    }
     await unitTests();
   }
   if (!args.has('--skip-e2e') && !onlyReliability) {
@@ -419,6 +429,17 @@ async function main() {
   if (!args.has('--skip-reliability') && !onlyE2e) {
     await reliabilityTests();
   }
+  if (!args.has('--skip-adoption') && !onlyE2e && !onlyReliability) {
+    // The example portal is down by now: the app takes its ports.
+    const ok = await runStepAlongside(
+      'adoption',
+      nodeBin,
+      [path.join(root, 'scripts', 'adoption.js')],
+      packed ? { ...process.env, GLU_ADOPTION_TARBALLS: packed } : process.env,
+    );
+    record('adoption', ...(ok ? [1, 0] : [0, 1]));
+  }
+  if (packed) fs.rmSync(packed, { recursive: true, force: true });
   if (failures.length > 0) {
     log(`failed: ${failures.join(', ')}`);
   }

@@ -1,0 +1,421 @@
+/*
+ * `npm run test:adoption`: Glu added to a fresh Backstage app as the README
+ * says, from the packed packages, and a first promotion made in that app's
+ * portal by its owner. Also the last step of `npm test`.
+ *
+ *   1. the published packages, packed (scripts/pack.js --out), or the
+ *      tarballs in GLU_ADOPTION_TARBALLS when `npm test` packed them already;
+ *   2. a copy of fixtures/adoption-app, the app @backstage/create-app makes
+ *      (fixtures/README.md), with the tarballs in its `glu/` folder and
+ *      the root `resolutions` that docs/publishing.md shows for them;
+ *   3. the README's "Adding Glu to an existing Backstage app", block by
+ *      block (scripts/adoption/readme.js). GitHub cannot be reached from
+ *      here: the README's https://github.com/acme/gitops is a local bare
+ *      repository, and the catalog reads its pipelines.yaml from a clone;
+ *   4. `yarn install` offline, from the Yarn cache the workspace's install
+ *      filled, its lockfile seeded from the workspace's
+ *      (scripts/adoption/lockfile.js);
+ *   5. `yarn start`, the app as its developers run it;
+ *   6. in Chromium: the guest signs in, opens the component's Glu tab, finds
+ *      Promote enabled on production, promotes, and the commit lands in the
+ *      repository;
+ *   7. the command line installed globally from its tarballs, as
+ *      docs/publishing.md says (`npm install -g`, its other dependencies from
+ *      the npm registry), lists the pipeline and tells a missing one by the
+ *      API's answer and its exit code.
+ * The app's log is test-results/adoption-app.log. Ends with `N passed, N
+ * failed`.
+ */
+'use strict';
+
+const { execFileSync, spawn } = require('node:child_process');
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+const YAML = require('yaml');
+const { followReadme } = require('./adoption/readme');
+const { seedLockfile } = require('./adoption/lockfile');
+const { findChromium } = require('./tools');
+
+const root = path.resolve(__dirname, '..');
+const resultsDir = path.join(root, 'test-results');
+const node = process.env.GLU_NODE ?? process.execPath;
+const REPOSITORY = 'https://github.com/acme/gitops';
+
+function log(message) {
+  process.stdout.write(`[glu adoption] ${message}\n`);
+}
+
+function run(command, args, options = {}) {
+  return execFileSync(command, args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+    ...options,
+  });
+}
+
+function git(args, cwd) {
+  return run('git', args, {
+    cwd,
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Adopter',
+      GIT_AUTHOR_EMAIL: 'adopter@example.com',
+      GIT_COMMITTER_NAME: 'Adopter',
+      GIT_COMMITTER_EMAIL: 'adopter@example.com',
+    },
+  });
+}
+
+/** The tarballs, packed here unless `npm test` packed them already. */
+function tarballs(work) {
+  const given = process.env.GLU_ADOPTION_TARBALLS;
+  const dir = given ?? path.join(work, 'packed');
+  if (!given) {
+    log('packing the published packages (scripts/pack.js)');
+    run(node, [path.join(root, 'scripts', 'pack.js'), '--out', dir], {
+      cwd: root,
+    });
+  }
+  const found = {};
+  for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.tgz'))) {
+    const manifest = JSON.parse(
+      run('tar', ['-xzOf', path.join(dir, file), 'package/package.json']),
+    );
+    found[manifest.name] = { file: path.join(dir, file), manifest };
+  }
+  return found;
+}
+
+/** Step 2: the app, its tarballs and their resolutions. */
+function prepareApp(work, packed) {
+  const app = path.join(work, 'app');
+  fs.cpSync(path.join(root, 'fixtures', 'adoption-app'), app, {
+    recursive: true,
+  });
+  fs.mkdirSync(path.join(app, 'glu'));
+  for (const { file } of Object.values(packed)) {
+    fs.copyFileSync(file, path.join(app, 'glu', path.basename(file)));
+  }
+  const publishing = fs.readFileSync(
+    path.join(root, 'docs', 'publishing.md'),
+    'utf8',
+  );
+  const section = publishing.slice(
+    publishing.indexOf('### Installing from the tarballs'),
+  );
+  const block = section.match(/```json\n([\s\S]*?)\n```/);
+  if (!block) throw new Error('docs/publishing.md shows no resolutions');
+  const { resolutions } = JSON.parse(block[1]);
+  for (const [name, target] of Object.entries(resolutions)) {
+    const file = path.join(app, target.replace(/^file:/, ''));
+    if (!fs.existsSync(file)) {
+      throw new Error(
+        `docs/publishing.md resolves ${name} to ${target}, which packing does not make`,
+      );
+    }
+  }
+  const manifestFile = path.join(app, 'package.json');
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+  manifest.resolutions = { ...manifest.resolutions, ...resolutions };
+  fs.writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+  return app;
+}
+
+/** Step 3's repository: what the adopter has, and the README's pipeline. */
+function gitopsRepository(work, pipelines) {
+  const bare = path.join(work, 'gitops.git');
+  const clone = path.join(work, 'gitops');
+  git(['init', '-q', '--bare', '-b', 'main', bare], work);
+  git(['clone', '-q', bare, clone], work);
+  const deployment = tag => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: example-website
+spec:
+  template:
+    spec:
+      containers:
+        - name: website
+          image: registry.example.com/acme/example-website:${tag}
+`;
+  for (const [phase, tag] of [
+    ['staging', '1.1.0'],
+    ['production', '1.0.0'],
+  ]) {
+    const file = path.join(clone, 'teams', 'guests', phase, 'deployment.yaml');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, deployment(tag));
+  }
+  fs.writeFileSync(
+    path.join(clone, 'pipelines.yaml'),
+    pipelines.replaceAll(REPOSITORY, `file://${bare}`),
+  );
+  git(['add', '-A'], clone);
+  git(['commit', '-q', '-m', 'The website, in staging and production'], clone);
+  git(['push', '-q', 'origin', 'main'], clone);
+  return { bare, clone };
+}
+
+/** The README's repository, in app-config, made the local one. */
+function pointConfigAtRepository(app, { bare, clone }) {
+  const file = path.join(app, 'app-config.yaml');
+  const config = YAML.parse(fs.readFileSync(file, 'utf8'));
+  config.catalog.locations = config.catalog.locations.map(location =>
+    location.type === 'url' && location.target.startsWith(`${REPOSITORY}/`)
+      ? {
+          ...location,
+          type: 'file',
+          target: path.join(
+            clone,
+            location.target.slice(`${REPOSITORY}/blob/main/`.length),
+          ),
+        }
+      : location,
+  );
+  fs.writeFileSync(
+    file,
+    YAML.stringify(config).replaceAll(REPOSITORY, `file://${bare}`),
+  );
+}
+
+/** Step 4. */
+function install(app, packed) {
+  const extraRanges = Object.values(packed).flatMap(({ manifest }) =>
+    Object.entries(manifest.dependencies ?? {}),
+  );
+  const unmet = seedLockfile({
+    workspaceLock: path.join(root, 'yarn.lock'),
+    app,
+    extraRanges,
+  }).filter(d => !d.startsWith('@glu-dev/'));
+  if (unmet.length) {
+    log(`the workspace's install has no version for: ${unmet.join(', ')}`);
+  }
+  log('yarn install, offline');
+  run(node, ['.yarn/releases/yarn-4.13.0.cjs', 'install'], {
+    cwd: app,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      YARN_ENABLE_NETWORK: 'false',
+      YARN_ENABLE_IMMUTABLE_INSTALLS: 'false',
+      YARN_ENABLE_GLOBAL_CACHE: 'true',
+      YARN_ENABLE_PROGRESS_BARS: 'false',
+    },
+  });
+}
+
+function waitForUrl(url, timeoutMs, child) {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      if (child.exitCode !== null) {
+        reject(new Error(`the app exited with code ${child.exitCode}`));
+        return;
+      }
+      const request = http.get(url, response => {
+        response.resume();
+        if (response.statusCode && response.statusCode < 500) resolve();
+        else retry();
+      });
+      request.on('error', retry);
+      request.setTimeout(5000, () => request.destroy());
+    };
+    const retry = () => {
+      if (Date.now() > deadline) {
+        reject(new Error(`${url} did not answer within ${timeoutMs / 1000} s`));
+      } else {
+        setTimeout(attempt, 1000);
+      }
+    };
+    attempt();
+  });
+}
+
+/** Step 5: `yarn start`, in a process group of its own. */
+async function start(app) {
+  const logFile = path.join(resultsDir, 'adoption-app.log');
+  const out = fs.openSync(logFile, 'w');
+  const child = spawn(node, ['.yarn/releases/yarn-4.13.0.cjs', 'start'], {
+    cwd: app,
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: { ...process.env, BROWSER: 'none' },
+  });
+  const stop = async () => {
+    if (child.exitCode === null) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+      await new Promise(resolve => {
+        const timer = setTimeout(() => {
+          try {
+            process.kill(-child.pid, 'SIGKILL');
+          } catch {
+            /* already gone */
+          }
+          resolve();
+        }, 10000);
+        child.on('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    fs.closeSync(out);
+  };
+  try {
+    log('yarn start (log: test-results/adoption-app.log)');
+    await waitForUrl('http://localhost:7007/api/glu/health', 600000, child);
+    await waitForUrl('http://localhost:3000/', 600000, child);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return stop;
+}
+
+/** Step 6: the owner's first promotion, in the portal. */
+async function promoteInPortal(repository) {
+  const chromiumPath = findChromium();
+  if (!chromiumPath) throw new Error("no Chromium: install Debian's chromium");
+  const { chromium, expect } = require('@playwright/test');
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  const page = await browser.newPage();
+  try {
+    await page.goto('http://localhost:3000/');
+    await page.getByRole('button', { name: 'Enter' }).click();
+    // The catalog takes in the pipeline once it has its owner, and Glu
+    // reads it then: on create-app's defaults, within a few minutes.
+    const production = page.getByRole('region', { name: 'Phase production' });
+    await expect(async () => {
+      await page.goto(
+        'http://localhost:3000/catalog/default/component/example-website/glu',
+      );
+      await expect(production).toBeVisible({ timeout: 15_000 });
+    }).toPass({ timeout: 420_000 });
+    const promote = production.getByRole('button', { name: 'Promote' });
+    await expect(promote).toBeEnabled({ timeout: 60_000 });
+    await page.screenshot({
+      path: path.join(resultsDir, 'adoption-glu-tab.png'),
+      fullPage: true,
+    });
+    await promote.click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: /^Promote to/ }).click();
+    await expect(dialog.getByText('Promoted production to')).toBeVisible({
+      timeout: 60_000,
+    });
+  } catch (error) {
+    await page
+      .screenshot({
+        path: path.join(resultsDir, 'adoption-failed.png'),
+        fullPage: true,
+      })
+      .catch(() => {});
+    throw error;
+  } finally {
+    await browser.close();
+  }
+  const production = run('git', [
+    '--git-dir',
+    repository.bare,
+    'show',
+    'main:teams/guests/production/deployment.yaml',
+  ]);
+  if (!production.includes('example-website:1.1.0')) {
+    throw new Error(`production was not promoted in Git:\n${production}`);
+  }
+}
+
+/** Step 7: `glu`, installed on its own, against the app's backend. */
+async function globalCli(work, packed) {
+  const prefix = path.join(work, 'global');
+  log('npm install -g the command line from its tarballs');
+  run('npm', [
+    'install',
+    '-g',
+    '--prefix',
+    prefix,
+    '--no-audit',
+    '--no-fund',
+    packed['@glu-dev/glu-cli'].file,
+    packed['@glu-dev/plugin-glu-common'].file,
+  ]);
+  const refreshed = await fetch(
+    'http://localhost:7007/api/auth/guest/refresh?env=development',
+    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
+  );
+  const { token } = (await refreshed.json()).backstageIdentity;
+  const glu = args => {
+    try {
+      const stdout = run(path.join(prefix, 'bin', 'glu'), args, {
+        env: { ...process.env, GLU_URL: 'http://localhost:7007', GLU_TOKEN: token },
+      });
+      return { code: 0, stdout, stderr: '' };
+    } catch (error) {
+      return { code: error.status, stdout: error.stdout, stderr: error.stderr };
+    }
+  };
+  const listed = glu(['pipelines']);
+  if (listed.code !== 0 || !listed.stdout.includes('example-website')) {
+    throw new Error(`glu pipelines: ${JSON.stringify(listed)}`);
+  }
+  const missing = glu(['inspect', 'nope']);
+  if (missing.code !== 1 || !/^glu: Not found \(404\)/.test(missing.stderr)) {
+    throw new Error(`glu inspect nope: ${JSON.stringify(missing)}`);
+  }
+}
+
+async function main() {
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'glu-adoption-'));
+  let stop;
+  let passed = false;
+  try {
+    const packed = tarballs(work);
+    const app = prepareApp(work, packed);
+    const versions = Object.fromEntries(
+      Object.entries(packed).map(([name, p]) => [name, p.manifest.version]),
+    );
+    const { done, pipelines } = followReadme({
+      readme: path.join(root, 'README.md'),
+      app,
+      versions,
+    });
+    done.forEach(line => log(`README: ${line}`));
+    const repository = gitopsRepository(work, pipelines);
+    pointConfigAtRepository(app, repository);
+    install(app, packed);
+    stop = await start(app);
+    await promoteInPortal(repository);
+    log('the guest promoted production in a fresh app, as the README says');
+    await globalCli(work, packed);
+    log('glu, installed globally, answers as it should');
+    passed = true;
+  } catch (error) {
+    log(`failed: ${error.stderr || error.stack || error}`);
+  } finally {
+    await stop?.();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  process.stdout.write(`\n${passed ? 1 : 0} passed, ${passed ? 0 : 1} failed\n`);
+  process.exit(passed ? 0 : 1);
+}
+
+main();
