@@ -247,6 +247,12 @@ export interface Config {
       yamlParseCache?: boolean;
       /** A kept view serialized and gzipped once per revision. */
       gzippedViews?: boolean;
+      /**
+       * The plumbing's git (`cat-file --batch`, `fast-import`, …) started by
+       * a small process of its own over IPC, so that the backend does not
+       * fork (copying its page tables) for each.
+       */
+      gitSpawner?: boolean;
     };
     git?: {
       /** The author and committer of the commits that Glu makes. */

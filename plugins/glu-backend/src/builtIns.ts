@@ -24,6 +24,7 @@ import path from 'node:path';
 import { apiSource } from './sources/api/apiSource';
 import { GitCredentials } from './sources/git/GitCredentials';
 import { gluOptimizations } from './optimizations';
+import { useGitSpawner } from './sources/git/spawner';
 import { DEFAULT_GATHERING } from './sources/git/BranchWriteQueue';
 import { GitRepositories } from './sources/git/GitRepositories';
 import { GitSource } from './sources/git/gitSource';
@@ -102,6 +103,7 @@ export const gluModuleBuiltIns = createBackendModule({
         metrics,
       }) {
         const optimizations = gluOptimizations(config);
+        lifecycle.addShutdownHook(useGitSpawner(optimizations.gitSpawner));
         const httpTimeout = gluTimeoutMillis(config, 'http');
         const limits = gluLimits(config);
         gates.addGate(

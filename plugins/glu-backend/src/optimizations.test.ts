@@ -9,6 +9,7 @@ describe('gluOptimizations', () => {
       readAhead: true,
       yamlParseCache: true,
       gzippedViews: true,
+      gitSpawner: true,
     });
     expect(
       gluOptimizations(
@@ -25,7 +26,7 @@ describe('gluOptimizations', () => {
         new ConfigReader({ glu: { optimizations: { readahead: false } } }),
       ),
     ).toThrow(
-      'glu.optimizations.readahead is not an optimization; known: batching, announcedWrites, readAhead, yamlParseCache, gzippedViews',
+      'glu.optimizations.readahead is not an optimization; known: batching, announcedWrites, readAhead, yamlParseCache, gzippedViews, gitSpawner',
     );
   });
 });

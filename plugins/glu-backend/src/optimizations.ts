@@ -22,6 +22,11 @@ export interface GluOptimizations {
   yamlParseCache: boolean;
   /** A kept view serialized and gzipped once per revision, not per answer. */
   gzippedViews: boolean;
+  /**
+   * The plumbing's git started by a small process of its own, so that the
+   * backend does not fork for each (sources/git/spawner.ts).
+   */
+  gitSpawner: boolean;
 }
 
 const NAMES: Array<keyof GluOptimizations> = [
@@ -30,6 +35,7 @@ const NAMES: Array<keyof GluOptimizations> = [
   'readAhead',
   'yamlParseCache',
   'gzippedViews',
+  'gitSpawner',
 ];
 
 /** `glu.optimizations`: every optimization on unless switched off. */

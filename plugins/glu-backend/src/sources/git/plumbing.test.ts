@@ -8,10 +8,20 @@ import {
   PlumbingOptions,
   streamGit,
 } from './plumbing';
+import { useGitSpawner } from './spawner';
 
 jest.setTimeout(20_000);
 
-describe('plumbing', () => {
+describe.each([
+  ['by the backend', false],
+  ['by the spawner process', true],
+])('plumbing, git started %s', (_, spawner) => {
+  let stopSpawner: () => void;
+  beforeAll(() => {
+    stopSpawner = useGitSpawner(spawner);
+  });
+  afterAll(() => stopSpawner());
+
   let repo: GitFixture;
   let options: PlumbingOptions;
   const git = (...args: string[]) =>

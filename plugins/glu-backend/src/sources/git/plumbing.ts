@@ -3,9 +3,9 @@
  * comes (`streamGit`) or whole (`outputOf`), blobs read by request with a size limit
  * (`cat-file --batch`), and a commit made from one stream (`fast-import`).
  * Each git runs in a process group of its own, killed whole at its deadline
- * or once its reader has what it needs.
+ * or once its reader has what it needs; spawner.ts decides what starts it.
  */
-import { spawn } from 'node:child_process';
+import { startGit } from './spawner';
 
 /** How one git process runs. */
 export interface PlumbingOptions {
@@ -42,23 +42,24 @@ export function streamGit(
       reject(signal.reason);
       return;
     }
-    const child = spawn('git', args, {
-      cwd: options.cwd,
-      env: options.env,
-      // A process group of its own, so that killing it kills what it started.
-      detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
     const stderr: Buffer[] = [];
     let enough = false;
     let settled = false;
-    const kill = () => {
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // It has ended already.
-      }
-    };
+    const git = startGit(
+      { args, cwd: options.cwd, env: options.env, input: options.input },
+      {
+        stdout: chunk => {
+          if (enough) return;
+          if (read(chunk)) {
+            enough = true;
+            git.kill();
+          }
+        },
+        stderr: chunk => stderr.push(chunk),
+      },
+    );
+    const kill = () => git.kill();
+    signal.addEventListener('abort', kill, { once: true });
     const settle = (error?: unknown) => {
       if (settled) return;
       settled = true;
@@ -66,34 +67,24 @@ export function streamGit(
       if (error === undefined) resolve();
       else reject(error);
     };
-    signal.addEventListener('abort', kill, { once: true });
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (enough) return;
-      if (read(chunk)) {
-        enough = true;
-        kill();
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    // Git may stop before it has read all of its input (it was killed).
-    child.stdin.on('error', () => {});
-    child.on('error', error => settle(error));
-    child.on('close', code => {
-      if (signal.aborted) {
-        settle(signal.reason);
-      } else if (code === 0 || enough) {
-        settle();
-      } else {
-        const err = Buffer.concat(stderr).toString('utf8').trim();
-        settle(
-          new GitCommandError(
-            err || `git ${args[0]} failed with exit code ${code}`,
-            code,
-          ),
-        );
-      }
-    });
-    child.stdin.end(options.input ?? '');
+    git.exited.then(
+      code => {
+        if (signal.aborted) {
+          settle(signal.reason);
+        } else if (code === 0 || enough) {
+          settle();
+        } else {
+          const err = Buffer.concat(stderr).toString('utf8').trim();
+          settle(
+            new GitCommandError(
+              err || `git ${args[0]} failed with exit code ${code}`,
+              code,
+            ),
+          );
+        }
+      },
+      error => settle(error),
+    );
   });
 }
 
