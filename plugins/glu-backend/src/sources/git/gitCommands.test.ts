@@ -5,10 +5,20 @@ import { createGitFixture, GitFixture } from '../../__testUtils__/git';
 import { silentHost } from '../../__testUtils__/silentHost';
 import { GitCredentials } from './GitCredentials';
 import { withGit } from './gitCommands';
+import { useGitSpawner } from './spawner';
 
 jest.setTimeout(20_000);
 
-describe('withGit', () => {
+describe.each([
+  ['in the backend', false],
+  ['in the spawner process', true],
+])('withGit, git run %s', (_, spawner) => {
+  let stopSpawner: () => void;
+  beforeAll(() => {
+    stopSpawner = useGitSpawner(spawner);
+  });
+  afterAll(() => stopSpawner());
+
   let repo: GitFixture;
   const credentials = new GitCredentials(
     ScmIntegrations.fromConfig(new ConfigReader({})),

@@ -1,15 +1,14 @@
 /*
  * Git for one piece of work under one deadline: the porcelain and network
  * commands (init, fetch, push, ls-remote, rev-parse, log, …) through
- * simple-git, and the streaming plumbing (plumbing.ts) beside them. The
- * credentials travel in git's environment only, and nothing thrown holds
- * them.
+ * simple-git, and the streaming plumbing (plumbing.ts) beside them, both
+ * run by gitRunner.cjs where spawner.ts says. The credentials travel in
+ * git's environment only, and nothing thrown holds them.
  */
 import { ServiceUnavailableError } from '@backstage/errors';
-import { execFile } from 'node:child_process';
-import { GitPluginError, simpleGit } from 'simple-git';
 import { GitCredentials, scrub } from './GitCredentials';
 import { PlumbingOptions } from './plumbing';
+import { gitRunner } from './spawner';
 
 /** Git, in one repository, for one piece of work under one deadline. */
 export interface Git {
@@ -54,35 +53,6 @@ function gitEnv(extra: Record<string, string>): Record<string, string> {
   };
 }
 
-/** How simple-git starts git: the program, and what comes before git's own arguments. */
-interface Launcher {
-  binary: [string] | [string, string];
-  prefix: string[];
-}
-
-let launcher: Promise<Launcher> | undefined;
-
-/**
- * Under GNU `timeout` with no duration of its own (0), git runs in a process
- * group of its own, and the signal that simple-git sends at the deadline
- * reaches the whole group: a `git-remote-http` waiting on a host that never
- * answers dies with git (simple-git's spawn options cannot start a process
- * group). Without GNU `timeout` (macOS), git is started as it is, and its
- * helpers end at git's own low-speed limit.
- */
-function launcherOf(): Promise<Launcher> {
-  launcher ??= new Promise(resolve =>
-    execFile('timeout', ['--version'], { timeout: 10_000 }, (error, out) =>
-      resolve(
-        !error && /GNU coreutils/.test(String(out))
-          ? { binary: ['timeout', '0'], prefix: ['git'] }
-          : { binary: ['git'], prefix: [] },
-      ),
-    ),
-  );
-  return launcher;
-}
-
 /**
  * Runs work with git in `cwd`, with a deadline, and rethrows its errors
  * without any secret in them. Past the deadline, git and what it started
@@ -105,31 +75,9 @@ export async function withGit<T>(
     url,
   );
   const env = gitEnv(credentialsEnv);
-  const { binary, prefix } = await launcherOf();
-  const simple = simpleGit({
-    baseDir: cwd,
-    binary,
-    abort: deadline,
-    // Done when git has exited: no wait for the streams of helpers it left.
-    completion: { onExit: 0 },
-    // Glu's own GIT_CONFIG_* carry the credentials (see GitCredentials).
-    unsafe: { allowUnsafeConfigEnvCount: true },
-    // Any exit but 0 fails, with what git printed on either stream; one of
-    // simple-git's own (the deadline) stays as it is.
-    errors: (error, result) => {
-      if (result.exitCode === 0 || error instanceof GitPluginError) {
-        return error;
-      }
-      const err = Buffer.concat(result.stdErr).toString('utf8').trim();
-      const out = Buffer.concat(result.stdOut).toString('utf8').trim();
-      return Buffer.from(
-        [err, out].filter(Boolean).join('\n') ||
-          `git failed with exit code ${result.exitCode}`,
-      );
-    },
-  }).env(env);
+  const runner = gitRunner();
   const git: Git = {
-    raw: args => simple.raw([...prefix, ...args]),
+    raw: args => runner.runSimpleGit({ cwd, env, args }, deadline),
     plumbing: { cwd, env, signal: deadline },
   };
   try {

@@ -5,7 +5,7 @@
  * Each git runs in a process group of its own, killed whole at its deadline
  * or once its reader has what it needs; spawner.ts decides what starts it.
  */
-import { startGit } from './spawner';
+import { gitRunner } from './spawner';
 
 /** How one git process runs. */
 export interface PlumbingOptions {
@@ -45,7 +45,7 @@ export function streamGit(
     const stderr: Buffer[] = [];
     let enough = false;
     let settled = false;
-    const git = startGit(
+    const git = gitRunner().startGit(
       { args, cwd: options.cwd, env: options.env, input: options.input },
       {
         stdout: chunk => {

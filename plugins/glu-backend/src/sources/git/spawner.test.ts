@@ -2,17 +2,14 @@ import { GitSpawner, StartedGit } from './spawner';
 
 jest.setTimeout(20_000);
 
-/** Starts git with the spawner and gathers what it prints. */
-function run(spawner: GitSpawner, args: string[], input?: string) {
+const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
+
+/** Starts plumbing with the spawner and gathers what it prints. */
+function start(spawner: GitSpawner, args: string[], input?: string) {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  const started: StartedGit = spawner.start(
-    {
-      args,
-      cwd: process.cwd(),
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-      input,
-    },
+  const started: StartedGit = spawner.startGit(
+    { args, cwd: process.cwd(), env, input },
     { stdout: chunk => out.push(chunk), stderr: chunk => err.push(chunk) },
   );
   return {
@@ -25,6 +22,9 @@ function run(spawner: GitSpawner, args: string[], input?: string) {
   };
 }
 
+/** An alias that runs a shell, which runs sleep: a group of three. */
+const WAIT = ['-c', 'alias.wait=!sleep 60', 'wait'];
+
 describe('GitSpawner', () => {
   let spawner: GitSpawner;
   beforeEach(() => {
@@ -32,8 +32,8 @@ describe('GitSpawner', () => {
   });
   afterEach(() => spawner.stop());
 
-  it('runs git from its own process: what git reads and prints, and how it ends', async () => {
-    const hashed = await run(spawner, ['hash-object', '--stdin'], 'hello\n')
+  it('runs plumbing from its own process: what git reads and prints, and how it ends', async () => {
+    const hashed = await start(spawner, ['hash-object', '--stdin'], 'hello\n')
       .result;
     expect(hashed).toEqual({
       code: 0,
@@ -43,39 +43,66 @@ describe('GitSpawner', () => {
     expect(spawner.pid).toBeDefined();
     expect(spawner.pid).not.toBe(process.pid);
 
-    const failed = await run(spawner, ['cat-file', '-t', 'no-such-object'])
+    const failed = await start(spawner, ['cat-file', '-t', 'no-such-object'])
       .result;
     expect(failed.code).toBe(128);
     expect(failed.stderr).toContain('no-such-object');
   });
 
-  it('kills a git that runs, and what it started, when asked', async () => {
-    // An alias that runs a shell, which runs sleep: a group of three.
-    const waiting = run(spawner, ['-c', 'alias.wait=!sleep 60', 'wait']);
-    // Nothing to wait for but the kill: the answer comes once git is gone.
+  it('runs simple-git from its own process, failing with what git printed', async () => {
+    const never = new AbortController().signal;
+    const version = await spawner.runSimpleGit(
+      { args: ['--version'], cwd: process.cwd(), env },
+      never,
+    );
+    expect(version).toMatch(/^git version/);
+    await expect(
+      spawner.runSimpleGit(
+        { args: ['cat-file', '-t', 'no-such-object'], cwd: process.cwd(), env },
+        never,
+      ),
+    ).rejects.toThrow(/no-such-object/);
+  });
+
+  it('stops a command under way when asked, plumbing or simple-git', async () => {
+    const waiting = start(spawner, WAIT);
     waiting.started.kill();
     expect((await waiting.result).code).not.toBe(0);
+
+    const deadline = new AbortController();
+    const running = spawner.runSimpleGit(
+      { args: WAIT, cwd: process.cwd(), env },
+      deadline.signal,
+    );
+    deadline.abort();
+    await expect(running).rejects.toThrow();
   });
 
   it('fails what it was running when its process dies, and starts a new one for what comes next', async () => {
-    const waiting = run(spawner, ['-c', 'alias.wait=!sleep 60', 'wait']);
-    await run(spawner, ['--version']).result;
+    const waiting = start(spawner, WAIT);
+    const never = new AbortController().signal;
+    const simple = spawner.runSimpleGit(
+      { args: WAIT, cwd: process.cwd(), env },
+      never,
+    );
+    await start(spawner, ['--version']).result;
     const first = spawner.pid!;
     process.kill(first, 'SIGKILL');
     await expect(waiting.result).rejects.toThrow(
-      'the process that starts git ended (SIGKILL)',
+      'the process that runs git ended (SIGKILL)',
     );
-    const next = await run(spawner, ['--version']).result;
+    await expect(simple).rejects.toThrow('the process that runs git ended');
+    const next = await start(spawner, ['--version']).result;
     expect(next.code).toBe(0);
     expect(spawner.pid).not.toBe(first);
   });
 
   it('ends with stop(), failing what it was running', async () => {
-    const waiting = run(spawner, ['-c', 'alias.wait=!sleep 60', 'wait']);
-    await run(spawner, ['--version']).result;
+    const waiting = start(spawner, WAIT);
+    await start(spawner, ['--version']).result;
     spawner.stop();
     await expect(waiting.result).rejects.toThrow(
-      'the process that starts git ended',
+      'the process that runs git ended',
     );
   });
 });

@@ -1,27 +1,26 @@
 /*
- * How the plumbing's git processes start (`glu.optimizations.gitSpawner`).
+ * Where Glu's git runs (`glu.optimizations.gitSpawner`).
  *
  * Starting a process copies the starting process's page tables: a few
  * milliseconds for a small process, 15 to 40 for a backend of 300 to 600 MB,
- * while its event loop waits. With the spawner, the plumbing's git
- * (plumbing.ts: `cat-file --batch`, `fast-import`, `update-ref`, …) is
- * started by a small Node process of its own (spawnerProcess.cjs), over IPC,
- * and the backend forks once. Without it, the backend starts git itself.
- * simple-git starts the porcelain and network commands itself, either way.
+ * while its event loop waits. With the spawner, every git command, porcelain
+ * and network through simple-git and plumbing alike (gitRunner.cjs), runs in
+ * a small Node process of its own (spawnerProcess.cjs), asked over IPC, and
+ * the backend forks once. Without it, the backend runs gitRunner.cjs itself.
  *
- * When the spawner process dies, the git commands it was running fail (and
- * are killed with their process groups); the next command starts a new one.
+ * When the spawner process dies, the commands it was running fail (their
+ * git is killed with its process group); the next command starts a new one.
  */
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { ChildProcess, spawn } from 'node:child_process';
 
-/** What a git process prints, as it prints it. */
+/** What a plumbing command prints, as it prints it. */
 export interface GitOutput {
   stdout(chunk: Buffer): void;
   stderr(chunk: Buffer): void;
 }
 
-/** One git process, started. */
+/** A plumbing command, started. */
 export interface StartedGit {
   /** Its exit code (null once killed); rejects when it could not start. */
   exited: Promise<number | null>;
@@ -29,7 +28,7 @@ export interface StartedGit {
   kill(): void;
 }
 
-/** How one git process is started. */
+/** A plumbing command to start. */
 export interface GitStart {
   args: string[];
   cwd: string;
@@ -37,80 +36,77 @@ export interface GitStart {
   input?: string;
 }
 
-/** Git started by the backend's own process, in a process group of its own. */
-function startHere(start: GitStart, output: GitOutput): StartedGit {
-  const child = spawn('git', start.args, {
-    cwd: start.cwd,
-    env: start.env,
-    // A process group of its own, so that killing it kills what it started.
-    detached: true,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  child.stdout.on('data', output.stdout);
-  child.stderr.on('data', output.stderr);
-  // Git may stop before it has read all of its input (it was killed).
-  child.stdin.on('error', () => {});
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  child.stdin.end(start.input ?? '');
-  return {
-    exited,
-    kill: () => {
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // It has ended already.
-      }
-    },
-  };
+/** A porcelain or network command, for simple-git. */
+export interface SimpleGitRequest {
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+/** What runs git: gitRunner.cjs, here or in the spawner process. */
+export interface GitRunner {
+  /** What the command printed; fails with what git printed on an exit but 0. */
+  runSimpleGit(request: SimpleGitRequest, signal: AbortSignal): Promise<string>;
+  startGit(start: GitStart, output: GitOutput): StartedGit;
+}
+
+const PACKAGE = '@glu-dev/plugin-glu-backend';
+const FOLDER = 'src/sources/git';
+
+let here: GitRunner | undefined;
+
+/** gitRunner.cjs, in the backend's own process. */
+function runnerHere(): GitRunner {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  here ??= require(resolvePackagePath(PACKAGE, FOLDER, 'gitRunner.cjs'));
+  return here!;
 }
 
 type Answer =
-  | { id: number; type: 'stdout' | 'stderr'; chunk: Uint8Array }
+  | { id: number; type: 'stdout'; chunk: Uint8Array }
+  | { id: number; type: 'stderr'; chunk: Uint8Array }
   | { id: number; type: 'exit'; code: number | null }
-  | { id: number; type: 'error'; message: string };
+  | { id: number; type: 'done'; stdout: string }
+  | { id: number; type: 'failed'; message: string };
 
 interface Running {
-  output: GitOutput;
-  resolve(code: number | null): void;
+  output?: GitOutput;
+  resolve(value: never): void;
   reject(error: Error): void;
 }
 
-/** Starts git from a small process of its own, over IPC. */
-export class GitSpawner {
+/** Runs git in a small process of its own, over IPC. */
+export class GitSpawner implements GitRunner {
   private child: ChildProcess | undefined;
   private readonly running = new Map<number, Running>();
   private nextId = 1;
 
   constructor(
     private readonly program = resolvePackagePath(
-      '@glu-dev/plugin-glu-backend',
-      'src/sources/git/spawnerProcess.cjs',
+      PACKAGE,
+      FOLDER,
+      'spawnerProcess.cjs',
     ),
   ) {}
-
-  start(start: GitStart, output: GitOutput): StartedGit {
-    const child = this.process();
-    const id = this.nextId++;
-    const exited = new Promise<number | null>((resolve, reject) => {
-      this.running.set(id, { output, resolve, reject });
-    });
-    child.send({ type: 'start', id, ...start });
-    return {
-      exited,
-      kill: () => {
-        if (this.running.has(id) && this.child === child && child.connected) {
-          child.send({ type: 'kill', id });
-        }
-      },
-    };
-  }
 
   /** The spawner process's id, while it runs. */
   get pid(): number | undefined {
     return this.child?.pid;
+  }
+
+  runSimpleGit(request: SimpleGitRequest, signal: AbortSignal) {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    const { answer, kill } = this.send<string>({ type: 'simple', request });
+    signal.addEventListener('abort', kill, { once: true });
+    return answer.finally(() => signal.removeEventListener('abort', kill));
+  }
+
+  startGit(start: GitStart, output: GitOutput): StartedGit {
+    const { answer, kill } = this.send<number | null>(
+      { type: 'start', start },
+      output,
+    );
+    return { exited: answer, kill };
   }
 
   /** Ends the spawner process, and with it every git it runs. */
@@ -118,10 +114,25 @@ export class GitSpawner {
     this.child?.kill();
   }
 
+  private send<T>(message: object, output?: GitOutput) {
+    const child = this.process();
+    const id = this.nextId++;
+    const answer = new Promise<T>((resolve, reject) => {
+      this.running.set(id, { output, resolve: resolve as never, reject });
+    });
+    child.send({ ...message, id });
+    const kill = () => {
+      if (this.running.has(id) && this.child === child && child.connected) {
+        child.send({ type: 'kill', id });
+      }
+    };
+    return { answer, kill };
+  }
+
   private process(): ChildProcess {
     if (this.child) return this.child;
     // Nothing of the backend's own Node options (a profiler, an
-    // instrumentation file): it only starts git.
+    // instrumentation file): it only runs git.
     const env = { ...process.env };
     delete env.NODE_OPTIONS;
     const child = spawn(process.execPath, [this.program], {
@@ -133,7 +144,7 @@ export class GitSpawner {
     const ended = (why: string) => {
       if (this.child !== child) return;
       this.child = undefined;
-      const error = new Error(`the process that starts git ${why}`);
+      const error = new Error(`the process that runs git ${why}`);
       for (const running of this.running.values()) running.reject(error);
       this.running.clear();
     };
@@ -152,16 +163,15 @@ export class GitSpawner {
     const running = this.running.get(answer.id);
     if (!running) return;
     if (answer.type === 'stdout' || answer.type === 'stderr') {
-      const chunk = Buffer.from(
-        answer.chunk.buffer,
-        answer.chunk.byteOffset,
-        answer.chunk.byteLength,
+      const { buffer, byteOffset, byteLength } = answer.chunk;
+      running.output?.[answer.type](
+        Buffer.from(buffer, byteOffset, byteLength),
       );
-      running.output[answer.type](chunk);
       return;
     }
     this.running.delete(answer.id);
-    if (answer.type === 'exit') running.resolve(answer.code);
+    if (answer.type === 'exit') running.resolve(answer.code as never);
+    else if (answer.type === 'done') running.resolve(answer.stdout as never);
     else running.reject(new Error(answer.message));
   }
 }
@@ -170,10 +180,10 @@ let spawner: GitSpawner | undefined;
 let users = 0;
 
 /**
- * Starts the plumbing's git from a spawner process from now on
- * (`glu.optimizations.gitSpawner`), or leaves it to the backend; answers
- * how to let go of it. Backends in one process (tests) share one spawner,
- * stopped when the last lets go.
+ * Runs git from a spawner process from now on
+ * (`glu.optimizations.gitSpawner`), or in the backend's own; answers how to
+ * let go of it. Backends in one process (tests) share one spawner, stopped
+ * when the last lets go.
  */
 export function useGitSpawner(on: boolean): () => void {
   if (!on) return () => {};
@@ -191,7 +201,7 @@ export function useGitSpawner(on: boolean): () => void {
   };
 }
 
-/** Starts one git process, as `useGitSpawner` decided. */
-export function startGit(start: GitStart, output: GitOutput): StartedGit {
-  return spawner ? spawner.start(start, output) : startHere(start, output);
+/** What runs git now, as `useGitSpawner` decided. */
+export function gitRunner(): GitRunner {
+  return spawner ?? runnerHere();
 }

@@ -1,69 +1,73 @@
 /*
- * The small process that starts git for the backend (see spawner.ts). It
- * runs alone on Node, with no dependency: plain CommonJS, shipped as it is.
+ * The small process that runs git for the backend (see spawner.ts): the
+ * commands of gitRunner.cjs, asked for over its IPC channel.
  *
- * Over its IPC channel it is asked `{ type: 'start', id, args, cwd, env,
- * input }` and `{ type: 'kill', id }`, and answers `{ id, type: 'stdout' |
- * 'stderr', chunk }`, then `{ id, type: 'exit', code }` or `{ id, type:
- * 'error', message }`. Each git runs in a process group of its own, killed
- * whole. When the channel closes (the backend ended), it kills every git it
- * started and ends.
+ *   { type: 'simple', id, request }  → { id, type: 'done', stdout }
+ *                                      or { id, type: 'failed', message }
+ *   { type: 'start', id, start }     → { id, type: 'stdout' | 'stderr', chunk }…
+ *                                      then { id, type: 'exit', code }
+ *                                      or { id, type: 'failed', message }
+ *   { type: 'kill', id }             stops either
+ *
+ * When the channel closes (the backend ended), it kills every git it runs
+ * and ends.
  */
 'use strict';
 
-const { spawn } = require('node:child_process');
+const { runSimpleGit, startGit } = require('./gitRunner.cjs');
 
-/** The git processes under way, by the id the backend gave them. */
+/** How to stop each command under way, by the id the backend gave it. */
 const running = new Map();
 
 function post(message) {
   if (process.connected) process.send(message);
 }
 
-function killGroup(child) {
-  if (!child || !child.pid) return;
-  try {
-    process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    // It has ended already.
-  }
+function failed(id, error) {
+  running.delete(id);
+  post({ id, type: 'failed', message: String(error?.message ?? error) });
 }
 
-function start({ id, args, cwd, env, input }) {
-  let child;
+function simple({ id, request }) {
+  const controller = new AbortController();
+  running.set(id, () => controller.abort());
+  runSimpleGit(request, controller.signal).then(
+    stdout => {
+      running.delete(id);
+      post({ id, type: 'done', stdout });
+    },
+    error => failed(id, error),
+  );
+}
+
+function start({ id, start: what }) {
+  let git;
   try {
-    child = spawn('git', args, {
-      cwd,
-      env,
-      detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
+    git = startGit(what, {
+      stdout: chunk => post({ id, type: 'stdout', chunk }),
+      stderr: chunk => post({ id, type: 'stderr', chunk }),
     });
   } catch (error) {
-    post({ id, type: 'error', message: String(error?.message ?? error) });
+    failed(id, error);
     return;
   }
-  running.set(id, child);
-  child.stdout.on('data', chunk => post({ id, type: 'stdout', chunk }));
-  child.stderr.on('data', chunk => post({ id, type: 'stderr', chunk }));
-  // Git may stop before it has read all of its input (it was killed).
-  child.stdin.on('error', () => {});
-  child.on('error', error => {
-    running.delete(id);
-    post({ id, type: 'error', message: String(error?.message ?? error) });
-  });
-  child.on('close', code => {
-    running.delete(id);
-    post({ id, type: 'exit', code });
-  });
-  child.stdin.end(input ?? '');
+  running.set(id, git.kill);
+  git.exited.then(
+    code => {
+      running.delete(id);
+      post({ id, type: 'exit', code });
+    },
+    error => failed(id, error),
+  );
 }
 
 process.on('message', message => {
-  if (message.type === 'start') start(message);
-  else if (message.type === 'kill') killGroup(running.get(message.id));
+  if (message.type === 'simple') simple(message);
+  else if (message.type === 'start') start(message);
+  else if (message.type === 'kill') running.get(message.id)?.();
 });
 
 process.on('disconnect', () => {
-  for (const child of running.values()) killGroup(child);
+  for (const stop of running.values()) stop();
   process.exit(0);
 });
