@@ -239,18 +239,9 @@ export interface Config {
        */
       announcedWrites?: boolean;
       /**
-       * The files of announced promotions read as soon as the fetch their
-       * commit builds on is done, while the promotions are still planned.
-       */
-      readAhead?: boolean;
-      /** A YAML text parsed once while it is kept, for every reader of it. */
-      yamlParseCache?: boolean;
-      /** A kept view serialized and gzipped once per revision. */
-      gzippedViews?: boolean;
-      /**
-       * The plumbing's git (`cat-file --batch`, `fast-import`, …) started by
-       * a small process of its own over IPC, so that the backend does not
-       * fork (copying its page tables) for each.
+       * Git, simple-git's commands and the plumbing alike, run by a small
+       * process of its own over IPC, so that the backend does not fork
+       * (copying its page tables) for each.
        */
       gitSpawner?: boolean;
     };

@@ -138,7 +138,6 @@ export const gluModuleBuiltIns = createBackendModule({
           timeoutMillis: gluTimeoutMillis(config, 'git'),
           maxFileBytes: limits.fileBytes,
           telemetry: new GluTelemetry({ metrics }),
-          readAhead: optimizations.readAhead,
         });
         sources.addSource(
           new GitSource({

@@ -14,17 +14,8 @@ export interface GluOptimizations {
    */
   announcedWrites: boolean;
   /**
-   * The files of announced promotions read as soon as the fetch their commit
-   * builds on is done, while they are still planned.
-   */
-  readAhead: boolean;
-  /** A YAML text parsed once while it is kept, for every reader of it. */
-  yamlParseCache: boolean;
-  /** A kept view serialized and gzipped once per revision, not per answer. */
-  gzippedViews: boolean;
-  /**
-   * The plumbing's git started by a small process of its own, so that the
-   * backend does not fork for each (sources/git/spawner.ts).
+   * Git run by a small process of its own, so that the backend does not
+   * fork for each command (sources/git/spawner.ts).
    */
   gitSpawner: boolean;
 }
@@ -32,9 +23,6 @@ export interface GluOptimizations {
 const NAMES: Array<keyof GluOptimizations> = [
   'batching',
   'announcedWrites',
-  'readAhead',
-  'yamlParseCache',
-  'gzippedViews',
   'gitSpawner',
 ];
 

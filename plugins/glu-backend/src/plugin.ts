@@ -62,7 +62,6 @@ import { ServiceGrants } from './service/ServiceGrants';
 import { createGluStore } from './store/GluStore';
 import { warnOfDatabaseInMemory } from './store/inMemory';
 import { gluOptimizations } from './optimizations';
-import { useYamlParseCache } from './formats/yamlParse';
 import { CatalogSyncTask } from './tasks/CatalogSyncTask';
 import { GateChecksTask } from './tasks/GateChecksTask';
 import { NotificationsTask } from './tasks/NotificationsTask';
@@ -182,7 +181,6 @@ export const gluPlugin = createBackendPlugin({
             .sort();
 
         const optimizations = gluOptimizations(config);
-        useYamlParseCache(optimizations.yamlParseCache);
         const store = await createGluStore({
           database: deps.database,
           batching: optimizations.batching,
@@ -358,11 +356,7 @@ export const gluPlugin = createBackendPlugin({
           telemetry,
         }).subscribe();
 
-        const views = new PipelineViews({
-          store,
-          decisions,
-          gzippedViews: optimizations.gzippedViews,
-        });
+        const views = new PipelineViews({ store, decisions });
         telemetry.observe({
           openPullRequests: async () =>
             (await store.promotions.listOpenPullRequests())

@@ -6,8 +6,6 @@ import {
   workerData,
 } from 'node:worker_threads';
 import {
-  useYamlParseCache,
-  usesYamlParseCache,
   YamlFormatError,
   YamlLimits,
 } from '../formats/yamlParse';
@@ -54,7 +52,7 @@ function errorOf({ name, message }: ErrorData): Error {
  * `backstage-cli package start`).
  */
 function startWorker(limits: YamlLimits): Worker {
-  const data = { [MARK]: true, limits, parseCache: usesYamlParseCache() };
+  const data = { [MARK]: true, limits };
   if (!__filename.endsWith('.ts')) {
     return new Worker(__filename, { workerData: data });
   }
@@ -179,7 +177,6 @@ export class DocumentThreads {
 // In a worker started by `startWorker`: its tasks, one at a time.
 if (!isMainThread && workerData?.[MARK]) {
   const limits = workerData.limits as YamlLimits;
-  useYamlParseCache(workerData.parseCache !== false);
   parentPort!.on(
     'message',
     ({ id, task }: { id: number; task: DocumentTask }) => {

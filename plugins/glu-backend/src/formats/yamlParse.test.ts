@@ -1,7 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { gluLimits } from '@glu-dev/plugin-glu-node';
 import { createHelmValuesFormat } from './helmValues';
-import { parseYamlFile, useYamlParseCache } from './yamlParse';
+import { parseYamlFile } from './yamlParse';
 
 const limits = gluLimits(new ConfigReader({}));
 const helmValues = createHelmValuesFormat(limits);
@@ -148,24 +148,11 @@ describe('parsing YAML within limits', () => {
     expect(() => parseYamlFile(valuesWithKeys(400), strict)).not.toThrow();
   });
 
-  it('holds a file parsed earlier to the limits of whoever asks for it now', () => {
+  it('holds the same file to the limits of whoever asks for it', () => {
     const content = valuesWithKeys(600);
     expect(parseYamlFile(content, limits).documents).toHaveLength(1);
     expect(() =>
       parseYamlFile(content, { ...limits, yamlNodes: 1000 }),
     ).toThrow('glu.limits.yamlNodes');
-  });
-
-  it('parses a text once while it is kept, and every time with the cache off', () => {
-    const content = valuesWithKeys(10);
-    expect(parseYamlFile(content, limits)).toBe(parseYamlFile(content, limits));
-    try {
-      useYamlParseCache(false);
-      const first = parseYamlFile(content, limits);
-      expect(parseYamlFile(content, limits)).not.toBe(first);
-      expect(parseYamlFile(content, limits)).toEqual(first);
-    } finally {
-      useYamlParseCache(true);
-    }
   });
 });

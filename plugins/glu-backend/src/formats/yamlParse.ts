@@ -220,60 +220,9 @@ function parseWithin(
 }
 
 /**
- * Files parsed lately, by content: a file Glu writes is parsed as the edit
- * is checked, then read back for the state it holds, by the refresh that
- * sees it, and by the next edit of it, all from the same text. Their
- * documents are only read (an edit works on a clone). The cache starts
- * afresh once it holds `PARSED_MAX` files or `PARSED_MAX_CHARACTERS` of
- * text, so it never grows without bound. Each file keeps its measure, so
- * that it is held to the limits of whoever asks for it.
- */
-const parsed = new Map<string, { file: YamlFile; measure: Measure }>();
-const PARSED_MAX = 1000;
-const PARSED_MAX_CHARACTERS = 8_000_000;
-let parsedCharacters = 0;
-let keepParsed = true;
-
-/**
- * Whether this thread keeps the files it parsed
- * (`glu.optimizations.yamlParseCache`); it does unless told otherwise.
- */
-export function useYamlParseCache(enabled: boolean) {
-  keepParsed = enabled;
-  if (!enabled) {
-    parsed.clear();
-    parsedCharacters = 0;
-  }
-}
-
-/** Whether this thread keeps the files it parsed. */
-export function usesYamlParseCache(): boolean {
-  return keepParsed;
-}
-
-/**
  * A YAML file of one or more documents; what is not valid YAML, or goes
  * past the limits, throws.
  */
 export function parseYamlFile(content: string, limits: YamlLimits): YamlFile {
-  const known = parsed.get(content);
-  if (known) {
-    if (known.measure.depth > limits.yamlDepth) throw tooDeep(limits);
-    if (known.measure.nodes > limits.yamlNodes) throw tooMany(limits);
-    return known.file;
-  }
-  const fresh = parseWithin(content, limits);
-  if (!keepParsed) return fresh.file;
-  if (
-    parsed.size >= PARSED_MAX ||
-    parsedCharacters + content.length > PARSED_MAX_CHARACTERS
-  ) {
-    parsed.clear();
-    parsedCharacters = 0;
-  }
-  if (content.length <= PARSED_MAX_CHARACTERS / 10) {
-    parsed.set(content, fresh);
-    parsedCharacters += content.length;
-  }
-  return fresh.file;
+  return parseWithin(content, limits).file;
 }

@@ -50,31 +50,10 @@ function pipelineRefOf(namespace: string, name: string): string {
 
 type AnyRequest = Request<any, any, any, any, any>;
 
-/** Below this size an answer is sent as it is, as the compression middleware does. */
-const COMPRESSION_THRESHOLD = 1024;
-
-/**
- * Answers a serialized view, gzipped when the client takes it: the gzip is
- * the document's own, made once, so the compression middleware (which
- * leaves an encoded answer alone) does not compress it again per answer.
- */
-async function sendDocument(
-  req: Request,
-  res: express.Response,
-  document: PipelineDocument,
-) {
-  res.vary('Accept-Encoding');
+/** Answers a serialized view; the compression middleware compresses it. */
+function sendDocument(res: express.Response, document: PipelineDocument) {
   res.type('json');
-  if (
-    document.gzipped &&
-    document.json.length >= COMPRESSION_THRESHOLD &&
-    req.acceptsEncodings('gzip', 'identity') === 'gzip'
-  ) {
-    res.setHeader('Content-Encoding', 'gzip');
-    res.end(await document.gzipped());
-  } else {
-    res.end(document.json);
-  }
+  res.end(document.json);
 }
 
 /**
@@ -184,11 +163,7 @@ export async function createRouter(
   router.get('/pipelines/:namespace/:name', async (req, res) => {
     const ref = pipelineRefOf(req.params.namespace, req.params.name);
     const credentials = await credentialsOf(req);
-    await sendDocument(
-      req,
-      res,
-      await service.getPipelineDocument(ref, { credentials }),
-    );
+    sendDocument(res, await service.getPipelineDocument(ref, { credentials }));
   });
 
   router.get('/pipelines/:namespace/:name/dora', async (req, res) => {

@@ -1,5 +1,3 @@
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import {
   EdgeView,
   PipelineDefinition,
@@ -50,27 +48,16 @@ function pipelineHeader(pipeline: PipelineDefinition) {
 }
 
 /**
- * A pipeline's view as the API answers it: the view, its JSON, and that JSON
- * gzipped, made when first asked for. A kept view is serialized and
- * compressed once per revision rather than on every read. Without
- * `gzipped` (`glu.optimizations.gzippedViews: false`), the answer is
- * compressed on its way out, as any other.
+ * A pipeline's view as the API answers it: the view and its JSON. A kept
+ * view is serialized once per revision rather than on every read.
  */
 export interface PipelineDocument {
   view: PipelineView;
   json: string;
-  gzipped?(): Promise<Buffer>;
 }
 
-function documentOf(view: PipelineView, gzipped: boolean): PipelineDocument {
-  const json = JSON.stringify(view);
-  if (!gzipped) return { view, json };
-  let zipped: Promise<Buffer> | undefined;
-  return {
-    view,
-    json,
-    gzipped: () => (zipped ??= promisify(gzip)(json)),
-  };
+function documentOf(view: PipelineView): PipelineDocument {
+  return { view, json: JSON.stringify(view) };
 }
 
 /**
@@ -92,8 +79,6 @@ export class PipelineViews {
     private readonly deps: {
       store: Pick<GluStore, 'pipelines'>;
       decisions: EdgeDecisions;
-      /** Kept views gzipped once (`glu.optimizations.gzippedViews`); true by default. */
-      gzippedViews?: boolean;
     },
   ) {
     this.kept = new ViewCache(deps.decisions.gates);
@@ -115,10 +100,7 @@ export class PipelineViews {
     const kept = this.kept.get(ref, revision);
     if (kept) return kept;
     const pipeline = foundPipeline(await store.pipelines.getPipeline(ref), ref);
-    const document = documentOf(
-      await this.view(pipeline),
-      this.deps.gzippedViews !== false,
-    );
+    const document = documentOf(await this.view(pipeline));
     this.kept.keep(pipeline, revision, document);
     return document;
   }

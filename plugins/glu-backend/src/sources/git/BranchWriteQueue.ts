@@ -37,11 +37,6 @@ export class BranchWriteQueue {
   private running = false;
   /** When the last commit of this queue landed (epoch milliseconds). */
   private landedAt?: number;
-  /** The fetch that the next commit builds on, once it is started. */
-  private prefetch?: Promise<void>;
-  /** Files of announced edits still to read ahead, and the reading. */
-  private readonly aheadPaths = new Set<string>();
-  private readingAhead?: Promise<void>;
 
   constructor(
     private readonly repository: GitRepository,
@@ -49,15 +44,10 @@ export class BranchWriteQueue {
     private readonly author: CommitAuthor,
     private readonly gathering: { pauseMillis: number; windowMillis: number },
     private readonly clock: GitClock,
-    /** Whether the files of announced edits are read ahead. */
-    private readonly readsAhead = true,
   ) {}
 
-  /**
-   * An edit on its way (of the file at `filePath`, when it is known): the next
-   * commit waits for it (within its window), and its file is read ahead.
-   */
-  expect(filePath?: string): ExpectedWrite {
+  /** An edit on its way: the next commit waits for it (within its window). */
+  expect(): ExpectedWrite {
     const since = this.clock.now();
     this.fetchFor(since, this.pending.length + this.expected.size);
     const expected: ExpectedWrite = {
@@ -67,7 +57,6 @@ export class BranchWriteQueue {
       },
     };
     this.expected.add(expected);
-    if (filePath !== undefined && this.readsAhead) this.readAhead(filePath);
     // The edits pending wait for it now.
     this.schedule();
     return expected;
@@ -93,48 +82,9 @@ export class BranchWriteQueue {
    * failure is the commit's to report.
    */
   private fetchFor(askedAt: number, others: number) {
-    if (others > 0) return;
-    // A new commit's first edit: no fetch of an earlier one is its own.
-    this.prefetch = undefined;
-    if (this.running || this.continues(askedAt)) return;
-    const fetching = this.repository.fetch({ startedSince: askedAt });
-    fetching.catch(() => {});
-    this.prefetch = fetching;
-  }
-
-  /**
-   * Reads the files of announced edits at the head the next commit builds
-   * on, as soon as its fetch is done, while the edits are still planned:
-   * the commit starts with them. Those announced during a read are read
-   * next, together. Nothing is read ahead for a commit that builds on one
-   * under way, nor for one that continues a burst.
-   */
-  private readAhead(filePath?: string) {
-    if (filePath !== undefined) this.aheadPaths.add(filePath);
-    if (this.readingAhead || this.aheadPaths.size === 0) return;
-    this.readingAhead = (async () => {
-      while (this.aheadPaths.size > 0) {
-        // The fetch the commit builds on, started for the first of its
-        // edits; never one of its own (a remote that fails is tried again
-        // by the commit alone).
-        const fetching = this.prefetch;
-        if (this.running || !fetching) {
-          this.aheadPaths.clear();
-          return;
-        }
-        await fetching;
-        const paths = [...this.aheadPaths];
-        this.aheadPaths.clear();
-        await this.repository.readAhead(this.branch, paths);
-      }
-    })()
-      // The commit reads whatever was not read ahead, and says why not.
-      .catch(() => this.aheadPaths.clear())
-      .finally(() => {
-        this.readingAhead = undefined;
-        // Announced as the last read ended.
-        this.readAhead();
-      });
+    if (others > 0 || this.running || this.continues(askedAt)) return;
+    // Joined by the commit's own fetch (`startedSince`).
+    this.repository.fetch({ startedSince: askedAt }).catch(() => {});
   }
 
   /**
@@ -164,7 +114,6 @@ export class BranchWriteQueue {
     this.pending = [];
     if (batch.length === 0) return;
     this.running = true;
-    this.prefetch = undefined;
     try {
       const askedAt = Math.min(...batch.map(p => p.askedAt));
       const results = await this.repository.commit({

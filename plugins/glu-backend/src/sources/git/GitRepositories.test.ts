@@ -11,26 +11,8 @@ import { createGitFixture, GitFixture } from '../../__testUtils__/git';
 import { GitCredentials } from './GitCredentials';
 import { GitRepositories } from './GitRepositories';
 import { GitRepository } from './GitRepository';
-import { FilesAhead } from './treeFiles';
 
 jest.setTimeout(60_000);
-
-/**
- * The next call of a spied method, answered once the method has answered
- * (and what it answered).
- */
-function nextCall<T extends (...args: any[]) => Promise<unknown>>(
-  spy: jest.SpyInstance,
-  original: T,
-): ReturnType<T> {
-  return new Promise(resolve => {
-    spy.mockImplementationOnce(function call(this: unknown, ...args: any[]) {
-      const answer = original.apply(this, args);
-      resolve(answer);
-      return answer;
-    });
-  }) as ReturnType<T>;
-}
 
 // Time is the test's: the queue's pause and window pass when the test
 // moves its clock, however long git takes on a busy machine.
@@ -55,7 +37,6 @@ describe('GitRepositories', () => {
       windowMillis: number;
     },
     logger: LoggerService = mockServices.logger.mock(),
-    readAhead = true,
   ) {
     return new GitRepositories({
       workingDirectory,
@@ -67,7 +48,6 @@ describe('GitRepositories', () => {
       gathering,
       clock,
       maxFileBytes: 1024 * 1024,
-      readAhead,
     });
   }
 
@@ -234,101 +214,34 @@ describe('GitRepositories', () => {
     expect(await repo.show('env/p1/VERSION')).toBe('2.0.0\n');
   });
 
-  it('reads the files of announced edits ahead, at the head their commit builds on, and a file again when the branch moved', async () => {
-    const read = jest.spyOn(FilesAhead.prototype, 'filesAt');
-    const readAhead = GitRepository.prototype.readAhead;
-    const readingAhead = jest.spyOn(GitRepository.prototype, 'readAhead');
-    const before = await repo.log();
-    const paths = [0, 1, 2].map(i => `env/p${i}/VERSION`);
-    // Read once the fetch the commit builds on is done, while the edits are
-    // still planned.
-    let readThem = nextCall(readingAhead, readAhead);
-    const announced = paths.map(p => repositories.expect(repo.url, 'main', p));
-    await readThem;
-    expect(read.mock.calls.map(call => (call[2] as string[]).sort())).toEqual([
-      paths,
-    ]);
-    const writes = [0, 1, 2].map(i =>
-      repositories.write(repo.url, 'main', edit(i, '2.0.0'), announced[i]),
-    );
-    clock.advance(50);
-    const results = await Promise.all(writes);
-    // The commit took them as they were read.
-    expect(read).toHaveBeenCalledTimes(1);
-    expect(results.every(r => r.changed && r.before === '1.0.0\n')).toBe(true);
-    expect(await repo.log()).toHaveLength(before.length + 1);
-    for (const p of paths) expect(await repo.show(p)).toBe('2.0.0\n');
-
-    // Someone changes a file after it was read ahead: the commit built on
-    // what was read is refused by its lease, and the file is read again at
-    // the new head, where the edit is made on top of the person's change.
-    read.mockClear();
-    clock.advance(1_000);
-    readThem = nextCall(readingAhead, readAhead);
-    const next = repositories.expect(repo.url, 'main', paths[0]);
-    await readThem;
-    const theirs = await repo.commit(
-      { [paths[0]]: '2.0.0\n# reviewed\n' },
-      "A person's change",
-    );
-    const making = repositories.write(
-      repo.url,
-      'main',
-      {
-        ...edit(0, '3.0.0'),
-        apply: async (content: string) => content.replace('2.0.0', '3.0.0'),
-      },
-      next,
-    );
-    clock.advance(50);
-    const made = await making;
-    expect(made.before).toBe('2.0.0\n# reviewed\n');
-    expect(await repo.show(paths[0])).toBe('3.0.0\n# reviewed\n');
-    expect((await repo.log()).map(c => c.sha).slice(0, 2)).toEqual([
-      made.sha,
-      theirs,
-    ]);
-    expect(read).toHaveBeenCalledTimes(2);
-    read.mockRestore();
-    readingAhead.mockRestore();
-  });
-
-  it('with read-ahead off, waits for announced edits and reads their files in the commit', async () => {
-    repositories = gatheringFor(
-      { pauseMillis: 50, windowMillis: 2_000 },
-      undefined,
-      false,
-    );
-    const readingAhead = jest.spyOn(GitRepository.prototype, 'readAhead');
+  it('waits for announced edits, and starts the fetch their commit builds on with the first', async () => {
     const fetch = jest.spyOn(GitRepository.prototype, 'fetch');
     const before = await repo.log();
-    const announced = [0, 1, 2].map(i =>
-      repositories.expect(repo.url, 'main', `env/p${i}/VERSION`),
+    const announced = [0, 1, 2].map(() =>
+      repositories.expect(repo.url, 'main'),
     );
-    // The fetch the commit builds on still starts with the first.
+    // The fetch the commit builds on starts with the first.
     expect(fetch).toHaveBeenCalledTimes(1);
     const writes = [0, 1, 2].map(i =>
       repositories.write(repo.url, 'main', edit(i, '2.0.0'), announced[i]),
     );
     clock.advance(50);
     const results = await Promise.all(writes);
-    expect(readingAhead).not.toHaveBeenCalled();
     expect(results.every(r => r.changed && r.before === '1.0.0\n')).toBe(true);
     expect(await repo.log()).toHaveLength(before.length + 1);
-    readingAhead.mockRestore();
     fetch.mockRestore();
   });
 
-  it('reads ahead only on the fetch its commit started, never fetching a failing remote again', async () => {
+  it('fetches a failing remote once for the edits announced to it, and the commit says why', async () => {
     const fetch = jest.spyOn(GitRepository.prototype, 'fetch');
     const url = `file://${path.join(workingDirectory, 'gone.git')}`;
     const announced = [];
     for (let i = 0; i < 5; i++) {
-      announced.push(repositories.expect(url, 'main', `env/p${i}/VERSION`));
+      announced.push(repositories.expect(url, 'main'));
       clock.advance(50);
     }
-    // One fetch, started with the first announcement; the reads ahead wait
-    // for it, and neither retry it when it fails nor start another.
+    // One fetch, started with the first announcement, not retried by the
+    // announcements that follow.
     expect(fetch).toHaveBeenCalledTimes(1);
     const writing = repositories.write(
       url,

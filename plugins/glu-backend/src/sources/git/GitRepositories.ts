@@ -38,11 +38,6 @@ export class GitRepositories {
       maxFileBytes: number;
       /** Spans and durations of git operations. */
       telemetry?: GluTelemetry;
-      /**
-       * Whether the files of announced edits are read while the edits are
-       * planned (`glu.optimizations.readAhead`); true by default.
-       */
-      readAhead?: boolean;
     },
   ) {
     this.telemetry = options.telemetry ?? new GluTelemetry();
@@ -101,12 +96,9 @@ export class GitRepositories {
     return this.queueOf(url, branch).submit(edit, expected);
   }
 
-  /**
-   * An edit of this branch (of the file at `filePath`, when it is known) is on
-   * its way: its commit waits for it, and its file is read ahead.
-   */
-  expect(url: string, branch: string, filePath?: string): ExpectedWrite {
-    return this.queueOf(url, branch).expect(filePath);
+  /** An edit of this branch is on its way: its commit waits for it. */
+  expect(url: string, branch: string): ExpectedWrite {
+    return this.queueOf(url, branch).expect();
   }
 
   private queueOf(url: string, branch: string): BranchWriteQueue {
@@ -119,7 +111,6 @@ export class GitRepositories {
         this.options.author,
         this.options.gathering ?? DEFAULT_GATHERING,
         this.options.clock ?? systemClock,
-        this.options.readAhead !== false,
       );
       this.queues.set(key, queue);
     }

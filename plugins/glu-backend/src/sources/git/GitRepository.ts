@@ -31,7 +31,7 @@ import {
   readFile,
   readFiles,
 } from './reading';
-import { FilesAhead } from './treeFiles';
+import { filesAt } from './treeFiles';
 
 export type { CommitAuthor, FileEdit, FileEditResult } from './edits';
 export type { CommitInfo } from './reading';
@@ -57,8 +57,6 @@ export class GitRepository {
   /** When the last fetch that ended well was asked for. */
   private fetched?: number;
   private initialized?: Promise<void>;
-  /** Files read ahead of a commit (`readAhead`), at one head of one branch. */
-  private readonly ahead = new FilesAhead();
 
   constructor(
     readonly url: string,
@@ -284,25 +282,6 @@ export class GitRepository {
     return this.run(git => git.raw(['diff', fromSha, toSha, '--', filePath]));
   }
 
-  /**
-   * Files of a branch's head as last fetched, read ahead of a commit that
-   * will edit them (edits announced while they are planned), in one
-   * `ls-tree` and one `cat-file`: the commit that builds on that head starts
-   * with them. Files already read at that head are not read again.
-   */
-  async readAhead(branch: string, paths: string[]): Promise<void> {
-    await this.init();
-    const head = await this.head(branch);
-    if (!head) return;
-    await this.ahead.readAhead(
-      work => this.run(work),
-      head,
-      paths,
-      branch,
-      this.maxFileBytes,
-    );
-  }
-
   /** Deletes a branch of the remote, if it is there. */
   async deleteBranch(branch: string): Promise<void> {
     await this.mutex.run(async () => {
@@ -368,7 +347,7 @@ export class GitRepository {
         const { results, changed, written } = await this.run(async git =>
           applyEdits(
             options.edits,
-            await this.ahead.filesFor(
+            await filesAt(
               git,
               head,
               options.edits.map(e => e.path),

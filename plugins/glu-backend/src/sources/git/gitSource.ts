@@ -323,8 +323,8 @@ export class GitSource implements GluWritableSource, AnnouncingSource {
 
   /** A commit to the phase's branch waits for the write on its way. */
   expectWrite(phase: GluSourcePhase): ExpectedWrite {
-    const { repository, branch, path } = this.definition(phase);
-    return this.deps.repositories.expect(repository, branch, path);
+    const { repository, branch } = this.definition(phase);
+    return this.deps.repositories.expect(repository, branch);
   }
 
   async write(

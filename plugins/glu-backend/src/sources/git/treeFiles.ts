@@ -2,7 +2,7 @@
  * The files a commit edits, as git's own tree holds them: each one's mode,
  * blob and content, or why it cannot be written (a path that leaves the
  * repository or goes through a symbolic link, a file missing or over the
- * limit of files); and those read ahead of a commit, at one head.
+ * limit of files).
  */
 import { ConflictError, InputError } from '@backstage/errors';
 import { repositoryPathProblem } from '@glu-dev/plugin-glu-common';
@@ -92,7 +92,7 @@ async function entriesOf(
  * `cat-file`: each with its mode, blob and content, or the error that
  * says why it cannot be written.
  */
-async function filesAt(
+export async function filesAt(
   git: Git,
   commit: string,
   filePaths: string[],
@@ -127,104 +127,4 @@ async function filesAt(
     }
   }
   return files;
-}
-
-/**
- * Files read ahead of a commit, at one head of one branch: what that commit
- * holds never changes, so the commit that builds on the same head takes
- * them as they are. Replaced by the next head's.
- */
-export class FilesAhead {
-  private ahead?: { key: string; files: Map<string, Promise<FileAt>> };
-
-  /** The files read ahead at a branch's head (made anew for a new head). */
-  at(
-    branch: string,
-    head: string,
-    create = false,
-  ): Map<string, Promise<FileAt>> | undefined {
-    const key = `${branch}\0${head}`;
-    if (this.ahead?.key !== key) {
-      if (!create) return undefined;
-      this.ahead = { key, files: new Map() };
-    }
-    return this.ahead.files;
-  }
-
-  /**
-   * Reads files at a head ahead of the commit that will build on it, in one
-   * `ls-tree` and one `cat-file` (run under the deadline by `run`); files
-   * already read at that head are not read again, and a read that failed is
-   * made again by the commit.
-   */
-  async readAhead(
-    run: <T>(work: (git: Git) => Promise<T>) => Promise<T>,
-    head: string,
-    paths: string[],
-    branch: string,
-    maxFileBytes: number,
-  ): Promise<void> {
-    const files = this.at(branch, head, true)!;
-    const missing = [
-      ...new Set(paths.map(p => path.posix.normalize(p))),
-    ].filter(p => !files.has(p));
-    if (missing.length === 0) return;
-    const read = run(git =>
-      this.filesAt(git, head, missing, branch, maxFileBytes),
-    );
-    for (const file of missing) {
-      const one = read.then(found => found.get(file)!);
-      one.catch(() => {
-        if (files.get(file) === one) files.delete(file);
-      });
-      files.set(file, one);
-    }
-    await read.catch(() => undefined);
-  }
-
-  /**
-   * Files at a commit, read now (see `filesAt`): every read of files for a
-   * commit, ahead of it or by it, is made here.
-   */
-  filesAt(
-    git: Git,
-    commit: string,
-    filePaths: string[],
-    branch: string,
-    maxFileBytes: number,
-  ): Promise<Map<string, FileAt>> {
-    return filesAt(git, commit, filePaths, branch, maxFileBytes);
-  }
-
-  /**
-   * Files at a commit, by normalized path, each with its mode, blob and
-   * content, or the error that says why it cannot be written: those read
-   * ahead at that head as they were read, the others in one `ls-tree` and
-   * one `cat-file` now.
-   */
-  async filesFor(
-    git: Git,
-    head: string,
-    filePaths: string[],
-    branch: string,
-    maxFileBytes: number,
-  ): Promise<Map<string, FileAt>> {
-    const ahead = this.at(branch, head);
-    const files = new Map<string, FileAt>();
-    const missing: string[] = [];
-    await Promise.all(
-      [...new Set(filePaths.map(p => path.posix.normalize(p)))].map(
-        async file => {
-          const read = await ahead?.get(file)?.catch(() => undefined);
-          if (read) files.set(file, read);
-          else missing.push(file);
-        },
-      ),
-    );
-    if (missing.length > 0) {
-      const read = await this.filesAt(git, head, missing, branch, maxFileBytes);
-      for (const [file, at] of read) files.set(file, at);
-    }
-    return files;
-  }
 }
