@@ -1,3 +1,4 @@
+import { silentHost } from '../../__testUtils__/silentHost';
 import { GitSpawner, StartedGit } from './spawner';
 
 jest.setTimeout(20_000);
@@ -64,27 +65,38 @@ describe('GitSpawner', () => {
     ).rejects.toThrow(/no-such-object/);
   });
 
-  it('stops a command under way when asked, plumbing or simple-git', async () => {
+  it('stops a command under way when asked, plumbing or simple-git, with what it started', async () => {
     const waiting = start(spawner, WAIT);
     waiting.started.kill();
     expect((await waiting.result).code).not.toBe(0);
 
-    const deadline = new AbortController();
-    const running = spawner.runSimpleGit(
-      { args: WAIT, cwd: process.cwd(), env },
-      deadline.signal,
-    );
-    deadline.abort();
-    await expect(running).rejects.toThrow();
+    const host = await silentHost();
+    try {
+      const deadline = new AbortController();
+      const running = spawner.runSimpleGit(
+        { args: ['ls-remote', host.url], cwd: process.cwd(), env },
+        deadline.signal,
+      );
+      const socket = await host.connection();
+      const closed = new Promise(resolve => socket.once('close', resolve));
+      deadline.abort();
+      await expect(running).rejects.toThrow(/abort/i);
+      // Only the end of `git-remote-http` closes its connection.
+      await closed;
+    } finally {
+      await host.close();
+    }
   });
 
   it('fails what it was running when its process dies, and starts a new one for what comes next', async () => {
+    const host = await silentHost();
     const waiting = start(spawner, WAIT);
     const never = new AbortController().signal;
     const simple = spawner.runSimpleGit(
-      { args: WAIT, cwd: process.cwd(), env },
+      { args: ['ls-remote', host.url], cwd: process.cwd(), env },
       never,
     );
+    await host.connection();
     await start(spawner, ['--version']).result;
     const first = spawner.pid!;
     process.kill(first, 'SIGKILL');
@@ -95,14 +107,27 @@ describe('GitSpawner', () => {
     const next = await start(spawner, ['--version']).result;
     expect(next.code).toBe(0);
     expect(spawner.pid).not.toBe(first);
+    await host.close();
   });
 
-  it('ends with stop(), failing what it was running', async () => {
-    const waiting = start(spawner, WAIT);
-    await start(spawner, ['--version']).result;
-    spawner.stop();
-    await expect(waiting.result).rejects.toThrow(
-      'the process that runs git ended',
-    );
+  it('ends with stop(), killing what it ran, with what that started', async () => {
+    const host = await silentHost();
+    try {
+      const waiting = start(spawner, WAIT);
+      const simple = spawner.runSimpleGit(
+        { args: ['ls-remote', host.url], cwd: process.cwd(), env },
+        new AbortController().signal,
+      );
+      const socket = await host.connection();
+      const closed = new Promise(resolve => socket.once('close', resolve));
+      spawner.stop();
+      await expect(waiting.result).rejects.toThrow(
+        'the process that runs git ended',
+      );
+      await expect(simple).rejects.toThrow('the process that runs git ended');
+      await closed;
+    } finally {
+      await host.close();
+    }
   });
 });

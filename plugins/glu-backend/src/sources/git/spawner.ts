@@ -70,6 +70,8 @@ type Answer =
   | { id: number; type: 'failed'; message: string };
 
 interface Running {
+  /** The spawner process that runs it. */
+  child: ChildProcess;
   output?: GitOutput;
   resolve(value: never): void;
   reject(error: Error): void;
@@ -109,16 +111,25 @@ export class GitSpawner implements GitRunner {
     return { exited: answer, kill };
   }
 
-  /** Ends the spawner process, and with it every git it runs. */
+  /**
+   * Ends the spawner process, which kills every git it runs as it goes (its
+   * channel closes).
+   */
   stop(): void {
-    this.child?.kill();
+    if (this.child?.connected) this.child.disconnect();
+    else this.child?.kill();
   }
 
   private send<T>(message: object, output?: GitOutput) {
     const child = this.process();
     const id = this.nextId++;
     const answer = new Promise<T>((resolve, reject) => {
-      this.running.set(id, { output, resolve: resolve as never, reject });
+      this.running.set(id, {
+        child,
+        output,
+        resolve: resolve as never,
+        reject,
+      });
     });
     child.send({ ...message, id });
     const kill = () => {
@@ -130,7 +141,8 @@ export class GitSpawner implements GitRunner {
   }
 
   private process(): ChildProcess {
-    if (this.child) return this.child;
+    // One that was let go of ends on its own, with what it runs.
+    if (this.child?.connected) return this.child;
     // Nothing of the backend's own Node options (a profiler, an
     // instrumentation file): it only runs git.
     const env = { ...process.env };
@@ -142,11 +154,13 @@ export class GitSpawner implements GitRunner {
     });
     child.on('message', (answer: Answer) => this.answer(answer));
     const ended = (why: string) => {
-      if (this.child !== child) return;
-      this.child = undefined;
+      if (this.child === child) this.child = undefined;
       const error = new Error(`the process that runs git ${why}`);
-      for (const running of this.running.values()) running.reject(error);
-      this.running.clear();
+      for (const [id, running] of this.running) {
+        if (running.child !== child) continue;
+        this.running.delete(id);
+        running.reject(error);
+      }
     };
     child.on('exit', (code, signal) =>
       ended(`ended (${signal ?? `exit code ${code}`})`),

@@ -9,8 +9,8 @@
  *                                      or { id, type: 'failed', message }
  *   { type: 'kill', id }             stops either
  *
- * When the channel closes (the backend ended), it kills every git it runs
- * and ends.
+ * When the channel closes (the backend ended or let go of it) or it is sent
+ * SIGTERM, it kills every git it runs and ends.
  */
 'use strict';
 
@@ -67,7 +67,11 @@ process.on('message', message => {
   else if (message.type === 'kill') running.get(message.id)?.();
 });
 
-process.on('disconnect', () => {
+/** Kills every git under way, with what it started, and ends. */
+function end() {
   for (const stop of running.values()) stop();
   process.exit(0);
-});
+}
+
+process.on('disconnect', end);
+process.on('SIGTERM', end);
