@@ -409,7 +409,8 @@ async function main() {
     log('glu, installed globally, answers as it should');
     passed = true;
   } catch (error) {
-    log(`failed: ${error.stderr || error.stack || error}`);
+    const printed = [error.stdout, error.stderr].filter(Boolean).join('\n');
+    log(`failed: ${printed || error.stack || error}`);
   } finally {
     await stop?.();
     fs.rmSync(work, { recursive: true, force: true });

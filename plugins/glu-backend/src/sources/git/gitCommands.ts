@@ -2,7 +2,7 @@
  * Git for one piece of work under one deadline: the porcelain and network
  * commands (init, fetch, push, ls-remote, rev-parse, log, …) through
  * simple-git, and the streaming plumbing (plumbing.ts) beside them, both
- * run by gitRunner.cjs where spawner.ts says. The credentials travel in
+ * run by git/gitRunner.cjs where spawner.ts says. The credentials travel in
  * git's environment only, and nothing thrown holds them.
  */
 import { ServiceUnavailableError } from '@backstage/errors';

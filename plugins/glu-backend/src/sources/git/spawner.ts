@@ -4,9 +4,10 @@
  * Starting a process copies the starting process's page tables: a few
  * milliseconds for a small process, 15 to 40 for a backend of 300 to 600 MB,
  * while its event loop waits. With the spawner, every git command, porcelain
- * and network through simple-git and plumbing alike (gitRunner.cjs), runs in
- * a small Node process of its own (spawnerProcess.cjs), asked over IPC, and
- * the backend forks once. Without it, the backend runs gitRunner.cjs itself.
+ * and network through simple-git and plumbing alike (git/gitRunner.cjs at
+ * the package's root), runs in a small Node process of its own
+ * (git/spawnerProcess.cjs), asked over IPC, and the backend forks once.
+ * Without it, the backend runs git/gitRunner.cjs itself.
  *
  * When the spawner process dies, the commands it was running fail (their
  * git is killed with its process group); the next command starts a new one.
@@ -51,7 +52,8 @@ export interface GitRunner {
 }
 
 const PACKAGE = '@glu-dev/plugin-glu-backend';
-const FOLDER = 'src/sources/git';
+/** Plain CommonJS, shipped as it is (like the migrations). */
+const FOLDER = 'git';
 
 let here: GitRunner | undefined;
 
