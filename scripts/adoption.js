@@ -119,7 +119,18 @@ function prepareApp(work, packed) {
   }
   const manifestFile = path.join(app, 'package.json');
   const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
-  manifest.resolutions = { ...manifest.resolutions, ...resolutions };
+  // Offline, the app resolves as the workspace does (its lockfile is seeded
+  // from the workspace's): with the workspace's own resolutions, which pin
+  // tools whose newest versions some registries lack (docs/development.md,
+  // "Root resolutions").
+  const workspace = JSON.parse(
+    fs.readFileSync(path.join(root, 'package.json'), 'utf8'),
+  );
+  manifest.resolutions = {
+    ...workspace.resolutions,
+    ...manifest.resolutions,
+    ...resolutions,
+  };
   fs.writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
   return app;
 }
@@ -298,15 +309,20 @@ async function promoteInPortal(repository) {
   });
   const page = await browser.newPage();
   try {
-    await page.goto('http://localhost:3000/');
-    await page.getByRole('button', { name: 'Enter' }).click();
-    // The catalog takes in the pipeline once it has its owner, and Glu
-    // reads it then: on create-app's defaults, within a few minutes.
+    // As a person finds it: the catalog (create-app's home page), the
+    // component, its Glu tab. The catalog takes in the pipeline once it has
+    // its owner, and Glu reads it then: on create-app's defaults, within a
+    // few minutes. Each try starts from a fresh load, signed in anew.
     const production = page.getByRole('region', { name: 'Phase production' });
+    const enter = page.getByRole('button', { name: 'Enter' });
+    const component = page.getByRole('link', { name: /example-website/ });
     await expect(async () => {
-      await page.goto(
-        'http://localhost:3000/catalog/default/component/example-website/glu',
-      );
+      await page.goto('http://localhost:3000/');
+      // Signed in already, after the first time.
+      await expect(enter.or(component)).toBeVisible({ timeout: 60_000 });
+      if (await enter.isVisible()) await enter.click();
+      await component.click();
+      await page.getByRole('link', { name: 'Glu', exact: true }).click();
       await expect(production).toBeVisible({ timeout: 15_000 });
     }).toPass({ timeout: 420_000 });
     const promote = production.getByRole('button', { name: 'Promote' });
