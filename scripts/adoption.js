@@ -28,14 +28,14 @@
  */
 'use strict';
 
-const { execFileSync, spawn } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
-const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const YAML = require('yaml');
 const { followReadme } = require('./adoption/readme');
 const { seedLockfile } = require('./adoption/lockfile');
+const { serve } = require('./served');
 const { findChromium } = require('./tools');
 
 const root = path.resolve(__dirname, '..');
@@ -219,76 +219,18 @@ function install(app, packed) {
   });
 }
 
-function waitForUrl(url, timeoutMs, child) {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      if (child.exitCode !== null) {
-        reject(new Error(`the app exited with code ${child.exitCode}`));
-        return;
-      }
-      const request = http.get(url, response => {
-        response.resume();
-        if (response.statusCode && response.statusCode < 500) resolve();
-        else retry();
-      });
-      request.on('error', retry);
-      request.setTimeout(5000, () => request.destroy());
-    };
-    const retry = () => {
-      if (Date.now() > deadline) {
-        reject(new Error(`${url} did not answer within ${timeoutMs / 1000} s`));
-      } else {
-        setTimeout(attempt, 1000);
-      }
-    };
-    attempt();
-  });
-}
-
 /** Step 5: `yarn start`, in a process group of its own. */
-async function start(app) {
-  const logFile = path.join(resultsDir, 'adoption-app.log');
-  const out = fs.openSync(logFile, 'w');
-  const child = spawn(node, ['.yarn/releases/yarn-4.13.0.cjs', 'start'], {
+function start(app) {
+  log('yarn start (log: test-results/adoption-app.log)');
+  return serve({
+    command: node,
+    args: ['.yarn/releases/yarn-4.13.0.cjs', 'start'],
     cwd: app,
-    detached: true,
-    stdio: ['ignore', out, out],
     env: { ...process.env, BROWSER: 'none' },
+    logFile: path.join(resultsDir, 'adoption-app.log'),
+    urls: ['http://localhost:7007/api/glu/health', 'http://localhost:3000/'],
+    timeoutMs: 600000,
   });
-  const stop = async () => {
-    if (child.exitCode === null) {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
-      await new Promise(resolve => {
-        const timer = setTimeout(() => {
-          try {
-            process.kill(-child.pid, 'SIGKILL');
-          } catch {
-            /* already gone */
-          }
-          resolve();
-        }, 10000);
-        child.on('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-    fs.closeSync(out);
-  };
-  try {
-    log('yarn start (log: test-results/adoption-app.log)');
-    await waitForUrl('http://localhost:7007/api/glu/health', 600000, child);
-    await waitForUrl('http://localhost:3000/', 600000, child);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return stop;
 }
 
 /** Step 6: the owner's first promotion, in the portal. */
@@ -381,7 +323,11 @@ async function globalCli(work, packed) {
   const glu = args => {
     try {
       const stdout = run(path.join(prefix, 'bin', 'glu'), args, {
-        env: { ...process.env, GLU_URL: 'http://localhost:7007', GLU_TOKEN: token },
+        env: {
+          ...process.env,
+          GLU_URL: 'http://localhost:7007',
+          GLU_TOKEN: token,
+        },
       });
       return { code: 0, stdout, stderr: '' };
     } catch (error) {
@@ -431,7 +377,9 @@ async function main() {
     await stop?.();
     fs.rmSync(work, { recursive: true, force: true });
   }
-  process.stdout.write(`\n${passed ? 1 : 0} passed, ${passed ? 0 : 1} failed\n`);
+  process.stdout.write(
+    `\n${passed ? 1 : 0} passed, ${passed ? 0 : 1} failed\n`,
+  );
   process.exit(passed ? 0 : 1);
 }
 

@@ -30,13 +30,13 @@
 
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const http = require('node:http');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const { embeddedPostgres } = require('./embeddedPostgres');
 const { prepareExample } = require('./example');
+const { serve } = require('./served');
 const { ensureDebianTools, findChromium } = require('./tools');
 
 const root = path.resolve(__dirname, '..');
@@ -246,89 +246,39 @@ function reliabilityTests() {
   );
 }
 
-function waitForUrl(url, timeoutMs, child) {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      if (child.exitCode !== null) {
-        reject(new Error(`the portal exited with code ${child.exitCode}`));
-        return;
-      }
-      const request = http.get(url, response => {
-        response.resume();
-        if (response.statusCode && response.statusCode < 500) {
-          resolve();
-        } else {
-          retry();
-        }
-      });
-      request.on('error', retry);
-      request.setTimeout(5000, () => request.destroy());
-    };
-    const retry = () => {
-      if (Date.now() > deadline) {
-        reject(new Error(`${url} did not answer within ${timeoutMs / 1000} s`));
-      } else {
-        setTimeout(attempt, 1000);
-      }
-    };
-    attempt();
-  });
-}
-
 /** Starts the example portal in its own process group, on a fresh state. */
 async function startPortal() {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'glu-e2e-'));
   await prepareExample(root, stateDir);
-  const logFile = path.join(resultsDir, 'e2e-portal.log');
-  const out = fs.openSync(logFile, 'w');
-  const child = spawn(nodeBin, [yarn, 'dev'], {
-    cwd: root,
-    detached: true,
-    stdio: ['ignore', out, out],
-    env: {
-      ...process.env,
-      BROWSER: 'none',
-      // The end-to-end portal keeps its state apart from `npm start`'s.
-      // app-config.yaml reads it for the databases, the working directory,
-      // the example repository and the example pipeline.
-      GLU_EXAMPLE_DIR: stateDir,
-    },
-  });
-  const stop = async () => {
-    if (child.exitCode === null) {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
-      await new Promise(resolve => {
-        const timer = setTimeout(() => {
-          try {
-            process.kill(-child.pid, 'SIGKILL');
-          } catch {
-            /* already gone */
-          }
-          resolve();
-        }, 10000);
-        child.on('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-    fs.closeSync(out);
-    fs.rmSync(stateDir, { recursive: true, force: true });
-  };
+  log('e2e: starting the example portal (log: test-results/e2e-portal.log)');
+  let stopServing;
   try {
-    log('e2e: starting the example portal (log: test-results/e2e-portal.log)');
-    await waitForUrl('http://localhost:7007/api/glu/health', 300000, child);
-    await waitForUrl('http://localhost:3000/', 300000, child);
+    stopServing = await serve({
+      command: nodeBin,
+      args: [yarn, 'dev'],
+      cwd: root,
+      env: {
+        ...process.env,
+        BROWSER: 'none',
+        // The end-to-end portal keeps its state apart from `npm start`'s.
+        // app-config.yaml reads it for the databases, the working directory,
+        // the example repository and the example pipeline.
+        GLU_EXAMPLE_DIR: stateDir,
+      },
+      logFile: path.join(resultsDir, 'e2e-portal.log'),
+      urls: ['http://localhost:7007/api/glu/health', 'http://localhost:3000/'],
+      timeoutMs: 300000,
+    });
   } catch (error) {
-    await stop();
+    fs.rmSync(stateDir, { recursive: true, force: true });
     throw error;
   }
-  return { stop };
+  return {
+    stop: async () => {
+      await stopServing();
+      fs.rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function e2eTests() {

@@ -88,7 +88,10 @@ function seedLockfile({ workspaceLock, app, extraRanges = [] }) {
           semver.satisfies(entries.get(key).entry.version, plain),
       )
       .sort((a, b) =>
-        semver.rcompare(entries.get(a).entry.version, entries.get(b).entry.version),
+        semver.rcompare(
+          entries.get(a).entry.version,
+          entries.get(b).entry.version,
+        ),
       )[0];
     if (best) {
       entries.get(best).names.push(d);

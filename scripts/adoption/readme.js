@@ -59,7 +59,11 @@ function writeJson(file, value) {
 function applyShell(app, text, versions, removed) {
   for (const words of commandsOf(text)) {
     const [tool, flag, dir, verb, ...names] = words;
-    if (tool !== 'yarn' || flag !== '--cwd' || !['add', 'remove'].includes(verb)) {
+    if (
+      tool !== 'yarn' ||
+      flag !== '--cwd' ||
+      !['add', 'remove'].includes(verb)
+    ) {
       throw new Error(`the adoption test cannot run "${words.join(' ')}"`);
     }
     const file = path.join(app, dir, 'package.json');
@@ -67,7 +71,9 @@ function applyShell(app, text, versions, removed) {
     for (const name of names) {
       if (verb === 'add') {
         if (!versions[name]) {
-          throw new Error(`the README adds ${name}, which Glu does not publish`);
+          throw new Error(
+            `the README adds ${name}, which Glu does not publish`,
+          );
         }
         manifest.dependencies[name] = `^${versions[name]}`;
       } else {
@@ -103,7 +109,10 @@ function applyBackendIndex(file, text, removed) {
   if (!added.length) throw new Error(`the README's ${file} block adds nothing`);
   for (const line of added) {
     if (!source.includes(line)) {
-      source = source.replace('backend.start();', `${line}\n\nbackend.start();`);
+      source = source.replace(
+        'backend.start();',
+        `${line}\n\nbackend.start();`,
+      );
     }
   }
   fs.writeFileSync(file, source);
@@ -159,9 +168,12 @@ function followReadme({ readme, app, versions }) {
     } else if (file === 'packages/backend/src/index.ts') {
       applyBackendIndex(path.join(app, file), block.text, removed);
     } else if (file === 'packages/app/src/App.tsx') {
-      const packages = YAML.parse(fs.readFileSync(config, 'utf8')).app?.packages;
+      const packages = YAML.parse(fs.readFileSync(config, 'utf8')).app
+        ?.packages;
       if (packages !== 'all') {
-        throw new Error('the app does not discover its packages (app.packages)');
+        throw new Error(
+          'the app does not discover its packages (app.packages)',
+        );
       }
       done.push(`skipped ${where}: the app has app.packages: all`);
       continue;
@@ -174,7 +186,9 @@ function followReadme({ readme, app, versions }) {
     } else if (block.lang === 'yaml' && file === 'pipelines.yaml') {
       pipelines = block.text;
     } else {
-      throw new Error(`the adoption test cannot apply the README's block ${where}`);
+      throw new Error(
+        `the adoption test cannot apply the README's block ${where}`,
+      );
     }
     done.push(`applied ${where}`);
   }

@@ -5,10 +5,7 @@ import {
   Worker,
   workerData,
 } from 'node:worker_threads';
-import {
-  YamlFormatError,
-  YamlLimits,
-} from '../formats/yamlParse';
+import { YamlFormatError, YamlLimits } from '../formats/yamlParse';
 import {
   DocumentTask,
   DocumentTaskResults,
