@@ -93,6 +93,14 @@ export class GitSpawner implements GitRunner {
     ),
   ) {}
 
+  /**
+   * Starts the spawner process now, rather than with the first command: the
+   * one fork it costs happens while the backend starts.
+   */
+  warmUp(): void {
+    this.process();
+  }
+
   /** The spawner process's id, while it runs. */
   get pid(): number | undefined {
     return this.child?.pid;
@@ -204,6 +212,7 @@ let users = 0;
 export function useGitSpawner(on: boolean): () => void {
   if (!on) return () => {};
   spawner ??= new GitSpawner();
+  spawner.warmUp();
   users++;
   let released = false;
   return () => {
