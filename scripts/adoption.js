@@ -208,7 +208,6 @@ function install(app, packed) {
   log('yarn install, offline');
   run(node, ['.yarn/releases/yarn-4.13.0.cjs', 'install'], {
     cwd: app,
-    stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
       YARN_ENABLE_NETWORK: 'false',
@@ -254,7 +253,8 @@ async function promoteInPortal(repository) {
     // As a person finds it: the catalog (create-app's home page), the
     // component, its Glu tab. The catalog takes in the pipeline once it has
     // its owner, and Glu reads it then: on create-app's defaults, within a
-    // few minutes. Each try starts from a fresh load, signed in anew.
+    // few minutes. Each try starts from a fresh load; the guest signs in
+    // on the first.
     const production = page.getByRole('region', { name: 'Phase production' });
     const enter = page.getByRole('button', { name: 'Enter' });
     const component = page.getByRole('link', { name: /example-website/ });

@@ -2,7 +2,7 @@
  * The README's "Adding Glu to an existing Backstage app", read as the steps
  * that the adoption test takes: every fenced block of that section, in order,
  * is either applied to the app or skipped for a reason the app itself shows
- * (it uses the new frontend system, with `app.packages: all`). A block this
+ * (it discovers its frontend plugins, `app.packages: all`). A block this
  * file does not know how to apply fails the test, so that the README cannot
  * say more than the test does.
  */
@@ -159,12 +159,6 @@ function followReadme({ readme, app, versions }) {
     const where = `"${block.heading}", ${block.lang} ${file ?? ''}`.trim();
     if (block.lang === 'sh') {
       applyShell(app, block.text, versions, removed);
-    } else if (block.heading.includes('legacy frontend system')) {
-      if (fs.existsSync(path.join(app, 'packages/app/src/components'))) {
-        throw new Error('the app uses the legacy frontend system');
-      }
-      done.push(`skipped ${where}: the app uses the new frontend system`);
-      continue;
     } else if (file === 'packages/backend/src/index.ts') {
       applyBackendIndex(path.join(app, file), block.text, removed);
     } else if (file === 'packages/app/src/App.tsx') {
@@ -196,4 +190,4 @@ function followReadme({ readme, app, versions }) {
   return { done, pipelines };
 }
 
-module.exports = { followReadme, blocksOf, merge };
+module.exports = { followReadme };

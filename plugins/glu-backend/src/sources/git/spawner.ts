@@ -75,8 +75,8 @@ interface Running {
   /** The spawner process that runs it. */
   child: ChildProcess;
   output?: GitOutput;
-  resolve(value: never): void;
-  reject(error: Error): void;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
 }
 
 /** Runs git in a small process of its own, over IPC. */
@@ -108,17 +108,24 @@ export class GitSpawner implements GitRunner {
 
   runSimpleGit(request: SimpleGitRequest, signal: AbortSignal) {
     if (signal.aborted) return Promise.reject(signal.reason);
-    const { answer, kill } = this.send<string>({ type: 'simple', request });
-    signal.addEventListener('abort', kill, { once: true });
-    return answer.finally(() => signal.removeEventListener('abort', kill));
+    const { answer, stop } = this.send<string>({ type: 'simple', request });
+    // At its deadline it fails at once, whether or not the spawner answers.
+    const abort = () => stop(running => running.reject(signal.reason));
+    signal.addEventListener('abort', abort, { once: true });
+    return answer.finally(() => signal.removeEventListener('abort', abort));
   }
 
   startGit(start: GitStart, output: GitOutput): StartedGit {
-    const { answer, kill } = this.send<number | null>(
+    const { answer, stop } = this.send<number | null>(
       { type: 'start', start },
       output,
     );
-    return { exited: answer, kill };
+    // Killed, it has ended (null), as a killed process has: what the
+    // spawner still sends of it is dropped.
+    return {
+      exited: answer,
+      kill: () => stop(running => running.resolve(null)),
+    };
   }
 
   /**
@@ -137,17 +144,20 @@ export class GitSpawner implements GitRunner {
       this.running.set(id, {
         child,
         output,
-        resolve: resolve as never,
+        resolve: resolve as (value: unknown) => void,
         reject,
       });
     });
     child.send({ ...message, id });
-    const kill = () => {
-      if (this.running.has(id) && this.child === child && child.connected) {
-        child.send({ type: 'kill', id });
-      }
+    /** Has the spawner kill it, and settles it now as `end` says. */
+    const stop = (end: (running: Running) => void) => {
+      const running = this.running.get(id);
+      if (!running) return;
+      this.running.delete(id);
+      if (child.connected) child.send({ type: 'kill', id });
+      end(running);
     };
-    return { answer, kill };
+    return { answer, stop };
   }
 
   private process(): ChildProcess {
@@ -194,8 +204,8 @@ export class GitSpawner implements GitRunner {
       return;
     }
     this.running.delete(answer.id);
-    if (answer.type === 'exit') running.resolve(answer.code as never);
-    else if (answer.type === 'done') running.resolve(answer.stdout as never);
+    if (answer.type === 'exit') running.resolve(answer.code);
+    else if (answer.type === 'done') running.resolve(answer.stdout);
     else running.reject(new Error(answer.message));
   }
 }
