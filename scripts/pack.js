@@ -9,7 +9,7 @@
  *
  * For each package that is not private: `backstage-cli package build` (its
  * type declarations come from the repository's `yarn tsc`, which this runs
- * first when they are missing), `yarn pack`, then the checks:
+ * first when any package's are missing), `yarn pack`, then the checks:
  *   - it ships its package.json, what its `files` name (as packed: the
  *     config schema that prepack generates included) and nothing else: no
  *     sources but those `files` names, no tests;
@@ -175,7 +175,11 @@ function main() {
   fs.mkdirSync(out, { recursive: true });
   const cli = path.join(root, 'node_modules/@backstage/cli/bin/backstage-cli');
 
-  if (!fs.existsSync(path.join(root, 'dist-types'))) {
+  // Every package's declarations, from one `yarn tsc` when any is missing
+  // (a partial dist-types/, as a single package's API report leaves it).
+  const declared = pkg =>
+    fs.existsSync(path.join(root, 'dist-types', pkg.dir, 'src', 'index.d.ts'));
+  if (!publishedPackages().every(declared)) {
     process.stdout.write('type declarations: yarn tsc\n');
     run(node, [yarn, 'tsc'], root);
   }
