@@ -227,3 +227,31 @@ export type GluHealth = OperationAnswer<'GetHealth'>;
  * @public
  */
 export type GluExtensionTypes = OperationAnswer<'GetExtensions'>;
+
+/**
+ * A hold on promotions into the phases it covers.
+ *
+ * @public
+ */
+export type Freeze = GluApiSchemas['Freeze'];
+
+/**
+ * What a freeze covers: every part given must match.
+ *
+ * @public
+ */
+export type FreezeScope = GluApiSchemas['FreezeScope'];
+
+/**
+ * An active freeze that covers phases of a pipeline, as its view shows it.
+ *
+ * @public
+ */
+export type PipelineFreeze = GluApiSchemas['PipelineFreeze'];
+
+/**
+ * A promotion that went through a freeze, and why.
+ *
+ * @public
+ */
+export type Hotfix = GluApiSchemas['Hotfix'];

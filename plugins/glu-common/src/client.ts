@@ -6,6 +6,7 @@ import type { paths } from './schema/openapi.generated';
 import {
   Approval,
   CatalogRefusal,
+  Freeze,
   GluExtensionTypes,
   GluHealth,
   HistoryDiff,
@@ -55,6 +56,13 @@ export type PromotionRequest = Omit<OperationBody<'CreatePromotion'>, 'dryRun'>;
  * @public
  */
 export type RollbackRequest = Omit<OperationBody<'RollbackPhase'>, 'dryRun'>;
+
+/**
+ * What a freeze is set with: a reason, and what it covers and when.
+ *
+ * @public
+ */
+export type FreezeRequest = OperationBody<'SetFreeze'>;
 
 /**
  * What CI publishes to an `api` phase.
@@ -441,5 +449,28 @@ export class GluClient {
       },
     );
     return data!;
+  }
+
+  /** The freezes that hold promotions now or will. */
+  async listFreezes(): Promise<Freeze[]> {
+    const { data } = await this.api.GET('/freezes', await this.baseUrl());
+    return data!.items;
+  }
+
+  /** Sets a freeze. */
+  async setFreeze(request: FreezeRequest): Promise<Freeze> {
+    const { data } = await this.api.POST('/freezes', {
+      ...(await this.baseUrl()),
+      body: request,
+    });
+    return data!;
+  }
+
+  /** Lifts a freeze set at run time. */
+  async liftFreeze(id: string): Promise<void> {
+    await this.api.DELETE('/freezes/{id}', {
+      ...(await this.baseUrl()),
+      params: { path: { id } },
+    });
   }
 }

@@ -74,6 +74,30 @@ export const gluPublishPermission = createPermission({
 });
 
 /**
+ * Promote through the freezes that hold a phase of a pipeline: a hotfix,
+ * with a reason. Owners do not hold it by being owners: going through a
+ * freeze is the organization's call.
+ *
+ * @public
+ */
+export const gluHotfixPermission = createPermission({
+  name: 'glu.pipeline.hotfix',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Set and lift freezes. Not a permission on one pipeline: a freeze may
+ * cover many, or every one.
+ *
+ * @public
+ */
+export const gluFreezePermission = createPermission({
+  name: 'glu.freeze.manage',
+  attributes: { action: 'update' },
+});
+
+/**
  * Every permission that the Glu plugins define.
  *
  * @public
@@ -85,4 +109,6 @@ export const gluPermissions = [
   gluPinPermission,
   gluApprovePermission,
   gluPublishPermission,
+  gluHotfixPermission,
+  gluFreezePermission,
 ];

@@ -4,6 +4,8 @@ import {
 } from '@backstage/plugin-permission-common';
 import { PolicyQuery } from '@backstage/plugin-permission-node';
 import {
+  gluFreezePermission,
+  gluHotfixPermission,
   gluPermissions,
   gluPipelineReadPermission,
 } from '@glu-dev/plugin-glu-common';
@@ -12,8 +14,11 @@ import {
  * The rule "owners may change their pipelines", for a permission policy:
  * anyone signed in may read pipelines; only the owners of a pipeline (the
  * user, or a group the user belongs to) may promote, roll back, pin,
- * approve or publish in it. Answers undefined for a permission that is not
- * Glu's, so a policy decides the rest itself:
+ * approve or publish in it. Stopping the line and going through it (setting
+ * freezes, `glu.freeze.manage`; hotfixes, `glu.pipeline.hotfix`) is for the
+ * release managers alone: the users and groups in `releaseManagers`.
+ * Answers undefined for a permission that is not Glu's, so a policy decides
+ * the rest itself:
  *
  * ```ts
  * async handle(request: PolicyQuery, user?: PolicyQueryUser) {
@@ -33,11 +38,28 @@ export function gluOwnerDecision(
   request: PolicyQuery,
   /** The user and the groups the user belongs to, as entity refs. */
   claims: string[],
+  options: {
+    /** Who may set freezes and hotfix through them (user and group refs). */
+    releaseManagers?: string[];
+  } = {},
 ): PolicyDecision | undefined {
   const { permission } = request;
   if (!gluPermissions.some(p => p.name === permission.name)) return undefined;
   if (permission.name === gluPipelineReadPermission.name) {
     return { result: AuthorizeResult.ALLOW };
+  }
+  if (
+    permission.name === gluFreezePermission.name ||
+    permission.name === gluHotfixPermission.name
+  ) {
+    const managers = new Set(
+      (options.releaseManagers ?? []).map(r => r.toLocaleLowerCase('en-US')),
+    );
+    return {
+      result: claims.some(c => managers.has(c.toLocaleLowerCase('en-US')))
+        ? AuthorizeResult.ALLOW
+        : AuthorizeResult.DENY,
+    };
   }
   return {
     result: AuthorizeResult.CONDITIONAL,

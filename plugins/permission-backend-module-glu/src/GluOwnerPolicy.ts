@@ -14,8 +14,8 @@ import { gluOwnerDecision } from '@glu-dev/plugin-glu-node';
 /**
  * A permission policy in which the owners of a pipeline may change it
  * (promote, roll back, pin, approve, publish) and anyone signed in may read
- * it. Every other permission goes to `fallback`: by default everything is
- * allowed, as in the policy that `@backstage/create-app` starts with.
+ * it; release managers may set freezes and hotfix through them. Every other
+ * permission goes to `fallback`: by default everything is allowed, as in the policy that `@backstage/create-app` starts with.
  *
  * @public
  */
@@ -26,6 +26,11 @@ export class GluOwnerPolicy implements PermissionPolicy {
       userInfo: UserInfoService;
       /** What decides every permission that is not Glu's. */
       fallback?: PermissionPolicy;
+      /**
+       * The users and groups who may set freezes and hotfix through them
+       * (`glu.releaseManagers` in app-config); nobody by default.
+       */
+      releaseManagers?: string[];
     },
   ) {}
 
@@ -38,7 +43,9 @@ export class GluOwnerPolicy implements PermissionPolicy {
       const claims = user
         ? (await userInfo.getUserInfo(user.credentials)).ownershipEntityRefs
         : [];
-      return gluOwnerDecision(request, claims)!;
+      return gluOwnerDecision(request, claims, {
+        releaseManagers: this.options.releaseManagers,
+      })!;
     }
     return fallback
       ? fallback.handle(request, user)

@@ -7,7 +7,8 @@ import { GluOwnerPolicy } from './GluOwnerPolicy';
 
 /**
  * Sets the permission policy to {@link GluOwnerPolicy}: owners may change
- * their pipelines, everyone signed in may read them, everything else is
+ * their pipelines, everyone signed in may read them, the release managers
+ * (`glu.releaseManagers`) may set freezes and hotfix, everything else is
  * allowed. It replaces the allow-all policy module of a new app.
  *
  * @public
@@ -17,9 +18,19 @@ export const permissionModuleGluOwnerPolicy = createBackendModule({
   moduleId: 'glu-owner-policy',
   register(env) {
     env.registerInit({
-      deps: { policy: policyExtensionPoint, userInfo: coreServices.userInfo },
-      async init({ policy, userInfo }) {
-        policy.setPolicy(new GluOwnerPolicy({ userInfo }));
+      deps: {
+        policy: policyExtensionPoint,
+        userInfo: coreServices.userInfo,
+        config: coreServices.rootConfig,
+      },
+      async init({ policy, userInfo, config }) {
+        policy.setPolicy(
+          new GluOwnerPolicy({
+            userInfo,
+            releaseManagers:
+              config.getOptionalStringArray('glu.releaseManagers') ?? [],
+          }),
+        );
       },
     });
   },

@@ -213,6 +213,11 @@ export const spec = {
           promotionId: {
             type: 'string',
           },
+          hotfix: {
+            type: 'string',
+            description:
+              'The reason given for the promotion that wrote this state through a freeze (a hotfix).',
+          },
           keptVersion: {
             type: 'boolean',
             description:
@@ -320,6 +325,182 @@ export const spec = {
             type: 'string',
             description:
               "The W3C trace context of the promotion's span: its trace is that of the version it brings, from CI's publish on.",
+          },
+          hotfix: {
+            $ref: '#/components/schemas/Hotfix',
+          },
+        },
+      },
+      Hotfix: {
+        type: 'object',
+        description:
+          'A promotion that went through a freeze: who may override freezes (glu.pipeline.hotfix) asked for it, with a reason.',
+        required: ['reason', 'freezes'],
+        properties: {
+          reason: {
+            type: 'string',
+          },
+          freezes: {
+            type: 'array',
+            description: 'The freezes it went through, by id.',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      FreezeScope: {
+        type: 'object',
+        description:
+          'What a freeze covers. Every part that is given must match; a scope with no part covers every phase of every pipeline.',
+        additionalProperties: false,
+        properties: {
+          namespaces: {
+            type: 'array',
+            description: 'Pipelines in these catalog namespaces.',
+            maxItems: 100,
+            items: {
+              type: 'string',
+              pattern: '^[-_.a-zA-Z0-9]{1,253}$',
+            },
+          },
+          owners: {
+            type: 'array',
+            description:
+              'Pipelines these owners own (entity refs, e.g. group:default/team-a).',
+            maxItems: 100,
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 300,
+            },
+          },
+          pipelines: {
+            type: 'array',
+            description:
+              'These pipelines (entity refs, e.g. pipeline:default/checkout).',
+            maxItems: 500,
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 300,
+            },
+          },
+          phases: {
+            type: 'array',
+            description: 'Only the phases of these names (e.g. production).',
+            maxItems: 100,
+            items: {
+              type: 'string',
+              pattern: '^[-_.a-zA-Z0-9]{1,253}$',
+            },
+          },
+        },
+      },
+      Freeze: {
+        type: 'object',
+        description:
+          'A hold on promotions into the phases it covers. Set at run time (origin api) or recurring from app-config (origin config, glu.freezes).',
+        required: [
+          'id',
+          'reason',
+          'scope',
+          'rollbacks',
+          'setBy',
+          'startsAt',
+          'origin',
+          'active',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+            description:
+              'A number for a freeze set at run time; config:<name> for one from app-config.',
+          },
+          reason: {
+            type: 'string',
+          },
+          scope: {
+            $ref: '#/components/schemas/FreezeScope',
+          },
+          rollbacks: {
+            type: 'boolean',
+            description:
+              'Whether rollbacks are frozen too; by default they are not (restoring service is always allowed).',
+          },
+          setBy: {
+            type: 'string',
+            description: 'Who set it (a user or service ref), or app-config.',
+          },
+          startsAt: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              'When it starts; for a recurring freeze, its current or next occurrence.',
+          },
+          endsAt: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When it ends by itself, if it does.',
+          },
+          origin: {
+            type: 'string',
+            enum: ['api', 'config'],
+          },
+          active: {
+            type: 'boolean',
+            description: 'Whether it holds promotions now.',
+          },
+          recurrence: {
+            type: 'string',
+            description:
+              'For a freeze from app-config, its recurrence rule (RFC 5545) or dates.',
+          },
+        },
+      },
+      PipelineFreeze: {
+        type: 'object',
+        description: 'An active freeze that covers phases of a pipeline.',
+        required: [
+          'id',
+          'reason',
+          'setBy',
+          'startsAt',
+          'origin',
+          'rollbacks',
+          'phases',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          reason: {
+            type: 'string',
+          },
+          setBy: {
+            type: 'string',
+          },
+          startsAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          endsAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          origin: {
+            type: 'string',
+            enum: ['api', 'config'],
+          },
+          rollbacks: {
+            type: 'boolean',
+          },
+          phases: {
+            type: 'array',
+            description: 'The phases of the pipeline that it covers.',
+            items: {
+              type: 'string',
+            },
           },
         },
       },
@@ -669,6 +850,14 @@ export const spec = {
               $ref: '#/components/schemas/EdgeView',
             },
           },
+          freezes: {
+            type: 'array',
+            description:
+              'The freezes that hold promotions into phases of the pipeline now.',
+            items: {
+              $ref: '#/components/schemas/PipelineFreeze',
+            },
+          },
         },
       },
       CatalogRefusal: {
@@ -765,11 +954,17 @@ export const spec = {
           'deployments',
           'deploymentsPerWeek',
           'failedDeployments',
+          'hotfixes',
           'days',
         ],
         properties: {
           deployments: {
             type: 'integer',
+          },
+          hotfixes: {
+            type: 'integer',
+            description:
+              'Deployments that went through a freeze (hotfixes), counted among the deployments.',
           },
           deploymentsPerWeek: {
             type: 'number',
@@ -845,6 +1040,11 @@ export const spec = {
             type: 'boolean',
             description:
               "Its message, as CI published it, matches the pipeline's fix pattern.",
+          },
+          hotfix: {
+            type: 'string',
+            description:
+              'The reason given, when the deployment went through a freeze.',
           },
         },
       },
@@ -1985,6 +2185,20 @@ export const spec = {
                     type: 'boolean',
                     default: false,
                   },
+                  hotfix: {
+                    type: 'object',
+                    description:
+                      "Go through the freezes that hold the phase, with a reason (needs glu.pipeline.hotfix). Audited, marked in history and DORA, and told to the pipeline's owners and the freezes' authors. Every other gate still applies.",
+                    required: ['reason'],
+                    additionalProperties: false,
+                    properties: {
+                      reason: {
+                        type: 'string',
+                        minLength: 1,
+                        maxLength: 1000,
+                      },
+                    },
+                  },
                 },
               },
             },
@@ -2010,6 +2224,130 @@ export const spec = {
           },
           '400': {
             $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/freezes': {
+      get: {
+        operationId: 'ListFreezes',
+        description:
+          "The freezes that hold promotions now or will: those set at run time\nand not lifted or ended, and those from app-config with their current\nor next occurrence. A pipeline that the caller may not read is left\nout of a freeze's scope.\n",
+        responses: {
+          '200': {
+            description: 'The freezes, active ones first.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/Freeze',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '401': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+      post: {
+        operationId: 'SetFreeze',
+        description:
+          'Sets a freeze (needs glu.freeze.manage): from startsAt (by default\nnow) until it is lifted or until endsAt, promotions into the phases it\ncovers are blocked with it as the reason, on every replica within\nseconds; automatic promotion waits and resumes when it ends. Only a\nhotfix goes through.\n',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['reason'],
+                additionalProperties: false,
+                properties: {
+                  reason: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 1000,
+                  },
+                  scope: {
+                    $ref: '#/components/schemas/FreezeScope',
+                  },
+                  startsAt: {
+                    type: 'string',
+                    format: 'date-time',
+                  },
+                  endsAt: {
+                    type: 'string',
+                    format: 'date-time',
+                  },
+                  rollbacks: {
+                    type: 'boolean',
+                    default: false,
+                    description: 'Freeze rollbacks too.',
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The freeze.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Freeze',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/freezes/{id}': {
+      delete: {
+        operationId: 'LiftFreeze',
+        description:
+          'Lifts a freeze set at run time (needs glu.freeze.manage); automatic\npromotions that waited go on, in the order their versions arrived. A\nfreeze from app-config is changed in app-config: answered 409.\n',
+        parameters: [
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              pattern: '^([1-9][0-9]{0,14}|config:[-_.a-zA-Z0-9]{1,100})$',
+            },
+          },
+        ],
+        responses: {
+          '204': {
+            description: 'Lifted.',
           },
           '403': {
             $ref: '#/components/responses/ErrorResponse',

@@ -30,6 +30,12 @@ export const HistoryEntrySchema = z.object({
   commitUrl: z.string().optional(),
   message: z.string().optional(),
   promotionId: z.string().optional(),
+  hotfix: z
+    .string()
+    .describe(
+      'The reason given for the promotion that wrote this state through a freeze (a hotfix).',
+    )
+    .optional(),
   keptVersion: z
     .boolean()
     .describe(
@@ -74,6 +80,17 @@ export const PullRequestRefSchema = z
   })
   .describe('The pull request that carries a promotion, as last seen.');
 
+export const HotfixSchema = z
+  .object({
+    reason: z.string(),
+    freezes: z
+      .array(z.string())
+      .describe('The freezes it went through, by id.'),
+  })
+  .describe(
+    'A promotion that went through a freeze: who may override freezes (glu.pipeline.hotfix) asked for it, with a reason.',
+  );
+
 export const PromotionSchema = z.object({
   id: z.string(),
   pipelineRef: z.string(),
@@ -113,7 +130,96 @@ export const PromotionSchema = z.object({
       "The W3C trace context of the promotion's span: its trace is that of the version it brings, from CI's publish on.",
     )
     .optional(),
+  hotfix: HotfixSchema.optional(),
 });
+
+export const FreezeScopeSchema = z
+  .object({
+    namespaces: z
+      .array(z.string().regex(new RegExp('^[-_.a-zA-Z0-9]{1,253}$')))
+      .max(100)
+      .describe('Pipelines in these catalog namespaces.')
+      .optional(),
+    owners: z
+      .array(z.string().min(1).max(300))
+      .max(100)
+      .describe(
+        'Pipelines these owners own (entity refs, e.g. group:default/team-a).',
+      )
+      .optional(),
+    pipelines: z
+      .array(z.string().min(1).max(300))
+      .max(500)
+      .describe(
+        'These pipelines (entity refs, e.g. pipeline:default/checkout).',
+      )
+      .optional(),
+    phases: z
+      .array(z.string().regex(new RegExp('^[-_.a-zA-Z0-9]{1,253}$')))
+      .max(100)
+      .describe('Only the phases of these names (e.g. production).')
+      .optional(),
+  })
+  .strict()
+  .describe(
+    'What a freeze covers. Every part that is given must match; a scope with no part covers every phase of every pipeline.',
+  );
+
+export const FreezeSchema = z
+  .object({
+    id: z
+      .string()
+      .describe(
+        'A number for a freeze set at run time; config:<name> for one from app-config.',
+      ),
+    reason: z.string(),
+    scope: FreezeScopeSchema,
+    rollbacks: z
+      .boolean()
+      .describe(
+        'Whether rollbacks are frozen too; by default they are not (restoring service is always allowed).',
+      ),
+    setBy: z
+      .string()
+      .describe('Who set it (a user or service ref), or app-config.'),
+    startsAt: z
+      .string()
+      .datetime({ offset: true })
+      .describe(
+        'When it starts; for a recurring freeze, its current or next occurrence.',
+      ),
+    endsAt: z
+      .string()
+      .datetime({ offset: true })
+      .describe('When it ends by itself, if it does.')
+      .optional(),
+    origin: z.enum(['api', 'config']),
+    active: z.boolean().describe('Whether it holds promotions now.'),
+    recurrence: z
+      .string()
+      .describe(
+        'For a freeze from app-config, its recurrence rule (RFC 5545) or dates.',
+      )
+      .optional(),
+  })
+  .describe(
+    'A hold on promotions into the phases it covers. Set at run time (origin api) or recurring from app-config (origin config, glu.freezes).',
+  );
+
+export const PipelineFreezeSchema = z
+  .object({
+    id: z.string(),
+    reason: z.string(),
+    setBy: z.string(),
+    startsAt: z.string().datetime({ offset: true }),
+    endsAt: z.string().datetime({ offset: true }).optional(),
+    origin: z.enum(['api', 'config']),
+    rollbacks: z.boolean(),
+    phases: z
+      .array(z.string())
+      .describe('The phases of the pipeline that it covers.'),
+  })
+  .describe('An active freeze that covers phases of a pipeline.');
 
 export const GateResultSchema = z.object({
   type: z.string(),
@@ -217,6 +323,12 @@ export const PipelineViewSchema = z.object({
   components: z.array(z.string()),
   phases: z.array(PhaseViewSchema),
   edges: z.array(EdgeViewSchema),
+  freezes: z
+    .array(PipelineFreezeSchema)
+    .describe(
+      'The freezes that hold promotions into phases of the pipeline now.',
+    )
+    .optional(),
 });
 
 export const CatalogRefusalSchema = z
@@ -261,6 +373,12 @@ export const PipelineSummarySchema = z.object({
 export const DoraFiguresSchema = z
   .object({
     deployments: z.number().int(),
+    hotfixes: z
+      .number()
+      .int()
+      .describe(
+        'Deployments that went through a freeze (hotfixes), counted among the deployments.',
+      ),
     deploymentsPerWeek: z.number(),
     medianLeadTimeSeconds: z
       .number()
@@ -308,6 +426,10 @@ export const DoraDeploymentSchema = z.object({
     .describe(
       "Its message, as CI published it, matches the pipeline's fix pattern.",
     ),
+  hotfix: z
+    .string()
+    .describe('The reason given, when the deployment went through a freeze.')
+    .optional(),
 });
 
 export const PipelineDoraSchema = z.object({

@@ -326,6 +326,56 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/freezes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The freezes that hold promotions now or will: those set at run time
+     *     and not lifted or ended, and those from app-config with their current
+     *     or next occurrence. A pipeline that the caller may not read is left
+     *     out of a freeze's scope.
+     */
+    get: operations['ListFreezes'];
+    put?: never;
+    /**
+     * Sets a freeze (needs glu.freeze.manage): from startsAt (by default
+     *     now) until it is lifted or until endsAt, promotions into the phases it
+     *     covers are blocked with it as the reason, on every replica within
+     *     seconds; automatic promotion waits and resumes when it ends. Only a
+     *     hotfix goes through.
+     */
+    post: operations['SetFreeze'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/freezes/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Lifts a freeze set at run time (needs glu.freeze.manage); automatic
+     *     promotions that waited go on, in the order their versions arrived. A
+     *     freeze from app-config is changed in app-config: answered 409.
+     */
+    delete: operations['LiftFreeze'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/promotions/{id}': {
     parameters: {
       query?: never;
@@ -382,6 +432,8 @@ export type components = {
       commitUrl?: string;
       message?: string;
       promotionId?: string;
+      /** The reason given for the promotion that wrote this state through a freeze (a hotfix). */
+      hotfix?: string;
       /** The change left the version as it was and changed only other parts of the phase's file (replicas, environment variables, …). */
       keptVersion?: boolean;
       /** Format: date-time */
@@ -424,6 +476,64 @@ export type components = {
       finishedAt?: string;
       /** The W3C trace context of the promotion's span: its trace is that of the version it brings, from CI's publish on. */
       traceparent?: string;
+      hotfix?: components['schemas']['Hotfix'];
+    };
+    /** A promotion that went through a freeze: who may override freezes (glu.pipeline.hotfix) asked for it, with a reason. */
+    Hotfix: {
+      reason: string;
+      /** The freezes it went through, by id. */
+      freezes: string[];
+    };
+    /** What a freeze covers. Every part that is given must match; a scope with no part covers every phase of every pipeline. */
+    FreezeScope: {
+      /** Pipelines in these catalog namespaces. */
+      namespaces?: string[];
+      /** Pipelines these owners own (entity refs, e.g. group:default/team-a). */
+      owners?: string[];
+      /** These pipelines (entity refs, e.g. pipeline:default/checkout). */
+      pipelines?: string[];
+      /** Only the phases of these names (e.g. production). */
+      phases?: string[];
+    };
+    /** A hold on promotions into the phases it covers. Set at run time (origin api) or recurring from app-config (origin config, glu.freezes). */
+    Freeze: {
+      /** A number for a freeze set at run time; config:<name> for one from app-config. */
+      id: string;
+      reason: string;
+      scope: components['schemas']['FreezeScope'];
+      /** Whether rollbacks are frozen too; by default they are not (restoring service is always allowed). */
+      rollbacks: boolean;
+      /** Who set it (a user or service ref), or app-config. */
+      setBy: string;
+      /**
+       * Format: date-time
+       * When it starts; for a recurring freeze, its current or next occurrence.
+       */
+      startsAt: string;
+      /**
+       * Format: date-time
+       * When it ends by itself, if it does.
+       */
+      endsAt?: string;
+      origin: 'api' | 'config';
+      /** Whether it holds promotions now. */
+      active: boolean;
+      /** For a freeze from app-config, its recurrence rule (RFC 5545) or dates. */
+      recurrence?: string;
+    };
+    /** An active freeze that covers phases of a pipeline. */
+    PipelineFreeze: {
+      id: string;
+      reason: string;
+      setBy: string;
+      /** Format: date-time */
+      startsAt: string;
+      /** Format: date-time */
+      endsAt?: string;
+      origin: 'api' | 'config';
+      rollbacks: boolean;
+      /** The phases of the pipeline that it covers. */
+      phases: string[];
     };
     PullRequestCheck: {
       name: string;
@@ -533,6 +643,8 @@ export type components = {
       components: string[];
       phases: components['schemas']['PhaseView'][];
       edges: components['schemas']['EdgeView'][];
+      /** The freezes that hold promotions into phases of the pipeline now. */
+      freezes?: components['schemas']['PipelineFreeze'][];
     };
     /** A pipeline definition that the catalog refused, and why. */
     CatalogRefusal: {
@@ -567,6 +679,8 @@ export type components = {
     /** The four DORA figures over a period. A deployment is a production phase coming to hold another version, except by a rollback; it failed when the phase's next change, within the failure window, was a rollback or the deployment of a fix. */
     DoraFigures: {
       deployments: number;
+      /** Deployments that went through a freeze (hotfixes), counted among the deployments. */
+      hotfixes: number;
       deploymentsPerWeek: number;
       /** From when a first phase (one nothing promotes into) first held the version to its deployment, the median. */
       medianLeadTimeSeconds?: number;
@@ -595,6 +709,8 @@ export type components = {
       restoredAt?: string;
       /** Its message, as CI published it, matches the pipeline's fix pattern. */
       fix: boolean;
+      /** The reason given, when the deployment went through a freeze. */
+      hotfix?: string;
     };
     PipelineDora: {
       pipelineRef: string;
@@ -1277,6 +1393,10 @@ export interface operations {
           from?: string;
           /** Default: false */
           dryRun?: boolean;
+          /** Go through the freezes that hold the phase, with a reason (needs glu.pipeline.hotfix). Audited, marked in history and DORA, and told to the pipeline's owners and the freezes' authors. Every other gate still applies. */
+          hotfix?: {
+            reason: string;
+          };
         };
       };
     };
@@ -1293,6 +1413,91 @@ export interface operations {
         };
       };
       400: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+      409: components['responses']['ErrorResponse'];
+    };
+  };
+  ListFreezes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The freezes, active ones first. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Freeze'][];
+          };
+        };
+      };
+      401: components['responses']['ErrorResponse'];
+    };
+  };
+  SetFreeze: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          reason: string;
+          scope?: components['schemas']['FreezeScope'];
+          /** Format: date-time */
+          startsAt?: string;
+          /** Format: date-time */
+          endsAt?: string;
+          /**
+           * Freeze rollbacks too.
+           * Default: false
+           */
+          rollbacks?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** The freeze. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Freeze'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      409: components['responses']['ErrorResponse'];
+    };
+  };
+  LiftFreeze: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Lifted. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       403: components['responses']['ErrorResponse'];
       404: components['responses']['ErrorResponse'];
       409: components['responses']['ErrorResponse'];
