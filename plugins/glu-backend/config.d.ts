@@ -102,6 +102,45 @@ export interface Config {
      */
     leaseDuration?: HumanDuration | string;
     /**
+     * The users and groups (entity refs) who may set and lift freezes and
+     * promote through them (a hotfix), under the owner policy of
+     * `@glu-dev/plugin-permission-backend-module-glu`: the
+     * `glu.freeze.manage` and `glu.pipeline.hotfix` permissions. Nobody when
+     * left out; a policy of your own decides them itself.
+     */
+    releaseManagers?: string[];
+    /**
+     * Recurring freezes: promotions into the phases a freeze covers are
+     * blocked during each of its occurrences, as for a freeze set at run
+     * time. Each has a recurrence rule (RFC 5545, e.g.
+     * `FREQ=WEEKLY;BYDAY=FR;BYHOUR=16;BYMINUTE=0`) and a duration, or dates.
+     */
+    freezes?: Array<{
+      /** Unique; the freeze's id is `config:<name>`. */
+      name: string;
+      reason: string;
+      /** What it covers; every pipeline when left out. */
+      scope?: {
+        namespaces?: string[];
+        owners?: string[];
+        pipelines?: string[];
+        phases?: string[];
+      };
+      /** The IANA time zone of the rule and dates, e.g. Europe/Berlin; UTC by default. */
+      timezone?: string;
+      /** An RFC 5545 recurrence rule: when each occurrence starts, in the time zone. */
+      recurrence?: string;
+      /** How long each occurrence of the rule lasts, e.g. `64h` or { hours: 64 }. */
+      duration?: HumanDuration | string;
+      /**
+       * Explicit stretches of time: from a date (its start) or date and
+       * time, to a date (through its end) or date and time, in the time zone.
+       */
+      dates?: Array<{ from: string; to: string }>;
+      /** Whether rollbacks are frozen too; by default they are not. */
+      rollbacks?: boolean;
+    }>;
+    /**
      * Where pipelines may write, decided by the platform rather than by the
      * pipelines' own definitions. A write (promotion, rollback, pull request)
      * into a phase is allowed only when a scope covers its repository, branch

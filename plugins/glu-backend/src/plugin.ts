@@ -44,6 +44,10 @@ import { PhaseRefresher } from './records/PhaseRefresher';
 import { PhaseSources } from './pipelines/PhaseSources';
 import { PhaseWriter } from './writing/PhaseWriter';
 import { Pins } from './records/Pins';
+import { Freezes } from './freezing/Freezes';
+import { FreezeFollowUp } from './freezing/FreezeFollowUp';
+import { readConfiguredFreezes } from './freezing/recurrence';
+import { FreezesTask } from './tasks/FreezesTask';
 import { Notifier, readNotificationDefaults } from './followUps/Notifier';
 import { PipelineChanges } from './followUps/PipelineChanges';
 import { PipelineSync } from './pipelines/PipelineSync';
@@ -222,7 +226,16 @@ export const gluPlugin = createBackendPlugin({
           telemetry,
         });
         const history = new PhaseHistory({ store, records });
-        const decisions = new EdgeDecisions({ store, sources, gates });
+        const freezes = new Freezes({
+          store,
+          configured: readConfiguredFreezes(config),
+        });
+        const decisions = new EdgeDecisions({
+          store,
+          sources,
+          gates,
+          freezes,
+        });
         const writer = new PhaseWriter({
           store,
           sources,
@@ -235,6 +248,13 @@ export const gluPlugin = createBackendPlugin({
           logger,
           telemetry,
           documents,
+          onHotfix: async record => {
+            const { active } = await freezes.current();
+            await notifier.hotfixed(
+              record,
+              active.filter(f => record.hotfix?.freezes.includes(f.id)),
+            );
+          },
         });
         // The backend stops once the writes under way ended (or after
         // STOP_WAIT_MILLIS), and only then closes the threads they use.
@@ -262,6 +282,15 @@ export const gluPlugin = createBackendPlugin({
           signals: deps.signals,
           logger,
         });
+
+        const freezeFollowUp = new FreezeFollowUp({
+          freezes,
+          store,
+          decisions,
+          changes,
+          logger,
+        });
+        await new FreezesTask({ followUp: freezeFollowUp }).schedule(scheduler);
 
         const refreshInterval = durationOf(config, 'glu.refreshInterval', {
           minutes: 1,
@@ -390,6 +419,8 @@ export const gluPlugin = createBackendPlugin({
             writer,
             publisher: new VersionPublisher({ store, history, telemetry }),
             pins: new Pins({ store }),
+            freezes,
+            freezeFollowUp,
             approvals: new Approvals({ store }),
             dora: new DoraReports({ store }),
             changes,

@@ -1,13 +1,13 @@
 import { isResourcePermission } from '@backstage/plugin-permission-common';
 import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
-import { gluPermissions } from './permissions';
+import { gluFreezePermission, gluPermissions } from './permissions';
 
 describe('gluPermissions', () => {
-  it('are resource permissions on catalog entities, so catalog conditions apply', () => {
+  it('are resource permissions on catalog entities, so catalog conditions apply, but for freezes, which span pipelines', () => {
     for (const permission of gluPermissions) {
       expect(
         isResourcePermission(permission, RESOURCE_TYPE_CATALOG_ENTITY),
-      ).toBe(true);
+      ).toBe(permission !== gluFreezePermission);
     }
   });
 

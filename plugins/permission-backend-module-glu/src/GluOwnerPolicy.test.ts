@@ -4,6 +4,8 @@ import {
   createPermission,
 } from '@backstage/plugin-permission-common';
 import {
+  gluFreezePermission,
+  gluHotfixPermission,
   gluPipelineReadPermission,
   gluPromotePermission,
   gluPublishPermission,
@@ -39,6 +41,20 @@ describe('GluOwnerPolicy', () => {
           params: { claims },
         },
       });
+    }
+  });
+
+  it('lets only the release managers set freezes and hotfix through them', async () => {
+    for (const permission of [gluFreezePermission, gluHotfixPermission]) {
+      await expect(
+        new GluOwnerPolicy({ userInfo }).handle({ permission } as any, alice),
+      ).resolves.toEqual({ result: AuthorizeResult.DENY });
+      await expect(
+        new GluOwnerPolicy({
+          userInfo,
+          releaseManagers: ['Group:Default/Team-Checkout'],
+        }).handle({ permission } as any, alice),
+      ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
     }
   });
 

@@ -22,6 +22,7 @@ import { GitCredentials } from '../sources/git/GitCredentials';
 import { GitRepositories } from '../sources/git/GitRepositories';
 import { GitSource } from '../sources/git/gitSource';
 import { GluStore } from '../store/GluStore';
+import { Freezes } from '../freezing/Freezes';
 
 /**
  * The engine's read side on a store, with the built-in sources, formats and
@@ -55,6 +56,7 @@ export function readSideOf(store: GluStore) {
     formats,
     scopes: GluWriteScopes.of([{ repository: '*', paths: ['**'] }]),
   });
-  const decisions = new EdgeDecisions({ store, sources, gates });
+  const freezes = new Freezes({ store, configured: [] });
+  const decisions = new EdgeDecisions({ store, sources, gates, freezes });
   return { sources, decisions, views: new PipelineViews({ store, decisions }) };
 }

@@ -3,7 +3,9 @@ import {
   Pin,
   PhaseDefinition,
   PipelineDefinition,
+  PipelineFreeze,
 } from '@glu-dev/plugin-glu-common';
+import { Freezes } from '../freezing/Freezes';
 import { GluGate } from '@glu-dev/plugin-glu-node';
 import { Batcher } from '../batcher';
 import { ExtensionRegistry } from '../ExtensionRegistry';
@@ -28,6 +30,10 @@ export interface PipelineSnapshot {
   active: PromotionRecord[];
   /** The last answers of its gates that observe the running system. */
   checks: GateCheck[];
+  /** The freezes that hold phases of it. */
+  freezes: PipelineFreeze[];
+  /** Which freezes held anywhere when it was read (see `FreezesNow`). */
+  freezeEpoch: string;
 }
 
 /** The decision about one edge, with the states it was made on. */
@@ -72,8 +78,14 @@ export class EdgeDecisions {
       >;
       sources: PhaseSources;
       gates: ExtensionRegistry<GluGate>;
+      freezes: Freezes;
     },
   ) {}
+
+  /** The freezes that the decisions ask. */
+  get freezes(): Freezes {
+    return this.deps.freezes;
+  }
 
   /** The gates that the decisions ask. */
   get gates(): ExtensionRegistry<GluGate> {
@@ -105,11 +117,12 @@ export class EdgeDecisions {
     const observing = [
       ...new Set(pipelines.filter(p => this.observes(p)).map(p => p.ref)),
     ];
-    const [states, active, pins, checks] = await Promise.all([
+    const [states, active, pins, checks, freezes] = await Promise.all([
       store.phases.getPhaseStates(refs),
       store.promotions.listActivePromotions(refs),
       store.pins.getPins(refs),
       store.gateChecks.getGateChecks(observing),
+      this.deps.freezes.current(),
     ]);
     const byPipeline = <T extends { pipelineRef: string }>(rows: T[]) => {
       const grouped = new Map<string, T[]>();
@@ -135,6 +148,8 @@ export class EdgeDecisions {
       ),
       active: activeOf(pipeline.ref),
       checks: checksOf(pipeline.ref),
+      freezes: this.deps.freezes.holding(freezes.active, pipeline),
+      freezeEpoch: freezes.epoch,
     }));
   }
 
@@ -164,12 +179,13 @@ export class EdgeDecisions {
   /**
    * One edge. `ignoreCommits` leaves out promotions by commit that are
    * pending: the writer asks under the phase's lease, when none runs.
+   * `hotfix` goes through the freezes that hold the phase.
    */
   async decideEdge(
     snapshot: PipelineSnapshot,
     to: PhaseDefinition,
     edge: EdgeDefinition,
-    options: { ignoreCommits?: boolean } = {},
+    options: { ignoreCommits?: boolean; hotfix?: boolean } = {},
   ): Promise<EdgeDecision> {
     const { pipeline } = snapshot;
     const upstream = snapshot.states.get(edge.from);
@@ -215,6 +231,8 @@ export class EdgeDecisions {
       pin: snapshot.pins.get(to.name),
       active,
       gates,
+      freezes: snapshot.freezes.filter(f => f.phases.includes(to.name)),
+      hotfix: options.hotfix,
     });
     const declined = edge.auto
       ? autoDeclined(
@@ -283,6 +301,10 @@ export class EdgeDecisions {
       repin: options.repin,
       active,
       gates,
+      // Restoring service is allowed, unless the freeze says otherwise.
+      freezes: snapshot.freezes.filter(
+        f => f.rollbacks && f.phases.includes(phase.name),
+      ),
     });
   }
 

@@ -3,8 +3,10 @@ import {
   EdgeStatus,
   GateResult,
   Pin,
+  PipelineFreeze,
   PullRequestRef,
 } from '@glu-dev/plugin-glu-common';
+import { frozenMessage } from '../freezing/Freezes';
 import { HistoryEntry, PromotionRecord, ResourceState } from '../store/types';
 import { Holding } from '../pipelines/resources';
 
@@ -50,6 +52,10 @@ export interface DecisionInput {
   active?: PromotionRecord;
   /** The edge's gates, evaluated (with the active pull request, if any). */
   gates: GateResult[];
+  /** The freezes that hold the phase against this kind of write. */
+  freezes?: PipelineFreeze[];
+  /** A hotfix: it goes through the freezes (its promoter may, and said why). */
+  hotfix?: boolean;
 }
 
 export interface Decision {
@@ -65,6 +71,8 @@ export interface Decision {
   promotionId?: string;
   /** The open pull request that proposes a version into the phase. */
   pullRequest?: PullRequestRef;
+  /** For a hotfix, the freezes that it goes through, by id. */
+  throughFreezes?: string[];
 }
 
 /** The words that say why a pinned phase is left alone. */
@@ -142,6 +150,11 @@ export function decide(input: DecisionInput): Decision {
   // promotion.
   const proposal = active?.pullRequest ? active : undefined;
   if (proposal?.status === 'open') decision.pullRequest = proposal.pullRequest;
+  const freezes = input.freezes ?? [];
+  if (input.hotfix && freezes.length > 0) {
+    decision.throughFreezes = freezes.map(f => f.id);
+  }
+  const frozen = input.hotfix ? [] : freezes.map(frozenMessage);
   const pinned =
     input.pin && !input.repin && input.pin.digest !== holding?.digest
       ? pinnedMessage(input.pin)
@@ -157,6 +170,8 @@ export function decide(input: DecisionInput): Decision {
         ...invalidReasons(input),
         ...gateReasons(input.gates),
         ...(pinned ? [pinned] : []),
+        // Not merged while frozen.
+        ...frozen,
       ],
     };
   }
@@ -175,6 +190,7 @@ export function decide(input: DecisionInput): Decision {
     return decision;
   }
   if (pinned) blockers.push(pinned);
+  blockers.push(...frozen);
   if (blockers.length > 0) {
     return { ...decision, status: 'blocked', reasons: blockers };
   }

@@ -24,6 +24,8 @@ export interface GluNotice {
   severity: 'critical' | 'high' | 'normal' | 'low';
   /** The phase it is about, for the link. */
   phase?: string;
+  /** Others to tell besides the owner (user and group refs). */
+  also?: string[];
 }
 
 /** The settings every pipeline has unless it says otherwise. */
@@ -118,7 +120,12 @@ export class Notifier {
     }
     try {
       const sent = notifications.send({
-        recipients: { type: 'entity', entityRef: pipeline.owner },
+        recipients: {
+          type: 'entity',
+          entityRef: notice.also?.length
+            ? [...new Set([pipeline.owner, ...notice.also])]
+            : pipeline.owner,
+        },
         payload: {
           title: notice.title,
           description: notice.description,
@@ -170,6 +177,43 @@ export class Notifier {
       }) failed: ${record.error ?? 'no reason given'}`,
       severity: 'high',
       phase: record.to,
+    });
+  }
+
+  /**
+   * A promotion that went through freezes: its pipeline's owners and the
+   * people who set the freezes are told who, what and why.
+   */
+  async hotfixed(
+    record: PromotionRecord,
+    freezes: Array<{ id: string; setBy: string; reason: string }>,
+  ): Promise<void> {
+    const pipeline = await this.deps.store.pipelines.getPipeline(
+      record.pipelineRef,
+    );
+    if (!pipeline || !record.hotfix) return;
+    const version =
+      record.after?.version ?? record.fromVersion?.version ?? 'a version';
+    const through = freezes
+      .map(f => `freeze ${f.id} (${f.reason}, set by ${f.setBy})`)
+      .join('; ');
+    await this.notify(pipeline, {
+      kind: 'hotfix',
+      about: record.id,
+      title: `A hotfix of ${version} went through the freeze into ${
+        record.to
+      } of ${pipeline.title ?? pipeline.name}`,
+      description: `${record.triggeredBy} promoted ${version} from ${
+        record.from
+      } into ${record.to} through ${through || 'a freeze'}: ${
+        record.hotfix.reason
+      }`,
+      severity: 'high',
+      phase: record.to,
+      // People and groups only: a service that set a freeze has no inbox.
+      also: freezes
+        .map(f => f.setBy)
+        .filter(ref => /^(user|group):/i.test(ref)),
     });
   }
 

@@ -153,7 +153,11 @@ export class PullRequestFollower {
             version: record.after!.version,
             fields: {},
           })
-        : (await decisions.decideEdge(snapshot, phase, edge!)).decision;
+        : (
+            await decisions.decideEdge(snapshot, phase, edge!, {
+              hotfix: Boolean(record.hotfix),
+            })
+          ).decision;
     const proposes =
       decision.status === 'in-progress' && decision.promotionId === record.id;
     const waitingFor = proposes

@@ -22,11 +22,15 @@ export interface DoraDeployment {
   restoredAt?: string;
   /** Its message, as CI published it, says it is a fix. */
   fix: boolean;
+  /** The reason given, when it went through a freeze. */
+  hotfix?: string;
 }
 
 /** The four DORA figures over a period, with a day-by-day series. */
 export interface DoraFigures {
   deployments: number;
+  /** Deployments that went through a freeze, counted among the deployments. */
+  hotfixes: number;
   deploymentsPerWeek: number;
   medianLeadTimeSeconds?: number;
   failedDeployments: number;
@@ -178,6 +182,7 @@ export function deploymentsOf(input: {
         failed: Boolean(restoring),
         ...(restoring ? { restoredAt: restoring.observedAt } : {}),
         fix: isFix(change),
+        ...(change.hotfix ? { hotfix: change.hotfix } : {}),
       });
     });
   }
@@ -227,6 +232,7 @@ export function doraFigures(
   );
   return {
     deployments: deployments.length,
+    hotfixes: deployments.filter(d => d.hotfix !== undefined).length,
     deploymentsPerWeek: Math.round((deployments.length / weeks) * 100) / 100,
     ...(leadTime !== undefined
       ? { medianLeadTimeSeconds: Math.round(leadTime) }

@@ -7,7 +7,13 @@ import { AuthenticationError, NotAllowedError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
 import { Request } from 'express';
 import { errorMessage, HiddenPipelineError } from '../errors';
-import { GluService, principalRef, PublishInput } from './GluService';
+import {
+  FreezeInput,
+  GluService,
+  principalRef,
+  PromoteInput,
+  PublishInput,
+} from './GluService';
 
 /** A write of Glu (or a dry run of one), as the auditor records it. */
 export type AuditedWrite<T> = {
@@ -19,7 +25,17 @@ export type AuditedWrite<T> = {
   outcome?: (result: T) => JsonObject;
 };
 
-type PromotionRequest = { phase: string; from?: string };
+type PromotionRequest = PromoteInput;
+
+/** What an event says of a promotion that is asked for. */
+function promotionMeta(ref: string, request: PromoteInput) {
+  return {
+    pipeline: ref,
+    phase: request.phase,
+    ...(request.from ? { from: request.from } : {}),
+    ...(request.hotfix ? { hotfix: request.hotfix.reason } : {}),
+  };
+}
 type RollbackRequest = { historyId: string; pin?: { reason: string } };
 
 /**
@@ -128,7 +144,7 @@ export class AuditedWrites {
   dryRunPromotion(ref: string, request: PromotionRequest) {
     return this.write(
       'promotion-dry-run',
-      { pipeline: ref, ...request },
+      promotionMeta(ref, request),
       credentials =>
         this.service.dryRunPromotion(ref, request, { credentials }),
       undefined,
@@ -139,12 +155,13 @@ export class AuditedWrites {
   promote(ref: string, request: PromotionRequest) {
     return this.write(
       'promotion',
-      { pipeline: ref, ...request },
+      promotionMeta(ref, request),
       credentials => this.service.promote(ref, request, { credentials }),
       result => ({
         promotionId: result.id,
         status: result.status,
         ...(result.commitSha ? { commitSha: result.commitSha } : {}),
+        ...(result.hotfix ? { throughFreezes: result.hotfix.freezes } : {}),
       }),
     );
   }
@@ -197,6 +214,26 @@ export class AuditedWrites {
         changed: published.changed,
         version: published.state.version,
       }),
+    );
+  }
+
+  setFreeze(request: FreezeInput) {
+    return this.write(
+      'freeze-set',
+      {
+        reason: request.reason,
+        scope: JSON.stringify(request.scope ?? {}),
+        ...(request.startsAt ? { startsAt: request.startsAt } : {}),
+        ...(request.endsAt ? { endsAt: request.endsAt } : {}),
+      },
+      credentials => this.service.setFreeze(request, { credentials }),
+      freeze => ({ freezeId: freeze.id }),
+    );
+  }
+
+  liftFreeze(id: string) {
+    return this.write('freeze-lift', { freezeId: id }, credentials =>
+      this.service.liftFreeze(id, { credentials }),
     );
   }
 

@@ -11,6 +11,8 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   gluApprovePermission,
+  gluFreezePermission,
+  gluHotfixPermission,
   gluPinPermission,
   gluPipelineReadPermission,
   gluPromotePermission,
@@ -19,10 +21,12 @@ import {
 } from '@glu-dev/plugin-glu-common';
 import {
   CallOptions,
+  FreezeInput,
   GluService,
   ListPipelinesQuery,
   PageQuery,
   principalRef,
+  PromoteInput,
   PublishInput,
 } from './GluService';
 import { DoraPeriod } from '../insight/dora';
@@ -226,19 +230,19 @@ export class AuthorizedGluService implements GluService {
 
   async dryRunPromotion(
     ref: string,
-    request: { phase: string; from?: string },
+    request: PromoteInput,
     options: CallOptions,
   ) {
     await this.authorize(ref, options.credentials);
     return this.service.dryRunPromotion(ref, request, options);
   }
 
-  async promote(
-    ref: string,
-    request: { phase: string; from?: string },
-    options: CallOptions,
-  ) {
-    await this.authorize(ref, options.credentials, [gluPromotePermission]);
+  async promote(ref: string, request: PromoteInput, options: CallOptions) {
+    await this.authorize(ref, options.credentials, [
+      gluPromotePermission,
+      // Through a freeze only with the override.
+      ...(request.hotfix ? [gluHotfixPermission] : []),
+    ]);
     return this.service.promote(ref, request, options);
   }
 
@@ -293,5 +297,57 @@ export class AuthorizedGluService implements GluService {
   ) {
     await this.authorize(ref, options.credentials, [gluPublishPermission]);
     return this.service.publish(ref, phase, version, options);
+  }
+
+  /** Throws NotAllowedError unless the caller may manage freezes. */
+  private async authorizeFreezes(credentials: BackstageCredentials) {
+    const [decision] = await this.deps.permissions.authorize(
+      [{ permission: gluFreezePermission }],
+      { credentials },
+    );
+    const refused = (why?: string) =>
+      new NotAllowedError(
+        `${principalRef(credentials)} may not set or lift freezes (${
+          gluFreezePermission.name
+        })${why ? `: ${why}` : ''}`,
+      );
+    if (decision.result !== AuthorizeResult.ALLOW) throw refused();
+    const principal = credentials.principal as { type: string };
+    if (principal.type === 'service') {
+      const refusal = this.deps.grants.globalRefusal(
+        principal as BackstageServicePrincipal,
+        gluFreezePermission,
+      );
+      if (refusal) throw refused(refusal);
+    }
+  }
+
+  /** Anyone who may call the API sees the freezes; pipelines only if readable. */
+  async listFreezes(options: CallOptions) {
+    return this.service.listFreezes({
+      ...options,
+      readable: async refs => {
+        const decisions = await this.deps.permissions.authorize(
+          refs.map(ref => ({
+            permission: gluPipelineReadPermission,
+            resourceRef: ref,
+          })),
+          options,
+        );
+        return refs.filter(
+          (_, i) => decisions[i].result === AuthorizeResult.ALLOW,
+        );
+      },
+    });
+  }
+
+  async setFreeze(request: FreezeInput, options: CallOptions) {
+    await this.authorizeFreezes(options.credentials);
+    return this.service.setFreeze(request, options);
+  }
+
+  async liftFreeze(id: string, options: CallOptions) {
+    await this.authorizeFreezes(options.credentials);
+    return this.service.liftFreeze(id, options);
   }
 }

@@ -2,6 +2,8 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import {
   Approval,
+  Freeze,
+  FreezeScope,
   HistoryDiff,
   HistoryEntry,
   OwnerDora,
@@ -20,6 +22,8 @@ import { DoraPeriod } from '../insight/dora';
 import { DoraReports } from '../insight/DoraReports';
 import { PhaseWriter } from '../writing/PhaseWriter';
 import { Pins } from '../records/Pins';
+import { Freezes } from '../freezing/Freezes';
+import { FreezeFollowUp } from '../freezing/FreezeFollowUp';
 import { PipelineChanges } from '../followUps/PipelineChanges';
 import { PipelineDocument, PipelineViews } from '../views/PipelineViews';
 import { VersionPublisher } from '../records/VersionPublisher';
@@ -56,6 +60,24 @@ export interface PublishInput {
   message?: string;
   /** The caller's W3C trace context (CI's), which the version's trace continues. */
   traceparent?: string;
+}
+
+/** What a promotion asks for: into which phase, from where, and whether as a hotfix. */
+export interface PromoteInput {
+  phase: string;
+  from?: string;
+  /** Go through the freezes that hold the phase, with this reason. */
+  hotfix?: { reason: string };
+}
+
+/** What a freeze is set with. */
+export interface FreezeInput {
+  reason: string;
+  scope?: FreezeScope;
+  /** By default now. */
+  startsAt?: string;
+  endsAt?: string;
+  rollbacks?: boolean;
 }
 
 /**
@@ -109,12 +131,12 @@ export interface GluService {
   getPromotion(id: string, options: CallOptions): Promise<Promotion>;
   dryRunPromotion(
     ref: string,
-    request: { phase: string; from?: string },
+    request: PromoteInput,
     options: CallOptions,
   ): Promise<PromotionDryRun>;
   promote(
     ref: string,
-    request: { phase: string; from?: string },
+    request: PromoteInput,
     options: CallOptions,
   ): Promise<Promotion>;
   dryRunRollback(
@@ -148,6 +170,15 @@ export interface GluService {
     version: PublishInput,
     options: CallOptions,
   ): Promise<{ changed: boolean; state: HistoryEntry }>;
+  /**
+   * The freezes that hold promotions now or will; `readable` leaves out of
+   * their scopes the pipelines that the caller may not read.
+   */
+  listFreezes(
+    options: CallOptions & { readable?: (refs: string[]) => Promise<string[]> },
+  ): Promise<Freeze[]>;
+  setFreeze(request: FreezeInput, options: CallOptions): Promise<Freeze>;
+  liftFreeze(id: string, options: CallOptions): Promise<void>;
 }
 
 /** Who did it, as promotions and history record it: a user or a service. */
@@ -173,6 +204,8 @@ export class DefaultGluService implements GluService {
       writer: PhaseWriter;
       publisher: VersionPublisher;
       pins: Pins;
+      freezes: Freezes;
+      freezeFollowUp: FreezeFollowUp;
       approvals: Approvals;
       dora: DoraReports;
       changes: PipelineChanges;
@@ -293,16 +326,13 @@ export class DefaultGluService implements GluService {
     return promotion;
   }
 
-  async dryRunPromotion(
-    ref: string,
-    request: { phase: string; from?: string },
-  ) {
+  async dryRunPromotion(ref: string, request: PromoteInput) {
     return this.deps.writer.dryRunPromotion({ pipelineRef: ref, ...request });
   }
 
   async promote(
     ref: string,
-    request: { phase: string; from?: string },
+    request: PromoteInput,
     { credentials }: CallOptions,
   ) {
     return this.changing(ref, () =>
@@ -401,5 +431,40 @@ export class DefaultGluService implements GluService {
         publishedBy: principalRef(credentials),
       }),
     );
+  }
+
+  async listFreezes(
+    options: CallOptions & { readable?: (refs: string[]) => Promise<string[]> },
+  ) {
+    const freezes = await this.deps.freezes.list();
+    if (!options.readable) return freezes;
+    // A pipeline the caller may not read is not named to them.
+    const named = [...new Set(freezes.flatMap(f => f.scope.pipelines ?? []))];
+    const readable = new Set(named.length ? await options.readable(named) : []);
+    return freezes.map(f =>
+      f.scope.pipelines
+        ? {
+            ...f,
+            scope: {
+              ...f.scope,
+              pipelines: f.scope.pipelines.filter(ref => readable.has(ref)),
+            },
+          }
+        : f,
+    );
+  }
+
+  async setFreeze(request: FreezeInput, { credentials }: CallOptions) {
+    const freeze = await this.deps.freezes.set(
+      request,
+      principalRef(credentials),
+    );
+    if (freeze.active) this.deps.freezeFollowUp.inBackground('started', [freeze]);
+    return freeze;
+  }
+
+  async liftFreeze(id: string, { credentials }: CallOptions) {
+    const lifted = await this.deps.freezes.lift(id, principalRef(credentials));
+    this.deps.freezeFollowUp.inBackground('ended', [lifted]);
   }
 }

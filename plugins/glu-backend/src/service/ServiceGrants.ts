@@ -153,6 +153,36 @@ export class ServiceGrants {
   }
 
   /**
+   * Why the service may not use a permission that is not on one pipeline
+   * (setting freezes): it needs a grant that names the permission and does
+   * not narrow it to pipelines, or a token restricted to it.
+   */
+  globalRefusal(
+    principal: BackstageServicePrincipal,
+    permission: Permission,
+  ): string | undefined {
+    const subject = principal.subject;
+    const own = this.grants.filter(grant => grant.subject === subject);
+    if (own.length === 0) {
+      return principal.accessRestrictions?.permissionNames?.includes(
+        permission.name,
+      )
+        ? undefined
+        : `the service ${subject} has no grant for ${permission.name}: name the permission in its token's access restrictions (backend.auth.externalAccess), or grant it under glu.serviceGrants`;
+    }
+    const whole = own.some(
+      grant =>
+        grant.permissions.includes(permission.name) &&
+        !grant.matchers &&
+        !grant.namespaceSet &&
+        !grant.ownerRefs,
+    );
+    return whole
+      ? undefined
+      : `the grants of the service ${subject} (glu.serviceGrants) do not give it ${permission.name} without narrowing it to pipelines`;
+  }
+
+  /**
    * Why the service may not use the permission on the pipeline; undefined
    * when granted. `ownerOf` tells the pipeline's owner (undefined when it
    * has none in the catalog), asked only for a grant that names owners.

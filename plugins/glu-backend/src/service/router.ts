@@ -245,8 +245,12 @@ export async function createRouter(
 
   router.post('/pipelines/:namespace/:name/promotions', async (req, res) => {
     const ref = pipelineRefOf(req.params.namespace, req.params.name);
-    const { phase, from, dryRun } = req.body;
-    const request = { phase, ...(from ? { from } : {}) };
+    const { phase, from, dryRun, hotfix } = req.body;
+    const request = {
+      phase,
+      ...(from ? { from } : {}),
+      ...(hotfix ? { hotfix } : {}),
+    };
     if (dryRun) {
       res.json(await audited(req, writes.dryRunPromotion(ref, request)));
       return;
@@ -322,6 +326,20 @@ export async function createRouter(
       res.json(result);
     },
   );
+
+  router.get('/freezes', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    res.json({ items: await service.listFreezes({ credentials }) });
+  });
+
+  router.post('/freezes', async (req, res) => {
+    res.json(await audited(req, writes.setFreeze(req.body)));
+  });
+
+  router.delete('/freezes/:id', async (req, res) => {
+    await audited(req, writes.liftFreeze(req.params.id));
+    res.status(204).end();
+  });
 
   router.get('/promotions/:id', async (req, res) => {
     const credentials = await credentialsOf(req);

@@ -58,12 +58,14 @@ export class KnexDeliveryFigures implements DeliveryFigures {
           .orderBy('h.id', 'desc')
           .limit(1)
           .select('h.*');
+        // With the hotfix that wrote an entry, if one did.
         const entries = await this.db('glu_history as h')
+          .leftJoin('glu_promotions as p', 'p.id', 'h.promotion_id')
           .where({ 'h.pipeline_ref': pipelineRef, 'h.phase': phase })
           .where('h.observed_at', '>=', from)
           .where('h.observed_at', '<=', until)
           .orderBy('h.id', 'asc')
-          .select('h.*');
+          .select('h.*', 'p.hotfix as promotion_hotfix');
         return {
           phase,
           ...(before ? { before: historyFromRow(before) } : {}),

@@ -12,6 +12,7 @@ import {
   KnexNotificationClaims,
   NotificationClaims,
 } from './NotificationClaims';
+import { FreezeStore, KnexFreezeStore } from './FreezeStore';
 import { KnexPhaseStore, PhaseStore } from './PhaseStore';
 import { KnexPinStore, PinStore } from './PinStore';
 import { KnexPipelineStore, PipelineStore } from './PipelineStore';
@@ -37,6 +38,8 @@ export interface GluStore {
   promotions: PromotionStore;
   leases: LeaseStore;
   pins: PinStore;
+  /** Freezes set at run time. */
+  freezes: FreezeStore;
   approvals: ApprovalStore;
   gateChecks: GateCheckStore;
   notifications: NotificationClaims;
@@ -109,6 +112,7 @@ function storeOn(db: Knex, batching: BatcherOptions): GluStore {
     promotions: new KnexPromotionStore(db, unit, batching),
     leases: new KnexLeaseStore(db, batching),
     pins: new KnexPinStore(db, unit),
+    freezes: new KnexFreezeStore(db),
     approvals: new KnexApprovalStore(db, unit),
     gateChecks: new KnexGateCheckStore(db, unit),
     notifications: new KnexNotificationClaims(db),

@@ -303,11 +303,13 @@ export class KnexPhaseStore implements PhaseStore {
     phase: string,
     options: { limit: number; cursor?: string },
   ): Promise<Page<HistoryEntry>> {
+    // A state written through a freeze is marked with the hotfix's reason.
     const query = this.db('glu_history as h')
+      .leftJoin('glu_promotions as p', 'p.id', 'h.promotion_id')
       .where({ 'h.pipeline_ref': pipelineRef, 'h.phase': phase })
       .orderBy('h.id', 'desc')
       .limit(options.limit + 1)
-      .select('h.*');
+      .select('h.*', 'p.hotfix as promotion_hotfix');
     const before = decodeCursor(options.cursor, HISTORY_ID);
     if (before) {
       query.where('h.id', '<', Number(before));

@@ -65,6 +65,7 @@ export function promotionFromRow(row: PromotionRow): PromotionRecord {
     createdAt: iso(row.created_at)!,
     finishedAt: iso(row.finished_at),
     ...(row.trace_context ? { traceparent: row.trace_context } : {}),
+    ...(row.hotfix ? { hotfix: JSON.parse(row.hotfix) } : {}),
   };
 }
 
@@ -122,6 +123,7 @@ export function promotionRowOf(record: PromotionRecord, leaseHolder?: string) {
     error: record.error ?? null,
     lease_holder: leaseHolder ?? null,
     trace_context: record.traceparent ?? null,
+    hotfix: record.hotfix ? JSON.stringify(record.hotfix) : null,
     created_at: new Date(record.createdAt),
     finished_at: record.finishedAt ? new Date(record.finishedAt) : null,
   };

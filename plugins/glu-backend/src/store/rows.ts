@@ -63,6 +63,9 @@ export function historyFromRow(row: Record<string, any>): HistoryEntry {
     ...(row.kept_version ? { keptVersion: true } : {}),
     observedAt: iso(row.observed_at)!,
     ...(row.trace_context ? { traceparent: row.trace_context } : {}),
+    ...(row.promotion_hotfix
+      ? { hotfix: JSON.parse(row.promotion_hotfix).reason }
+      : {}),
   };
 }
 

@@ -36,6 +36,8 @@ export const ATTR = {
   SOURCE_GROUP: 'glu.source.group',
   GIT_OPERATION: 'glu.git.operation',
   EVENT_SOURCE: 'glu.event.source',
+  /** A promotion that went through a freeze. */
+  HOTFIX: 'glu.promotion.hotfix',
 } as const;
 
 /** How a promotion's status reads as a CI/CD result, once it has ended. */
@@ -118,6 +120,7 @@ export function outcomeAttributes(record: PromotionRecord): Attributes {
     ...(record.after ? { [ATTR.VERSION]: record.after.version } : {}),
     ...(record.after ? { [ATTR.DIGEST]: record.after.digest } : {}),
     ...(record.commitSha ? { [ATTR.HEAD_REVISION]: record.commitSha } : {}),
+    ...(record.hotfix ? { [ATTR.HOTFIX]: true } : {}),
     ...(record.pullRequest
       ? {
           [ATTR.CHANGE_ID]: String(record.pullRequest.number),
@@ -139,6 +142,7 @@ export function promotionMetricAttributes(record: PromotionRecord): Attributes {
     [ATTR.KIND]: record.kind,
     [ATTR.STRATEGY]: record.strategy,
     [ATTR.STATUS]: record.status,
+    ...(record.hotfix ? { [ATTR.HOTFIX]: true } : {}),
   };
 }
 

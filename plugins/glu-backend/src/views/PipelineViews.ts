@@ -61,6 +61,15 @@ function documentOf(view: PipelineView): PipelineDocument {
 }
 
 /**
+ * What a view is kept by: its pipeline's revision, and which freezes held
+ * when it was decided (a freeze moves no revision: it may cover every
+ * pipeline).
+ */
+function keyOf(revision: string, freezeEpoch: string): string {
+  return freezeEpoch ? `${revision}/${freezeEpoch}` : revision;
+}
+
+/**
  * The read side of the API: pipelines, their phases' state and their edges'
  * status, all from the store. Nothing here touches Git or a registry.
  *
@@ -93,22 +102,27 @@ export class PipelineViews {
     const { store } = this.deps;
     // The revision first: a view computed from anything newer is kept under
     // the older revision, and so never answers for a newer one.
-    const revision = foundPipeline(
-      await store.pipelines.getPipelineRevision(ref),
-      ref,
-    );
-    const kept = this.kept.get(ref, revision);
+    const [revision, freezes] = await Promise.all([
+      store.pipelines.getPipelineRevision(ref),
+      this.deps.decisions.freezes.current(),
+    ]);
+    foundPipeline(revision, ref);
+    const kept = this.kept.get(ref, keyOf(revision!, freezes.epoch));
     if (kept) return kept;
     const pipeline = foundPipeline(await store.pipelines.getPipeline(ref), ref);
-    const document = documentOf(await this.view(pipeline));
-    this.kept.keep(pipeline, revision, document);
+    const { view, snapshot } = await this.view(pipeline);
+    const document = documentOf(view);
+    // Kept under the freezes it was decided with, which may be newer.
+    this.kept.keep(pipeline, keyOf(revision!, snapshot.freezeEpoch), document);
     return document;
   }
 
-  private async view(pipeline: PipelineDefinition): Promise<PipelineView> {
+  private async view(
+    pipeline: PipelineDefinition,
+  ): Promise<{ view: PipelineView; snapshot: PipelineSnapshot }> {
     const { decisions } = this.deps;
     const snapshot = await decisions.snapshot(pipeline);
-    return {
+    const view: PipelineView = {
       ...pipelineHeader(pipeline),
       phases: pipeline.phases.map(phase => {
         const state = snapshot.states.get(phase.name);
@@ -125,7 +139,9 @@ export class PipelineViews {
         };
       }),
       edges: (await decisions.decideAll(snapshot)).map(edgeView),
+      ...(snapshot.freezes.length ? { freezes: snapshot.freezes } : {}),
     };
+    return { view, snapshot };
   }
 
   async listPipelines(options: {
@@ -136,9 +152,15 @@ export class PipelineViews {
     cursor?: string;
   }): Promise<Page<PipelineSummary>> {
     const { store, decisions } = this.deps;
-    const page = await store.pipelines.listPipelines(options);
+    const [page, freezes] = await Promise.all([
+      store.pipelines.listPipelines(options),
+      decisions.freezes.current(),
+    ]);
     const items: Array<PipelineSummary | undefined> = page.items.map(item =>
-      this.keptSummaries.get(item.definition.ref, item.revision),
+      this.keptSummaries.get(
+        item.definition.ref,
+        keyOf(item.revision, freezes.epoch),
+      ),
     );
     const missing = page.items.filter((_, i) => !items[i]);
     const snapshots = missing.length
@@ -148,7 +170,11 @@ export class PipelineViews {
     for (const [i, snapshot] of snapshots.entries()) {
       const summary = await this.summary(snapshot);
       computed.set(snapshot.pipeline.ref, summary);
-      this.keptSummaries.keep(snapshot.pipeline, missing[i].revision, summary);
+      this.keptSummaries.keep(
+        snapshot.pipeline,
+        keyOf(missing[i].revision, snapshot.freezeEpoch),
+        summary,
+      );
     }
     return {
       nextCursor: page.nextCursor,

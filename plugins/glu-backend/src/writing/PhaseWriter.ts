@@ -67,6 +67,8 @@ export class PhaseWriter {
       telemetry: GluTelemetry;
       /** Where the diffs of dry runs are made (large ones off the main thread). */
       documents: DocumentThreads;
+      /** Told of each promotion that went through a freeze. */
+      onHotfix?: (record: PromotionRecord) => Promise<void>;
     },
   ) {
     this.planner = new WritePlanner(deps);
@@ -94,9 +96,22 @@ export class PhaseWriter {
         { ...request, kind: 'promotion' },
         request,
         () => this.planner.planPromotion(request),
-        plan => this.perform(plan, request),
+        async plan => this.hotfixed(await this.perform(plan, request)),
       ),
     );
+  }
+
+  /** A promotion through a freeze is told of, once it is under way. */
+  private async hotfixed(record: PromotionRecord): Promise<PromotionRecord> {
+    const { onHotfix, logger } = this.deps;
+    if (record.hotfix && record.status !== 'failed' && onHotfix) {
+      await onHotfix(record).catch(error =>
+        logger.warn(
+          `Could not tell of the hotfix ${record.id}: ${errorMessage(error)}`,
+        ),
+      );
+    }
+    return record;
   }
 
   /**
@@ -264,6 +279,14 @@ export class PhaseWriter {
       triggeredBy: trigger.triggeredBy,
       trigger: trigger.trigger,
       ...(plan.traceparent ? { traceparent: plan.traceparent } : {}),
+      ...(plan.hotfix && decision.throughFreezes
+        ? {
+            hotfix: {
+              reason: plan.hotfix.reason,
+              freezes: decision.throughFreezes,
+            },
+          }
+        : {}),
     };
     const proposed = await this.openProposal(decision);
     if (proposed) return proposed;

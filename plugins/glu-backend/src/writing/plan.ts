@@ -59,6 +59,8 @@ export interface PromoteRequest extends WriteTrigger {
   phase: string;
   /** The upstream phase, needed only when the phase has several. */
   from?: string;
+  /** Go through the freezes that hold the phase, with this reason. */
+  hotfix?: { reason: string };
 }
 
 export interface RollbackRequest {
@@ -109,6 +111,8 @@ export interface WritePlan extends Decided {
   sourcePhase: GluSourcePhase;
   location: GluPhaseLocation;
   pinReason?: string;
+  /** A hotfix: through the freezes that hold the phase, with this reason. */
+  hotfix?: { reason: string };
   /** Decides again on a newer snapshot, under the phase's lease. */
   decideAgain(snapshot: PipelineSnapshot): Promise<Decided | undefined>;
   /** The write's span, stored with its record (a W3C traceparent). */
@@ -183,6 +187,7 @@ export class WritePlanner {
     pipelineRef: string;
     phase: string;
     from?: string;
+    hotfix?: { reason: string };
   }): Promise<WritePlan> {
     const { decisions } = this.deps;
     const { pipeline, phase, revision } = await requirePhaseAt(
@@ -206,7 +211,7 @@ export class WritePlanner {
         snapshot,
         phase,
         edge,
-        { ignoreCommits },
+        { ignoreCommits, hotfix: Boolean(request.hotfix) },
       );
       return origin
         ? {
@@ -219,7 +224,9 @@ export class WritePlanner {
     const snapshot = await decisions.snapshot(pipeline);
     const decided = await decide(snapshot);
     if (!decided) {
-      const { decision } = await decisions.decideEdge(snapshot, phase, edge);
+      const { decision } = await decisions.decideEdge(snapshot, phase, edge, {
+        hotfix: Boolean(request.hotfix),
+      });
       throw this.blockedBy(
         `The promotion of ${edge.from} into ${phase.name}`,
         decision,
@@ -234,6 +241,7 @@ export class WritePlanner {
       from: edge.from,
       ...target,
       ...decided,
+      ...(request.hotfix ? { hotfix: request.hotfix } : {}),
       decideAgain: next => decide(next, true),
     };
   }

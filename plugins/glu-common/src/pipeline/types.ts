@@ -122,6 +122,7 @@ export interface PipelineDefinition {
 export const NOTIFICATION_KINDS = [
   'promotion-failed',
   'rolled-back',
+  'hotfix',
   'pull-request-waiting',
   'edge-blocked',
   'refresh-failing',
