@@ -163,4 +163,64 @@ describe('notifications to owners', () => {
       await glu.stop();
     }
   });
+
+  it('tell the owners and the freeze’s author of a hotfix through it', async () => {
+    const glu = await startGlu({
+      knex: await databases.init('SQLITE_3'),
+      entities: [
+        ledgerPipeline({ repository: repo.url, promotion: { from: 'build' } }),
+        ...people,
+      ],
+      pipeline: 'ledger',
+      waitFor: ['staging'],
+      features: [notificationsBackend],
+      rootConfig: { app: { baseUrl: 'http://portal.example.com' } },
+      pluginDatabases: {
+        notifications: await notificationsDatabases.init('SQLITE_3'),
+      },
+    });
+    const alice = mockCredentials.user.header('user:default/alice');
+    const bob = mockCredentials.user.header('user:default/bob');
+    const base = '/api/glu/pipelines/default/ledger';
+    const inbox = async (who: string) =>
+      (
+        await request(glu.server)
+          .get('/api/notifications/notifications')
+          .set('authorization', who)
+      ).body.notifications as any[];
+    try {
+      // Bob, outside the team, stops the line; alice goes through it.
+      const freeze = await request(glu.server)
+        .post('/api/glu/freezes')
+        .set('authorization', bob)
+        .send({ reason: 'quarter close' });
+      expect(freeze.status).toBe(200);
+      await request(glu.server)
+        .post(`${base}/phases/build/versions`)
+        .set('authorization', ciAuthorization())
+        .send({ version: '1.1.0' })
+        .expect(200);
+      const hotfix = await request(glu.server)
+        .post(`${base}/promotions`)
+        .set('authorization', alice)
+        .send({ phase: 'staging', hotfix: { reason: 'the ledger is down' } });
+      expect(hotfix.body.status).toBe('succeeded');
+      for (const who of [alice, bob]) {
+        const [notice] = await eventually(async () => {
+          const found = (await inbox(who)).filter(n =>
+            n.payload.title.includes('hotfix'),
+          );
+          return found.length ? found : undefined;
+        }, 'the notification of the hotfix');
+        expect(notice.payload).toMatchObject({
+          title: 'A hotfix of 1.1.0 went through the freeze into staging of ledger',
+          description: `user:default/alice promoted 1.1.0 from build into staging through freeze ${freeze.body.id} (quarter close, set by user:default/bob): the ledger is down`,
+          severity: 'high',
+          link: '/catalog/default/pipeline/ledger/glu#phase-staging',
+        });
+      }
+    } finally {
+      await glu.stop();
+    }
+  });
 });

@@ -64,8 +64,12 @@ export class Freezes {
 
   /** The stored freezes, read again at most every FREEZE_READ_MILLIS. */
   private stored(now: Date): Promise<StoredFreeze[]> {
-    const at = Date.now();
-    if (!this.read || at - this.read.at >= FREEZE_READ_MILLIS) {
+    const at = now.getTime();
+    if (
+      !this.read ||
+      at - this.read.at >= FREEZE_READ_MILLIS ||
+      at < this.read.at
+    ) {
       const freezes = this.deps.store.freezes.listFreezes(now);
       this.read = { at, freezes };
       // A failed read is not kept.

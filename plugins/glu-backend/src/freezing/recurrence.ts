@@ -3,6 +3,7 @@ import { FreezeScope } from '@glu-dev/plugin-glu-common';
 import { readDurationFromConfig } from '@backstage/config';
 import { DateTime, Duration } from 'luxon';
 import { RRule } from 'rrule';
+import { normalizeScope } from './scope';
 
 /** One stretch of time in which a freeze holds. */
 export interface Occurrence {
@@ -123,7 +124,12 @@ export function readConfiguredFreezes(config: Config): ConfiguredFreeze[] {
       if (!DateTime.now().setZone(zone).isValid) {
         throw new Error(`${where}: ${zone} is not a time zone`);
       }
-      const scope = (freeze.getOptional('scope') ?? {}) as FreezeScope;
+      let scope: FreezeScope;
+      try {
+        scope = normalizeScope((freeze.getOptional('scope') ?? {}) as FreezeScope);
+      } catch (error) {
+        throw new Error(`${where}: ${(error as Error).message}`);
+      }
       const base = {
         id: `config:${name}`,
         reason: freeze.getString('reason'),
