@@ -228,6 +228,7 @@ describe.each(databases.eachSupportedId())('DORA figures on %s', databaseId => {
     const { days, ...figures } = report.figures;
     expect(figures).toEqual({
       deployments: 5,
+      hotfixes: 0,
       deploymentsPerWeek: 1.17,
       medianLeadTimeSeconds: 4 * 3600,
       failedDeployments: 2,
@@ -333,6 +334,7 @@ describe.each(databases.eachSupportedId())('DORA figures on %s', databaseId => {
     const { days: _days, ...idleFigures } = team.pipelines[2].figures;
     expect(idleFigures).toEqual({
       deployments: 0,
+      hotfixes: 0,
       deploymentsPerWeek: 0,
       failedDeployments: 0,
     });
