@@ -255,3 +255,17 @@ export type PipelineFreeze = GluApiSchemas['PipelineFreeze'];
  * @public
  */
 export type Hotfix = GluApiSchemas['Hotfix'];
+
+/**
+ * A version that nobody may promote again, and the phases that hold it.
+ *
+ * @public
+ */
+export type Quarantine = GluApiSchemas['Quarantine'];
+
+/**
+ * The quarantine a version is under, where the version is shown.
+ *
+ * @public
+ */
+export type QuarantineMark = GluApiSchemas['QuarantineMark'];

@@ -7,6 +7,7 @@ import {
   Approval,
   CatalogRefusal,
   Freeze,
+  Quarantine,
   GluExtensionTypes,
   GluHealth,
   HistoryDiff,
@@ -63,6 +64,13 @@ export type RollbackRequest = Omit<OperationBody<'RollbackPhase'>, 'dryRun'>;
  * @public
  */
 export type FreezeRequest = OperationBody<'SetFreeze'>;
+
+/**
+ * What a quarantine is set with: a reason, and which version where.
+ *
+ * @public
+ */
+export type QuarantineRequest = OperationBody<'QuarantineVersion'>;
 
 /**
  * What CI publishes to an `api` phase.
@@ -469,6 +477,40 @@ export class GluClient {
   /** Lifts a freeze set at run time. */
   async liftFreeze(id: string): Promise<void> {
     await this.api.DELETE('/freezes/{id}', {
+      ...(await this.baseUrl()),
+      params: { path: { id } },
+    });
+  }
+
+  /** The quarantines in force, or those that apply to one pipeline. */
+  async listQuarantines(
+    options: { pipeline?: string | CompoundEntityRef } = {},
+  ): Promise<Quarantine[]> {
+    const pipeline =
+      options.pipeline === undefined
+        ? undefined
+        : typeof options.pipeline === 'string'
+        ? options.pipeline
+        : `pipeline:${options.pipeline.namespace}/${options.pipeline.name}`;
+    const { data } = await this.api.GET('/quarantines', {
+      ...(await this.baseUrl()),
+      params: { query: pipeline ? { pipeline } : {} },
+    });
+    return data!.items;
+  }
+
+  /** Quarantines a version of a pipeline, or a digest everywhere. */
+  async quarantine(request: QuarantineRequest): Promise<Quarantine> {
+    const { data } = await this.api.POST('/quarantines', {
+      ...(await this.baseUrl()),
+      body: request,
+    });
+    return data!;
+  }
+
+  /** Lifts a quarantine. */
+  async liftQuarantine(id: string): Promise<void> {
+    await this.api.DELETE('/quarantines/{id}', {
       ...(await this.baseUrl()),
       params: { path: { id } },
     });

@@ -87,6 +87,29 @@ export const gluHotfixPermission = createPermission({
 });
 
 /**
+ * Quarantine a version of a pipeline so that nothing promotes it again, or
+ * lift that quarantine.
+ *
+ * @public
+ */
+export const gluQuarantinePermission = createPermission({
+  name: 'glu.pipeline.quarantine',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Quarantine a digest in every pipeline at once (a vulnerable image), or
+ * lift that quarantine. Not a permission on one pipeline.
+ *
+ * @public
+ */
+export const gluQuarantineEverywherePermission = createPermission({
+  name: 'glu.quarantine.manage',
+  attributes: { action: 'update' },
+});
+
+/**
  * Set and lift freezes. Not a permission on one pipeline: a freeze may
  * cover many, or every one.
  *
@@ -111,4 +134,6 @@ export const gluPermissions = [
   gluPublishPermission,
   gluHotfixPermission,
   gluFreezePermission,
+  gluQuarantinePermission,
+  gluQuarantineEverywherePermission,
 ];

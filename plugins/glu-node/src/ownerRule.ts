@@ -7,6 +7,7 @@ import {
   gluFreezePermission,
   gluHotfixPermission,
   gluPermissions,
+  gluQuarantineEverywherePermission,
   gluPipelineReadPermission,
 } from '@glu-dev/plugin-glu-common';
 
@@ -14,9 +15,11 @@ import {
  * The rule "owners may change their pipelines", for a permission policy:
  * anyone signed in may read pipelines; only the owners of a pipeline (the
  * user, or a group the user belongs to) may promote, roll back, pin,
- * approve or publish in it. Stopping the line and going through it (setting
- * freezes, `glu.freeze.manage`; hotfixes, `glu.pipeline.hotfix`) is for the
- * release managers alone: the users and groups in `releaseManagers`.
+ * approve, publish or quarantine versions in it. Stopping the line and going
+ * through it (setting freezes, `glu.freeze.manage`; hotfixes,
+ * `glu.pipeline.hotfix`) and quarantining a digest in every pipeline
+ * (`glu.quarantine.manage`) is for the release managers alone: the users and
+ * groups in `releaseManagers`.
  * Answers undefined for a permission that is not Glu's, so a policy decides
  * the rest itself:
  *
@@ -50,7 +53,8 @@ export function gluOwnerDecision(
   }
   if (
     permission.name === gluFreezePermission.name ||
-    permission.name === gluHotfixPermission.name
+    permission.name === gluHotfixPermission.name ||
+    permission.name === gluQuarantineEverywherePermission.name
   ) {
     const managers = new Set(
       (options.releaseManagers ?? []).map(r => r.toLocaleLowerCase('en-US')),

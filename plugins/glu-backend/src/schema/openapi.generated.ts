@@ -218,6 +218,9 @@ export const spec = {
             description:
               'The reason given for the promotion that wrote this state through a freeze (a hotfix).',
           },
+          quarantine: {
+            $ref: '#/components/schemas/QuarantineMark',
+          },
           keptVersion: {
             type: 'boolean',
             description:
@@ -455,6 +458,118 @@ export const spec = {
             type: 'string',
             description:
               'For a freeze from app-config, its recurrence rule (RFC 5545) or dates.',
+          },
+        },
+      },
+      QuarantineMark: {
+        type: 'object',
+        description:
+          'The quarantine that a version is under, where it is shown.',
+        required: ['id', 'reason', 'quarantinedBy'],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          reason: {
+            type: 'string',
+          },
+          quarantinedBy: {
+            type: 'string',
+          },
+        },
+      },
+      Quarantine: {
+        type: 'object',
+        description:
+          'A version that nobody may promote again: of one pipeline (by version or digest), or a digest in every pipeline.',
+        required: [
+          'id',
+          'reason',
+          'quarantinedBy',
+          'quarantinedAt',
+          'rollback',
+          'holding',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          pipelineRef: {
+            type: 'string',
+            description:
+              'The pipeline it applies to; every pipeline when absent.',
+          },
+          version: {
+            type: 'string',
+            description:
+              "The version's name in the pipeline, when quarantined by name.",
+          },
+          digest: {
+            type: 'string',
+          },
+          reason: {
+            type: 'string',
+          },
+          quarantinedBy: {
+            type: 'string',
+          },
+          quarantinedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          rollback: {
+            type: 'boolean',
+            description:
+              'Whether the phases that held it were rolled back to what they held before, pinned there.',
+          },
+          holding: {
+            type: 'array',
+            description:
+              'The phases that hold it now (of the pipelines that the caller may read), at most 500.',
+            items: {
+              type: 'object',
+              required: ['pipelineRef', 'phase', 'version', 'digest'],
+              properties: {
+                pipelineRef: {
+                  type: 'string',
+                },
+                phase: {
+                  type: 'string',
+                },
+                version: {
+                  type: 'string',
+                },
+                digest: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          rollbacks: {
+            type: 'array',
+            description:
+              "When it was set with rollback, what became of each phase that held it: the rollback's promotion, or why there was none.",
+            items: {
+              type: 'object',
+              required: ['pipelineRef', 'phase'],
+              properties: {
+                pipelineRef: {
+                  type: 'string',
+                },
+                phase: {
+                  type: 'string',
+                },
+                promotionId: {
+                  type: 'string',
+                },
+                status: {
+                  type: 'string',
+                },
+                error: {
+                  type: 'string',
+                },
+              },
+            },
           },
         },
       },
@@ -748,6 +863,9 @@ export const spec = {
           },
           pin: {
             $ref: '#/components/schemas/Pin',
+          },
+          quarantine: {
+            $ref: '#/components/schemas/QuarantineMark',
           },
         },
       },
@@ -2356,6 +2474,147 @@ export const spec = {
             $ref: '#/components/responses/ErrorResponse',
           },
           '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/quarantines': {
+      get: {
+        operationId: 'ListQuarantines',
+        description:
+          'The quarantines in force, newest first, each with the phases that hold\nits version now. A pipeline that the caller may not read is left out\n(a quarantine of it, and the phases of it that hold a version).\n',
+        parameters: [
+          {
+            name: 'pipeline',
+            in: 'query',
+            required: false,
+            description:
+              'Only the quarantines that apply to this pipeline (an entity ref).',
+            schema: {
+              type: 'string',
+              maxLength: 300,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The quarantines.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/Quarantine',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+      post: {
+        operationId: 'QuarantineVersion',
+        description:
+          'Quarantines a version: a version of one pipeline (`pipeline` with\n`version` or `digest`: permission glu.pipeline.quarantine on it), or a\ndigest in every pipeline that holds or may hold it (`digest` alone:\nglu.quarantine.manage). Nothing promotes it again where it applies;\na publish of it is recorded, not promoted. With `rollback`, each\nwritable phase that holds it goes back to what it held before, through\nits own strategy, pinned there.\n',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['reason'],
+                additionalProperties: false,
+                properties: {
+                  reason: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 1000,
+                  },
+                  pipeline: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 300,
+                  },
+                  version: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 128,
+                  },
+                  digest: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 200,
+                  },
+                  rollback: {
+                    type: 'boolean',
+                    default: false,
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description:
+              'The quarantine, with the phases that hold it and the rollbacks.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Quarantine',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/quarantines/{id}': {
+      delete: {
+        operationId: 'LiftQuarantine',
+        description:
+          'Lifts a quarantine (the permission it was set with). Pins that its\nrollbacks set stay until they are unpinned.\n',
+        parameters: [
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              pattern: '^[1-9][0-9]{0,14}$',
+            },
+          },
+        ],
+        responses: {
+          '204': {
+            description: 'Lifted.',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
             $ref: '#/components/responses/ErrorResponse',
           },
         },

@@ -16,6 +16,10 @@ export const VersionRefSchema = z.object({
   version: z.string(),
 });
 
+export const QuarantineMarkSchema = z
+  .object({ id: z.string(), reason: z.string(), quarantinedBy: z.string() })
+  .describe('The quarantine that a version is under, where it is shown.');
+
 export const HistoryEntrySchema = z.object({
   id: z.string(),
   pipelineRef: z.string(),
@@ -36,6 +40,7 @@ export const HistoryEntrySchema = z.object({
       'The reason given for the promotion that wrote this state through a freeze (a hotfix).',
     )
     .optional(),
+  quarantine: QuarantineMarkSchema.optional(),
   keptVersion: z
     .boolean()
     .describe(
@@ -206,6 +211,57 @@ export const FreezeSchema = z
     'A hold on promotions into the phases it covers. Set at run time (origin api) or recurring from app-config (origin config, glu.freezes).',
   );
 
+export const QuarantineSchema = z
+  .object({
+    id: z.string(),
+    pipelineRef: z
+      .string()
+      .describe('The pipeline it applies to; every pipeline when absent.')
+      .optional(),
+    version: z
+      .string()
+      .describe("The version's name in the pipeline, when quarantined by name.")
+      .optional(),
+    digest: z.string().optional(),
+    reason: z.string(),
+    quarantinedBy: z.string(),
+    quarantinedAt: z.string().datetime({ offset: true }),
+    rollback: z
+      .boolean()
+      .describe(
+        'Whether the phases that held it were rolled back to what they held before, pinned there.',
+      ),
+    holding: z
+      .array(
+        z.object({
+          pipelineRef: z.string(),
+          phase: z.string(),
+          version: z.string(),
+          digest: z.string(),
+        }),
+      )
+      .describe(
+        'The phases that hold it now (of the pipelines that the caller may read), at most 500.',
+      ),
+    rollbacks: z
+      .array(
+        z.object({
+          pipelineRef: z.string(),
+          phase: z.string(),
+          promotionId: z.string().optional(),
+          status: z.string().optional(),
+          error: z.string().optional(),
+        }),
+      )
+      .describe(
+        "When it was set with rollback, what became of each phase that held it: the rollback's promotion, or why there was none.",
+      )
+      .optional(),
+  })
+  .describe(
+    'A version that nobody may promote again: of one pipeline (by version or digest), or a digest in every pipeline.',
+  );
+
 export const PipelineFreezeSchema = z
   .object({
     id: z.string(),
@@ -294,6 +350,7 @@ export const PhaseViewSchema = z.object({
   refreshedAt: z.string().datetime({ offset: true }).optional(),
   refreshError: z.string().optional(),
   pin: PinSchema.optional(),
+  quarantine: QuarantineMarkSchema.optional(),
 });
 
 export const EdgeViewSchema = z.object({

@@ -376,6 +376,56 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/quarantines': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The quarantines in force, newest first, each with the phases that hold
+     *     its version now. A pipeline that the caller may not read is left out
+     *     (a quarantine of it, and the phases of it that hold a version).
+     */
+    get: operations['ListQuarantines'];
+    put?: never;
+    /**
+     * Quarantines a version: a version of one pipeline (`pipeline` with
+     *     `version` or `digest`: permission glu.pipeline.quarantine on it), or a
+     *     digest in every pipeline that holds or may hold it (`digest` alone:
+     *     glu.quarantine.manage). Nothing promotes it again where it applies;
+     *     a publish of it is recorded, not promoted. With `rollback`, each
+     *     writable phase that holds it goes back to what it held before, through
+     *     its own strategy, pinned there.
+     */
+    post: operations['QuarantineVersion'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/quarantines/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Lifts a quarantine (the permission it was set with). Pins that its
+     *     rollbacks set stay until they are unpinned.
+     */
+    delete: operations['LiftQuarantine'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/promotions/{id}': {
     parameters: {
       query?: never;
@@ -434,6 +484,7 @@ export type components = {
       promotionId?: string;
       /** The reason given for the promotion that wrote this state through a freeze (a hotfix). */
       hotfix?: string;
+      quarantine?: components['schemas']['QuarantineMark'];
       /** The change left the version as it was and changed only other parts of the phase's file (replicas, environment variables, …). */
       keptVersion?: boolean;
       /** Format: date-time */
@@ -520,6 +571,42 @@ export type components = {
       active: boolean;
       /** For a freeze from app-config, its recurrence rule (RFC 5545) or dates. */
       recurrence?: string;
+    };
+    /** The quarantine that a version is under, where it is shown. */
+    QuarantineMark: {
+      id: string;
+      reason: string;
+      quarantinedBy: string;
+    };
+    /** A version that nobody may promote again: of one pipeline (by version or digest), or a digest in every pipeline. */
+    Quarantine: {
+      id: string;
+      /** The pipeline it applies to; every pipeline when absent. */
+      pipelineRef?: string;
+      /** The version's name in the pipeline, when quarantined by name. */
+      version?: string;
+      digest?: string;
+      reason: string;
+      quarantinedBy: string;
+      /** Format: date-time */
+      quarantinedAt: string;
+      /** Whether the phases that held it were rolled back to what they held before, pinned there. */
+      rollback: boolean;
+      /** The phases that hold it now (of the pipelines that the caller may read), at most 500. */
+      holding: {
+        pipelineRef: string;
+        phase: string;
+        version: string;
+        digest: string;
+      }[];
+      /** When it was set with rollback, what became of each phase that held it: the rollback's promotion, or why there was none. */
+      rollbacks?: {
+        pipelineRef: string;
+        phase: string;
+        promotionId?: string;
+        status?: string;
+        error?: string;
+      }[];
     };
     /** An active freeze that covers phases of a pipeline. */
     PipelineFreeze: {
@@ -620,6 +707,7 @@ export type components = {
       refreshedAt?: string;
       refreshError?: string;
       pin?: components['schemas']['Pin'];
+      quarantine?: components['schemas']['QuarantineMark'];
     };
     EdgeView: {
       from: string;
@@ -1501,6 +1589,89 @@ export interface operations {
       403: components['responses']['ErrorResponse'];
       404: components['responses']['ErrorResponse'];
       409: components['responses']['ErrorResponse'];
+    };
+  };
+  ListQuarantines: {
+    parameters: {
+      query?: {
+        /** Only the quarantines that apply to this pipeline (an entity ref). */
+        pipeline?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The quarantines. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Quarantine'][];
+          };
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+    };
+  };
+  QuarantineVersion: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          reason: string;
+          pipeline?: string;
+          version?: string;
+          digest?: string;
+          /** Default: false */
+          rollback?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** The quarantine, with the phases that hold it and the rollbacks. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Quarantine'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+      409: components['responses']['ErrorResponse'];
+    };
+  };
+  LiftQuarantine: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Lifted. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
     };
   };
   GetPromotion: {
