@@ -82,6 +82,9 @@ describeExampleBackend(() => {
       'glu.rollback',
       'glu.pin-phase',
       'glu.unpin-phase',
+      'glu.list-freezes',
+      'glu.set-freeze',
+      'glu.lift-freeze',
     ]);
     expect(documented().tools).toEqual(names);
     expect(

@@ -44,17 +44,33 @@ export function withConnectionOptions(command: Command): Command {
     .option('--no-color', 'no colours, even on a terminal');
 }
 
-/** The connection options, given before the command or after it. */
+/**
+ * Adds a command under a group of commands (`glu freeze list`), with the
+ * options every command takes.
+ */
+export function subcommandsOf(group: Command): AddCommand {
+  return nameAndArgs =>
+    withConnectionOptions(group.command(nameAndArgs)).exitOverride();
+}
+
+/**
+ * The connection options, given before the command or after it (or, for a
+ * command in a group, after the group's name): the nearest one counts.
+ */
 function globalsOf(command: Command): GlobalOptions {
-  const own = command.opts() as GlobalOptions;
-  const before = (command.parent?.opts() ?? {}) as GlobalOptions;
+  const levels: GlobalOptions[] = [];
+  for (let c: Command | null = command; c; c = c.parent) {
+    levels.push(c.opts() as GlobalOptions);
+  }
+  const nearest = <K extends keyof GlobalOptions>(key: K) =>
+    levels.find(level => level[key] !== undefined)?.[key];
   return {
-    url: own.url ?? before.url,
-    token: own.token ?? before.token,
-    tokenFile: own.tokenFile ?? before.tokenFile,
-    timeout: own.timeout ?? before.timeout,
-    output: own.output ?? before.output,
-    color: own.color !== false && before.color !== false,
+    url: nearest('url'),
+    token: nearest('token'),
+    tokenFile: nearest('tokenFile'),
+    timeout: nearest('timeout'),
+    output: nearest('output'),
+    color: levels.every(level => level.color !== false),
   };
 }
 
@@ -65,6 +81,7 @@ function globalsOf(command: Command): GlobalOptions {
 export function action<A extends unknown[]>(
   work: (context: CommandContext, ...args: A) => Promise<number | void>,
   pipelineArg = true,
+  hints: { notFound?: string } = {},
 ) {
   return async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
@@ -90,6 +107,7 @@ export function action<A extends unknown[]>(
         url: connection?.url ?? globals.url ?? process.env.GLU_URL ?? '',
         timeoutSeconds: connection?.timeoutSeconds ?? 30,
         pipeline,
+        notFound: hints.notFound,
         ownerOf: connection
           ? async ref => {
               const { ref: full, owner } = await connection!.client.getPipeline(

@@ -11,7 +11,7 @@ export const ExitCode = {
   error: 1,
   /** The command was called wrongly: arguments, or input the API refused. */
   usage: 2,
-  /** Blocked: a gate, a pin or a promotion under way holds it back. */
+  /** Blocked: a gate, a pin, a freeze or a promotion under way holds it back. */
   blocked: 3,
   /** Not allowed: no valid token, or the permission policy says no. */
   notAllowed: 4,
@@ -38,6 +38,8 @@ export type ErrorContext = {
   timeoutSeconds: number;
   /** The pipeline the command was about, if any. */
   pipeline?: string;
+  /** What to do when the thing the command was about is not there. */
+  notFound?: string;
   /** That pipeline's ref and owner, looked up when a refusal needs them. */
   ownerOf?: (pipeline: string) => Promise<{ ref: string; owner: string }>;
 };
@@ -120,6 +122,8 @@ export async function explain(
       case 404:
         return new GluCliError(
           `Not found (404): ${message}.${
+            context.notFound ? ` ${context.notFound}` : ''
+          }${
             context.pipeline
               ? ' `glu pipelines` lists the pipelines, `glu inspect <pipeline>` their phases.'
               : ''

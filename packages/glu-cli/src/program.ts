@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { withConnectionOptions } from './action';
 import { addDora } from './commands/dora';
+import { addFreeze } from './commands/freeze';
 import { addDiff, addHistory } from './commands/history';
 import { addApprove, addPin, addUnpin } from './commands/phases';
 import {
@@ -32,7 +33,7 @@ Exit codes
   0  done, or nothing to do
   1  error: Backstage or the network failed, or the thing is not there
   2  usage: wrong arguments, or input that Glu refused
-  3  blocked: a gate, a pin or a promotion under way holds it back
+  3  blocked: a gate, a pin, a freeze or a promotion under way holds it back
   4  not allowed: no valid token, or the permission policy says no
 `;
 
@@ -62,6 +63,7 @@ export function createProgram(version: string): Command {
   addPin(command);
   addUnpin(command);
   addApprove(command);
+  addFreeze(command);
   addPublish(command);
   addRefresh(command);
   addWatch(command);

@@ -1,5 +1,7 @@
 import {
   DoraFigures,
+  Freeze,
+  FreezeScope,
   HistoryEntry,
   OwnerDora,
   PipelineDora,
@@ -57,6 +59,16 @@ export function pipelineText(
     }`,
     '',
   );
+  for (const freeze of view.freezes ?? []) {
+    lines.push(
+      p.red(
+        `frozen: ${freeze.phases.join(', ')}, by freeze ${freeze.id} (${
+          freeze.setBy
+        }: ${freeze.reason})${freeze.endsAt ? ` until ${freeze.endsAt}` : ''}`,
+      ),
+    );
+  }
+  if (view.freezes?.length) lines.push('');
   if (options.graph) {
     lines.push(graphText(p, view));
     return lines.join('\n');
@@ -140,7 +152,7 @@ export function historyTable(p: Palette, items: HistoryEntry[]): string {
       entry.id,
       entry.version,
       shortDigest(entry.digest),
-      entry.cause,
+      entry.hotfix ? `${entry.cause} (hotfix)` : entry.cause,
       entry.actor ?? '',
       ago(entry.observedAt),
       entry.commitSha?.slice(0, 10) ?? '',
@@ -205,8 +217,66 @@ export function promotionLine(p: Palette, promotion: Promotion): string {
   return `${promotion.kind} ${promotion.id} into ${
     promotion.to
   } (${versions}): ${statusColor(p, promotion.status)}${where}${
-    promotion.error ? `\n  ${p.red(promotion.error)}` : ''
-  }`;
+    promotion.hotfix
+      ? `\n  ${p.magenta(
+          `hotfix through freeze ${promotion.hotfix.freezes.join(', ')}: ${
+            promotion.hotfix.reason
+          }`,
+        )}`
+      : ''
+  }${promotion.error ? `\n  ${p.red(promotion.error)}` : ''}`;
+}
+
+/** What a freeze covers, in words: `owner group:default/a; phase production`. */
+export function scopeText(scope: FreezeScope): string {
+  const parts: Array<[string, string[] | undefined]> = [
+    ['namespace', scope.namespaces],
+    ['owner', scope.owners],
+    ['pipeline', scope.pipelines?.map(ref => ref.replace(/^pipeline:/, ''))],
+    ['phase', scope.phases],
+  ];
+  const named = parts
+    .filter(([, values]) => values?.length)
+    .map(
+      ([part, values]) =>
+        `${part}${values!.length > 1 ? 's' : ''} ${values!.join(', ')}`,
+    );
+  return named.length ? named.join('; ') : 'every pipeline';
+}
+
+/** Freezes, one row each: what they cover, who set them, from when to when. */
+export function freezesTable(p: Palette, items: Freeze[]): string {
+  if (items.length === 0) return p.dim('No freezes.');
+  return table(
+    p,
+    ['ID', 'ACTIVE', 'REASON', 'SCOPE', 'SET BY', 'FROM', 'UNTIL'],
+    items.map(freeze => [
+      freeze.id,
+      freeze.active ? p.red('yes') : 'no',
+      freeze.reason,
+      `${scopeText(freeze.scope)}${freeze.rollbacks ? ', rollbacks too' : ''}`,
+      freeze.setBy,
+      ago(freeze.startsAt),
+      freeze.endsAt ? ago(freeze.endsAt) : p.dim('lifted'),
+    ]),
+  );
+}
+
+/** One freeze: what it covers, when, and who set it. */
+export function freezeText(p: Palette, freeze: Freeze): string {
+  const when = (iso: string) => `${iso} (${ago(iso)})`;
+  return [
+    `${p.bold(`Freeze ${freeze.id}`)} (${
+      freeze.active ? p.red('active') : p.yellow('scheduled')
+    }): ${freeze.reason}`,
+    `  covers     ${scopeText(freeze.scope)}`,
+    `  from       ${when(freeze.startsAt)}${
+      freeze.recurrence ? p.dim(`  (${freeze.recurrence})`) : ''
+    }`,
+    `  until      ${freeze.endsAt ? when(freeze.endsAt) : 'it is lifted'}`,
+    `  rollbacks  ${freeze.rollbacks ? 'held too' : 'go through'}`,
+    `  set by     ${freeze.setBy}`,
+  ].join('\n');
 }
 
 /** A duration in words: `45s`, `12m`, `3h 5m`, `2d 4h`. */

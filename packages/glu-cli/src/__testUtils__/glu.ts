@@ -109,12 +109,19 @@ export const run = (
   env: Record<string, string> = {},
 ) => runGlu(url, args, token, env);
 
+/** What the permission policy refuses: bob may read, not change. */
+type Denied = (permission: string, caller: string) => boolean;
+
+const bobReadsOnly: Denied = (permission, caller) =>
+  caller === 'user:default/bob' && permission !== 'glu.pipeline.read';
+
 /**
  * Starts, for the tests of the describe block it is called in, Glu with the
  * checkout pipeline on a Git repository `repo`, at `url`, with `published`
- * published to build as CI would when given.
+ * published to build as CI would when given, under a policy that refuses
+ * what `denied` says (by default, bob may only read).
  */
-export function useGlu(options: { published?: string } = {}) {
+export function useGlu(options: { published?: string; denied?: Denied } = {}) {
   let glu: Awaited<ReturnType<typeof startGlu>>;
 
   beforeAll(async () => {
@@ -127,9 +134,7 @@ export function useGlu(options: { published?: string } = {}) {
       entities: [checkout(repo.url)],
       waitFor: ['staging', 'production'],
       memberships: { 'user:default/alice': ['group:default/team-checkout'] },
-      // Bob may read, not change.
-      denied: (permission, caller) =>
-        caller === 'user:default/bob' && permission !== 'glu.pipeline.read',
+      denied: options.denied ?? bobReadsOnly,
     });
     url = urlOf(glu.server);
     if (options.published) {

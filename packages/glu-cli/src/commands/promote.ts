@@ -125,14 +125,26 @@ export function addPromote(command: AddCommand): void {
       'promote the upstream version into a phase: shows the diff and the gates, then writes it',
     )
     .option('--from <phase>', 'the upstream phase, when there are several')
+    .option(
+      '--hotfix <reason>',
+      'go through the freezes that hold the phase, with this reason (needs glu.pipeline.hotfix); every other gate still applies',
+    )
     .option('--dry-run', 'only show what it would change')
     .option('--wait', 'wait until it is finished (a pull request merged)')
     .option('--wait-timeout <seconds>', 'how long --wait waits', '1800')
     .action(
       action(async (context, pipeline: string, phase: string, options: any) => {
+        if (options.hotfix !== undefined && !options.hotfix.trim()) {
+          throw new GluCliError(
+            '--hotfix takes the reason for going through the freezes',
+            ExitCode.usage,
+          );
+        }
+        // The plan of a hotfix is decided through the freezes, as its write.
         const request = {
           phase,
           ...(options.from ? { from: options.from } : {}),
+          ...(options.hotfix ? { hotfix: { reason: options.hotfix } } : {}),
         };
         return planAndWrite(
           context,

@@ -10,6 +10,8 @@ jest.setTimeout(120_000);
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 const ALICE = 'user:default/alice';
 const BOB = 'user:default/bob';
+/** May promote, not set freezes or go through them. */
+const CAROL = 'user:default/carol';
 
 function checkout(repository: string): Entity {
   return {
@@ -69,11 +71,14 @@ describe("Glu's actions in the actions registry", () => {
         'glu:dry-run-promotion',
         'glu:get-dora',
         'glu:get-pipeline',
+        'glu:lift-freeze',
+        'glu:list-freezes',
         'glu:list-history',
         'glu:list-pipelines',
         'glu:pin-phase',
         'glu:promote',
         'glu:rollback',
+        'glu:set-freeze',
         'glu:unpin-phase',
       ]);
       const promote = listed.body.actions.find(
@@ -235,6 +240,178 @@ describe("Glu's actions in the actions registry", () => {
       expect(
         (await invoke(ALICE, 'promote', { pipeline: 'checkout' })).status,
       ).toBe(400);
+    } finally {
+      await glu.stop();
+    }
+  });
+  it('set, list and lift freezes; a freeze holds promote back, and hotfixReason goes through it with the hotfix permission', async () => {
+    const glu = await startGlu({
+      knex: await databases.init('SQLITE_3'),
+      entities: [checkout(repo.url)],
+      features: [actionsRegistryServiceFactory],
+      memberships: { [ALICE]: ['group:default/team-checkout'] },
+      denied: (permission, caller) =>
+        (caller === BOB && permission !== 'glu.pipeline.read') ||
+        (caller === CAROL &&
+          ['glu.freeze.manage', 'glu.pipeline.hotfix'].includes(permission)),
+    });
+    const invoke = async (user: string, action: string, input: object) => {
+      const res = await request(glu.server)
+        .post(`/api/glu/.backstage/actions/v1/actions/glu:${action}/invoke`)
+        .set('authorization', mockCredentials.user.header(user))
+        .send(input);
+      return { status: res.status, body: res.body };
+    };
+    try {
+      const listed = await request(glu.server)
+        .get('/api/glu/.backstage/actions/v1/actions')
+        .set('authorization', mockCredentials.user.header(ALICE));
+      const actions = (id: string) =>
+        listed.body.actions.find((a: any) => a.id === id);
+      expect(actions('glu:list-freezes').attributes).toEqual({
+        destructive: false,
+        idempotent: true,
+        readOnly: true,
+      });
+      expect(actions('glu:set-freeze').schema.input.required).toEqual([
+        'reason',
+      ]);
+      expect(
+        Object.keys(
+          actions('glu:set-freeze').schema.input.properties.scope.properties,
+        ),
+      ).toEqual(['namespaces', 'owners', 'pipelines', 'phases']);
+      expect(actions('glu:set-freeze').schema.output.required).toContain(
+        'active',
+      );
+      expect(
+        actions('glu:promote').schema.input.properties.hotfixReason.type,
+      ).toBe('string');
+
+      expect(await invoke(BOB, 'list-freezes', {})).toEqual({
+        status: 200,
+        body: { output: { items: [] } },
+      });
+      const refused = await invoke(CAROL, 'set-freeze', { reason: 'mine' });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toContain(
+        'user:default/carol may not set or lift freezes (glu.freeze.manage)',
+      );
+      expect(glu.auditEvents).toContainEqual(
+        expect.objectContaining({ eventId: 'freeze-set', outcome: 'fail' }),
+      );
+
+      const set = await invoke(ALICE, 'set-freeze', {
+        reason: 'release week',
+        scope: { pipelines: ['checkout'], phases: ['production'] },
+      });
+      expect(set.status).toBe(200);
+      const freeze = set.body.output;
+      expect(freeze).toMatchObject({
+        reason: 'release week',
+        scope: {
+          pipelines: ['pipeline:default/checkout'],
+          phases: ['production'],
+        },
+        rollbacks: false,
+        setBy: ALICE,
+        origin: 'api',
+        active: true,
+      });
+      expect(glu.auditEvents).toContainEqual(
+        expect.objectContaining({
+          eventId: 'freeze-set',
+          outcome: 'success',
+          meta: expect.objectContaining({ freezeId: freeze.id }),
+        }),
+      );
+      expect((await invoke(BOB, 'list-freezes', {})).body.output.items).toEqual(
+        [freeze],
+      );
+
+      const held = await invoke(ALICE, 'promote', {
+        pipeline: 'checkout',
+        phase: 'production',
+      });
+      expect(held.status).toBe(409);
+      expect(held.body.error.message).toContain(
+        `frozen: release week (freeze ${freeze.id} by ${ALICE}`,
+      );
+      const plans = await Promise.all(
+        [{}, { hotfixReason: 'fix the checkout outage' }].map(hotfix =>
+          invoke(ALICE, 'dry-run-promotion', {
+            pipeline: 'checkout',
+            phase: 'production',
+            ...hotfix,
+          }),
+        ),
+      );
+      expect(plans.map(p => p.body.output.status)).toEqual([
+        'blocked',
+        'promotable',
+      ]);
+      const notHers = await invoke(CAROL, 'promote', {
+        pipeline: 'checkout',
+        phase: 'production',
+        hotfixReason: 'urgent',
+      });
+      expect(notHers.status).toBe(403);
+      expect(notHers.body.error.message).toContain('glu.pipeline.hotfix');
+      expect(await repo.show('env/production.yaml')).toBe('version: 1.0.0\n');
+
+      const hotfix = await invoke(ALICE, 'promote', {
+        pipeline: 'checkout',
+        phase: 'production',
+        hotfixReason: 'fix the checkout outage',
+      });
+      expect(hotfix.status).toBe(200);
+      expect(hotfix.body.output).toMatchObject({
+        status: 'succeeded',
+        after: { version: '1.1.0' },
+        hotfix: { reason: 'fix the checkout outage', freezes: [freeze.id] },
+      });
+      expect(await repo.show('env/production.yaml')).toBe('version: 1.1.0\n');
+      expect(glu.auditEvents).toContainEqual(
+        expect.objectContaining({
+          eventId: 'promotion',
+          outcome: 'success',
+          meta: expect.objectContaining({
+            hotfix: 'fix the checkout outage',
+          }),
+        }),
+      );
+
+      expect(
+        (await invoke(CAROL, 'lift-freeze', { id: freeze.id })).status,
+      ).toBe(403);
+      expect(await invoke(ALICE, 'lift-freeze', { id: freeze.id })).toEqual({
+        status: 200,
+        body: { output: { id: freeze.id, lifted: true } },
+      });
+      const again = await invoke(ALICE, 'lift-freeze', { id: freeze.id });
+      expect(again.status).toBe(404);
+      expect(again.body.error.message).toBe(
+        `There is no freeze ${freeze.id} to lift`,
+      );
+      // No freeze of that name in app-config either.
+      expect(
+        (await invoke(ALICE, 'lift-freeze', { id: 'config:weekend' })).status,
+      ).toBe(404);
+      expect((await invoke(BOB, 'list-freezes', {})).body.output.items).toEqual(
+        [],
+      );
+
+      // Bad input is the caller's to fix.
+      for (const input of [
+        { reason: '' },
+        { reason: 'x', endsAt: 'tomorrow' },
+        { reason: 'x', scope: { teams: ['a'] } },
+      ]) {
+        expect((await invoke(ALICE, 'set-freeze', input)).status).toBe(400);
+      }
+      expect((await invoke(ALICE, 'lift-freeze', { id: 'nope' })).status).toBe(
+        400,
+      );
     } finally {
       await glu.stop();
     }

@@ -20,7 +20,8 @@ import {
 } from '../schema/zod.generated';
 import { doraPeriodOf } from '../insight/dora';
 import { AuditedWrites } from './AuditedWrites';
-import { GluService } from './GluService';
+import { registerFreezeActions } from './freezeActions';
+import { GluService, PromoteInput } from './GluService';
 import { ownersOf } from './owners';
 import { answerable } from '../errors';
 
@@ -240,17 +241,30 @@ export function registerGluActions(options: {
         .string()
         .optional()
         .describe('The upstream phase, when the phase has several'),
+      hotfixReason: zod
+        .string()
+        .min(1)
+        .max(1000)
+        .optional()
+        .describe(
+          'Only to go through the freezes that hold the phase (a hotfix): why it cannot wait for them to end, e.g. "Fix for the outage of checkout"',
+        ),
     });
-  const promotionOf = (input: { phase: string; from?: string }) => ({
+  const promotionOf = (input: {
+    phase: string;
+    from?: string;
+    hotfixReason?: string;
+  }): PromoteInput => ({
     phase: input.phase,
     ...(input.from ? { from: input.from } : {}),
+    ...(input.hotfixReason ? { hotfix: { reason: input.hotfixReason } } : {}),
   });
 
   registry.register({
     name: 'dry-run-promotion',
     title: 'Show what a Glu promotion would change',
     description:
-      'Decides a promotion exactly as the promotion would be decided and writes nothing: whether it would write (status), why not (reasons, gates), the versions before and after, and the unified diff it would commit.',
+      'Decides a promotion exactly as the promotion would be decided and writes nothing: whether it would write (status), why not (reasons, gates, pins, freezes), the versions before and after, and the unified diff it would commit. With hotfixReason it is decided as a hotfix, through the freezes.',
     attributes: { readOnly: true, idempotent: true },
     schema: { input: promotionInput, output: () => PromotionDryRunSchema },
     action: async ({ input, credentials }) => ({
@@ -268,7 +282,7 @@ export function registerGluActions(options: {
     name: 'promote',
     title: 'Promote with Glu',
     description:
-      "Promotes the version the upstream phase holds into a phase, by commit or by pull request as the pipeline says. Refused (409) when a gate, a pin or another promotion holds it back; dry-run-promotion shows why first. Needs the caller's promote permission on the pipeline.",
+      "Promotes the version the upstream phase holds into a phase, by commit or by pull request as the pipeline says. Refused (409) when a gate, a pin, a freeze or another promotion holds it back; dry-run-promotion shows why first. Needs the caller's promote permission on the pipeline. With hotfixReason it goes through the freezes that hold the phase (list-freezes shows them), as a hotfix: it needs the caller's hotfix permission on the pipeline too, every other gate still applies, and it is audited, marked in the phase's history and DORA figures, and told to the pipeline's owners.",
     attributes: { destructive: false, idempotent: true },
     schema: { input: promotionInput, output: () => PromotionSchema },
     action: async ({ input, credentials }) => ({
@@ -363,4 +377,6 @@ export function registerGluActions(options: {
       };
     },
   });
+
+  registerFreezeActions({ registry, service, writes });
 }
