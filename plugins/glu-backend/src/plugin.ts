@@ -48,6 +48,8 @@ import { Freezes } from './freezing/Freezes';
 import { FreezeFollowUp } from './freezing/FreezeFollowUp';
 import { readConfiguredFreezes } from './freezing/recurrence';
 import { FreezesTask } from './tasks/FreezesTask';
+import { Quarantines } from './quarantine/Quarantines';
+import { QuarantineRollbacks } from './quarantine/QuarantineRollbacks';
 import { Notifier, readNotificationDefaults } from './followUps/Notifier';
 import { PipelineChanges } from './followUps/PipelineChanges';
 import { PipelineSync } from './pipelines/PipelineSync';
@@ -57,7 +59,7 @@ import { PullRequestFollower } from './followUps/PullRequestFollower';
 import { VersionPublisher } from './records/VersionPublisher';
 import { ExtensionRegistry } from './ExtensionRegistry';
 import { AuthorizedGluService } from './service/AuthorizedGluService';
-import { DefaultGluService } from './service/GluService';
+import { DefaultGluService } from './service/DefaultGluService';
 import { registerGluActions } from './service/actions';
 import { AuditedWrites } from './service/AuditedWrites';
 import { createRouter } from './service/router';
@@ -230,11 +232,13 @@ export const gluPlugin = createBackendPlugin({
           store,
           configured: readConfiguredFreezes(config),
         });
+        const quarantines = new Quarantines({ store });
         const decisions = new EdgeDecisions({
           store,
           sources,
           gates,
           freezes,
+          quarantines,
         });
         const writer = new PhaseWriter({
           store,
@@ -421,8 +425,16 @@ export const gluPlugin = createBackendPlugin({
             pins: new Pins({ store }),
             freezes,
             freezeFollowUp,
+            quarantines,
+            quarantineRollbacks: new QuarantineRollbacks({
+              store,
+              sources,
+              writer,
+              notifier,
+              logger,
+            }),
             approvals: new Approvals({ store }),
-            dora: new DoraReports({ store }),
+            dora: new DoraReports({ store, quarantines }),
             changes,
             refresh: refs => refresh.refreshNow(refs),
             documents,
@@ -431,6 +443,7 @@ export const gluPlugin = createBackendPlugin({
             permissions: deps.permissions,
             grants,
             pipeline: ref => store.pipelines.getPipeline(ref),
+            quarantineOf: id => quarantines.get(id),
           },
         );
         // The same operations for agents and automation (the MCP actions

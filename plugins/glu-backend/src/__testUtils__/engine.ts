@@ -23,6 +23,7 @@ import { GitRepositories } from '../sources/git/GitRepositories';
 import { GitSource } from '../sources/git/gitSource';
 import { GluStore } from '../store/GluStore';
 import { Freezes } from '../freezing/Freezes';
+import { Quarantines } from '../quarantine/Quarantines';
 
 /**
  * The engine's read side on a store, with the built-in sources, formats and
@@ -57,6 +58,13 @@ export function readSideOf(store: GluStore) {
     scopes: GluWriteScopes.of([{ repository: '*', paths: ['**'] }]),
   });
   const freezes = new Freezes({ store, configured: [] });
-  const decisions = new EdgeDecisions({ store, sources, gates, freezes });
+  const quarantines = new Quarantines({ store });
+  const decisions = new EdgeDecisions({
+    store,
+    sources,
+    gates,
+    freezes,
+    quarantines,
+  });
   return { sources, decisions, views: new PipelineViews({ store, decisions }) };
 }

@@ -6,6 +6,12 @@ import {
   PipelineFreeze,
 } from '@glu-dev/plugin-glu-common';
 import { Freezes } from '../freezing/Freezes';
+import {
+  quarantinedMessage,
+  quarantineMarkOf,
+  Quarantines,
+} from '../quarantine/Quarantines';
+import { StoredQuarantine } from '../store/QuarantineStore';
 import { GluGate } from '@glu-dev/plugin-glu-node';
 import { Batcher } from '../batcher';
 import { ExtensionRegistry } from '../ExtensionRegistry';
@@ -32,8 +38,13 @@ export interface PipelineSnapshot {
   checks: GateCheck[];
   /** The freezes that hold phases of it. */
   freezes: PipelineFreeze[];
-  /** Which freezes held anywhere when it was read (see `FreezesNow`). */
-  freezeEpoch: string;
+  /** The quarantines that apply to it. */
+  quarantines: StoredQuarantine[];
+  /**
+   * Which freezes held and which quarantines were in force anywhere when it
+   * was read: a view is kept by it as well as by the pipeline's revision.
+   */
+  epoch: string;
 }
 
 /** The decision about one edge, with the states it was made on. */
@@ -79,8 +90,18 @@ export class EdgeDecisions {
       sources: PhaseSources;
       gates: ExtensionRegistry<GluGate>;
       freezes: Freezes;
+      quarantines: Quarantines;
     },
   ) {}
+
+  /** Which freezes hold and which quarantines are in force now, in a word. */
+  async epoch(): Promise<string> {
+    const [freezes, quarantines] = await Promise.all([
+      this.deps.freezes.current(),
+      this.deps.quarantines.current(),
+    ]);
+    return `${freezes.epoch}|${quarantines.epoch}`;
+  }
 
   /** The freezes that the decisions ask. */
   get freezes(): Freezes {
@@ -117,12 +138,14 @@ export class EdgeDecisions {
     const observing = [
       ...new Set(pipelines.filter(p => this.observes(p)).map(p => p.ref)),
     ];
-    const [states, active, pins, checks, freezes] = await Promise.all([
+    const [states, active, pins, checks, freezes, quarantines] =
+      await Promise.all([
       store.phases.getPhaseStates(refs),
       store.promotions.listActivePromotions(refs),
       store.pins.getPins(refs),
       store.gateChecks.getGateChecks(observing),
       this.deps.freezes.current(),
+      this.deps.quarantines.current(),
     ]);
     const byPipeline = <T extends { pipelineRef: string }>(rows: T[]) => {
       const grouped = new Map<string, T[]>();
@@ -149,7 +172,11 @@ export class EdgeDecisions {
       active: activeOf(pipeline.ref),
       checks: checksOf(pipeline.ref),
       freezes: this.deps.freezes.holding(freezes.active, pipeline),
-      freezeEpoch: freezes.epoch,
+      quarantines: this.deps.quarantines.applying(
+        quarantines.active,
+        pipeline.ref,
+      ),
+      epoch: `${freezes.epoch}|${quarantines.epoch}`,
     }));
   }
 
@@ -233,6 +260,10 @@ export class EdgeDecisions {
       gates,
       freezes: snapshot.freezes.filter(f => f.phases.includes(to.name)),
       hotfix: options.hotfix,
+      // The version as its upstream holds it, or as the phase would.
+      quarantined:
+        this.quarantined(snapshot, origin) ??
+        this.quarantined(snapshot, wanted),
     });
     const declined = edge.auto
       ? autoDeclined(
@@ -305,7 +336,21 @@ export class EdgeDecisions {
       freezes: snapshot.freezes.filter(
         f => f.rollbacks && f.phases.includes(phase.name),
       ),
+      quarantined: this.quarantined(snapshot, entry),
     });
+  }
+
+  /** Why a version may not be brought anywhere in the pipeline, if it is quarantined. */
+  private quarantined(
+    snapshot: PipelineSnapshot,
+    version?: { digest: string; version: string },
+  ): string | undefined {
+    const mark = quarantineMarkOf(
+      snapshot.quarantines,
+      snapshot.pipeline.ref,
+      version,
+    );
+    return mark && version ? quarantinedMessage(mark, version.version) : undefined;
   }
 
   /**

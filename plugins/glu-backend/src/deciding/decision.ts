@@ -56,6 +56,8 @@ export interface DecisionInput {
   freezes?: PipelineFreeze[];
   /** A hotfix: it goes through the freezes (its promoter may, and said why). */
   hotfix?: boolean;
+  /** Why the version it brings may not be brought: it is quarantined. */
+  quarantined?: string;
 }
 
 export interface Decision {
@@ -168,6 +170,7 @@ export function decide(input: DecisionInput): Decision {
       reasons: [
         ...(input.unwritable ? [input.unwritable] : []),
         ...invalidReasons(input),
+        ...(input.quarantined ? [input.quarantined] : []),
         ...gateReasons(input.gates),
         ...(pinned ? [pinned] : []),
         // Not merged while frozen.
@@ -181,6 +184,7 @@ export function decide(input: DecisionInput): Decision {
   if (!input.origin) blockers.push(notObserved(input.from, input.originError));
   if (!input.target) blockers.push(notObserved(input.to, input.targetError));
   blockers.push(...invalidReasons(input));
+  if (input.quarantined) blockers.push(input.quarantined);
   if (problem && input.origin) {
     blockers.push(
       `${input.to} cannot hold ${input.origin.version} of ${input.from}: ${problem}`,

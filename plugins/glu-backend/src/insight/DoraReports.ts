@@ -4,6 +4,7 @@ import {
   PipelineDora,
 } from '@glu-dev/plugin-glu-common';
 import { GluStore } from '../store/GluStore';
+import { quarantines, Quarantines } from '../quarantine/Quarantines';
 import {
   DoraDeployment,
   deploymentsOf,
@@ -21,7 +22,13 @@ const LISTED_DEPLOYMENTS = 200;
  * counted from history alone (no Git, no registry).
  */
 export class DoraReports {
-  constructor(private readonly deps: { store: Pick<GluStore, 'figures'> }) {}
+  constructor(
+    private readonly deps: {
+      store: Pick<GluStore, 'figures'>;
+      /** A quarantine of a version that reached production is a change failure. */
+      quarantines: Quarantines;
+    },
+  ) {}
 
   /** The deployments of a pipeline's production phases in a period. */
   private async deployments(
@@ -37,11 +44,14 @@ export class DoraReports {
       // A deployment near the end fails by what follows it.
       new Date(period.to.getTime() + settings.failureWindowMillis),
     );
-    const origins = await store.figures.firstHeld(
-      pipeline.ref,
-      settings.firstPhases,
-      production.flatMap(p => p.entries),
-    );
+    const [origins, { active }] = await Promise.all([
+      store.figures.firstHeld(
+        pipeline.ref,
+        settings.firstPhases,
+        production.flatMap(p => p.entries),
+      ),
+      this.deps.quarantines.current(),
+    ]);
     return {
       production: settings.production,
       deployments: deploymentsOf({
@@ -50,6 +60,9 @@ export class DoraReports {
         origins,
         failureWindowMillis: settings.failureWindowMillis,
         fix: settings.fix,
+        quarantinedAt: version =>
+          active.find(q => quarantines(q, pipeline.ref, version))
+            ?.quarantinedAt,
       }),
     };
   }

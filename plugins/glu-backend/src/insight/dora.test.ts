@@ -1,3 +1,4 @@
+import { Quarantines } from '../quarantine/Quarantines';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { PipelineDefinition } from '@glu-dev/plugin-glu-common';
 import { storedGitPhase, storedPipeline } from '../__testUtils__/pipelines';
@@ -42,7 +43,7 @@ describe.each(databases.eachSupportedId())('DORA figures on %s', databaseId => {
         knex: await databases.init(databaseId),
       }),
     });
-    dora = new DoraReports({ store });
+    dora = new DoraReports({ store, quarantines: new Quarantines({ store }) });
   });
 
   /** A state of a phase, at a moment of the scripted history. */

@@ -142,6 +142,11 @@ export function deploymentsOf(input: {
   origins: Map<string, VersionOrigin>;
   failureWindowMillis: number;
   fix: RegExp;
+  /**
+   * When a version was quarantined, if it was: a deployment of it before
+   * then failed, whenever it is found out.
+   */
+  quarantinedAt?: (version: { digest: string; version: string }) => string | undefined;
 }): DoraDeployment[] {
   const { period, origins, failureWindowMillis, fix } = input;
   const isFix = (entry: HistoryEntry) =>
@@ -169,6 +174,12 @@ export function deploymentsOf(input: {
         (next.cause === 'rollback' || isFix(next))
           ? next
           : undefined;
+      const quarantined = input.quarantinedAt?.(change);
+      const failed =
+        Boolean(restoring) ||
+        (quarantined !== undefined && Date.parse(quarantined) >= at);
+      // Restored by what came next, if anything has.
+      const restoredBy = restoring ?? (failed ? next : undefined);
       const origin = origins.get(change.digest);
       const lead = origin ? at - Date.parse(origin.at) : undefined;
       deployments.push({
@@ -179,8 +190,8 @@ export function deploymentsOf(input: {
         ...(lead !== undefined && lead >= 0
           ? { leadTimeSeconds: Math.round(lead / 1000) }
           : {}),
-        failed: Boolean(restoring),
-        ...(restoring ? { restoredAt: restoring.observedAt } : {}),
+        failed,
+        ...(restoredBy ? { restoredAt: restoredBy.observedAt } : {}),
         fix: isFix(change),
         ...(change.hotfix ? { hotfix: change.hotfix } : {}),
       });

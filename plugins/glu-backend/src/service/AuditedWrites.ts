@@ -13,6 +13,7 @@ import {
   principalRef,
   PromoteInput,
   PublishInput,
+  QuarantineInput,
 } from './GluService';
 
 /** A write of Glu (or a dry run of one), as the auditor records it. */
@@ -234,6 +235,33 @@ export class AuditedWrites {
   liftFreeze(id: string) {
     return this.write('freeze-lift', { freezeId: id }, credentials =>
       this.service.liftFreeze(id, { credentials }),
+    );
+  }
+
+  quarantine(request: QuarantineInput) {
+    return this.write(
+      'quarantine-set',
+      {
+        reason: request.reason,
+        ...(request.pipeline ? { pipeline: request.pipeline } : {}),
+        ...(request.version ? { version: request.version } : {}),
+        ...(request.digest ? { digest: request.digest } : {}),
+        rollback: String(request.rollback ?? false),
+      },
+      credentials => this.service.quarantine(request, { credentials }),
+      quarantine => ({
+        quarantineId: quarantine.id,
+        holding: quarantine.holding.length,
+        rolledBack: (quarantine.rollbacks ?? []).flatMap(r =>
+          r.promotionId ? [r.promotionId] : [],
+        ),
+      }),
+    );
+  }
+
+  liftQuarantine(id: string) {
+    return this.write('quarantine-lift', { quarantineId: id }, credentials =>
+      this.service.liftQuarantine(id, { credentials }),
     );
   }
 

@@ -76,6 +76,9 @@ const stored: Record<string, Pick<SyncedPipeline, 'owner' | 'ownerMissing'>> = {
 };
 const pipeline = async (ref: string) =>
   stored[ref] as SyncedPipeline | undefined;
+const quarantineOf = async (id: string) => {
+  throw new NotFoundError(`There is no quarantine ${id}`);
+};
 
 describe('AuthorizedGluService', () => {
   it('tells a caller who may not read a pipeline that it does not exist', async () => {
@@ -85,6 +88,7 @@ describe('AuthorizedGluService', () => {
       permissions: mock,
       grants,
       pipeline,
+      quarantineOf,
     });
     await expect(authorized.getPipeline(REF, alice)).rejects.toEqual(
       new NotFoundError(`No pipeline ${REF}`),
@@ -107,6 +111,7 @@ describe('AuthorizedGluService', () => {
       permissions: mock,
       grants,
       pipeline,
+      quarantineOf,
     });
     await expect(
       authorized.promote(REF, { phase: 'production' }, alice),
@@ -125,6 +130,7 @@ describe('AuthorizedGluService', () => {
       permissions: mock,
       grants,
       pipeline,
+      quarantineOf,
     });
     const deployer = {
       credentials: mockCredentials.service('external:deployer'),
@@ -180,6 +186,7 @@ describe('AuthorizedGluService', () => {
         }),
       ),
       pipeline,
+      quarantineOf,
     });
     const ci = { credentials: mockCredentials.service('external:ci') };
     await expect(
@@ -210,6 +217,7 @@ describe('AuthorizedGluService', () => {
       permissions: mock,
       grants,
       pipeline,
+      quarantineOf,
     });
     const ci = {
       credentials: mockCredentials.service('external:ci', {
@@ -255,6 +263,7 @@ describe('AuthorizedGluService', () => {
       permissions: mock,
       grants,
       pipeline,
+      quarantineOf,
     });
     await authorized.listPipelines({ limit: 20 }, alice);
     expect(lists).toEqual([
@@ -279,6 +288,7 @@ describe('AuthorizedGluService', () => {
       permissions: mock,
       grants,
       pipeline,
+      quarantineOf,
     });
     const ci = { credentials: mockCredentials.service('external:ci') };
     await expect(authorized.listPipelines({ limit: 20 }, ci)).rejects.toEqual(
@@ -311,6 +321,7 @@ describe('AuthorizedGluService', () => {
       permissions: mock,
       grants,
       pipeline,
+      quarantineOf,
     });
     const page = await authorized.listPipelines({ limit: 20 }, alice);
     expect(page.items.map(p => p.name)).toEqual(['checkout']);

@@ -13,6 +13,8 @@ import {
   gluApprovePermission,
   gluFreezePermission,
   gluHotfixPermission,
+  gluQuarantineEverywherePermission,
+  gluQuarantinePermission,
   gluPinPermission,
   gluPipelineReadPermission,
   gluPromotePermission,
@@ -28,7 +30,11 @@ import {
   principalRef,
   PromoteInput,
   PublishInput,
+  QuarantineInput,
+  Readable,
 } from './GluService';
+import { quarantinePipelineRef } from '../quarantine/Quarantines';
+import { StoredQuarantine } from '../store/QuarantineStore';
 import { DoraPeriod } from '../insight/dora';
 import { SyncedPipeline } from '../store/types';
 import { readFilterOf } from './readFilter';
@@ -52,6 +58,8 @@ export class AuthorizedGluService implements GluService {
       grants: ServiceGrants;
       /** A pipeline as stored, for the owner that a service's grant may name. */
       pipeline: (ref: string) => Promise<SyncedPipeline | undefined>;
+      /** A quarantine in force, for the permission its lifting needs. */
+      quarantineOf: (id: string) => Promise<StoredQuarantine>;
     },
   ) {}
 
@@ -299,45 +307,110 @@ export class AuthorizedGluService implements GluService {
     return this.service.publish(ref, phase, version, options);
   }
 
-  /** Throws NotAllowedError unless the caller may manage freezes. */
-  private async authorizeFreezes(credentials: BackstageCredentials) {
-    const [decision] = await this.deps.permissions.authorize(
-      [{ permission: gluFreezePermission }],
-      { credentials },
-    );
+  /**
+   * Throws NotAllowedError unless the caller may use a permission that is
+   * not on one pipeline (`what` it allows, in words).
+   */
+  private async authorizeGlobal(
+    credentials: BackstageCredentials,
+    permission: typeof gluFreezePermission,
+    what: string,
+  ) {
+    const [decision] = await this.deps.permissions.authorize([{ permission }], {
+      credentials,
+    });
     const refused = (why?: string) =>
       new NotAllowedError(
-        `${principalRef(credentials)} may not set or lift freezes (${
-          gluFreezePermission.name
-        })${why ? `: ${why}` : ''}`,
+        `${principalRef(credentials)} may not ${what} (${permission.name})${
+          why ? `: ${why}` : ''
+        }`,
       );
     if (decision.result !== AuthorizeResult.ALLOW) throw refused();
     const principal = credentials.principal as { type: string };
     if (principal.type === 'service') {
       const refusal = this.deps.grants.globalRefusal(
         principal as BackstageServicePrincipal,
-        gluFreezePermission,
+        permission,
       );
       if (refusal) throw refused(refusal);
     }
+  }
+
+  private authorizeFreezes(credentials: BackstageCredentials) {
+    return this.authorizeGlobal(
+      credentials,
+      gluFreezePermission,
+      'set or lift freezes',
+    );
+  }
+
+  /** Which of some pipelines the caller may read. */
+  private readable(options: CallOptions): Readable {
+    return async refs => {
+      const decisions = await this.deps.permissions.authorize(
+        refs.map(ref => ({
+          permission: gluPipelineReadPermission,
+          resourceRef: ref,
+        })),
+        options,
+      );
+      return refs.filter(
+        (_, i) => decisions[i].result === AuthorizeResult.ALLOW,
+      );
+    };
+  }
+
+  /** The permission a quarantine of a pipeline, or of a digest everywhere, needs. */
+  private async authorizeQuarantine(
+    pipelineRef: string | undefined,
+    credentials: BackstageCredentials,
+  ) {
+    if (pipelineRef) {
+      await this.authorize(pipelineRef, credentials, [gluQuarantinePermission]);
+    } else {
+      await this.authorizeGlobal(
+        credentials,
+        gluQuarantineEverywherePermission,
+        'quarantine a digest in every pipeline',
+      );
+    }
+  }
+
+  async listQuarantines(query: { pipeline?: string }, options: CallOptions) {
+    if (query.pipeline) {
+      await this.authorize(
+        quarantinePipelineRef(query.pipeline),
+        options.credentials,
+      );
+    }
+    return this.service.listQuarantines(query, {
+      ...options,
+      readable: this.readable(options),
+    });
+  }
+
+  async quarantine(request: QuarantineInput, options: CallOptions) {
+    await this.authorizeQuarantine(
+      request.pipeline ? quarantinePipelineRef(request.pipeline) : undefined,
+      options.credentials,
+    );
+    return this.service.quarantine(request, {
+      ...options,
+      readable: this.readable(options),
+    });
+  }
+
+  async liftQuarantine(id: string, options: CallOptions) {
+    const found = await this.deps.quarantineOf(id);
+    await this.authorizeQuarantine(found.pipelineRef, options.credentials);
+    return this.service.liftQuarantine(id, options);
   }
 
   /** Anyone who may call the API sees the freezes; pipelines only if readable. */
   async listFreezes(options: CallOptions) {
     return this.service.listFreezes({
       ...options,
-      readable: async refs => {
-        const decisions = await this.deps.permissions.authorize(
-          refs.map(ref => ({
-            permission: gluPipelineReadPermission,
-            resourceRef: ref,
-          })),
-          options,
-        );
-        return refs.filter(
-          (_, i) => decisions[i].result === AuthorizeResult.ALLOW,
-        );
-      },
+      readable: this.readable(options),
     });
   }
 

@@ -341,6 +341,25 @@ export async function createRouter(
     res.status(204).end();
   });
 
+  router.get('/quarantines', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    res.json({
+      items: await service.listQuarantines(
+        { ...(req.query.pipeline ? { pipeline: req.query.pipeline } : {}) },
+        { credentials },
+      ),
+    });
+  });
+
+  router.post('/quarantines', async (req, res) => {
+    res.json(await audited(req, writes.quarantine(req.body)));
+  });
+
+  router.delete('/quarantines/:id', async (req, res) => {
+    await audited(req, writes.liftQuarantine(req.params.id));
+    res.status(204).end();
+  });
+
   router.get('/promotions/:id', async (req, res) => {
     const credentials = await credentialsOf(req);
     res.json(await service.getPromotion(req.params.id, { credentials }));

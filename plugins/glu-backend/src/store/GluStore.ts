@@ -13,6 +13,7 @@ import {
   NotificationClaims,
 } from './NotificationClaims';
 import { FreezeStore, KnexFreezeStore } from './FreezeStore';
+import { KnexQuarantineStore, QuarantineStore } from './QuarantineStore';
 import { KnexPhaseStore, PhaseStore } from './PhaseStore';
 import { KnexPinStore, PinStore } from './PinStore';
 import { KnexPipelineStore, PipelineStore } from './PipelineStore';
@@ -40,6 +41,8 @@ export interface GluStore {
   pins: PinStore;
   /** Freezes set at run time. */
   freezes: FreezeStore;
+  /** Quarantined versions. */
+  quarantines: QuarantineStore;
   approvals: ApprovalStore;
   gateChecks: GateCheckStore;
   notifications: NotificationClaims;
@@ -113,6 +116,7 @@ function storeOn(db: Knex, batching: BatcherOptions): GluStore {
     leases: new KnexLeaseStore(db, batching),
     pins: new KnexPinStore(db, unit),
     freezes: new KnexFreezeStore(db),
+    quarantines: new KnexQuarantineStore(db),
     approvals: new KnexApprovalStore(db, unit),
     gateChecks: new KnexGateCheckStore(db, unit),
     notifications: new KnexNotificationClaims(db),

@@ -13,6 +13,7 @@ import {
   PipelineSnapshot,
 } from '../deciding/EdgeDecisions';
 import { ViewCache } from './ViewCache';
+import { quarantineMarkOf } from '../quarantine/Quarantines';
 
 /** An edge as the API shows it: its definition and its decision. */
 function edgeView({
@@ -62,11 +63,11 @@ function documentOf(view: PipelineView): PipelineDocument {
 
 /**
  * What a view is kept by: its pipeline's revision, and which freezes held
- * when it was decided (a freeze moves no revision: it may cover every
- * pipeline).
+ * and quarantines were in force when it was decided (neither moves a
+ * revision: either may apply to every pipeline).
  */
-function keyOf(revision: string, freezeEpoch: string): string {
-  return freezeEpoch ? `${revision}/${freezeEpoch}` : revision;
+function keyOf(revision: string, epoch: string): string {
+  return `${revision}/${epoch}`;
 }
 
 /**
@@ -102,18 +103,18 @@ export class PipelineViews {
     const { store } = this.deps;
     // The revision first: a view computed from anything newer is kept under
     // the older revision, and so never answers for a newer one.
-    const [revision, freezes] = await Promise.all([
+    const [revision, epoch] = await Promise.all([
       store.pipelines.getPipelineRevision(ref),
-      this.deps.decisions.freezes.current(),
+      this.deps.decisions.epoch(),
     ]);
     foundPipeline(revision, ref);
-    const kept = this.kept.get(ref, keyOf(revision!, freezes.epoch));
+    const kept = this.kept.get(ref, keyOf(revision!, epoch));
     if (kept) return kept;
     const pipeline = foundPipeline(await store.pipelines.getPipeline(ref), ref);
     const { view, snapshot } = await this.view(pipeline);
     const document = documentOf(view);
     // Kept under the freezes it was decided with, which may be newer.
-    this.kept.keep(pipeline, keyOf(revision!, snapshot.freezeEpoch), document);
+    this.kept.keep(pipeline, keyOf(revision!, snapshot.epoch), document);
     return document;
   }
 
@@ -127,6 +128,11 @@ export class PipelineViews {
       phases: pipeline.phases.map(phase => {
         const state = snapshot.states.get(phase.name);
         const pin = snapshot.pins.get(phase.name);
+        const quarantine = quarantineMarkOf(
+          snapshot.quarantines,
+          pipeline.ref,
+          state?.current,
+        );
         return {
           name: phase.name,
           ...(phase.title ? { title: phase.title } : {}),
@@ -136,6 +142,7 @@ export class PipelineViews {
           ...(state?.refreshedAt ? { refreshedAt: state.refreshedAt } : {}),
           ...(state?.refreshError ? { refreshError: state.refreshError } : {}),
           ...(pin ? { pin } : {}),
+          ...(quarantine ? { quarantine } : {}),
         };
       }),
       edges: (await decisions.decideAll(snapshot)).map(edgeView),
@@ -152,14 +159,14 @@ export class PipelineViews {
     cursor?: string;
   }): Promise<Page<PipelineSummary>> {
     const { store, decisions } = this.deps;
-    const [page, freezes] = await Promise.all([
+    const [page, epoch] = await Promise.all([
       store.pipelines.listPipelines(options),
-      decisions.freezes.current(),
+      decisions.epoch(),
     ]);
     const items: Array<PipelineSummary | undefined> = page.items.map(item =>
       this.keptSummaries.get(
         item.definition.ref,
-        keyOf(item.revision, freezes.epoch),
+        keyOf(item.revision, epoch),
       ),
     );
     const missing = page.items.filter((_, i) => !items[i]);
@@ -172,7 +179,7 @@ export class PipelineViews {
       computed.set(snapshot.pipeline.ref, summary);
       this.keptSummaries.keep(
         snapshot.pipeline,
-        keyOf(missing[i].revision, snapshot.freezeEpoch),
+        keyOf(missing[i].revision, snapshot.epoch),
         summary,
       );
     }
