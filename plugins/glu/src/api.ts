@@ -26,6 +26,9 @@ export type GluApi = Pick<
   | 'approve'
   | 'getPipelineDora'
   | 'getOwnerDora'
+  | 'listFreezes'
+  | 'setFreeze'
+  | 'liftFreeze'
 >;
 
 /**

@@ -1,5 +1,6 @@
 import {
   CatalogRefusal,
+  Freeze,
   HistoryEntry,
   PipelineView,
 } from '@glu-dev/plugin-glu-common';
@@ -69,13 +70,15 @@ export function serveHistory(
 
 /**
  * Serves what the pages ask of the backend's setup: its health check, with
- * whether write scopes are configured, and the user's refused definitions.
+ * whether write scopes are configured, the user's refused definitions, and
+ * the freezes (none by default).
  */
 export function serveSetup(
   server: SetupServer,
   setup: {
     writeScopesConfigured?: boolean;
     refusals?: CatalogRefusal[];
+    freezes?: Freeze[];
   } = {},
 ) {
   server.use(
@@ -92,6 +95,9 @@ export function serveSetup(
     ),
     http.get(`${GLU_BASE_URL}/catalog-refusals`, () =>
       HttpResponse.json({ items: setup.refusals ?? [] }),
+    ),
+    http.get(`${GLU_BASE_URL}/freezes`, () =>
+      HttpResponse.json({ items: setup.freezes ?? [] }),
     ),
   );
 }

@@ -5,6 +5,22 @@ import { shortSha, versionLabel } from './format';
 
 const succeeded = new Set(['succeeded', 'up-to-date', 'merged']);
 
+/** That a promotion went through a freeze, and why. */
+function HotfixNote(props: { promotion: Promotion }) {
+  const { hotfix } = props.promotion;
+  if (!hotfix) return null;
+  return (
+    <>
+      {' '}
+      As a hotfix through{' '}
+      {hotfix.freezes.length === 1
+        ? 'a freeze'
+        : `${hotfix.freezes.length} freezes`}
+      : {hotfix.reason}
+    </>
+  );
+}
+
 /** The link to what a promotion did: its pull request, else its commit. */
 export function PromotionLink(props: { promotion: Promotion }) {
   const { pullRequest, commitUrl, commitSha } = props.promotion;
@@ -53,6 +69,7 @@ export function PromotionOutcome(props: { promotion: Promotion }) {
         Proposed {version ? versionLabel(version) : 'the version'} for{' '}
         {promotion.to} in <PromotionLink promotion={promotion} />; it lands when
         the pull request merges.
+        <HotfixNote promotion={promotion} />
       </Alert>
     );
   }
@@ -66,7 +83,7 @@ export function PromotionOutcome(props: { promotion: Promotion }) {
           in <PromotionLink promotion={promotion} />
         </>
       ) : null}
-      .
+      .<HotfixNote promotion={promotion} />
     </Alert>
   );
 }

@@ -3,6 +3,8 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import useAsync from 'react-use/esm/useAsync';
 import {
   gluApprovePermission,
+  gluFreezePermission,
+  gluHotfixPermission,
   gluPinPermission,
   gluPromotePermission,
   gluRollbackPermission,
@@ -30,6 +32,8 @@ export type GluPermissions = {
   rollback: ActionPermission;
   pin: ActionPermission;
   approve: ActionPermission;
+  /** Promote through a freeze (a hotfix), with a reason. */
+  hotfix: ActionPermission;
   /** Absent until the identity is known, or when the owner is not. */
   signedIn?: SignedIn;
 };
@@ -110,6 +114,10 @@ export function useGluPermissions(
     permission: gluApprovePermission,
     resourceRef,
   });
+  const hotfix = usePermission({
+    permission: gluHotfixPermission,
+    resourceRef,
+  });
   const identityApi = useApi(identityApiRef);
   const { value: identity } = useAsync(
     () => identityApi.getBackstageIdentity(),
@@ -135,6 +143,38 @@ export function useGluPermissions(
     ),
     pin: explain(pin, 'pin or unpin phases', gluPinPermission.name, pipeline),
     approve: explain(approve, 'approve', gluApprovePermission.name, pipeline),
+    hotfix: explain(
+      hotfix,
+      'promote through a freeze',
+      gluHotfixPermission.name,
+      pipeline,
+    ),
     ...(signedIn ? { signedIn } : {}),
+  };
+}
+
+/**
+ * Whether the signed-in user may set and lift freezes: a permission of the
+ * whole organization, not of one pipeline, so asked without a resource.
+ */
+export function useFreezePermission(): ActionPermission {
+  const state = usePermission({ permission: gluFreezePermission });
+  if (state.loading) {
+    return {
+      allowed: false,
+      loading: true,
+      reason: 'Checking your permissions…',
+    };
+  }
+  if (state.error) {
+    return {
+      allowed: false,
+      reason: `Your permission to set and lift freezes could not be checked: ${state.error.message}`,
+    };
+  }
+  if (state.allowed) return { allowed: true };
+  return {
+    allowed: false,
+    reason: `Only release managers set and lift freezes: the permission policy does not grant you ${gluFreezePermission.name}.`,
   };
 }

@@ -14,6 +14,7 @@ registerMswTestHooks(server);
 
 const figures: DoraFigures = {
   deployments: 5,
+  hotfixes: 0,
   deploymentsPerWeek: 1.17,
   medianLeadTimeSeconds: 4 * 3600,
   failedDeployments: 2,
@@ -67,6 +68,28 @@ describe('DoraCard', () => {
     );
     await waitFor(() => expect(asked).toHaveLength(2));
     expect(days(asked[1])).toBe(90);
+  });
+
+  it('counts the deployments that went through a freeze as hotfixes', async () => {
+    server.use(
+      http.get(`${CHECKOUT_URL}/dora`, () =>
+        HttpResponse.json({
+          pipelineRef: 'pipeline:default/checkout',
+          from: '2026-11-01T00:00:00Z',
+          to: '2026-12-01T00:00:00Z',
+          production: ['production'],
+          failureWindow: '1d',
+          figures: { ...figures, hotfixes: 1 },
+          deployments: [],
+        }),
+      ),
+    );
+    await renderGlu(<DoraCard pipelineRef="pipeline:default/checkout" />);
+    await waitFor(() =>
+      expect(figure('Deployment frequency')).toHaveTextContent(
+        '1.17/week5 deployments, 1 hotfix',
+      ),
+    );
   });
 
   it('says when nothing was deployed, and what counts as production', async () => {

@@ -43,6 +43,14 @@ export function rateLabel(figures: DoraFigures): string {
     : `${Math.round(figures.changeFailureRate * 100)}%`;
 }
 
+/** `, 1 hotfix`: the deployments that went through a freeze, if any. */
+export function hotfixesLabel(figures: DoraFigures): string {
+  if (!figures.hotfixes) return '';
+  return `, ${figures.hotfixes} ${
+    figures.hotfixes === 1 ? 'hotfix' : 'hotfixes'
+  }`;
+}
+
 function Figure(props: { label: string; value: string; detail: string }) {
   return (
     <Box flex="1 1 0" minWidth={120} role="group" aria-label={props.label}>
@@ -69,7 +77,7 @@ export function DoraFiguresView(props: { figures: DoraFigures }) {
           value={`${figures.deploymentsPerWeek}/week`}
           detail={`${figures.deployments} ${
             figures.deployments === 1 ? 'deployment' : 'deployments'
-          }`}
+          }${hotfixesLabel(figures)}`}
         />
         <Figure
           label="Lead time for changes"

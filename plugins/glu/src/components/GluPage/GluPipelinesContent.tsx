@@ -37,7 +37,13 @@ import { useEffect, useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gluApiRef } from '../../api';
+import { useFreezePermission } from '../../hooks/useGluPermissions';
 import { signalNames } from '../../hooks/usePipelineView';
+import {
+  FreezeButton,
+  FreezesBanner,
+  useFreezes,
+} from '../Freezes/PipelinesFreezes';
 import { sameEntityRef, shortDigest } from '../format';
 import { fetchPipelinesPage, ListPosition } from './pipelinePages';
 
@@ -143,6 +149,8 @@ export function GluPipelinesContent() {
   const identityApi = useApi(identityApiRef);
   const [mine, setMine] = useState(false);
   const [owner, setOwner] = useState<string | null>(null);
+  const freezes = useFreezes();
+  const freezePermission = useFreezePermission();
 
   const groups = useAsync(async () => {
     const { items } = await catalogApi.getEntities({
@@ -202,6 +210,12 @@ export function GluPipelinesContent() {
     <>
       <WriteScopesNotice />
       <CatalogRefusalsNotice />
+      <FreezesBanner
+        freezes={freezes.value}
+        error={freezes.error}
+        canManage={freezePermission.allowed}
+        onChanged={freezes.retry}
+      />
       <Box display="flex" alignItems="center" mb={2} style={{ gap: 16 }}>
         <Autocomplete
           style={{ width: 320 }}
@@ -230,6 +244,7 @@ export function GluPipelinesContent() {
           label="Owned by me"
         />
         <Box flexGrow={1} />
+        {freezePermission.allowed && <FreezeButton onSet={freezes.retry} />}
         <UseFromTerminal />
       </Box>
       {error && <ResponseErrorPanel error={error} />}

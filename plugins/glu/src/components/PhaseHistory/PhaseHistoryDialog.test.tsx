@@ -86,6 +86,30 @@ describe('PhaseHistoryDialog', () => {
     ).toBeDisabled();
   });
 
+  it('marks a state that a hotfix wrote through a freeze, with its reason on hover', async () => {
+    servePipeline(server, () => checkoutView());
+    serveHistory(server, 'production', () => [
+      historyEntry('production', '2', '1.4.1', {
+        cause: 'promotion',
+        actor: 'user:default/alice',
+        hotfix: 'Checkout fails for cards from one bank',
+      }),
+      ...productionHistory,
+    ]);
+    const dialog = within(await openHistory());
+
+    const timeline = within(await dialog.findByTestId('phase-history'));
+    const items = timeline.getAllByRole('listitem');
+    expect(within(items[0]).getByText('hotfix')).toBeInTheDocument();
+    expect(within(items[0]).getByTestId('hotfix-chip')).toHaveAttribute(
+      'title',
+      'Hotfix through a freeze: Checkout fails for cards from one bank',
+    );
+    // Only the hotfix is marked.
+    expect(within(items[1]).queryByText('hotfix')).toBeNull();
+    expect(within(items[2]).queryByText('hotfix')).toBeNull();
+  });
+
   it('rolls back to an entry, showing the change first, and pins it there', async () => {
     let rolledBack = false;
     servePipeline(server, () =>

@@ -27,6 +27,7 @@ import { GluPermissions } from '../../hooks/useGluPermissions';
 import { ActionButton } from '../ActionButton';
 import { Actor } from '../Actor';
 import { causeLabel, changeLabel, shortSha } from '../format';
+import { HotfixChip } from '../HotfixChip';
 import { TimeAgo } from '../TimeAgo';
 import { VersionLabel } from '../VersionLabel';
 import { RollbackDialog } from './RollbackDialog';
@@ -92,6 +93,7 @@ const HistoryItem = memo(function HistoryTimelineItem(props: {
         <div className={classes.what}>
           <VersionLabel version={entry} />
           <Chip size="small" label={causeLabel(entry.cause)} />
+          {entry.hotfix && <HotfixChip reason={entry.hotfix} />}
           {entry.keptVersion && (
             <Chip size="small" variant="outlined" label="version kept" />
           )}

@@ -13,6 +13,7 @@ import { gluApiRef } from '../../api';
 import { useGluPermissions } from '../../hooks/useGluPermissions';
 import { usePipelineView } from '../../hooks/usePipelineView';
 import { ActionButton } from '../ActionButton';
+import { PipelineFreezes } from '../Freezes/PipelineFreezes';
 import { PipelineGraph } from '../PipelineGraph/PipelineGraph';
 
 const listFormat = new Intl.ListFormat('en', { type: 'disjunction' });
@@ -125,6 +126,9 @@ export function PipelineCard(props: {
             those controls are disabled.
           </Alert>
         </Box>
+      )}
+      {view && (
+        <PipelineFreezes freezes={view.freezes} hotfix={permissions.hotfix} />
       )}
       {view && (
         <PipelineGraph

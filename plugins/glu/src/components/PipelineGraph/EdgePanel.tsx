@@ -11,6 +11,7 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { GluPermissions } from '../../hooks/useGluPermissions';
 import { ActionButton } from '../ActionButton';
+import { isFreezeReason } from '../Freezes/freezeText';
 import { GateList } from '../GateList';
 import { awaitsFirstVersion, notObservedReason } from './FirstVersion';
 
@@ -80,6 +81,34 @@ function promoteDisabledReason(
 }
 
 /**
+ * Whether to offer a hotfix through the freeze: only on an edge that a
+ * freeze blocks, to those who may promote through freezes; disabled, with
+ * why, when something else blocks it too (a hotfix goes through freezes
+ * only) or the user may not promote.
+ */
+function hotfixOffer(
+  edge: EdgeView,
+  permissions: GluPermissions,
+): { disabledReason?: string } | undefined {
+  if (edge.status !== 'blocked' || !edge.reasons.some(isFreezeReason)) {
+    return undefined;
+  }
+  if (!permissions.hotfix.allowed) return undefined;
+  if (!permissions.promote.allowed) {
+    return { disabledReason: permissions.promote.reason };
+  }
+  const others = edge.reasons.filter(r => !isFreezeReason(r));
+  if (others.length > 0) {
+    return {
+      disabledReason: `A hotfix goes through freezes only; also blocked: ${others.join(
+        '; ',
+      )}`,
+    };
+  }
+  return {};
+}
+
+/**
  * An edge into a phase: where it promotes from, its status and why, its
  * gates, the pull request under way, and the Promote and Approve controls.
  */
@@ -89,8 +118,10 @@ export function EdgePanel(props: {
   permissions: GluPermissions;
   onPromote: (edge: EdgeView) => void;
   onApprove: (edge: EdgeView) => void;
+  /** Promotes through the freeze that blocks the edge, with a reason. */
+  onHotfix: (edge: EdgeView) => void;
 }) {
-  const { pipeline, edge, permissions, onPromote, onApprove } = props;
+  const { pipeline, edge, permissions, onPromote, onApprove, onHotfix } = props;
   const classes = useStyles();
   const fromTitle =
     pipeline.phases.find(p => p.name === edge.from)?.title ?? edge.from;
@@ -110,6 +141,7 @@ export function EdgePanel(props: {
   );
   const awaitingFirst =
     upstreamAwaits && edge.status === 'blocked' && otherReasons.length === 0;
+  const hotfix = hotfixOffer(edge, permissions);
 
   return (
     <div
@@ -176,6 +208,16 @@ export function EdgePanel(props: {
         >
           Promote
         </ActionButton>
+        {hotfix && (
+          <ActionButton
+            variant="outlined"
+            color="secondary"
+            disabledReason={hotfix.disabledReason}
+            onClick={() => onHotfix(edge)}
+          >
+            Hotfix through the freeze
+          </ActionButton>
+        )}
         {hasApprovals && edge.status !== 'up-to-date' && (
           <ActionButton
             variant="outlined"

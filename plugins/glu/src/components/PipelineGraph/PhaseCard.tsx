@@ -29,6 +29,7 @@ const useStyles = makeStyles(theme => ({
 export type PhaseCardActions = {
   onPromote: (edge: EdgeView) => void;
   onApprove: (edge: EdgeView) => void;
+  onHotfix: (edge: EdgeView) => void;
   onHistory: (phase: string) => void;
   onPin: (phase: string) => void;
   onUnpin: (phase: string) => void;
@@ -147,6 +148,7 @@ export const PhaseCard = memo(function PhaseCardContent(
             permissions={permissions}
             onPromote={props.onPromote}
             onApprove={props.onApprove}
+            onHotfix={props.onHotfix}
           />
         ))}
       </CardContent>

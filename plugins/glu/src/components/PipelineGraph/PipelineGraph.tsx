@@ -30,7 +30,7 @@ const useStyles = makeStyles(theme => ({
 }));
 
 type OpenDialog =
-  | { kind: 'promote' | 'approve'; from: string; to: string }
+  | { kind: 'promote' | 'hotfix' | 'approve'; from: string; to: string }
   | { kind: 'history' | 'pin' | 'unpin'; phase: string };
 
 /**
@@ -82,6 +82,11 @@ export function PipelineGraph(props: {
       setDialog({ kind: 'promote', from: edge.from, to: edge.to }),
     [],
   );
+  const onHotfix = useCallback(
+    (edge: EdgeView) =>
+      setDialog({ kind: 'hotfix', from: edge.from, to: edge.to }),
+    [],
+  );
   const onApprove = useCallback(
     (edge: EdgeView) =>
       setDialog({ kind: 'approve', from: edge.from, to: edge.to }),
@@ -124,6 +129,7 @@ export function PipelineGraph(props: {
                   permissions={permissions}
                   onPromote={onPromote}
                   onApprove={onApprove}
+                  onHotfix={onHotfix}
                   onHistory={onHistory}
                   onPin={onPin}
                   onUnpin={onUnpin}
@@ -133,14 +139,16 @@ export function PipelineGraph(props: {
           </Fragment>
         ))}
       </div>
-      {dialog?.kind === 'promote' && dialogEdge && (
-        <PromoteDialog
-          pipeline={pipeline}
-          edge={dialogEdge}
-          onClose={close}
-          onPromoted={onChanged}
-        />
-      )}
+      {(dialog?.kind === 'promote' || dialog?.kind === 'hotfix') &&
+        dialogEdge && (
+          <PromoteDialog
+            pipeline={pipeline}
+            edge={dialogEdge}
+            hotfix={dialog.kind === 'hotfix'}
+            onClose={close}
+            onPromoted={onChanged}
+          />
+        )}
       {dialog?.kind === 'approve' && dialogEdge && (
         <ApproveDialog
           pipeline={pipeline}
