@@ -85,6 +85,9 @@ describeExampleBackend(() => {
       'glu.list-freezes',
       'glu.set-freeze',
       'glu.lift-freeze',
+      'glu.list-quarantines',
+      'glu.quarantine-version',
+      'glu.lift-quarantine',
     ]);
     expect(documented().tools).toEqual(names);
     expect(

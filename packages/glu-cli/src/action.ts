@@ -80,7 +80,11 @@ function globalsOf(command: Command): GlobalOptions {
  */
 export function action<A extends unknown[]>(
   work: (context: CommandContext, ...args: A) => Promise<number | void>,
-  pipelineArg = true,
+  /**
+   * Whether the command's first argument is its pipeline, or where else its
+   * pipeline is (an option), for what a refusal says to do.
+   */
+  pipelineArg: boolean | ((...args: A) => string | undefined) = true,
   hints: { notFound?: string } = {},
 ) {
   return async (...args: unknown[]) => {
@@ -101,8 +105,13 @@ export function action<A extends unknown[]>(
       );
       process.exitCode = code ?? ExitCode.done;
     } catch (error) {
-      const pipeline =
-        pipelineArg && typeof args[0] === 'string' ? args[0] : undefined;
+      const given = args.slice(0, -1) as A;
+      let pipeline: string | undefined;
+      if (typeof pipelineArg === 'function') {
+        pipeline = pipelineArg(...given);
+      } else if (pipelineArg && typeof args[0] === 'string') {
+        pipeline = args[0];
+      }
       const explained = await explain(error, {
         url: connection?.url ?? globals.url ?? process.env.GLU_URL ?? '',
         timeoutSeconds: connection?.timeoutSeconds ?? 30,

@@ -11,7 +11,10 @@ export const ExitCode = {
   error: 1,
   /** The command was called wrongly: arguments, or input the API refused. */
   usage: 2,
-  /** Blocked: a gate, a pin, a freeze or a promotion under way holds it back. */
+  /**
+   * Blocked: a gate, a pin, a freeze, a quarantine or a promotion under way
+   * holds it back.
+   */
   blocked: 3,
   /** Not allowed: no valid token, or the permission policy says no. */
   notAllowed: 4,

@@ -16,6 +16,7 @@ import {
 } from './commands/pipelines';
 import { addPromote, addRollback } from './commands/promote';
 import { addPublish } from './commands/publish';
+import { addQuarantine } from './commands/quarantine';
 import { ExitCode } from './exits';
 
 const HELP_AFTER = `
@@ -33,7 +34,8 @@ Exit codes
   0  done, or nothing to do
   1  error: Backstage or the network failed, or the thing is not there
   2  usage: wrong arguments, or input that Glu refused
-  3  blocked: a gate, a pin, a freeze or a promotion under way holds it back
+  3  blocked: a gate, a pin, a freeze, a quarantine or a promotion under way
+     holds it back
   4  not allowed: no valid token, or the permission policy says no
 `;
 
@@ -64,6 +66,7 @@ export function createProgram(version: string): Command {
   addUnpin(command);
   addApprove(command);
   addFreeze(command);
+  addQuarantine(command);
   addPublish(command);
   addRefresh(command);
   addWatch(command);

@@ -9,6 +9,7 @@ import {
   PipelineView,
   Promotion,
   PromotionDryRun,
+  QuarantineMark,
 } from '@glu-dev/plugin-glu-common';
 import { ago, Palette, shortDigest, statusColor, table } from './output';
 
@@ -36,6 +37,27 @@ export function pipelinesTable(p: Palette, items: PipelineSummary[]): string {
       item.behind ? p.yellow(String(item.behind)) : '0',
     ]),
   );
+}
+
+/** The quarantine that the version a phase holds is under, if any. */
+function quarantineOf(
+  phase: PipelineView['phases'][number],
+): QuarantineMark | undefined {
+  return phase.quarantine ?? phase.state?.quarantine;
+}
+
+/** A version, marked when it is quarantined: `1.1.0 (quarantined)`. */
+function versionText(
+  p: Palette,
+  version: string,
+  quarantine: QuarantineMark | undefined,
+): string {
+  return quarantine ? p.red(`${version} (quarantined)`) : version;
+}
+
+/** Which quarantine, by whom and why: `quarantine 3 by user:…: leaks`. */
+function markText(mark: QuarantineMark): string {
+  return `quarantine ${mark.id} by ${mark.quarantinedBy}: ${mark.reason}`;
 }
 
 /** Why an edge is where it is: its reasons, or the gates that passed. */
@@ -79,7 +101,9 @@ export function pipelineText(
       ['PHASE', 'VERSION', 'DIGEST', 'CHANGED', 'REFRESHED', 'NOTE'],
       view.phases.map(phase => [
         phase.name,
-        phase.state?.version ?? p.dim('not seen yet'),
+        phase.state
+          ? versionText(p, phase.state.version, quarantineOf(phase))
+          : p.dim('not seen yet'),
         shortDigest(phase.state?.digest),
         ago(phase.state?.observedAt),
         ago(phase.refreshedAt),
@@ -87,6 +111,7 @@ export function pipelineText(
           phase.pin
             ? p.magenta(`pinned by ${phase.pin.pinnedBy}: ${phase.pin.reason}`)
             : '',
+          quarantineOf(phase) ? p.red(markText(quarantineOf(phase)!)) : '',
           phase.refreshError ? p.red(`refresh: ${phase.refreshError}`) : '',
         ]
           .filter(Boolean)
@@ -118,8 +143,12 @@ export function pipelineText(
  * edge with its status, the phases in the order of the definition.
  */
 export function graphText(p: Palette, view: PipelineView): string {
-  const version = (name: string) =>
-    view.phases.find(phase => phase.name === name)?.state?.version ?? '?';
+  const version = (name: string) => {
+    const phase = view.phases.find(each => each.name === name);
+    return phase?.state
+      ? versionText(p, phase.state.version, quarantineOf(phase))
+      : '?';
+  };
   const incoming = new Set(view.edges.map(edge => edge.to));
   const lines: string[] = [];
   for (const phase of view.phases) {
@@ -150,7 +179,7 @@ export function historyTable(p: Palette, items: HistoryEntry[]): string {
     ['ID', 'VERSION', 'DIGEST', 'CAUSE', 'BY', 'WHEN', 'COMMIT'],
     items.map(entry => [
       entry.id,
-      entry.version,
+      versionText(p, entry.version, entry.quarantine),
       shortDigest(entry.digest),
       entry.hotfix ? `${entry.cause} (hotfix)` : entry.cause,
       entry.actor ?? '',

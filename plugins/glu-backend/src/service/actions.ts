@@ -21,6 +21,7 @@ import {
 import { doraPeriodOf } from '../insight/dora';
 import { AuditedWrites } from './AuditedWrites';
 import { registerFreezeActions } from './freezeActions';
+import { registerQuarantineActions } from './quarantineActions';
 import { GluService, PromoteInput } from './GluService';
 import { ownersOf } from './owners';
 import { answerable } from '../errors';
@@ -379,4 +380,5 @@ export function registerGluActions(options: {
   });
 
   registerFreezeActions({ registry, service, writes });
+  registerQuarantineActions({ registry, service, writes });
 }
