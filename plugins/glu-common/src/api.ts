@@ -269,3 +269,17 @@ export type Quarantine = GluApiSchemas['Quarantine'];
  * @public
  */
 export type QuarantineMark = GluApiSchemas['QuarantineMark'];
+
+/**
+ * A promotion asked for by someone who may not make it, waiting on its edge.
+ *
+ * @public
+ */
+export type PromotionRequest = GluApiSchemas['PromotionRequest'];
+
+/**
+ * Where an edge's approvals gate stands for the version its upstream holds.
+ *
+ * @public
+ */
+export type ApprovalStatus = GluApiSchemas['ApprovalStatus'];

@@ -7,6 +7,7 @@ import {
   Approval,
   CatalogRefusal,
   Freeze,
+  PromotionRequest,
   Quarantine,
   GluExtensionTypes,
   GluHealth,
@@ -49,7 +50,7 @@ export type PageOptions = { limit?: number; cursor?: string };
  *
  * @public
  */
-export type PromotionRequest = Omit<OperationBody<'CreatePromotion'>, 'dryRun'>;
+export type PromoteRequest = Omit<OperationBody<'CreatePromotion'>, 'dryRun'>;
 
 /**
  * What a rollback asks for: the history entry, and a pin if wanted.
@@ -319,7 +320,7 @@ export class GluClient {
   /** Promotes the upstream version into a phase. */
   async promote(
     ref: string | CompoundEntityRef,
-    request: PromotionRequest,
+    request: PromoteRequest,
   ): Promise<Promotion> {
     return (await this.createPromotion(ref, request)).data as Promotion;
   }
@@ -327,7 +328,7 @@ export class GluClient {
   /** What a promotion would change: the versions and the diff. */
   async dryRunPromotion(
     ref: string | CompoundEntityRef,
-    request: PromotionRequest,
+    request: PromoteRequest,
   ): Promise<PromotionDryRun> {
     return (await this.createPromotion(ref, { ...request, dryRun: true }))
       .data as PromotionDryRun;
@@ -513,6 +514,48 @@ export class GluClient {
     await this.api.DELETE('/quarantines/{id}', {
       ...(await this.baseUrl()),
       params: { path: { id } },
+    });
+  }
+
+  /** Asks for a promotion that waits for its approval policy. */
+  async requestPromotion(
+    ref: string | CompoundEntityRef,
+    request: OperationBody<'RequestPromotion'>,
+  ): Promise<PromotionRequest> {
+    const { data } = await this.api.POST(
+      '/pipelines/{namespace}/{name}/requests',
+      {
+        ...(await this.baseUrl()),
+        params: { path: pipelineParams(ref) },
+        body: request,
+      },
+    );
+    return data!;
+  }
+
+  /** A pipeline's promotion requests, newest first. */
+  async listPromotionRequests(
+    ref: string | CompoundEntityRef,
+    options: { status?: PromotionRequest['status']; limit?: number } = {},
+  ): Promise<PromotionRequest[]> {
+    const { data } = await this.api.GET(
+      '/pipelines/{namespace}/{name}/requests',
+      {
+        ...(await this.baseUrl()),
+        params: { path: pipelineParams(ref), query: options },
+      },
+    );
+    return data!.items;
+  }
+
+  /** Withdraws an open promotion request. */
+  async withdrawPromotionRequest(
+    ref: string | CompoundEntityRef,
+    id: string,
+  ): Promise<void> {
+    await this.api.DELETE('/pipelines/{namespace}/{name}/requests/{id}', {
+      ...(await this.baseUrl()),
+      params: { path: { ...pipelineParams(ref), id } },
     });
   }
 }

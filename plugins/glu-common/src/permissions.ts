@@ -87,6 +87,18 @@ export const gluHotfixPermission = createPermission({
 });
 
 /**
+ * Ask for a promotion that one may not make oneself: it waits on the edge
+ * until its approval policy is met, and Glu carries it out.
+ *
+ * @public
+ */
+export const gluRequestPermission = createPermission({
+  name: 'glu.pipeline.request',
+  attributes: { action: 'create' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
  * Quarantine a version of a pipeline so that nothing promotes it again, or
  * lift that quarantine.
  *
@@ -136,4 +148,5 @@ export const gluPermissions = [
   gluFreezePermission,
   gluQuarantinePermission,
   gluQuarantineEverywherePermission,
+  gluRequestPermission,
 ];

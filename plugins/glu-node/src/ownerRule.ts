@@ -9,6 +9,7 @@ import {
   gluPermissions,
   gluQuarantineEverywherePermission,
   gluPipelineReadPermission,
+  gluRequestPermission,
 } from '@glu-dev/plugin-glu-common';
 
 /**
@@ -48,7 +49,12 @@ export function gluOwnerDecision(
 ): PolicyDecision | undefined {
   const { permission } = request;
   if (!gluPermissions.some(p => p.name === permission.name)) return undefined;
-  if (permission.name === gluPipelineReadPermission.name) {
+  // Anyone who may read a pipeline may ask for a promotion in it: the
+  // approval policy decides whether it happens.
+  if (
+    permission.name === gluPipelineReadPermission.name ||
+    permission.name === gluRequestPermission.name
+  ) {
     return { result: AuthorizeResult.ALLOW };
   }
   if (

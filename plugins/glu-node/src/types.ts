@@ -280,6 +280,23 @@ export interface GluGateContext {
   /** Who approved this version for the phase (user refs). */
   approvals: string[];
   /**
+   * The approvals in full: when each was given, the groups the approver
+   * belonged to then (full refs, lower case) and their email, if known.
+   */
+  approvalRecords?: Array<{
+    approver: string;
+    approvedAt: string;
+    groups: string[];
+    email?: string;
+  }>;
+  /**
+   * Who asks for the promotion: the person promoting, or the requester of
+   * an open promotion request; none for an automatic promotion.
+   */
+  requester?: string;
+  /** Who made the version, when known (a user ref, or `Name <email>`). */
+  author?: string;
+  /**
    * The pull request that proposes the version, once there is one (the
    * `pull-request` strategy), with its checks as last seen. Gates are
    * evaluated again before Glu merges it.

@@ -221,6 +221,11 @@ export const spec = {
           quarantine: {
             $ref: '#/components/schemas/QuarantineMark',
           },
+          author: {
+            type: 'string',
+            description:
+              "Who made the version, as CI said when it published it (a user ref) or as the commit of a Git phase says (its author's email); carried along as the version is promoted.",
+          },
           keptVersion: {
             type: 'boolean',
             description:
@@ -331,6 +336,208 @@ export const spec = {
           },
           hotfix: {
             $ref: '#/components/schemas/Hotfix',
+          },
+          requestId: {
+            type: 'string',
+            description:
+              'The promotion request that this promotion carried out.',
+          },
+          approvedBy: {
+            type: 'array',
+            description:
+              'Who approved the version, when its edge has an approvals gate.',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      ApprovalPolicy: {
+        type: 'object',
+        description:
+          'Who must approve a version before it goes along an edge (its approvals gate), and who may not.',
+        required: ['count', 'from', 'notBy'],
+        properties: {
+          count: {
+            type: 'integer',
+            description: 'How many distinct people must approve, in all.',
+          },
+          from: {
+            type: 'array',
+            description: 'How many must come from each group.',
+            items: {
+              type: 'object',
+              required: ['group', 'count'],
+              properties: {
+                group: {
+                  type: 'string',
+                },
+                count: {
+                  type: 'integer',
+                },
+              },
+            },
+          },
+          notBy: {
+            type: 'array',
+            description:
+              "Who may not approve: the person who asks for the promotion (requester), the version's author (author).",
+            items: {
+              type: 'string',
+              enum: ['requester', 'author'],
+            },
+          },
+          maxAge: {
+            type: 'string',
+            description:
+              'How long an approval counts, e.g. 24h; for ever when absent.',
+          },
+        },
+      },
+      ApprovalStatus: {
+        type: 'object',
+        description:
+          "Where an edge's approvals gate stands for the version its upstream holds.",
+        required: ['policy', 'approvals', 'needed', 'passed'],
+        properties: {
+          policy: {
+            $ref: '#/components/schemas/ApprovalPolicy',
+          },
+          approvals: {
+            type: 'array',
+            description:
+              'Everyone who approved the version, and whether their approval counts.',
+            items: {
+              type: 'object',
+              required: ['approver', 'approvedAt', 'counted', 'groups'],
+              properties: {
+                approver: {
+                  type: 'string',
+                },
+                approvedAt: {
+                  type: 'string',
+                  format: 'date-time',
+                },
+                groups: {
+                  type: 'array',
+                  description:
+                    "The policy's groups the approver belonged to when approving.",
+                  items: {
+                    type: 'string',
+                  },
+                },
+                counted: {
+                  type: 'boolean',
+                },
+                why: {
+                  type: 'string',
+                  description:
+                    'Why it does not count: the approver asked for the promotion, made the version, or approved too long ago.',
+                },
+              },
+            },
+          },
+          needed: {
+            type: 'array',
+            description:
+              'Who is still needed, by group; without a group, anyone who may approve.',
+            items: {
+              type: 'object',
+              required: ['count'],
+              properties: {
+                group: {
+                  type: 'string',
+                },
+                count: {
+                  type: 'integer',
+                },
+              },
+            },
+          },
+          requester: {
+            type: 'string',
+            description:
+              "Who asks for the promotion (an open request's requester).",
+          },
+          author: {
+            type: 'string',
+            description: "The version's author, when known.",
+          },
+          passed: {
+            type: 'boolean',
+          },
+        },
+      },
+      PromotionRequest: {
+        type: 'object',
+        description:
+          "A promotion asked for by someone who may not promote it: it waits on its edge until the approval policy is met, and Glu then carries it out in the requester's name.",
+        required: [
+          'id',
+          'pipelineRef',
+          'from',
+          'to',
+          'digest',
+          'version',
+          'requestedBy',
+          'status',
+          'createdAt',
+          'expiresAt',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          pipelineRef: {
+            type: 'string',
+          },
+          from: {
+            type: 'string',
+          },
+          to: {
+            type: 'string',
+          },
+          digest: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+          },
+          requestedBy: {
+            type: 'string',
+          },
+          reason: {
+            type: 'string',
+          },
+          status: {
+            type: 'string',
+            enum: [
+              'open',
+              'carried-out',
+              'withdrawn',
+              'expired',
+              'superseded',
+              'failed',
+            ],
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          expiresAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          endedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          promotionId: {
+            type: 'string',
+            description: 'The promotion that carried it out.',
+          },
+          error: {
+            type: 'string',
           },
         },
       },
@@ -920,6 +1127,12 @@ export const spec = {
             type: 'string',
             description:
               "Why automatic promotion leaves this promotable edge alone: the upstream's version is older (by semver) than what the phase holds. A person may still promote it, as a downgrade.",
+          },
+          approval: {
+            $ref: '#/components/schemas/ApprovalStatus',
+          },
+          request: {
+            $ref: '#/components/schemas/PromotionRequest',
           },
         },
       },
@@ -1909,6 +2122,14 @@ export const spec = {
                         type: 'string',
                       },
                     },
+                    approval: {
+                      $ref: '#/components/schemas/ApprovalStatus',
+                    },
+                    promotion: {
+                      $ref: '#/components/schemas/Promotion',
+                      description:
+                        'The promotion that Glu carried out for the open request on the edge, when this approval met its policy.',
+                    },
                   },
                 },
               },
@@ -2172,6 +2393,13 @@ export const spec = {
                   message: {
                     type: 'string',
                     maxLength: 2000,
+                  },
+                  author: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 255,
+                    description:
+                      'Who made the version (a user ref, or a name in the default namespace): with an approval policy that says so, they may not approve it.',
                   },
                 },
               },
@@ -2615,6 +2843,167 @@ export const spec = {
             $ref: '#/components/responses/ErrorResponse',
           },
           '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/pipelines/{namespace}/{name}/requests': {
+      get: {
+        operationId: 'ListPromotionRequests',
+        description: "The pipeline's promotion requests, newest first.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            name: 'status',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              enum: [
+                'open',
+                'carried-out',
+                'withdrawn',
+                'expired',
+                'superseded',
+                'failed',
+              ],
+            },
+          },
+          {
+            $ref: '#/components/parameters/limit',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The requests.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/PromotionRequest',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+      post: {
+        operationId: 'RequestPromotion',
+        description:
+          'Asks for the promotion of the version the upstream phase holds now into\na phase whose edge has an approvals gate (permission\nglu.pipeline.request). The people who may approve are told; once the\npolicy is met, Glu carries it out, recording the requester as its\nauthor and the approvers as its approvers. One open request per edge:\na new one replaces an older one.\n',
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['phase'],
+                additionalProperties: false,
+                properties: {
+                  phase: {
+                    type: 'string',
+                    pattern: '^[-_.a-zA-Z0-9]{1,253}$',
+                  },
+                  from: {
+                    type: 'string',
+                    pattern: '^[-_.a-zA-Z0-9]{1,253}$',
+                  },
+                  reason: {
+                    type: 'string',
+                    maxLength: 1000,
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The request.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PromotionRequest',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/pipelines/{namespace}/{name}/requests/{id}': {
+      delete: {
+        operationId: 'WithdrawPromotionRequest',
+        description:
+          'Withdraws an open request: its requester may, and so may whoever may\npromote into its phase (glu.pipeline.promote).\n',
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              pattern: '^[1-9][0-9]{0,14}$',
+            },
+          },
+        ],
+        responses: {
+          '204': {
+            description: 'Withdrawn.',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
             $ref: '#/components/responses/ErrorResponse',
           },
         },

@@ -41,6 +41,12 @@ export const HistoryEntrySchema = z.object({
     )
     .optional(),
   quarantine: QuarantineMarkSchema.optional(),
+  author: z
+    .string()
+    .describe(
+      "Who made the version, as CI said when it published it (a user ref) or as the commit of a Git phase says (its author's email); carried along as the version is promoted.",
+    )
+    .optional(),
   keptVersion: z
     .boolean()
     .describe(
@@ -136,7 +142,112 @@ export const PromotionSchema = z.object({
     )
     .optional(),
   hotfix: HotfixSchema.optional(),
+  requestId: z
+    .string()
+    .describe('The promotion request that this promotion carried out.')
+    .optional(),
+  approvedBy: z
+    .array(z.string())
+    .describe('Who approved the version, when its edge has an approvals gate.')
+    .optional(),
 });
+
+export const ApprovalPolicySchema = z
+  .object({
+    count: z
+      .number()
+      .int()
+      .describe('How many distinct people must approve, in all.'),
+    from: z
+      .array(z.object({ group: z.string(), count: z.number().int() }))
+      .describe('How many must come from each group.'),
+    notBy: z
+      .array(z.enum(['requester', 'author']))
+      .describe(
+        "Who may not approve: the person who asks for the promotion (requester), the version's author (author).",
+      ),
+    maxAge: z
+      .string()
+      .describe('How long an approval counts, e.g. 24h; for ever when absent.')
+      .optional(),
+  })
+  .describe(
+    'Who must approve a version before it goes along an edge (its approvals gate), and who may not.',
+  );
+
+export const ApprovalStatusSchema = z
+  .object({
+    policy: ApprovalPolicySchema,
+    approvals: z
+      .array(
+        z.object({
+          approver: z.string(),
+          approvedAt: z.string().datetime({ offset: true }),
+          groups: z
+            .array(z.string())
+            .describe(
+              "The policy's groups the approver belonged to when approving.",
+            ),
+          counted: z.boolean(),
+          why: z
+            .string()
+            .describe(
+              'Why it does not count: the approver asked for the promotion, made the version, or approved too long ago.',
+            )
+            .optional(),
+        }),
+      )
+      .describe(
+        'Everyone who approved the version, and whether their approval counts.',
+      ),
+    needed: z
+      .array(
+        z.object({ group: z.string().optional(), count: z.number().int() }),
+      )
+      .describe(
+        'Who is still needed, by group; without a group, anyone who may approve.',
+      ),
+    requester: z
+      .string()
+      .describe("Who asks for the promotion (an open request's requester).")
+      .optional(),
+    author: z.string().describe("The version's author, when known.").optional(),
+    passed: z.boolean(),
+  })
+  .describe(
+    "Where an edge's approvals gate stands for the version its upstream holds.",
+  );
+
+export const PromotionRequestSchema = z
+  .object({
+    id: z.string(),
+    pipelineRef: z.string(),
+    from: z.string(),
+    to: z.string(),
+    digest: z.string(),
+    version: z.string(),
+    requestedBy: z.string(),
+    reason: z.string().optional(),
+    status: z.enum([
+      'open',
+      'carried-out',
+      'withdrawn',
+      'expired',
+      'superseded',
+      'failed',
+    ]),
+    createdAt: z.string().datetime({ offset: true }),
+    expiresAt: z.string().datetime({ offset: true }),
+    endedAt: z.string().datetime({ offset: true }).optional(),
+    promotionId: z
+      .string()
+      .describe('The promotion that carried it out.')
+      .optional(),
+    error: z.string().optional(),
+  })
+  .describe(
+    "A promotion asked for by someone who may not promote it: it waits on its edge until the approval policy is met, and Glu then carries it out in the requester's name.",
+  );
 
 export const FreezeScopeSchema = z
   .object({
@@ -369,6 +480,8 @@ export const EdgeViewSchema = z.object({
       "Why automatic promotion leaves this promotable edge alone: the upstream's version is older (by semver) than what the phase holds. A person may still promote it, as a downgrade.",
     )
     .optional(),
+  approval: ApprovalStatusSchema.optional(),
+  request: PromotionRequestSchema.optional(),
 });
 
 export const PipelineViewSchema = z.object({

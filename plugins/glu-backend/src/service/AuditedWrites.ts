@@ -26,8 +26,6 @@ export type AuditedWrite<T> = {
   outcome?: (result: T) => JsonObject;
 };
 
-type PromotionRequest = PromoteInput;
-
 /** What an event says of a promotion that is asked for. */
 function promotionMeta(ref: string, request: PromoteInput) {
   return {
@@ -142,7 +140,7 @@ export class AuditedWrites {
     );
   }
 
-  dryRunPromotion(ref: string, request: PromotionRequest) {
+  dryRunPromotion(ref: string, request: PromoteInput) {
     return this.write(
       'promotion-dry-run',
       promotionMeta(ref, request),
@@ -153,7 +151,7 @@ export class AuditedWrites {
     );
   }
 
-  promote(ref: string, request: PromotionRequest) {
+  promote(ref: string, request: PromoteInput) {
     return this.write(
       'promotion',
       promotionMeta(ref, request),

@@ -283,7 +283,7 @@ export function registerGluActions(options: {
     name: 'promote',
     title: 'Promote with Glu',
     description:
-      "Promotes the version the upstream phase holds into a phase, by commit or by pull request as the pipeline says. Refused (409) when a gate, a pin, a freeze or another promotion holds it back; dry-run-promotion shows why first. Needs the caller's promote permission on the pipeline. With hotfixReason it goes through the freezes that hold the phase (list-freezes shows them), as a hotfix: it needs the caller's hotfix permission on the pipeline too, every other gate still applies, and it is audited, marked in the phase's history and DORA figures, and told to the pipeline's owners.",
+      "Promotes the version the upstream phase holds into a phase, by commit or by pull request as the pipeline says. Refused (409) when a gate, a pin, a freeze, a quarantine or another promotion holds it back; dry-run-promotion shows why first. Needs the caller's promote permission on the pipeline. With hotfixReason it goes through the freezes that hold the phase (list-freezes shows them), as a hotfix: it needs the caller's hotfix permission on the pipeline too, every other gate still applies, and it is audited, marked in the phase's history and DORA figures, and told to the pipeline's owners.",
     attributes: { destructive: false, idempotent: true },
     schema: { input: promotionInput, output: () => PromotionSchema },
     action: async ({ input, credentials }) => ({

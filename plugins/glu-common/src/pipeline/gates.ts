@@ -1,3 +1,4 @@
+import { approvalPolicyProblems } from './approvals';
 import { intervalMillis } from './durations';
 
 /**
@@ -223,9 +224,7 @@ export function builtInGateProblems(
         ? ['must be a duration like 30m, 2h or 1d']
         : [];
     case 'approvals':
-      return Number.isInteger(config) && (config as number) > 0
-        ? []
-        : ['must be how many people must approve, e.g. 2'];
+      return approvalPolicyProblems(config);
     case 'checks':
       return requiredChecks(config)
         ? []

@@ -2,6 +2,7 @@ export * from './types';
 export * from './validation';
 export * from './durations';
 export * from './gates';
+export * from './approvals';
 export * from './owners';
 export {
   BUILT_IN_FORMAT_TYPES,

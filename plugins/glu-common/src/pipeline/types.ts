@@ -123,6 +123,7 @@ export const NOTIFICATION_KINDS = [
   'promotion-failed',
   'rolled-back',
   'hotfix',
+  'approval-requested',
   'pull-request-waiting',
   'edge-blocked',
   'refresh-failing',

@@ -313,7 +313,7 @@ describe('parsePipelineEntity', () => {
       ),
     ).toEqual([
       'spec.phases[1].promotion.gates[0].soak: must be a duration like 30m, 2h or 1d',
-      'spec.phases[1].promotion.gates[1].approvals: must be how many people must approve, e.g. 2',
+      'spec.phases[1].promotion.gates[1].approvals: must be how many people must approve, e.g. 2, or a policy, e.g. { from: [{ group: sre, count: 2 }], notBy: [requester, author] }',
       'spec.phases[1].promotion.gates[2].window: "someday" is not a day of the week',
       'spec.phases[1].promotion.gates[2].window: "9am" is not a time like 09:00',
       'spec.phases[1].promotion.gates[3].window: must have allow or deny slots',

@@ -426,6 +426,51 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/pipelines/{namespace}/{name}/requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The pipeline's promotion requests, newest first. */
+    get: operations['ListPromotionRequests'];
+    put?: never;
+    /**
+     * Asks for the promotion of the version the upstream phase holds now into
+     *     a phase whose edge has an approvals gate (permission
+     *     glu.pipeline.request). The people who may approve are told; once the
+     *     policy is met, Glu carries it out, recording the requester as its
+     *     author and the approvers as its approvers. One open request per edge:
+     *     a new one replaces an older one.
+     */
+    post: operations['RequestPromotion'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/pipelines/{namespace}/{name}/requests/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Withdraws an open request: its requester may, and so may whoever may
+     *     promote into its phase (glu.pipeline.promote).
+     */
+    delete: operations['WithdrawPromotionRequest'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/promotions/{id}': {
     parameters: {
       query?: never;
@@ -485,6 +530,8 @@ export type components = {
       /** The reason given for the promotion that wrote this state through a freeze (a hotfix). */
       hotfix?: string;
       quarantine?: components['schemas']['QuarantineMark'];
+      /** Who made the version, as CI said when it published it (a user ref) or as the commit of a Git phase says (its author's email); carried along as the version is promoted. */
+      author?: string;
       /** The change left the version as it was and changed only other parts of the phase's file (replicas, environment variables, …). */
       keptVersion?: boolean;
       /** Format: date-time */
@@ -528,6 +575,76 @@ export type components = {
       /** The W3C trace context of the promotion's span: its trace is that of the version it brings, from CI's publish on. */
       traceparent?: string;
       hotfix?: components['schemas']['Hotfix'];
+      /** The promotion request that this promotion carried out. */
+      requestId?: string;
+      /** Who approved the version, when its edge has an approvals gate. */
+      approvedBy?: string[];
+    };
+    /** Who must approve a version before it goes along an edge (its approvals gate), and who may not. */
+    ApprovalPolicy: {
+      /** How many distinct people must approve, in all. */
+      count: number;
+      /** How many must come from each group. */
+      from: {
+        group: string;
+        count: number;
+      }[];
+      /** Who may not approve: the person who asks for the promotion (requester), the version's author (author). */
+      notBy: ('requester' | 'author')[];
+      /** How long an approval counts, e.g. 24h; for ever when absent. */
+      maxAge?: string;
+    };
+    /** Where an edge's approvals gate stands for the version its upstream holds. */
+    ApprovalStatus: {
+      policy: components['schemas']['ApprovalPolicy'];
+      /** Everyone who approved the version, and whether their approval counts. */
+      approvals: {
+        approver: string;
+        /** Format: date-time */
+        approvedAt: string;
+        /** The policy's groups the approver belonged to when approving. */
+        groups: string[];
+        counted: boolean;
+        /** Why it does not count: the approver asked for the promotion, made the version, or approved too long ago. */
+        why?: string;
+      }[];
+      /** Who is still needed, by group; without a group, anyone who may approve. */
+      needed: {
+        group?: string;
+        count: number;
+      }[];
+      /** Who asks for the promotion (an open request's requester). */
+      requester?: string;
+      /** The version's author, when known. */
+      author?: string;
+      passed: boolean;
+    };
+    /** A promotion asked for by someone who may not promote it: it waits on its edge until the approval policy is met, and Glu then carries it out in the requester's name. */
+    PromotionRequest: {
+      id: string;
+      pipelineRef: string;
+      from: string;
+      to: string;
+      digest: string;
+      version: string;
+      requestedBy: string;
+      reason?: string;
+      status:
+        | 'open'
+        | 'carried-out'
+        | 'withdrawn'
+        | 'expired'
+        | 'superseded'
+        | 'failed';
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      expiresAt: string;
+      /** Format: date-time */
+      endedAt?: string;
+      /** The promotion that carried it out. */
+      promotionId?: string;
+      error?: string;
     };
     /** A promotion that went through a freeze: who may override freezes (glu.pipeline.hotfix) asked for it, with a reason. */
     Hotfix: {
@@ -721,6 +838,8 @@ export type components = {
       pullRequest?: components['schemas']['PullRequestRef'];
       /** Why automatic promotion leaves this promotable edge alone: the upstream's version is older (by semver) than what the phase holds. A person may still promote it, as a downgrade. */
       autoDeclined?: string;
+      approval?: components['schemas']['ApprovalStatus'];
+      request?: components['schemas']['PromotionRequest'];
     };
     PipelineView: {
       ref: string;
@@ -1257,6 +1376,9 @@ export interface operations {
             digest: string;
             version: string;
             approvers: string[];
+            approval?: components['schemas']['ApprovalStatus'];
+            /** The promotion that Glu carried out for the open request on the edge, when this approval met its policy. */
+            promotion?: components['schemas']['Promotion'];
           };
         };
       };
@@ -1402,6 +1524,8 @@ export interface operations {
           /** A link to the build or artifact. */
           url?: string;
           message?: string;
+          /** Who made the version (a user ref, or a name in the default namespace): with an approval policy that says so, they may not approve it. */
+          author?: string;
         };
       };
     };
@@ -1672,6 +1796,109 @@ export interface operations {
       };
       403: components['responses']['ErrorResponse'];
       404: components['responses']['ErrorResponse'];
+    };
+  };
+  ListPromotionRequests: {
+    parameters: {
+      query?: {
+        status?:
+          | 'open'
+          | 'carried-out'
+          | 'withdrawn'
+          | 'expired'
+          | 'superseded'
+          | 'failed';
+        /** The page size. */
+        limit?: components['parameters']['limit'];
+      };
+      header?: never;
+      path: {
+        /** The pipeline entity's namespace. */
+        namespace: components['parameters']['namespace'];
+        /** The pipeline entity's name. */
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The requests. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['PromotionRequest'][];
+          };
+        };
+      };
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+    };
+  };
+  RequestPromotion: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** The pipeline entity's namespace. */
+        namespace: components['parameters']['namespace'];
+        /** The pipeline entity's name. */
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          phase: string;
+          from?: string;
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** The request. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PromotionRequest'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+      409: components['responses']['ErrorResponse'];
+    };
+  };
+  WithdrawPromotionRequest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** The pipeline entity's namespace. */
+        namespace: components['parameters']['namespace'];
+        /** The pipeline entity's name. */
+        name: components['parameters']['name'];
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Withdrawn. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+      409: components['responses']['ErrorResponse'];
     };
   };
   GetPromotion: {
