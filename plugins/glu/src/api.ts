@@ -29,6 +29,9 @@ export type GluApi = Pick<
   | 'listFreezes'
   | 'setFreeze'
   | 'liftFreeze'
+  | 'listQuarantines'
+  | 'quarantine'
+  | 'liftQuarantine'
 >;
 
 /**

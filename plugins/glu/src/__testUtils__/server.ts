@@ -3,6 +3,7 @@ import {
   Freeze,
   HistoryEntry,
   PipelineView,
+  Quarantine,
 } from '@glu-dev/plugin-glu-common';
 import { http, HttpResponse } from 'msw';
 import { SetupServer } from 'msw/node';
@@ -10,7 +11,10 @@ import { GLU_BASE_URL } from './fixtures';
 
 export const CHECKOUT_URL = `${GLU_BASE_URL}/pipelines/default/checkout`;
 
-/** Serves a pipeline view, and counts how often it is asked for. */
+/**
+ * Serves a pipeline view, and counts how often it is asked for; no
+ * quarantine applies to it (see {@link serveQuarantines}).
+ */
 export function servePipeline(server: SetupServer, view: () => PipelineView) {
   const calls = { count: 0 };
   server.use(
@@ -18,8 +22,30 @@ export function servePipeline(server: SetupServer, view: () => PipelineView) {
       calls.count++;
       return HttpResponse.json(view());
     }),
+    http.get(`${GLU_BASE_URL}/quarantines`, () =>
+      HttpResponse.json({ items: [] }),
+    ),
   );
   return calls;
+}
+
+/**
+ * Serves the quarantines in force (after {@link servePipeline}, which
+ * serves none), and records the pipeline each request asked about.
+ */
+export function serveQuarantines(
+  server: SetupServer,
+  quarantines: () => Quarantine[],
+) {
+  const requests: { pipeline?: string }[] = [];
+  server.use(
+    http.get(`${GLU_BASE_URL}/quarantines`, ({ request }) => {
+      const pipeline = new URL(request.url).searchParams.get('pipeline');
+      requests.push(pipeline ? { pipeline } : {});
+      return HttpResponse.json({ items: quarantines() });
+    }),
+  );
+  return requests;
 }
 
 /** An error as the Backstage backend sends it. */

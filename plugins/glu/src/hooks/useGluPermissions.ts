@@ -7,6 +7,8 @@ import {
   gluHotfixPermission,
   gluPinPermission,
   gluPromotePermission,
+  gluQuarantineEverywherePermission,
+  gluQuarantinePermission,
   gluRollbackPermission,
 } from '@glu-dev/plugin-glu-common';
 import { sameEntityRef } from '../components/format';
@@ -34,6 +36,8 @@ export type GluPermissions = {
   approve: ActionPermission;
   /** Promote through a freeze (a hotfix), with a reason. */
   hotfix: ActionPermission;
+  /** Quarantine a version of the pipeline, and lift that quarantine. */
+  quarantine: ActionPermission;
   /** Absent until the identity is known, or when the owner is not. */
   signedIn?: SignedIn;
 };
@@ -118,6 +122,10 @@ export function useGluPermissions(
     permission: gluHotfixPermission,
     resourceRef,
   });
+  const quarantine = usePermission({
+    permission: gluQuarantinePermission,
+    resourceRef,
+  });
   const identityApi = useApi(identityApiRef);
   const { value: identity } = useAsync(
     () => identityApi.getBackstageIdentity(),
@@ -149,6 +157,12 @@ export function useGluPermissions(
       gluHotfixPermission.name,
       pipeline,
     ),
+    quarantine: explain(
+      quarantine,
+      'quarantine versions',
+      gluQuarantinePermission.name,
+      pipeline,
+    ),
     ...(signedIn ? { signedIn } : {}),
   };
 }
@@ -176,5 +190,34 @@ export function useFreezePermission(): ActionPermission {
   return {
     allowed: false,
     reason: `Only release managers set and lift freezes: the permission policy does not grant you ${gluFreezePermission.name}.`,
+  };
+}
+
+/**
+ * Whether the signed-in user may quarantine a digest in every pipeline, and
+ * lift such a quarantine: not a permission of one pipeline, so asked without
+ * a resource.
+ */
+export function useQuarantineEverywherePermission(): ActionPermission {
+  const state = usePermission({
+    permission: gluQuarantineEverywherePermission,
+  });
+  if (state.loading) {
+    return {
+      allowed: false,
+      loading: true,
+      reason: 'Checking your permissions…',
+    };
+  }
+  if (state.error) {
+    return {
+      allowed: false,
+      reason: `Your permission to manage quarantines in every pipeline could not be checked: ${state.error.message}`,
+    };
+  }
+  if (state.allowed) return { allowed: true };
+  return {
+    allowed: false,
+    reason: `Only release managers quarantine a digest in every pipeline and lift that: the permission policy does not grant you ${gluQuarantineEverywherePermission.name}.`,
   };
 }

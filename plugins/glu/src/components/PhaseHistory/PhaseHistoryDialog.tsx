@@ -20,7 +20,7 @@ import TimelineDot from '@material-ui/lab/TimelineDot';
 import TimelineItem from '@material-ui/lab/TimelineItem';
 import TimelineOppositeContent from '@material-ui/lab/TimelineOppositeContent';
 import TimelineSeparator from '@material-ui/lab/TimelineSeparator';
-import { memo, useId, useState } from 'react';
+import { memo, useCallback, useId, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { gluApiRef } from '../../api';
 import { GluPermissions } from '../../hooks/useGluPermissions';
@@ -28,6 +28,8 @@ import { ActionButton } from '../ActionButton';
 import { Actor } from '../Actor';
 import { causeLabel, changeLabel, shortSha } from '../format';
 import { HotfixChip } from '../HotfixChip';
+import { QuarantineChip } from '../QuarantineChip';
+import { QuarantineDialog } from '../Quarantines/QuarantineDialog';
 import { TimeAgo } from '../TimeAgo';
 import { VersionLabel } from '../VersionLabel';
 import { RollbackDialog } from './RollbackDialog';
@@ -75,8 +77,10 @@ const HistoryItem = memo(function HistoryTimelineItem(props: {
   last: boolean;
   rollbackDisabledReason?: string;
   onRollback: (entry: HistoryEntry) => void;
+  /** Absent for those who may not quarantine versions of the pipeline. */
+  onQuarantine?: (entry: HistoryEntry) => void;
 }) {
-  const { entry, current, last, onRollback } = props;
+  const { entry, current, last, onRollback, onQuarantine } = props;
   const classes = useStyles();
   return (
     <TimelineItem>
@@ -94,6 +98,7 @@ const HistoryItem = memo(function HistoryTimelineItem(props: {
           <VersionLabel version={entry} />
           <Chip size="small" label={causeLabel(entry.cause)} />
           {entry.hotfix && <HotfixChip reason={entry.hotfix} />}
+          {entry.quarantine && <QuarantineChip mark={entry.quarantine} />}
           {entry.keptVersion && (
             <Chip size="small" variant="outlined" label="version kept" />
           )}
@@ -118,6 +123,19 @@ const HistoryItem = memo(function HistoryTimelineItem(props: {
         >
           Roll back to this
         </ActionButton>
+        {onQuarantine && (
+          <ActionButton
+            color="secondary"
+            disabledReason={
+              entry.quarantine
+                ? `Already quarantined: ${entry.quarantine.reason} (quarantine ${entry.quarantine.id})`
+                : undefined
+            }
+            onClick={() => onQuarantine(entry)}
+          >
+            Quarantine this version
+          </ActionButton>
+        )}
       </TimelineContent>
     </TimelineItem>
   );
@@ -141,6 +159,13 @@ export function PhaseHistoryDialog(props: {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
   const [rollbackTo, setRollbackTo] = useState<HistoryEntry>();
+  const [quarantining, setQuarantining] = useState<HistoryEntry>();
+  // Bumped by a quarantine set here: the page shows its marks at once.
+  const [marked, setMarked] = useState(0);
+  const onQuarantined = useCallback(() => {
+    setMarked(m => m + 1);
+    onChanged();
+  }, [onChanged]);
 
   const page = useAsync(
     () =>
@@ -148,8 +173,17 @@ export function PhaseHistoryDialog(props: {
         limit: HISTORY_PAGE_SIZE,
         cursor,
       }),
-    // A new state of the phase reloads the page, so the newest shows at once.
-    [gluApi, pipeline.ref, phase.name, cursor, phase.state?.id],
+    // A new state of the phase, or a quarantine, reloads the page, so the
+    // newest shows at once.
+    [
+      gluApi,
+      pipeline.ref,
+      phase.name,
+      cursor,
+      phase.state?.id,
+      phase.quarantine?.id,
+      marked,
+    ],
   );
   const nextCursor = page.value?.nextCursor;
 
@@ -187,6 +221,9 @@ export function PhaseHistoryDialog(props: {
                   permissions,
                 )}
                 onRollback={setRollbackTo}
+                onQuarantine={
+                  permissions.quarantine.allowed ? setQuarantining : undefined
+                }
               />
             ))}
           </Timeline>
@@ -218,6 +255,14 @@ export function PhaseHistoryDialog(props: {
           pinPermission={permissions.pin}
           onClose={() => setRollbackTo(undefined)}
           onChanged={onChanged}
+        />
+      )}
+      {quarantining && (
+        <QuarantineDialog
+          pipeline={pipeline}
+          entry={quarantining}
+          onClose={() => setQuarantining(undefined)}
+          onChanged={onQuarantined}
         />
       )}
     </Dialog>

@@ -8,6 +8,7 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
+import { useCallback } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { gluApiRef } from '../../api';
 import { useGluPermissions } from '../../hooks/useGluPermissions';
@@ -15,6 +16,10 @@ import { usePipelineView } from '../../hooks/usePipelineView';
 import { ActionButton } from '../ActionButton';
 import { PipelineFreezes } from '../Freezes/PipelineFreezes';
 import { PipelineGraph } from '../PipelineGraph/PipelineGraph';
+import {
+  PipelineQuarantines,
+  useQuarantines,
+} from '../Quarantines/PipelineQuarantines';
 
 const listFormat = new Intl.ListFormat('en', { type: 'disjunction' });
 
@@ -40,6 +45,13 @@ export function PipelineCard(props: {
   const gluApi = useApi(gluApiRef);
   const { view, error, loading, reload } = usePipelineView(pipelineRef);
   const permissions = useGluPermissions(pipelineRef, view?.owner);
+  const quarantines = useQuarantines(pipelineRef, view);
+  const { retry: retryQuarantines } = quarantines;
+  // A change made here (a quarantine, a rollback) shows in both at once.
+  const onChanged = useCallback(() => {
+    reload();
+    retryQuarantines();
+  }, [reload, retryQuarantines]);
   const [refresh, doRefresh] = useAsyncFn(async () => {
     await gluApi.refreshPipeline(pipelineRef);
     reload();
@@ -131,10 +143,19 @@ export function PipelineCard(props: {
         <PipelineFreezes freezes={view.freezes} hotfix={permissions.hotfix} />
       )}
       {view && (
+        <PipelineQuarantines
+          pipelineRef={pipelineRef}
+          quarantines={quarantines.value}
+          error={quarantines.error}
+          permission={permissions.quarantine}
+          onChanged={onChanged}
+        />
+      )}
+      {view && (
         <PipelineGraph
           pipeline={view}
           permissions={permissions}
-          onChanged={reload}
+          onChanged={onChanged}
         />
       )}
     </InfoCard>

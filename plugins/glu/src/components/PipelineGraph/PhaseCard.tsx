@@ -13,6 +13,7 @@ import { GluPermissions } from '../../hooks/useGluPermissions';
 import { ActionButton } from '../ActionButton';
 import { Actor } from '../Actor';
 import { changeLabel, shortSha, versionLabel } from '../format';
+import { QuarantineChip } from '../QuarantineChip';
 import { SourceLink } from '../SourceLink';
 import { TimeAgo } from '../TimeAgo';
 import { VersionLabel } from '../VersionLabel';
@@ -22,7 +23,13 @@ import { awaitsFirstVersion, FirstVersionHint } from './FirstVersion';
 const useStyles = makeStyles(theme => ({
   card: { width: 300, flexShrink: 0 },
   header: { paddingBottom: 0 },
-  version: { marginBottom: theme.spacing(1) },
+  version: {
+    marginBottom: theme.spacing(1),
+    display: 'flex',
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+  },
   notice: { marginTop: theme.spacing(1) },
 }));
 
@@ -33,6 +40,8 @@ export type PhaseCardActions = {
   onHistory: (phase: string) => void;
   onPin: (phase: string) => void;
   onUnpin: (phase: string) => void;
+  /** Quarantines the version that the phase holds. */
+  onQuarantine: (phase: string) => void;
 };
 
 /**
@@ -51,6 +60,7 @@ export const PhaseCard = memo(function PhaseCardContent(
   const classes = useStyles();
   const title = phase.title ?? phase.name;
   const state = phase.state;
+  const quarantine = phase.quarantine ?? state?.quarantine;
   let pinDisabledReason: string | undefined;
   if (!permissions.pin.allowed) pinDisabledReason = permissions.pin.reason;
   else if (!state) {
@@ -83,7 +93,10 @@ export const PhaseCard = memo(function PhaseCardContent(
       <CardContent>
         <div className={classes.version}>
           {state ? (
-            <VersionLabel version={state} variant="h5" />
+            <>
+              <VersionLabel version={state} variant="h5" />
+              {quarantine && <QuarantineChip mark={quarantine} />}
+            </>
           ) : (
             <Typography color="textSecondary">
               {awaitsFirstVersion(phase)
@@ -171,6 +184,18 @@ export const PhaseCard = memo(function PhaseCardContent(
             onClick={() => props.onPin(phase.name)}
           >
             Pin
+          </ActionButton>
+        )}
+        {permissions.quarantine.allowed && state && (
+          <ActionButton
+            disabledReason={
+              quarantine
+                ? `Already quarantined: ${quarantine.reason} (quarantine ${quarantine.id})`
+                : undefined
+            }
+            onClick={() => props.onQuarantine(phase.name)}
+          >
+            Quarantine
           </ActionButton>
         )}
       </CardActions>

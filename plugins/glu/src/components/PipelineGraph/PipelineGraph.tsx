@@ -7,6 +7,7 @@ import { PhaseHistoryDialog } from '../PhaseHistory/PhaseHistoryDialog';
 import { ApproveDialog } from '../PhaseActions/ApproveDialog';
 import { PinDialog, UnpinDialog } from '../PhaseActions/PinDialog';
 import { PromoteDialog } from '../PromoteDialog/PromoteDialog';
+import { QuarantineDialog } from '../Quarantines/QuarantineDialog';
 import { layoutPipeline } from './layout';
 import { PhaseCard } from './PhaseCard';
 
@@ -31,7 +32,7 @@ const useStyles = makeStyles(theme => ({
 
 type OpenDialog =
   | { kind: 'promote' | 'hotfix' | 'approve'; from: string; to: string }
-  | { kind: 'history' | 'pin' | 'unpin'; phase: string };
+  | { kind: 'history' | 'pin' | 'unpin' | 'quarantine'; phase: string };
 
 /**
  * The structure of a pipeline as a key: the layout is computed again only
@@ -104,6 +105,10 @@ export function PipelineGraph(props: {
     (phase: string) => setDialog({ kind: 'unpin', phase }),
     [],
   );
+  const onQuarantine = useCallback(
+    (phase: string) => setDialog({ kind: 'quarantine', phase }),
+    [],
+  );
 
   // Dialogs read the latest view, so a reload while open shows in them.
   const dialogEdge =
@@ -133,6 +138,7 @@ export function PipelineGraph(props: {
                   onHistory={onHistory}
                   onPin={onPin}
                   onUnpin={onUnpin}
+                  onQuarantine={onQuarantine}
                 />
               ))}
             </div>
@@ -170,6 +176,14 @@ export function PipelineGraph(props: {
         <PinDialog
           pipeline={pipeline}
           phase={dialogPhase}
+          onClose={close}
+          onChanged={onChanged}
+        />
+      )}
+      {dialog?.kind === 'quarantine' && dialogPhase?.state && (
+        <QuarantineDialog
+          pipeline={pipeline}
+          entry={dialogPhase.state}
           onClose={close}
           onChanged={onChanged}
         />
