@@ -50,6 +50,8 @@ import { readConfiguredFreezes } from './freezing/recurrence';
 import { FreezesTask } from './tasks/FreezesTask';
 import { Quarantines } from './quarantine/Quarantines';
 import { QuarantineRollbacks } from './quarantine/QuarantineRollbacks';
+import { Requests } from './records/Requests';
+import { whoIsOf } from './service/whoIs';
 import { Notifier, readNotificationDefaults } from './followUps/Notifier';
 import { PipelineChanges } from './followUps/PipelineChanges';
 import { PipelineSync } from './pipelines/PipelineSync';
@@ -412,6 +414,7 @@ export const gluPlugin = createBackendPlugin({
             return all;
           },
         });
+        const requests = new Requests({ store, notices: notifier });
         const grants = ServiceGrants.fromConfig(config);
         for (const warning of ServiceGrants.unnarrowed(config, grants)) {
           logger.warn(warning);
@@ -434,6 +437,8 @@ export const gluPlugin = createBackendPlugin({
               logger,
             }),
             approvals: new Approvals({ store }),
+            requests,
+            whoIs: whoIsOf(deps),
             dora: new DoraReports({ store, quarantines }),
             changes,
             refresh: refs => refresh.refreshNow(refs),
@@ -444,6 +449,7 @@ export const gluPlugin = createBackendPlugin({
             grants,
             pipeline: ref => store.pipelines.getPipeline(ref),
             quarantineOf: id => quarantines.get(id),
+            requestOf: (ref, id) => requests.get(ref, id),
           },
         );
         // The same operations for agents and automation (the MCP actions

@@ -370,6 +370,11 @@ export interface GluGate {
    * Defaults to false.
    */
   readonly cacheable?: boolean;
+  /**
+   * For a cacheable gate, whether one configuration of it is not: e.g. the
+   * approvals gate with `maxAge`, whose approvals expire with the clock.
+   */
+  cacheableWith?(config: unknown): boolean;
   /** Problems with a configuration, each in words for people; none when valid. */
   validate?(config: unknown): string[];
   evaluate(config: unknown, context: GluGateContext): Promise<GluGateResult>;

@@ -12,6 +12,9 @@ import {
   Quarantines,
 } from '../quarantine/Quarantines';
 import { StoredQuarantine } from '../store/QuarantineStore';
+import { PromotionRequest } from '@glu-dev/plugin-glu-common';
+import { ApprovalStatus } from '../gates/approvalStatus';
+import { approvalOf, openRequestOf } from './approvals';
 import { GluGate } from '@glu-dev/plugin-glu-node';
 import { Batcher } from '../batcher';
 import { ExtensionRegistry } from '../ExtensionRegistry';
@@ -40,6 +43,8 @@ export interface PipelineSnapshot {
   freezes: PipelineFreeze[];
   /** The quarantines that apply to it. */
   quarantines: StoredQuarantine[];
+  /** Its open promotion requests. */
+  requests: PromotionRequest[];
   /**
    * Which freezes held and which quarantines were in force anywhere when it
    * was read: a view is kept by it as well as by the pipeline's revision.
@@ -58,6 +63,10 @@ export interface EdgeDecision {
   target?: HistoryEntry;
   /** Why automatic promotion leaves the edge alone although it is promotable. */
   autoDeclined?: string;
+  /** Where its approvals gate stands, if it has one. */
+  approval?: ApprovalStatus;
+  /** The open request that waits on it for the upstream's version. */
+  request?: PromotionRequest;
 }
 
 /** What a rollback brings back: an entry of the phase's history. */
@@ -85,7 +94,12 @@ export class EdgeDecisions {
     private readonly deps: {
       store: Pick<
         GluStore,
-        'approvals' | 'gateChecks' | 'phases' | 'pins' | 'promotions'
+        | 'approvals'
+        | 'gateChecks'
+        | 'phases'
+        | 'pins'
+        | 'promotions'
+        | 'requests'
       >;
       sources: PhaseSources;
       gates: ExtensionRegistry<GluGate>;
@@ -138,7 +152,7 @@ export class EdgeDecisions {
     const observing = [
       ...new Set(pipelines.filter(p => this.observes(p)).map(p => p.ref)),
     ];
-    const [states, active, pins, checks, freezes, quarantines] =
+    const [states, active, pins, checks, freezes, quarantines, requests] =
       await Promise.all([
       store.phases.getPhaseStates(refs),
       store.promotions.listActivePromotions(refs),
@@ -146,6 +160,7 @@ export class EdgeDecisions {
       store.gateChecks.getGateChecks(observing),
       this.deps.freezes.current(),
       this.deps.quarantines.current(),
+      store.requests.openRequests(refs),
     ]);
     const byPipeline = <T extends { pipelineRef: string }>(rows: T[]) => {
       const grouped = new Map<string, T[]>();
@@ -160,6 +175,7 @@ export class EdgeDecisions {
     const activeOf = byPipeline(active);
     const pinsOf = byPipeline(pins);
     const checksOf = byPipeline(checks);
+    const requestsOf = byPipeline(requests);
     return pipelines.map(pipeline => ({
       pipeline,
       states: new Map(statesOf(pipeline.ref).map(s => [s.phase, s])),
@@ -177,6 +193,7 @@ export class EdgeDecisions {
         pipeline.ref,
       ),
       epoch: `${freezes.epoch}|${quarantines.epoch}`,
+      requests: requestsOf(pipeline.ref),
     }));
   }
 
@@ -206,13 +223,19 @@ export class EdgeDecisions {
   /**
    * One edge. `ignoreCommits` leaves out promotions by commit that are
    * pending: the writer asks under the phase's lease, when none runs.
-   * `hotfix` goes through the freezes that hold the phase.
+   * `hotfix` goes through the freezes that hold the phase. `requester` is
+   * who asks for the promotion (by default, the requester of an open
+   * request for the upstream's version; none for an automatic one).
    */
   async decideEdge(
     snapshot: PipelineSnapshot,
     to: PhaseDefinition,
     edge: EdgeDefinition,
-    options: { ignoreCommits?: boolean; hotfix?: boolean } = {},
+    options: {
+      ignoreCommits?: boolean;
+      hotfix?: boolean;
+      requester?: string;
+    } = {},
   ): Promise<EdgeDecision> {
     const { pipeline } = snapshot;
     const upstream = snapshot.states.get(edge.from);
@@ -224,6 +247,16 @@ export class EdgeDecisions {
       : undefined;
     const active = this.activeInto(snapshot, to.name, options, edge.from);
     const wanted = holding && !('problem' in holding) ? holding : undefined;
+    const request = openRequestOf(snapshot, edge.from, to.name, origin);
+    const requester = options.requester ?? request?.requestedBy;
+    const approvals =
+      origin && edge.gates.length > 0
+        ? await this.deps.store.approvals.approvals(
+            pipeline.ref,
+            to.name,
+            origin.digest,
+          )
+        : [];
     const gates =
       origin && edge.gates.length > 0
         ? await evaluateGates({
@@ -231,6 +264,9 @@ export class EdgeDecisions {
             store: this.deps.store,
             definitions: edge.gates,
             checks: snapshot.checks,
+            approvals,
+            requester,
+            author: origin.author,
             pipelineRef: pipeline.ref,
             from: {
               phase: edge.from,
@@ -243,6 +279,9 @@ export class EdgeDecisions {
               : {}),
           })
         : [];
+    const approval = origin
+      ? approvalOf(edge, approvals, { requester, author: origin.author })
+      : undefined;
     const decision = decide({
       kind: 'promotion',
       from: edge.from,
@@ -278,6 +317,8 @@ export class EdgeDecisions {
       origin,
       target: state?.current,
       ...(declined ? { autoDeclined: declined } : {}),
+      ...(approval ? { approval } : {}),
+      ...(request ? { request } : {}),
     };
   }
 

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { ExtensionRegistry } from '../ExtensionRegistry';
 import { GluStore } from '../store/GluStore';
 import { GateCheck, HistoryEntry } from '../store/types';
+import { GivenApproval } from '../gates/approvalStatus';
 
 /**
  * A gate of an edge, as its checks are kept: the edge, the gate's place
@@ -69,13 +70,17 @@ export interface GateQuestion {
   to: { phase: string; state?: HistoryEntry };
   /** The pull request that proposes the version, once there is one. */
   pullRequest?: PullRequestRef;
+  /** Who asks for the promotion; none for an automatic one. */
+  requester?: string;
+  /** Who made the version, when known. */
+  author?: string;
   now?: Date;
 }
 
 /** The context a gate is given, from the question and the approvals. */
 export function gateContext(
   question: GateQuestion,
-  approvals: string[],
+  approvals: GivenApproval[],
 ): GluGateContext {
   const now = question.now ?? new Date();
   const { from, to, pullRequest } = question;
@@ -94,7 +99,10 @@ export function gateContext(
       digest: to.state?.digest,
       version: to.state?.version,
     },
-    approvals,
+    approvals: approvals.map(a => a.approver),
+    approvalRecords: approvals,
+    ...(question.requester ? { requester: question.requester } : {}),
+    ...(question.author ? { author: question.author } : {}),
     ...(pullRequest
       ? {
           pullRequest: {
@@ -167,17 +175,20 @@ export async function evaluateGates(
     definitions: GateDefinition[];
     /** The pipeline's stored answers of gates that observe. */
     checks?: GateCheck[];
+    /** The version's approvals for the phase, when read already. */
+    approvals?: GivenApproval[];
   },
 ): Promise<GateResult[]> {
   const now = options.now ?? new Date();
   const approvals =
-    options.definitions.length > 0
-      ? await options.store.approvals.approvers(
+    options.approvals ??
+    (options.definitions.length > 0
+      ? await options.store.approvals.approvals(
           options.pipelineRef,
           options.to.phase,
           options.from.state.digest,
         )
-      : [];
+      : []);
   const context = gateContext({ ...options, now }, approvals);
   const results: GateResult[] = [];
   const edge = { from: options.from.phase, to: options.to.phase };

@@ -6,6 +6,7 @@ import {
   NotificationKind,
   NotificationSettings,
   PipelineDefinition,
+  PromotionRequest,
 } from '@glu-dev/plugin-glu-common';
 import { errorMessage, withinDeadline } from '../errors';
 import { GluStore } from '../store/GluStore';
@@ -26,6 +27,8 @@ export interface GluNotice {
   phase?: string;
   /** Others to tell besides the owner (user and group refs). */
   also?: string[];
+  /** Whom to tell instead of the owner (user and group refs). */
+  to?: string[];
 }
 
 /** The settings every pipeline has unless it says otherwise. */
@@ -122,7 +125,9 @@ export class Notifier {
       const sent = notifications.send({
         recipients: {
           type: 'entity',
-          entityRef: notice.also?.length
+          entityRef: notice.to?.length
+            ? [...new Set(notice.to)]
+            : notice.also?.length
             ? [...new Set([pipeline.owner, ...notice.also])]
             : pipeline.owner,
         },
@@ -214,6 +219,29 @@ export class Notifier {
       also: freezes
         .map(f => f.setBy)
         .filter(ref => /^(user|group):/i.test(ref)),
+    });
+  }
+
+  /** A promotion request, told to those who may approve it. */
+  async requested(
+    pipeline: PipelineDefinition,
+    request: PromotionRequest,
+    approvers: string[],
+  ): Promise<void> {
+    await this.notify(pipeline, {
+      kind: 'approval-requested',
+      about: request.id,
+      title: `${request.requestedBy} asks to promote ${request.version} into ${
+        request.to
+      } of ${pipeline.title ?? pipeline.name}`,
+      description: `${request.requestedBy} asks for ${request.version} to go from ${
+        request.from
+      } into ${request.to}${
+        request.reason ? `: ${request.reason}` : ''
+      }. Approve it on the pipeline's Glu tab; Glu promotes it once the approval policy is met.`,
+      severity: 'normal',
+      phase: request.to,
+      to: approvers,
     });
   }
 

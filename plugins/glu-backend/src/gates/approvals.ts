@@ -1,23 +1,38 @@
-import { builtInGateProblems } from '@glu-dev/plugin-glu-common';
+import {
+  approvalPolicyOf,
+  builtInGateProblems,
+} from '@glu-dev/plugin-glu-common';
 import { GluGate } from '@glu-dev/plugin-glu-node';
+import { approvalStatus, describeApprovals } from './approvalStatus';
 
 /**
- * `approvals`: N distinct people allowed to approve (the approve permission)
- * have approved this version for this phase, e.g. `{ approvals: 2 }`.
+ * `approvals`: people allowed to approve (the approve permission) have
+ * approved this version for this phase under the edge's policy: a number
+ * (`{ approvals: 2 }`), or groups and who may not approve
+ * (`{ approvals: { from: [{ group: sre, count: 2 }], notBy: [requester] } }`).
  */
 export const approvalsGate: GluGate = {
   type: 'approvals',
   // Approvals are in the store: a new one moves the pipeline's revision.
   cacheable: true,
+  // Approvals that expire follow the clock.
+  cacheableWith: config => approvalPolicyOf(config).maxAge === undefined,
   validate: config => builtInGateProblems('approvals', config)!,
   async evaluate(config, context) {
-    const required = Number(config);
-    const approvers = context.approvals;
-    const passed = approvers.length >= required;
-    const who = approvers.length ? ` (${approvers.join(', ')})` : '';
+    const status = approvalStatus(
+      approvalPolicyOf(config),
+      context.approvalRecords ??
+        context.approvals.map(approver => ({
+          approver,
+          approvedAt: context.now.toISOString(),
+          groups: [],
+        })),
+      { requester: context.requester, author: context.author },
+      context.now,
+    );
     return {
-      passed,
-      reason: `${approvers.length} of ${required} approvals for ${context.from.version}${who}`,
+      passed: status.passed,
+      reason: describeApprovals(status, context.from.version),
     };
   },
 };

@@ -108,7 +108,7 @@ describe('approvals', () => {
       }),
     ).resolves.toMatchObject({ passed: true });
     expect(approvalsGate.validate!(0)).toEqual([
-      'must be how many people must approve, e.g. 2',
+      'must be how many people must approve, e.g. 2, or a policy, e.g. { from: [{ group: sre, count: 2 }], notBy: [requester, author] }',
     ]);
   });
 });

@@ -90,6 +90,10 @@ export class PhaseHistory {
         cause,
         ...(current && sameVersion ? { keptVersion: true } : {}),
         actor: claimed?.triggeredBy ?? observation.actor,
+        // A person's commit: its author made the version.
+        ...(!claimed && current && observation.actor
+          ? { author: observation.actor }
+          : {}),
         commitSha: observation.revision,
         commitUrl: observation.url,
         message: claimed?.pullRequest
@@ -122,6 +126,8 @@ export class PhaseHistory {
     record: PromotionRecord,
     observation: GluObservation,
     message: string,
+    /** Who made the version, carried from where it came. */
+    author?: string,
   ): Promise<{ entry: HistoryEntry; record: PromotionRecord }> {
     const resource = resourceOf(observation.fields);
     const recorded = await this.deps.store.phases.recordWrite(
@@ -136,6 +142,7 @@ export class PhaseHistory {
         commitUrl: observation.url,
         message,
         promotionId: record.id,
+        ...(author ? { author } : {}),
         observedAt: new Date(),
         // The promotion's trace: what this state sets off goes on in it.
         traceparent: record.traceparent,
@@ -156,6 +163,8 @@ export class PhaseHistory {
     phase: string;
     fields: Record<string, string>;
     publishedBy: string;
+    /** Who made the version, as CI says. */
+    author?: string;
     url?: string;
     message?: string;
     /** The publish's span (a W3C traceparent): the version's trace. */
@@ -167,6 +176,7 @@ export class PhaseHistory {
       resource: resourceOf(input.fields),
       cause: 'published',
       actor: input.publishedBy,
+      ...(input.author ? { author: input.author } : {}),
       commitUrl: input.url,
       message: input.message,
       observedAt: new Date(),

@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { HistoryEntry } from '@glu-dev/plugin-glu-common';
 import { requirePhase } from '../pipelines/lookup';
 import { GluStore } from '../store/GluStore';
@@ -10,6 +11,24 @@ import { GluTelemetry } from '../telemetry/GluTelemetry';
 import { parseTraceparent } from '../telemetry/traceContext';
 import { SpanKind, trace } from '@opentelemetry/api';
 
+/**
+ * A version's author as CI names it: a user's ref (`user:default/alice`, or
+ * `alice`), or an email, kept as given.
+ */
+function authorRefOf(author: string): string {
+  const text = author.trim();
+  if (text.includes('@') && !text.includes(':')) return text.toLowerCase();
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(text, { defaultKind: 'user', defaultNamespace: 'default' }),
+    ).toLocaleLowerCase('en-US');
+  } catch {
+    throw new InputError(
+      `The author ${author} is not a user's ref (e.g. user:default/alice) or an email`,
+    );
+  }
+}
+
 export interface PublishRequest {
   pipelineRef: string;
   phase: string;
@@ -18,6 +37,8 @@ export interface PublishRequest {
   digest?: string;
   url?: string;
   message?: string;
+  /** Who made the version (a user ref, or a user's name in the default namespace). */
+  author?: string;
   /** A user or service ref. */
   publishedBy: string;
   /** CI's trace context (W3C traceparent), which the version's trace continues. */
@@ -111,6 +132,7 @@ export class VersionPublisher {
       phase: phase.name,
       fields,
       publishedBy: request.publishedBy,
+      ...(request.author ? { author: authorRefOf(request.author) } : {}),
       url: request.url,
       message: request.message,
       traceparent,

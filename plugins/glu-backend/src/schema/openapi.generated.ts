@@ -226,6 +226,13 @@ export const spec = {
             description:
               "Who made the version, as CI said when it published it (a user ref) or as the commit of a Git phase says (its author's email); carried along as the version is promoted.",
           },
+          approvedBy: {
+            type: 'array',
+            description: 'For a state written by a promotion, who approved it.',
+            items: {
+              type: 'string',
+            },
+          },
           keptVersion: {
             type: 'boolean',
             description:

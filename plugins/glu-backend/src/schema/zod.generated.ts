@@ -47,6 +47,10 @@ export const HistoryEntrySchema = z.object({
       "Who made the version, as CI said when it published it (a user ref) or as the commit of a Git phase says (its author's email); carried along as the version is promoted.",
     )
     .optional(),
+  approvedBy: z
+    .array(z.string())
+    .describe('For a state written by a promotion, who approved it.')
+    .optional(),
   keptVersion: z
     .boolean()
     .describe(

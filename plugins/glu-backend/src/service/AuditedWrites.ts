@@ -199,8 +199,21 @@ export class AuditedWrites {
   }
 
   approve(ref: string, phase: string, request: { from?: string }) {
-    return this.write('approval', { pipeline: ref, phase }, credentials =>
-      this.service.approve(ref, phase, request, { credentials }),
+    return this.write(
+      'approval',
+      { pipeline: ref, phase },
+      credentials => this.service.approve(ref, phase, request, { credentials }),
+      // The promotion it set off, when it met a request's policy.
+      approval => ({
+        version: approval.version,
+        ...(approval.promotion
+          ? {
+              promotionId: approval.promotion.id,
+              requestId: approval.promotion.requestId ?? '',
+              approvedBy: approval.promotion.approvedBy ?? [],
+            }
+          : {}),
+      }),
     );
   }
 
@@ -260,6 +273,32 @@ export class AuditedWrites {
   liftQuarantine(id: string) {
     return this.write('quarantine-lift', { quarantineId: id }, credentials =>
       this.service.liftQuarantine(id, { credentials }),
+    );
+  }
+
+  requestPromotion(
+    ref: string,
+    request: { phase: string; from?: string; reason?: string },
+  ) {
+    return this.write(
+      'promotion-request',
+      {
+        pipeline: ref,
+        phase: request.phase,
+        ...(request.from ? { from: request.from } : {}),
+      },
+      credentials =>
+        this.service.requestPromotion(ref, request, { credentials }),
+      result => ({ requestId: result.id, version: result.version }),
+    );
+  }
+
+  withdrawPromotionRequest(ref: string, id: string) {
+    return this.write(
+      'promotion-request-withdraw',
+      { pipeline: ref, requestId: id },
+      credentials =>
+        this.service.withdrawPromotionRequest(ref, id, { credentials }),
     );
   }
 

@@ -15,6 +15,7 @@ import {
   gluHotfixPermission,
   gluQuarantineEverywherePermission,
   gluQuarantinePermission,
+  gluRequestPermission,
   gluPinPermission,
   gluPipelineReadPermission,
   gluPromotePermission,
@@ -35,6 +36,7 @@ import {
 } from './GluService';
 import { quarantinePipelineRef } from '../quarantine/Quarantines';
 import { StoredQuarantine } from '../store/QuarantineStore';
+import { PromotionRequest } from '@glu-dev/plugin-glu-common';
 import { DoraPeriod } from '../insight/dora';
 import { SyncedPipeline } from '../store/types';
 import { readFilterOf } from './readFilter';
@@ -60,6 +62,8 @@ export class AuthorizedGluService implements GluService {
       pipeline: (ref: string) => Promise<SyncedPipeline | undefined>;
       /** A quarantine in force, for the permission its lifting needs. */
       quarantineOf: (id: string) => Promise<StoredQuarantine>;
+      /** A promotion request of a pipeline, for who may withdraw it. */
+      requestOf?: (ref: string, id: string) => Promise<PromotionRequest>;
     },
   ) {}
 
@@ -422,5 +426,33 @@ export class AuthorizedGluService implements GluService {
   async liftFreeze(id: string, options: CallOptions) {
     await this.authorizeFreezes(options.credentials);
     return this.service.liftFreeze(id, options);
+  }
+
+  async requestPromotion(
+    ref: string,
+    request: { phase: string; from?: string; reason?: string },
+    options: CallOptions,
+  ) {
+    await this.authorize(ref, options.credentials, [gluRequestPermission]);
+    return this.service.requestPromotion(ref, request, options);
+  }
+
+  async listPromotionRequests(
+    ref: string,
+    query: { status?: PromotionRequest['status']; limit: number },
+    options: CallOptions,
+  ) {
+    await this.authorize(ref, options.credentials);
+    return this.service.listPromotionRequests(ref, query, options);
+  }
+
+  /** Its requester may withdraw a request; so may whoever may promote. */
+  async withdrawPromotionRequest(ref: string, id: string, options: CallOptions) {
+    await this.authorize(ref, options.credentials);
+    const request = await this.deps.requestOf?.(ref, id);
+    if (request?.requestedBy !== principalRef(options.credentials)) {
+      await this.authorize(ref, options.credentials, [gluPromotePermission]);
+    }
+    return this.service.withdrawPromotionRequest(ref, id, options);
   }
 }

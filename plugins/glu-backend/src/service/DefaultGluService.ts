@@ -2,6 +2,7 @@ import { NotFoundError } from '@backstage/errors';
 import {
   HistoryDiff,
   PipelineDefinition,
+  PromotionRequest,
   Quarantine,
 } from '@glu-dev/plugin-glu-common';
 import { DocumentThreads } from '../documents/DocumentThreads';
@@ -10,6 +11,7 @@ import { DoraPeriod } from '../insight/dora';
 import { DoraReports } from '../insight/DoraReports';
 import { PhaseWriter } from '../writing/PhaseWriter';
 import { Pins } from '../records/Pins';
+import { Requests } from '../records/Requests';
 import { Freezes } from '../freezing/Freezes';
 import { FreezeFollowUp } from '../freezing/FreezeFollowUp';
 import { PipelineChanges } from '../followUps/PipelineChanges';
@@ -42,7 +44,7 @@ import {
 export class DefaultGluService implements GluService {
   constructor(
     private readonly deps: {
-      store: Pick<GluStore, 'phases' | 'pipelines' | 'promotions'>;
+      store: Pick<GluStore, 'phases' | 'pipelines' | 'promotions' | 'requests'>;
       views: PipelineViews;
       writer: PhaseWriter;
       publisher: VersionPublisher;
@@ -50,6 +52,11 @@ export class DefaultGluService implements GluService {
       freezes: Freezes;
       quarantines: Quarantines;
       quarantineRollbacks: QuarantineRollbacks;
+      requests: Requests;
+      /** Who a caller is: their groups (ownership refs) and email. */
+      whoIs: (
+        credentials: CallOptions['credentials'],
+      ) => Promise<{ claims: string[]; email?: string }>;
       freezeFollowUp: FreezeFollowUp;
       approvals: Approvals;
       dora: DoraReports;
@@ -262,14 +269,57 @@ export class DefaultGluService implements GluService {
     request: { from?: string },
     { credentials }: CallOptions,
   ) {
+    const approver = principalRef(credentials);
+    const who = approver.startsWith('user:')
+      ? await this.deps.whoIs(credentials)
+      : { claims: [] };
+    const approval = await this.deps.approvals.approve({
+      pipelineRef: ref,
+      phase,
+      from: request.from,
+      approver,
+      ...who,
+    });
+    const { store, changes } = this.deps;
+    const waiting = (await store.requests.openRequests([ref])).find(
+      r => r.to === phase && r.digest === approval.digest,
+    );
+    if (!waiting) {
+      changes.changedInBackground([ref]);
+      return approval;
+    }
+    // The request that waited on it goes through now, if its policy is met.
+    await changes.changed([ref]);
+    const after = await store.requests.getRequest(waiting.id);
+    const promotion = after?.promotionId
+      ? await store.promotions.getPromotion(after.promotionId)
+      : undefined;
+    return { ...approval, ...(promotion ? { promotion } : {}) };
+  }
+
+  async requestPromotion(
+    ref: string,
+    request: { phase: string; from?: string; reason?: string },
+    { credentials }: CallOptions,
+  ) {
     return this.changing(ref, () =>
-      this.deps.approvals.approve({
+      this.deps.requests.request({
         pipelineRef: ref,
-        phase,
-        from: request.from,
-        approver: principalRef(credentials),
+        ...request,
+        requestedBy: principalRef(credentials),
       }),
     );
+  }
+
+  async listPromotionRequests(
+    ref: string,
+    query: { status?: PromotionRequest['status']; limit: number },
+  ) {
+    return this.deps.requests.list(ref, query);
+  }
+
+  async withdrawPromotionRequest(ref: string, id: string) {
+    return this.changing(ref, () => this.deps.requests.withdraw(ref, id));
   }
 
   async publish(

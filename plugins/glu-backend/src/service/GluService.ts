@@ -13,6 +13,7 @@ import {
   PipelineView,
   Promotion,
   PromotionDryRun,
+  PromotionRequest,
   Quarantine,
 } from '@glu-dev/plugin-glu-common';
 import { DoraPeriod } from '../insight/dora';
@@ -46,6 +47,8 @@ export interface PublishInput {
   digest?: string;
   url?: string;
   message?: string;
+  /** Who made the version, as CI says. */
+  author?: string;
   /** The caller's W3C trace context (CI's), which the version's trace continues. */
   traceparent?: string;
 }
@@ -195,6 +198,22 @@ export interface GluService {
     options: CallOptions & { readable?: Readable },
   ): Promise<Quarantine>;
   liftQuarantine(id: string, options: CallOptions): Promise<void>;
+  /** Asks for a promotion that waits for its edge's approval policy. */
+  requestPromotion(
+    ref: string,
+    request: { phase: string; from?: string; reason?: string },
+    options: CallOptions,
+  ): Promise<PromotionRequest>;
+  listPromotionRequests(
+    ref: string,
+    query: { status?: PromotionRequest['status']; limit: number },
+    options: CallOptions,
+  ): Promise<PromotionRequest[]>;
+  withdrawPromotionRequest(
+    ref: string,
+    id: string,
+    options: CallOptions,
+  ): Promise<void>;
 }
 
 /** Who did it, as promotions and history record it: a user or a service. */

@@ -279,6 +279,32 @@ export async function createRouter(
     },
   );
 
+  router.get('/pipelines/:namespace/:name/requests', async (req, res) => {
+    const ref = pipelineRefOf(req.params.namespace, req.params.name);
+    const credentials = await credentialsOf(req);
+    res.json({
+      items: await service.listPromotionRequests(
+        ref,
+        { status: req.query.status, limit: req.query.limit ?? 50 },
+        { credentials },
+      ),
+    });
+  });
+
+  router.post('/pipelines/:namespace/:name/requests', async (req, res) => {
+    const ref = pipelineRefOf(req.params.namespace, req.params.name);
+    res.json(await audited(req, writes.requestPromotion(ref, req.body)));
+  });
+
+  router.delete(
+    '/pipelines/:namespace/:name/requests/:id',
+    async (req, res) => {
+      const ref = pipelineRefOf(req.params.namespace, req.params.name);
+      await audited(req, writes.withdrawPromotionRequest(ref, req.params.id));
+      res.status(204).end();
+    },
+  );
+
   router.post(
     '/pipelines/:namespace/:name/phases/:phase/approvals',
     async (req, res) => {

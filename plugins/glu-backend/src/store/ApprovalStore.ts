@@ -1,5 +1,7 @@
 import { Knex } from 'knex';
 import { UnitOfWork } from './UnitOfWork';
+import { iso } from './rows';
+import { GivenApproval } from '../gates/approvalStatus';
 
 /** Approvals of versions for phases. */
 export interface ApprovalStore {
@@ -8,7 +10,16 @@ export interface ApprovalStore {
     phase: string;
     digest: string;
     approver: string;
+    /** The approver's groups when approving (full refs, lower case). */
+    groups?: string[];
+    email?: string;
   }): Promise<void>;
+  /** The approvals of a version for a phase, in full, oldest first. */
+  approvals(
+    pipelineRef: string,
+    phase: string,
+    digest: string,
+  ): Promise<GivenApproval[]>;
   /** Who approved a version for a phase. */
   approvers(
     pipelineRef: string,
@@ -26,6 +37,8 @@ export class KnexApprovalStore implements ApprovalStore {
     phase: string;
     digest: string;
     approver: string;
+    groups?: string[];
+    email?: string;
   }): Promise<void> {
     await this.unit.change([input.pipelineRef], tx =>
       tx('glu_approvals')
@@ -35,10 +48,28 @@ export class KnexApprovalStore implements ApprovalStore {
           digest: input.digest,
           approver: input.approver,
           approved_at: new Date(),
+          groups: JSON.stringify(input.groups ?? []),
+          email: input.email ?? null,
         })
         .onConflict(['pipeline_ref', 'phase', 'digest', 'approver'])
         .ignore(),
     );
+  }
+
+  async approvals(
+    pipelineRef: string,
+    phase: string,
+    digest: string,
+  ): Promise<GivenApproval[]> {
+    const rows = await this.db('glu_approvals')
+      .where({ pipeline_ref: pipelineRef, phase, digest })
+      .orderBy('approved_at');
+    return rows.map(row => ({
+      approver: row.approver,
+      approvedAt: iso(row.approved_at)!,
+      groups: row.groups ? JSON.parse(row.groups) : [],
+      ...(row.email ? { email: row.email } : {}),
+    }));
   }
 
   /** Who approved a version for a phase. */

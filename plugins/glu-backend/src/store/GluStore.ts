@@ -14,6 +14,7 @@ import {
 } from './NotificationClaims';
 import { FreezeStore, KnexFreezeStore } from './FreezeStore';
 import { KnexQuarantineStore, QuarantineStore } from './QuarantineStore';
+import { KnexRequestStore, RequestStore } from './RequestStore';
 import { KnexPhaseStore, PhaseStore } from './PhaseStore';
 import { KnexPinStore, PinStore } from './PinStore';
 import { KnexPipelineStore, PipelineStore } from './PipelineStore';
@@ -43,6 +44,8 @@ export interface GluStore {
   freezes: FreezeStore;
   /** Quarantined versions. */
   quarantines: QuarantineStore;
+  /** Promotion requests, waiting for their approval policy. */
+  requests: RequestStore;
   approvals: ApprovalStore;
   gateChecks: GateCheckStore;
   notifications: NotificationClaims;
@@ -117,6 +120,7 @@ function storeOn(db: Knex, batching: BatcherOptions): GluStore {
     pins: new KnexPinStore(db, unit),
     freezes: new KnexFreezeStore(db),
     quarantines: new KnexQuarantineStore(db),
+    requests: new KnexRequestStore(db, unit),
     approvals: new KnexApprovalStore(db, unit),
     gateChecks: new KnexGateCheckStore(db, unit),
     notifications: new KnexNotificationClaims(db),

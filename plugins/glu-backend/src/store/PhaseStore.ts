@@ -172,6 +172,7 @@ export class KnexPhaseStore implements PhaseStore {
         'h.version',
         'h.fields',
         'h.trace_context',
+        'h.author',
       );
     return rows.map(row => ({
       pipelineRef: row.pipeline_ref,
@@ -309,7 +310,11 @@ export class KnexPhaseStore implements PhaseStore {
       .where({ 'h.pipeline_ref': pipelineRef, 'h.phase': phase })
       .orderBy('h.id', 'desc')
       .limit(options.limit + 1)
-      .select('h.*', 'p.hotfix as promotion_hotfix');
+      .select(
+        'h.*',
+        'p.hotfix as promotion_hotfix',
+        'p.approved_by as promotion_approved_by',
+      );
     const before = decodeCursor(options.cursor, HISTORY_ID);
     if (before) {
       query.where('h.id', '<', Number(before));

@@ -34,6 +34,8 @@ export interface HistoryEntryInput {
   commitUrl?: string;
   message?: string;
   promotionId?: string;
+  /** Who made the version, as CI or the commit said. */
+  author?: string;
   observedAt: Date;
   /** The span that made this state (a W3C traceparent). */
   traceparent?: string;
@@ -107,6 +109,7 @@ export async function insertHistoryRows(
       commit_url: input.commitUrl ?? null,
       message: input.message ?? null,
       promotion_id: input.promotionId ?? null,
+      author: input.author ?? null,
       observed_at: input.observedAt,
       trace_context: input.traceparent ?? null,
     };

@@ -66,6 +66,8 @@ export function promotionFromRow(row: PromotionRow): PromotionRecord {
     finishedAt: iso(row.finished_at),
     ...(row.trace_context ? { traceparent: row.trace_context } : {}),
     ...(row.hotfix ? { hotfix: JSON.parse(row.hotfix) } : {}),
+    ...(row.request_id ? { requestId: row.request_id } : {}),
+    ...(row.approved_by ? { approvedBy: JSON.parse(row.approved_by) } : {}),
   };
 }
 
@@ -124,6 +126,10 @@ export function promotionRowOf(record: PromotionRecord, leaseHolder?: string) {
     lease_holder: leaseHolder ?? null,
     trace_context: record.traceparent ?? null,
     hotfix: record.hotfix ? JSON.stringify(record.hotfix) : null,
+    request_id: record.requestId ?? null,
+    approved_by: record.approvedBy?.length
+      ? JSON.stringify(record.approvedBy)
+      : null,
     created_at: new Date(record.createdAt),
     finished_at: record.finishedAt ? new Date(record.finishedAt) : null,
   };

@@ -66,6 +66,10 @@ export function historyFromRow(row: Record<string, any>): HistoryEntry {
     ...(row.promotion_hotfix
       ? { hotfix: JSON.parse(row.promotion_hotfix).reason }
       : {}),
+    ...(row.author ? { author: row.author } : {}),
+    ...(row.promotion_approved_by
+      ? { approvedBy: JSON.parse(row.promotion_approved_by) }
+      : {}),
   };
 }
 

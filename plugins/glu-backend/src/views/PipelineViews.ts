@@ -21,6 +21,8 @@ function edgeView({
   to,
   decision,
   autoDeclined,
+  approval,
+  request,
 }: EdgeDecision): EdgeView {
   return {
     from: edge.from,
@@ -33,6 +35,8 @@ function edgeView({
     ...(decision.promotionId ? { promotionId: decision.promotionId } : {}),
     ...(decision.pullRequest ? { pullRequest: decision.pullRequest } : {}),
     ...(autoDeclined ? { autoDeclined } : {}),
+    ...(approval ? { approval } : {}),
+    ...(request ? { request } : {}),
   };
 }
 

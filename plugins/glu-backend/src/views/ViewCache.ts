@@ -45,7 +45,12 @@ export class ViewCache<T> {
     return pipeline.phases.every(phase =>
       phase.edges.every(edge =>
         edge.gates.every(gate =>
-          Object.keys(gate).every(type => this.gates.get(type)?.cacheable),
+          Object.entries(gate).every(([type, config]) => {
+            const found = this.gates.get(type);
+            return (
+              found?.cacheable && (found.cacheableWith?.(config) ?? true)
+            );
+          }),
         ),
       ),
     );

@@ -75,9 +75,12 @@ export class PhaseWriter {
     this.applier = new WriteApplier(deps);
   }
 
-  /** What a promotion would do, from the store alone: no Git I/O. */
+  /**
+   * What a promotion would do, from the store alone: no Git I/O; as asked
+   * by `requester`, for approval policies.
+   */
   async dryRunPromotion(
-    request: Omit<PromoteRequest, keyof WriteTrigger>,
+    request: Omit<PromoteRequest, keyof WriteTrigger> & { requester?: string },
   ): Promise<PromotionDryRun> {
     return dryRunOf(await this.planner.planPromotion(request), this.deps);
   }
@@ -95,7 +98,13 @@ export class PhaseWriter {
       this.traced(
         { ...request, kind: 'promotion' },
         request,
-        () => this.planner.planPromotion(request),
+        () =>
+          this.planner.planPromotion({
+            ...request,
+            // Who asks, for approval policies: not Glu itself.
+            requester:
+              request.trigger === 'auto' ? undefined : request.triggeredBy,
+          }),
         async plan => this.hotfixed(await this.perform(plan, request)),
       ),
     );
@@ -279,6 +288,8 @@ export class PhaseWriter {
       triggeredBy: trigger.triggeredBy,
       trigger: trigger.trigger,
       ...(plan.traceparent ? { traceparent: plan.traceparent } : {}),
+      ...(plan.requestId ? { requestId: plan.requestId } : {}),
+      ...(plan.approvedBy?.length ? { approvedBy: plan.approvedBy } : {}),
       ...(plan.hotfix && decision.throughFreezes
         ? {
             hotfix: {

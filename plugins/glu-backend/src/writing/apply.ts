@@ -75,6 +75,8 @@ export class WriteApplier {
       plan.kind === 'rollback'
         ? `Rolled back to history entry ${origin.id}`
         : `Promoted from ${plan.from}`,
+      // The version's author goes with it.
+      origin.author,
     );
     logger.info(
       `${plan.kind === 'rollback' ? 'Rolled back' : 'Promoted'} ${
@@ -102,6 +104,8 @@ export class WriteApplier {
       }`,
       `File: ${plan.location.path}`,
       `Triggered-by: ${record.triggeredBy}`,
+      ...(record.approvedBy ?? []).map(approver => `Approved-by: ${approver}`),
+      ...(record.requestId ? [`Glu-Request: ${record.requestId}`] : []),
       ...(plan.traceId ? [`Glu-Trace-Id: ${plan.traceId}`] : []),
       `${plan.kind === 'rollback' ? 'Rollback' : 'Promotion'}: ${record.id}`,
     ].join('\n');

@@ -61,6 +61,8 @@ export interface PromoteRequest extends WriteTrigger {
   from?: string;
   /** Go through the freezes that hold the phase, with this reason. */
   hotfix?: { reason: string };
+  /** The promotion request this carries out. */
+  requestId?: string;
 }
 
 export interface RollbackRequest {
@@ -86,6 +88,8 @@ export interface WriteAsked {
 /** What a write brings, where from, and whether it may: decided on a snapshot. */
 export interface Decided {
   decision: Decision;
+  /** Whose approvals count for it, when its edge has an approvals gate. */
+  approvedBy?: string[];
   /** The upstream state it comes from, or the history entry. */
   origin: HistoryEntry;
   change: GluChange;
@@ -113,6 +117,8 @@ export interface WritePlan extends Decided {
   pinReason?: string;
   /** A hotfix: through the freezes that hold the phase, with this reason. */
   hotfix?: { reason: string };
+  /** The promotion request it carries out. */
+  requestId?: string;
   /** Decides again on a newer snapshot, under the phase's lease. */
   decideAgain(snapshot: PipelineSnapshot): Promise<Decided | undefined>;
   /** The write's span, stored with its record (a W3C traceparent). */
@@ -188,6 +194,9 @@ export class WritePlanner {
     phase: string;
     from?: string;
     hotfix?: { reason: string };
+    /** Who asks for it, for approval policies; none for an automatic one. */
+    requester?: string;
+    requestId?: string;
   }): Promise<WritePlan> {
     const { decisions } = this.deps;
     const { pipeline, phase, revision } = await requirePhaseAt(
@@ -207,17 +216,28 @@ export class WritePlanner {
       snapshot: PipelineSnapshot,
       ignoreCommits = false,
     ) => {
-      const { decision, origin } = await decisions.decideEdge(
+      const { decision, origin, approval } = await decisions.decideEdge(
         snapshot,
         phase,
         edge,
-        { ignoreCommits, hotfix: Boolean(request.hotfix) },
+        {
+          ignoreCommits,
+          hotfix: Boolean(request.hotfix),
+          requester: request.requester,
+        },
       );
       return origin
         ? {
             decision,
             origin,
             change: { fields: decision.holding?.fields ?? {} },
+            ...(approval
+              ? {
+                  approvedBy: approval.approvals
+                    .filter(a => a.counted)
+                    .map(a => a.approver),
+                }
+              : {}),
           }
         : undefined;
     };
@@ -226,6 +246,7 @@ export class WritePlanner {
     if (!decided) {
       const { decision } = await decisions.decideEdge(snapshot, phase, edge, {
         hotfix: Boolean(request.hotfix),
+        requester: request.requester,
       });
       throw this.blockedBy(
         `The promotion of ${edge.from} into ${phase.name}`,
@@ -242,6 +263,7 @@ export class WritePlanner {
       ...target,
       ...decided,
       ...(request.hotfix ? { hotfix: request.hotfix } : {}),
+      ...(request.requestId ? { requestId: request.requestId } : {}),
       decideAgain: next => decide(next, true),
     };
   }

@@ -532,6 +532,8 @@ export type components = {
       quarantine?: components['schemas']['QuarantineMark'];
       /** Who made the version, as CI said when it published it (a user ref) or as the commit of a Git phase says (its author's email); carried along as the version is promoted. */
       author?: string;
+      /** For a state written by a promotion, who approved it. */
+      approvedBy?: string[];
       /** The change left the version as it was and changed only other parts of the phase's file (replicas, environment variables, …). */
       keptVersion?: boolean;
       /** Format: date-time */
