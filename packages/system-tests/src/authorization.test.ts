@@ -9,17 +9,29 @@
  */
 import { forgedTokens } from './harness/identities';
 import { pipeline } from './harness/entities';
-import { ask, Route, writeRoutes } from './harness/routes';
+import { eventually } from './harness/client';
+import {
+  ask,
+  Route,
+  stopTheLineRoutes,
+  writeRoutes,
+} from './harness/routes';
 import { OTHER_GRANT_PIPELINE, TOKENS, useSuite } from './harness/suite';
 
 const FILE = 'teams/team-platform/payments.yaml';
+const LEDGER = 'teams/team-platform/ledger.yaml';
 const PIPELINE = 'pipeline:default/payments';
-const ROUTES = writeRoutes('default', 'payments');
+const ROUTES = [
+  ...writeRoutes('default', 'payments'),
+  ...stopTheLineRoutes('default', 'payments'),
+];
 
 describe('reliability: authorization', () => {
   const suite = useSuite({
     name: 'authorization',
-    repositories: { gitops: { [FILE]: 'version: 1.0.0\n' } },
+    repositories: {
+      gitops: { [FILE]: 'version: 1.0.0\n', [LEDGER]: 'version: 1.0.0\n' },
+    },
     entities: ({ host }) => [
       pipeline('payments', host.url('gitops'), FILE, {
         owner: 'group:default/team-platform',
@@ -27,6 +39,13 @@ describe('reliability: authorization', () => {
       // The one pipeline that the other-grant service may write to.
       pipeline('someone-elses', host.url('gitops'), 'teams/team-other/x.yaml', {
         owner: 'group:default/team-other',
+      }),
+      // Promoted only with an approval from team-other, not its requester's.
+      pipeline('ledger', host.url('gitops'), LEDGER, {
+        owner: 'group:default/team-platform',
+        promotion: {
+          gates: [{ approvals: { from: [{ group: 'team-other', count: 1 }] } }],
+        },
       }),
     ],
     config: ({ host }) => ({
@@ -40,7 +59,7 @@ describe('reliability: authorization', () => {
         ],
       },
     }),
-    ready: ['payments'],
+    ready: ['payments', 'ledger'],
   });
 
   /** Asks a route as a caller, of either replica, with the seed's history entry. */
@@ -84,7 +103,11 @@ describe('reliability: authorization', () => {
         ],
       ),
       // Reads (dry runs, refresh) are open to every reader.
-      ['a user who does not own it', nate, r => (r.read ? 200 : 403)],
+      [
+        'a user who does not own it',
+        nate,
+        r => r.readers ?? (r.read ? 200 : 403),
+      ],
       ['a service without a grant', TOKENS.noGrant, r => (r.read ? 200 : 403)],
       [
         'a service granted other pipelines',
@@ -145,6 +168,9 @@ describe('reliability: authorization', () => {
     expect(statuses).toEqual(
       ROUTES.map(r => {
         if (r.name === 'approve') return 'approve 400';
+        if (r.readers) return `${r.name} ${r.readers}`;
+        // Owners do not stop the line, nor go through it.
+        if (r.releaseManagers) return `${r.name} 403`;
         return `${r.name} ${r.method === 'DELETE' ? 204 : 200}`;
       }),
     );
@@ -158,6 +184,117 @@ describe('reliability: authorization', () => {
     suite.figure(
       'the owner',
       `${ROUTES.length} write routes answered as documented for the owner (a real user token of the auth backend), 4 commits`,
+    );
+  });
+
+  it('a freeze set on one replica holds promotions on the other within seconds, and only a release manager hotfixes through it', async () => {
+    const { host, replicas } = suite;
+    const [a, b] = replicas;
+    const [olivia, rita] = await Promise.all(
+      ['olivia', 'rita'].map(user => suite.userToken(user)),
+    );
+    const promotions = `/api/glu/pipelines/default/payments/promotions`;
+    const set = await suite.call(`${a.url}/api/glu/freezes`, {
+      method: 'POST',
+      token: rita,
+      body: { reason: 'quarter close', scope: { pipelines: [PIPELINE] } },
+    });
+    expect(set.status).toBe(200);
+    const started = Date.now();
+    expect((await suite.publish(a, 'payments', '3.0.0')).status).toBe(200);
+    const head = host.head('gitops');
+    // The other replica refuses within seconds, saying why.
+    let last: unknown;
+    const refusal = await eventually(
+      'the other replica to hold promotions',
+      async () => {
+        const answer = await suite.call(`${b.url}${promotions}`, {
+          method: 'POST',
+          token: olivia,
+          body: { phase: 'staging' },
+        });
+        last = answer;
+        return answer.status === 409 ? answer : undefined;
+      },
+      10_000,
+    ).catch(error => {
+      throw new Error(`${error.message}; last answer: ${JSON.stringify(last)}`);
+    });
+    const heldAfter = Date.now() - started;
+    expect(refusal.body.error.message).toContain(
+      `frozen: quarter close (freeze ${set.body.id} by user:default/rita)`,
+    );
+    expect(host.head('gitops')).toBe(head);
+    // The owner may not go through; the release manager may, with a reason.
+    const hotfix = { phase: 'staging', hotfix: { reason: 'an outage' } };
+    const refused = await suite.call(`${b.url}${promotions}`, {
+      method: 'POST',
+      token: olivia,
+      body: hotfix,
+    });
+    expect(refused.status).toBe(403);
+    const through = await suite.call(`${b.url}${promotions}`, {
+      method: 'POST',
+      token: rita,
+      body: hotfix,
+    });
+    expect(through.status).toBe(200);
+    expect(through.body).toMatchObject({
+      status: 'succeeded',
+      triggeredBy: 'user:default/rita',
+      hotfix: { reason: 'an outage', freezes: [set.body.id] },
+    });
+    expect(host.head('gitops')).not.toBe(head);
+    const lifted = await suite.call(`${b.url}/api/glu/freezes/${set.body.id}`, {
+      method: 'DELETE',
+      token: rita,
+    });
+    expect(lifted.status).toBe(204);
+    suite.figure(
+      'a freeze across replicas',
+      `set on one replica, promotions refused on the other ${heldAfter} ms later; the owner's hotfix refused (403), the release manager's went through`,
+    );
+  });
+
+  it('a request asked on one replica is refused to its requester as approver on the other, and carried out by another approver', async () => {
+    const { host, replicas } = suite;
+    const [a, b] = replicas;
+    const [nate, oscar] = await Promise.all(
+      ['nate', 'oscar'].map(name => suite.userToken(name)),
+    );
+    expect((await suite.publish(a, 'ledger', '2.0.0')).status).toBe(200);
+    const base = '/api/glu/pipelines/default/ledger';
+    const asked = await suite.call(`${a.url}${base}/requests`, {
+      method: 'POST',
+      token: nate,
+      body: { phase: 'staging', reason: 'the ledger fix' },
+    });
+    expect(asked.status).toBe(200);
+    const head = host.head('gitops');
+    const approve = (token: string) =>
+      suite.call(`${b.url}${base}/phases/staging/approvals`, {
+        method: 'POST',
+        token,
+        body: {},
+      });
+    const refused = await approve(nate);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toContain(
+      'user:default/nate asked for this promotion',
+    );
+    expect(host.head('gitops')).toBe(head);
+    const approved = await approve(oscar);
+    expect(approved.status).toBe(200);
+    expect(approved.body.promotion).toMatchObject({
+      status: 'succeeded',
+      triggeredBy: 'user:default/nate',
+      approvedBy: ['user:default/oscar'],
+      requestId: asked.body.id,
+    });
+    expect(host.commitsOf('gitops', LEDGER)).toHaveLength(2);
+    suite.figure(
+      'a promotion request across replicas',
+      'asked on one replica; its requester refused as approver on the other (403), another member of the group approved there and the request was carried out in the requester’s name',
     );
   });
 

@@ -9,13 +9,17 @@ export const OWNER = 'group:default/team-reliability';
 /**
  * The people of the suite's catalog and their teams: `olivia` owns
  * `team-platform`'s pipelines, `nate` is in another team, `mallory` in the
- * team that tries to write where it may not. A User named like a team
+ * team that tries to write where it may not (`oscar` is in nate's team),
+ * `rita` is a release manager
+ * (she may set freezes and hotfix) in `team-platform`. A User named like a team
  * stands for an owner whose name collides with a group's.
  */
 export const PEOPLE: Record<string, string[]> = {
   olivia: ['team-platform'],
   nate: ['team-other'],
+  oscar: ['team-other'],
   mallory: ['team-attacker'],
+  rita: ['team-platform', 'release-managers'],
   'team-platform': [],
 };
 
@@ -24,6 +28,7 @@ const TEAMS = [
   'team-platform',
   'team-other',
   'team-attacker',
+  'release-managers',
 ];
 
 /** The Group and User entities of the people and teams above. */

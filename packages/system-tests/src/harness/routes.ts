@@ -12,6 +12,13 @@ export interface Route {
   read?: boolean;
   /** Through the actions registry rather than the HTTP API. */
   action?: boolean;
+  /** Only release managers may, not a pipeline's owners. */
+  releaseManagers?: boolean;
+  /**
+   * What every caller who may read answers, when the permission is every
+   * reader's but the request is refused for what it asks.
+   */
+  readers?: number;
 }
 
 /**
@@ -69,6 +76,83 @@ export function writeRoutes(namespace: string, name: string): Route[] {
     action('rollback', historyId => ({ ...staging, historyId })),
     action('pin-phase', () => ({ ...staging, reason: 'hold it' })),
     action('unpin-phase', () => staging),
+  ];
+}
+
+/**
+ * The routes that stop the line: setting and lifting a freeze (not on one
+ * pipeline), a promotion of a pipeline's staging phase as a hotfix, and
+ * quarantining a version of the pipeline or a digest everywhere. Only
+ * release managers may, but for a quarantine of one pipeline's version,
+ * which is its owners'.
+ */
+export function stopTheLineRoutes(namespace: string, name: string): Route[] {
+  return [
+    {
+      name: 'set freeze',
+      method: 'POST',
+      path: '/api/glu/freezes',
+      body: () => ({ reason: 'stop the line' }),
+      releaseManagers: true,
+    },
+    {
+      name: 'lift freeze',
+      method: 'DELETE',
+      path: '/api/glu/freezes/1',
+      releaseManagers: true,
+    },
+    {
+      name: 'hotfix',
+      method: 'POST',
+      path: `/api/glu/pipelines/${namespace}/${name}/promotions`,
+      body: () => ({ phase: 'staging', hotfix: { reason: 'an outage' } }),
+      releaseManagers: true,
+    },
+    {
+      name: 'quarantine',
+      method: 'POST',
+      path: '/api/glu/quarantines',
+      body: () => ({
+        reason: 'broken',
+        pipeline: `pipeline:${namespace}/${name}`,
+        version: '9.9.9',
+      }),
+    },
+    {
+      // Every reader may ask; the staging edge has no approvals gate.
+      name: 'request promotion',
+      method: 'POST',
+      path: `/api/glu/pipelines/${namespace}/${name}/requests`,
+      body: () => ({ phase: 'staging' }),
+      readers: 400,
+    },
+    {
+      name: 'quarantine everywhere',
+      method: 'POST',
+      path: '/api/glu/quarantines',
+      body: () => ({ reason: 'a vulnerable image', digest: 'sha256:0bad' }),
+      releaseManagers: true,
+    },
+    // The same through the actions registry.
+    {
+      name: 'action set-freeze',
+      method: 'POST',
+      path: '/api/glu/.backstage/actions/v1/actions/glu:set-freeze/invoke',
+      body: () => ({ reason: 'stop the line' }),
+      action: true,
+      releaseManagers: true,
+    },
+    {
+      name: 'action quarantine-version',
+      method: 'POST',
+      path: '/api/glu/.backstage/actions/v1/actions/glu:quarantine-version/invoke',
+      body: () => ({
+        reason: 'broken',
+        pipeline: `pipeline:${namespace}/${name}`,
+        version: '9.9.8',
+      }),
+      action: true,
+    },
   ];
 }
 

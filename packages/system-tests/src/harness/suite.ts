@@ -278,6 +278,8 @@ export class Suite {
           },
         ],
         webhooks: { registry: { token: SECRETS.registry } },
+        // Who may set freezes and hotfix through them (the owner policy).
+        releaseManagers: ['group:default/release-managers'],
       },
     };
     return merged(base, this.options.config?.(this)) as Record<string, unknown>;
