@@ -10,12 +10,7 @@
 import { forgedTokens } from './harness/identities';
 import { pipeline } from './harness/entities';
 import { eventually } from './harness/client';
-import {
-  ask,
-  Route,
-  stopTheLineRoutes,
-  writeRoutes,
-} from './harness/routes';
+import { ask, Route, stopTheLineRoutes, writeRoutes } from './harness/routes';
 import { OTHER_GRANT_PIPELINE, TOKENS, useSuite } from './harness/suite';
 
 const FILE = 'teams/team-platform/payments.yaml';

@@ -33,7 +33,9 @@ exports.up = async function up(knex) {
     table
       .text('hotfix')
       .nullable()
-      .comment('For a promotion through a freeze: its reason and the freezes (JSON)');
+      .comment(
+        'For a promotion through a freeze: its reason and the freezes (JSON)',
+      );
   });
 };
 

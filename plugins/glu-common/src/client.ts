@@ -487,12 +487,11 @@ export class GluClient {
   async listQuarantines(
     options: { pipeline?: string | CompoundEntityRef } = {},
   ): Promise<Quarantine[]> {
-    const pipeline =
-      options.pipeline === undefined
-        ? undefined
-        : typeof options.pipeline === 'string'
-        ? options.pipeline
-        : `pipeline:${options.pipeline.namespace}/${options.pipeline.name}`;
+    let pipeline: string | undefined;
+    if (typeof options.pipeline === 'string') pipeline = options.pipeline;
+    else if (options.pipeline) {
+      pipeline = `pipeline:${options.pipeline.namespace}/${options.pipeline.name}`;
+    }
     const { data } = await this.api.GET('/quarantines', {
       ...(await this.baseUrl()),
       params: { query: pipeline ? { pipeline } : {} },

@@ -154,14 +154,14 @@ export class EdgeDecisions {
     ];
     const [states, active, pins, checks, freezes, quarantines, requests] =
       await Promise.all([
-      store.phases.getPhaseStates(refs),
-      store.promotions.listActivePromotions(refs),
-      store.pins.getPins(refs),
-      store.gateChecks.getGateChecks(observing),
-      this.deps.freezes.current(),
-      this.deps.quarantines.current(),
-      store.requests.openRequests(refs),
-    ]);
+        store.phases.getPhaseStates(refs),
+        store.promotions.listActivePromotions(refs),
+        store.pins.getPins(refs),
+        store.gateChecks.getGateChecks(observing),
+        this.deps.freezes.current(),
+        this.deps.quarantines.current(),
+        store.requests.openRequests(refs),
+      ]);
     const byPipeline = <T extends { pipelineRef: string }>(rows: T[]) => {
       const grouped = new Map<string, T[]>();
       for (const row of rows) {
@@ -391,7 +391,9 @@ export class EdgeDecisions {
       snapshot.pipeline.ref,
       version,
     );
-    return mark && version ? quarantinedMessage(mark, version.version) : undefined;
+    return mark && version
+      ? quarantinedMessage(mark, version.version)
+      : undefined;
   }
 
   /**

@@ -123,7 +123,9 @@ export class AutoPromoter {
         )
         .catch(() => undefined);
       logger.warn(
-        `The promotion request ${request.id} of ${pipelineRef} failed: ${errorMessage(error)}`,
+        `The promotion request ${
+          request.id
+        } of ${pipelineRef} failed: ${errorMessage(error)}`,
       );
       return false;
     }

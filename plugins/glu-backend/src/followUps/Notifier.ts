@@ -31,6 +31,18 @@ export interface GluNotice {
   to?: string[];
 }
 
+/** Whom a notice goes to: those it names, else the owner and any others. */
+function recipientsOf(
+  pipeline: PipelineDefinition,
+  notice: GluNotice,
+): string | string[] {
+  if (notice.to?.length) return [...new Set(notice.to)];
+  if (notice.also?.length) {
+    return [...new Set([pipeline.owner, ...notice.also])];
+  }
+  return pipeline.owner;
+}
+
 /** The settings every pipeline has unless it says otherwise. */
 type Thresholds = Required<
   Pick<
@@ -125,11 +137,7 @@ export class Notifier {
       const sent = notifications.send({
         recipients: {
           type: 'entity',
-          entityRef: notice.to?.length
-            ? [...new Set(notice.to)]
-            : notice.also?.length
-            ? [...new Set([pipeline.owner, ...notice.also])]
-            : pipeline.owner,
+          entityRef: recipientsOf(pipeline, notice),
         },
         payload: {
           title: notice.title,
@@ -234,9 +242,9 @@ export class Notifier {
       title: `${request.requestedBy} asks to promote ${request.version} into ${
         request.to
       } of ${pipeline.title ?? pipeline.name}`,
-      description: `${request.requestedBy} asks for ${request.version} to go from ${
-        request.from
-      } into ${request.to}${
+      description: `${request.requestedBy} asks for ${
+        request.version
+      } to go from ${request.from} into ${request.to}${
         request.reason ? `: ${request.reason}` : ''
       }. Approve it on the pipeline's Glu tab; Glu promotes it once the approval policy is met.`,
       severity: 'normal',

@@ -213,7 +213,8 @@ describe('notifications to owners', () => {
           return found.length ? found : undefined;
         }, 'the notification of the hotfix');
         expect(notice.payload).toMatchObject({
-          title: 'A hotfix of 1.1.0 went through the freeze into staging of ledger',
+          title:
+            'A hotfix of 1.1.0 went through the freeze into staging of ledger',
           description: `user:default/alice promoted 1.1.0 from build into staging through freeze ${freeze.body.id} (quarter close, set by user:default/bob): the ledger is down`,
           severity: 'high',
           link: '/catalog/default/pipeline/ledger/glu#phase-staging',

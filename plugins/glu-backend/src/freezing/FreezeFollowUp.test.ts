@@ -38,7 +38,11 @@ describe('following up freezes', () => {
     middle: '2026-12-07T10:00:00Z',
   };
 
-  function setUp(options: { stored?: StoredFreeze[]; now: () => Date; config?: unknown[] }) {
+  function setUp(options: {
+    stored?: StoredFreeze[];
+    now: () => Date;
+    config?: unknown[];
+  }) {
     let stored = options.stored ?? [];
     const freezes = new Freezes({
       store: {

@@ -116,9 +116,9 @@ export class FreezeFollowUp {
       .sort((a, b) => a.at - b.at)
       .map(p => p.ref);
     this.deps.logger.info(
-      `Freezes ${freezes
-        .map(f => f.id)
-        .join(', ')} ended: following up ${order.length} pipeline(s)`,
+      `Freezes ${freezes.map(f => f.id).join(', ')} ended: following up ${
+        order.length
+      } pipeline(s)`,
     );
     await this.deps.changes.changed(order);
   }

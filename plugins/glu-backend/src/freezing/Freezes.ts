@@ -83,9 +83,9 @@ export class Freezes {
   /** Every freeze that holds now or will, active ones first. */
   async list(): Promise<Freeze[]> {
     const now = this.now();
-    const stored: Freeze[] = (await this.deps.store.freezes.listFreezes(
-      now,
-    )).map(f => ({
+    const stored: Freeze[] = (
+      await this.deps.store.freezes.listFreezes(now)
+    ).map(f => ({
       ...f,
       origin: 'api',
       active: Date.parse(f.startsAt) <= now.getTime(),
@@ -175,7 +175,9 @@ export class Freezes {
     const startsAt = request.startsAt ? new Date(request.startsAt) : now;
     const endsAt = request.endsAt ? new Date(request.endsAt) : undefined;
     if (endsAt && endsAt <= now) {
-      throw new InputError(`The end of a freeze (${request.endsAt}) is in the past`);
+      throw new InputError(
+        `The end of a freeze (${request.endsAt}) is in the past`,
+      );
     }
     if (endsAt && endsAt <= startsAt) {
       throw new InputError(
@@ -216,7 +218,10 @@ export class Freezes {
     const freeze = (await this.deps.store.freezes.listFreezes(now)).find(
       f => f.id === id,
     );
-    if (!freeze || !(await this.deps.store.freezes.liftFreeze(id, liftedBy, now))) {
+    if (
+      !freeze ||
+      !(await this.deps.store.freezes.liftFreeze(id, liftedBy, now))
+    ) {
       throw new NotFoundError(`There is no freeze ${id} to lift`);
     }
     this.read = undefined;

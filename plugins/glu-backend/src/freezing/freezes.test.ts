@@ -38,8 +38,11 @@ describe('a freeze', () => {
           caller === 'user:default/bob' &&
           ['glu.freeze.manage', 'glu.pipeline.hotfix'].includes(permission),
       });
-      const api = (method: 'get' | 'post' | 'delete', path: string, who = alice) =>
-        request(glu.server)[method](path).set('authorization', who);
+      const api = (
+        method: 'get' | 'post' | 'delete',
+        path: string,
+        who = alice,
+      ) => request(glu.server)[method](path).set('authorization', who);
       const publish = (version: string) =>
         request(glu.server)
           .post(`${base}/phases/build/versions`)
@@ -50,7 +53,9 @@ describe('a freeze', () => {
       try {
         await publish('1.0.0');
         await eventually(
-          async () => (await repo.show('VERSION.yaml')) === 'version: 1.0.0\n' || undefined,
+          async () =>
+            (await repo.show('VERSION.yaml')) === 'version: 1.0.0\n' ||
+            undefined,
           'the first automatic promotion',
         );
 
@@ -170,7 +175,8 @@ describe('a freeze', () => {
         ).toBe(204);
         await eventually(
           async () =>
-            (await repo.show('VERSION.yaml')) === 'version: 1.2.0\n' || undefined,
+            (await repo.show('VERSION.yaml')) === 'version: 1.2.0\n' ||
+            undefined,
           'the automatic promotion that waited for the freeze',
         );
         expect((await view()).freezes).toBeUndefined();
@@ -210,7 +216,9 @@ describe('a freeze', () => {
           .send({ version: '1.0.0' })
           .expect(200);
         await eventually(
-          async () => (await repo.show('VERSION.yaml')) === 'version: 1.0.0\n' || undefined,
+          async () =>
+            (await repo.show('VERSION.yaml')) === 'version: 1.0.0\n' ||
+            undefined,
           'the first automatic promotion',
         );
         const elsewhere = await api('post', '/api/glu/freezes').send({

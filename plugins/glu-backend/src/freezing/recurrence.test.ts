@@ -77,15 +77,19 @@ describe('freezes from app-config', () => {
     const base = { name: 'bad', reason: 'r' };
     expect(() =>
       freezesOf([{ ...base, recurrence: 'FREQ=SOMETIMES', duration: '1h' }]),
-    ).toThrow(/glu\.freezes\[0\] \(bad\): FREQ=SOMETIMES is not a recurrence rule/);
-    expect(() =>
-      freezesOf([{ ...base, recurrence: 'FREQ=DAILY' }]),
-    ).toThrow('glu.freezes[0] (bad): a recurrence needs a duration');
-    expect(() => freezesOf([{ ...base, timezone: 'Mars/Olympus', dates: [] }])).toThrow(
-      'glu.freezes[0] (bad): Mars/Olympus is not a time zone',
+    ).toThrow(
+      /glu\.freezes\[0\] \(bad\): FREQ=SOMETIMES is not a recurrence rule/,
+    );
+    expect(() => freezesOf([{ ...base, recurrence: 'FREQ=DAILY' }])).toThrow(
+      'glu.freezes[0] (bad): a recurrence needs a duration',
     );
     expect(() =>
-      freezesOf([{ ...base, dates: [{ from: '2026-12-20', to: '2026-12-19T00:00' }] }]),
+      freezesOf([{ ...base, timezone: 'Mars/Olympus', dates: [] }]),
+    ).toThrow('glu.freezes[0] (bad): Mars/Olympus is not a time zone');
+    expect(() =>
+      freezesOf([
+        { ...base, dates: [{ from: '2026-12-20', to: '2026-12-19T00:00' }] },
+      ]),
     ).toThrow(/is not after/);
     expect(() => freezesOf([base])).toThrow('give a recurrence or dates');
     expect(() =>

@@ -126,7 +126,9 @@ export function readConfiguredFreezes(config: Config): ConfiguredFreeze[] {
       }
       let scope: FreezeScope;
       try {
-        scope = normalizeScope((freeze.getOptional('scope') ?? {}) as FreezeScope);
+        scope = normalizeScope(
+          (freeze.getOptional('scope') ?? {}) as FreezeScope,
+        );
       } catch (error) {
         throw new Error(`${where}: ${(error as Error).message}`);
       }
@@ -150,7 +152,9 @@ export function readConfiguredFreezes(config: Config): ConfiguredFreeze[] {
             tzid: null,
           });
         } catch (error) {
-          throw new Error(`${where}: ${rule} is not a recurrence rule: ${error}`);
+          throw new Error(
+            `${where}: ${rule} is not a recurrence rule: ${error}`,
+          );
         }
         const duration = Duration.fromObject(
           readDurationFromConfig(freeze, { key: 'duration' }),

@@ -24,7 +24,9 @@ describe('a freeze scope', () => {
       coveredPhases(normalizeScope(scope), pipeline);
     expect(covered({ phases: ['production'] })).toEqual(['production']);
     expect(covered({ owners: ['team-checkout'] })).toHaveLength(2);
-    expect(covered({ owners: ['Group:Default/Team-Checkout'] })).toHaveLength(2);
+    expect(covered({ owners: ['Group:Default/Team-Checkout'] })).toHaveLength(
+      2,
+    );
     expect(covered({ owners: ['team-payments'] })).toEqual([]);
     expect(covered({ pipelines: ['checkout'], phases: ['staging'] })).toEqual([
       'staging',
@@ -37,9 +39,9 @@ describe('a freeze scope', () => {
   });
 
   it('refuses a ref that is not one, naming it', () => {
-    expect(() => normalizeScope({ pipelines: ['component:default/x'] })).toThrow(
-      /Not a pipeline's entity ref: component:default\/x/,
-    );
+    expect(() =>
+      normalizeScope({ pipelines: ['component:default/x'] }),
+    ).toThrow(/Not a pipeline's entity ref: component:default\/x/);
     expect(() => normalizeScope({ owners: ['component:default/x'] })).toThrow(
       /not a group or a user/,
     );

@@ -4,7 +4,12 @@ import { approvalStatus, describeApprovals } from './approvalStatus';
 const now = new Date('2026-12-07T12:00:00Z');
 const SRE = 'group:default/sre';
 const SECURITY = 'group:default/security';
-const given = (approver: string, groups: string[], hoursAgo = 1, email?: string) => ({
+const given = (
+  approver: string,
+  groups: string[],
+  hoursAgo = 1,
+  email?: string,
+) => ({
   approver: `user:default/${approver}`,
   approvedAt: new Date(now.getTime() - hoursAgo * 3_600_000).toISOString(),
   groups,
@@ -65,9 +70,14 @@ describe('an approval policy', () => {
   });
 
   it('is a count alone for a number, and says so as before', () => {
-    const status = approvalStatus(approvalPolicyOf(2), [given('ann', [])], {
-      requester: 'user:default/ann',
-    }, now);
+    const status = approvalStatus(
+      approvalPolicyOf(2),
+      [given('ann', [])],
+      {
+        requester: 'user:default/ann',
+      },
+      now,
+    );
     expect(status.passed).toBe(false);
     expect(describeApprovals(status, '1.0.0')).toBe(
       '1 of 2 approvals for 1.0.0 (user:default/ann)',

@@ -38,7 +38,9 @@ export function isAuthor(
   if (author.toLocaleLowerCase('en-US') === approval.approver) return true;
   const email = emailOf(author);
   return Boolean(
-    email && approval.email && approval.email.toLocaleLowerCase('en-US') === email,
+    email &&
+      approval.email &&
+      approval.email.toLocaleLowerCase('en-US') === email,
   );
 }
 
@@ -124,7 +126,9 @@ export function describeApprovals(
   version: string,
 ): string {
   const counted = status.approvals.filter(a => a.counted).map(a => a.approver);
-  const have = `${counted.length} of ${status.policy.count} approvals for ${version}${
+  const have = `${counted.length} of ${
+    status.policy.count
+  } approvals for ${version}${
     counted.length ? ` (${counted.join(', ')})` : ''
   }`;
   const needed = status.needed.map(n =>

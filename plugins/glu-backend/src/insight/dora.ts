@@ -146,7 +146,10 @@ export function deploymentsOf(input: {
    * When a version was quarantined, if it was: a deployment of it before
    * then failed, whenever it is found out.
    */
-  quarantinedAt?: (version: { digest: string; version: string }) => string | undefined;
+  quarantinedAt?: (version: {
+    digest: string;
+    version: string;
+  }) => string | undefined;
 }): DoraDeployment[] {
   const { period, origins, failureWindowMillis, fix } = input;
   const isFix = (entry: HistoryEntry) =>

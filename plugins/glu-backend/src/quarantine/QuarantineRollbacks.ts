@@ -53,9 +53,13 @@ export class QuarantineRollbacks {
         error: `its ${phase.source.type} source is read-only: nothing to roll back`,
       };
     }
-    const history = await store.phases.listHistory(held.pipelineRef, held.phase, {
-      limit: 100,
-    });
+    const history = await store.phases.listHistory(
+      held.pipelineRef,
+      held.phase,
+      {
+        limit: 100,
+      },
+    );
     const before = history.items.find(
       entry =>
         entry.digest !== held.digest &&

@@ -44,10 +44,14 @@ describe('a quarantine', () => {
         waitFor: ['staging'],
         // Bob owns pipelines; only alice quarantines a digest everywhere.
         denied: (permission, caller) =>
-          caller === 'user:default/bob' && permission === 'glu.quarantine.manage',
+          caller === 'user:default/bob' &&
+          permission === 'glu.quarantine.manage',
       });
-      const api = (method: 'get' | 'post' | 'delete', path: string, who = alice) =>
-        request(glu.server)[method](path).set('authorization', who);
+      const api = (
+        method: 'get' | 'post' | 'delete',
+        path: string,
+        who = alice,
+      ) => request(glu.server)[method](path).set('authorization', who);
       const base = (name: string) => `/api/glu/pipelines/default/${name}`;
       const publish = (name: string, version: string) =>
         request(glu.server)
@@ -58,7 +62,8 @@ describe('a quarantine', () => {
       const file = (name: string) => repo.show(`${name}.yaml`);
       const holds = (name: string, version: string) =>
         eventually(
-          async () => (await file(name)) === `version: ${version}\n` || undefined,
+          async () =>
+            (await file(name)) === `version: ${version}\n` || undefined,
           `${name} at ${version}`,
         );
       const view = async (name: string) => (await api('get', base(name))).body;
@@ -117,7 +122,6 @@ describe('a quarantine', () => {
             version: '1.0.0',
             reason: `quarantined: 2.0.0 — CVE-2026-1234 (quarantine ${quarantine.id})`,
           });
-
         }
         expect(await file('ledger-c')).toBe('version: 1.0.0\n');
 
@@ -132,9 +136,10 @@ describe('a quarantine', () => {
           status: 'blocked',
           reasons: [reason],
         });
-        const blocked = await api('post', `${base('ledger-c')}/promotions`).send(
-          { phase: 'staging', hotfix: { reason: 'no' } },
-        );
+        const blocked = await api(
+          'post',
+          `${base('ledger-c')}/promotions`,
+        ).send({ phase: 'staging', hotfix: { reason: 'no' } });
         expect(blocked.status).toBe(409);
         expect(blocked.body.error.message).toContain(reason);
         expect(await file('ledger-c')).toBe('version: 1.0.0\n');
@@ -202,8 +207,11 @@ describe('a quarantine', () => {
           caller === 'user:default/bob' &&
           permission === 'glu.pipeline.quarantine',
       });
-      const api = (method: 'get' | 'post' | 'delete', path: string, who = alice) =>
-        request(glu.server)[method](path).set('authorization', who);
+      const api = (
+        method: 'get' | 'post' | 'delete',
+        path: string,
+        who = alice,
+      ) => request(glu.server)[method](path).set('authorization', who);
       const base = '/api/glu/pipelines/default/ledger-a';
       try {
         const ask = (body: object, who = alice) =>
@@ -211,7 +219,9 @@ describe('a quarantine', () => {
             reason: 'broken',
             ...body,
           });
-        expect((await ask({ pipeline: 'ledger-a', version: '3.0.0' }, bob)).status).toBe(403);
+        expect(
+          (await ask({ pipeline: 'ledger-a', version: '3.0.0' }, bob)).status,
+        ).toBe(403);
         const noVersion = await ask({ pipeline: 'ledger-a' });
         expect(noVersion.status).toBe(400);
         expect(noVersion.body.error.message).toBe(
@@ -219,7 +229,9 @@ describe('a quarantine', () => {
         );
         const noPipeline = await ask({ version: '3.0.0' });
         expect(noPipeline.status).toBe(400);
-        expect((await ask({ pipeline: 'nope', version: '3.0.0' })).status).toBe(404);
+        expect((await ask({ pipeline: 'nope', version: '3.0.0' })).status).toBe(
+          404,
+        );
         const set = await ask({ pipeline: 'ledger-a', version: '3.0.0' });
         expect(set.status).toBe(200);
         expect(set.body).toMatchObject({

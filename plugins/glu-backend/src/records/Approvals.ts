@@ -1,8 +1,4 @@
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-} from '@backstage/errors';
+import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { Approval, approvalPolicyOf } from '@glu-dev/plugin-glu-common';
 import { approvalsGate } from '../gates/approvals';
 import {
@@ -25,10 +21,7 @@ import { GluStore } from '../store/GluStore';
 export class Approvals {
   constructor(
     private readonly deps: {
-      store: Pick<
-        GluStore,
-        'approvals' | 'phases' | 'pipelines' | 'requests'
-      >;
+      store: Pick<GluStore, 'approvals' | 'phases' | 'pipelines' | 'requests'>;
       clock?: () => Date;
     },
   ) {}
@@ -88,14 +81,18 @@ export class Approvals {
     const why = notCounted(policy, given, parties, now);
     if (why) {
       throw refused(
-        `${request.approver} ${why}, and the approval policy of ${from} → ${phase.name} keeps the ${policy.notBy.join(' and the ')} out`,
+        `${request.approver} ${why}, and the approval policy of ${from} → ${
+          phase.name
+        } keeps the ${policy.notBy.join(' and the ')} out`,
       );
     }
     const groupsNeeded = policy.from.reduce((sum, f) => sum + f.count, 0);
     const inGroup = policy.from.some(f => given.groups.includes(f.group));
     if (policy.from.length > 0 && !inGroup && groupsNeeded >= policy.count) {
       throw refused(
-        `the approval policy of ${from} → ${phase.name} asks for approvals from ${policy.from
+        `the approval policy of ${from} → ${
+          phase.name
+        } asks for approvals from ${policy.from
           .map(f => f.group)
           .join(' and ')}, and ${request.approver} is in none of them`,
       );

@@ -1,8 +1,4 @@
-import {
-  ConflictError,
-  InputError,
-  NotFoundError,
-} from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   approvalPolicyOf,
   PipelineDefinition,
@@ -72,7 +68,9 @@ export class Requests {
     ]);
     const origin = upstream?.current;
     if (!origin) {
-      throw new ConflictError(`The phase ${edge.from} has not been observed yet`);
+      throw new ConflictError(
+        `The phase ${edge.from} has not been observed yet`,
+      );
     }
     if (target?.current?.digest === origin.digest) {
       throw new ConflictError(

@@ -20,7 +20,10 @@ function authorRefOf(author: string): string {
   if (text.includes('@') && !text.includes(':')) return text.toLowerCase();
   try {
     return stringifyEntityRef(
-      parseEntityRef(text, { defaultKind: 'user', defaultNamespace: 'default' }),
+      parseEntityRef(text, {
+        defaultKind: 'user',
+        defaultNamespace: 'default',
+      }),
     ).toLocaleLowerCase('en-US');
   } catch {
     throw new InputError(

@@ -33,7 +33,9 @@ describe('a promotion request under an approval policy', () => {
             repository: repo.url,
             promotion: {
               from: 'build',
-              gates: [{ approvals: { from: [{ group: 'team-sre', count: 1 }] } }],
+              gates: [
+                { approvals: { from: [{ group: 'team-sre', count: 1 }] } },
+              ],
             },
           }),
         ],
@@ -49,8 +51,11 @@ describe('a promotion request under an approval policy', () => {
           ['user:default/bob', 'user:default/dave'].includes(caller) &&
           permission === 'glu.pipeline.promote',
       });
-      const api = (method: 'get' | 'post' | 'delete', path: string, who: string) =>
-        request(glu.server)[method](path).set('authorization', user(who));
+      const api = (
+        method: 'get' | 'post' | 'delete',
+        path: string,
+        who: string,
+      ) => request(glu.server)[method](path).set('authorization', user(who));
       const approve = (who: string) =>
         api('post', `${base}/phases/staging/approvals`, who).send({});
       try {
@@ -61,8 +66,11 @@ describe('a promotion request under an approval policy', () => {
           .send({ version: '1.1.0', author: 'carol' })
           .expect(200);
         expect(
-          (await api('post', `${base}/promotions`, 'bob').send({ phase: 'staging' }))
-            .status,
+          (
+            await api('post', `${base}/promotions`, 'bob').send({
+              phase: 'staging',
+            })
+          ).status,
         ).toBe(403);
 
         const asked = await api('post', `${base}/requests`, 'bob').send({
@@ -173,7 +181,9 @@ describe('a promotion request under an approval policy', () => {
           .send({ version: '1.2.0' })
           .expect(200);
         const second = (
-          await api('post', `${base}/requests`, 'bob').send({ phase: 'staging' })
+          await api('post', `${base}/requests`, 'bob').send({
+            phase: 'staging',
+          })
         ).body;
         expect(
           (await api('delete', `${base}/requests/${second.id}`, 'dave')).status,

@@ -447,7 +447,11 @@ export class AuthorizedGluService implements GluService {
   }
 
   /** Its requester may withdraw a request; so may whoever may promote. */
-  async withdrawPromotionRequest(ref: string, id: string, options: CallOptions) {
+  async withdrawPromotionRequest(
+    ref: string,
+    id: string,
+    options: CallOptions,
+  ) {
     await this.authorize(ref, options.credentials);
     const request = await this.deps.requestOf?.(ref, id);
     if (request?.requestedBy !== principalRef(options.credentials)) {

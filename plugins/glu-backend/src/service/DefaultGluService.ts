@@ -19,10 +19,7 @@ import { PipelineViews } from '../views/PipelineViews';
 import { VersionPublisher } from '../records/VersionPublisher';
 import { requirePhase, requirePipeline } from '../pipelines/lookup';
 import { GluStore } from '../store/GluStore';
-import {
-  quarantineMarkOf,
-  Quarantines,
-} from '../quarantine/Quarantines';
+import { quarantineMarkOf, Quarantines } from '../quarantine/Quarantines';
 import { QuarantineRollbacks } from '../quarantine/QuarantineRollbacks';
 import {
   CallOptions,
@@ -365,7 +362,8 @@ export class DefaultGluService implements GluService {
       request,
       principalRef(credentials),
     );
-    if (freeze.active) this.deps.freezeFollowUp.inBackground('started', [freeze]);
+    if (freeze.active)
+      this.deps.freezeFollowUp.inBackground('started', [freeze]);
     return freeze;
   }
 
@@ -392,9 +390,7 @@ export class DefaultGluService implements GluService {
       holding: quarantine.holding.filter(h => may.has(h.pipelineRef)),
       ...(quarantine.rollbacks
         ? {
-            rollbacks: quarantine.rollbacks.filter(r =>
-              may.has(r.pipelineRef),
-            ),
+            rollbacks: quarantine.rollbacks.filter(r => may.has(r.pipelineRef)),
           }
         : {}),
     };

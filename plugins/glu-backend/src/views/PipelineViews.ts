@@ -168,10 +168,7 @@ export class PipelineViews {
       decisions.epoch(),
     ]);
     const items: Array<PipelineSummary | undefined> = page.items.map(item =>
-      this.keptSummaries.get(
-        item.definition.ref,
-        keyOf(item.revision, epoch),
-      ),
+      this.keptSummaries.get(item.definition.ref, keyOf(item.revision, epoch)),
     );
     const missing = page.items.filter((_, i) => !items[i]);
     const snapshots = missing.length

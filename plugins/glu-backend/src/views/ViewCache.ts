@@ -47,9 +47,7 @@ export class ViewCache<T> {
         edge.gates.every(gate =>
           Object.entries(gate).every(([type, config]) => {
             const found = this.gates.get(type);
-            return (
-              found?.cacheable && (found.cacheableWith?.(config) ?? true)
-            );
+            return found?.cacheable && (found.cacheableWith?.(config) ?? true);
           }),
         ),
       ),

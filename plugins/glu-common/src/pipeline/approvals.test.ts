@@ -48,9 +48,7 @@ describe('approval policies', () => {
     ]);
     expect(
       approvalPolicyProblems({ count: 1, from: [{ group: 'sre', count: 2 }] }),
-    ).toEqual([
-      "count (1) must be at least the groups' counts together (2)",
-    ]);
+    ).toEqual(["count (1) must be at least the groups' counts together (2)"]);
     expect(approvalPolicyProblems(0)).toHaveLength(1);
   });
 });

@@ -57,15 +57,21 @@ export function approvalPolicyProblems(config: unknown): string[] {
   }
   if (from !== undefined) {
     if (!Array.isArray(from) || from.length === 0 || from.length > 20) {
-      problems.push('from must list 1 to 20 groups, e.g. [{ group: sre, count: 2 }]');
+      problems.push(
+        'from must list 1 to 20 groups, e.g. [{ group: sre, count: 2 }]',
+      );
     } else {
       from.forEach((entry, i) => {
         const { group, count: n } = (entry ?? {}) as Record<string, unknown>;
         if (!groupRef(group)) {
-          problems.push(`from[${i}].group must name a group, e.g. group:default/sre`);
+          problems.push(
+            `from[${i}].group must name a group, e.g. group:default/sre`,
+          );
         }
         if (!(Number.isInteger(n) && Number(n) > 0)) {
-          problems.push(`from[${i}].count must be how many of the group, e.g. 1`);
+          problems.push(
+            `from[${i}].count must be how many of the group, e.g. 1`,
+          );
         }
       });
     }
