@@ -88,6 +88,10 @@ describeExampleBackend(() => {
       'glu.list-quarantines',
       'glu.quarantine-version',
       'glu.lift-quarantine',
+      'glu.request-promotion',
+      'glu.list-promotion-requests',
+      'glu.withdraw-promotion-request',
+      'glu.approve-version',
     ]);
     expect(documented().tools).toEqual(names);
     expect(

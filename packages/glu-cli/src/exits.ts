@@ -16,7 +16,10 @@ export const ExitCode = {
    * holds it back.
    */
   blocked: 3,
-  /** Not allowed: no valid token, or the permission policy says no. */
+  /**
+   * Not allowed: no valid token, or the permission policy (or an edge's
+   * approval policy) says no.
+   */
   notAllowed: 4,
   /**
    * Failed: the write was tried and did not happen (Git refused the push or
@@ -48,7 +51,7 @@ export type ErrorContext = {
 };
 
 /** What the API answered, from a ResponseError. */
-type Answer = {
+export type Answer = {
   status: number;
   /** What the API said was wrong. */
   message: string;
@@ -62,7 +65,7 @@ type Answer = {
  * of another copy of the package (an installed CLI has its own copy and the
  * client library another), and `instanceof` fails across copies.
  */
-function answerOf(error: unknown): Answer | undefined {
+export function answerOf(error: unknown): Answer | undefined {
   if (!isError(error) || error.name !== 'ResponseError') return undefined;
   const { statusCode, response, body } = error as {
     statusCode?: unknown;

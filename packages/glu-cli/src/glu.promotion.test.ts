@@ -178,7 +178,11 @@ describe('glu', () => {
     const approved = await run(['approve', 'checkout', 'production']);
     expect(approved).toMatchObject({ code: 0 });
     expect(approved.stdout).toBe(
-      'Approved 1.1.0 for production; approved by user:default/alice\n',
+      [
+        'Approved 1.1.0 for production',
+        '  approved by  user:default/alice',
+        '  needs        nobody more: the policy is met\n',
+      ].join('\n'),
     );
     const promoted = await run([
       'promote',

@@ -4,10 +4,11 @@
  */
 import { Command, CommanderError } from 'commander';
 import { withConnectionOptions } from './action';
+import { addApprove, addRequest } from './commands/approvals';
 import { addDora } from './commands/dora';
 import { addFreeze } from './commands/freeze';
 import { addDiff, addHistory } from './commands/history';
-import { addApprove, addPin, addUnpin } from './commands/phases';
+import { addPin, addUnpin } from './commands/phases';
 import {
   addInspect,
   addPipelines,
@@ -36,7 +37,8 @@ Exit codes
   2  usage: wrong arguments, or input that Glu refused
   3  blocked: a gate, a pin, a freeze, a quarantine or a promotion under way
      holds it back
-  4  not allowed: no valid token, or the permission policy says no
+  4  not allowed: no valid token, or the permission policy (or an edge's
+     approval policy) says no
 `;
 
 /** `glu`, its options and its commands. */
@@ -65,6 +67,7 @@ export function createProgram(version: string): Command {
   addPin(command);
   addUnpin(command);
   addApprove(command);
+  addRequest(command);
   addFreeze(command);
   addQuarantine(command);
   addPublish(command);

@@ -11,6 +11,7 @@ import {
   PromotionDryRun,
   QuarantineMark,
 } from '@glu-dev/plugin-glu-common';
+import { approvalsText } from './approvalViews';
 import { ago, Palette, shortDigest, statusColor, table } from './output';
 
 /** Pipelines, one row each, with their phases' versions. */
@@ -135,6 +136,8 @@ export function pipelineText(
       ),
     );
   }
+  const approvals = approvalsText(p, view);
+  if (approvals) lines.push('', approvals);
   return lines.join('\n');
 }
 
@@ -171,18 +174,35 @@ export function graphText(p: Palette, view: PipelineView): string {
   return lines.join('\n');
 }
 
-/** A phase's history, newest first. */
+/**
+ * A phase's history, newest first; who made each version (AUTHOR) and who
+ * approved it (APPROVED BY) when any entry says.
+ */
 export function historyTable(p: Palette, items: HistoryEntry[]): string {
   if (items.length === 0) return p.dim('No history yet.');
+  const authors = items.some(entry => entry.author);
+  const approvers = items.some(entry => entry.approvedBy?.length);
   return table(
     p,
-    ['ID', 'VERSION', 'DIGEST', 'CAUSE', 'BY', 'WHEN', 'COMMIT'],
+    [
+      'ID',
+      'VERSION',
+      'DIGEST',
+      'CAUSE',
+      'BY',
+      ...(authors ? ['AUTHOR'] : []),
+      ...(approvers ? ['APPROVED BY'] : []),
+      'WHEN',
+      'COMMIT',
+    ],
     items.map(entry => [
       entry.id,
       versionText(p, entry.version, entry.quarantine),
       shortDigest(entry.digest),
       entry.hotfix ? `${entry.cause} (hotfix)` : entry.cause,
       entry.actor ?? '',
+      ...(authors ? [entry.author ?? ''] : []),
+      ...(approvers ? [(entry.approvedBy ?? []).join(', ')] : []),
       ago(entry.observedAt),
       entry.commitSha?.slice(0, 10) ?? '',
     ]),

@@ -28,7 +28,18 @@ export const CI = mockCredentials.service.token({
   targetPluginId: 'glu',
 });
 
-const checkout = (repository: string): Entity => ({
+/** An approvals gate: a number of people, or a policy. */
+type Approvals =
+  | number
+  | {
+      count?: number;
+      from?: Array<{ group: string; count: number }>;
+      notBy?: Array<'requester' | 'author'>;
+      maxAge?: string;
+    };
+
+/** The checkout pipeline, production's approvals gate as given (1 by default). */
+const checkout = (repository: string, approvals: Approvals = 1): Entity => ({
   apiVersion: 'glu.dev/v1alpha1',
   kind: 'Pipeline',
   metadata: { name: 'checkout', namespace: 'default', title: 'Checkout' },
@@ -55,7 +66,7 @@ const checkout = (repository: string): Entity => ({
           path: 'env/production.yaml',
           format: { type: 'yaml-path', key: 'version' },
         },
-        promotion: { from: 'staging', gates: [{ approvals: 1 }] },
+        promotion: { from: 'staging', gates: [{ approvals }] },
       },
     ],
   },
@@ -119,9 +130,18 @@ const bobReadsOnly: Denied = (permission, caller) =>
  * Starts, for the tests of the describe block it is called in, Glu with the
  * checkout pipeline on a Git repository `repo`, at `url`, with `published`
  * published to build as CI would when given, under a policy that refuses
- * what `denied` says (by default, bob may only read).
+ * what `denied` says (by default, bob may only read). Alice is in the team
+ * that owns it; `memberships` puts others in groups, and `approvals` is
+ * production's approvals gate.
  */
-export function useGlu(options: { published?: string; denied?: Denied } = {}) {
+export function useGlu(
+  options: {
+    published?: string;
+    denied?: Denied;
+    memberships?: Record<string, string[]>;
+    approvals?: Approvals;
+  } = {},
+) {
   let glu: Awaited<ReturnType<typeof startGlu>>;
 
   beforeAll(async () => {
@@ -131,9 +151,12 @@ export function useGlu(options: { published?: string; denied?: Denied } = {}) {
     });
     glu = await startGlu({
       knex: await databases.init('SQLITE_3'),
-      entities: [checkout(repo.url)],
+      entities: [checkout(repo.url, options.approvals)],
       waitFor: ['staging', 'production'],
-      memberships: { 'user:default/alice': ['group:default/team-checkout'] },
+      memberships: {
+        'user:default/alice': ['group:default/team-checkout'],
+        ...options.memberships,
+      },
       denied: options.denied ?? bobReadsOnly,
     });
     url = urlOf(glu.server);

@@ -1,7 +1,6 @@
 /*
  * What people decide about a phase: `glu pin` holds it at its version,
- * `glu unpin` releases it, `glu approve` approves the version its upstream
- * phase holds now.
+ * `glu unpin` releases it (`glu approve` is in approvals.ts).
  */
 import { action, AddCommand } from '../action';
 
@@ -41,36 +40,5 @@ export function addUnpin(command: AddCommand): void {
           () => `Released ${phase}.`,
         );
       }),
-    );
-}
-
-export function addApprove(command: AddCommand): void {
-  command('approve <pipeline> <phase>')
-    .description(
-      'approve, for a phase, the version its upstream phase holds now',
-    )
-    .option('--from <phase>', 'the upstream phase, when there are several')
-    .action(
-      action(
-        async (
-          { client, printer },
-          pipeline: string,
-          phase: string,
-          options: any,
-        ) => {
-          const approval = await client.approve(
-            pipeline,
-            phase,
-            options.from ? { from: options.from } : {},
-          );
-          printer.result(
-            approval,
-            () =>
-              `Approved ${
-                approval.version
-              } for ${phase}; approved by ${approval.approvers.join(', ')}`,
-          );
-        },
-      ),
     );
 }

@@ -16,6 +16,10 @@ export function addPublish(command: AddCommand): void {
     )
     .option('--message <text>', 'what it is, e.g. the build that made it')
     .option(
+      '--author <user>',
+      'who made it, e.g. alice, user:default/alice or an email: an approval policy may keep them from approving it',
+    )
+    .option(
       '--traceparent <context>',
       "CI's W3C trace context (TRACEPARENT): Glu's trace of the version continues it",
     )
@@ -65,6 +69,7 @@ export function addPublish(command: AddCommand): void {
               ...(options.digest ? { digest: options.digest } : {}),
               ...(Object.keys(fields).length ? { fields } : {}),
               ...(options.message ? { message: options.message } : {}),
+              ...(options.author ? { author: options.author } : {}),
             },
             traceparent ? { traceparent } : {},
           );
@@ -73,7 +78,9 @@ export function addPublish(command: AddCommand): void {
             () =>
               `${result.changed ? 'Published' : 'Already published'} ${
                 result.state.version
-              } to ${phase} (${result.state.digest})`,
+              } to ${phase} (${result.state.digest})${
+                result.state.author ? `, made by ${result.state.author}` : ''
+              }`,
           );
         },
       ),

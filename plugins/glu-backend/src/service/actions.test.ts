@@ -68,6 +68,7 @@ describe("Glu's actions in the actions registry", () => {
         .get('/api/glu/.backstage/actions/v1/actions')
         .set('authorization', mockCredentials.user.header(ALICE));
       expect(listed.body.actions.map((a: any) => a.id).sort()).toEqual([
+        'glu:approve-version',
         'glu:dry-run-promotion',
         'glu:get-dora',
         'glu:get-pipeline',
@@ -76,13 +77,16 @@ describe("Glu's actions in the actions registry", () => {
         'glu:list-freezes',
         'glu:list-history',
         'glu:list-pipelines',
+        'glu:list-promotion-requests',
         'glu:list-quarantines',
         'glu:pin-phase',
         'glu:promote',
         'glu:quarantine-version',
+        'glu:request-promotion',
         'glu:rollback',
         'glu:set-freeze',
         'glu:unpin-phase',
+        'glu:withdraw-promotion-request',
       ]);
       const promote = listed.body.actions.find(
         (a: any) => a.id === 'glu:promote',

@@ -22,6 +22,7 @@ import { doraPeriodOf } from '../insight/dora';
 import { AuditedWrites } from './AuditedWrites';
 import { registerFreezeActions } from './freezeActions';
 import { registerQuarantineActions } from './quarantineActions';
+import { registerRequestActions } from './requestActions';
 import { GluService, PromoteInput } from './GluService';
 import { ownersOf } from './owners';
 import { answerable } from '../errors';
@@ -381,4 +382,5 @@ export function registerGluActions(options: {
 
   registerFreezeActions({ registry, service, writes });
   registerQuarantineActions({ registry, service, writes });
+  registerRequestActions({ registry, service, writes });
 }
