@@ -136,7 +136,12 @@ test('a user outside the owning team sees the controls disabled, with the reason
   await page.goto('/catalog/default/component/payments/glu');
   const production = page.getByRole('region', { name: 'Phase Production' });
   await expect(production).toBeVisible();
-  await expect(production.getByText('promotable')).toBeVisible();
+  // Production waits for an approval from team-platform (its approval
+  // policy): blocked until someone there approves.
+  await expect(production.getByText('blocked', { exact: true })).toBeVisible();
+  await expect(production.getByTestId('approval-needed')).toHaveText(
+    'Waiting for 1 more from group:default/team-platform.',
+  );
 
   const promote = production.getByRole('button', { name: 'Promote' });
   await expect(promote).toBeDisabled();
@@ -149,6 +154,13 @@ test('a user outside the owning team sees the controls disabled, with the reason
     'does not let you promote, roll back, pin, or approve in it',
   );
   await expect(production.getByRole('button', { name: 'Pin' })).toBeDisabled();
+  // The guest may not approve either, and the edge says why.
+  const approve = production.getByRole('button', { name: 'Approve' });
+  await expect(approve).toBeDisabled();
+  await expect(approve.locator('xpath=..')).toHaveAttribute(
+    'title',
+    /You may not approve [^:]+: (you asked for this promotion; )?you are not in group:default\/team-platform; the permission policy does not grant you glu\.pipeline\.approve\./,
+  );
   // Reading stays open to everyone.
   await expect(
     production.getByRole('button', { name: 'History' }),
@@ -165,7 +177,7 @@ test('a user outside the owning team sees the controls disabled, with the reason
   // The same tab in the dark theme (the theme that user settings store).
   await page.evaluate(() => window.localStorage.setItem('theme', 'dark'));
   await page.reload();
-  await expect(production.getByText('promotable')).toBeVisible();
+  await expect(production.getByText('blocked', { exact: true })).toBeVisible();
   await page.screenshot({
     path: test.info().outputPath('glu-tab-dark.png'),
     fullPage: true,
@@ -188,7 +200,9 @@ test('the pipelines page lists every pipeline, and those the user owns', async (
   await expect(payments).toBeVisible();
   await expect(payments).toContainText('staging 2.1.0');
   await expect(payments).toContainText('production 2.0.0');
-  await expect(payments).toContainText('1 phase behind');
+  // Payments' production waits for team-platform's approval: a blocked
+  // edge is not counted as behind (the column counts promotable edges).
+  await expect(payments).toContainText('up to date');
   await page.screenshot({
     path: test.info().outputPath('pipelines-page.png'),
     fullPage: true,

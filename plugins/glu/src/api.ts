@@ -32,6 +32,9 @@ export type GluApi = Pick<
   | 'listQuarantines'
   | 'quarantine'
   | 'liftQuarantine'
+  | 'requestPromotion'
+  | 'listPromotionRequests'
+  | 'withdrawPromotionRequest'
 >;
 
 /**

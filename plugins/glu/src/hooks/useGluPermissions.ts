@@ -9,6 +9,7 @@ import {
   gluPromotePermission,
   gluQuarantineEverywherePermission,
   gluQuarantinePermission,
+  gluRequestPermission,
   gluRollbackPermission,
 } from '@glu-dev/plugin-glu-common';
 import { sameEntityRef } from '../components/format';
@@ -20,11 +21,17 @@ export type ActionPermission = {
   loading?: boolean;
   /** Why the control is disabled; absent when allowed. */
   reason?: string;
+  /** The permission policy answered no (not still loading, not an error). */
+  denied?: boolean;
 };
 
 /** Who is signed in, as the permission policy sees them, and whether they own the pipeline. */
 export type SignedIn = {
   userEntityRef: string;
+  /** The user and the groups they belong to, as the identity API has them. */
+  ownershipEntityRefs: string[];
+  /** The user's email, when their profile has one (to tell a version's author). */
+  email?: string;
   /** Whether the user or one of their groups is the pipeline's owner. */
   owns: boolean;
 };
@@ -38,6 +45,8 @@ export type GluPermissions = {
   hotfix: ActionPermission;
   /** Quarantine a version of the pipeline, and lift that quarantine. */
   quarantine: ActionPermission;
+  /** Ask for a promotion that waits for its approval policy. */
+  request: ActionPermission;
   /** Absent until the identity is known, or when the owner is not. */
   signedIn?: SignedIn;
 };
@@ -81,6 +90,7 @@ function explain(
   if (owner && signedIn) {
     return {
       allowed: false,
+      denied: true,
       reason: `${signedInSentence(
         signedIn,
         pipeline.ref,
@@ -90,6 +100,7 @@ function explain(
   }
   return {
     allowed: false,
+    denied: true,
     reason: `You may not ${what} in this pipeline: the permission policy does not grant you ${permissionName}${
       owner ? ` (the pipeline is owned by ${owner})` : ''
     }.`,
@@ -126,15 +137,25 @@ export function useGluPermissions(
     permission: gluQuarantinePermission,
     resourceRef,
   });
+  const request = usePermission({
+    permission: gluRequestPermission,
+    resourceRef,
+  });
   const identityApi = useApi(identityApiRef);
-  const { value: identity } = useAsync(
-    () => identityApi.getBackstageIdentity(),
-    [identityApi],
-  );
-  const signedIn =
+  const { value: identity } = useAsync(async () => {
+    const [backstage, profile] = await Promise.all([
+      identityApi.getBackstageIdentity(),
+      // The email tells a version's author by a commit's email; optional.
+      identityApi.getProfileInfo().catch(() => undefined),
+    ]);
+    return { ...backstage, email: profile?.email };
+  }, [identityApi]);
+  const signedIn: SignedIn | undefined =
     identity && owner
       ? {
           userEntityRef: identity.userEntityRef,
+          ownershipEntityRefs: identity.ownershipEntityRefs,
+          ...(identity.email ? { email: identity.email } : {}),
           owns: identity.ownershipEntityRefs.some(ref =>
             sameEntityRef(ref, owner),
           ),
@@ -161,6 +182,12 @@ export function useGluPermissions(
       quarantine,
       'quarantine versions',
       gluQuarantinePermission.name,
+      pipeline,
+    ),
+    request: explain(
+      request,
+      'ask for promotions',
+      gluRequestPermission.name,
       pipeline,
     ),
     ...(signedIn ? { signedIn } : {}),

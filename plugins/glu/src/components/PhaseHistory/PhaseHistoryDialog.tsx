@@ -31,6 +31,7 @@ import { HotfixChip } from '../HotfixChip';
 import { QuarantineChip } from '../QuarantineChip';
 import { QuarantineDialog } from '../Quarantines/QuarantineDialog';
 import { TimeAgo } from '../TimeAgo';
+import { VersionProvenance } from '../VersionProvenance';
 import { VersionLabel } from '../VersionLabel';
 import { RollbackDialog } from './RollbackDialog';
 
@@ -113,6 +114,10 @@ const HistoryItem = memo(function HistoryTimelineItem(props: {
             </>
           )}
         </Typography>
+        <VersionProvenance
+          author={entry.author}
+          approvedBy={entry.approvedBy}
+        />
         {entry.message && (
           <Typography variant="body2">{entry.message}</Typography>
         )}

@@ -14,6 +14,7 @@ import { gluApiRef } from '../../api';
 import { useGluPermissions } from '../../hooks/useGluPermissions';
 import { usePipelineView } from '../../hooks/usePipelineView';
 import { ActionButton } from '../ActionButton';
+import { hasApprovalsGate } from '../Approvals/approvalControls';
 import { PipelineFreezes } from '../Freezes/PipelineFreezes';
 import { PipelineGraph } from '../PipelineGraph/PipelineGraph';
 import {
@@ -67,6 +68,11 @@ export function PipelineCard(props: {
   )
     .filter(([, p]) => !p.allowed && !p.loading)
     .map(([what]) => what);
+  // Where an approval policy applies, someone who may not promote may ask.
+  const mayRequest =
+    permissions.promote.denied &&
+    permissions.request.allowed &&
+    view?.edges.some(hasApprovalsGate);
 
   return (
     <InfoCard
@@ -136,6 +142,9 @@ export function PipelineCard(props: {
             You can follow this pipeline but the permission policy does not let
             you {listFormat.format(denied)} in it (it is owned by {view.owner});
             those controls are disabled.
+            {mayRequest
+              ? ' Where an approval policy applies, you may request a promotion: Glu carries it out once it is approved.'
+              : ''}
           </Alert>
         </Box>
       )}

@@ -11,7 +11,10 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { GluPermissions } from '../../hooks/useGluPermissions';
 import { ActionButton } from '../ActionButton';
+import { approvalControls } from '../Approvals/approvalControls';
+import { EdgeApproval } from '../Approvals/EdgeApproval';
 import { isFreezeReason } from '../Freezes/freezeText';
+import { versionLabel } from '../format';
 import { GateList } from '../GateList';
 import { awaitsFirstVersion, notObservedReason } from './FirstVersion';
 
@@ -54,6 +57,7 @@ const useStyles = makeStyles(theme => ({
   },
   actions: {
     display: 'flex',
+    flexWrap: 'wrap',
     gap: theme.spacing(0.5),
     marginTop: theme.spacing(0.5),
   },
@@ -120,12 +124,15 @@ export function EdgePanel(props: {
   onApprove: (edge: EdgeView) => void;
   /** Promotes through the freeze that blocks the edge, with a reason. */
   onHotfix: (edge: EdgeView) => void;
+  /** Asks for the promotion, for those who may not promote it. */
+  onRequest: (edge: EdgeView) => void;
+  /** Withdraws the edge's open promotion request. */
+  onWithdraw: (edge: EdgeView) => void;
 }) {
   const { pipeline, edge, permissions, onPromote, onApprove, onHotfix } = props;
   const classes = useStyles();
-  const fromTitle =
-    pipeline.phases.find(p => p.name === edge.from)?.title ?? edge.from;
-  const hasApprovals = edge.gates.some(g => g.type === 'approvals');
+  const upstream = pipeline.phases.find(p => p.name === edge.from);
+  const fromTitle = upstream?.title ?? edge.from;
   const failedGates = new Set(
     edge.gates.filter(g => !g.passed).map(g => `${g.type}: ${g.reason}`),
   );
@@ -142,6 +149,12 @@ export function EdgePanel(props: {
   const awaitingFirst =
     upstreamAwaits && edge.status === 'blocked' && otherReasons.length === 0;
   const hotfix = hotfixOffer(edge, permissions);
+  const approvals = approvalControls(edge, permissions, {
+    version:
+      edge.request?.version ??
+      (upstream?.state ? versionLabel(upstream.state) : 'this version'),
+    awaitingFirst,
+  });
 
   return (
     <div
@@ -181,6 +194,12 @@ export function EdgePanel(props: {
         </Typography>
       )}
       {edge.gates.length > 0 && <GateList gates={edge.gates} />}
+      <EdgeApproval
+        approval={edge.approval}
+        request={edge.request}
+        standing={approvals.standing}
+        settled={edge.status === 'up-to-date'}
+      />
       {edge.pullRequest && (
         <Typography variant="body2">
           <Link to={edge.pullRequest.url}>
@@ -218,17 +237,32 @@ export function EdgePanel(props: {
             Hotfix through the freeze
           </ActionButton>
         )}
-        {hasApprovals && edge.status !== 'up-to-date' && (
+        {approvals.approve && (
           <ActionButton
             variant="outlined"
-            disabledReason={
-              permissions.approve.allowed
-                ? undefined
-                : permissions.approve.reason
-            }
+            disabledReason={approvals.approve.disabledReason}
             onClick={() => onApprove(edge)}
           >
             Approve
+          </ActionButton>
+        )}
+        {approvals.request && (
+          <ActionButton
+            variant="outlined"
+            color="primary"
+            disabledReason={approvals.request.disabledReason}
+            onClick={() => props.onRequest(edge)}
+          >
+            Request promotion
+          </ActionButton>
+        )}
+        {approvals.withdraw && (
+          <ActionButton
+            variant="outlined"
+            disabledReason={approvals.withdraw.disabledReason}
+            onClick={() => props.onWithdraw(edge)}
+          >
+            Withdraw request
           </ActionButton>
         )}
       </div>

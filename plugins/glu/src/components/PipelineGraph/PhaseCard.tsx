@@ -17,6 +17,7 @@ import { QuarantineChip } from '../QuarantineChip';
 import { SourceLink } from '../SourceLink';
 import { TimeAgo } from '../TimeAgo';
 import { VersionLabel } from '../VersionLabel';
+import { VersionProvenance } from '../VersionProvenance';
 import { EdgePanel } from './EdgePanel';
 import { awaitsFirstVersion, FirstVersionHint } from './FirstVersion';
 
@@ -37,6 +38,8 @@ export type PhaseCardActions = {
   onPromote: (edge: EdgeView) => void;
   onApprove: (edge: EdgeView) => void;
   onHotfix: (edge: EdgeView) => void;
+  onRequest: (edge: EdgeView) => void;
+  onWithdraw: (edge: EdgeView) => void;
   onHistory: (phase: string) => void;
   onPin: (phase: string) => void;
   onUnpin: (phase: string) => void;
@@ -131,6 +134,12 @@ export const PhaseCard = memo(function PhaseCardContent(
             )}
           </Typography>
         )}
+        {state && (
+          <VersionProvenance
+            author={state.author}
+            approvedBy={state.approvedBy}
+          />
+        )}
         {phase.refreshError && (
           <div className={classes.notice}>
             <Alert severity="error">
@@ -162,6 +171,8 @@ export const PhaseCard = memo(function PhaseCardContent(
             onPromote={props.onPromote}
             onApprove={props.onApprove}
             onHotfix={props.onHotfix}
+            onRequest={props.onRequest}
+            onWithdraw={props.onWithdraw}
           />
         ))}
       </CardContent>

@@ -1,9 +1,15 @@
-import { EdgeView, PipelineView } from '@glu-dev/plugin-glu-common';
+import {
+  EdgeView,
+  PipelineView,
+  PromotionRequest,
+} from '@glu-dev/plugin-glu-common';
 import { makeStyles } from '@material-ui/core/styles';
 import ChevronRightIcon from '@material-ui/icons/ChevronRight';
 import { Fragment, useCallback, useMemo, useState } from 'react';
 import { GluPermissions } from '../../hooks/useGluPermissions';
 import { PhaseHistoryDialog } from '../PhaseHistory/PhaseHistoryDialog';
+import { RequestPromotionDialog } from '../Approvals/RequestPromotionDialog';
+import { WithdrawRequestDialog } from '../Approvals/WithdrawRequestDialog';
 import { ApproveDialog } from '../PhaseActions/ApproveDialog';
 import { PinDialog, UnpinDialog } from '../PhaseActions/PinDialog';
 import { PromoteDialog } from '../PromoteDialog/PromoteDialog';
@@ -31,7 +37,14 @@ const useStyles = makeStyles(theme => ({
 }));
 
 type OpenDialog =
-  | { kind: 'promote' | 'hotfix' | 'approve'; from: string; to: string }
+  | {
+      kind: 'promote' | 'hotfix' | 'approve' | 'request';
+      from: string;
+      to: string;
+    }
+  // The request as it was when the dialog opened: withdrawing it takes it
+  // off the view.
+  | { kind: 'withdraw'; request: PromotionRequest }
   | { kind: 'history' | 'pin' | 'unpin' | 'quarantine'; phase: string };
 
 /**
@@ -93,6 +106,16 @@ export function PipelineGraph(props: {
       setDialog({ kind: 'approve', from: edge.from, to: edge.to }),
     [],
   );
+  const onRequest = useCallback(
+    (edge: EdgeView) =>
+      setDialog({ kind: 'request', from: edge.from, to: edge.to }),
+    [],
+  );
+  const onWithdraw = useCallback(
+    (edge: EdgeView) =>
+      edge.request && setDialog({ kind: 'withdraw', request: edge.request }),
+    [],
+  );
   const onHistory = useCallback(
     (phase: string) => setDialog({ kind: 'history', phase }),
     [],
@@ -135,6 +158,8 @@ export function PipelineGraph(props: {
                   onPromote={onPromote}
                   onApprove={onApprove}
                   onHotfix={onHotfix}
+                  onRequest={onRequest}
+                  onWithdraw={onWithdraw}
                   onHistory={onHistory}
                   onPin={onPin}
                   onUnpin={onUnpin}
@@ -159,6 +184,22 @@ export function PipelineGraph(props: {
         <ApproveDialog
           pipeline={pipeline}
           edge={dialogEdge}
+          onClose={close}
+          onChanged={onChanged}
+        />
+      )}
+      {dialog?.kind === 'request' && dialogEdge && (
+        <RequestPromotionDialog
+          pipeline={pipeline}
+          edge={dialogEdge}
+          onClose={close}
+          onChanged={onChanged}
+        />
+      )}
+      {dialog?.kind === 'withdraw' && (
+        <WithdrawRequestDialog
+          pipeline={pipeline}
+          request={dialog.request}
           onClose={close}
           onChanged={onChanged}
         />
