@@ -184,7 +184,6 @@ export function decide(input: DecisionInput): Decision {
   if (!input.origin) blockers.push(notObserved(input.from, input.originError));
   if (!input.target) blockers.push(notObserved(input.to, input.targetError));
   blockers.push(...invalidReasons(input));
-  if (input.quarantined) blockers.push(input.quarantined);
   if (problem && input.origin) {
     blockers.push(
       `${input.to} cannot hold ${input.origin.version} of ${input.from}: ${problem}`,
@@ -193,6 +192,9 @@ export function decide(input: DecisionInput): Decision {
   if (blockers.length === 0 && holding && holdsAlready(input, holding)) {
     return decision;
   }
+  // A phase that holds the quarantined version already is up to date: what
+  // it holds is marked, and what would bring it again is blocked.
+  if (input.quarantined) blockers.push(input.quarantined);
   if (pinned) blockers.push(pinned);
   blockers.push(...frozen);
   if (blockers.length > 0) {
