@@ -51,7 +51,7 @@ import { FreezesTask } from './tasks/FreezesTask';
 import { Quarantines } from './quarantine/Quarantines';
 import { QuarantineRollbacks } from './quarantine/QuarantineRollbacks';
 import { Requests } from './records/Requests';
-import { whoIsOf } from './service/whoIs';
+import { approvalGroupsOf, whoIsOf } from './service/whoIs';
 import { Notifier, readNotificationDefaults } from './followUps/Notifier';
 import { PipelineChanges } from './followUps/PipelineChanges';
 import { PipelineSync } from './pipelines/PipelineSync';
@@ -450,6 +450,11 @@ export const gluPlugin = createBackendPlugin({
             pipeline: ref => store.pipelines.getPipeline(ref),
             quarantineOf: id => quarantines.get(id),
             requestOf: (ref, id) => requests.get(ref, id),
+            approvalGroups: (ref, phase, from) =>
+              approvalGroupsOf(store, ref, phase, from),
+            claimsOf: async credentials =>
+              (await deps.userInfo.getUserInfo(credentials))
+                .ownershipEntityRefs,
           },
         );
         // The same operations for agents and automation (the MCP actions

@@ -46,10 +46,13 @@ describe('a promotion request under an approval policy', () => {
           'user:default/carol': [SRE],
           'user:default/erin': [SRE],
         },
-        // Bob and dave may not promote: they ask.
+        // Bob and dave may not promote: they ask. Erin and frank hold no
+        // approve permission; erin is in the group the policy names.
         denied: (permission, caller) =>
-          ['user:default/bob', 'user:default/dave'].includes(caller) &&
-          permission === 'glu.pipeline.promote',
+          (['user:default/bob', 'user:default/dave'].includes(caller) &&
+            permission === 'glu.pipeline.promote') ||
+          (['user:default/erin', 'user:default/frank'].includes(caller) &&
+            permission === 'glu.pipeline.approve'),
       });
       const api = (
         method: 'get' | 'post' | 'delete',
@@ -120,9 +123,13 @@ describe('a promotion request under an approval policy', () => {
         expect(outsider.body.error.message).toContain(
           `asks for approvals from ${SRE}, and user:default/dave is in none of them`,
         );
+        const unnamed = await approve('frank');
+        expect(unnamed.status).toBe(403);
+        expect(unnamed.body.error.message).toContain('glu.pipeline.approve');
         expect(await repo.show('VERSION.yaml')).toBe('version: 1.0.0\n');
 
-        // Erin, of the group: the policy is met, and Glu carries it out.
+        // Erin, of the group the policy names (which is her permission to
+        // approve here): the policy is met, and Glu carries it out.
         const approved = await approve('erin');
         expect(approved.status).toBe(200);
         expect(approved.body).toMatchObject({

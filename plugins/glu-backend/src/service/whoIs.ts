@@ -4,6 +4,11 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { approvalPolicyOf } from '@glu-dev/plugin-glu-common';
+import { approvalsConfigOf } from '../deciding/approvals';
+import { promotionEdge } from '../pipelines/edges';
+import { requirePhase } from '../pipelines/lookup';
+import { GluStore } from '../store/GluStore';
 
 /**
  * Who a user is, for approval policies: the groups they belong to (their
@@ -33,4 +38,23 @@ export function whoIsOf(deps: {
     }
     return { claims: info.ownershipEntityRefs, ...(email ? { email } : {}) };
   };
+}
+
+/**
+ * The groups that the approval policy of the edge into a phase names (full
+ * refs, lower case); none when it names none, or the edge is unclear.
+ */
+export async function approvalGroupsOf(
+  store: Pick<GluStore, 'pipelines'>,
+  ref: string,
+  phaseName: string,
+  from?: string,
+): Promise<string[]> {
+  const { phase } = await requirePhase(store, ref, phaseName);
+  const chosen = promotionEdge(phase, from);
+  if ('problem' in chosen) return [];
+  const config = approvalsConfigOf(chosen.edge);
+  return config === undefined
+    ? []
+    : approvalPolicyOf(config).from.map(f => f.group);
 }

@@ -39,6 +39,7 @@ const request: PromotionRequest = {
 };
 
 const allowed = { allowed: true };
+const denied = { allowed: false, denied: true };
 const guest = {
   userEntityRef: 'user:default/guest',
   ownershipEntityRefs: ['user:default/guest', 'group:default/team-checkout'],
@@ -104,9 +105,12 @@ describe('why the signed-in user may not approve', () => {
     );
   });
 
-  it('lets a member of the group approve, whatever the case of the refs', () => {
+  it('lets a member of the group approve, whatever the case of the refs, also without the permission: the policy names them', () => {
     expect(
       approveBlockers({ approval: status(), request }, bob, allowed),
+    ).toEqual([]);
+    expect(
+      approveBlockers({ approval: status(), request }, bob, denied),
     ).toEqual([]);
   });
 
