@@ -25,84 +25,18 @@ import {
   PublishResult,
 } from './api';
 import { GLU_PLUGIN_ID } from './constants';
-import { parsePipelineRef } from './pipelineRef';
-
-/**
- * How the client finds the backend and authenticates its requests.
- *
- * @public
- */
-export type GluClientOptions = {
-  discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
-  /** A fetch that adds credentials, e.g. Backstage's fetchApi. */
-  fetchApi?: { fetch: typeof fetch };
-};
-
-/**
- * Paging options of the lists that can grow.
- *
- * @public
- */
-export type PageOptions = { limit?: number; cursor?: string };
-
-/**
- * What a promotion asks for: the phase, and the upstream phase if several.
- *
- * @public
- */
-export type PromoteRequest = Omit<OperationBody<'CreatePromotion'>, 'dryRun'>;
-
-/**
- * What a rollback asks for: the history entry, and a pin if wanted.
- *
- * @public
- */
-export type RollbackRequest = Omit<OperationBody<'RollbackPhase'>, 'dryRun'>;
-
-/**
- * What a freeze is set with: a reason, and what it covers and when.
- *
- * @public
- */
-export type FreezeRequest = OperationBody<'SetFreeze'>;
-
-/**
- * What a quarantine is set with: a reason, and which version where.
- *
- * @public
- */
-export type QuarantineRequest = OperationBody<'QuarantineVersion'>;
-
-/**
- * What CI publishes to an `api` phase.
- *
- * @public
- */
-export type PublishRequest = OperationBody<'PublishVersion'>;
-
-function pipelineParams(ref: string | CompoundEntityRef) {
-  const { namespace, name } = parsePipelineRef(ref);
-  return { namespace, name };
-}
-
-/**
- * The period of DORA figures: by default the 30 days up to now.
- *
- * @public
- */
-export interface DoraPeriodOptions {
-  from?: Date | string;
-  to?: Date | string;
-}
-
-function periodQuery(period: DoraPeriodOptions) {
-  const at = (time: Date | string) =>
-    typeof time === 'string' ? time : time.toISOString();
-  return {
-    ...(period.from !== undefined ? { from: at(period.from) } : {}),
-    ...(period.to !== undefined ? { to: at(period.to) } : {}),
-  };
-}
+import {
+  DoraPeriodOptions,
+  FreezeRequest,
+  GluClientOptions,
+  PageOptions,
+  periodQuery,
+  pipelineParams,
+  PromoteRequest,
+  PublishRequest,
+  QuarantineRequest,
+  RollbackRequest,
+} from './clientOptions';
 
 /**
  * The typed client of the Glu HTTP API (`/api/glu`): its requests and

@@ -6,6 +6,16 @@
 export * from './constants';
 export * from './permissions';
 export * from './client';
+export type {
+  DoraPeriodOptions,
+  FreezeRequest,
+  GluClientOptions,
+  PageOptions,
+  PromoteRequest,
+  PublishRequest,
+  QuarantineRequest,
+  RollbackRequest,
+} from './clientOptions';
 export * from './pipelineRef';
 export * from './pipeline';
 export * from './api';

@@ -32,7 +32,6 @@ import {
   PromoteInput,
   PublishInput,
   QuarantineInput,
-  Readable,
 } from './GluService';
 import { quarantinePipelineRef } from '../quarantine/Quarantines';
 import { StoredQuarantine } from '../store/QuarantineStore';
@@ -41,6 +40,7 @@ import { DoraPeriod } from '../insight/dora';
 import { SyncedPipeline } from '../store/types';
 import { readFilterOf } from './readFilter';
 import { ServiceGrants } from './ServiceGrants';
+import { namedApprover, readableBy } from './whoIs';
 
 type GluPermission = ResourcePermission<'catalog-entity'>;
 
@@ -315,34 +315,12 @@ export class AuthorizedGluService implements GluService {
       // said in the pipeline's definition.
       if (
         !NotAllowedError.is(error) ||
-        !(await this.namedApprover(ref, phase, request.from, options))
+        !(await namedApprover(this.deps, ref, phase, request.from, options))
       ) {
         throw error;
       }
     }
     return this.service.approve(ref, phase, request, options);
-  }
-
-  /** Whether a user is in a group that the edge's approval policy names. */
-  private async namedApprover(
-    ref: string,
-    phase: string,
-    from: string | undefined,
-    { credentials }: CallOptions,
-  ): Promise<boolean> {
-    const { approvalGroups, claimsOf } = this.deps;
-    const principal = credentials.principal as { type: string };
-    if (!approvalGroups || !claimsOf || principal.type !== 'user') {
-      return false;
-    }
-    const groups = await approvalGroups(ref, phase, from).catch(
-      () => [] as string[],
-    );
-    if (groups.length === 0) return false;
-    const claims = (await claimsOf(credentials)).map(c =>
-      c.toLocaleLowerCase('en-US'),
-    );
-    return groups.some(group => claims.includes(group));
   }
 
   async publish(
@@ -392,22 +370,6 @@ export class AuthorizedGluService implements GluService {
     );
   }
 
-  /** Which of some pipelines the caller may read. */
-  private readable(options: CallOptions): Readable {
-    return async refs => {
-      const decisions = await this.deps.permissions.authorize(
-        refs.map(ref => ({
-          permission: gluPipelineReadPermission,
-          resourceRef: ref,
-        })),
-        options,
-      );
-      return refs.filter(
-        (_, i) => decisions[i].result === AuthorizeResult.ALLOW,
-      );
-    };
-  }
-
   /** The permission a quarantine of a pipeline, or of a digest everywhere, needs. */
   private async authorizeQuarantine(
     pipelineRef: string | undefined,
@@ -433,7 +395,7 @@ export class AuthorizedGluService implements GluService {
     }
     return this.service.listQuarantines(query, {
       ...options,
-      readable: this.readable(options),
+      readable: readableBy(this.deps.permissions, options),
     });
   }
 
@@ -444,7 +406,7 @@ export class AuthorizedGluService implements GluService {
     );
     return this.service.quarantine(request, {
       ...options,
-      readable: this.readable(options),
+      readable: readableBy(this.deps.permissions, options),
     });
   }
 
@@ -458,7 +420,7 @@ export class AuthorizedGluService implements GluService {
   async listFreezes(options: CallOptions) {
     return this.service.listFreezes({
       ...options,
-      readable: this.readable(options),
+      readable: readableBy(this.deps.permissions, options),
     });
   }
 

@@ -1,8 +1,11 @@
 import {
   AuthService,
   BackstageCredentials,
+  PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { gluPipelineReadPermission } from '@glu-dev/plugin-glu-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { approvalPolicyOf } from '@glu-dev/plugin-glu-common';
 import { approvalsConfigOf } from '../deciding/approvals';
@@ -57,4 +60,49 @@ export async function approvalGroupsOf(
   return config === undefined
     ? []
     : approvalPolicyOf(config).from.map(f => f.group);
+}
+
+/** Which of some pipelines a caller may read. */
+export function readableBy(
+  permissions: PermissionsService,
+  options: { credentials: BackstageCredentials },
+): (refs: string[]) => Promise<string[]> {
+  return async refs => {
+    const decisions = await permissions.authorize(
+      refs.map(ref => ({
+        permission: gluPipelineReadPermission,
+        resourceRef: ref,
+      })),
+      options,
+    );
+    return refs.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW);
+  };
+}
+
+/** Whether a user is in a group that the edge's approval policy names. */
+export async function namedApprover(
+  deps: {
+    approvalGroups?: (
+      ref: string,
+      phase: string,
+      from?: string,
+    ) => Promise<string[]>;
+    claimsOf?: (credentials: BackstageCredentials) => Promise<string[]>;
+  },
+  ref: string,
+  phase: string,
+  from: string | undefined,
+  { credentials }: { credentials: BackstageCredentials },
+): Promise<boolean> {
+  const { approvalGroups, claimsOf } = deps;
+  const principal = credentials.principal as { type: string };
+  if (!approvalGroups || !claimsOf || principal.type !== 'user') return false;
+  const groups = await approvalGroups(ref, phase, from).catch(
+    () => [] as string[],
+  );
+  if (groups.length === 0) return false;
+  const claims = (await claimsOf(credentials)).map(c =>
+    c.toLocaleLowerCase('en-US'),
+  );
+  return groups.some(group => claims.includes(group));
 }

@@ -20,13 +20,13 @@ import {
 import { DocumentThreads } from '../documents/DocumentThreads';
 import { GluTelemetry } from '../telemetry/GluTelemetry';
 import { errorMessage } from '../errors';
-import { announcing, ExpectedWrite } from '../sources/announcedWrites';
+import { ExpectedWrite } from '../sources/announcedWrites';
 import { WriteApplier } from './apply';
 import { WritesUnderWay } from './WritesUnderWay';
 import { dryRunOf } from './dryRun';
 import {
-  BlockedWriteError,
-  landingOf,
+  expectationOf,
+  namingFailedRecord,
   PromoteRequest,
   RollbackRequest,
   WriteAsked,
@@ -324,7 +324,7 @@ export class PhaseWriter {
       (await this.deps.store.pipelines.getPipelineRevision(
         plan.pipeline.ref,
       )) === plan.revision;
-    const expected = this.expectation(plan, Boolean(asPlanned));
+    const expected = expectationOf(plan, Boolean(asPlanned));
     try {
       return await this.performHeld(plan, draft, {
         lease,
@@ -337,30 +337,6 @@ export class PhaseWriter {
     } finally {
       expected?.cancel();
     }
-  }
-
-  /**
-   * The write by commit that is written as planned, as announced to its
-   * source: when it was asked for, if it lands where it was announced to,
-   * or now. A write that waits for its phase's lease is not waited for:
-   * its announcement is called off.
-   */
-  private expectation(
-    plan: WritePlan,
-    asPlanned: boolean,
-  ): ExpectedWrite | undefined {
-    const { announced } = plan;
-    if (!asPlanned || plan.strategy !== 'commit') {
-      announced?.expected.cancel();
-      return undefined;
-    }
-    if (
-      announced?.landing === landingOf(plan.phase.source.type, plan.location)
-    ) {
-      return announced.expected;
-    }
-    announced?.expected.cancel();
-    return announcing(plan.source)?.expectWrite(plan.sourcePhase);
   }
 
   /** Records the write, and carries it out under the phase's lease. */
@@ -503,16 +479,4 @@ export class PhaseWriter {
       lease,
     );
   }
-}
-
-/**
- * The error of a write that was tried and failed (the remote refused the
- * push or could not be reached), naming its record, which ended `failed`:
- * the caller tells it from a write that was held back (a 409 without it).
- */
-function namingFailedRecord(error: unknown, promotionId: string): unknown {
-  if (error instanceof Error && !(error instanceof BlockedWriteError)) {
-    Object.assign(error, { promotionId });
-  }
-  return error;
 }

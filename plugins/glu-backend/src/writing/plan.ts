@@ -411,3 +411,40 @@ export class WritePlanner {
     );
   }
 }
+
+/**
+ * The write by commit that is written as planned, as announced to its
+ * source: when it was asked for, if it lands where it was announced to,
+ * or now. A write that waits for its phase's lease is not waited for:
+ * its announcement is called off.
+ */
+export function expectationOf(
+  plan: WritePlan,
+  asPlanned: boolean,
+): ExpectedWrite | undefined {
+  const { announced } = plan;
+  if (!asPlanned || plan.strategy !== 'commit') {
+    announced?.expected.cancel();
+    return undefined;
+  }
+  if (announced?.landing === landingOf(plan.phase.source.type, plan.location)) {
+    return announced.expected;
+  }
+  announced?.expected.cancel();
+  return announcing(plan.source)?.expectWrite(plan.sourcePhase);
+}
+
+/**
+ * The error of a write that was tried and failed (the remote refused the
+ * push or could not be reached), naming its record, which ended `failed`:
+ * the caller tells it from a write that was held back (a 409 without it).
+ */
+export function namingFailedRecord(
+  error: unknown,
+  promotionId: string,
+): unknown {
+  if (error instanceof Error && !(error instanceof BlockedWriteError)) {
+    Object.assign(error, { promotionId });
+  }
+  return error;
+}
