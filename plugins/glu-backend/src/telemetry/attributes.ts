@@ -38,6 +38,8 @@ export const ATTR = {
   EVENT_SOURCE: 'glu.event.source',
   /** A promotion that went through a freeze. */
   HOTFIX: 'glu.promotion.hotfix',
+  /** The promotion request that a promotion carried out. */
+  REQUEST_ID: 'glu.promotion.request_id',
 } as const;
 
 /** How a promotion's status reads as a CI/CD result, once it has ended. */
@@ -121,6 +123,7 @@ export function outcomeAttributes(record: PromotionRecord): Attributes {
     ...(record.after ? { [ATTR.DIGEST]: record.after.digest } : {}),
     ...(record.commitSha ? { [ATTR.HEAD_REVISION]: record.commitSha } : {}),
     ...(record.hotfix ? { [ATTR.HOTFIX]: true } : {}),
+    ...(record.requestId ? { [ATTR.REQUEST_ID]: record.requestId } : {}),
     ...(record.pullRequest
       ? {
           [ATTR.CHANGE_ID]: String(record.pullRequest.number),
