@@ -250,6 +250,8 @@ export class PhaseRefresher {
     let observations: Array<GluObservation | Error>;
     let sourceError: unknown;
     let failed = 0;
+    // A look that began before another ended does not undo what it found.
+    const askedAt = new Date();
     try {
       observations = await source.observe(phases);
     } catch (error) {
@@ -319,6 +321,7 @@ export class PhaseRefresher {
     }
     await store.phases.markRefreshedMany(
       unchanged.map(p => ({ pipelineRef: p.pipelineRef, phase: p.phase })),
+      askedAt,
     );
     return { changes, failed, error: sourceError };
   }

@@ -134,12 +134,24 @@ describe.each(databases.eachSupportedId())('GluStore on %p', databaseId => {
       observedAt: new Date(),
     });
     await moves('history entry');
+    // A look that began before the failure was recorded leaves it.
+    const askedBefore = new Date(Date.now() - 60_000);
     await store.phases.markRefreshed(ref, 'staging', 'unreachable');
     await moves('refresh failed');
+    await store.phases.markRefreshedMany(
+      [{ pipelineRef: ref, phase: 'staging' }],
+      askedBefore,
+    );
+    expect(
+      (await store.phases.getPhaseState(ref, 'staging'))?.refreshError,
+    ).toBe('unreachable');
     await store.phases.markRefreshedMany([
       { pipelineRef: ref, phase: 'staging' },
     ]);
     await moves('refreshed');
+    expect(
+      (await store.phases.getPhaseState(ref, 'staging'))?.refreshError,
+    ).toBeUndefined();
     await store.pins.setPin(ref, {
       phase: 'staging',
       digest: entry!.digest,

@@ -50,9 +50,14 @@ export interface PhaseStore {
     input: HistoryEntryInput,
     promotion: PromotionMove,
   ): Promise<WriteRecorded>;
-  /** Marks phases refreshed now, without an error. */
+  /**
+   * Marks phases refreshed now, without an error; with `askedAt`, only
+   * those not refreshed since then (a look that began earlier does not
+   * undo what a later one found).
+   */
   markRefreshedMany(
     phases: Array<{ pipelineRef: string; phase: string }>,
+    askedAt?: Date,
   ): Promise<void>;
   /** Marks a phase refreshed now, or failing to refresh with an error. */
   markRefreshed(
@@ -251,24 +256,32 @@ export class KnexPhaseStore implements PhaseStore {
   /** Marks phases refreshed now, without an error: a few statements for many. */
   async markRefreshedMany(
     phases: Array<{ pipelineRef: string; phase: string }>,
+    askedAt?: Date,
   ) {
     const now = new Date();
     for (let i = 0; i < phases.length; i += 400) {
       const chunk = phases.slice(i, i + 400);
       await this.unit.change(
         chunk.map(p => p.pipelineRef),
-        tx =>
-          tx('glu_phases')
-            .whereIn(
-              ['pipeline_ref', 'name'],
-              chunk.map(p => [p.pipelineRef, p.phase]),
-            )
-            .update({
-              refreshed_at: now,
-              refresh_error: null,
-              refresh_failure: null,
-              refresh_failing_since: null,
-            }),
+        tx => {
+          const query = tx('glu_phases').whereIn(
+            ['pipeline_ref', 'name'],
+            chunk.map(p => [p.pipelineRef, p.phase]),
+          );
+          if (askedAt) {
+            query.where(q =>
+              q
+                .whereNull('refreshed_at')
+                .orWhere('refreshed_at', '<=', askedAt),
+            );
+          }
+          return query.update({
+            refreshed_at: now,
+            refresh_error: null,
+            refresh_failure: null,
+            refresh_failing_since: null,
+          });
+        },
       );
     }
   }
