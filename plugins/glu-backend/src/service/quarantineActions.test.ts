@@ -1,9 +1,9 @@
 import { actionsRegistryServiceFactory } from '@backstage/backend-defaults/alpha';
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
 import { startGlu } from '../__testUtils__/backend';
 import { createGitFixture, GitFixture } from '../__testUtils__/git';
+import { actionsOf, checkoutPipeline } from '../__testUtils__/actions';
 
 jest.setTimeout(120_000);
 
@@ -14,26 +14,7 @@ const BOB = 'user:default/bob';
 /** May quarantine a version of a pipeline, not a digest everywhere. */
 const CAROL = 'user:default/carol';
 
-function checkout(repository: string): Entity {
-  return {
-    apiVersion: 'glu.dev/v1alpha1',
-    kind: 'Pipeline',
-    metadata: { name: 'checkout', namespace: 'default' },
-    spec: {
-      owner: 'group:default/team-checkout',
-      phases: ['staging', 'production'].map((name, i) => ({
-        name,
-        source: {
-          type: 'git',
-          repository,
-          path: `env/${name}.yaml`,
-          format: { type: 'yaml-path', key: 'version' },
-        },
-        ...(i === 1 ? { promotion: { from: 'staging' } } : {}),
-      })),
-    },
-  };
-}
+const checkout = (repository: string) => checkoutPipeline(repository);
 
 describe("Glu's quarantine actions in the actions registry", () => {
   let repo: GitFixture;
@@ -58,13 +39,7 @@ describe("Glu's quarantine actions in the actions registry", () => {
         (caller === BOB && permission !== 'glu.pipeline.read') ||
         (caller === CAROL && permission === 'glu.quarantine.manage'),
     });
-    const invoke = async (user: string, action: string, input: object) => {
-      const res = await request(glu.server)
-        .post(`/api/glu/.backstage/actions/v1/actions/glu:${action}/invoke`)
-        .set('authorization', mockCredentials.user.header(user))
-        .send(input);
-      return { status: res.status, body: res.body };
-    };
+    const { invoke } = actionsOf(glu.server);
     try {
       const listed = await request(glu.server)
         .get('/api/glu/.backstage/actions/v1/actions')

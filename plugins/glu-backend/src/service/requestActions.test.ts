@@ -1,9 +1,9 @@
 import { actionsRegistryServiceFactory } from '@backstage/backend-defaults/alpha';
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
 import { startGlu } from '../__testUtils__/backend';
 import { createGitFixture, GitFixture } from '../__testUtils__/git';
+import { actionsOf, checkoutPipeline } from '../__testUtils__/actions';
 
 jest.setTimeout(120_000);
 
@@ -18,35 +18,11 @@ const ERIN = 'user:default/erin';
 const SRE = 'group:default/team-sre';
 
 /** Staging into production, with 1 approval from the SRE team. */
-function checkout(repository: string): Entity {
-  return {
-    apiVersion: 'glu.dev/v1alpha1',
-    kind: 'Pipeline',
-    metadata: { name: 'checkout', namespace: 'default' },
-    spec: {
-      owner: 'group:default/team-checkout',
-      phases: ['staging', 'production'].map((name, i) => ({
-        name,
-        source: {
-          type: 'git',
-          repository,
-          path: `env/${name}.yaml`,
-          format: { type: 'yaml-path', key: 'version' },
-        },
-        ...(i === 1
-          ? {
-              promotion: {
-                from: 'staging',
-                gates: [
-                  { approvals: { from: [{ group: 'team-sre', count: 1 }] } },
-                ],
-              },
-            }
-          : {}),
-      })),
-    },
-  };
-}
+const checkout = (repository: string) =>
+  checkoutPipeline(repository, {
+    from: 'staging',
+    gates: [{ approvals: { from: [{ group: 'team-sre', count: 1 }] } }],
+  });
 
 describe("Glu's promotion request actions in the actions registry", () => {
   let repo: GitFixture;
@@ -74,13 +50,7 @@ describe("Glu's promotion request actions in the actions registry", () => {
       denied: (permission, caller) =>
         [BOB, DAVE].includes(caller) && permission === 'glu.pipeline.promote',
     });
-    const invoke = async (user: string, action: string, input: object) => {
-      const res = await request(glu.server)
-        .post(`/api/glu/.backstage/actions/v1/actions/glu:${action}/invoke`)
-        .set('authorization', mockCredentials.user.header(user))
-        .send(input);
-      return { status: res.status, body: res.body };
-    };
+    const { invoke } = actionsOf(glu.server);
     const production = { pipeline: 'checkout', phase: 'production' };
     try {
       const listed = await request(glu.server)
