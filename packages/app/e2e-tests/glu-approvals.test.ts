@@ -1,33 +1,13 @@
-import { APIRequestContext, expect, Page, test } from '@playwright/test';
-import { BACKEND, examplePipeline, guestToken, signIn } from './portal';
+import { APIRequestContext, expect, test } from '@playwright/test';
+import {
+  BACKEND,
+  examplePipeline,
+  signIn,
+  asGuest,
+  screenshots,
+} from './portal';
 
 const PAYMENTS = `${BACKEND}/api/glu/pipelines/default/payments`;
-
-/** The guest's requests to the Glu API, as the portal makes them. */
-async function asGuest(request: APIRequestContext) {
-  return { Authorization: `Bearer ${await guestToken(request)}` };
-}
-
-/** Takes a screenshot in the light theme, then in the dark one. */
-async function screenshots(
-  page: Page,
-  name: string,
-  ready: () => Promise<void>,
-) {
-  await page.screenshot({
-    path: test.info().outputPath(`${name}.png`),
-    fullPage: true,
-  });
-  await page.evaluate(() => window.localStorage.setItem('theme', 'dark'));
-  await page.reload();
-  await ready();
-  await page.screenshot({
-    path: test.info().outputPath(`${name}-dark.png`),
-    fullPage: true,
-  });
-  await page.evaluate(() => window.localStorage.removeItem('theme'));
-  await page.reload();
-}
 
 /** Withdraws the guest's open requests on payments that carry this reason. */
 async function withdrawOpenRequests(

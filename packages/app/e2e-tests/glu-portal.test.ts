@@ -1,14 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { APIRequestContext, expect, test } from '@playwright/test';
-import {
-  BACKEND,
-  CI_TOKEN,
-  examplePipeline,
-  glu,
-  guestToken,
-  signIn,
-} from './portal';
+import { CI_TOKEN, examplePipeline, glu, signIn } from './portal';
 
 /**
  * The example GitOps repository, as a path: where the example pipeline's

@@ -1,31 +1,11 @@
-import { APIRequestContext, expect, Page, test } from '@playwright/test';
-import { BACKEND, examplePipeline, guestToken, signIn } from './portal';
-
-/** The guest's requests to the Glu API, as a member of team-checkout. */
-async function asGuest(request: APIRequestContext) {
-  return { Authorization: `Bearer ${await guestToken(request)}` };
-}
-
-/** Takes a screenshot in the light theme, then in the dark one. */
-async function screenshots(
-  page: Page,
-  name: string,
-  ready: () => Promise<void>,
-) {
-  await page.screenshot({
-    path: test.info().outputPath(`${name}.png`),
-    fullPage: true,
-  });
-  await page.evaluate(() => window.localStorage.setItem('theme', 'dark'));
-  await page.reload();
-  await ready();
-  await page.screenshot({
-    path: test.info().outputPath(`${name}-dark.png`),
-    fullPage: true,
-  });
-  await page.evaluate(() => window.localStorage.removeItem('theme'));
-  await page.reload();
-}
+import { APIRequestContext, expect, test } from '@playwright/test';
+import {
+  BACKEND,
+  examplePipeline,
+  signIn,
+  asGuest,
+  screenshots,
+} from './portal';
 
 /** Checkout's staging phase once Glu has observed what it holds. */
 async function stagingPhase(request: APIRequestContext): Promise<any> {

@@ -1,10 +1,11 @@
 /*
  * What the end-to-end tests share: the example portal's addresses, signing
- * in as its guest, the guest's token, and the glu command line as CI runs it.
+ * in as its guest, the guest's token and headers, screenshots in both
+ * themes, and the glu command line as CI runs it.
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { APIRequestContext, expect, Page } from '@playwright/test';
+import { APIRequestContext, expect, Page, test } from '@playwright/test';
 
 export const BACKEND = 'http://localhost:7007';
 export const CI_TOKEN =
@@ -57,4 +58,30 @@ export function glu(args: string[], token: string): string {
       env: { ...process.env, GLU_URL: BACKEND, GLU_TOKEN: token },
     },
   );
+}
+
+/** The guest's headers for the Glu API, as the portal sends them. */
+export async function asGuest(request: APIRequestContext) {
+  return { Authorization: `Bearer ${await guestToken(request)}` };
+}
+
+/** Takes a screenshot in the light theme, then in the dark one. */
+export async function screenshots(
+  page: Page,
+  name: string,
+  ready: () => Promise<void>,
+) {
+  await page.screenshot({
+    path: test.info().outputPath(`${name}.png`),
+    fullPage: true,
+  });
+  await page.evaluate(() => window.localStorage.setItem('theme', 'dark'));
+  await page.reload();
+  await ready();
+  await page.screenshot({
+    path: test.info().outputPath(`${name}-dark.png`),
+    fullPage: true,
+  });
+  await page.evaluate(() => window.localStorage.removeItem('theme'));
+  await page.reload();
 }
