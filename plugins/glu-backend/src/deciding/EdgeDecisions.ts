@@ -14,7 +14,7 @@ import {
 import { StoredQuarantine } from '../store/QuarantineStore';
 import { PromotionRequest } from '@glu-dev/plugin-glu-common';
 import { ApprovalStatus } from '../gates/approvalStatus';
-import { approvalOf, openRequestOf } from './approvals';
+import { approvalOf, approvalsConfigOf, openRequestOf } from './approvals';
 import { GluGate } from '@glu-dev/plugin-glu-node';
 import { Batcher } from '../batcher';
 import { ExtensionRegistry } from '../ExtensionRegistry';
@@ -152,6 +152,18 @@ export class EdgeDecisions {
     const observing = [
       ...new Set(pipelines.filter(p => this.observes(p)).map(p => p.ref)),
     ];
+    // Requests wait only on edges with an approvals gate.
+    const approving = [
+      ...new Set(
+        pipelines
+          .filter(p =>
+            p.phases.some(phase =>
+              phase.edges.some(edge => approvalsConfigOf(edge) !== undefined),
+            ),
+          )
+          .map(p => p.ref),
+      ),
+    ];
     const [states, active, pins, checks, freezes, quarantines, requests] =
       await Promise.all([
         store.phases.getPhaseStates(refs),
@@ -160,7 +172,7 @@ export class EdgeDecisions {
         store.gateChecks.getGateChecks(observing),
         this.deps.freezes.current(),
         this.deps.quarantines.current(),
-        store.requests.openRequests(refs),
+        store.requests.openRequests(approving),
       ]);
     const byPipeline = <T extends { pipelineRef: string }>(rows: T[]) => {
       const grouped = new Map<string, T[]>();

@@ -20,12 +20,6 @@ export interface ApprovalStore {
     phase: string,
     digest: string,
   ): Promise<GivenApproval[]>;
-  /** Who approved a version for a phase. */
-  approvers(
-    pipelineRef: string,
-    phase: string,
-    digest: string,
-  ): Promise<string[]>;
 }
 
 /** Approvals in `glu_approvals`. */
@@ -70,18 +64,5 @@ export class KnexApprovalStore implements ApprovalStore {
       groups: row.groups ? JSON.parse(row.groups) : [],
       ...(row.email ? { email: row.email } : {}),
     }));
-  }
-
-  /** Who approved a version for a phase. */
-  async approvers(
-    pipelineRef: string,
-    phase: string,
-    digest: string,
-  ): Promise<string[]> {
-    const rows = await this.db('glu_approvals')
-      .where({ pipeline_ref: pipelineRef, phase, digest })
-      .orderBy('approver')
-      .select('approver');
-    return rows.map(r => r.approver);
   }
 }
