@@ -10,9 +10,10 @@ import {
   gluSourcesExtensionPoint,
   gluLimits,
   gluTimeoutMillis,
+  readHttpGateAllow,
 } from '@glu-dev/plugin-glu-node';
 import { builtInGates } from './gates';
-import { createHttpGate, readHttpGateAllow } from './gates/http';
+import { createHttpGate } from './gates/http';
 import { DocumentThreads } from './documents/DocumentThreads';
 import { builtInFormats } from './documents/builtInFormats';
 import { Config, readDurationFromConfig } from '@backstage/config';

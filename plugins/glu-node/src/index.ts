@@ -13,3 +13,4 @@ export * from './ownerRule';
 export * from './deadlines';
 export * from './owners';
 export * from './limits';
+export * from './httpAllow';

@@ -1,4 +1,3 @@
-import { Config } from '@backstage/config';
 import { HttpGateConfig, httpGateProblems } from '@glu-dev/plugin-glu-common';
 import {
   fetchWithDeadline,
@@ -8,41 +7,9 @@ import {
   GluGateResult,
   GluLimitError,
   gluLimitSetting,
+  HttpGateAllowRule,
+  httpGateAllows,
 } from '@glu-dev/plugin-glu-node';
-
-/** Where the `http` gate may send its requests: a host, and paths on it. */
-export interface HttpGateAllowRule {
-  /** `host`, `host:port`, or `*.example.com` for any subdomain. */
-  host: string;
-  /** Path prefixes; any path when left out. */
-  paths?: string[];
-}
-
-/** The platform's rules of `glu.gates.http.allow`. */
-export function readHttpGateAllow(config: Config): HttpGateAllowRule[] {
-  return (config.getOptionalConfigArray('glu.gates.http.allow') ?? []).map(
-    rule => ({
-      host: rule.getString('host'),
-      paths: rule.getOptionalStringArray('paths'),
-    }),
-  );
-}
-
-/** Whether the platform lets the gate ask this address. */
-export function httpGateAllows(rules: HttpGateAllowRule[], url: URL): boolean {
-  const host = url.host.toLowerCase();
-  return rules.some(rule => {
-    const pattern = rule.host.toLowerCase();
-    const hostMatches = pattern.startsWith('*.')
-      ? host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1
-      : host === pattern;
-    return (
-      hostMatches &&
-      (!rule.paths ||
-        rule.paths.some(prefix => url.pathname.startsWith(prefix)))
-    );
-  });
-}
 
 /** A field of a JSON document, by a dotted path (`info.version`, `items.0.state`). */
 function fieldAt(document: unknown, dotted: string): unknown {
