@@ -29,7 +29,7 @@ describe('ArgoCdGate', () => {
         'must be an object of options, e.g. { application: checkout-staging }',
       ]);
       expect(gate.validate({ app: 'checkout-staging' })).toEqual([
-        '"app" is not application, instance, appNamespace, soak or rollback',
+        '"app" is not application, instance, appNamespace, soak, interval or rollback',
         'application must name the Argo CD application that deploys the upstream phase, e.g. checkout-staging',
       ]);
       expect(

@@ -158,7 +158,7 @@ export class ArgoCdGate implements GluGate {
     for (const key of Object.keys(options)) {
       if (!OPTIONS.includes(key)) {
         problems.push(
-          `"${key}" is not application, instance, appNamespace, soak or rollback`,
+          `"${key}" is not application, instance, appNamespace, soak, interval or rollback`,
         );
       }
     }

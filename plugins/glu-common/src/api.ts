@@ -159,6 +159,20 @@ export type PhaseView = GluApiSchemas['PhaseView'];
 export type GateResult = GluApiSchemas['GateResult'];
 
 /**
+ * A metric a gate measures, with its measurements for the upstream's version.
+ *
+ * @public
+ */
+export type GateMetric = GluApiSchemas['GateMetric'];
+
+/**
+ * One measurement of a gate's metric.
+ *
+ * @public
+ */
+export type GateMeasurement = GluApiSchemas['GateMeasurement'];
+
+/**
  * A promotion edge and whether there is something to promote.
  *
  * @public

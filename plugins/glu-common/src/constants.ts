@@ -55,3 +55,11 @@ export type GluPipelineSignal = { pipelineRefs: string[] };
  * @public
  */
 export const GLU_SIGNAL_BATCH = 100;
+
+/**
+ * Who Glu's own rollbacks are triggered by: those it makes when a gate with
+ * `rollback: true` finds the version it promoted broken.
+ *
+ * @public
+ */
+export const GLU_AUTO_ROLLBACK_ACTOR = 'glu:auto-rollback';

@@ -142,6 +142,17 @@ export interface GluSource {
     revision: string,
     earlier: string,
   ): Promise<boolean>;
+  /**
+   * A file of the phase's repository at a revision, by its path from the
+   * repository's root; undefined when the revision has no such file. For
+   * sources with files; gates that observe read it through their context
+   * (`readFile`), e.g. an analysis template kept next to the phase.
+   */
+  readFile?(
+    phase: GluSourcePhase,
+    path: string,
+    revision: string,
+  ): Promise<string | undefined>;
 }
 
 /**
@@ -261,6 +272,8 @@ export function isWritableSource(
  */
 export interface GluGateContext {
   pipelineRef: string;
+  /** The pipeline entity's labels (`metadata.labels`), for queries to name. */
+  labels?: Record<string, string>;
   /** The upstream phase and the version it holds. */
   from: {
     phase: string;
@@ -316,10 +329,64 @@ export interface GluGateContext {
   includes?(revision: string): Promise<boolean>;
   /**
    * For gates that observe: their last answer about the version the upstream
-   * phase holds, and since when they have given it, if there is one.
+   * phase holds, and since when they have given it, if there is one; with
+   * the measurements it kept (`metrics`), to go on from.
    */
   previous?: GluGateResult & { since: Date };
+  /**
+   * For gates that observe, when the upstream phase's source has files (a
+   * Git repository): a file of that repository at the commit that made the
+   * upstream's state, by its path from the repository's root; undefined when
+   * there is no such file. Read within `glu.limits.fileBytes`.
+   */
+  readFile?(path: string): Promise<string | undefined>;
 }
+
+/**
+ * One measurement a gate took of a metric.
+ *
+ * @public
+ */
+export interface GluGateMeasurement {
+  /** When it was taken (ISO 8601). */
+  at: string;
+  /** The value it measured, when it was a number. */
+  value?: number;
+  /**
+   * `successful`: the value met the condition; `failed`: it did not;
+   * `inconclusive`: neither the success nor the failure condition held (or
+   * there was no data); `error`: nothing could be measured (the server did
+   * not answer, the query failed).
+   */
+  outcome: 'successful' | 'failed' | 'inconclusive' | 'error';
+  /** Why, when it is not a plain value: the error, "no data". */
+  message?: string;
+}
+
+/**
+ * A metric a gate measures, with its measurements for the version the
+ * upstream phase holds: what the portal draws over the soak.
+ *
+ * @public
+ */
+export interface GluGateMetric {
+  name: string;
+  /** Its condition, as the definition says it: `< 0.01`, `result[0] >= 0.95`. */
+  condition: string;
+  /**
+   * Its measurements, oldest first. Glu keeps the last
+   * `GLU_GATE_MEASUREMENTS` of each.
+   */
+  measurements: GluGateMeasurement[];
+}
+
+/**
+ * How many measurements of one metric Glu keeps with a gate's answer; older
+ * ones are dropped.
+ *
+ * @public
+ */
+export const GLU_GATE_MEASUREMENTS = 120;
 
 /**
  * A gate's answer: passed or not, and why, in words for people.
@@ -336,6 +403,13 @@ export interface GluGateResult {
    * Glu then rolls the upstream phase back.
    */
   failed?: boolean;
+  /**
+   * For gates that observe by measuring (`prometheus`, `analysis`): the
+   * metrics and their measurements for this version. Glu keeps them with
+   * the answer (the last `GLU_GATE_MEASUREMENTS` of each), hands them back
+   * as `previous` at the next check and shows them with the edge.
+   */
+  metrics?: GluGateMetric[];
 }
 
 /**

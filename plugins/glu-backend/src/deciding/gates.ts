@@ -148,6 +148,7 @@ export function observedResult(
     reason: check.reason,
     ...(check.failed ? { failed: true } : {}),
     checkedAt: check.checkedAt,
+    ...(check.metrics ? { metrics: check.metrics } : {}),
   };
   const { soakMillis } = observedGateOptions(config);
   const held = now.getTime() - Date.parse(check.since);

@@ -1,9 +1,15 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  GLU_AUTO_ROLLBACK_ACTOR,
   observedGateOptions,
   PipelineDefinition,
 } from '@glu-dev/plugin-glu-common';
-import { GluGate, GluGateResult } from '@glu-dev/plugin-glu-node';
+import {
+  GLU_GATE_MEASUREMENTS,
+  GluGate,
+  GluGateMetric,
+  GluGateResult,
+} from '@glu-dev/plugin-glu-node';
 import { errorMessage, withinDeadline } from '../errors';
 import { ExtensionRegistry } from '../ExtensionRegistry';
 import { GluStore } from '../store/GluStore';
@@ -17,10 +23,40 @@ import { Notifier } from './Notifier';
 import { PipelineChanges } from './PipelineChanges';
 
 /** Who automatic rollbacks are recorded as. */
-export const AUTO_ROLLBACK_ACTOR = 'glu:auto-rollback';
+export const AUTO_ROLLBACK_ACTOR = GLU_AUTO_ROLLBACK_ACTOR;
 
 /** How many gates are asked at once. */
 const CHECKS_AT_ONCE = 8;
+
+/** How many metrics of one gate's answer are kept, and how long their words. */
+const METRICS_KEPT = 10;
+const WORDS_KEPT = 500;
+
+/**
+ * The metrics of a gate's answer as the store keeps them: at most
+ * `METRICS_KEPT`, each with its last `GLU_GATE_MEASUREMENTS` measurements,
+ * words cut to `WORDS_KEPT` characters, values only when finite.
+ */
+export function keptMetrics(
+  metrics: GluGateMetric[] | undefined,
+): GluGateMetric[] | undefined {
+  if (!Array.isArray(metrics) || metrics.length === 0) return undefined;
+  const words = (text: unknown) => String(text).slice(0, WORDS_KEPT);
+  return metrics.slice(0, METRICS_KEPT).map(metric => ({
+    name: words(metric.name),
+    condition: words(metric.condition),
+    measurements: (metric.measurements ?? [])
+      .slice(-GLU_GATE_MEASUREMENTS)
+      .map(m => ({
+        at: new Date(m.at).toISOString(),
+        ...(typeof m.value === 'number' && Number.isFinite(m.value)
+          ? { value: m.value }
+          : {}),
+        outcome: m.outcome,
+        ...(m.message ? { message: words(m.message) } : {}),
+      })),
+  }));
+}
 
 /** One gate that observes, to ask about the version its upstream holds. */
 interface DueCheck {
@@ -80,7 +116,20 @@ export class GateChecker {
     ).filter(p => decisions.observes(p));
     if (pipelines.length === 0) return [];
     const snapshots = await decisions.snapshots(pipelines);
-    const due = snapshots.flatMap(snapshot => this.dueChecks(snapshot));
+    const checks = snapshots.flatMap(snapshot => this.checksOf(snapshot));
+    // A gate with an `interval` is asked again only once it has (about)
+    // passed: a tenth of it is left for the time the last answer took.
+    const kept: Answered[] = [];
+    const due: DueCheck[] = [];
+    for (const check of checks) {
+      const last = this.lastAnswer(check);
+      const every = observedGateOptions(check.config).intervalMillis ?? 0;
+      if (last && started - Date.parse(last.checkedAt) < every * 0.9) {
+        kept.push({ check, answer: last });
+      } else {
+        due.push(check);
+      }
+    }
     const answered: Answered[] = [];
     await forEachLimited(due, CHECKS_AT_ONCE, async check => {
       answered.push({ check, answer: await this.ask(check) });
@@ -92,7 +141,7 @@ export class GateChecker {
       changed.add(ref);
     }
     // A soak that ended since the last run changes the decision too.
-    for (const { check, answer } of answered) {
+    for (const { check, answer } of [...answered, ...kept]) {
       const ends =
         Date.parse(answer.since) + observedGateOptions(check.config).soakMillis;
       if (
@@ -109,7 +158,7 @@ export class GateChecker {
   }
 
   /** The gates that observe, of each edge whose upstream holds a version. */
-  private dueChecks(snapshot: PipelineSnapshot): DueCheck[] {
+  private checksOf(snapshot: PipelineSnapshot): DueCheck[] {
     const due: DueCheck[] = [];
     for (const to of snapshot.pipeline.phases) {
       for (const edge of to.edges) {
@@ -126,6 +175,12 @@ export class GateChecker {
     return due;
   }
 
+  /** The gate's last answer about the version its upstream holds now. */
+  private lastAnswer({ snapshot, from, key }: DueCheck): GateCheck | undefined {
+    const digest = snapshot.states.get(from)?.current?.digest;
+    return snapshot.checks.find(c => c.gateKey === key && c.digest === digest);
+  }
+
   /** Asks one gate, within its deadline; its answer as the store keeps it. */
   private async ask(check: DueCheck): Promise<GateCheck> {
     const { sources, gates, timeoutMillis } = this.deps;
@@ -134,9 +189,7 @@ export class GateChecker {
     const gate = gates.get(type)!;
     const upstream = snapshot.states.get(from)!;
     const origin = upstream.current!;
-    const last = snapshot.checks.find(
-      c => c.gateKey === key && c.digest === origin.digest,
-    );
+    const last = this.lastAnswer(check);
     const fromPhase = pipeline.phases.find(p => p.name === from)!;
     const source = sources.get(fromPhase.source.type);
     const sourcePhase = sources.phase(pipeline, fromPhase);
@@ -155,10 +208,17 @@ export class GateChecker {
         },
         [],
       ),
+      ...(pipeline.labels ? { labels: pipeline.labels } : {}),
       ...(source?.includes && origin.commitSha
         ? {
             includes: (revision: string) =>
               source.includes!(sourcePhase, revision, origin.commitSha!),
+          }
+        : {}),
+      ...(source?.readFile && origin.commitSha
+        ? {
+            readFile: (path: string) =>
+              source.readFile!(sourcePhase, path, origin.commitSha!),
           }
         : {}),
       ...(last
@@ -167,6 +227,7 @@ export class GateChecker {
               passed: last.passed,
               reason: last.reason,
               ...(last.failed ? { failed: true } : {}),
+              ...(last.metrics ? { metrics: last.metrics } : {}),
               since: new Date(last.since),
             },
           }
@@ -183,6 +244,7 @@ export class GateChecker {
     }
     const now = new Date().toISOString();
     const passed = Boolean(answer.passed);
+    const metrics = keptMetrics(answer.metrics);
     return {
       pipelineRef: pipeline.ref,
       gateKey: key,
@@ -193,6 +255,7 @@ export class GateChecker {
       reason: String(answer.reason),
       since: last && last.passed === passed ? last.since : now,
       checkedAt: now,
+      ...(metrics ? { metrics } : {}),
     };
   }
 
@@ -239,6 +302,7 @@ export class GateChecker {
           pinReason: `Rolled back automatically from ${current.version}: ${check.type}: ${answer.reason}`,
           triggeredBy: AUTO_ROLLBACK_ACTOR,
           trigger: 'auto',
+          reason: `${check.type}: ${answer.reason}`,
         });
         logger.info(
           `Rolled ${answer.pipelineRef} ${answer.phase} back from ${current.version} to ${before.version}: ${check.type}: ${answer.reason}`,

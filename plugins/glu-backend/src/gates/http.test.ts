@@ -1,7 +1,8 @@
 import { builtInGateProblems } from '@glu-dev/plugin-glu-common';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { createHttpGate, httpGateAllows } from './http';
+import { httpGateAllows } from '@glu-dev/plugin-glu-node';
+import { createHttpGate } from './http';
 
 const context = (previous?: { passed: boolean; failed?: boolean }) => ({
   pipelineRef: 'pipeline:default/checkout',
@@ -179,7 +180,7 @@ describe('http', () => {
     ).toEqual([
       'soak must be a duration like 5m or 1h',
       'rollback must be true or false',
-      '"header" is not url, status, json, soak or rollback',
+      '"header" is not url, status, json, soak, interval or rollback',
       'url must be an http or https address',
       'status must be an HTTP status like 200',
       'json must name a field and its value, e.g. { path: status, equals: UP }',

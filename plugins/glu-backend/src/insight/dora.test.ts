@@ -1,6 +1,9 @@
 import { Quarantines } from '../quarantine/Quarantines';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { PipelineDefinition } from '@glu-dev/plugin-glu-common';
+import {
+  GLU_AUTO_ROLLBACK_ACTOR,
+  PipelineDefinition,
+} from '@glu-dev/plugin-glu-common';
 import { storedGitPhase, storedPipeline } from '../__testUtils__/pipelines';
 import { createGluStore, GluStore } from '../store/GluStore';
 import { HistoryCause } from '../store/types';
@@ -54,6 +57,7 @@ describe.each(databases.eachSupportedId())('DORA figures on %s', databaseId => {
     at: string,
     cause: HistoryCause,
     message?: string,
+    actor?: string,
   ) {
     await store.phases.addHistoryEntry({
       pipelineRef: pipeline.ref,
@@ -61,6 +65,7 @@ describe.each(databases.eachSupportedId())('DORA figures on %s', databaseId => {
       resource: image(tag),
       cause,
       ...(message ? { message } : {}),
+      ...(actor ? { actor } : {}),
       observedAt: new Date(at),
     });
   }
@@ -278,6 +283,66 @@ describe.each(databases.eachSupportedId())('DORA figures on %s', databaseId => {
       period,
     );
     expect(noFixes.figures.failedDeployments).toBe(1);
+  });
+
+  it('count a version that Glu rolled back, because a gate found it broken, as failed whenever it was', async () => {
+    const checkout = threePhases('checkout');
+    await store.pipelines.upsertPipeline(checkout, 'h1');
+    await held(
+      checkout,
+      'production',
+      '1.0.0',
+      '2026-11-01T10:00:00Z',
+      'observed',
+    );
+    await held(
+      checkout,
+      'production',
+      '1.1.0',
+      '2026-11-02T10:00:00Z',
+      'promotion',
+    );
+    await held(
+      checkout,
+      'production',
+      '1.2.0',
+      '2026-11-10T10:00:00Z',
+      'promotion',
+    );
+    // Three days on, its error rate climbs: Glu rolls it back.
+    await held(
+      checkout,
+      'production',
+      '1.1.0',
+      '2026-11-13T10:00:00Z',
+      'rollback',
+      undefined,
+      GLU_AUTO_ROLLBACK_ACTOR,
+    );
+    // A person's rollback as late is no failure of the window's.
+    await held(
+      checkout,
+      'production',
+      '1.3.0',
+      '2026-11-20T10:00:00Z',
+      'promotion',
+    );
+    await held(
+      checkout,
+      'production',
+      '1.1.0',
+      '2026-11-25T10:00:00Z',
+      'rollback',
+      undefined,
+      'user:default/alice',
+    );
+    const report = await dora.ofPipeline(checkout, period);
+    expect(report.deployments.map(d => [d.version, d.failed])).toEqual([
+      ['1.3.0', false],
+      ['1.2.0', true],
+      ['1.1.0', false],
+    ]);
+    expect(report.deployments[1].restoredAt).toBe('2026-11-13T10:00:00.000Z');
   });
 
   it('put an owner’s pipelines together, and say nothing of rates without deployments', async () => {

@@ -1,5 +1,9 @@
 import { InputError } from '@backstage/errors';
-import { intervalMillis, PipelineDefinition } from '@glu-dev/plugin-glu-common';
+import {
+  GLU_AUTO_ROLLBACK_ACTOR,
+  intervalMillis,
+  PipelineDefinition,
+} from '@glu-dev/plugin-glu-common';
 import { HistoryEntry } from '../store/types';
 
 /** The period that DORA figures are counted over. */
@@ -171,10 +175,15 @@ export function deploymentsOf(input: {
       if (!before && index === 0) return;
       if (at < period.from.getTime() || at > period.to.getTime()) return;
       const next = changes[index + 1];
+      // Glu's own rollback (a gate found the version broken) restores a
+      // failure whenever it came; a person's rollback or a fix, within the
+      // failure window.
       const restoring =
         next &&
-        Date.parse(next.observedAt) - at <= failureWindowMillis &&
-        (next.cause === 'rollback' || isFix(next))
+        ((next.cause === 'rollback' &&
+          next.actor === GLU_AUTO_ROLLBACK_ACTOR) ||
+          (Date.parse(next.observedAt) - at <= failureWindowMillis &&
+            (next.cause === 'rollback' || isFix(next))))
           ? next
           : undefined;
       const quarantined = input.quarantinedAt?.(change);

@@ -344,6 +344,11 @@ export const spec = {
           hotfix: {
             $ref: '#/components/schemas/Hotfix',
           },
+          reason: {
+            type: 'string',
+            description:
+              'Why Glu rolled the phase back, for its automatic rollbacks: the gate that found the version broken and its answer, e.g. `prometheus: error rate 0.052, not < 0.01`.',
+          },
           requestId: {
             type: 'string',
             description:
@@ -1005,6 +1010,58 @@ export const spec = {
             format: 'date-time',
             description:
               'For gates that observe the running system (checked in the background): when the answer was given.',
+          },
+          metrics: {
+            type: 'array',
+            description:
+              "For gates that measure (`prometheus`, `analysis`): each metric, its condition and its measurements for the upstream's version, oldest first (the last 120 of each).",
+            items: {
+              $ref: '#/components/schemas/GateMetric',
+            },
+          },
+        },
+      },
+      GateMetric: {
+        type: 'object',
+        required: ['name', 'condition', 'measurements'],
+        properties: {
+          name: {
+            type: 'string',
+          },
+          condition: {
+            type: 'string',
+            description:
+              'The condition as the definition says it, e.g. `< 0.01`.',
+          },
+          measurements: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/GateMeasurement',
+            },
+          },
+        },
+      },
+      GateMeasurement: {
+        type: 'object',
+        required: ['at', 'outcome'],
+        properties: {
+          at: {
+            type: 'string',
+            format: 'date-time',
+          },
+          value: {
+            type: 'number',
+            description: 'The value measured, when it was a number.',
+          },
+          outcome: {
+            type: 'string',
+            enum: ['successful', 'failed', 'inconclusive', 'error'],
+            description:
+              'successful: the value met the condition; failed: it did not; inconclusive: neither condition held, or there was no data; error: nothing could be measured.',
+          },
+          message: {
+            type: 'string',
+            description: 'Why, when it is not a plain value.',
           },
         },
       },

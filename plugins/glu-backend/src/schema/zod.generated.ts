@@ -146,6 +146,12 @@ export const PromotionSchema = z.object({
     )
     .optional(),
   hotfix: HotfixSchema.optional(),
+  reason: z
+    .string()
+    .describe(
+      'Why Glu rolled the phase back, for its automatic rollbacks: the gate that found the version broken and its answer, e.g. `prometheus: error rate 0.052, not < 0.01`.',
+    )
+    .optional(),
   requestId: z
     .string()
     .describe('The promotion request that this promotion carried out.')
@@ -392,6 +398,28 @@ export const PipelineFreezeSchema = z
   })
   .describe('An active freeze that covers phases of a pipeline.');
 
+export const GateMeasurementSchema = z.object({
+  at: z.string().datetime({ offset: true }),
+  value: z
+    .number()
+    .describe('The value measured, when it was a number.')
+    .optional(),
+  outcome: z
+    .enum(['successful', 'failed', 'inconclusive', 'error'])
+    .describe(
+      'successful: the value met the condition; failed: it did not; inconclusive: neither condition held, or there was no data; error: nothing could be measured.',
+    ),
+  message: z.string().describe('Why, when it is not a plain value.').optional(),
+});
+
+export const GateMetricSchema = z.object({
+  name: z.string(),
+  condition: z
+    .string()
+    .describe('The condition as the definition says it, e.g. `< 0.01`.'),
+  measurements: z.array(GateMeasurementSchema),
+});
+
 export const GateResultSchema = z.object({
   type: z.string(),
   passed: z.boolean(),
@@ -407,6 +435,12 @@ export const GateResultSchema = z.object({
     .datetime({ offset: true })
     .describe(
       'For gates that observe the running system (checked in the background): when the answer was given.',
+    )
+    .optional(),
+  metrics: z
+    .array(GateMetricSchema)
+    .describe(
+      "For gates that measure (`prometheus`, `analysis`): each metric, its condition and its measurements for the upstream's version, oldest first (the last 120 of each).",
     )
     .optional(),
 });

@@ -13,6 +13,11 @@ export interface GateCheckStore {
   saveGateChecks(checks: GateCheck[]): Promise<string[]>;
 }
 
+/** A check's metrics as their column holds them. */
+function metricsOf(check: GateCheck): string | null {
+  return check.metrics?.length ? JSON.stringify(check.metrics) : null;
+}
+
 /** Gate checks in `glu_gate_checks`. */
 export class KnexGateCheckStore implements GateCheckStore {
   constructor(private readonly db: Knex, private readonly unit: UnitOfWork) {}
@@ -33,6 +38,7 @@ export class KnexGateCheckStore implements GateCheckStore {
       reason: row.reason,
       since: iso(row.since)!,
       checkedAt: iso(row.checked_at)!,
+      ...(row.metrics ? { metrics: JSON.parse(row.metrics) } : {}),
     }));
   }
 
@@ -57,6 +63,7 @@ export class KnexGateCheckStore implements GateCheckStore {
             'passed',
             'failed',
             'reason',
+            'metrics',
           );
         for (const row of rows) {
           before.set(`${row.pipeline_ref}\n${row.gate_key}`, row);
@@ -70,7 +77,8 @@ export class KnexGateCheckStore implements GateCheckStore {
           row.digest !== check.digest ||
           Boolean(row.passed) !== check.passed ||
           Boolean(row.failed) !== check.failed ||
-          row.reason !== check.reason
+          row.reason !== check.reason ||
+          (row.metrics ?? null) !== metricsOf(check)
         ) {
           changed.add(check.pipelineRef);
         }
@@ -88,6 +96,7 @@ export class KnexGateCheckStore implements GateCheckStore {
               reason: check.reason,
               since: new Date(check.since),
               checked_at: new Date(check.checkedAt),
+              metrics: metricsOf(check),
             })),
           )
           .onConflict(['pipeline_ref', 'gate_key'])
@@ -99,6 +108,7 @@ export class KnexGateCheckStore implements GateCheckStore {
             'reason',
             'since',
             'checked_at',
+            'metrics',
           ]);
       }
       const sorted = [...changed].sort();

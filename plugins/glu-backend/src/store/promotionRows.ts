@@ -68,6 +68,7 @@ export function promotionFromRow(row: PromotionRow): PromotionRecord {
     ...(row.hotfix ? { hotfix: JSON.parse(row.hotfix) } : {}),
     ...(row.request_id ? { requestId: row.request_id } : {}),
     ...(row.approved_by ? { approvedBy: JSON.parse(row.approved_by) } : {}),
+    ...(row.reason ? { reason: row.reason } : {}),
   };
 }
 
@@ -130,6 +131,7 @@ export function promotionRowOf(record: PromotionRecord, leaseHolder?: string) {
     approved_by: record.approvedBy?.length
       ? JSON.stringify(record.approvedBy)
       : null,
+    reason: record.reason ?? null,
     created_at: new Date(record.createdAt),
     finished_at: record.finishedAt ? new Date(record.finishedAt) : null,
   };

@@ -1,3 +1,4 @@
+import { GluGateMetric } from '@glu-dev/plugin-glu-node';
 import { HistoryEntry, PipelineDefinition } from '@glu-dev/plugin-glu-common';
 
 export type {
@@ -71,4 +72,6 @@ export interface GateCheck {
   /** Since when it has answered `passed` (or not) for this version. */
   since: string;
   checkedAt: string;
+  /** For gates that measure: their metrics and measurements for this version. */
+  metrics?: GluGateMetric[];
 }

@@ -289,6 +289,7 @@ export class PhaseWriter {
       trigger: trigger.trigger,
       ...(plan.traceparent ? { traceparent: plan.traceparent } : {}),
       ...(plan.requestId ? { requestId: plan.requestId } : {}),
+      ...(plan.reason ? { reason: plan.reason } : {}),
       ...(plan.approvedBy?.length ? { approvedBy: plan.approvedBy } : {}),
       ...(plan.hotfix && decision.throughFreezes
         ? {

@@ -104,6 +104,7 @@ export class WriteApplier {
       }`,
       `File: ${plan.location.path}`,
       `Triggered-by: ${record.triggeredBy}`,
+      ...(record.reason ? [`Reason: ${record.reason}`] : []),
       ...(record.approvedBy ?? []).map(approver => `Approved-by: ${approver}`),
       ...(record.requestId ? [`Glu-Request: ${record.requestId}`] : []),
       ...(plan.traceId ? [`Glu-Trace-Id: ${plan.traceId}`] : []),

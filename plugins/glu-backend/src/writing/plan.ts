@@ -75,6 +75,8 @@ export interface RollbackRequest {
   triggeredBy: string;
   /** By default a person's (`manual`); `auto` for Glu's own. */
   trigger?: PromotionRecord['trigger'];
+  /** Why Glu rolls back, for its own rollbacks: the gate and its answer. */
+  reason?: string;
 }
 
 /** A write as it is asked for: into which phase of which pipeline, of which kind. */
@@ -115,6 +117,8 @@ export interface WritePlan extends Decided {
   sourcePhase: GluSourcePhase;
   location: GluPhaseLocation;
   pinReason?: string;
+  /** Why Glu rolls back, for its own rollbacks (the record's `reason`). */
+  reason?: string;
   /** A hotfix: through the freezes that hold the phase, with this reason. */
   hotfix?: { reason: string };
   /** The promotion request it carries out. */
@@ -273,6 +277,7 @@ export class WritePlanner {
     phase: string;
     historyId: string;
     pinReason?: string;
+    reason?: string;
   }): Promise<WritePlan> {
     const { store, decisions } = this.deps;
     const { pipeline, phase, revision } = await requirePhaseAt(
@@ -332,6 +337,7 @@ export class WritePlanner {
       ...target,
       ...(await decide(snapshot)),
       pinReason: request.pinReason,
+      ...(request.reason ? { reason: request.reason } : {}),
       decideAgain: next => decide(next, true),
     };
   }

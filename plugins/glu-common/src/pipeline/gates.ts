@@ -103,9 +103,17 @@ export interface ObservedGateOptions {
   soakMillis: number;
   /** Whether a failed check rolls the upstream phase back (`rollback: true`). */
   rollback: boolean;
-  /** The configuration without `soak` and `rollback`, for the gate. */
+  /**
+   * How often the gate is checked (`interval`), when it says; never more
+   * often than `glu.gates.checkInterval`.
+   */
+  intervalMillis?: number;
+  /** The configuration without `soak`, `rollback` and `interval`, for the gate. */
   config: Record<string, unknown>;
-  /** What is wrong with `soak`, `rollback` or the shape, in words for people. */
+  /**
+   * What is wrong with `soak`, `rollback`, `interval` or the shape, in words
+   * for people.
+   */
   problems: string[];
 }
 
@@ -124,11 +132,18 @@ export function observedGateOptions(config: unknown): ObservedGateOptions {
       problems: ['must be an object of options, e.g. { url: https://… }'],
     };
   }
-  const { soak, rollback, ...rest } = config as Record<string, unknown>;
+  const { soak, rollback, interval, ...rest } = config as Record<
+    string,
+    unknown
+  >;
   const problems: string[] = [];
   const soakMillis = soak === undefined ? 0 : intervalMillis(soak);
   if (soakMillis === undefined) {
     problems.push('soak must be a duration like 5m or 1h');
+  }
+  const every = interval === undefined ? undefined : intervalMillis(interval);
+  if (interval !== undefined && !every) {
+    problems.push('interval must be a duration like 30s or 1m');
   }
   if (rollback !== undefined && typeof rollback !== 'boolean') {
     problems.push('rollback must be true or false');
@@ -136,6 +151,7 @@ export function observedGateOptions(config: unknown): ObservedGateOptions {
   return {
     soakMillis: soakMillis ?? 0,
     rollback: rollback === true,
+    ...(every ? { intervalMillis: every } : {}),
     config: rest,
     problems,
   };
@@ -169,7 +185,9 @@ export function httpGateProblems(config: Record<string, unknown>): string[] {
   const problems: string[] = [];
   for (const key of Object.keys(config)) {
     if (!['url', 'status', 'json'].includes(key)) {
-      problems.push(`"${key}" is not url, status, json, soak or rollback`);
+      problems.push(
+        `"${key}" is not url, status, json, soak, interval or rollback`,
+      );
     }
   }
   let url: URL | undefined;

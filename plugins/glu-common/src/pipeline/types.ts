@@ -102,6 +102,8 @@ export interface PipelineDefinition {
   name: string;
   namespace: string;
   title?: string;
+  /** The pipeline entity's labels (`metadata.labels`), for gates' queries. */
+  labels?: Record<string, string>;
   /** The owning group or user, as a full entity ref. */
   owner: string;
   /** The components that the pipeline delivers, as full entity refs. */

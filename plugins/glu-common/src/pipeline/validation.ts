@@ -145,6 +145,9 @@ export function parsePipelineEntity(
     name: entity.metadata.name,
     namespace,
     ...(entity.metadata.title ? { title: entity.metadata.title } : {}),
+    ...(entity.metadata.labels && Object.keys(entity.metadata.labels).length
+      ? { labels: { ...entity.metadata.labels } }
+      : {}),
     owner,
     components,
     phases: topologicalOrder(phases),

@@ -577,6 +577,8 @@ export type components = {
       /** The W3C trace context of the promotion's span: its trace is that of the version it brings, from CI's publish on. */
       traceparent?: string;
       hotfix?: components['schemas']['Hotfix'];
+      /** Why Glu rolled the phase back, for its automatic rollbacks: the gate that found the version broken and its answer, e.g. `prometheus: error rate 0.052, not < 0.01`. */
+      reason?: string;
       /** The promotion request that this promotion carried out. */
       requestId?: string;
       /** Who approved the version, when its edge has an approvals gate. */
@@ -801,6 +803,26 @@ export type components = {
        * For gates that observe the running system (checked in the background): when the answer was given.
        */
       checkedAt?: string;
+      /** For gates that measure (`prometheus`, `analysis`): each metric, its condition and its measurements for the upstream's version, oldest first (the last 120 of each). */
+      metrics?: components['schemas']['GateMetric'][];
+    };
+    GateMetric: {
+      name: string;
+      /** The condition as the definition says it, e.g. `< 0.01`. */
+      condition: string;
+      measurements: components['schemas']['GateMeasurement'][];
+    };
+    GateMeasurement: {
+      /** Format: date-time */
+      at: string;
+      /** The value measured, when it was a number. */
+      value?: number;
+      /**
+       * successful: the value met the condition; failed: it did not; inconclusive: neither condition held, or there was no data; error: nothing could be measured.
+       */
+      outcome: 'successful' | 'failed' | 'inconclusive' | 'error';
+      /** Why, when it is not a plain value. */
+      message?: string;
     };
     Pin: {
       phase: string;

@@ -1,10 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ServiceUnavailableError } from '@backstage/errors';
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import { GitSourceDefinition } from '@glu-dev/plugin-glu-common';
 import {
   GluChange,
   GluFormat,
+  GluLimitError,
   GluObservation,
   GluPhaseLocation,
   GluProjection,
@@ -385,6 +386,33 @@ export class GitSource implements GluWritableSource, AnnouncingSource {
     return this.deps.repositories
       .get(repository)
       .descendsFrom(revision, earlier);
+  }
+
+  /**
+   * A file of the phase's repository at a commit, by its path from the
+   * repository's root (never outside it), within `glu.limits.fileBytes`.
+   */
+  async readFile(
+    phase: GluSourcePhase,
+    path: string,
+    revision: string,
+  ): Promise<string | undefined> {
+    const inside = posix.normalize(path.replace(/^\.\//, ''));
+    if (
+      posix.isAbsolute(inside) ||
+      inside === '..' ||
+      inside.startsWith('../')
+    ) {
+      throw new InputError(
+        `${path} is not a path inside the repository: give it from the repository's root, e.g. analysis/error-rate.yaml`,
+      );
+    }
+    const { repository } = this.definition(phase);
+    const content = await this.deps.repositories
+      .get(repository)
+      .readFile(revision, inside);
+    if (content instanceof GluLimitError) throw content;
+    return content;
   }
 
   async removeProposal(phase: GluSourcePhase, branch: string): Promise<void> {
