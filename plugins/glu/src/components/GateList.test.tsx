@@ -39,3 +39,46 @@ describe('GateList', () => {
     expect(screen.queryAllByText(/checked/)).toHaveLength(2);
   });
 });
+
+describe('GateList with metrics', () => {
+  it('draws the metrics of a gate that measures under it', async () => {
+    await renderInTestApp(
+      <GateList
+        gates={[
+          { type: 'soak', passed: true, reason: 'held for 40m' },
+          {
+            type: 'prometheus',
+            passed: false,
+            reason: 'error rate 0.0021 (< 0.01) for 4m, for 4m of 10m',
+            checkedAt: new Date().toISOString(),
+            metrics: [
+              {
+                name: 'error rate',
+                condition: '< 0.01',
+                measurements: [
+                  {
+                    at: new Date(Date.now() - 60_000).toISOString(),
+                    value: 0.002,
+                    outcome: 'successful',
+                  },
+                  {
+                    at: new Date().toISOString(),
+                    value: 0.0021,
+                    outcome: 'successful',
+                  },
+                ],
+              },
+            ],
+          },
+        ]}
+      />,
+    );
+    const metrics = screen.getByRole('group', {
+      name: 'Metrics of the prometheus gate',
+    });
+    expect(metrics).toHaveTextContent('error rate');
+    expect(screen.getAllByTestId('gate-metric')).toHaveLength(1);
+    expect(screen.getAllByTestId('gate-metric-point')).toHaveLength(2);
+    expect(screen.getByTestId('gate-metric-threshold')).toBeInTheDocument();
+  });
+});

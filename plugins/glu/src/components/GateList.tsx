@@ -6,18 +6,24 @@ import ListItemText from '@material-ui/core/ListItemText';
 import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import BlockIcon from '@material-ui/icons/Block';
 import ErrorIcon from '@material-ui/icons/Error';
+import { GateMetrics } from './GateMetrics';
 import { TimeAgo } from './TimeAgo';
 
 /**
  * An edge's gates, each passed or not, and why; for a gate that observes
  * the running system, when it was last checked, and whether it found the
- * system broken rather than not ready yet.
+ * system broken rather than not ready yet; for a gate that measures, its
+ * metrics over time.
  */
 export function GateList(props: { gates: GateResult[] }) {
   return (
     <List dense disablePadding>
       {props.gates.map((gate, i) => (
-        <ListItem key={`${gate.type}-${i}`} disableGutters>
+        <ListItem
+          key={`${gate.type}-${i}`}
+          disableGutters
+          alignItems={gate.metrics?.length ? 'flex-start' : 'center'}
+        >
           <ListItemIcon style={{ minWidth: 28 }}>
             {gate.passed && (
               <CheckCircleIcon
@@ -37,16 +43,19 @@ export function GateList(props: { gates: GateResult[] }) {
               />
             )}
           </ListItemIcon>
-          <ListItemText
-            primary={`${gate.type}: ${gate.reason}`}
-            secondary={
-              gate.checkedAt ? (
-                <>
-                  checked <TimeAgo time={gate.checkedAt} />
-                </>
-              ) : undefined
-            }
-          />
+          <div style={{ flex: '1 1 auto', minWidth: 0 }}>
+            <ListItemText
+              primary={`${gate.type}: ${gate.reason}`}
+              secondary={
+                gate.checkedAt ? (
+                  <>
+                    checked <TimeAgo time={gate.checkedAt} />
+                  </>
+                ) : undefined
+              }
+            />
+            <GateMetrics type={gate.type} metrics={gate.metrics} />
+          </div>
         </ListItem>
       ))}
     </List>

@@ -1,0 +1,2 @@
+export { GateMetricChart } from './GateMetricChart';
+export { GateMetrics } from './GateMetrics';
