@@ -233,6 +233,11 @@ export const spec = {
               type: 'string',
             },
           },
+          reason: {
+            type: 'string',
+            description:
+              "For a state written by one of Glu's own rollbacks, why: the gate that found the version before it broken, and its answer.",
+          },
           keptVersion: {
             type: 'boolean',
             description:

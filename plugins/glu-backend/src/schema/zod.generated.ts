@@ -51,6 +51,12 @@ export const HistoryEntrySchema = z.object({
     .array(z.string())
     .describe('For a state written by a promotion, who approved it.')
     .optional(),
+  reason: z
+    .string()
+    .describe(
+      "For a state written by one of Glu's own rollbacks, why: the gate that found the version before it broken, and its answer.",
+    )
+    .optional(),
   keptVersion: z
     .boolean()
     .describe(

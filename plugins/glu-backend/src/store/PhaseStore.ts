@@ -327,6 +327,7 @@ export class KnexPhaseStore implements PhaseStore {
         'h.*',
         'p.hotfix as promotion_hotfix',
         'p.approved_by as promotion_approved_by',
+        'p.reason as promotion_reason',
       );
     const before = decodeCursor(options.cursor, HISTORY_ID);
     if (before) {

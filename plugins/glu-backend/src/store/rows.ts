@@ -70,6 +70,7 @@ export function historyFromRow(row: Record<string, any>): HistoryEntry {
     ...(row.promotion_approved_by
       ? { approvedBy: JSON.parse(row.promotion_approved_by) }
       : {}),
+    ...(row.promotion_reason ? { reason: row.promotion_reason } : {}),
   };
 }
 

@@ -534,6 +534,8 @@ export type components = {
       author?: string;
       /** For a state written by a promotion, who approved it. */
       approvedBy?: string[];
+      /** For a state written by one of Glu's own rollbacks, why: the gate that found the version before it broken, and its answer. */
+      reason?: string;
       /** The change left the version as it was and changed only other parts of the phase's file (replicas, environment variables, …). */
       keptVersion?: boolean;
       /** Format: date-time */

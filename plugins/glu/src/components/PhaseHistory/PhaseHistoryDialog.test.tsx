@@ -110,6 +110,27 @@ describe('PhaseHistoryDialog', () => {
     expect(within(items[2]).queryByText('hotfix')).toBeNull();
   });
 
+  it('says why Glu rolled back on its own', async () => {
+    servePipeline(server, () => checkoutView());
+    serveHistory(server, 'production', () => [
+      historyEntry('production', '2', '1.3.0', {
+        cause: 'rollback',
+        actor: 'glu:auto-rollback',
+        reason: 'prometheus: error ratio 0.081, not < 0.02',
+      }),
+      ...productionHistory,
+    ]);
+    const dialog = within(await openHistory());
+
+    const items = within(
+      await dialog.findByTestId('phase-history'),
+    ).getAllByRole('listitem');
+    expect(items[0]).toHaveTextContent(
+      'Rolled back because prometheus: error ratio 0.081, not < 0.02',
+    );
+    expect(items[1]).not.toHaveTextContent('Rolled back because');
+  });
+
   it('rolls back to an entry, showing the change first, and pins it there', async () => {
     let rolledBack = false;
     servePipeline(server, () =>

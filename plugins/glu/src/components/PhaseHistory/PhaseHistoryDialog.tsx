@@ -121,6 +121,11 @@ const HistoryItem = memo(function HistoryTimelineItem(props: {
         {entry.message && (
           <Typography variant="body2">{entry.message}</Typography>
         )}
+        {entry.reason && (
+          <Typography variant="body2" color="error">
+            Rolled back because {entry.reason}
+          </Typography>
+        )}
         <ActionButton
           color="primary"
           disabledReason={props.rollbackDisabledReason}
