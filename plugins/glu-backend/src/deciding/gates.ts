@@ -156,9 +156,9 @@ export function observedResult(
     return {
       ...result,
       passed: false,
-      reason: `${check.reason}, for ${humanizeMillis(held)} of ${humanizeMillis(
-        soakMillis,
-      )}`,
+      reason: `${check.reason}; soaking ${humanizeMillis(
+        held,
+      )} of ${humanizeMillis(soakMillis)}`,
     };
   }
   return result;
