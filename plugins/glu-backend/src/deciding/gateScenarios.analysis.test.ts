@@ -1,0 +1,4 @@
+import { analysisDriver } from '../__testUtils__/gateDrivers';
+import { describeGateScenarios } from '../__testUtils__/gateScenarios';
+
+describeGateScenarios('analysis', analysisDriver);

@@ -1,0 +1,4 @@
+import { httpDriver } from '../__testUtils__/gateDrivers';
+import { describeGateScenarios } from '../__testUtils__/gateScenarios';
+
+describeGateScenarios('http', httpDriver);
