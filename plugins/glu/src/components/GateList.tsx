@@ -45,6 +45,7 @@ export function GateList(props: { gates: GateResult[] }) {
           </ListItemIcon>
           <div style={{ flex: '1 1 auto', minWidth: 0 }}>
             <ListItemText
+              style={{ overflowWrap: 'anywhere' }}
               primary={`${gate.type}: ${gate.reason}`}
               secondary={
                 gate.checkedAt ? (

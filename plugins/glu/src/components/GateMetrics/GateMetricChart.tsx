@@ -27,7 +27,13 @@ const BOTTOM = 16;
 const INSET = 4;
 
 const useStyles = makeStyles(theme => ({
-  root: { marginTop: theme.spacing(0.5), maxWidth: MAX_WIDTH },
+  // As wide as its container lets it be: its drawing never widens it.
+  root: {
+    marginTop: theme.spacing(0.5),
+    width: '100%',
+    minWidth: 0,
+    maxWidth: MAX_WIDTH,
+  },
   header: { color: theme.palette.text.secondary, display: 'block' },
   name: { color: theme.palette.text.primary },
   dot: {
@@ -37,7 +43,7 @@ const useStyles = makeStyles(theme => ({
     borderRadius: '50%',
     margin: theme.spacing(0, 0.5, 0, 1),
   },
-  svg: { display: 'block', overflow: 'visible' },
+  svg: { display: 'block', overflow: 'visible', width: '100%' },
   guide: { opacity: 0 },
   point: { transition: 'r 80ms' },
   measurement: {
