@@ -185,10 +185,11 @@ test('the pipelines page lists every pipeline, and those the user owns', async (
   await page.getByRole('link', { name: 'Pipelines' }).click();
   await expect(page).toHaveURL(/\/glu$/);
 
-  // The list's rows (the DORA card lists pipelines too, in a table of its own).
+  // The list's rows (the DORA card lists pipelines too, in a table of its
+  // own), by the pipeline's title: Search is team-checkout's too.
   const list = page.getByRole('table').filter({ hasText: 'BEHIND' }).first();
-  const checkout = list.getByRole('row', { name: /Checkout/ });
-  const payments = list.getByRole('row', { name: /Payments/ });
+  const checkout = list.getByRole('row', { name: /^Checkout/ });
+  const payments = list.getByRole('row', { name: /^Payments/ });
   await expect(checkout).toBeVisible();
   await expect(payments).toBeVisible();
   await expect(payments).toContainText('staging 2.1.0');
@@ -205,7 +206,7 @@ test('the pipelines page lists every pipeline, and those the user owns', async (
   await expect(payments).toBeHidden();
   // Above the list, the DORA figures of what the user owns.
   const dora = page.getByRole('table', { name: 'DORA by pipeline' });
-  await expect(dora.getByRole('row', { name: /Checkout/ })).toBeVisible();
+  await expect(dora.getByRole('row', { name: /^Checkout/ })).toBeVisible();
   await expect(
     page.getByRole('group', { name: 'Deployment frequency' }),
   ).toBeVisible();

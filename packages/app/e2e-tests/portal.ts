@@ -32,14 +32,16 @@ export async function guestToken(request: APIRequestContext): Promise<string> {
 }
 
 /**
- * The example pipeline as the guest sees it through the Glu API, once Glu has
- * read it from the catalog (within seconds on a fresh portal).
+ * An example pipeline (checkout unless named) as the guest sees it through
+ * the Glu API, once Glu has read it from the catalog (within seconds on a
+ * fresh portal).
  */
 export async function examplePipeline(
   request: APIRequestContext,
+  name = 'checkout',
 ): Promise<any> {
   const headers = { Authorization: `Bearer ${await guestToken(request)}` };
-  const url = `${BACKEND}/api/glu/pipelines/default/checkout`;
+  const url = `${BACKEND}/api/glu/pipelines/default/${name}`;
   await expect
     .poll(async () => (await request.get(url, { headers })).status(), {
       timeout: 90_000,

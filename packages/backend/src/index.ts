@@ -1,7 +1,7 @@
 /*
  * The example backend of Glu for Backstage: the catalog, guest sign-in,
  * permissions, signals, notifications, the Glu backend plugin and its
- * actions over MCP.
+ * actions over MCP, and stand-in traffic for the example's metrics.
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { eventsModuleGluRegistryWebhook } from '@glu-dev/plugin-glu-backend';
@@ -53,6 +53,9 @@ backend.add(import('@glu-dev/plugin-glu-backend-module-gitlab'));
 // The argocd gate: a promotion waits until the Argo CD application of the
 // upstream phase is Synced and Healthy at Glu's commit (argocd config).
 backend.add(import('@glu-dev/plugin-glu-backend-module-argocd'));
+// The prometheus and analysis gates: a promotion waits until metrics of the
+// upstream phase's version meet their conditions (glu.gates.prometheus).
+backend.add(import('@glu-dev/plugin-glu-backend-module-prometheus'));
 
 // Templates, and the action that writes a Pipeline for a component.
 backend.add(import('@backstage/plugin-scaffolder-backend'));
@@ -64,5 +67,9 @@ backend.add(import('@glu-dev/plugin-scaffolder-backend-module-glu'));
 
 // Glu's actions for agents, as MCP tools (backend.actions.pluginSources).
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
+// The example services' traffic, as Prometheus scrapes it, for the example's
+// prometheus gates (/api/example-traffic/metrics): only in this example.
+backend.add(import('./exampleTraffic'));
 
 backend.start();

@@ -24,6 +24,7 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import catalogModuleGlu from '@glu-dev/plugin-catalog-backend-module-glu';
 import glu from '@glu-dev/plugin-glu-backend';
+import gluModulePrometheus from '@glu-dev/plugin-glu-backend-module-prometheus';
 import mcpActionsPlugin from '@backstage/plugin-mcp-actions-backend';
 import {
   actionsRegistryServiceFactory,
@@ -210,6 +211,8 @@ export function describeExampleBackend(tests: () => void) {
             permissionPlugin,
             gluOwnerPolicy,
             glu,
+            // The example's search pipeline is gated on its metrics.
+            gluModulePrometheus,
             // Glu's actions, for agents through the MCP actions backend.
             mcpActionsPlugin,
             actionsRegistryServiceFactory,
@@ -264,6 +267,17 @@ export function describeExampleBackend(tests: () => void) {
                   gates: {
                     checkInterval: { seconds: 1 },
                     http: { allow: [{ host: healthHost }] },
+                    // The example's server, as app-config.yaml names it;
+                    // no Prometheus answers in these tests: its gates wait.
+                    prometheus: {
+                      servers: [
+                        {
+                          name: 'example',
+                          url: 'http://127.0.0.1:9',
+                          addresses: ['http://localhost:9090'],
+                        },
+                      ],
+                    },
                   },
                 },
               },
