@@ -3,7 +3,7 @@ import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import notificationsBackend from '@backstage/plugin-notifications-backend';
 import { JsonObject } from '@backstage/types';
 import request from 'supertest';
-import { AUTO_ROLLBACK_ACTOR } from '../followUps/GateChecker';
+import { GLU_AUTO_ROLLBACK_ACTOR } from '@glu-dev/plugin-glu-common';
 import { ciAuthorization, eventually, LogRecord, startGlu } from './backend';
 import { createGitFixture, GitFixture } from './git';
 import { healthGatedPipeline, teamEntities } from './pipelines';
@@ -390,7 +390,7 @@ export function describeGateScenarios(
       );
       expect(staging.pin).toMatchObject({
         version: '1.1.0',
-        pinnedBy: AUTO_ROLLBACK_ACTOR,
+        pinnedBy: GLU_AUTO_ROLLBACK_ACTOR,
       });
       const prefix = `Rolled back automatically from 1.2.0: ${gate.type}: `;
       expect(staging.pin.reason.startsWith(prefix)).toBe(true);
@@ -400,7 +400,7 @@ export function describeGateScenarios(
       expect(rollback).toMatchObject({
         kind: 'rollback',
         trigger: 'auto',
-        triggeredBy: AUTO_ROLLBACK_ACTOR,
+        triggeredBy: GLU_AUTO_ROLLBACK_ACTOR,
         status: 'succeeded',
         before: { version: '1.2.0' },
         after: { version: '1.1.0' },

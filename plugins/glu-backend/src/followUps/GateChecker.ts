@@ -22,9 +22,6 @@ import { forEachLimited } from '../records/PhaseRefresher';
 import { Notifier } from './Notifier';
 import { PipelineChanges } from './PipelineChanges';
 
-/** Who automatic rollbacks are recorded as. */
-export const AUTO_ROLLBACK_ACTOR = GLU_AUTO_ROLLBACK_ACTOR;
-
 /** How many gates are asked at once. */
 const CHECKS_AT_ONCE = 8;
 
@@ -300,7 +297,7 @@ export class GateChecker {
           phase: answer.phase,
           historyId: before.id,
           pinReason: `Rolled back automatically from ${current.version}: ${check.type}: ${answer.reason}`,
-          triggeredBy: AUTO_ROLLBACK_ACTOR,
+          triggeredBy: GLU_AUTO_ROLLBACK_ACTOR,
           trigger: 'auto',
           reason: `${check.type}: ${answer.reason}`,
         });
