@@ -12,6 +12,7 @@
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
   coreServices,
+  createBackendFeatureLoader,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import {
@@ -211,8 +212,14 @@ export function describeExampleBackend(tests: () => void) {
             permissionPlugin,
             gluOwnerPolicy,
             glu,
-            // The example's search pipeline is gated on its metrics.
-            gluModulePrometheus,
+            // The example's search pipeline is gated on its metrics. In a
+            // loader, as Glu's own plugin is: the test backend then adds no
+            // stand-in plugin for the module.
+            createBackendFeatureLoader({
+              *loader() {
+                yield gluModulePrometheus;
+              },
+            }),
             // Glu's actions, for agents through the MCP actions backend.
             mcpActionsPlugin,
             actionsRegistryServiceFactory,
