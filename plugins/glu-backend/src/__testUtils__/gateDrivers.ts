@@ -13,7 +13,65 @@ import {
 } from '@internal/glu-test-prometheus';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { GateDriver } from './gateScenarios';
+import { JsonObject } from '@backstage/types';
+import { startGlu } from './backend';
+
+/** What the suite tells a driver of the version it speaks of. */
+export interface GateScenarioContext {
+  /**
+   * The commit that made staging hold the version: what a deployment tool
+   * (Argo CD) syncs to.
+   */
+  revision: string;
+}
+
+/**
+ * Drives one gate that observes the running system (`observes: true`) for
+ * the shared scenarios: starts what the gate looks at (an endpoint, an
+ * Argo CD, a Prometheus), tells Glu how to reach it, and makes it say that
+ * the deployment of staging runs a version healthily, runs it broken, or
+ * cannot be asked at all. The gate watches staging, on the edge into
+ * production.
+ */
+export interface GateDriver {
+  /** The gate's type, as its key in a pipeline and in reasons: `http`. */
+  type: string;
+  /**
+   * The gate's definition on the edge into production, with the options
+   * Glu reads itself: e.g. `{ http: { url, soak: '2s', rollback: true } }`.
+   */
+  gate(options: { soak?: string; rollback?: boolean }): JsonObject;
+  /** What Glu needs to ask it: more features, `glu:` settings, top-level settings. */
+  startOptions?: {
+    features?: Parameters<typeof startGlu>[0]['features'];
+    config?: Record<string, any>;
+    rootConfig?: Record<string, any>;
+  };
+  /** From now on, staging's deployment runs `version`, healthy. */
+  healthy(version: string, ctx: GateScenarioContext): Promise<void>;
+  /** From now on, staging's deployment runs `version`, broken. */
+  broken(version: string, ctx: GateScenarioContext): Promise<void>;
+  /** From now on, what the gate asks cannot be reached. */
+  unreachable(): Promise<void>;
+  /** What the gate asks can be reached again, saying what it said before. */
+  reachable(): Promise<void>;
+  /** Stops it; throws when it saw Glu do what it should not. */
+  stop(): Promise<void>;
+  /** The gate's reason while the deployment still runs the version before. */
+  pendingReason: RegExp;
+  /** Its reason for a broken deployment. */
+  brokenReason: RegExp;
+  /** Its reason when it cannot ask. */
+  unreachableReason: RegExp;
+  /**
+   * The gate asks the deployment itself (`http`): when it stops answering
+   * after it was healthy, the deployment is broken, and a gate with
+   * `rollback: true` rolls it back. Gates that ask a system beside it
+   * (Argo CD, Prometheus) wait out its outage instead, which the suite
+   * checks for them.
+   */
+  asksTheDeployment?: boolean;
+}
 
 /** A port on this machine that nothing listens at. */
 async function closedPort(): Promise<number> {
