@@ -291,13 +291,19 @@ export function describeGateScenarios(
         '1.1.0',
         'production to take 1.1.0 once staging was healthy for 5s',
       );
-      const passed = await gateAnswers(
-        '1.1.0',
-        result => result.passed,
-        'the gate to pass',
+      // The promotion's record ends once Glu has seen production hold it.
+      const passed = await explained(
+        eventually(
+          async () => {
+            const edge = edgeInto(await view(), 'production');
+            return edge.status === 'up-to-date' ? edge : undefined;
+          },
+          'the edge into production to be up to date',
+          CHECKER_MILLIS,
+        ),
       );
+      expect(passed.gates[0].passed).toBe(true);
       expect(passed.gates[0].reason).not.toMatch(/ of 5s$/);
-      expect(passed.status).toBe('up-to-date');
       expect(phaseOf(await view(), 'staging').pin).toBeUndefined();
     });
 
