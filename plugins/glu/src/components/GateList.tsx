@@ -45,7 +45,9 @@ export function GateList(props: { gates: GateResult[] }) {
           </ListItemIcon>
           <div style={{ flex: '1 1 auto', minWidth: 0 }}>
             <ListItemText
-              style={{ overflowWrap: 'anywhere' }}
+              // Backstage's theme cuts dense list items to one line: a
+              // gate's reason is read in full.
+              style={{ whiteSpace: 'normal', overflowWrap: 'anywhere' }}
               primary={`${gate.type}: ${gate.reason}`}
               secondary={
                 gate.checkedAt ? (
