@@ -208,6 +208,21 @@ describe('the metrics a gate’s answer keeps', () => {
       outcome: 'inconclusive',
       message: 'NaN',
     });
+    const [timeless] = keptMetrics([
+      {
+        name: 'm',
+        condition: '< 1',
+        measurements: [
+          { at: 'yesterday', value: 1, outcome: 'failed' },
+          { at: '2026-12-07T10:00:00Z', value: 0.5, outcome: 'successful' },
+          { at: '2026-12-07T10:01:00Z', value: 0.7, outcome: 'odd' as any },
+        ],
+      },
+    ])!;
+    expect(timeless.measurements.map(m => [m.value, m.outcome])).toEqual([
+      [0.5, 'successful'],
+      [0.7, 'error'],
+    ]);
     expect(keptMetrics([])).toBeUndefined();
   });
 });

@@ -7,6 +7,7 @@ import {
 import {
   GLU_GATE_MEASUREMENTS,
   GluGate,
+  GluGateMeasurement,
   GluGateMetric,
   GluGateResult,
 } from '@glu-dev/plugin-glu-node';
@@ -28,11 +29,18 @@ const CHECKS_AT_ONCE = 8;
 /** How many metrics of one gate's answer are kept, and how long their words. */
 const METRICS_KEPT = 10;
 const WORDS_KEPT = 500;
+const OUTCOMES: GluGateMeasurement['outcome'][] = [
+  'successful',
+  'failed',
+  'inconclusive',
+  'error',
+];
 
 /**
  * The metrics of a gate's answer as the store keeps them: at most
- * `METRICS_KEPT`, each with its last `GLU_GATE_MEASUREMENTS` measurements,
- * words cut to `WORDS_KEPT` characters, values only when finite.
+ * `METRICS_KEPT`, each with its last `GLU_GATE_MEASUREMENTS` measurements
+ * (those with a time), words cut to `WORDS_KEPT` characters, values only
+ * when finite.
  */
 export function keptMetrics(
   metrics: GluGateMetric[] | undefined,
@@ -42,14 +50,20 @@ export function keptMetrics(
   return metrics.slice(0, METRICS_KEPT).map(metric => ({
     name: words(metric.name),
     condition: words(metric.condition),
-    measurements: (metric.measurements ?? [])
+    measurements: (Array.isArray(metric.measurements)
+      ? metric.measurements
+      : []
+    )
+      // A measurement without a time it was taken says nothing.
+      .filter(m => Number.isFinite(Date.parse(m.at)))
       .slice(-GLU_GATE_MEASUREMENTS)
       .map(m => ({
         at: new Date(m.at).toISOString(),
         ...(typeof m.value === 'number' && Number.isFinite(m.value)
           ? { value: m.value }
           : {}),
-        outcome: m.outcome,
+        // An outcome Glu does not know is a measurement that went wrong.
+        outcome: OUTCOMES.includes(m.outcome) ? m.outcome : 'error',
         ...(m.message ? { message: words(m.message) } : {}),
       })),
   }));
