@@ -1,5 +1,6 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
-import { GluFormat, GluGate, GluPullRequestProvider, GluSource } from './types';
+import { GluGate } from './gates';
+import { GluFormat, GluPullRequestProvider, GluSource } from './types';
 import { GluWebhookParser } from './webhooks';
 
 /**

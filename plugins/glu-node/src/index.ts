@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from './types';
+export * from './gates';
 export * from './extensions';
 export * from './webhooks';
 export * from './writeScopes';
