@@ -297,3 +297,66 @@ export type PromotionRequest = GluApiSchemas['PromotionRequest'];
  * @public
  */
 export type ApprovalStatus = GluApiSchemas['ApprovalStatus'];
+
+/**
+ * A pipeline as the fleet shows it, by its row.
+ *
+ * @public
+ */
+export type FleetPipeline = GluApiSchemas['FleetPipeline'];
+
+/**
+ * What one phase of a pipeline holds, under the environment it stands for.
+ *
+ * @public
+ */
+export type FleetCell = GluApiSchemas['FleetCell'];
+
+/**
+ * Where a phase stands in the fleet: up to date, behind, blocked, …
+ *
+ * @public
+ */
+export type FleetCellStatus = FleetCell['status'];
+
+/**
+ * A pipeline of the fleet with what each of its phases holds.
+ *
+ * @public
+ */
+export type FleetRow = GluApiSchemas['FleetRow'];
+
+/**
+ * A page of the fleet: its columns (environments, upstream first) and rows.
+ *
+ * @public
+ */
+export type FleetPage = OperationAnswer<'GetFleet'>;
+
+/**
+ * A pipeline whose `to` environment lags its `from` environment.
+ *
+ * @public
+ */
+export type FleetDiffItem = GluApiSchemas['FleetDiffItem'];
+
+/**
+ * Two environments compared across (a page of) the fleet.
+ *
+ * @public
+ */
+export type FleetDiff = OperationAnswer<'DiffFleet'>;
+
+/**
+ * What one promotion of a fleet promotion did.
+ *
+ * @public
+ */
+export type FleetPromotionResult = GluApiSchemas['FleetPromotionResult'];
+
+/**
+ * How long versions waited between two environments over a period.
+ *
+ * @public
+ */
+export type EnvironmentLag = GluApiSchemas['EnvironmentLag'];

@@ -6,6 +6,9 @@ import type { paths } from './schema/openapi.generated';
 import {
   Approval,
   CatalogRefusal,
+  FleetDiff,
+  FleetPage,
+  FleetPromotionResult,
   Freeze,
   PromotionRequest,
   Quarantine,
@@ -27,6 +30,9 @@ import {
 import { GLU_PLUGIN_ID } from './constants';
 import {
   DoraPeriodOptions,
+  FleetOptions,
+  FleetPromotionRequest,
+  fleetQuery,
   FreezeRequest,
   GluClientOptions,
   PageOptions,
@@ -142,6 +148,47 @@ export class GluClient {
           ...(owner !== undefined ? { owner: [owner].flat() } : {}),
         },
       },
+    });
+    return data!;
+  }
+
+  /**
+   * A page of the fleet: the pipelines the caller may read (of some owners
+   * or systems), each with what its phases hold under their environments.
+   */
+  async getFleet(options: FleetOptions = {}): Promise<FleetPage> {
+    const { data } = await this.api.GET('/fleet', {
+      ...(await this.baseUrl()),
+      params: { query: fleetQuery(options) },
+    });
+    return data!;
+  }
+
+  /**
+   * The pipelines of a page of the fleet whose `to` environment does not
+   * hold what their `from` environment holds, e.g. staging → production.
+   */
+  async diffFleet(
+    environments: { from: string; to: string },
+    options: FleetOptions = {},
+  ): Promise<FleetDiff> {
+    const { data } = await this.api.GET('/fleet/diff', {
+      ...(await this.baseUrl()),
+      params: { query: { ...environments, ...fleetQuery(options) } },
+    });
+    return data!;
+  }
+
+  /**
+   * Several promotions at once, each through its own gates and
+   * permissions; the answer says what each did.
+   */
+  async promoteFleet(
+    items: FleetPromotionRequest[],
+  ): Promise<{ items: FleetPromotionResult[] }> {
+    const { data } = await this.api.POST('/fleet/promotions', {
+      ...(await this.baseUrl()),
+      body: { items },
     });
     return data!;
   }

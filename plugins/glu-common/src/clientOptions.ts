@@ -60,6 +60,36 @@ export type QuarantineRequest = OperationBody<'QuarantineVersion'>;
  */
 export type PublishRequest = OperationBody<'PublishVersion'>;
 
+/**
+ * Which pipelines of the fleet: those of some owners (or the caller's own,
+ * with a user's token), of some systems.
+ *
+ * @public
+ */
+export type FleetOptions = {
+  owner?: string | string[];
+  mine?: boolean;
+  system?: string | string[];
+} & PageOptions;
+
+/**
+ * One promotion of a fleet promotion: the pipeline, the phase, and the
+ * upstream phase if several.
+ *
+ * @public
+ */
+export type FleetPromotionRequest =
+  OperationBody<'PromoteFleet'>['items'][number];
+
+export function fleetQuery(options: FleetOptions) {
+  const { owner, system, ...rest } = options;
+  return {
+    ...rest,
+    ...(owner !== undefined ? { owner: [owner].flat() } : {}),
+    ...(system !== undefined ? { system: [system].flat() } : {}),
+  };
+}
+
 export function pipelineParams(ref: string | CompoundEntityRef) {
   const { namespace, name } = parsePipelineRef(ref);
   return { namespace, name };

@@ -8,6 +8,8 @@ export * from './permissions';
 export * from './client';
 export type {
   DoraPeriodOptions,
+  FleetOptions,
+  FleetPromotionRequest,
   FreezeRequest,
   GluClientOptions,
   PageOptions,

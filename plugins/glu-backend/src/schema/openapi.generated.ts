@@ -82,6 +82,62 @@ export const spec = {
           format: 'date-time',
         },
       },
+      fleetOwner: {
+        name: 'owner',
+        in: 'query',
+        required: false,
+        description:
+          'Only pipelines that one of these groups or users owns (entity refs); repeat it for several.',
+        style: 'form',
+        explode: true,
+        schema: {
+          type: 'array',
+          maxItems: 100,
+          items: {
+            type: 'string',
+            pattern: '^[-_.:/a-zA-Z0-9]{1,512}$',
+          },
+        },
+      },
+      fleetMine: {
+        name: 'mine',
+        in: 'query',
+        required: false,
+        description:
+          "Only pipelines that the caller owns, as a user or through one of their groups; needs a user's token, and is not given with owner.",
+        schema: {
+          type: 'boolean',
+        },
+      },
+      fleetSystem: {
+        name: 'system',
+        in: 'query',
+        required: false,
+        description:
+          'Only pipelines that are part of one of these systems (entity refs).',
+        style: 'form',
+        explode: true,
+        schema: {
+          type: 'array',
+          maxItems: 100,
+          items: {
+            type: 'string',
+            pattern: '^[-_.:/a-zA-Z0-9]{1,512}$',
+          },
+        },
+      },
+      fleetLimit: {
+        name: 'limit',
+        in: 'query',
+        required: false,
+        description: 'How many pipelines a page holds.',
+        schema: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 1000,
+          default: 200,
+        },
+      },
       cursor: {
         name: 'cursor',
         in: 'query',
@@ -1498,9 +1554,235 @@ export const spec = {
           },
         },
       },
+      FleetPipeline: {
+        type: 'object',
+        description: 'A pipeline as the fleet shows it, by its row.',
+        required: ['ref', 'name', 'namespace', 'owner', 'components'],
+        properties: {
+          ref: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          owner: {
+            type: 'string',
+          },
+          system: {
+            type: 'string',
+            description:
+              'The system the pipeline is part of (spec.system), as an entity ref.',
+          },
+          components: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      FleetCell: {
+        type: 'object',
+        description:
+          'What one phase of a pipeline holds, under the environment it stands for (its `environment`, by default its name).',
+        required: ['environment', 'phase', 'status', 'reasons'],
+        properties: {
+          environment: {
+            type: 'string',
+          },
+          phase: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+          },
+          digest: {
+            type: 'string',
+          },
+          since: {
+            type: 'string',
+            format: 'date-time',
+            description: 'Since when the phase has held its version.',
+          },
+          status: {
+            type: 'string',
+            enum: [
+              'up-to-date',
+              'behind',
+              'promoting',
+              'blocked',
+              'pinned',
+              'frozen',
+              'quarantined',
+              'refresh-failing',
+              'empty',
+            ],
+            description:
+              "up-to-date: nothing waits to come in; behind: an upstream's version waits and may be promoted; promoting: a promotion is under way; blocked: a version waits and a gate or rule holds it (reasons say which); pinned: held at its version on purpose; frozen: a freeze holds promotions into it; quarantined: it holds a quarantined version; refresh-failing: its source could not be read at the last refresh; empty: it holds nothing yet.",
+          },
+          behind: {
+            type: 'object',
+            description: 'The version that waits to come in, when one does.',
+            required: ['from', 'version', 'digest', 'versions', 'since'],
+            properties: {
+              from: {
+                type: 'string',
+                description: 'The upstream phase it waits in.',
+              },
+              version: {
+                type: 'string',
+              },
+              digest: {
+                type: 'string',
+              },
+              versions: {
+                type: 'integer',
+                description:
+                  'How many versions the upstream has held since the one this phase holds (counted over at most its 100 newest).',
+              },
+              since: {
+                type: 'string',
+                format: 'date-time',
+                description:
+                  'Since when the phase has been behind its upstream.',
+              },
+            },
+          },
+          reasons: {
+            type: 'array',
+            description:
+              'Why the waiting version has not moved (gates, pins, freezes, refresh errors).',
+            items: {
+              type: 'string',
+            },
+          },
+          promotionId: {
+            type: 'string',
+            description: 'The promotion under way, when one is.',
+          },
+        },
+      },
+      FleetRow: {
+        allOf: [
+          {
+            $ref: '#/components/schemas/FleetPipeline',
+          },
+          {
+            type: 'object',
+            required: ['cells'],
+            properties: {
+              cells: {
+                type: 'array',
+                description: "One per phase, in the pipeline's order.",
+                items: {
+                  $ref: '#/components/schemas/FleetCell',
+                },
+              },
+            },
+          },
+        ],
+      },
+      FleetDiffItem: {
+        type: 'object',
+        description:
+          'A pipeline whose `to` environment does not hold what its `from` environment holds.',
+        required: ['pipeline', 'from', 'to', 'promotable', 'reasons'],
+        properties: {
+          pipeline: {
+            $ref: '#/components/schemas/FleetPipeline',
+          },
+          from: {
+            $ref: '#/components/schemas/FleetCell',
+          },
+          to: {
+            $ref: '#/components/schemas/FleetCell',
+          },
+          promotable: {
+            type: 'boolean',
+            description:
+              'Whether the `to` phase can be promoted from the `from` phase now (an edge leads from one to the other and nothing holds it).',
+          },
+          reasons: {
+            type: 'array',
+            description: 'Why it cannot, when it cannot.',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      FleetPromotionResult: {
+        type: 'object',
+        description: 'What one promotion of a fleet promotion did.',
+        required: ['pipeline', 'phase'],
+        properties: {
+          pipeline: {
+            type: 'string',
+          },
+          phase: {
+            type: 'string',
+          },
+          from: {
+            type: 'string',
+          },
+          promotion: {
+            $ref: '#/components/schemas/Promotion',
+          },
+          error: {
+            type: 'object',
+            description:
+              "Why it was refused, as the pipeline's own promotion would answer.",
+            required: ['name', 'message', 'statusCode'],
+            properties: {
+              name: {
+                type: 'string',
+              },
+              message: {
+                type: 'string',
+              },
+              statusCode: {
+                type: 'integer',
+              },
+            },
+          },
+        },
+      },
+      EnvironmentLag: {
+        type: 'object',
+        description:
+          'How long versions waited between two environments over a period: from the time the upstream environment held a version to the time the next one did.',
+        required: ['from', 'to', 'changes'],
+        properties: {
+          from: {
+            type: 'string',
+          },
+          to: {
+            type: 'string',
+          },
+          changes: {
+            type: 'integer',
+            description:
+              'How many versions reached `to` from `from` in the period.',
+          },
+          median: {
+            type: 'number',
+            description: 'Seconds.',
+          },
+          p90: {
+            type: 'number',
+            description: 'Seconds.',
+          },
+        },
+      },
       OwnerDora: {
         type: 'object',
-        required: ['owner', 'from', 'to', 'figures', 'pipelines'],
+        required: ['owner', 'from', 'to', 'figures', 'lag', 'pipelines'],
         properties: {
           owner: {
             type: 'array',
@@ -1518,6 +1800,14 @@ export const spec = {
           },
           figures: {
             $ref: '#/components/schemas/DoraFigures',
+          },
+          lag: {
+            type: 'array',
+            description:
+              'How long versions waited between environments, per pair of environments.',
+            items: {
+              $ref: '#/components/schemas/EnvironmentLag',
+            },
           },
           pipelines: {
             type: 'array',
@@ -1596,6 +1886,220 @@ export const spec = {
             $ref: '#/components/responses/ErrorResponse',
           },
           '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/fleet': {
+      get: {
+        operationId: 'GetFleet',
+        description:
+          "The fleet: every pipeline the caller may read (filtered by owner or system), ordered by entity ref, each with what its phases hold under the environments they stand for. `environments` are the page's columns, upstream first.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/fleetOwner',
+          },
+          {
+            $ref: '#/components/parameters/fleetMine',
+          },
+          {
+            $ref: '#/components/parameters/fleetSystem',
+          },
+          {
+            $ref: '#/components/parameters/fleetLimit',
+          },
+          {
+            $ref: '#/components/parameters/cursor',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of the fleet.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['environments', 'items'],
+                  properties: {
+                    environments: {
+                      type: 'array',
+                      items: {
+                        type: 'string',
+                      },
+                    },
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/FleetRow',
+                      },
+                    },
+                    nextCursor: {
+                      type: 'string',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/fleet/diff': {
+      get: {
+        operationId: 'DiffFleet',
+        description:
+          'Two environments compared across the fleet: every pipeline (of a page of the fleet) that has both and whose `to` environment does not hold the version its `from` environment holds, with the lag and why it has not moved. A page may hold fewer items than its limit; follow nextCursor to the end.',
+        parameters: [
+          {
+            name: 'from',
+            in: 'query',
+            required: true,
+            description: 'The environment ahead, e.g. staging.',
+            schema: {
+              type: 'string',
+              pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$',
+            },
+          },
+          {
+            name: 'to',
+            in: 'query',
+            required: true,
+            description: 'The environment behind, e.g. production.',
+            schema: {
+              type: 'string',
+              pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$',
+            },
+          },
+          {
+            $ref: '#/components/parameters/fleetOwner',
+          },
+          {
+            $ref: '#/components/parameters/fleetMine',
+          },
+          {
+            $ref: '#/components/parameters/fleetSystem',
+          },
+          {
+            $ref: '#/components/parameters/fleetLimit',
+          },
+          {
+            $ref: '#/components/parameters/cursor',
+          },
+        ],
+        responses: {
+          '200': {
+            description:
+              'The pipelines of a page of the fleet where `to` lags `from`.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['from', 'to', 'items'],
+                  properties: {
+                    from: {
+                      type: 'string',
+                    },
+                    to: {
+                      type: 'string',
+                    },
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/FleetDiffItem',
+                      },
+                    },
+                    nextCursor: {
+                      type: 'string',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/fleet/promotions': {
+      post: {
+        operationId: 'PromoteFleet',
+        description:
+          "Several promotions at once, each exactly as the pipeline's own promotion (its gates, its permissions, its audit), one after the other; the answer says what each did. One refused promotion does not stop the others.",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['items'],
+                additionalProperties: false,
+                properties: {
+                  items: {
+                    type: 'array',
+                    minItems: 1,
+                    maxItems: 100,
+                    items: {
+                      type: 'object',
+                      required: ['pipeline', 'phase'],
+                      additionalProperties: false,
+                      properties: {
+                        pipeline: {
+                          type: 'string',
+                          pattern: '^[-_.:/a-zA-Z0-9]{1,512}$',
+                          description: "The pipeline's entity ref.",
+                        },
+                        phase: {
+                          type: 'string',
+                          pattern: '^[-_.a-zA-Z0-9]{1,253}$',
+                          description: 'The phase to promote into.',
+                        },
+                        from: {
+                          type: 'string',
+                          pattern: '^[-_.a-zA-Z0-9]{1,253}$',
+                          description:
+                            'The upstream phase, when the phase has several.',
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'What each promotion did, in the order asked.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/FleetPromotionResult',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
             $ref: '#/components/responses/ErrorResponse',
           },
         },

@@ -663,11 +663,150 @@ export const PipelineDoraSchema = z.object({
     .describe("The period's deployments, newest first (at most 200)."),
 });
 
+export const FleetPipelineSchema = z
+  .object({
+    ref: z.string(),
+    name: z.string(),
+    namespace: z.string(),
+    title: z.string().optional(),
+    owner: z.string(),
+    system: z
+      .string()
+      .describe(
+        'The system the pipeline is part of (spec.system), as an entity ref.',
+      )
+      .optional(),
+    components: z.array(z.string()),
+  })
+  .describe('A pipeline as the fleet shows it, by its row.');
+
+export const FleetCellSchema = z
+  .object({
+    environment: z.string(),
+    phase: z.string(),
+    version: z.string().optional(),
+    digest: z.string().optional(),
+    since: z
+      .string()
+      .datetime({ offset: true })
+      .describe('Since when the phase has held its version.')
+      .optional(),
+    status: z
+      .enum([
+        'up-to-date',
+        'behind',
+        'promoting',
+        'blocked',
+        'pinned',
+        'frozen',
+        'quarantined',
+        'refresh-failing',
+        'empty',
+      ])
+      .describe(
+        "up-to-date: nothing waits to come in; behind: an upstream's version waits and may be promoted; promoting: a promotion is under way; blocked: a version waits and a gate or rule holds it (reasons say which); pinned: held at its version on purpose; frozen: a freeze holds promotions into it; quarantined: it holds a quarantined version; refresh-failing: its source could not be read at the last refresh; empty: it holds nothing yet.",
+      ),
+    behind: z
+      .object({
+        from: z.string().describe('The upstream phase it waits in.'),
+        version: z.string(),
+        digest: z.string(),
+        versions: z
+          .number()
+          .int()
+          .describe(
+            'How many versions the upstream has held since the one this phase holds (counted over at most its 100 newest).',
+          ),
+        since: z
+          .string()
+          .datetime({ offset: true })
+          .describe('Since when the phase has been behind its upstream.'),
+      })
+      .describe('The version that waits to come in, when one does.')
+      .optional(),
+    reasons: z
+      .array(z.string())
+      .describe(
+        'Why the waiting version has not moved (gates, pins, freezes, refresh errors).',
+      ),
+    promotionId: z
+      .string()
+      .describe('The promotion under way, when one is.')
+      .optional(),
+  })
+  .describe(
+    'What one phase of a pipeline holds, under the environment it stands for (its `environment`, by default its name).',
+  );
+
+export const FleetRowSchema = z.intersection(
+  FleetPipelineSchema,
+  z.object({
+    cells: z
+      .array(FleetCellSchema)
+      .describe("One per phase, in the pipeline's order."),
+  }),
+);
+
+export const FleetDiffItemSchema = z
+  .object({
+    pipeline: FleetPipelineSchema,
+    from: FleetCellSchema,
+    to: FleetCellSchema,
+    promotable: z
+      .boolean()
+      .describe(
+        'Whether the `to` phase can be promoted from the `from` phase now (an edge leads from one to the other and nothing holds it).',
+      ),
+    reasons: z.array(z.string()).describe('Why it cannot, when it cannot.'),
+  })
+  .describe(
+    'A pipeline whose `to` environment does not hold what its `from` environment holds.',
+  );
+
+export const FleetPromotionResultSchema = z
+  .object({
+    pipeline: z.string(),
+    phase: z.string(),
+    from: z.string().optional(),
+    promotion: PromotionSchema.optional(),
+    error: z
+      .object({
+        name: z.string(),
+        message: z.string(),
+        statusCode: z.number().int(),
+      })
+      .describe(
+        "Why it was refused, as the pipeline's own promotion would answer.",
+      )
+      .optional(),
+  })
+  .describe('What one promotion of a fleet promotion did.');
+
+export const EnvironmentLagSchema = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    changes: z
+      .number()
+      .int()
+      .describe('How many versions reached `to` from `from` in the period.'),
+    median: z.number().describe('Seconds.').optional(),
+    p90: z.number().describe('Seconds.').optional(),
+  })
+  .describe(
+    'How long versions waited between two environments over a period: from the time the upstream environment held a version to the time the next one did.',
+  );
+
 export const OwnerDoraSchema = z.object({
   owner: z.array(z.string()),
   from: z.string().datetime({ offset: true }),
   to: z.string().datetime({ offset: true }),
   figures: DoraFiguresSchema,
+  lag: z
+    .array(EnvironmentLagSchema)
+    .describe(
+      'How long versions waited between environments, per pair of environments.',
+    ),
   pipelines: z
     .array(
       z.object({

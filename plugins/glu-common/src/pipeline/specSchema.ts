@@ -28,6 +28,8 @@ const phaseSchema = z.strictObject({
   // The name's pattern is checked apart, so that other problems still show.
   name: z.string().min(1),
   title: z.string().optional(),
+  // Checked apart, as the name is.
+  environment: z.string().min(1).optional(),
   source: z.looseObject({ type: z.string().min(1) }),
   // An edge, or a list of edges (fan-in); checked apart for precise messages.
   promotion: z.unknown().optional(),
@@ -71,6 +73,7 @@ const notificationsSchema = z.strictObject({
 
 export const specSchema = z.strictObject({
   owner: z.string().min(1),
+  system: z.string().min(1).optional(),
   components: z.array(z.string().min(1)).default([]),
   phases: z.array(phaseSchema).min(1),
   dora: doraSchema.optional(),

@@ -86,6 +86,11 @@ export interface EdgeDefinition {
 export interface PhaseDefinition {
   name: string;
   title?: string;
+  /**
+   * The environment the phase stands for across pipelines (`environment:`),
+   * when it is not the phase's name; see `environmentOf`.
+   */
+  environment?: string;
   source: SourceDefinition;
   /** The edges into this phase (its `promotion:`); more than one is a fan-in. */
   edges: EdgeDefinition[];
@@ -106,6 +111,8 @@ export interface PipelineDefinition {
   labels?: Record<string, string>;
   /** The owning group or user, as a full entity ref. */
   owner: string;
+  /** The system the pipeline is part of (`spec.system`), as a full entity ref. */
+  system?: string;
   /** The components that the pipeline delivers, as full entity refs. */
   components: string[];
   /** Phases in topological order: every phase comes after its upstreams. */
@@ -184,4 +191,17 @@ export interface DoraSettings {
    * that is a fix, as CI published it; by default `^(fix|hotfix)\b`.
    */
   fix?: string;
+}
+
+/**
+ * The environment a phase stands for: its `environment:`, or its name. The
+ * fleet lines up pipelines' phases by it.
+ *
+ * @public
+ */
+export function environmentOf(phase: {
+  name: string;
+  environment?: string;
+}): string {
+  return phase.environment ?? phase.name;
 }

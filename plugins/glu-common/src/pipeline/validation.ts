@@ -87,7 +87,17 @@ export function parsePipelineEntity(
     return parsedRef.ref ? stringifyEntityRef(parsedRef.ref) : component;
   });
 
+  let system: string | undefined;
+  if (spec.system !== undefined) {
+    const parsedRef = refProblem(spec.system, 'system', namespace);
+    if (parsedRef.problem) issues.push(`spec.system: ${parsedRef.problem}`);
+    else if (parsedRef.ref!.kind.toLocaleLowerCase('en-US') !== 'system') {
+      issues.push(`spec.system: "${spec.system}" is not a system`);
+    } else system = stringifyEntityRef(parsedRef.ref!);
+  }
+
   const names = new Set<string>();
+  const environments = new Map<string, string>();
   const phases: PhaseDefinition[] = spec.phases.map((phase, index) => {
     const at = `spec.phases[${index}]`;
     const name = nameSchema.safeParse(phase.name);
@@ -98,6 +108,19 @@ export function parsePipelineEntity(
       issues.push(`${at}.name: there is another phase named "${phase.name}"`);
     }
     names.add(phase.name);
+    if (phase.environment !== undefined) {
+      const environment = nameSchema.safeParse(phase.environment);
+      if (!environment.success) {
+        issues.push(...zodIssues(environment.error, `${at}.environment`));
+      }
+    }
+    const environment = phase.environment ?? phase.name;
+    const other = environments.get(environment);
+    if (other !== undefined) {
+      issues.push(
+        `${at}.environment: phase "${other}" stands for environment "${environment}" already; give each phase an environment of its own`,
+      );
+    } else environments.set(environment, phase.name);
     const source = validateSource(phase.source, `${at}.source`, known, issues);
     const edges = parseEdges(phase.promotion, `${at}.promotion`, issues, known);
     if (
@@ -116,6 +139,9 @@ export function parsePipelineEntity(
     return {
       name: phase.name,
       ...(phase.title ? { title: phase.title } : {}),
+      ...(phase.environment !== undefined && phase.environment !== phase.name
+        ? { environment: phase.environment }
+        : {}),
       source,
       edges,
     };
@@ -149,6 +175,7 @@ export function parsePipelineEntity(
       ? { labels: { ...entity.metadata.labels } }
       : {}),
     owner,
+    ...(system ? { system } : {}),
     components,
     phases: topologicalOrder(phases),
     ...(spec.dora

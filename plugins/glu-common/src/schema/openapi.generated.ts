@@ -20,6 +20,57 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/fleet': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The fleet: every pipeline the caller may read (filtered by owner or system), ordered by entity ref, each with what its phases hold under the environments they stand for. `environments` are the page's columns, upstream first. */
+    get: operations['GetFleet'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fleet/diff': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Two environments compared across the fleet: every pipeline (of a page of the fleet) that has both and whose `to` environment does not hold the version its `from` environment holds, with the lag and why it has not moved. A page may hold fewer items than its limit; follow nextCursor to the end. */
+    get: operations['DiffFleet'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fleet/promotions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Several promotions at once, each exactly as the pipeline's own promotion (its gates, its permissions, its audit), one after the other; the answer says what each did. One refused promotion does not stop the others. */
+    post: operations['PromoteFleet'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/health': {
     parameters: {
       query?: never;
@@ -959,6 +1010,98 @@ export type components = {
       /** The period's deployments, newest first (at most 200). */
       deployments: components['schemas']['DoraDeployment'][];
     };
+    /** A pipeline as the fleet shows it, by its row. */
+    FleetPipeline: {
+      ref: string;
+      name: string;
+      namespace: string;
+      title?: string;
+      owner: string;
+      /** The system the pipeline is part of (spec.system), as an entity ref. */
+      system?: string;
+      components: string[];
+    };
+    /** What one phase of a pipeline holds, under the environment it stands for (its `environment`, by default its name). */
+    FleetCell: {
+      environment: string;
+      phase: string;
+      version?: string;
+      digest?: string;
+      /**
+       * Format: date-time
+       * Since when the phase has held its version.
+       */
+      since?: string;
+      /**
+       * up-to-date: nothing waits to come in; behind: an upstream's version waits and may be promoted; promoting: a promotion is under way; blocked: a version waits and a gate or rule holds it (reasons say which); pinned: held at its version on purpose; frozen: a freeze holds promotions into it; quarantined: it holds a quarantined version; refresh-failing: its source could not be read at the last refresh; empty: it holds nothing yet.
+       */
+      status:
+        | 'up-to-date'
+        | 'behind'
+        | 'promoting'
+        | 'blocked'
+        | 'pinned'
+        | 'frozen'
+        | 'quarantined'
+        | 'refresh-failing'
+        | 'empty';
+      /** The version that waits to come in, when one does. */
+      behind?: {
+        /** The upstream phase it waits in. */
+        from: string;
+        version: string;
+        digest: string;
+        /** How many versions the upstream has held since the one this phase holds (counted over at most its 100 newest). */
+        versions: number;
+        /**
+         * Format: date-time
+         * Since when the phase has been behind its upstream.
+         */
+        since: string;
+      };
+      /** Why the waiting version has not moved (gates, pins, freezes, refresh errors). */
+      reasons: string[];
+      /** The promotion under way, when one is. */
+      promotionId?: string;
+    };
+    FleetRow: components['schemas']['FleetPipeline'] & {
+      /** One per phase, in the pipeline's order. */
+      cells: components['schemas']['FleetCell'][];
+    };
+    /** A pipeline whose `to` environment does not hold what its `from` environment holds. */
+    FleetDiffItem: {
+      pipeline: components['schemas']['FleetPipeline'];
+      from: components['schemas']['FleetCell'];
+      to: components['schemas']['FleetCell'];
+      /** Whether the `to` phase can be promoted from the `from` phase now (an edge leads from one to the other and nothing holds it). */
+      promotable: boolean;
+      /** Why it cannot, when it cannot. */
+      reasons: string[];
+    };
+    /** What one promotion of a fleet promotion did. */
+    FleetPromotionResult: {
+      pipeline: string;
+      phase: string;
+      from?: string;
+      promotion?: components['schemas']['Promotion'];
+      /** Why it was refused, as the pipeline's own promotion would answer. */
+      error?: {
+        name: string;
+        message: string;
+        statusCode: number;
+      };
+    };
+    /** How long versions waited between two environments over a period: from the time the upstream environment held a version to the time the next one did. */
+    EnvironmentLag: {
+      from: string;
+      to: string;
+      /** How many versions reached `to` from `from` in the period. */
+      changes: number;
+      /** Seconds. */
+      median?: number;
+      /** Seconds. */
+      p90?: number;
+    };
     OwnerDora: {
       owner: string[];
       /** Format: date-time */
@@ -966,6 +1109,8 @@ export type components = {
       /** Format: date-time */
       to: string;
       figures: components['schemas']['DoraFigures'];
+      /** How long versions waited between environments, per pair of environments. */
+      lag: components['schemas']['EnvironmentLag'][];
       /** Each pipeline of the owners that the caller may read, by entity ref. */
       pipelines: {
         pipelineRef: string;
@@ -998,6 +1143,14 @@ export type components = {
     periodFrom: string;
     /** The end of the period (date-time); by default now. */
     periodTo: string;
+    /** Only pipelines that one of these groups or users owns (entity refs); repeat it for several. */
+    fleetOwner: string[];
+    /** Only pipelines that the caller owns, as a user or through one of their groups; needs a user's token, and is not given with owner. */
+    fleetMine: boolean;
+    /** Only pipelines that are part of one of these systems (entity refs). */
+    fleetSystem: string[];
+    /** How many pipelines a page holds. */
+    fleetLimit: number;
     /** The nextCursor of the previous page. */
     cursor: string;
   };
@@ -1035,6 +1188,121 @@ export interface operations {
       };
       400: components['responses']['ErrorResponse'];
       403: components['responses']['ErrorResponse'];
+    };
+  };
+  GetFleet: {
+    parameters: {
+      query?: {
+        /** Only pipelines that one of these groups or users owns (entity refs); repeat it for several. */
+        owner?: components['parameters']['fleetOwner'];
+        /** Only pipelines that the caller owns, as a user or through one of their groups; needs a user's token, and is not given with owner. */
+        mine?: components['parameters']['fleetMine'];
+        /** Only pipelines that are part of one of these systems (entity refs). */
+        system?: components['parameters']['fleetSystem'];
+        /** How many pipelines a page holds. */
+        limit?: components['parameters']['fleetLimit'];
+        /** The nextCursor of the previous page. */
+        cursor?: components['parameters']['cursor'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** A page of the fleet. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            environments: string[];
+            items: components['schemas']['FleetRow'][];
+            nextCursor?: string;
+          };
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+    };
+  };
+  DiffFleet: {
+    parameters: {
+      query: {
+        /** The environment ahead, e.g. staging. */
+        from: string;
+        /** The environment behind, e.g. production. */
+        to: string;
+        /** Only pipelines that one of these groups or users owns (entity refs); repeat it for several. */
+        owner?: components['parameters']['fleetOwner'];
+        /** Only pipelines that the caller owns, as a user or through one of their groups; needs a user's token, and is not given with owner. */
+        mine?: components['parameters']['fleetMine'];
+        /** Only pipelines that are part of one of these systems (entity refs). */
+        system?: components['parameters']['fleetSystem'];
+        /** How many pipelines a page holds. */
+        limit?: components['parameters']['fleetLimit'];
+        /** The nextCursor of the previous page. */
+        cursor?: components['parameters']['cursor'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The pipelines of a page of the fleet where `to` lags `from`. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            from: string;
+            to: string;
+            items: components['schemas']['FleetDiffItem'][];
+            nextCursor?: string;
+          };
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+    };
+  };
+  PromoteFleet: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          items: {
+            /** The pipeline's entity ref. */
+            pipeline: string;
+            /** The phase to promote into. */
+            phase: string;
+            /** The upstream phase, when the phase has several. */
+            from?: string;
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** What each promotion did, in the order asked. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['FleetPromotionResult'][];
+          };
+        };
+      };
+      400: components['responses']['ErrorResponse'];
     };
   };
   GetHealth: {
