@@ -1,5 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
+import {
+  Entity,
+  RELATION_HAS_PART,
+  RELATION_PART_OF,
+} from '@backstage/catalog-model';
 import { CatalogProcessorResult } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { GluPipelineOwners, GluWriteScopes } from '@glu-dev/plugin-glu-node';
@@ -245,5 +249,42 @@ describe('PipelineEntityProcessor', () => {
       'Pipeline:default/checkout delivers component:payments/ledger',
       'component:payments/ledger deliveredBy Pipeline:default/checkout',
     ]);
+  });
+
+  it('relates the pipeline both ways to its system, in its namespace unless it says otherwise', async () => {
+    const relationsOf = async (system: string) => {
+      const emitted: CatalogProcessorResult[] = [];
+      await processor.postProcessEntity(
+        pipeline({ ...spec, components: [], system }),
+        location,
+        result => emitted.push(result),
+      );
+      return emitted.flatMap(r =>
+        r.type === 'relation' &&
+        [RELATION_PART_OF, RELATION_HAS_PART].includes(r.relation.type)
+          ? [
+              `${r.relation.source.kind}:${r.relation.source.namespace}/${r.relation.source.name} ${r.relation.type} ${r.relation.target.kind}:${r.relation.target.namespace}/${r.relation.target.name}`,
+            ]
+          : [],
+      );
+    };
+    expect(await relationsOf('shop')).toEqual([
+      'Pipeline:default/checkout partOf system:default/shop',
+      'system:default/shop hasPart Pipeline:default/checkout',
+    ]);
+    expect(await relationsOf('system:retail/shop')).toEqual([
+      'Pipeline:default/checkout partOf system:retail/shop',
+      'system:retail/shop hasPart Pipeline:default/checkout',
+    ]);
+    // Without a system, none.
+    const emitted: CatalogProcessorResult[] = [];
+    await processor.postProcessEntity(pipeline(spec), location, result =>
+      emitted.push(result),
+    );
+    expect(
+      emitted.filter(
+        r => r.type === 'relation' && r.relation.type === RELATION_PART_OF,
+      ),
+    ).toEqual([]);
   });
 });

@@ -1,7 +1,9 @@
 import {
   Entity,
+  RELATION_HAS_PART,
   RELATION_OWNED_BY,
   RELATION_OWNER_OF,
+  RELATION_PART_OF,
   parseEntityRef,
 } from '@backstage/catalog-model';
 import {
@@ -30,7 +32,8 @@ function isPipeline(entity: Entity): boolean {
 
 /**
  * The `Pipeline` kind: a definition is validated before it enters the
- * catalog, and relates the pipeline to its owner and its components.
+ * catalog, and relates the pipeline to its owner, its system and its
+ * components.
  *
  * @public
  */
@@ -91,7 +94,11 @@ export class PipelineEntityProcessor implements CatalogProcessor {
       namespace,
       name: entity.metadata.name,
     };
-    const spec = entity.spec as { owner: string; components?: string[] };
+    const spec = entity.spec as {
+      owner: string;
+      system?: string;
+      components?: string[];
+    };
 
     // Validated already: a group or a user, in the pipeline's namespace
     // unless it says otherwise.
@@ -110,6 +117,29 @@ export class PipelineEntityProcessor implements CatalogProcessor {
         target: self,
       }),
     );
+
+    if (spec.system) {
+      // Validated already: a system, in the pipeline's namespace unless it
+      // says otherwise.
+      const system = parseEntityRef(spec.system, {
+        defaultKind: 'system',
+        defaultNamespace: namespace,
+      });
+      emit(
+        processingResult.relation({
+          source: self,
+          type: RELATION_PART_OF,
+          target: system,
+        }),
+      );
+      emit(
+        processingResult.relation({
+          source: system,
+          type: RELATION_HAS_PART,
+          target: self,
+        }),
+      );
+    }
 
     for (const ref of spec.components ?? []) {
       const component = parseEntityRef(ref, {
