@@ -1,4 +1,14 @@
-import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  AuthenticationError,
+  ConflictError,
+  InputError,
+  isError,
+  NotAllowedError,
+  NotFoundError,
+  NotImplementedError,
+  NotModifiedError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 
 /** What went wrong, in words: an error's message, or the thing thrown. */
 export function errorMessage(error: unknown): string {
@@ -80,4 +90,57 @@ export function answerable(error: unknown): unknown {
       code ? ` (${code})` : ''
     }; try again shortly`,
   );
+}
+
+/** The statuses of Backstage's errors, by name, as its error handler answers them. */
+const STATUSES: Record<string, number> = {
+  [NotModifiedError.name]: 304,
+  [InputError.name]: 400,
+  [AuthenticationError.name]: 401,
+  [NotAllowedError.name]: 403,
+  [NotFoundError.name]: 404,
+  [ConflictError.name]: 409,
+  [NotImplementedError.name]: 501,
+  [ServiceUnavailableError.name]: 503,
+};
+
+/**
+ * An error as the HTTP API would answer it, for an answer that holds
+ * several outcomes: its name, its message and its status, as Backstage's
+ * error handler makes them (a status the error carries, else by its name,
+ * else 500). What the handler keeps from callers (a database's error,
+ * something thrown that is not an error) is kept from them here too.
+ */
+export function errorAnswerOf(thrown: unknown): {
+  name: string;
+  message: string;
+  statusCode: number;
+} {
+  const error = answerable(thrown);
+  if (
+    !isError(error) ||
+    (error as Error).constructor?.name === 'DatabaseError'
+  ) {
+    return {
+      name: 'Error',
+      message: 'An internal error occurred',
+      statusCode: 500,
+    };
+  }
+  for (const field of ['statusCode', 'status']) {
+    const status = (error as unknown as Record<string, unknown>)[field];
+    if (
+      typeof status === 'number' &&
+      Number.isInteger(status) &&
+      status >= 100 &&
+      status <= 599
+    ) {
+      return { name: error.name, message: error.message, statusCode: status };
+    }
+  }
+  return {
+    name: error.name,
+    message: error.message,
+    statusCode: STATUSES[error.name] ?? 500,
+  };
 }

@@ -56,6 +56,7 @@ import { Notifier, readNotificationDefaults } from './followUps/Notifier';
 import { PipelineChanges } from './followUps/PipelineChanges';
 import { PipelineSync } from './pipelines/PipelineSync';
 import { PipelineViews } from './views/PipelineViews';
+import { FleetViews } from './views/FleetViews';
 import { PromotionRecords } from './records/PromotionRecords';
 import { PullRequestFollower } from './followUps/PullRequestFollower';
 import { VersionPublisher } from './records/VersionPublisher';
@@ -423,6 +424,7 @@ export const gluPlugin = createBackendPlugin({
           new DefaultGluService({
             store,
             views,
+            fleet: new FleetViews({ store, decisions }),
             writer,
             publisher: new VersionPublisher({ store, history, telemetry }),
             pins: new Pins({ store }),

@@ -12,6 +12,7 @@ import {
   DoraPeriod,
   doraSettingsOf,
 } from './dora';
+import { environmentLag } from './lag';
 
 /** At most this many deployments are listed in a pipeline's report. */
 const LISTED_DEPLOYMENTS = 200;
@@ -93,12 +94,15 @@ export class DoraReports {
     pipelines: PipelineDefinition[],
     period: DoraPeriod,
   ): Promise<OwnerDora> {
-    const each = await Promise.all(
-      pipelines.map(async pipeline => ({
-        pipeline,
-        ...(await this.deployments(pipeline, period)),
-      })),
-    );
+    const [each, lag] = await Promise.all([
+      Promise.all(
+        pipelines.map(async pipeline => ({
+          pipeline,
+          ...(await this.deployments(pipeline, period)),
+        })),
+      ),
+      environmentLag(this.deps.store, pipelines, period),
+    ]);
     return {
       owner,
       from: period.from.toISOString(),
@@ -107,6 +111,7 @@ export class DoraReports {
         each.flatMap(e => e.deployments),
         period,
       ),
+      lag,
       pipelines: each.map(({ pipeline, production, deployments }) => ({
         pipelineRef: pipeline.ref,
         ...(pipeline.title ? { title: pipeline.title } : {}),

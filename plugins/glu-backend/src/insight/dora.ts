@@ -123,7 +123,7 @@ export function doraSettingsOf(pipeline: PipelineDefinition): {
   };
 }
 
-function median(values: number[]): number | undefined {
+export function median(values: number[]): number | undefined {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);

@@ -6,7 +6,9 @@ import {
 import { AuthenticationError, NotAllowedError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
 import { Request } from 'express';
+import { FleetPromotionRequest } from '@glu-dev/plugin-glu-common';
 import { errorMessage, HiddenPipelineError } from '../errors';
+import { promoteEach } from './fleetPromotions';
 import {
   FreezeInput,
   GluService,
@@ -162,6 +164,21 @@ export class AuditedWrites {
         ...(result.commitSha ? { commitSha: result.commitSha } : {}),
         ...(result.hotfix ? { throughFreezes: result.hotfix.freezes } : {}),
       }),
+    );
+  }
+
+  /**
+   * The promotions of a fleet promotion, each audited as the pipeline's
+   * own promotion is (its event, its refusal), through the service's
+   * `promote` (its permissions, its gates, what follows it).
+   */
+  promoteFleet(
+    items: FleetPromotionRequest[],
+    credentials: BackstageCredentials,
+    request?: Request,
+  ) {
+    return promoteEach(items, (ref, asked) =>
+      this.run(this.promote(ref, asked), credentials, request),
     );
   }
 

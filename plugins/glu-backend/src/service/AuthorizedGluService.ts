@@ -24,6 +24,7 @@ import {
 } from '@glu-dev/plugin-glu-common';
 import {
   CallOptions,
+  FleetQuery,
   FreezeInput,
   GluService,
   ListPipelinesQuery,
@@ -35,10 +36,14 @@ import {
 } from './GluService';
 import { quarantinePipelineRef } from '../quarantine/Quarantines';
 import { StoredQuarantine } from '../store/QuarantineStore';
-import { PromotionRequest } from '@glu-dev/plugin-glu-common';
+import {
+  FleetPromotionRequest,
+  PromotionRequest,
+} from '@glu-dev/plugin-glu-common';
+import { promoteEach } from './fleetPromotions';
 import { DoraPeriod } from '../insight/dora';
 import { SyncedPipeline } from '../store/types';
-import { readFilterOf } from './readFilter';
+import { readScopeOf } from './readFilter';
 import { ServiceGrants } from './ServiceGrants';
 import { namedApprover, readableBy } from './whoIs';
 
@@ -134,44 +139,51 @@ export class AuthorizedGluService implements GluService {
   }
 
   async listPipelines(query: ListPipelinesQuery, options: CallOptions) {
-    const [decision] = await this.deps.permissions.authorizeConditional(
-      [{ permission: gluPipelineReadPermission }],
+    const { filter, readable } = await readScopeOf(
+      this.deps.permissions,
       options,
     );
-    // A caller who may read no pipeline at all is told so, as Backstage's
-    // permission guide does for lists; one who may read some is answered
-    // those, which may be none.
-    if (decision.result === AuthorizeResult.DENY) {
-      throw new NotAllowedError(
-        `${principalRef(options.credentials)} may not read any pipeline (${
-          gluPipelineReadPermission.name
-        })`,
-      );
-    }
-    if (decision.result !== AuthorizeResult.CONDITIONAL) {
-      return this.service.listPipelines(query, options);
-    }
-    const filter = readFilterOf(decision.conditions);
-    if (filter) {
-      return this.service.listPipelines({ ...query, filter }, options);
-    }
-    // Conditions that only the catalog can apply: one question for the page.
-    const page = await this.service.listPipelines(query, options);
-    const decisions = page.items.length
-      ? await this.deps.permissions.authorize(
-          page.items.map(p => ({
-            permission: gluPipelineReadPermission,
-            resourceRef: p.ref,
-          })),
-          options,
-        )
-      : [];
-    return {
-      ...page,
-      items: page.items.filter(
-        (_, i) => decisions[i].result === AuthorizeResult.ALLOW,
-      ),
-    };
+    const page = await this.service.listPipelines(
+      filter ? { ...query, filter } : query,
+      options,
+    );
+    if (!readable || page.items.length === 0) return page;
+    const may = new Set(await readable(page.items.map(p => p.ref)));
+    return { ...page, items: page.items.filter(p => may.has(p.ref)) };
+  }
+
+  async getFleet(query: FleetQuery, options: CallOptions) {
+    const { filter, readable } = await readScopeOf(
+      this.deps.permissions,
+      options,
+    );
+    return this.service.getFleet(filter ? { ...query, filter } : query, {
+      ...options,
+      ...(readable ? { readable } : {}),
+    });
+  }
+
+  async diffFleet(
+    environments: { from: string; to: string },
+    query: FleetQuery,
+    options: CallOptions,
+  ) {
+    const { filter, readable } = await readScopeOf(
+      this.deps.permissions,
+      options,
+    );
+    return this.service.diffFleet(
+      environments,
+      filter ? { ...query, filter } : query,
+      { ...options, ...(readable ? { readable } : {}) },
+    );
+  }
+
+  /** Each one through `promote` here: its permissions, its gates. */
+  async promoteFleet(items: FleetPromotionRequest[], options: CallOptions) {
+    return promoteEach(items, (ref, request) =>
+      this.promote(ref, request, options),
+    );
   }
 
   async getPipeline(ref: string, options: CallOptions) {

@@ -1,5 +1,6 @@
 import { NotFoundError } from '@backstage/errors';
 import {
+  FleetPromotionRequest,
   HistoryDiff,
   PipelineDefinition,
   PromotionRequest,
@@ -16,6 +17,8 @@ import { Freezes } from '../freezing/Freezes';
 import { FreezeFollowUp } from '../freezing/FreezeFollowUp';
 import { PipelineChanges } from '../followUps/PipelineChanges';
 import { PipelineViews } from '../views/PipelineViews';
+import { FleetViews } from '../views/FleetViews';
+import { promoteEach } from './fleetPromotions';
 import { VersionPublisher } from '../records/VersionPublisher';
 import { requirePhase, requirePipeline } from '../pipelines/lookup';
 import { GluStore } from '../store/GluStore';
@@ -23,6 +26,7 @@ import { quarantineMarkOf, Quarantines } from '../quarantine/Quarantines';
 import { QuarantineRollbacks } from '../quarantine/QuarantineRollbacks';
 import {
   CallOptions,
+  FleetQuery,
   FreezeInput,
   GluService,
   ListPipelinesQuery,
@@ -43,6 +47,7 @@ export class DefaultGluService implements GluService {
     private readonly deps: {
       store: Pick<GluStore, 'phases' | 'pipelines' | 'promotions' | 'requests'>;
       views: PipelineViews;
+      fleet: FleetViews;
       writer: PhaseWriter;
       publisher: VersionPublisher;
       pins: Pins;
@@ -80,6 +85,25 @@ export class DefaultGluService implements GluService {
 
   async getPipeline(ref: string) {
     return this.deps.views.getPipeline(ref);
+  }
+
+  async getFleet(query: FleetQuery, { readable }: { readable?: Readable }) {
+    return this.deps.fleet.getFleet(query, readable);
+  }
+
+  async diffFleet(
+    environments: { from: string; to: string },
+    query: FleetQuery,
+    { readable }: { readable?: Readable },
+  ) {
+    return this.deps.fleet.diffFleet(environments, query, readable);
+  }
+
+  /** Each one as `promote`, followed up as it is. */
+  async promoteFleet(items: FleetPromotionRequest[], options: CallOptions) {
+    return promoteEach(items, (ref, request) =>
+      this.promote(ref, request, options),
+    );
   }
 
   async getPipelineDocument(ref: string) {

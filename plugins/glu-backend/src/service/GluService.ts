@@ -1,6 +1,10 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   Approval,
+  FleetDiff,
+  FleetPage,
+  FleetPromotionRequest,
+  FleetPromotionResult,
   Freeze,
   FreezeScope,
   HistoryDiff,
@@ -86,6 +90,22 @@ export interface QuarantineInput {
 /** Which pipelines of some the caller may read. */
 export type Readable = (refs: string[]) => Promise<string[]>;
 
+/** Which pipelines a page of the fleet holds. */
+export interface FleetQuery extends PageQuery {
+  /** Only pipelines that one of these owners owns. */
+  owner?: string[];
+  /** Only pipelines that are part of one of these systems. */
+  system?: string[];
+  /** Only pipelines that match this (what the caller may read). */
+  filter?: PipelineFilter;
+}
+
+/** How each promotion of a fleet promotion is made. */
+export type PromoteOne = (
+  ref: string,
+  request: PromoteInput,
+) => Promise<Promotion>;
+
 /**
  * What Glu does, as the HTTP API (and any other caller) sees it: reads from
  * the store and writes through the engine. It knows nothing of permissions:
@@ -97,6 +117,28 @@ export interface GluService {
     options: CallOptions,
   ): Promise<Page<PipelineSummary>>;
   getPipeline(ref: string, options: CallOptions): Promise<PipelineView>;
+  /**
+   * A page of the fleet; `readable` leaves out the pipelines of the page
+   * that the caller may not read.
+   */
+  getFleet(
+    query: FleetQuery,
+    options: CallOptions & { readable?: Readable },
+  ): Promise<FleetPage>;
+  /** Two environments compared over a page of the fleet. */
+  diffFleet(
+    environments: { from: string; to: string },
+    query: FleetQuery,
+    options: CallOptions & { readable?: Readable },
+  ): Promise<FleetDiff>;
+  /**
+   * Several promotions, each as `promote` makes it, a few at a time; each
+   * refusal is answered in its place.
+   */
+  promoteFleet(
+    items: FleetPromotionRequest[],
+    options: CallOptions,
+  ): Promise<{ items: FleetPromotionResult[] }>;
   /** The pipeline's DORA figures over a period. */
   getPipelineDora(
     ref: string,

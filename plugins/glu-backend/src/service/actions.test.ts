@@ -44,8 +44,10 @@ describe("Glu's actions in the actions registry", () => {
         .set('authorization', mockCredentials.user.header(ALICE));
       expect(listed.body.actions.map((a: any) => a.id).sort()).toEqual([
         'glu:approve-version',
+        'glu:diff-fleet',
         'glu:dry-run-promotion',
         'glu:get-dora',
+        'glu:get-fleet',
         'glu:get-pipeline',
         'glu:lift-freeze',
         'glu:lift-quarantine',
@@ -56,6 +58,7 @@ describe("Glu's actions in the actions registry", () => {
         'glu:list-quarantines',
         'glu:pin-phase',
         'glu:promote',
+        'glu:promote-fleet',
         'glu:quarantine-version',
         'glu:request-promotion',
         'glu:rollback',

@@ -20,6 +20,7 @@ import {
 } from '../schema/zod.generated';
 import { doraPeriodOf } from '../insight/dora';
 import { AuditedWrites } from './AuditedWrites';
+import { registerFleetActions } from './fleetActions';
 import { registerFreezeActions } from './freezeActions';
 import { registerQuarantineActions } from './quarantineActions';
 import { registerRequestActions } from './requestActions';
@@ -383,4 +384,5 @@ export function registerGluActions(options: {
   registerFreezeActions({ registry, service, writes });
   registerQuarantineActions({ registry, service, writes });
   registerRequestActions({ registry, service, writes });
+  registerFleetActions({ ...options, registry });
 }

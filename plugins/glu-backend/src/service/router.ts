@@ -22,6 +22,7 @@ import { GluStore } from '../store/GluStore';
 import { AuditedWrite, AuditedWrites } from './AuditedWrites';
 import { GluService } from './GluService';
 import { ownersOf } from './owners';
+import { addFleetRoutes } from './fleetRouter';
 import { answerable } from '../errors';
 import { CatalogRefusalService } from './catalogRefusals';
 
@@ -188,6 +189,8 @@ export async function createRouter(
       ),
     );
   });
+
+  addFleetRoutes(router, { service, writes, credentialsOf, auth, userInfo });
 
   router.post('/pipelines/:namespace/:name/refresh', async (req, res) => {
     const ref = pipelineRefOf(req.params.namespace, req.params.name);

@@ -10,8 +10,36 @@ interface FirstHeldAsk {
   versions: Array<{ digest: string; version: string }>;
 }
 
+/** A phase of a pipeline, as the bulk reads of history name it. */
+export interface PhaseKey {
+  pipelineRef: string;
+  phase: string;
+}
+
+/** An entry of a phase's history, as much as figures and the fleet need of it. */
+export interface HistoryMark {
+  id: string;
+  pipelineRef: string;
+  phase: string;
+  digest: string;
+  version: string;
+  observedAt: string;
+  keptVersion?: boolean;
+}
+
 /** What delivery figures (DORA's) are computed from: phases' history over time. */
 export interface DeliveryFigures {
+  /**
+   * The newest entries of each of these phases (at most `perPhase` each),
+   * newest first, in one statement: what the fleet counts versions behind on.
+   */
+  recentHistory(phases: PhaseKey[], perPhase: number): Promise<HistoryMark[]>;
+  /** The entries of these phases observed in a period, oldest first, in one statement. */
+  historyBetween(
+    phases: PhaseKey[],
+    from: Date,
+    to: Date,
+  ): Promise<HistoryMark[]>;
   /** Phases' history around a period: what each held when it began, and its entries until `until`. */
   historyAround(
     pipelineRef: string,
@@ -36,6 +64,70 @@ export class KnexDeliveryFigures implements DeliveryFigures {
       FirstHeldAsk,
       Map<string, { at: string; message?: string }>
     >(asks => this.firstHeldOf(asks), batching);
+  }
+
+  async recentHistory(
+    phases: PhaseKey[],
+    perPhase: number,
+  ): Promise<HistoryMark[]> {
+    if (phases.length === 0) return [];
+    const wanted = new Set(phases.map(keyOf));
+    // The pipelines and phases asked about, crossed: a few more rows than
+    // asked for at most (a phase of one pipeline named as another's), and a
+    // statement whose size does not grow with every pair.
+    const refs = [...new Set(phases.map(p => p.pipelineRef))];
+    const names = [...new Set(phases.map(p => p.phase))];
+    const ranked = this.db('glu_history as h')
+      .whereIn('h.pipeline_ref', refs)
+      .whereIn('h.phase', names)
+      .select(
+        'h.id',
+        'h.pipeline_ref',
+        'h.phase',
+        'h.digest',
+        'h.version',
+        'h.observed_at',
+        'h.kept_version',
+        this.db.raw(
+          'row_number() over (partition by h.pipeline_ref, h.phase order by h.id desc) as nth',
+        ),
+      )
+      .as('r');
+    const rows = await this.db
+      .from(ranked)
+      .where('r.nth', '<=', perPhase)
+      .orderBy([
+        { column: 'r.pipeline_ref' },
+        { column: 'r.phase' },
+        { column: 'r.id', order: 'desc' },
+      ])
+      .select('r.*');
+    return rows.map(markOf).filter(mark => wanted.has(keyOf(mark)));
+  }
+
+  async historyBetween(
+    phases: PhaseKey[],
+    from: Date,
+    to: Date,
+  ): Promise<HistoryMark[]> {
+    if (phases.length === 0) return [];
+    const wanted = new Set(phases.map(keyOf));
+    const rows = await this.db('glu_history as h')
+      .whereIn('h.pipeline_ref', [...new Set(phases.map(p => p.pipelineRef))])
+      .whereIn('h.phase', [...new Set(phases.map(p => p.phase))])
+      .where('h.observed_at', '>=', from)
+      .where('h.observed_at', '<=', to)
+      .orderBy('h.id', 'asc')
+      .select(
+        'h.id',
+        'h.pipeline_ref',
+        'h.phase',
+        'h.digest',
+        'h.version',
+        'h.observed_at',
+        'h.kept_version',
+      );
+    return rows.map(markOf).filter(mark => wanted.has(keyOf(mark)));
   }
 
   /**
@@ -197,4 +289,20 @@ export class KnexDeliveryFigures implements DeliveryFigures {
       return first;
     });
   }
+}
+
+function keyOf(phase: PhaseKey): string {
+  return `${phase.pipelineRef}\n${phase.phase}`;
+}
+
+function markOf(row: Record<string, any>): HistoryMark {
+  return {
+    id: String(row.id),
+    pipelineRef: row.pipeline_ref,
+    phase: row.phase,
+    digest: row.digest,
+    version: row.version,
+    observedAt: iso(row.observed_at)!,
+    ...(row.kept_version ? { keptVersion: true } : {}),
+  };
 }

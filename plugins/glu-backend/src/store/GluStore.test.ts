@@ -306,4 +306,53 @@ describe.each(databases.eachSupportedId())('GluStore on %p', databaseId => {
     );
     expect(page.items).toEqual([expect.objectContaining({ fields })]);
   });
+
+  it('gives pipelines stored before systems were their system, from their definition', async () => {
+    const knex = await databases.init(databaseId);
+    const directory = resolvePackagePath(
+      '@glu-dev/plugin-glu-backend',
+      'migrations',
+    );
+    const upgrade = '20261209000000_pipeline_systems.js';
+    for (;;) {
+      const [, pending] = await knex.migrate.list({ directory });
+      if (pending[0]?.file === upgrade) break;
+      await knex.migrate.up({ directory });
+    }
+    for (const [name, system] of [
+      ['shop', 'system:default/Shop'],
+      ['plain', undefined],
+    ]) {
+      await knex('glu_pipelines').insert({
+        entity_ref: `pipeline:default/${name}`,
+        owner_ref: 'group:default/x',
+        definition: JSON.stringify({
+          ...definition(name!, 'group:default/x'),
+          ...(system ? { system } : {}),
+        }),
+        definition_hash: 'h',
+      });
+    }
+    const store = await createGluStore({
+      database: mockServices.database({ knex }),
+    });
+    expect(
+      await knex('glu_pipelines')
+        .orderBy('entity_ref')
+        .select('entity_ref', 'system_ref'),
+    ).toEqual([
+      { entity_ref: 'pipeline:default/plain', system_ref: null },
+      {
+        entity_ref: 'pipeline:default/shop',
+        system_ref: 'system:default/shop',
+      },
+    ]);
+    const page = await store.pipelines.listPipelines({
+      system: ['system:default/SHOP'],
+      limit: 10,
+    });
+    expect(page.items.map(p => p.definition.ref)).toEqual([
+      'pipeline:default/shop',
+    ]);
+  });
 });

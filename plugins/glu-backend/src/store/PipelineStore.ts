@@ -105,15 +105,21 @@ export interface PipelineStore {
   getPipelineAt(ref: string): Promise<PipelineAt | undefined>;
   /** Every pipeline's definition (or these pipelines'), in the order of their refs. */
   listPipelineDefinitions(refs?: string[]): Promise<PipelineDefinition[]>;
-  listPipelines(options: {
-    component?: string;
-    /** Any of these owners. */
-    owner?: string[];
-    /** Only what this lets through. */
-    filter?: PipelineFilter;
-    limit: number;
-    cursor?: string;
-  }): Promise<Page<PipelineAt>>;
+  listPipelines(options: ListPipelinesOptions): Promise<Page<PipelineAt>>;
+}
+
+/** Which pipelines a page of `listPipelines` holds, in the order of their refs. */
+export interface ListPipelinesOptions {
+  component?: string;
+  /** Any of these owners. */
+  owner?: string[];
+  /** Part of any of these systems (entity refs, in any case). */
+  system?: string[];
+  /** Only what this lets through. */
+  filter?: PipelineFilter;
+  /** Any size: the caller bounds it. */
+  limit: number;
+  cursor?: string;
 }
 
 /** Pipelines in the plugin's tables (`glu_pipelines`, their phases and components). */
@@ -166,6 +172,7 @@ export class KnexPipelineStore implements PipelineStore {
         entity_ref: definition.ref,
         // Compared with ownership claims, which are lower case.
         owner_ref: definition.owner.toLocaleLowerCase('en-US'),
+        system_ref: definition.system?.toLocaleLowerCase('en-US') ?? null,
         definition: JSON.stringify(definition),
         definition_hash: hash,
         updated_at: new Date(),
@@ -173,7 +180,13 @@ export class KnexPipelineStore implements PipelineStore {
       await tx('glu_pipelines')
         .insert(row)
         .onConflict('entity_ref')
-        .merge(['owner_ref', 'definition', 'definition_hash', 'updated_at']);
+        .merge([
+          'owner_ref',
+          'system_ref',
+          'definition',
+          'definition_hash',
+          'updated_at',
+        ]);
 
       await tx('glu_pipeline_components')
         .where({ pipeline_ref: definition.ref })
@@ -343,15 +356,9 @@ export class KnexPipelineStore implements PipelineStore {
     });
   }
 
-  async listPipelines(options: {
-    component?: string;
-    /** Any of these owners. */
-    owner?: string[];
-    /** Only what this lets through. */
-    filter?: PipelineFilter;
-    limit: number;
-    cursor?: string;
-  }): Promise<Page<PipelineAt>> {
+  async listPipelines(
+    options: ListPipelinesOptions,
+  ): Promise<Page<PipelineAt>> {
     const query = this.db('glu_pipelines as p')
       .select('p.entity_ref', 'p.definition', 'p.revision', 'p.updated_at')
       .orderBy('p.entity_ref')
@@ -360,6 +367,12 @@ export class KnexPipelineStore implements PipelineStore {
       query.whereIn(
         'p.owner_ref',
         options.owner.map(o => o.toLocaleLowerCase('en-US')),
+      );
+    }
+    if (options.system?.length) {
+      query.whereIn(
+        'p.system_ref',
+        options.system.map(o => o.toLocaleLowerCase('en-US')),
       );
     }
     if (options.filter) {
