@@ -7,12 +7,15 @@ import { GluClient } from '@glu-dev/plugin-glu-common';
 import { Command, Option } from 'commander';
 import { connect, Connection, ConnectionOptions } from './connection';
 import { ExitCode, explain } from './exits';
-import { formatOf, FORMATS, Printer } from './output';
+import { Format, formatOf, FORMATS, Printer } from './output';
 
 type GlobalOptions = ConnectionOptions & { output?: string; color: boolean };
 
-/** Adds a command to `glu`, with the options every command takes. */
-export type AddCommand = (nameAndArgs: string) => Command;
+/**
+ * Adds a command to `glu`, with the options every command takes; `formats`
+ * are those it prints (by default table, JSON and YAML).
+ */
+export type AddCommand = (nameAndArgs: string, formats?: Format[]) => Command;
 
 /** What a command's work is given. */
 export type CommandContext = {
@@ -27,7 +30,10 @@ export type CommandContext = {
  * pipelines -o json`), so that a command's own options, such as publish's
  * `--version`, are its own.
  */
-export function withConnectionOptions(command: Command): Command {
+export function withConnectionOptions(
+  command: Command,
+  formats: Format[] = FORMATS,
+): Command {
   return command
     .option('--url <url>', 'the Backstage backend (GLU_URL)')
     .option('--token <token>', 'a Backstage token (GLU_TOKEN)')
@@ -38,7 +44,7 @@ export function withConnectionOptions(command: Command): Command {
     .option('--timeout <seconds>', 'the deadline of each request')
     .addOption(
       new Option('-o, --output <format>', 'how results are printed').choices(
-        FORMATS,
+        formats,
       ),
     )
     .option('--no-color', 'no colours, even on a terminal');
@@ -49,8 +55,8 @@ export function withConnectionOptions(command: Command): Command {
  * options every command takes.
  */
 export function subcommandsOf(group: Command): AddCommand {
-  return nameAndArgs =>
-    withConnectionOptions(group.command(nameAndArgs)).exitOverride();
+  return (nameAndArgs, formats) =>
+    withConnectionOptions(group.command(nameAndArgs), formats).exitOverride();
 }
 
 /**
@@ -74,6 +80,14 @@ function globalsOf(command: Command): GlobalOptions {
   };
 }
 
+/** The formats a command prints: the choices of its `-o`. */
+function formatsOf(command: Command): readonly string[] {
+  return (
+    command.options.find(option => option.long === '--output')?.argChoices ??
+    FORMATS
+  );
+}
+
 /**
  * Runs one command: connects, prints what it returns, and turns a failure
  * into a message that says what to do and the exit code it calls for.
@@ -90,14 +104,15 @@ export function action<A extends unknown[]>(
   return async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
     const globals = globalsOf(command);
-    const printer = new Printer(
-      formatOf(globals.output),
-      process.stdout,
-      process.stderr,
-      globals.color,
-    );
     let connection: Connection | undefined;
     try {
+      // `glu -o csv pipelines`: -o before the command takes every format.
+      const printer = new Printer(
+        formatOf(globals.output, formatsOf(command)),
+        process.stdout,
+        process.stderr,
+        globals.color,
+      );
       connection = connect(globals);
       const code = await work(
         { connection, printer, client: connection.client },

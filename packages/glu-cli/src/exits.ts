@@ -90,66 +90,7 @@ export async function explain(
 ): Promise<GluCliError> {
   if (error instanceof GluCliError) return error;
   const answer = answerOf(error);
-  if (answer) {
-    const { status, message, promotionId } = answer;
-    // A write that was tried and failed names its record; a blocked one
-    // (also a 409) does not.
-    if (promotionId && (status === 409 || status === 503)) {
-      return new GluCliError(
-        `The write failed (${status}): ${message}. Nothing was written; promotion ${promotionId} records it. Try again once that is fixed.`,
-        ExitCode.failed,
-      );
-    }
-    switch (status) {
-      case 400:
-        return new GluCliError(
-          `Glu refused the request: ${message}`,
-          ExitCode.usage,
-        );
-      case 401:
-        return new GluCliError(
-          `Backstage did not accept the token (401): ${message}. Give a valid token with --token, GLU_TOKEN or --token-file (glu --help says how to get one).`,
-          ExitCode.notAllowed,
-        );
-      case 403: {
-        const owned =
-          context.pipeline && context.ownerOf
-            ? await context.ownerOf(context.pipeline).catch(() => undefined)
-            : undefined;
-        return new GluCliError(
-          `Not allowed (403): ${message}.${
-            owned
-              ? ` ${owned.ref} is owned by ${owned.owner}: ask one of its owners, or use the token of someone who may.`
-              : ''
-          }`,
-          ExitCode.notAllowed,
-        );
-      }
-      case 404:
-        return new GluCliError(
-          `Not found (404): ${message}.${
-            context.notFound ? ` ${context.notFound}` : ''
-          }${
-            context.pipeline
-              ? ' `glu pipelines` lists the pipelines, `glu inspect <pipeline>` their phases.'
-              : ''
-          }`,
-          ExitCode.error,
-        );
-      case 409:
-        return new GluCliError(`Blocked (409): ${message}`, ExitCode.blocked);
-      case 503:
-        return new GluCliError(
-          `Glu cannot do it now (503): ${message}. Try again later.`,
-          ExitCode.error,
-        );
-      default:
-        return new GluCliError(
-          `Glu answered ${status}: ${message}`,
-          ExitCode.error,
-        );
-    }
-  }
+  if (answer) return explainAnswer(answer, context);
   const e = error as { name?: string; message?: string; cause?: any };
   if (e?.name === 'InputError') {
     // Refused before it was sent, e.g. a pipeline named by another kind.
@@ -170,6 +111,75 @@ export async function explain(
     );
   }
   return new GluCliError(e?.message ?? String(error), ExitCode.error);
+}
+
+/**
+ * Turns what the API answered into a message that says what to do, and a
+ * code: of a request, or of one item of a request of several (the fleet's
+ * promotions).
+ */
+export async function explainAnswer(
+  answer: Answer,
+  context: ErrorContext,
+): Promise<GluCliError> {
+  const { status, message, promotionId } = answer;
+  // A write that was tried and failed names its record; a blocked one
+  // (also a 409) does not.
+  if (promotionId && (status === 409 || status === 503)) {
+    return new GluCliError(
+      `The write failed (${status}): ${message}. Nothing was written; promotion ${promotionId} records it. Try again once that is fixed.`,
+      ExitCode.failed,
+    );
+  }
+  switch (status) {
+    case 400:
+      return new GluCliError(
+        `Glu refused the request: ${message}`,
+        ExitCode.usage,
+      );
+    case 401:
+      return new GluCliError(
+        `Backstage did not accept the token (401): ${message}. Give a valid token with --token, GLU_TOKEN or --token-file (glu --help says how to get one).`,
+        ExitCode.notAllowed,
+      );
+    case 403: {
+      const owned =
+        context.pipeline && context.ownerOf
+          ? await context.ownerOf(context.pipeline).catch(() => undefined)
+          : undefined;
+      return new GluCliError(
+        `Not allowed (403): ${message}.${
+          owned
+            ? ` ${owned.ref} is owned by ${owned.owner}: ask one of its owners, or use the token of someone who may.`
+            : ''
+        }`,
+        ExitCode.notAllowed,
+      );
+    }
+    case 404:
+      return new GluCliError(
+        `Not found (404): ${message}.${
+          context.notFound ? ` ${context.notFound}` : ''
+        }${
+          context.pipeline
+            ? ' `glu pipelines` lists the pipelines, `glu inspect <pipeline>` their phases.'
+            : ''
+        }`,
+        ExitCode.error,
+      );
+    case 409:
+      return new GluCliError(`Blocked (409): ${message}`, ExitCode.blocked);
+    case 503:
+      return new GluCliError(
+        `Glu cannot do it now (503): ${message}. Try again later.`,
+        ExitCode.error,
+      );
+    default:
+      return new GluCliError(
+        `Glu answered ${status}: ${message}`,
+        ExitCode.error,
+      );
+  }
 }
 
 /** A number of seconds above 0 from an option, or a usage error naming it. */

@@ -4,19 +4,43 @@ import { stringify } from 'yaml';
 import { ExitCode, GluCliError } from './exits';
 
 /** How results are printed: for people, or for scripts. */
-export type Format = 'table' | 'json' | 'yaml';
+export type Format = 'table' | 'json' | 'yaml' | 'csv';
 
+/** The formats of every command. */
 export const FORMATS: Format[] = ['table', 'json', 'yaml'];
 
-export function formatOf(value: string | undefined): Format {
+/** Every format, for the commands that also print CSV (the fleet's). */
+export const ALL_FORMATS: Format[] = [...FORMATS, 'csv'];
+
+/** The format asked for, if the command prints it. */
+export function formatOf(
+  value: string | undefined,
+  formats: readonly string[] = FORMATS,
+): Format {
   const format = (value ?? 'table') as Format;
-  if (!FORMATS.includes(format)) {
+  if (!formats.includes(format)) {
     throw new GluCliError(
-      `-o takes ${FORMATS.join(', ')}, not ${value}`,
+      `-o takes ${formats.join(', ')}, not ${value}`,
       ExitCode.usage,
     );
   }
   return format;
+}
+
+/**
+ * Rows as CSV (RFC 4180): a header, then a record a line, each ending with
+ * CRLF; a field is quoted when it holds a comma, a quote or a line break,
+ * its quotes doubled.
+ */
+export function csv(
+  head: string[],
+  rows: Array<Array<string | number | boolean | undefined>>,
+): string {
+  const field = (value: string | number | boolean | undefined) => {
+    const text = value === undefined ? '' : String(value);
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return [head, ...rows].map(row => `${row.map(field).join(',')}\r\n`).join('');
 }
 
 /**
@@ -127,8 +151,21 @@ export class Printer {
     this.palette = paletteFor(out, color);
   }
 
-  result(data: unknown, human: () => string) {
-    if (this.format === 'json') {
+  /**
+   * Prints a result: its data as JSON or YAML, or for people what `human`
+   * makes of it, or as CSV what `rows` makes of it (for a command that
+   * takes `-o csv`).
+   */
+  result(data: unknown, human: () => string, rows?: () => string) {
+    if (this.format === 'csv') {
+      if (!rows) {
+        throw new GluCliError(
+          'This command does not print CSV',
+          ExitCode.usage,
+        );
+      }
+      this.out.write(rows());
+    } else if (this.format === 'json') {
       this.out.write(`${JSON.stringify(data, null, 2)}\n`);
     } else if (this.format === 'yaml') {
       this.out.write(stringify(data));

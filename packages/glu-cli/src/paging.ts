@@ -1,6 +1,6 @@
 /*
  * Lists that come in pages (pipelines, a phase's history): the options that
- * choose a page, and printing one page or every page.
+ * choose a page, printing one page or every page, and reading every page.
  */
 import { PageOptions } from '@glu-dev/plugin-glu-common';
 import { Command } from 'commander';
@@ -40,6 +40,20 @@ export async function listed<T>(
   if (shown.nextCursor) {
     printer.note(`More: --cursor ${shown.nextCursor}, or --all`);
   }
+}
+
+/** Every page of a list, in order, following each page's nextCursor. */
+export async function everyPage<P extends { nextCursor?: string }>(
+  page: (cursor: string | undefined) => Promise<P>,
+): Promise<P[]> {
+  const pages: P[] = [];
+  let cursor: string | undefined;
+  do {
+    const next = await page(cursor);
+    pages.push(next);
+    cursor = next.nextCursor;
+  } while (cursor);
+  return pages;
 }
 
 function limitOf(value: string): number {

@@ -3,9 +3,10 @@
  * in the order its help lists them; each command lives in commands/.
  */
 import { Command, CommanderError } from 'commander';
-import { withConnectionOptions } from './action';
+import { AddCommand, withConnectionOptions } from './action';
 import { addApprove, addRequest } from './commands/approvals';
 import { addDora } from './commands/dora';
+import { addFleet } from './commands/fleet';
 import { addFreeze } from './commands/freeze';
 import { addDiff, addHistory } from './commands/history';
 import { addPin, addUnpin } from './commands/phases';
@@ -19,6 +20,7 @@ import { addPromote, addRollback } from './commands/promote';
 import { addPublish } from './commands/publish';
 import { addQuarantine } from './commands/quarantine';
 import { ExitCode } from './exits';
+import { ALL_FORMATS } from './output';
 
 const HELP_AFTER = `
 Where and who, as flags or in the environment
@@ -50,14 +52,16 @@ export function createProgram(version: string): Command {
       )
       .version(version)
       .enablePositionalOptions(),
+    ALL_FORMATS,
   )
     .addHelpText('after', HELP_AFTER)
     .showHelpAfterError('(glu --help shows every command)')
     .exitOverride();
-  const command = (nameAndArgs: string) =>
-    withConnectionOptions(program.command(nameAndArgs)).exitOverride();
+  const command: AddCommand = (nameAndArgs, formats) =>
+    withConnectionOptions(program.command(nameAndArgs), formats).exitOverride();
 
   addPipelines(command);
+  addFleet(command);
   addInspect(command);
   addDora(command);
   addHistory(command);

@@ -329,7 +329,7 @@ export function freezeText(p: Palette, freeze: Freeze): string {
 }
 
 /** A duration in words: `45s`, `12m`, `3h 5m`, `2d 4h`. */
-function duration(seconds: number | undefined): string {
+export function duration(seconds: number | undefined): string {
   if (seconds === undefined) return '-';
   if (seconds < 60) return `${Math.round(seconds)}s`;
   const minutes = Math.round(seconds / 60);

@@ -132,7 +132,9 @@ const bobReadsOnly: Denied = (permission, caller) =>
  * published to build as CI would when given, under a policy that refuses
  * what `denied` says (by default, bob may only read). Alice is in the team
  * that owns it; `memberships` puts others in groups, and `approvals` is
- * production's approvals gate.
+ * production's approvals gate. `entities` are more of the catalog's, e.g.
+ * other pipelines (asked for when Glu starts, after the beforeAll hooks
+ * registered before this one).
  */
 export function useGlu(
   options: {
@@ -140,6 +142,7 @@ export function useGlu(
     denied?: Denied;
     memberships?: Record<string, string[]>;
     approvals?: Approvals;
+    entities?: () => Entity[];
   } = {},
 ) {
   let glu: Awaited<ReturnType<typeof startGlu>>;
@@ -151,7 +154,10 @@ export function useGlu(
     });
     glu = await startGlu({
       knex: await databases.init('SQLITE_3'),
-      entities: [checkout(repo.url, options.approvals)],
+      entities: [
+        checkout(repo.url, options.approvals),
+        ...(options.entities?.() ?? []),
+      ],
       waitFor: ['staging', 'production'],
       memberships: {
         'user:default/alice': ['group:default/team-checkout'],
