@@ -1,7 +1,7 @@
 /*
  * The local state of the example portal, under `.glu/` (ignored by Git), or
  * under GLU_EXAMPLE_DIR: the SQLite databases, the backend's working
- * directory, the example GitOps repository and the example pipeline.
+ * directory, the example GitOps repository and the example pipelines.
  */
 'use strict';
 
@@ -91,14 +91,14 @@ async function prepareExample(root, stateDir = path.join(root, '.glu')) {
   }
   const bareDir = path.join(stateDir, 'git', 'gitops.git');
   seedGitops(root, bareDir);
-  const template = fs.readFileSync(
-    path.join(root, 'examples', 'pipelines.yaml'),
-    'utf8',
-  );
-  fs.writeFileSync(
-    path.join(stateDir, 'examples', 'pipelines.yaml'),
-    template.split('{{gitops}}').join(pathToFileURL(bareDir).href),
-  );
+  // The example pipelines, and the rest of the example fleet.
+  for (const file of ['pipelines.yaml', 'fleet.yaml']) {
+    const template = fs.readFileSync(path.join(root, 'examples', file), 'utf8');
+    fs.writeFileSync(
+      path.join(stateDir, 'examples', file),
+      template.split('{{gitops}}').join(pathToFileURL(bareDir).href),
+    );
+  }
   return { stateDir, gitopsDir: bareDir };
 }
 

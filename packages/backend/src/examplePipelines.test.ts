@@ -3,16 +3,20 @@
  * gates it has (the prometheus module's among them, with the example's
  * Prometheus server), and the AnalysisTemplate that the search pipeline
  * reads from the example GitOps repository one that resolves against it.
+ * And the example fleet they make with examples/fleet.yaml: three teams,
+ * three systems, environments that line up, and a file for every phase but
+ * the one meant to fail.
  */
 import { ConfigReader } from '@backstage/config';
 import {
   BUILT_IN_GATE_TYPES,
   builtInGateProblems,
+  environmentOf,
   observedGateOptions,
   parsePipelineEntity,
 } from '@glu-dev/plugin-glu-common';
 import { createPrometheusGates } from '@glu-dev/plugin-glu-backend-module-prometheus';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 
@@ -27,12 +31,19 @@ const gluConfig = parseYaml(
 ).glu;
 const gates = createPrometheusGates(new ConfigReader({ glu: gluConfig }));
 
-const pipelines = parseAllDocuments(
-  read('examples/pipelines.yaml').replace(
-    /\{\{gitops\}\}/g,
-    'file:///example/git/gitops.git',
-  ),
-).map(document => document.toJS() as Entity);
+const pipelines = ['examples/pipelines.yaml', 'examples/fleet.yaml'].flatMap(
+  file =>
+    parseAllDocuments(
+      read(file).replace(/\{\{gitops\}\}/g, 'file:///example/git/gitops.git'),
+    ).map(document => document.toJS() as Entity),
+);
+const entities = ['examples/entities.yaml', 'examples/org.yaml'].flatMap(file =>
+  parseAllDocuments(read(file)).map(d => d.toJS()),
+);
+const refsOf = (kind: string) =>
+  entities
+    .filter(e => e.kind === kind)
+    .map(e => `${kind.toLowerCase()}:default/${e.metadata.name}`);
 
 function gateProblems(type: string, config: unknown): string[] | undefined {
   const gate = gates[type as keyof typeof gates];
@@ -73,5 +84,71 @@ describe('the example pipelines', () => {
     expect(
       gates.analysis.validate!({ ...analysis.analysis, template }),
     ).toEqual([]);
+  });
+
+  describe('the example fleet', () => {
+    const specs = pipelines.map(p => ({
+      name: p.metadata.name,
+      ...(p.spec as any),
+    }));
+
+    it('has at least 20 pipelines of three teams in three systems, all in the catalog', () => {
+      expect(specs.length).toBeGreaterThanOrEqual(20);
+      expect(new Set(specs.map(s => s.owner)).size).toBe(3);
+      expect(new Set(specs.map(s => s.system)).size).toBe(3);
+      for (const spec of specs) {
+        expect(refsOf('Group')).toContain(spec.owner);
+        expect(refsOf('System')).toContain(spec.system);
+        for (const component of spec.components) {
+          expect(refsOf('Component')).toContain(component);
+        }
+      }
+    });
+
+    it('lines up the phases in build, staging, canary and production', () => {
+      const environments = new Set(
+        specs.flatMap(s => s.phases.map((p: any) => environmentOf(p))),
+      );
+      expect([...environments].sort()).toEqual([
+        'build',
+        'canary',
+        'production',
+        'staging',
+      ]);
+      // Some under other names.
+      expect(specs.some(s => s.phases.some((p: any) => p.name === 'qa'))).toBe(
+        true,
+      );
+    });
+
+    it('has a file in the example GitOps repository for every git phase but wishlist’s production', () => {
+      const missing = specs.flatMap(s =>
+        s.phases
+          .filter((p: any) => p.source.type === 'git')
+          .filter(
+            (p: any) =>
+              !existsSync(path.join(root, 'examples/gitops', p.source.path)),
+          )
+          .map((p: any) => `${s.name} ${p.name}`),
+      );
+      expect(missing).toEqual(['wishlist production']);
+    });
+
+    it('writes only where the example’s write scopes let each team', () => {
+      const scope = gluConfig.writeScopes.find((w: any) =>
+        w.paths.includes('teams/{owner}/**'),
+      );
+      expect(scope).toBeDefined();
+      for (const spec of specs.filter(
+        s => !['checkout', 'payments', 'search'].includes(s.name),
+      )) {
+        const team = spec.owner.replace('group:default/', '');
+        for (const phase of spec.phases.filter(
+          (p: any) => p.source.type === 'git',
+        )) {
+          expect(phase.source.path).toMatch(new RegExp(`^teams/${team}/`));
+        }
+      }
+    });
   });
 });

@@ -71,5 +71,8 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 // The example services' traffic, as Prometheus scrapes it, for the example's
 // prometheus gates (/api/example-traffic/metrics): only in this example.
 backend.add(import('./exampleTraffic'));
+// What the example fleet shows that files cannot: versions that CI would
+// have published, a pin and a quarantine, made once at the first start.
+backend.add(import('./exampleFleet'));
 
 backend.start();
