@@ -38,6 +38,23 @@ describe('a freeze scope', () => {
     ).toEqual([]);
   });
 
+  it('covers a phase by the environment it stands for', () => {
+    const renamed = {
+      ...pipeline,
+      phases: [
+        { name: 'build', edges: [] },
+        { name: 'qa', environment: 'staging', edges: [{ from: 'build' }] },
+        { name: 'prod', environment: 'production', edges: [{ from: 'qa' }] },
+      ],
+    };
+    expect(
+      coveredPhases(normalizeScope({ phases: ['production'] }), renamed),
+    ).toEqual(['prod']);
+    expect(coveredPhases(normalizeScope({ phases: ['qa'] }), renamed)).toEqual([
+      'qa',
+    ]);
+  });
+
   it('refuses a ref that is not one, naming it', () => {
     expect(() =>
       normalizeScope({ pipelines: ['component:default/x'] }),

@@ -1,5 +1,6 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  environmentOf,
   FreezeScope,
   parsePipelineRef,
   PipelineDefinition,
@@ -61,9 +62,15 @@ export function coveredPhases(
   }
   // Only phases that something promotes into can be held.
   const written = pipeline.phases.filter(p => p.edges.length > 0);
+  // A phase by its name, or by the environment it stands for.
   return written
-    .map(p => p.name)
-    .filter(name => !scope.phases || scope.phases.includes(name));
+    .filter(
+      p =>
+        !scope.phases ||
+        scope.phases.includes(p.name) ||
+        scope.phases.includes(environmentOf(p)),
+    )
+    .map(p => p.name);
 }
 
 /** The words for what a scope covers. */

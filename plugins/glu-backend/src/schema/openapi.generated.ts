@@ -671,7 +671,8 @@ export const spec = {
           },
           phases: {
             type: 'array',
-            description: 'Only the phases of these names (e.g. production).',
+            description:
+              'Only the phases of these names, or that stand for these environments (e.g. production).',
             maxItems: 100,
             items: {
               type: 'string',

@@ -289,7 +289,9 @@ export const FreezeScopeSchema = z
     phases: z
       .array(z.string().regex(new RegExp('^[-_.a-zA-Z0-9]{1,253}$')))
       .max(100)
-      .describe('Only the phases of these names (e.g. production).')
+      .describe(
+        'Only the phases of these names, or that stand for these environments (e.g. production).',
+      )
       .optional(),
   })
   .strict()

@@ -717,7 +717,7 @@ export type components = {
       owners?: string[];
       /** These pipelines (entity refs, e.g. pipeline:default/checkout). */
       pipelines?: string[];
-      /** Only the phases of these names (e.g. production). */
+      /** Only the phases of these names, or that stand for these environments (e.g. production). */
       phases?: string[];
     };
     /** A hold on promotions into the phases it covers. Set at run time (origin api) or recurring from app-config (origin config, glu.freezes). */
