@@ -5,6 +5,7 @@ import {
   discoveryApiRef,
   fetchApiRef,
   PageBlueprint,
+  useRouteRef,
 } from '@backstage/frontend-plugin-api';
 import {
   EntityCardBlueprint,
@@ -13,7 +14,8 @@ import {
 import { GLU_PLUGIN_ID, GluClient } from '@glu-dev/plugin-glu-common';
 import DeviceHubIcon from '@material-ui/icons/DeviceHub';
 import { gluApiRef } from './api';
-import { isDoraAvailable, isGluTabShown } from './conditions';
+import { isDoraAvailable, isFleetAvailable, isGluTabShown } from './conditions';
+import type { EntityFleetCard } from './components/Fleet/EntityFleetCard';
 
 /** The pipelines page. */
 const rootRouteRef = createRouteRef();
@@ -50,6 +52,24 @@ const gluDoraCard = EntityCardBlueprint.make({
   },
 });
 
+/** The fleet card, with its link to the pipelines page where the app has it. */
+function FleetCardOfEntity(props: { card: typeof EntityFleetCard }) {
+  const page = useRouteRef(rootRouteRef);
+  return <props.card pagePath={page?.()} />;
+}
+
+/** The fleet card on the pages of groups and systems. */
+const gluFleetCard = EntityCardBlueprint.make({
+  name: 'fleet',
+  params: {
+    filter: isFleetAvailable,
+    loader: () =>
+      import('./components/Fleet').then(m => (
+        <FleetCardOfEntity card={m.EntityFleetCard} />
+      )),
+  },
+});
+
 /** The pipelines page at `/glu`, with its item in the app's navigation. */
 const gluPage = PageBlueprint.make({
   params: {
@@ -75,5 +95,5 @@ export default createFrontendPlugin({
   icon: <DeviceHubIcon fontSize="inherit" />,
   info: { packageJson: () => import('../package.json') },
   routes: { root: rootRouteRef },
-  extensions: [gluApi, gluEntityContent, gluDoraCard, gluPage],
+  extensions: [gluApi, gluEntityContent, gluDoraCard, gluFleetCard, gluPage],
 });

@@ -1,5 +1,10 @@
 import { Entity } from '@backstage/catalog-model';
-import { isDoraAvailable, isGluAvailable, isGluTabShown } from './conditions';
+import {
+  isDoraAvailable,
+  isFleetAvailable,
+  isGluAvailable,
+  isGluTabShown,
+} from './conditions';
 
 const entity = (kind: string, relations: Entity['relations'] = []): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -37,5 +42,14 @@ describe('isGluTabShown', () => {
     expect(isGluTabShown(entity('Component'))).toBe(true);
     expect(isGluTabShown(entity('Pipeline'))).toBe(true);
     expect(isGluTabShown(entity('User'))).toBe(false);
+  });
+});
+
+describe('isFleetAvailable', () => {
+  it('holds for groups and systems', () => {
+    expect(isFleetAvailable({ kind: 'Group' })).toBe(true);
+    expect(isFleetAvailable({ kind: 'system' })).toBe(true);
+    expect(isFleetAvailable({ kind: 'Component' })).toBe(false);
+    expect(isFleetAvailable({ kind: 'User' })).toBe(false);
   });
 });

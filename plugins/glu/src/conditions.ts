@@ -40,3 +40,14 @@ export function isGluTabShown(entity: Entity): boolean {
 export function isDoraAvailable(entity: { kind: string }): boolean {
   return ['pipeline', 'group', 'user'].includes(entity.kind.toLowerCase());
 }
+
+/**
+ * Whether an entity has a fleet in Glu: a group (the pipelines it owns) or
+ * a system (the pipelines that are part of it), for the legacy
+ * `EntityGluFleetCard`.
+ *
+ * @public
+ */
+export function isFleetAvailable(entity: { kind: string }): boolean {
+  return ['group', 'system'].includes(entity.kind.toLowerCase());
+}

@@ -8,8 +8,13 @@ export {
   gluPlugin,
   EntityGluContent,
   EntityGluDoraCard,
+  EntityGluFleetCard,
   GluPage,
 } from './plugin';
-export { isDoraAvailable, isGluAvailable } from './conditions';
+export {
+  isDoraAvailable,
+  isFleetAvailable,
+  isGluAvailable,
+} from './conditions';
 export { gluApiRef } from './api';
 export type { GluApi } from './api';

@@ -75,3 +75,22 @@ export const EntityGluDoraCard: () => JSX.Element = gluPlugin.provide(
     },
   }),
 );
+
+/**
+ * The fleet card, for apps on the legacy frontend system: on a Group's page,
+ * what each environment holds for every pipeline it owns; on a System's,
+ * for every pipeline that is part of it; with a link to the fleet view of
+ * the pipelines page. Show it for the entities where `isFleetAvailable` is
+ * true.
+ *
+ * @public
+ */
+export const EntityGluFleetCard: () => JSX.Element = gluPlugin.provide(
+  createComponentExtension({
+    name: 'EntityGluFleetCard',
+    component: {
+      lazy: () =>
+        import('./components/Fleet').then(m => m.LegacyEntityFleetCard),
+    },
+  }),
+);

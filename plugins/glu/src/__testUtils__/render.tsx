@@ -64,6 +64,8 @@ export type RenderOptions = {
   /** Who is signed in: a member of team-checkout by default. */
   userEntityRef?: string;
   ownershipEntityRefs?: string[];
+  /** Where the app starts, e.g. `/?view=fleet`. */
+  routeEntries?: string[];
 };
 
 /**
@@ -111,6 +113,9 @@ export async function renderGlu(
       {/* usePermission caches decisions with SWR: a fresh cache per test. */}
       <SWRConfig value={{ provider: () => new Map() }}>{element}</SWRConfig>
     </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    {
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      ...(options.routeEntries ? { routeEntries: options.routeEntries } : {}),
+    },
   );
 }

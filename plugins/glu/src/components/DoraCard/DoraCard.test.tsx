@@ -165,6 +165,44 @@ describe('DoraCard', () => {
     );
   });
 
+  it("lists the time between an owner's environments", async () => {
+    server.use(
+      http.get(`${GLU_BASE_URL}/dora`, () =>
+        HttpResponse.json({
+          owner: ['group:default/team-checkout'],
+          from: '2026-11-01T00:00:00Z',
+          to: '2026-12-01T00:00:00Z',
+          figures,
+          lag: [
+            { from: 'dev', to: 'staging', changes: 1, median: 600, p90: 600 },
+            {
+              from: 'staging',
+              to: 'production',
+              changes: 12,
+              median: 2 * 3600,
+              p90: 3 * 86_400,
+            },
+            { from: 'production', to: 'dr', changes: 0 },
+          ],
+          pipelines: [],
+        }),
+      ),
+    );
+    await renderGlu(<DoraCard ownerRef="group:default/team-checkout" />);
+    const section = await screen.findByRole('region', {
+      name: 'Time between environments',
+    });
+    expect(
+      within(section)
+        .getAllByTestId('glu-environment-lag')
+        .map(item => item.textContent),
+    ).toEqual([
+      'dev → staging  median 10m  p90 10m  (1 change)',
+      'staging → production  median 2h  p90 3d  (12 changes)',
+      'production → dr  median –  p90 –  (0 changes)',
+    ]);
+  });
+
   it('shows what went wrong', async () => {
     server.use(
       http.get(`${CHECKOUT_URL}/dora`, () =>

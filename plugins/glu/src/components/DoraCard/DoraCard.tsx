@@ -20,21 +20,13 @@ import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis } from 'recharts';
 import { gluApiRef } from '../../api';
+import { durationLabel } from './doraText';
+import { EnvironmentLagList } from './EnvironmentLagList';
 
 /** The periods one can pick, in days. */
 export const DORA_PERIODS = [7, 30, 90];
 
-/** A duration in words: `45s`, `12m`, `3h 5m`, `2d 4h`; `–` for none. */
-export function durationLabel(seconds: number | undefined): string {
-  if (seconds === undefined) return '–';
-  if (seconds < 60) return `${Math.round(seconds)}s`;
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 120) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours}h${minutes % 60 ? ` ${minutes % 60}m` : ''}`;
-  const days = Math.floor(hours / 24);
-  return `${days}d${hours % 24 ? ` ${hours % 24}h` : ''}`;
-}
+export { durationLabel };
 
 /** The change failure rate in words: `25%`, `–` without deployments. */
 export function rateLabel(figures: DoraFigures): string {
@@ -153,7 +145,11 @@ export function DoraCard(props: {
       return { figures: dora.figures, production: dora.production };
     }
     const dora = await gluApi.getOwnerDora(JSON.parse(owners), period);
-    return { figures: dora.figures, pipelines: dora.pipelines };
+    return {
+      figures: dora.figures,
+      pipelines: dora.pipelines,
+      lag: dora.lag,
+    };
   }, [gluApi, pipelineRef, owners, days]);
 
   const picker = (
@@ -186,6 +182,7 @@ export function DoraCard(props: {
           </Typography>
         ) : null}
         <DoraFiguresView figures={value.figures} />
+        {value.lag && <EnvironmentLagList lag={value.lag} />}
         {value.pipelines?.length ? (
           <Table size="small" aria-label="DORA by pipeline">
             <TableHead>

@@ -1,7 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { setupServer } from 'msw/node';
 import { checkoutView } from '../../__testUtils__/fixtures';
 import { renderGlu } from '../../__testUtils__/render';
@@ -31,12 +31,16 @@ const pipeline: Entity = {
   relations: [{ type: 'delivers', targetRef: 'component:default/checkout' }],
 };
 
-async function renderTab(entity: Entity, entities: Entity[]) {
+async function renderTab(
+  entity: Entity,
+  entities: Entity[],
+  routeEntries?: string[],
+) {
   await renderGlu(
     <EntityProvider entity={entity}>
       <EntityGluContent />
     </EntityProvider>,
-    { entities: [entity, ...entities] },
+    { entities: [entity, ...entities], routeEntries },
   );
 }
 
@@ -93,5 +97,27 @@ describe('EntityGluContent', () => {
     expect(
       await screen.findByRole('region', { name: 'Phase Staging' }),
     ).toBeInTheDocument();
+  });
+
+  it('opens at the phase that the link names', async () => {
+    servePipeline(server, () => checkoutView());
+    const scrolled: Element[] = [];
+    Element.prototype.scrollIntoView = function scrollIntoView(this: Element) {
+      scrolled.push(this);
+    };
+    try {
+      await renderTab(pipeline, [], ['/glu?phase=production']);
+      const production = await screen.findByRole('region', {
+        name: 'Phase Production',
+      });
+      await waitFor(() => expect(production).toHaveFocus());
+      expect(production).toHaveAttribute('aria-current', 'location');
+      expect(scrolled).toEqual([production]);
+      expect(
+        screen.getByRole('region', { name: 'Phase Staging' }),
+      ).not.toHaveAttribute('aria-current');
+    } finally {
+      delete (Element.prototype as Partial<Element>).scrollIntoView;
+    }
   });
 });

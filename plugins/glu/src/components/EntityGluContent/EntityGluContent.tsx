@@ -9,6 +9,8 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { GLU_API_VERSION, PIPELINE_KIND } from '@glu-dev/plugin-glu-common';
 import Grid from '@material-ui/core/Grid';
+import { useSearchParams } from 'react-router-dom';
+import { PhaseFocusContext } from '../PipelineGraph/phaseFocus';
 import { PipelineCard } from '../PipelineCard/PipelineCard';
 import { WriteScopesNotice } from '../SetupNotices';
 import { isPipeline, usePipelines } from './usePipelines';
@@ -42,9 +44,14 @@ spec:
 `;
 }
 
-/** The Glu tab of a catalog entity. */
+/**
+ * The Glu tab of a catalog entity; `?phase=<name>` opens it at that phase
+ * of its pipeline (the fleet view links there).
+ */
 export function EntityGluContent() {
   const { entity } = useEntity();
+  const [search] = useSearchParams();
+  const phase = search.get('phase') ?? undefined;
   const { value: pipelines, loading, error } = usePipelines(entity);
 
   if (loading) {
@@ -78,18 +85,20 @@ export function EntityGluContent() {
   return (
     <Content>
       <WriteScopesNotice />
-      <Grid container spacing={3} direction="column">
-        {pipelines.map(pipeline => (
-          <Grid item key={stringifyEntityRef(pipeline)}>
-            <PipelineCard
-              pipelineRef={stringifyEntityRef(pipeline)}
-              title={pipeline.metadata.title ?? pipeline.metadata.name}
-              description={pipeline.metadata.description}
-              linkToEntity={!isPipeline(entity)}
-            />
-          </Grid>
-        ))}
-      </Grid>
+      <PhaseFocusContext.Provider value={phase}>
+        <Grid container spacing={3} direction="column">
+          {pipelines.map(pipeline => (
+            <Grid item key={stringifyEntityRef(pipeline)}>
+              <PipelineCard
+                pipelineRef={stringifyEntityRef(pipeline)}
+                title={pipeline.metadata.title ?? pipeline.metadata.name}
+                description={pipeline.metadata.description}
+                linkToEntity={!isPipeline(entity)}
+              />
+            </Grid>
+          ))}
+        </Grid>
+      </PhaseFocusContext.Provider>
     </Content>
   );
 }

@@ -1,5 +1,5 @@
 import { Content, Header, Page } from '@backstage/core-components';
-import { GluPipelinesContent } from './GluPipelinesContent';
+import { GluPipelinesViews } from './GluPipelinesViews';
 
 /** The pipelines page with its own header, for apps on the legacy frontend system. */
 export function GluPage() {
@@ -10,7 +10,7 @@ export function GluPage() {
         subtitle="Deployment pipelines: every phase's version, and what is waiting to be promoted"
       />
       <Content>
-        <GluPipelinesContent />
+        <GluPipelinesViews />
       </Content>
     </Page>
   );

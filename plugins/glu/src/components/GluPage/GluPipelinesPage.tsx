@@ -1,11 +1,11 @@
 import { Content } from '@backstage/core-components';
-import { GluPipelinesContent } from './GluPipelinesContent';
+import { GluPipelinesViews } from './GluPipelinesViews';
 
 /** The pipelines page's content, under the header the new frontend system gives pages. */
 export function GluPipelinesPage() {
   return (
     <Content>
-      <GluPipelinesContent />
+      <GluPipelinesViews />
     </Content>
   );
 }

@@ -8,7 +8,7 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import LockIcon from '@material-ui/icons/Lock';
 import Alert from '@material-ui/lab/Alert';
-import { memo } from 'react';
+import { memo, useRef } from 'react';
 import { GluPermissions } from '../../hooks/useGluPermissions';
 import { ActionButton } from '../ActionButton';
 import { Actor } from '../Actor';
@@ -20,9 +20,15 @@ import { VersionLabel } from '../VersionLabel';
 import { VersionProvenance } from '../VersionProvenance';
 import { EdgePanel } from './EdgePanel';
 import { awaitsFirstVersion, FirstVersionHint } from './FirstVersion';
+import { usePhaseFocus } from './phaseFocus';
 
 const useStyles = makeStyles(theme => ({
   card: { width: 300, flexShrink: 0 },
+  focused: {
+    borderColor: theme.palette.primary.main,
+    boxShadow: `0 0 0 2px ${theme.palette.primary.main}`,
+    outline: 'none',
+  },
   header: { paddingBottom: 0 },
   version: {
     marginBottom: theme.spacing(1),
@@ -61,6 +67,8 @@ export const PhaseCard = memo(function PhaseCardContent(
 ) {
   const { pipeline, phase, incoming, permissions } = props;
   const classes = useStyles();
+  const cardRef = useRef<HTMLDivElement>(null);
+  const focused = usePhaseFocus(phase.name, cardRef);
   const title = phase.title ?? phase.name;
   const state = phase.state;
   const quarantine = phase.quarantine ?? state?.quarantine;
@@ -75,7 +83,12 @@ export const PhaseCard = memo(function PhaseCardContent(
       variant="outlined"
       role="region"
       aria-label={`Phase ${title}`}
-      className={classes.card}
+      className={`${classes.card}${focused ? ` ${classes.focused}` : ''}`}
+      ref={cardRef}
+      {...(focused
+        ? { tabIndex: -1, 'aria-current': 'location' as const }
+        : {})}
+      data-focused={focused || undefined}
     >
       <CardHeader
         title={title}

@@ -1,0 +1,6 @@
+export {
+  EntityFleetCard,
+  FleetCard,
+  LegacyEntityFleetCard,
+} from './EntityFleetCard';
+export { FleetCellView } from './FleetCell';
