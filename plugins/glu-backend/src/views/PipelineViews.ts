@@ -41,7 +41,7 @@ function edgeView({
 }
 
 /** What every view of a pipeline says of it, from its definition. */
-function pipelineHeader(pipeline: PipelineDefinition) {
+export function pipelineHeader(pipeline: PipelineDefinition) {
   return {
     ref: pipeline.ref,
     name: pipeline.name,

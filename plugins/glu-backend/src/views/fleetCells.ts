@@ -16,6 +16,7 @@ import {
   quarantineMarkOf,
 } from '../quarantine/Quarantines';
 import { HistoryMark } from '../store/DeliveryFigures';
+import { pipelineHeader } from './PipelineViews';
 
 /** At most this many of an upstream's newest entries count the versions a phase is behind. */
 export const BEHIND_HISTORY = 100;
@@ -61,13 +62,8 @@ function unique(values: string[]): string[] {
 /** What every view of a pipeline in the fleet says of it. */
 export function fleetPipelineOf(pipeline: PipelineDefinition): FleetPipeline {
   return {
-    ref: pipeline.ref,
-    name: pipeline.name,
-    namespace: pipeline.namespace,
-    ...(pipeline.title ? { title: pipeline.title } : {}),
-    owner: pipeline.owner,
+    ...pipelineHeader(pipeline),
     ...(pipeline.system ? { system: pipeline.system } : {}),
-    components: pipeline.components,
   };
 }
 

@@ -12,3 +12,19 @@ export function intervalMillis(interval: unknown): number | undefined {
   ];
   return Number(match[1]) * unit;
 }
+
+/**
+ * A duration in words, as the portal and the command line show it: `45s`,
+ * `12m`, `3h 5m`, `2d 4h`.
+ *
+ * @public
+ */
+export function durationWords(seconds: number): string {
+  if (seconds < 60) return `${Math.round(seconds)}s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 120) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}h${minutes % 60 ? ` ${minutes % 60}m` : ''}`;
+  const days = Math.floor(hours / 24);
+  return `${days}d${hours % 24 ? ` ${hours % 24}h` : ''}`;
+}
