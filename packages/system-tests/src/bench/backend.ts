@@ -11,10 +11,17 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { call, eventually } from '../harness/client';
 import { GitHost } from '../harness/gitHost';
-import { OwnPostgres } from '../harness/postgres';
 import { freePort, Replica } from '../harness/replicas';
 import { benchConfig, merge } from './config';
-import { createRepository, ownerEntity, pipeline } from './fixtures';
+import { BenchPostgres } from './postgres';
+import {
+  createRepository,
+  FLEET_PHASES,
+  FLEET_SYSTEM,
+  fleetSystemEntity,
+  ownerEntity,
+  pipeline,
+} from './fixtures';
 import { TAB_PHASES, tabEntities } from './portal';
 
 /** GLU_BENCH_PIPELINES: the fleet that reads and polls run across (1,000). */
@@ -79,7 +86,7 @@ export class BenchBackend {
     root: string;
     template: string;
     logDir: string;
-    postgres?: OwnPostgres;
+    postgres?: BenchPostgres;
   }): Promise<BenchBackend> {
     const { variant, database, host, root } = options;
     const id = `${database}_${variant.name}`.replace(/[^a-z0-9]+/gi, '_');
@@ -107,13 +114,13 @@ export class BenchBackend {
     for (let r = 0; r < REPOSITORIES; r++) {
       const files: Record<string, string> = {};
       for (let i = r; i < PIPELINES; i += REPOSITORIES) {
-        files[`env/p${i}/staging.yaml`] = 'version: 1.0.0\n';
-        files[`env/p${i}/production.yaml`] = 'version: 1.0.0\n';
+        const phases: Record<string, string> = {};
+        for (const phase of FLEET_PHASES) {
+          phases[phase] = `env/p${i}/${phase}.yaml`;
+          files[phases[phase]] = 'version: 1.0.0\n';
+        }
         entities.push(
-          pipeline(`p${i}`, url(`fleet-${r}`), {
-            staging: `env/p${i}/staging.yaml`,
-            production: `env/p${i}/production.yaml`,
-          }),
+          pipeline(`p${i}`, url(`fleet-${r}`), phases, FLEET_SYSTEM),
         );
       }
       repository(`fleet-${r}`, files);
@@ -123,7 +130,7 @@ export class BenchBackend {
       tabFiles[`env/t${i}/version.yaml`] = 'version: 1.0.0\n';
     }
     repository('tab', tabFiles);
-    entities.push(...tabEntities(url('tab')), ownerEntity);
+    entities.push(...tabEntities(url('tab')), ownerEntity, fleetSystemEntity);
     const catalogFile = path.join(dir, 'pipelines.yaml');
     const writeCatalog = (written: any[]) =>
       fs.writeFileSync(

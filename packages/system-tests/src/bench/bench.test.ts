@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { merge } from './config';
-import { variants } from './bench';
+import { ALL_FIGURES, figures, variants } from './bench';
+import { FLEET_PHASES, pipeline } from './fixtures';
 
 describe('the bench variants', () => {
   it('merges an overlay over the config, key by key', () => {
@@ -53,5 +54,39 @@ describe('the bench variants', () => {
     expect(() =>
       variants('/current', { GLU_BENCH_VARIANTS: '{"off": true}' }),
     ).toThrow(/the overlay of "off" must be a mapping/);
+  });
+});
+
+describe('the bench figures', () => {
+  it('measures every figure unless GLU_BENCH_FIGURES names some', () => {
+    expect([...figures({})]).toEqual(ALL_FIGURES);
+    expect([...figures({ GLU_BENCH_FIGURES: 'fleet, fleet-portal' })]).toEqual([
+      'fleet',
+      'fleet-portal',
+    ]);
+  });
+
+  it('refuses a figure it does not know, naming those it does', () => {
+    expect(() => figures({ GLU_BENCH_FIGURES: 'read,fleets' })).toThrow(
+      /"fleets" is not a figure \(promotion, .*fleet-portal\)/,
+    );
+  });
+
+  it("gives the fleet's pipelines four environments, each promoted from the one before", () => {
+    const fleetPipeline = pipeline(
+      'p0',
+      'http://git/fleet-0',
+      Object.fromEntries(FLEET_PHASES.map(p => [p, `env/p0/${p}.yaml`])),
+      'system:default/fleet',
+    );
+    expect(fleetPipeline.spec.system).toBe('system:default/fleet');
+    expect(
+      fleetPipeline.spec.phases.map((p: any) => [p.name, p.promotion?.from]),
+    ).toEqual([
+      ['build', undefined],
+      ['dev', 'build'],
+      ['staging', 'dev'],
+      ['production', 'staging'],
+    ]);
   });
 });

@@ -14,7 +14,9 @@
  *
  * GLU_BENCH_PIPELINES (1000): the fleet that reads and polls run across.
  * GLU_BENCH_FIGURES: which figures (promotion, concurrent, read, polling,
- * interval, portal; all by default), comma-separated.
+ * interval, portal, fleet, fleet-portal; all by default), comma-separated.
+ * GLU_BENCH_POSTGRES: a PostgreSQL server to run on (a connection string)
+ * rather than one of the bench's own; the run drops its databases on it.
  * GLU_BENCH_ROUNDS (5): samples of each figure, alternating Glu and floor.
  * GLU_BENCH_DATABASES (sqlite,postgres): which databases, one after the other.
  * GLU_BENCH_VARIANTS: a YAML or JSON file (or inline JSON) mapping a
@@ -34,23 +36,49 @@ import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { GitHost } from '../harness/gitHost';
 import { resultsDir } from '../harness/paths';
-import { OwnPostgres } from '../harness/postgres';
 import { BenchBackend, Database, Variant } from './backend';
+import { fleetFigures } from './fleet';
+import { fleetPortalFigures } from './fleetPortal';
 import { createTemplate } from './fixtures';
 import { FloorShell } from './floor';
 import { intervalFigure, pollingFigures } from './polling';
 import { portalFigures } from './portal';
+import { BenchPostgres, benchPostgres } from './postgres';
 import { concurrentFigure, FigureContext, promotionFigure } from './promotion';
 import { readFigures } from './reads';
 import { Table, writeTables } from './table';
 
 const ROUNDS = Number(process.env.GLU_BENCH_ROUNDS ?? 5);
-const FIGURES = new Set(
-  (
-    process.env.GLU_BENCH_FIGURES ??
-    'promotion,concurrent,read,polling,interval,portal'
-  ).split(','),
-);
+/** Every figure, in the order they are measured. */
+export const ALL_FIGURES = [
+  'promotion',
+  'concurrent',
+  'read',
+  'polling',
+  'interval',
+  'portal',
+  'fleet',
+  'fleet-portal',
+];
+
+/** The figures GLU_BENCH_FIGURES names: every one by default. */
+export function figures(env: NodeJS.ProcessEnv = process.env): Set<string> {
+  const named = (env.GLU_BENCH_FIGURES ?? ALL_FIGURES.join(','))
+    .split(',')
+    .map(f => f.trim())
+    .filter(Boolean);
+  for (const figure of named) {
+    if (!ALL_FIGURES.includes(figure)) {
+      throw new Error(
+        `GLU_BENCH_FIGURES: "${figure}" is not a figure (${ALL_FIGURES.join(
+          ', ',
+        )})`,
+      );
+    }
+  }
+  return new Set(named);
+}
+const FIGURES = figures();
 const DATABASES = (process.env.GLU_BENCH_DATABASES ?? 'sqlite,postgres')
   .split(',')
   .filter(Boolean) as Database[];
@@ -117,6 +145,17 @@ async function measure(context: FigureContext) {
       rows.forEach(row => context.table.add(row));
     }
   }
+  if (FIGURES.has('fleet')) await fleetFigures(context);
+  if (FIGURES.has('fleet-portal')) {
+    for (const b of backends) {
+      const rows = await fleetPortalFigures({
+        baseUrl: b.url,
+        rounds: context.rounds,
+        variant: b.variant.name,
+      });
+      rows.forEach(row => context.table.add(row));
+    }
+  }
 }
 
 async function main() {
@@ -139,12 +178,12 @@ async function main() {
   const host = await GitHost.start(dir);
   const shell = new FloorShell();
   const tables: Table[] = [];
-  let postgres: OwnPostgres | undefined;
+  let postgres: BenchPostgres | undefined;
   let backends: BenchBackend[] = [];
   try {
     const template = path.join(dir, 'template.git');
     createTemplate(template);
-    if (DATABASES.includes('postgres')) postgres = await OwnPostgres.start();
+    if (DATABASES.includes('postgres')) postgres = await benchPostgres();
     for (const database of DATABASES) {
       const table = new Table(database === 'sqlite' ? 'SQLite' : 'PostgreSQL');
       tables.push(table);

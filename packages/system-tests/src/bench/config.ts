@@ -3,7 +3,7 @@
  * over it.
  */
 import path from 'node:path';
-import { OwnPostgres } from '../harness/postgres';
+import { BenchPostgres } from './postgres';
 
 /** `overlay` merged over `base`: objects key by key, anything else replaced. */
 export function merge(base: any, overlay: any): any {
@@ -33,7 +33,7 @@ export function benchConfig(options: {
   /** The Git host's port. */
   gitPort: number;
   database: 'sqlite' | 'postgres';
-  postgres?: OwnPostgres;
+  postgres?: BenchPostgres;
   /** The backend's name, for its databases on a shared server. */
   id: string;
   token: string;
@@ -50,7 +50,7 @@ export function benchConfig(options: {
           client: 'pg',
           connection: options.postgres!.connection,
           // Every backend its own databases on the one server.
-          prefix: `bench_${id.toLowerCase()}_`,
+          prefix: `${options.postgres!.prefix}${id.toLowerCase()}_`,
         };
   return {
     // The example backend serves the app's production bundle itself.
@@ -81,7 +81,16 @@ export function benchConfig(options: {
     // run as they do for an adopter who set neither.
     catalog: {
       rules: [
-        { allow: ['Pipeline', 'Location', 'Component', 'User', 'Group'] },
+        {
+          allow: [
+            'Pipeline',
+            'Location',
+            'Component',
+            'System',
+            'User',
+            'Group',
+          ],
+        },
       ],
       locations: [{ type: 'file', target: catalogFile }],
     },

@@ -172,28 +172,46 @@ function gitPhase(
   };
 }
 
-/** A pipeline: an api phase, then staging (and production) from files. */
+/**
+ * A pipeline: an api phase (`build`), then a phase for each file, in their
+ * order, each promoted from the one before; part of `system` when given.
+ */
 export function pipeline(
   name: string,
   repository: string,
-  files: { staging: string; production?: string },
+  files: Record<string, string>,
+  system?: string,
 ) {
-  const phases: object[] = [
-    { name: 'build', source: { type: 'api' } },
-    gitPhase('staging', repository, files.staging, 'build'),
-  ];
-  if (files.production) {
-    phases.push(
-      gitPhase('production', repository, files.production, 'staging'),
-    );
+  const phases: object[] = [{ name: 'build', source: { type: 'api' } }];
+  let from = 'build';
+  for (const [phase, file] of Object.entries(files)) {
+    phases.push(gitPhase(phase, repository, file, from));
+    from = phase;
   }
   return {
     apiVersion: 'glu.dev/v1alpha1',
     kind: 'Pipeline',
     metadata: { name, namespace: 'default' },
-    spec: { owner: OWNER, phases },
+    spec: { owner: OWNER, ...(system ? { system } : {}), phases },
   };
 }
+
+/**
+ * The phases of the fleet's pipelines that read a file of their own, after
+ * the api phase `build`: four environments a pipeline, as a fleet has them.
+ */
+export const FLEET_PHASES = ['dev', 'staging', 'production'];
+
+/** The system the fleet's pipelines are part of, and only they. */
+export const FLEET_SYSTEM = 'system:default/fleet';
+
+/** The fleet's system, so that the catalog knows what its pipelines name. */
+export const fleetSystemEntity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'System',
+  metadata: { name: 'fleet', namespace: 'default' },
+  spec: { owner: OWNER },
+};
 
 /** The owners of the pipelines: the catalog lets a pipeline in only after. */
 export const ownerEntity = {

@@ -4,6 +4,7 @@
  * second or a few), against the same reads with no poll.
  */
 import { BenchBackend, PIPELINES, REPOSITORIES } from './backend';
+import { FLEET_PHASES } from './fixtures';
 import { quote } from './floor';
 import {
   cpuSeconds,
@@ -72,7 +73,9 @@ export async function intervalFigure(context: FigureContext) {
   }
   for (const b of backends) {
     context.table.add({
-      figure: `an unchanged minute, ${PIPELINES} pipelines × 3 phases in ${REPOSITORIES} repositories (CPU of the backend's processes)`,
+      figure: `an unchanged minute, ${PIPELINES} pipelines × ${
+        FLEET_PHASES.length + 1
+      } phases in ${REPOSITORIES} repositories (CPU of the backend's processes)`,
       variant: b.variant.name,
       glu: `${spread(glu.get(b)!, percent)} of a core`,
       floor: `${spread(
@@ -212,7 +215,7 @@ export async function pollingFigures(context: FigureContext) {
           kind === 'unchanged'
             ? `GET one pipeline across ${PIPELINES} during a poll of them (nothing new)`
             : `GET one pipeline across ${PIPELINES} while ${
-                PIPELINES * 2
+                PIPELINES * FLEET_PHASES.length
               } changed files of theirs are read`,
         variant: b.variant.name,
         glu: `${spread(

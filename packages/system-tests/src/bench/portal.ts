@@ -4,7 +4,7 @@
  * the production build of the app that the example backend serves, in
  * headless Chromium (GLU_CHROMIUM).
  */
-import { chromium, Page } from '@playwright/test';
+import { Browser, chromium, Page } from '@playwright/test';
 import path from 'node:path';
 import { call, eventually } from '../harness/client';
 import { resultsDir } from '../harness/paths';
@@ -102,6 +102,56 @@ function gluTabReady(page: Page): Promise<number> {
     .then(handle => handle.jsonValue() as Promise<number>);
 }
 
+/**
+ * Headless Chromium (GLU_CHROMIUM) on the portal, signed in as its guest
+ * (the example portal's sign-in page), its pages shown.
+ */
+export async function openPortal(
+  baseUrl: string,
+): Promise<{ browser: Browser; page: Page }> {
+  const executablePath = process.env.GLU_CHROMIUM ?? '/usr/bin/chromium';
+  const browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+  const page = await browser.newPage({
+    viewport: { width: 1440, height: 900 },
+  });
+  try {
+    await page.goto(baseUrl);
+    const enter = page.getByRole('button', { name: 'Enter' });
+    await enter.click();
+    // Signed in once the app's pages replace the sign-in page.
+    await enter.waitFor({ state: 'detached', timeout: 60_000 });
+    await page
+      .getByRole('link', { name: 'Pipelines' })
+      .first()
+      .waitFor({ timeout: 60_000 });
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
+  return { browser, page };
+}
+
+/** A figure's error, with a screenshot of the page as it was. */
+export async function withScreenshot(
+  page: Page,
+  name: string,
+  error: unknown,
+): Promise<Error> {
+  const screenshot = path.join(resultsDir, `${name}.png`);
+  await page.screenshot({ path: screenshot, fullPage: true });
+  return new Error(`${error} (the page: ${screenshot})`);
+}
+
 /** The portal's rows of the benchmark's table. */
 export async function portalFigures(options: {
   baseUrl: string;
@@ -130,31 +180,8 @@ export async function portalFigures(options: {
     body: { version: '2.0.0' },
   });
 
-  const executablePath = process.env.GLU_CHROMIUM ?? '/usr/bin/chromium';
-  const browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
-  const page = await browser.newPage({
-    viewport: { width: 1440, height: 900 },
-  });
+  const { browser, page } = await openPortal(baseUrl);
   try {
-    await page.goto(baseUrl);
-    const enter = page.getByRole('button', { name: 'Enter' });
-    await enter.click();
-    // Signed in once the app's pages replace the sign-in page.
-    await enter.waitFor({ state: 'detached', timeout: 60_000 });
-    await page
-      .getByRole('link', { name: 'Pipelines' })
-      .first()
-      .waitFor({ timeout: 60_000 });
     const entity = `${baseUrl}/catalog/default/component/tab`;
     const overview: number[] = [];
     const tab: number[] = [];
@@ -206,9 +233,7 @@ export async function portalFigures(options: {
       },
     ];
   } catch (error) {
-    const screenshot = path.join(resultsDir, 'bench-portal.png');
-    await page.screenshot({ path: screenshot, fullPage: true });
-    throw new Error(`${error} (the page: ${screenshot})`);
+    throw await withScreenshot(page, 'bench-portal', error);
   } finally {
     await browser.close();
   }

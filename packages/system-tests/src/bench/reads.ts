@@ -42,7 +42,10 @@ function list(b: BenchBackend): Side {
   };
 }
 
-type Samples = Map<BenchBackend, { glu: LoadResult[]; catalog: LoadResult[] }>;
+export type Samples = Map<
+  BenchBackend,
+  { glu: LoadResult[]; catalog: LoadResult[] }
+>;
 
 function checked(result: LoadResult, what: string): LoadResult {
   if (result.errors > 0) {
@@ -52,7 +55,7 @@ function checked(result: LoadResult, what: string): LoadResult {
 }
 
 /** One sample of each side, in the round's order. */
-async function pair(
+export async function pair(
   samples: Samples,
   b: BenchBackend,
   round: number,
