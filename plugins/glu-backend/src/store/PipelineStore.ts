@@ -360,7 +360,12 @@ export class KnexPipelineStore implements PipelineStore {
     options: ListPipelinesOptions,
   ): Promise<Page<PipelineAt>> {
     const query = this.db('glu_pipelines as p')
-      .select('p.entity_ref', 'p.definition', 'p.revision', 'p.updated_at')
+      .select(
+        'p.entity_ref',
+        'p.definition_hash',
+        'p.revision',
+        'p.updated_at',
+      )
       .orderBy('p.entity_ref')
       .limit(options.limit + 1);
     if (options.owner?.length) {
@@ -391,13 +396,17 @@ export class KnexPipelineStore implements PipelineStore {
     if (after) {
       query.where('p.entity_ref', '>', after);
     }
-    const rows = await query;
+    const rows: PipelineRow[] = await query;
     const items = rows.slice(0, options.limit);
+    // Definitions parsed once per version, as every other read has them.
+    const definitions = new Map(
+      (await this.definitionsOf(items)).map(d => [d.ref, d]),
+    );
     return {
-      items: items.map(r => ({
-        definition: JSON.parse(r.definition),
-        revision: revisionOf(r),
-      })),
+      items: items.flatMap(r => {
+        const definition = definitions.get(r.entity_ref);
+        return definition ? [{ definition, revision: revisionOf(r) }] : [];
+      }),
       nextCursor:
         rows.length > options.limit
           ? encodeCursor(items[items.length - 1].entity_ref)
