@@ -114,7 +114,11 @@ const CompareRow = memo(function CompareRowContent(props: {
       </TableCell>
       <TableCell>
         {item.reasons.map(reason => (
-          <Typography key={reason} variant="body2">
+          <Typography
+            key={reason}
+            variant="body2"
+            style={{ overflowWrap: 'anywhere' }}
+          >
             {reason}
           </Typography>
         ))}
@@ -189,7 +193,7 @@ export function FleetCompareTable(props: {
               <TableCell>{from}</TableCell>
               <TableCell>{to}</TableCell>
               <TableCell>Lag</TableCell>
-              <TableCell>Reasons</TableCell>
+              <TableCell style={{ minWidth: 320 }}>Reasons</TableCell>
               <TableCell style={{ minWidth: 200 }}>Result</TableCell>
             </TableRow>
           </TableHead>
