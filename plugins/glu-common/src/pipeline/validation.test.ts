@@ -1,46 +1,10 @@
-import { Entity } from '@backstage/catalog-model';
-import { JsonObject } from '@backstage/types';
-import { parsePipelineEntity, PipelineValidationError } from './validation';
-
-function pipeline(spec: Record<string, unknown>): Entity {
-  return {
-    apiVersion: 'glu.dev/v1alpha1',
-    kind: 'Pipeline',
-    metadata: { name: 'checkout', namespace: 'default' },
-    spec: spec as JsonObject,
-  };
-}
-
-const gitSource = (path: string, extra: Record<string, unknown> = {}) => ({
-  type: 'git',
-  repository: 'https://github.com/acme/gitops',
-  path,
-  format: 'kubernetes',
-  ...extra,
-});
-
-const valid = {
-  owner: 'team-checkout',
-  components: ['checkout'],
-  phases: [
-    { name: 'staging', source: gitSource('env/staging/deployment.yaml') },
-    {
-      name: 'production',
-      source: gitSource('./env/production/deployment.yaml'),
-      promotion: { from: 'staging', gates: [{ soak: '30m' }] },
-    },
-  ],
-};
-
-function issuesOf(spec: Record<string, unknown>, options = {}): string[] {
-  try {
-    parsePipelineEntity(pipeline(spec), options);
-  } catch (error) {
-    expect(error).toBeInstanceOf(PipelineValidationError);
-    return (error as PipelineValidationError).issues;
-  }
-  throw new Error('expected the definition to be refused');
-}
+import { parsePipelineEntity } from './validation';
+import {
+  gitSource,
+  issuesOf,
+  pipeline,
+  valid,
+} from '../__testUtils__/pipelines';
 
 describe('parsePipelineEntity', () => {
   it('turns a valid entity into the definition the engine uses', () => {
@@ -347,44 +311,6 @@ describe('parsePipelineEntity', () => {
       }),
     ).toEqual([
       'spec.phases[1].promotion: Glu cannot write into a phase whose source is api; only phases with a git source can be promoted into',
-    ]);
-  });
-
-  it('reads environments and the system, and refuses one that is not a name, a duplicate or not a system', () => {
-    const [staging, production] = valid.phases;
-    const withEnvironments = (...environments: Array<string | undefined>) => ({
-      ...valid,
-      system: 'shop',
-      phases: [staging, production].map((phase, i) => ({
-        ...phase,
-        ...(environments[i] ? { environment: environments[i] } : {}),
-      })),
-    });
-    const definition = parsePipelineEntity(
-      pipeline(withEnvironments('staging', 'live')),
-    );
-    // Kept only where it is not the phase's name.
-    expect(definition.phases.map(p => p.environment)).toEqual([
-      undefined,
-      'live',
-    ]);
-    expect(definition.system).toBe('system:default/shop');
-    const twice = (phase: string, environment: string) =>
-      `spec.phases[1].environment: phase "${phase}" stands for environment "${environment}" already; give each phase an environment of its own`;
-    expect(issuesOf(withEnvironments(undefined, 'staging'))).toEqual([
-      twice('staging', 'staging'),
-    ]);
-    expect(issuesOf(withEnvironments('production'))).toEqual([
-      twice('staging', 'production'),
-    ]);
-    expect(issuesOf(withEnvironments('Pre Prod'))).toEqual([
-      expect.stringMatching(/^spec\.phases\[0\]\.environment: /),
-    ]);
-    expect(issuesOf({ ...valid, system: 'component:default/shop' })).toEqual([
-      'spec.system: "component:default/shop" is not a system',
-    ]);
-    expect(issuesOf({ ...valid, system: 'system:default/' })).toEqual([
-      expect.stringMatching(/^spec\.system: /),
     ]);
   });
 
