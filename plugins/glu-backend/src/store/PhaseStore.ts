@@ -155,7 +155,7 @@ export class KnexPhaseStore implements PhaseStore {
       .orderBy([{ column: 'ph.pipeline_ref' }, { column: 'ph.position' }])
       .select(
         'ph.pipeline_ref',
-        'ph.name',
+        'ph.name as phase',
         'ph.source_type',
         'ph.source_key',
         'ph.changed_at',
@@ -163,7 +163,7 @@ export class KnexPhaseStore implements PhaseStore {
         'ph.refresh_error',
         'ph.refresh_failure',
         'ph.refresh_failing_since',
-        'h.id as history_id',
+        'h.id',
         'h.digest',
         'h.blob_hash',
         'h.cause',
@@ -181,7 +181,7 @@ export class KnexPhaseStore implements PhaseStore {
       );
     return rows.map(row => ({
       pipelineRef: row.pipeline_ref,
-      phase: row.name,
+      phase: row.phase,
       sourceType: row.source_type,
       sourceKey: row.source_key ?? undefined,
       refreshedAt: iso(row.refreshed_at),
@@ -193,13 +193,8 @@ export class KnexPhaseStore implements PhaseStore {
         ? { refreshFailingSince: iso(row.refresh_failing_since) }
         : {}),
       heldSince: iso(row.changed_at),
-      current: row.history_id
-        ? historyFromRow({
-            ...row,
-            id: row.history_id,
-            phase: row.name,
-          })
-        : undefined,
+      // The row names its columns as a history row does.
+      current: row.id ? historyFromRow(row) : undefined,
     }));
   }
 
