@@ -200,7 +200,8 @@ describe('reliability: authorization', () => {
     // shows the freeze, and a promotion there is refused.
     await eventually(
       'the other replica to see the freeze',
-      async () => ((await suite.view(b, 'payments')).freezes ? true : undefined),
+      async () =>
+        (await suite.view(b, 'payments')).freezes ? true : undefined,
       10_000,
     );
     const heldAfter = Date.now() - started;

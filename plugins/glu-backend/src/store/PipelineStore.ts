@@ -360,12 +360,7 @@ export class KnexPipelineStore implements PipelineStore {
     options: ListPipelinesOptions,
   ): Promise<Page<PipelineAt>> {
     const query = this.db('glu_pipelines as p')
-      .select(
-        'p.entity_ref',
-        'p.definition_hash',
-        'p.revision',
-        'p.updated_at',
-      )
+      .select('p.entity_ref', 'p.definition_hash', 'p.revision', 'p.updated_at')
       .orderBy('p.entity_ref')
       .limit(options.limit + 1);
     if (options.owner?.length) {
