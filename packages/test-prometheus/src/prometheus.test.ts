@@ -64,7 +64,7 @@ describe('startPrometheus and startExporter', () => {
   });
 
   it('freezes: it accepts connections and answers nothing until thawed', async () => {
-    prometheus.freeze();
+    await prometheus.freeze();
     try {
       await expect(
         fetch(`${prometheus.url}/-/ready`, {

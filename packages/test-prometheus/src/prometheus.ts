@@ -6,6 +6,33 @@ import os from 'node:os';
 import path from 'node:path';
 
 /**
+ * Resolves once every thread of a process is stopped (its state in /proc is
+ * `T`): a signal is delivered when a thread next runs, not when kill
+ * returns.
+ */
+async function untilStopped(processId: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  const stopped = async (task: string) => {
+    try {
+      // The state follows the command's name in parentheses.
+      const stat = await fs.readFile(
+        `/proc/${processId}/task/${task}/stat`,
+        'utf8',
+      );
+      return /\) [Tt] /.test(stat);
+    } catch {
+      return true; // A thread that ended in the meantime runs no more.
+    }
+  };
+  while (Date.now() < deadline) {
+    const tasks = await fs.readdir(`/proc/${processId}/task`);
+    if ((await Promise.all(tasks.map(stopped))).every(Boolean)) return;
+    await new Promise(resolve => setTimeout(resolve, 10));
+  }
+  throw new Error(`process ${processId} did not stop within 10 s of SIGSTOP`);
+}
+
+/**
  * What `startPrometheus` runs.
  *
  * @public
@@ -33,8 +60,11 @@ export interface TestPrometheus {
   down(): Promise<void>;
   /** Starts it again, on the same port and storage. */
   up(): Promise<void>;
-  /** Stops its process (SIGSTOP): connections are accepted, never answered. */
-  freeze(): void;
+  /**
+   * Stops its process (SIGSTOP), and resolves once the kernel says it is
+   * stopped: from then on connections are accepted, never answered.
+   */
+  freeze(): Promise<void>;
   /** Lets a frozen process go on (SIGCONT). */
   thaw(): void;
   /**
@@ -252,9 +282,11 @@ export async function startPrometheus(
       if (child) throw new Error('Prometheus is running already');
       await launch();
     },
-    freeze() {
-      process.kill(pid(), 'SIGSTOP');
+    async freeze() {
+      const stopped = pid();
+      process.kill(stopped, 'SIGSTOP');
       frozen = true;
+      await untilStopped(stopped);
     },
     thaw() {
       process.kill(pid(), 'SIGCONT');

@@ -185,7 +185,7 @@ describe('the prometheus gate against a real Prometheus', () => {
 
   it('waits while Prometheus does not answer in time', async () => {
     const prometheusGate = gate({ http: { seconds: 1 } });
-    prometheus.freeze();
+    await prometheus.freeze();
     let answer: GluGateResult;
     try {
       answer = await prometheusGate.evaluate(options(), holding('1.2.0'));
