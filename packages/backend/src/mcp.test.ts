@@ -92,6 +92,9 @@ describeExampleBackend(() => {
       'glu.list-promotion-requests',
       'glu.withdraw-promotion-request',
       'glu.approve-version',
+      'glu.get-fleet',
+      'glu.diff-fleet',
+      'glu.promote-fleet',
     ]);
     expect(documented().tools).toEqual(names);
     expect(
