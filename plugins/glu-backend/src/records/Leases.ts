@@ -108,12 +108,13 @@ export class Leases {
    * way is alive exactly while its holder does either.
    */
   async covers(name: string, holder: string): Promise<boolean> {
+    // Both in one read: a waiter takes the lease and then gives up its
+    // wait, and two reads could fall on either side of that, seeing neither.
     const now = Date.now();
-    for (const lease of [name, waitOf(holder)]) {
-      const held = await this.store.leases.getLease(lease);
-      if (held?.holder === holder && held.expiresAt > now) return true;
-    }
-    return false;
+    const leases = await this.store.leases.getLeases([name, waitOf(holder)]);
+    return [...leases.values()].some(
+      held => held.holder === holder && held.expiresAt > now,
+    );
   }
 
   /**

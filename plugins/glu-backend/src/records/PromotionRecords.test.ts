@@ -115,6 +115,39 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('keeps a pending record whose holder takes the lease while it is looked at', async () => {
+      const { store, leases, records } = await setup();
+      const lease = leaseOfPhase(draft.pipelineRef, draft.to);
+      const waiter = leases.newHolder();
+      await leases.claimWait(waiter);
+      const waiting = await records.create(
+        { ...draft, status: 'pending' },
+        waiter,
+      );
+      // Right after the first read of the leases, the waiter takes the
+      // lease and gives up its wait, as withLease does.
+      const reads = store.leases;
+      let moved = false;
+      store.leases = new Proxy(reads, {
+        get(target, key) {
+          const value = Reflect.get(target, key, target);
+          if (typeof value !== 'function') return value;
+          return async (...args: unknown[]) => {
+            const result = await value.apply(target, args);
+            if (String(key).startsWith('get') && !moved) {
+              moved = true;
+              await reads.tryAcquireLease(lease, waiter, 60_000);
+              await leases.releaseWait(waiter);
+            }
+            return result;
+          };
+        },
+      });
+      expect(await records.endAbandoned()).toEqual([]);
+      expect(moved).toBe(true);
+      expect((await records.get(waiting.id))?.status).toBe('pending');
+    });
+
     it('ends a pending record as soon as its holder stops waiting for the lease', async () => {
       const { store, leases, records } = await setup({ waitMillis: 200 });
       const lease = leaseOfPhase(draft.pipelineRef, draft.to);

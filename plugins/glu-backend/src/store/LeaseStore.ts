@@ -10,10 +10,14 @@ export interface LeaseStore {
     holder: string,
     ttlMillis: number,
   ): Promise<boolean>;
-  /** Who holds a lease, and until when (epoch milliseconds). */
-  getLease(
-    name: string,
-  ): Promise<{ holder: string; expiresAt: number } | undefined>;
+  /**
+   * Who holds these leases, and until when (epoch milliseconds), read in
+   * one statement: one moment's view of all of them. Leases no one holds
+   * are left out.
+   */
+  getLeases(
+    names: string[],
+  ): Promise<Map<string, { holder: string; expiresAt: number }>>;
   renewLease(name: string, holder: string, ttlMillis: number): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
 }
@@ -90,13 +94,16 @@ export class KnexLeaseStore implements LeaseStore {
   >;
 
   /** Who holds a lease, and until when (epoch milliseconds). */
-  async getLease(
-    name: string,
-  ): Promise<{ holder: string; expiresAt: number } | undefined> {
-    const row = await this.db('glu_leases').where({ name }).first();
-    return row
-      ? { holder: row.holder, expiresAt: toDate(row.expires_at)!.getTime() }
-      : undefined;
+  async getLeases(
+    names: string[],
+  ): Promise<Map<string, { holder: string; expiresAt: number }>> {
+    const rows = await this.db('glu_leases').whereIn('name', names);
+    return new Map(
+      rows.map(row => [
+        row.name,
+        { holder: row.holder, expiresAt: toDate(row.expires_at)!.getTime() },
+      ]),
+    );
   }
 
   async renewLease(name: string, holder: string, ttlMillis: number) {
