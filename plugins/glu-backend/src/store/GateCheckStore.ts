@@ -50,8 +50,8 @@ export class KnexGateCheckStore implements GateCheckStore {
    */
   async saveGateChecks(checks: GateCheck[]): Promise<string[]> {
     if (checks.length === 0) return [];
-    return this.unit.changeSome(async tx => {
-      const refs = [...new Set(checks.map(c => c.pipelineRef))];
+    const refs = [...new Set(checks.map(c => c.pipelineRef))];
+    return this.unit.changeSome(refs, async tx => {
       const before = new Map<string, Record<string, unknown>>();
       for (let i = 0; i < refs.length; i += 500) {
         const rows = await tx('glu_gate_checks')

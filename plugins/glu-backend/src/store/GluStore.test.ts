@@ -356,3 +356,64 @@ describe.each(databases.eachSupportedId())('GluStore on %p', databaseId => {
     ]);
   });
 });
+
+it("takes a pipeline's row before a promotion's, as every change does, so that two changes never wait on each other in a circle", async () => {
+  const knex = await databases.init('POSTGRES_18');
+  const store = await createGluStore({
+    database: mockServices.database({ knex }),
+  });
+  const pipeline = definition('circle', 'group:default/x');
+  await store.pipelines.upsertPipeline(pipeline, 'h');
+  await store.promotions.createPromotion({
+    id: 'one',
+    pipelineRef: pipeline.ref,
+    from: 'build',
+    to: 'staging',
+    kind: 'promotion',
+    strategy: 'commit',
+    status: 'running',
+    triggeredBy: 'user:default/alice',
+    trigger: 'manual',
+    createdAt: new Date().toISOString(),
+  });
+  const waiting = async () =>
+    Number(
+      (
+        await knex.raw(
+          "select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
+        )
+      ).rows[0].n,
+    );
+  // A change of the pipeline (as the recording of a write is) has taken
+  // its row, and will end the promotion next.
+  let carryOn!: () => void;
+  const taken = new Promise<void>(resolve => {
+    carryOn = resolve;
+  });
+  const change = knex.transaction(async tx => {
+    await tx('glu_pipelines')
+      .where({ entity_ref: pipeline.ref })
+      .increment('revision', 1);
+    await taken;
+    await tx('glu_promotions')
+      .where({ id: 'one' })
+      .update({ status: 'succeeded' });
+  });
+  // Meanwhile the promotion's record is moved on: it waits for the
+  // pipeline's row, holding nothing the change needs.
+  const move = store.promotions.tryUpdatePromotion(
+    'one',
+    { status: 'failed', error: 'late' },
+    ['running'],
+  );
+  while ((await waiting()) === 0) {
+    await new Promise(resolve => setImmediate(resolve));
+  }
+  carryOn();
+  await expect(change).resolves.toBeUndefined();
+  // The change ended it first; the late move changes nothing.
+  await expect(move).resolves.toBeUndefined();
+  expect((await store.promotions.getPromotion('one'))?.status).toBe(
+    'succeeded',
+  );
+});

@@ -63,7 +63,7 @@ export class KnexPinStore implements PinStore {
 
   /** Removes a pin; true when there was one. */
   async deletePin(pipelineRef: string, phase: string): Promise<boolean> {
-    return this.unit.changeSome(async tx => {
+    return this.unit.changeSome([pipelineRef], async tx => {
       const deleted = await tx('glu_pins')
         .where({ pipeline_ref: pipelineRef, phase })
         .delete();

@@ -119,7 +119,12 @@ export class KnexPromotionStore implements PromotionStore {
     patch: PromotionPatch,
     onlyIfStatus?: PromotionRecord['status'][],
   ): Promise<PromotionRecord | undefined> {
-    const row = await this.unit.changeSome(async tx => {
+    // Its pipeline's row first, as every change takes it.
+    const of = await this.db('glu_promotions')
+      .where({ id })
+      .first('pipeline_ref');
+    if (!of) return undefined;
+    const row = await this.unit.changeSome([of.pipeline_ref], async tx => {
       const moved = await movePromotion(tx, { id, patch, onlyIfStatus });
       return { result: moved, changed: moved ? [moved.pipeline_ref] : [] };
     });

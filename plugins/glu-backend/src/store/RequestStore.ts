@@ -116,7 +116,12 @@ export class KnexRequestStore implements RequestStore {
   }
 
   async endRequest(id: string, end: RequestEnd, now: Date): Promise<boolean> {
-    return this.unit.changeSome(async tx => {
+    // Its pipeline's row first, as every change takes it.
+    const of = await this.db('glu_promotion_requests')
+      .where({ id: Number(id) })
+      .first('pipeline_ref');
+    if (!of) return false;
+    return this.unit.changeSome([of.pipeline_ref], async tx => {
       const [row] = await tx('glu_promotion_requests')
         .where({ id: Number(id), status: 'open' })
         .update(

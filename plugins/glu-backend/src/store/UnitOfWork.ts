@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { isSqlite } from './rows';
 
 /**
  * The one way to change what a pipeline's view shows (its definition, a
@@ -28,18 +29,38 @@ export class UnitOfWork {
   }
 
   /**
-   * The same, for work that learns only as it goes which pipelines it
-   * changed (it answers them with its result): their revisions move at its
-   * end, in the same transaction.
+   * The same, for work that learns only as it goes which of these
+   * pipelines it changed (it answers them with its result): their rows are
+   * taken first all the same, in the order of their refs, and only the
+   * changed ones' revisions move, at its end, in the same transaction.
    */
   changeSome<T>(
+    refs: string[],
     work: (tx: Knex.Transaction) => Promise<{ result: T; changed: string[] }>,
   ): Promise<T> {
     return this.db.transaction(async tx => {
+      await lockPipelines(tx, refs);
       const { result, changed } = await work(tx);
       await moveRevisions(tx, changed);
       return result;
     });
+  }
+}
+
+/** Takes pipelines' rows for the rest of the transaction, in ref order. */
+async function lockPipelines(
+  tx: Knex.Transaction,
+  refs: string[],
+): Promise<void> {
+  // SQLite has one writer at a time: there are no rows to take in order.
+  if (isSqlite(tx)) return;
+  const sorted = [...new Set(refs)].sort();
+  for (let i = 0; i < sorted.length; i += 500) {
+    await tx('glu_pipelines')
+      .whereIn('entity_ref', sorted.slice(i, i + 500))
+      .orderBy('entity_ref')
+      .forUpdate()
+      .select('entity_ref');
   }
 }
 
