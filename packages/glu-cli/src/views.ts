@@ -7,6 +7,7 @@ import {
   OwnerDora,
   PipelineDora,
   PipelineSummary,
+  PipelineRefresh,
   PipelineView,
   Promotion,
   PromotionDryRun,
@@ -73,7 +74,11 @@ function edgeReasons(edge: PipelineView['edges'][number]): string {
 export function pipelineText(
   p: Palette,
   view: PipelineView,
-  options: { graph?: boolean } = {},
+  options: {
+    graph?: boolean;
+    /** When each phase was last looked at: a column of its own. */
+    refresh?: PipelineRefresh;
+  } = {},
 ): string {
   const lines: string[] = [];
   lines.push(
@@ -97,10 +102,20 @@ export function pipelineText(
     lines.push(graphText(p, view));
     return lines.join('\n');
   }
+  const lookedAt = new Map(
+    options.refresh?.phases.map(phase => [phase.name, phase.lookedAt]),
+  );
   lines.push(
     table(
       p,
-      ['PHASE', 'VERSION', 'DIGEST', 'CHANGED', 'REFRESHED', 'NOTE'],
+      [
+        'PHASE',
+        'VERSION',
+        'DIGEST',
+        'CHANGED',
+        ...(options.refresh ? ['LOOKED AT'] : []),
+        'NOTE',
+      ],
       view.phases.map(phase => [
         phase.name,
         phase.state
@@ -108,13 +123,21 @@ export function pipelineText(
           : p.dim('not seen yet'),
         shortDigest(phase.state?.digest),
         ago(phase.state?.observedAt),
-        ago(phase.refreshedAt),
+        ...(options.refresh ? [ago(lookedAt.get(phase.name))] : []),
         [
           phase.pin
             ? p.magenta(`pinned by ${phase.pin.pinnedBy}: ${phase.pin.reason}`)
             : '',
           quarantineOf(phase) ? p.red(markText(quarantineOf(phase)!)) : '',
-          phase.refreshError ? p.red(`refresh: ${phase.refreshError}`) : '',
+          phase.refreshError
+            ? p.red(
+                `refresh failing${
+                  phase.refreshFailingSince
+                    ? ` since ${ago(phase.refreshFailingSince)}`
+                    : ''
+                }: ${phase.refreshError}`,
+              )
+            : '',
         ]
           .filter(Boolean)
           .join('; '),

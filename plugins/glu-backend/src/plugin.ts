@@ -444,6 +444,7 @@ export const gluPlugin = createBackendPlugin({
             dora: new DoraReports({ store, quarantines }),
             changes,
             refresh: refs => refresh.refreshNow(refs),
+            refresher,
             documents,
           }),
           {

@@ -194,6 +194,13 @@ export type EdgeStatus = EdgeView['status'];
 export type PipelineView = GluApiSchemas['PipelineView'];
 
 /**
+ * When Glu last looked at each phase of a pipeline.
+ *
+ * @public
+ */
+export type PipelineRefresh = GluApiSchemas['PipelineRefresh'];
+
+/**
  * A pipeline in a list: phases' versions in one row.
  *
  * @public

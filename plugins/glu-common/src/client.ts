@@ -21,6 +21,7 @@ import {
   Page,
   Pin,
   PipelineDora,
+  PipelineRefresh,
   PipelineSummary,
   PipelineView,
   Promotion,
@@ -229,6 +230,17 @@ export class GluClient {
       ...(await this.baseUrl()),
       params: { query: { owner: [owner].flat(), ...periodQuery(period) } },
     });
+    return data!;
+  }
+
+  /** When Glu last looked at each of the pipeline's phases. */
+  async getPipelineRefresh(
+    ref: string | CompoundEntityRef,
+  ): Promise<PipelineRefresh> {
+    const { data } = await this.api.GET(
+      '/pipelines/{namespace}/{name}/refresh',
+      { ...(await this.baseUrl()), params: { path: pipelineParams(ref) } },
+    );
     return data!;
   }
 

@@ -43,9 +43,17 @@ export function addInspect(command: AddCommand): void {
     .option('--graph', 'as a small graph of phases and edges')
     .action(
       action(async ({ client, printer }, pipeline: string, options: any) => {
-        const view = await client.getPipeline(pipeline);
+        const [view, refresh] = await Promise.all([
+          client.getPipeline(pipeline),
+          printer.format === 'table' && !options.graph
+            ? client.getPipelineRefresh(pipeline)
+            : undefined,
+        ]);
         printer.result(view, () =>
-          pipelineText(printer.palette, view, { graph: options.graph }),
+          pipelineText(printer.palette, view, {
+            graph: options.graph,
+            refresh,
+          }),
         );
       }),
     );
@@ -57,7 +65,13 @@ export function addRefresh(command: AddCommand): void {
     .action(
       action(async ({ client, printer }, pipeline: string) => {
         const view = await client.refreshPipeline(pipeline);
-        printer.result(view, () => pipelineText(printer.palette, view));
+        const refresh =
+          printer.format === 'table'
+            ? await client.getPipelineRefresh(pipeline)
+            : undefined;
+        printer.result(view, () =>
+          pipelineText(printer.palette, view, { refresh }),
+        );
       }),
     );
 }

@@ -341,7 +341,16 @@ export class BenchBackend {
    * Waits until every phase of the last pipeline of each fleet repository
    * (which its refresh reaches last) satisfies `done`.
    */
-  async fleetUntil(what: string, done: (phase: any) => boolean) {
+  /**
+   * Until every phase of one pipeline per repository is done: as its view
+   * shows it, or (`refresh`) as its refresh's answer does (when it was
+   * last looked at is not part of the view).
+   */
+  async fleetUntil(
+    what: string,
+    done: (phase: any) => boolean,
+    of: 'view' | 'refresh' = 'view',
+  ) {
     const samples = Array.from(
       { length: REPOSITORIES },
       (_, r) =>
@@ -351,7 +360,11 @@ export class BenchBackend {
     for (;;) {
       const views = await Promise.all(
         samples.map(i =>
-          call(undefined, `${this.api}/p${i}`, { token: TOKEN }),
+          call(
+            undefined,
+            `${this.api}/p${i}${of === 'refresh' ? '/refresh' : ''}`,
+            { token: TOKEN },
+          ),
         ),
       );
       if (
@@ -376,7 +389,8 @@ export class BenchBackend {
     await this.webhooks();
     await this.fleetUntil(
       'every phase refreshed',
-      p => p.refreshedAt && p.refreshedAt >= since,
+      p => p.lookedAt && p.lookedAt >= since,
+      'refresh',
     );
   }
 

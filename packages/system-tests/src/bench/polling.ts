@@ -198,7 +198,8 @@ export async function pollingFigures(context: FigureContext) {
                 : 'every phase refreshed',
               kind === 'changed'
                 ? p => p.state?.version === version
-                : p => p.refreshedAt && p.refreshedAt >= since,
+                : p => p.lookedAt && p.lookedAt >= since,
+              kind === 'changed' ? 'view' : 'refresh',
             );
           });
           burst[kind].get(b)!.push(measured.perSecond);

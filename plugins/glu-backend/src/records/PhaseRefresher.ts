@@ -1,8 +1,13 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { createHash } from 'node:crypto';
 import { ServiceUnavailableError } from '@backstage/errors';
-import { intervalMillis } from '@glu-dev/plugin-glu-common';
+import {
+  intervalMillis as intervalMillisOf,
+  PipelineDefinition,
+} from '@glu-dev/plugin-glu-common';
 import { GluObservation, GluSourcePhase } from '@glu-dev/plugin-glu-node';
 import { GluStore } from '../store/GluStore';
+import { SourceCheck } from '../store/SourceCheckStore';
 import { PhaseState, RefreshFailure } from '../store/types';
 import { leaseOfPhase, Leases } from './Leases';
 import { PhaseChange, PhaseHistory } from './PhaseHistory';
@@ -13,6 +18,14 @@ import { ATTR, repositoryUrlOf } from '../telemetry/attributes';
 import { GluTelemetry } from '../telemetry/GluTelemetry';
 
 export type { PhaseChange } from './PhaseHistory';
+
+/** Phases asked about together: one source's group, at one interval. */
+interface RefreshGroup {
+  check: SourceCheck;
+  phases: GluSourcePhase[];
+  /** Whether one of them was never looked at. */
+  unseen?: boolean;
+}
 
 /** How many repositories or registries are asked at once. */
 const GROUPS_AT_ONCE = 8;
@@ -80,7 +93,7 @@ function wellFormed(
 export class PhaseRefresher {
   constructor(
     private readonly deps: {
-      store: Pick<GluStore, 'phases' | 'pipelines'>;
+      store: Pick<GluStore, 'phases' | 'pipelines' | 'checks'>;
       sources: PhaseSources;
       history: PhaseHistory;
       leases: Leases;
@@ -109,7 +122,7 @@ export class PhaseRefresher {
       onChanges?: (changes: PhaseChange[]) => Promise<void>;
     } = {},
   ): Promise<PhaseChange[]> {
-    const { store, sources } = this.deps;
+    const { store } = this.deps;
     const pipelines = await store.pipelines.listPipelineDefinitions(
       pipelineRefs,
     );
@@ -122,46 +135,51 @@ export class PhaseRefresher {
         )
       ).map(s => [`${s.pipelineRef}/${s.phase}`, s]),
     );
-    const now = Date.now();
-    const due = (state: PhaseState | undefined, interval: unknown) => {
-      if (pipelineRefs) return true; // asked for now
-      const millis = intervalMillis(interval);
-      const refreshedAt = state?.refreshedAt;
-      return !millis || !refreshedAt || Date.parse(refreshedAt) + millis <= now;
-    };
-    // The phases that share a request (a repository, a registry) are asked
-    // about together, each group apart from the others.
-    const groups = new Map<
-      string,
-      { type: string; group?: string; phases: GluSourcePhase[] }
-    >();
+    // The phases that share a request (a repository, a registry) and an
+    // interval are asked about together, each group apart from the others.
+    const groups = new Map<string, RefreshGroup>();
     for (const pipeline of pipelines) {
       for (const phase of pipeline.phases) {
-        const state = states.get(`${pipeline.ref}/${phase.name}`);
-        if (!due(state, phase.source.interval)) continue;
-        const type = phase.source.type;
-        const sourcePhase = sources.phase(pipeline, phase);
-        const key = `${type}\n${
-          sources.get(type)?.groupOf?.(sourcePhase) ?? ''
-        }`;
-        const group = groups.get(key) ?? {
-          type,
-          group: sources.get(type)?.groupOf?.(sourcePhase),
-          phases: [],
-        };
+        const sourcePhase = this.deps.sources.phase(pipeline, phase);
+        const check = this.checkOf(sourcePhase);
+        const group = groups.get(check.key) ?? { check, phases: [] };
         group.phases.push(sourcePhase);
-        groups.set(key, group);
+        group.unseen ||= !states.get(`${pipeline.ref}/${phase.name}`)
+          ?.refreshedAt;
+        groups.set(check.key, group);
       }
     }
+    // Pipelines asked for are looked at now; on schedule, each group once
+    // its interval has passed since it was last checked, or when one of its
+    // phases was never looked at.
+    const scheduled = !pipelineRefs;
+    const checked = scheduled
+      ? await store.checks.getChecks([...groups.keys()])
+      : new Map<string, Date>();
+    const now = Date.now();
+    const due = ({ check, unseen }: RefreshGroup) => {
+      const at = checked.get(check.key);
+      return (
+        !scheduled ||
+        unseen ||
+        !check.intervalMillis ||
+        !at ||
+        at.getTime() + check.intervalMillis <= now
+      );
+    };
     const changes: PhaseChange[] = [];
     const background = options.waitMillis !== undefined;
     const work = forEachLimited(
-      [...groups].filter(([key]) => !(background && this.inFlight.has(key))),
+      [...groups.values()].filter(
+        group =>
+          due(group) && !(background && this.inFlight.has(group.check.key)),
+      ),
       GROUPS_AT_ONCE,
-      async ([key, group]) => {
+      async group => {
+        const { key } = group.check;
         this.inFlight.add(key);
         try {
-          const seen = await this.observeTraced(group, states);
+          const seen = await this.observeTraced(group, states, scheduled);
           changes.push(...seen);
           if (seen.length > 0) {
             await options
@@ -195,41 +213,93 @@ export class PhaseRefresher {
     return [...changes];
   }
 
+  /** The group a phase is asked about in, and at which interval. */
+  checkOf(phase: GluSourcePhase): SourceCheck {
+    const sourceType = phase.config.type;
+    const group = this.deps.sources.get(sourceType)?.groupOf?.(phase) ?? '';
+    const intervalMillis = intervalMillisOf(phase.config.interval) ?? 0;
+    return {
+      key: createHash('sha256')
+        .update(JSON.stringify([sourceType, group, intervalMillis]))
+        .digest('hex'),
+      sourceType,
+      group,
+      intervalMillis,
+    };
+  }
+
+  /**
+   * When each phase of a pipeline was last looked at: its group's last
+   * check, or when it was looked at alone or changed, whichever is later.
+   */
+  async lookedAt(
+    pipeline: PipelineDefinition,
+    states: Map<string, PhaseState>,
+  ): Promise<Map<string, string>> {
+    const checks = new Map(
+      pipeline.phases.map(phase => [
+        phase.name,
+        this.checkOf(this.deps.sources.phase(pipeline, phase)).key,
+      ]),
+    );
+    const checked = await this.deps.store.checks.getChecks([
+      ...checks.values(),
+    ]);
+    const looked = new Map<string, string>();
+    for (const phase of pipeline.phases) {
+      const times = [
+        checked.get(checks.get(phase.name)!)?.getTime(),
+        states.get(phase.name)?.refreshedAt
+          ? Date.parse(states.get(phase.name)!.refreshedAt!)
+          : undefined,
+      ].filter((t): t is number => t !== undefined);
+      if (times.length > 0) {
+        looked.set(phase.name, new Date(Math.max(...times)).toISOString());
+      }
+    }
+    return looked;
+  }
+
   /**
    * One group in a span of its own (its states are stored with it: the
    * trace of a version Glu first saw here starts here), timed by source
    * type.
    */
   private async observeTraced(
-    group: { type: string; group?: string; phases: GluSourcePhase[] },
+    { check, phases }: RefreshGroup,
     states: Map<string, PhaseState>,
+    scheduled: boolean,
   ): Promise<PhaseChange[]> {
-    const { telemetry } = this.deps;
+    const { telemetry, store } = this.deps;
     const started = performance.now();
     return telemetry.span(
       'glu.refresh.group',
       {
         attributes: {
-          [ATTR.SOURCE_TYPE]: group.type,
-          ...(group.group
-            ? { [ATTR.SOURCE_GROUP]: repositoryUrlOf(group.group) }
+          [ATTR.SOURCE_TYPE]: check.sourceType,
+          ...(check.group
+            ? { [ATTR.SOURCE_GROUP]: repositoryUrlOf(check.group) }
             : {}),
-          'glu.refresh.phases': group.phases.length,
+          'glu.refresh.phases': phases.length,
         },
       },
       async span => {
+        const askedAt = new Date();
         const { changes, failed, error } = await this.observe(
-          group.type,
-          group.phases,
+          check.sourceType,
+          phases,
           states,
+          { askedAt, scheduled },
         );
+        // One row for the whole group, whatever its size.
+        if (scheduled) await store.checks.markChecked([check], askedAt);
         span.setAttributes({
           'glu.refresh.changed': changes.length,
           'glu.refresh.failed': failed,
         });
         if (error !== undefined) telemetry.failed(span, error);
         telemetry.refreshed(
-          group.type,
+          check.sourceType,
           (performance.now() - started) / 1000,
           error,
         );
@@ -238,11 +308,17 @@ export class PhaseRefresher {
     );
   }
 
-  /** Asks one source about its phases, and records what it saw. */
+  /**
+   * Asks one source about its phases, and records what changed: a phase
+   * that holds what it held, and fails as it failed (if it did), is not
+   * written, except to say when it was looked at when it was asked for
+   * alone (a scheduled check says so once for its whole group).
+   */
   private async observe(
     type: string,
     phases: GluSourcePhase[],
     states: Map<string, PhaseState>,
+    options: { askedAt: Date; scheduled: boolean },
   ): Promise<{ changes: PhaseChange[]; failed: number; error?: unknown }> {
     const { store, sources, logger, telemetry } = this.deps;
     const source = sources.get(type);
@@ -251,7 +327,7 @@ export class PhaseRefresher {
     let sourceError: unknown;
     let failed = 0;
     // A look that began before another ended does not undo what it found.
-    const askedAt = new Date();
+    const { askedAt } = options;
     try {
       observations = await source.observe(phases);
     } catch (error) {
@@ -261,7 +337,10 @@ export class PhaseRefresher {
       );
     }
     const changes: PhaseChange[] = [];
-    // What the phases are known to hold already: marked refreshed together.
+    // Phases known to hold what they held, whose failure is over: their
+    // views change, together.
+    const recovered: GluSourcePhase[] = [];
+    // Phases whose view does not change at all.
     const unchanged: GluSourcePhase[] = [];
     for (const [index, phase] of phases.entries()) {
       const seen = states.get(`${phase.pipelineRef}/${phase.phase}`);
@@ -290,6 +369,10 @@ export class PhaseRefresher {
           failure = 'invalid';
           message = seen.refreshError ?? message;
         }
+        if (seen?.refreshError === message && seen.refreshFailure === failure) {
+          unchanged.push(phase);
+          continue;
+        }
         await store.phases.markRefreshed(
           phase.pipelineRef,
           phase.phase,
@@ -300,7 +383,7 @@ export class PhaseRefresher {
         continue;
       }
       if (this.deps.history.isKnown(observation, seen)) {
-        unchanged.push(phase);
+        (seen?.refreshError ? recovered : unchanged).push(phase);
         flipped(false);
         continue;
       }
@@ -319,10 +402,14 @@ export class PhaseRefresher {
         );
       }
     }
-    await store.phases.markRefreshedMany(
-      unchanged.map(p => ({ pipelineRef: p.pipelineRef, phase: p.phase })),
-      askedAt,
-    );
+    const refsOf = (of: GluSourcePhase[]) =>
+      of.map(p => ({ pipelineRef: p.pipelineRef, phase: p.phase }));
+    if (recovered.length > 0) {
+      await store.phases.markRefreshedMany(refsOf(recovered), askedAt);
+    }
+    if (!options.scheduled && unchanged.length > 0) {
+      await store.phases.markLookedAt(refsOf(unchanged), askedAt);
+    }
     return { changes, failed, error: sourceError };
   }
 

@@ -1187,18 +1187,54 @@ export const spec = {
           state: {
             $ref: '#/components/schemas/HistoryEntry',
           },
-          refreshedAt: {
-            type: 'string',
-            format: 'date-time',
-          },
           refreshError: {
             type: 'string',
+            description:
+              'Why Glu cannot read what the phase holds, while it cannot.',
+          },
+          refreshFailingSince: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              'Since when Glu has failed to read the phase, with refreshError. When it last looked is not part of the view (it changes at every check); GET .../refresh answers it.',
           },
           pin: {
             $ref: '#/components/schemas/Pin',
           },
           quarantine: {
             $ref: '#/components/schemas/QuarantineMark',
+          },
+        },
+      },
+      PipelineRefresh: {
+        type: 'object',
+        required: ['phases'],
+        description: "When Glu last looked at each phase's source.",
+        properties: {
+          phases: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['name'],
+              properties: {
+                name: {
+                  type: 'string',
+                },
+                lookedAt: {
+                  type: 'string',
+                  format: 'date-time',
+                  description:
+                    "When Glu last asked the phase's source (with the rest of its repository or registry, or alone); absent before the first time.",
+                },
+                refreshError: {
+                  type: 'string',
+                },
+                refreshFailingSince: {
+                  type: 'string',
+                  format: 'date-time',
+                },
+              },
+            },
           },
         },
       },
@@ -2482,6 +2518,37 @@ export const spec = {
       },
     },
     '/pipelines/{namespace}/{name}/refresh': {
+      get: {
+        operationId: 'GetPipelineRefresh',
+        description:
+          "When Glu last looked at each of the pipeline's phases, and which fail to refresh. Read as the pipeline is.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'When each phase was last looked at.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineRefresh',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
       post: {
         operationId: 'RefreshPipeline',
         description:

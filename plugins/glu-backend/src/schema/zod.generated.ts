@@ -504,11 +504,39 @@ export const PhaseViewSchema = z.object({
     .boolean()
     .describe('Whether Glu can write into the phase (promotions, rollbacks).'),
   state: HistoryEntrySchema.optional(),
-  refreshedAt: z.string().datetime({ offset: true }).optional(),
-  refreshError: z.string().optional(),
+  refreshError: z
+    .string()
+    .describe('Why Glu cannot read what the phase holds, while it cannot.')
+    .optional(),
+  refreshFailingSince: z
+    .string()
+    .datetime({ offset: true })
+    .describe(
+      'Since when Glu has failed to read the phase, with refreshError. When it last looked is not part of the view (it changes at every check); GET .../refresh answers it.',
+    )
+    .optional(),
   pin: PinSchema.optional(),
   quarantine: QuarantineMarkSchema.optional(),
 });
+
+export const PipelineRefreshSchema = z
+  .object({
+    phases: z.array(
+      z.object({
+        name: z.string(),
+        lookedAt: z
+          .string()
+          .datetime({ offset: true })
+          .describe(
+            "When Glu last asked the phase's source (with the rest of its repository or registry, or alone); absent before the first time.",
+          )
+          .optional(),
+        refreshError: z.string().optional(),
+        refreshFailingSince: z.string().datetime({ offset: true }).optional(),
+      }),
+    ),
+  })
+  .describe("When Glu last looked at each phase's source.");
 
 export const EdgeViewSchema = z.object({
   from: z.string(),

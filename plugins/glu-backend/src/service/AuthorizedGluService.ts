@@ -219,6 +219,11 @@ export class AuthorizedGluService implements GluService {
     return this.service.getPipelineDocument(ref, options);
   }
 
+  async getPipelineRefresh(ref: string, options: CallOptions) {
+    await this.authorize(ref, options.credentials);
+    return this.service.getPipelineRefresh(ref, options);
+  }
+
   async refreshPipeline(ref: string, options: CallOptions) {
     await this.authorize(ref, options.credentials);
     return this.service.refreshPipeline(ref, options);

@@ -3,6 +3,7 @@ import {
   FleetPromotionRequest,
   HistoryDiff,
   PipelineDefinition,
+  PipelineRefresh,
   PromotionRequest,
   Quarantine,
 } from '@glu-dev/plugin-glu-common';
@@ -20,6 +21,7 @@ import { PipelineViews } from '../views/PipelineViews';
 import { FleetViews } from '../views/FleetViews';
 import { promoteEach } from './fleetPromotions';
 import { VersionPublisher } from '../records/VersionPublisher';
+import { PhaseRefresher } from '../records/PhaseRefresher';
 import { requirePhase, requirePipeline } from '../pipelines/lookup';
 import { GluStore } from '../store/GluStore';
 import { quarantineMarkOf, Quarantines } from '../quarantine/Quarantines';
@@ -65,6 +67,8 @@ export class DefaultGluService implements GluService {
       changes: PipelineChanges;
       /** Looks at pipelines' sources now, and follows up what changed. */
       refresh: (pipelineRefs: string[]) => Promise<void>;
+      /** When phases were last looked at. */
+      refresher: Pick<PhaseRefresher, 'lookedAt'>;
       /** Where the diffs of history are made (large ones off the main thread). */
       documents: DocumentThreads;
     },
@@ -147,6 +151,33 @@ export class DefaultGluService implements GluService {
     await requirePipeline(this.deps.store, ref);
     await this.deps.refresh([ref]);
     return this.deps.views.getPipeline(ref);
+  }
+
+  async getPipelineRefresh(ref: string): Promise<PipelineRefresh> {
+    const { store, refresher } = this.deps;
+    const pipeline = await requirePipeline(store, ref);
+    const states = new Map(
+      (await store.phases.getPhaseStates([ref])).map(s => [s.phase, s]),
+    );
+    const looked = await refresher.lookedAt(pipeline, states);
+    return {
+      phases: pipeline.phases.map(({ name }) => {
+        const state = states.get(name);
+        const lookedAt = looked.get(name);
+        return {
+          name,
+          ...(lookedAt ? { lookedAt } : {}),
+          ...(state?.refreshError
+            ? {
+                refreshError: state.refreshError,
+                ...(state.refreshFailingSince
+                  ? { refreshFailingSince: state.refreshFailingSince }
+                  : {}),
+              }
+            : {}),
+        };
+      }),
+    };
   }
 
   async listHistory(ref: string, phase: string, page: PageQuery) {

@@ -14,6 +14,7 @@ import {
   Pin,
   PipelineDora,
   PipelineSummary,
+  PipelineRefresh,
   PipelineView,
   Promotion,
   PromotionDryRun,
@@ -159,6 +160,11 @@ export interface GluService {
     options: CallOptions,
   ): Promise<PipelineDocument>;
   refreshPipeline(ref: string, options: CallOptions): Promise<PipelineView>;
+  /** When Glu last looked at each of the pipeline's phases. */
+  getPipelineRefresh(
+    ref: string,
+    options: CallOptions,
+  ): Promise<PipelineRefresh>;
   listHistory(
     ref: string,
     phase: string,

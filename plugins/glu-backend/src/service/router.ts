@@ -192,6 +192,12 @@ export async function createRouter(
 
   addFleetRoutes(router, { service, writes, credentialsOf, auth, userInfo });
 
+  router.get('/pipelines/:namespace/:name/refresh', async (req, res) => {
+    const ref = pipelineRefOf(req.params.namespace, req.params.name);
+    const credentials = await credentialsOf(req);
+    res.json(await service.getPipelineRefresh(ref, { credentials }));
+  });
+
   router.post('/pipelines/:namespace/:name/refresh', async (req, res) => {
     const ref = pipelineRefOf(req.params.namespace, req.params.name);
     const view = await audited(req, writes.refresh(ref));

@@ -20,6 +20,7 @@ import { KnexPinStore, PinStore } from './PinStore';
 import { KnexPipelineStore, PipelineStore } from './PipelineStore';
 import { KnexPromotionStore, PromotionStore } from './PromotionStore';
 import { isSqlite } from './rows';
+import { KnexSourceCheckStore, SourceCheckStore } from './SourceCheckStore';
 import { UnitOfWork } from './UnitOfWork';
 import { WebhookDeliveries } from './WebhookDeliveries';
 import { CatalogRefusals } from './CatalogRefusals';
@@ -39,6 +40,8 @@ export interface GluStore {
   phases: PhaseStore;
   promotions: PromotionStore;
   leases: LeaseStore;
+  /** When each group of phases' source was last asked. */
+  checks: SourceCheckStore;
   pins: PinStore;
   /** Freezes set at run time. */
   freezes: FreezeStore;
@@ -117,6 +120,7 @@ function storeOn(db: Knex, batching: BatcherOptions): GluStore {
     phases: new KnexPhaseStore(db, unit, batching),
     promotions: new KnexPromotionStore(db, unit, batching),
     leases: new KnexLeaseStore(db, batching),
+    checks: new KnexSourceCheckStore(db),
     pins: new KnexPinStore(db, unit),
     freezes: new KnexFreezeStore(db),
     quarantines: new KnexQuarantineStore(db),

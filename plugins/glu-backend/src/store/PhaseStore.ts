@@ -14,6 +14,7 @@ import {
   promotionFromRow,
 } from './promotionRows';
 import {
+  chunks,
   decodeCursor,
   encodeCursor,
   historyFromRow,
@@ -58,6 +59,15 @@ export interface PhaseStore {
   markRefreshedMany(
     phases: Array<{ pipelineRef: string; phase: string }>,
     askedAt?: Date,
+  ): Promise<void>;
+  /**
+   * Records when these phases' sources were last asked about them, found
+   * nothing new, and the phases' errors (if any) stand as they were: no
+   * revision moves, since no view shows it. Not moved back.
+   */
+  markLookedAt(
+    phases: Array<{ pipelineRef: string; phase: string }>,
+    at: Date,
   ): Promise<void>;
   /** Marks a phase refreshed now, or failing to refresh with an error. */
   markRefreshed(
@@ -278,6 +288,23 @@ export class KnexPhaseStore implements PhaseStore {
           });
         },
       );
+    }
+  }
+
+  async markLookedAt(
+    phases: Array<{ pipelineRef: string; phase: string }>,
+    at: Date,
+  ) {
+    for (const chunk of chunks(phases, 400)) {
+      await this.db('glu_phases')
+        .whereIn(
+          ['pipeline_ref', 'name'],
+          chunk.map(p => [p.pipelineRef, p.phase]),
+        )
+        .where(q =>
+          q.whereNull('refreshed_at').orWhere('refreshed_at', '<', at),
+        )
+        .update({ refreshed_at: at });
     }
   }
 

@@ -143,8 +143,14 @@ export class PipelineViews {
           source: phase.source,
           writable: Boolean(this.deps.decisions.sources.writable(phase)),
           ...(state?.current ? { state: state.current } : {}),
-          ...(state?.refreshedAt ? { refreshedAt: state.refreshedAt } : {}),
-          ...(state?.refreshError ? { refreshError: state.refreshError } : {}),
+          ...(state?.refreshError
+            ? {
+                refreshError: state.refreshError,
+                ...(state.refreshFailingSince
+                  ? { refreshFailingSince: state.refreshFailingSince }
+                  : {}),
+              }
+            : {}),
           ...(pin ? { pin } : {}),
           ...(quarantine ? { quarantine } : {}),
         };

@@ -198,7 +198,8 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** When Glu last looked at each of the pipeline's phases, and which fail to refresh. Read as the pipeline is. */
+    get: operations['GetPipelineRefresh'];
     put?: never;
     /** Looks at the pipeline's sources now, rather than at the next poll. */
     post: operations['RefreshPipeline'];
@@ -897,11 +898,29 @@ export type components = {
       /** Whether Glu can write into the phase (promotions, rollbacks). */
       writable: boolean;
       state?: components['schemas']['HistoryEntry'];
-      /** Format: date-time */
-      refreshedAt?: string;
+      /** Why Glu cannot read what the phase holds, while it cannot. */
       refreshError?: string;
+      /**
+       * Format: date-time
+       * Since when Glu has failed to read the phase, with refreshError. When it last looked is not part of the view (it changes at every check); GET .../refresh answers it.
+       */
+      refreshFailingSince?: string;
       pin?: components['schemas']['Pin'];
       quarantine?: components['schemas']['QuarantineMark'];
+    };
+    /** When Glu last looked at each phase's source. */
+    PipelineRefresh: {
+      phases: {
+        name: string;
+        /**
+         * Format: date-time
+         * When Glu last asked the phase's source (with the rest of its repository or registry, or alone); absent before the first time.
+         */
+        lookedAt?: string;
+        refreshError?: string;
+        /** Format: date-time */
+        refreshFailingSince?: string;
+      }[];
     };
     EdgeView: {
       from: string;
@@ -1533,6 +1552,33 @@ export interface operations {
         };
       };
       400: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+    };
+  };
+  GetPipelineRefresh: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** The pipeline entity's namespace. */
+        namespace: components['parameters']['namespace'];
+        /** The pipeline entity's name. */
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** When each phase was last looked at. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PipelineRefresh'];
+        };
+      };
+      403: components['responses']['ErrorResponse'];
       404: components['responses']['ErrorResponse'];
     };
   };

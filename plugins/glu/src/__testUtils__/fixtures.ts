@@ -73,7 +73,6 @@ export function checkoutView(
         cause: 'published',
         actor: 'ci',
       }),
-      refreshedAt: new Date().toISOString(),
     },
     {
       name: 'staging',
@@ -87,7 +86,6 @@ export function checkoutView(
         commitUrl:
           'https://github.com/acme/gitops/commit/a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
       }),
-      refreshedAt: new Date().toISOString(),
     },
     {
       name: 'production',
@@ -98,7 +96,6 @@ export function checkoutView(
         cause: 'commit',
         actor: 'Jane Operator',
       }),
-      refreshedAt: new Date().toISOString(),
     },
   ];
   const view: PipelineView = {

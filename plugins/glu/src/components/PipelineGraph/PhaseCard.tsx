@@ -157,10 +157,10 @@ export const PhaseCard = memo(function PhaseCardContent(
           <div className={classes.notice}>
             <Alert severity="error">
               Failing to refresh: {phase.refreshError}
-              {phase.refreshedAt && (
+              {phase.refreshFailingSince && (
                 <>
                   {' '}
-                  (last looked <TimeAgo time={phase.refreshedAt} />)
+                  (since <TimeAgo time={phase.refreshFailingSince} />)
                 </>
               )}
             </Alert>
