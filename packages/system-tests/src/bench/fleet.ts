@@ -2,8 +2,10 @@
  * The fleet's figure: the whole fleet in one request, as the portal's fleet
  * view asks for it (GET /fleet, 1,000 pipelines a page, the API's most),
  * against the catalog's by-query for the same pipeline entities in one
- * request, with the same user's token; cold, right after a refresh of the
- * fleet moved every pipeline's revision, and warm, once it was read. Both
+ * request, with the same user's token; right after a refresh of the fleet
+ * that found nothing new (what every interval brings: it moves no
+ * revision, so what was read before is still kept), and warm, once read
+ * again. Both
  * sides ask for the fleet's system only, so that they answer the same 1,000
  * pipelines and nothing else of the catalog. Glu and the catalog alternate,
  * sample by sample.
@@ -123,8 +125,8 @@ export async function fleetFigures(context: FigureContext) {
     for (const b of rotate(backends, round)) {
       const token = await b.userToken();
       const urls = fleetUrls(b);
-      // Cold: a refresh of the fleet with nothing new, as each refresh
-      // interval brings, moved every pipeline's revision.
+      // A refresh of the fleet with nothing new, as each refresh interval
+      // brings.
       await b.refreshFleet();
       await pair(cold, b, round, side =>
         load({
@@ -153,7 +155,10 @@ export async function fleetFigures(context: FigureContext) {
     FLEET_PHASES.length + 1
   } environments`;
   const rows: Array<[string, Samples]> = [
-    [`GET /fleet?limit=${LIMIT}: ${what}, cold (right after a refresh)`, cold],
+    [
+      `GET /fleet?limit=${LIMIT}: ${what}, right after a refresh that found nothing new`,
+      cold,
+    ],
     [`GET /fleet?limit=${LIMIT}: ${what}, warm (one reader for 3 s)`, warm],
   ];
   for (const [figure, samples] of rows) {
