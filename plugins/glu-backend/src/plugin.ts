@@ -75,7 +75,7 @@ import { CatalogSyncTask } from './tasks/CatalogSyncTask';
 import { GateChecksTask } from './tasks/GateChecksTask';
 import { NotificationsTask } from './tasks/NotificationsTask';
 import { PullRequestsTask } from './tasks/PullRequestsTask';
-import { RefreshTask } from './tasks/RefreshTask';
+import { RefreshTask, refreshShardsOf } from './tasks/RefreshTask';
 import { WebhookDeliveriesTask } from './tasks/WebhookDeliveriesTask';
 import { Deliveries } from './triggers/Deliveries';
 import { EventTriggers } from './triggers/EventTriggers';
@@ -309,7 +309,9 @@ export const gluPlugin = createBackendPlugin({
           logger,
           telemetry,
         });
-        await refresh.schedule(scheduler, refreshInterval, leases.ttlMillis);
+        await refresh.schedule(scheduler, refreshInterval, leases.ttlMillis, {
+          shards: refreshShardsOf(config),
+        });
         const pullRequests = new PullRequestsTask({
           follower: new PullRequestFollower({
             store,
