@@ -17,14 +17,6 @@ export interface Config {
      * per interval). Defaults to one minute.
      */
     refreshInterval?: HumanDuration | string;
-    /**
-     * How many parts the scheduled refresh is split into, by repository or
-     * registry (1 to 64). Each part is a scheduler task of its own, which
-     * any replica may run, so that replicas share a large fleet's refresh
-     * and a replica that dies holds up only its part (until the task's
-     * timeout: the interval plus the lease). Defaults to 1.
-     */
-    refreshShards?: number;
     /** How often pipelines are read from the catalog. Defaults to 15 seconds. */
     catalogSyncInterval?: HumanDuration | string;
     /**

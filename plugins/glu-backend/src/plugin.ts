@@ -75,7 +75,7 @@ import { CatalogSyncTask } from './tasks/CatalogSyncTask';
 import { GateChecksTask } from './tasks/GateChecksTask';
 import { NotificationsTask } from './tasks/NotificationsTask';
 import { PullRequestsTask } from './tasks/PullRequestsTask';
-import { RefreshTask, refreshShardsOf } from './tasks/RefreshTask';
+import { RefreshTask } from './tasks/RefreshTask';
 import { WebhookDeliveriesTask } from './tasks/WebhookDeliveriesTask';
 import { Deliveries } from './triggers/Deliveries';
 import { EventTriggers } from './triggers/EventTriggers';
@@ -309,9 +309,7 @@ export const gluPlugin = createBackendPlugin({
           logger,
           telemetry,
         });
-        await refresh.schedule(scheduler, refreshInterval, leases.ttlMillis, {
-          shards: refreshShardsOf(config),
-        });
+        await refresh.schedule(scheduler, refreshInterval, leases.ttlMillis);
         const pullRequests = new PullRequestsTask({
           follower: new PullRequestFollower({
             store,

@@ -27,41 +27,8 @@ interface RefreshGroup {
   unseen?: boolean;
 }
 
-/**
- * How many repositories or registries a refresh asks at once, and the
- * scheduled parts' runs of a replica together.
- */
+/** How many repositories or registries are asked at once. */
 const GROUPS_AT_ONCE = 8;
-
-/** One part of the scheduled refresh: the groups whose key falls in it. */
-export interface RefreshShard {
-  index: number;
-  count: number;
-}
-
-/** Whether a group (by its check's key, a hex digest) is in a part. */
-export function inShard(key: string, shard: RefreshShard): boolean {
-  return parseInt(key.slice(0, 8), 16) % shard.count === shard.index;
-}
-
-/** At most so many pieces of work at once, whoever starts them. */
-class Slots {
-  private readonly waiting: Array<() => void> = [];
-
-  constructor(private free: number) {}
-
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.free > 0) this.free -= 1;
-    else await new Promise<void>(resolve => this.waiting.push(resolve));
-    try {
-      return await work();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free += 1;
-    }
-  }
-}
 
 /** Runs work over items, a few at a time. */
 export async function forEachLimited<T>(
@@ -138,9 +105,6 @@ export class PhaseRefresher {
   /** The groups being asked about in this replica, by key. */
   private readonly inFlight = new Set<string>();
 
-  /** The groups asked at once in this replica, by every part's runs. */
-  private readonly slots = new Slots(GROUPS_AT_ONCE);
-
   /**
    * Refreshes the given pipelines now (all of them, each phase at its own
    * interval, when none are given), and answers what changed.
@@ -155,8 +119,6 @@ export class PhaseRefresher {
     pipelineRefs?: string[],
     options: {
       waitMillis?: number;
-      /** On schedule: only the groups of this part. */
-      shard?: RefreshShard;
       onChanges?: (changes: PhaseChange[]) => Promise<void>;
     } = {},
   ): Promise<PhaseChange[]> {
@@ -180,7 +142,6 @@ export class PhaseRefresher {
       for (const phase of pipeline.phases) {
         const sourcePhase = this.deps.sources.phase(pipeline, phase);
         const check = this.checkOf(sourcePhase);
-        if (options.shard && !inShard(check.key, options.shard)) continue;
         const group = groups.get(check.key) ?? { check, phases: [] };
         group.phases.push(sourcePhase);
         group.unseen ||= !states.get(`${pipeline.ref}/${phase.name}`)
@@ -218,9 +179,7 @@ export class PhaseRefresher {
         const { key } = group.check;
         this.inFlight.add(key);
         try {
-          // Refreshes asked for now (webhooks, people) do not wait for them.
-          const observe = () => this.observeTraced(group, states, scheduled);
-          const seen = await (scheduled ? this.slots.run(observe) : observe());
+          const seen = await this.observeTraced(group, states, scheduled);
           changes.push(...seen);
           if (seen.length > 0) {
             await options

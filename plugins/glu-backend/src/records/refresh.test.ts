@@ -20,7 +20,6 @@ import { GluTelemetry } from '../telemetry/GluTelemetry';
 import { Leases } from './Leases';
 import { PhaseHistory } from './PhaseHistory';
 import { PhaseRefresher } from './PhaseRefresher';
-import { refreshShardsOf } from '../tasks/RefreshTask';
 import { PromotionRecords } from './PromotionRecords';
 
 jest.setTimeout(60_000);
@@ -175,28 +174,6 @@ describe.each(databases.eachSupportedId())('a refresh on %p', databaseId => {
     expect(Date.now() - Date.parse(state.refreshedAt!)).toBeLessThan(30_000);
   });
 
-  it('splits the scheduled refresh into parts by group, each group in exactly one', async () => {
-    const { store, fake, refresher } = await setup();
-    for (let r = 2; r < 12; r++) {
-      await store.pipelines.upsertPipeline(
-        storedPipeline(`q${r}`, [phase('prod', `repo-${r}`)]),
-        'h',
-      );
-    }
-    for (let r = 0; r < 12; r++) fake.hold(`repo-${r}`, '1.0.0');
-    const asked = async (index: number) => {
-      fake.asked.length = 0;
-      await refresher.refresh(undefined, { shard: { index, count: 3 } });
-      return fake.asked.map(a => a[0].split('/')[1]);
-    };
-    const parts = [await asked(0), await asked(1), await asked(2)];
-    const all = parts.flat();
-    // Twelve repositories, each asked in one part only.
-    expect(new Set(all).size).toBe(all.length);
-    expect(all).toHaveLength(12);
-    expect(parts.filter(part => part.length > 0).length).toBeGreaterThan(1);
-  });
-
   it('writes a failure once, not at every check, and its end', async () => {
     const { store, fake, refresher, pipelines, revisions } = await setup();
     fake.hold('repo-0', '1.0.0');
@@ -224,16 +201,4 @@ describe.each(databases.eachSupportedId())('a refresh on %p', databaseId => {
       (await store.phases.getPhaseStates([pipelines[0].ref]))[0].refreshError,
     ).toBeUndefined();
   });
-});
-
-it('refuses a number of parts that is not a whole number from 1 to 64', () => {
-  const of = (refreshShards: number | undefined) =>
-    refreshShardsOf(new ConfigReader({ glu: { refreshShards } }));
-  expect(of(undefined)).toBe(1);
-  expect(of(8)).toBe(8);
-  for (const wrong of [0, 65, 2.5]) {
-    expect(() => of(wrong)).toThrow(
-      `glu.refreshShards must be a whole number from 1 to 64, not ${wrong}`,
-    );
-  }
 });
