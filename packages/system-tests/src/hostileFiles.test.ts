@@ -118,10 +118,25 @@ describe('reliability: hostile files', () => {
    * An ordinary refresh on one replica and a promotion on the other, each
    * way, once the replicas have started: the first ones load and compile
    * what they use (a promotion after another replica's refresh held a
-   * replica's event loop for some 150 ms), which is no file's doing.
+   * replica's event loop for some 150 ms), which is no file's doing. The
+   * same for the catalog's reads that Glu's sync of pipelines makes, on
+   * each replica (their first answers held a replica that had just started
+   * for some 150 ms).
    */
   async function warmUp() {
     const [a, b] = suite.replicas;
+    for (const replica of suite.replicas) {
+      const catalog = `${replica.url}/api/catalog/entities`;
+      await suite.call(
+        `${catalog}/by-query?fields=kind,metadata.namespace,metadata.name,metadata.etag&limit=500&filter=kind%3DPipeline`,
+        { token: TOKENS.operator },
+      );
+      await suite.call(`${catalog}/by-refs`, {
+        method: 'POST',
+        token: TOKENS.operator,
+        body: { entityRefs: [`pipeline:default/${ORDINARY}`] },
+      });
+    }
     for (const [refresher, promoter] of [
       [a, b],
       [b, a],
