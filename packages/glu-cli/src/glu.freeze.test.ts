@@ -106,6 +106,14 @@ describe('glu freeze', () => {
     expect((await run(['freeze', 'list'], BOB)).code).toBe(ExitCode.done);
 
     const inspect = await run(['inspect', 'checkout']);
+    // When each phase was last looked at, from GET …/refresh.
+    expect(inspect.stdout).toMatch(
+      /PHASE\s+VERSION\s+DIGEST\s+CHANGED\s+LOOKED AT/,
+    );
+    // Changed, then looked at (seconds ago at most): both on its row.
+    expect(inspect.stdout).toMatch(
+      /^staging\s.* ago\s+(now|\d+ seconds? ago)\s/m,
+    );
     expect(inspect.stdout).toContain(
       `frozen: staging, by freeze ${id} (user:default/alice: release week) until `,
     );
