@@ -4,6 +4,7 @@ import { ServiceUnavailableError } from '@backstage/errors';
 import {
   intervalMillis as intervalMillisOf,
   PipelineDefinition,
+  PipelineRefresh,
 } from '@glu-dev/plugin-glu-common';
 import { GluObservation, GluSourcePhase } from '@glu-dev/plugin-glu-node';
 import { GluStore } from '../store/GluStore';
@@ -229,35 +230,45 @@ export class PhaseRefresher {
   }
 
   /**
-   * When each phase of a pipeline was last looked at: its group's last
-   * check, or when it was looked at alone or changed, whichever is later.
+   * When each phase of a pipeline was last looked at (its group's last
+   * check, or when it was looked at alone or changed, whichever is later),
+   * and which phases fail to refresh.
    */
-  async lookedAt(
-    pipeline: PipelineDefinition,
-    states: Map<string, PhaseState>,
-  ): Promise<Map<string, string>> {
-    const checks = new Map(
-      pipeline.phases.map(phase => [
-        phase.name,
-        this.checkOf(this.deps.sources.phase(pipeline, phase)).key,
+  async refreshOf(pipeline: PipelineDefinition): Promise<PipelineRefresh> {
+    const { store, sources } = this.deps;
+    const states = new Map(
+      (await store.phases.getPhaseStates([pipeline.ref])).map(s => [
+        s.phase,
+        s,
       ]),
     );
-    const checked = await this.deps.store.checks.getChecks([
-      ...checks.values(),
-    ]);
-    const looked = new Map<string, string>();
-    for (const phase of pipeline.phases) {
-      const times = [
-        checked.get(checks.get(phase.name)!)?.getTime(),
-        states.get(phase.name)?.refreshedAt
-          ? Date.parse(states.get(phase.name)!.refreshedAt!)
-          : undefined,
-      ].filter((t): t is number => t !== undefined);
-      if (times.length > 0) {
-        looked.set(phase.name, new Date(Math.max(...times)).toISOString());
-      }
-    }
-    return looked;
+    const keys = pipeline.phases.map(
+      phase => this.checkOf(sources.phase(pipeline, phase)).key,
+    );
+    const checked = await store.checks.getChecks(keys);
+    return {
+      phases: pipeline.phases.map(({ name }, i) => {
+        const state = states.get(name);
+        const times = [
+          checked.get(keys[i])?.getTime(),
+          state?.refreshedAt ? Date.parse(state.refreshedAt) : undefined,
+        ].filter((t): t is number => t !== undefined);
+        return {
+          name,
+          ...(times.length
+            ? { lookedAt: new Date(Math.max(...times)).toISOString() }
+            : {}),
+          ...(state?.refreshError
+            ? {
+                refreshError: state.refreshError,
+                ...(state.refreshFailingSince
+                  ? { refreshFailingSince: state.refreshFailingSince }
+                  : {}),
+              }
+            : {}),
+        };
+      }),
+    };
   }
 
   /**

@@ -132,8 +132,9 @@ describe.each(databases.eachSupportedId())('a refresh on %p', databaseId => {
     expect(checked.getTime()).toBeGreaterThanOrEqual(
       Date.parse(state.refreshedAt!),
     );
-    const looked = await refresher.lookedAt(p0, new Map([['prod', state]]));
-    expect(looked.get('prod')).toBe(checked.toISOString());
+    expect(await refresher.refreshOf(p0)).toEqual({
+      phases: [{ name: 'prod', lookedAt: checked.toISOString() }],
+    });
 
     // A change in one repository moves only its pipelines.
     fake.hold('repo-1', '1.1.0');

@@ -68,7 +68,7 @@ export class DefaultGluService implements GluService {
       /** Looks at pipelines' sources now, and follows up what changed. */
       refresh: (pipelineRefs: string[]) => Promise<void>;
       /** When phases were last looked at. */
-      refresher: Pick<PhaseRefresher, 'lookedAt'>;
+      refresher: Pick<PhaseRefresher, 'refreshOf'>;
       /** Where the diffs of history are made (large ones off the main thread). */
       documents: DocumentThreads;
     },
@@ -155,29 +155,7 @@ export class DefaultGluService implements GluService {
 
   async getPipelineRefresh(ref: string): Promise<PipelineRefresh> {
     const { store, refresher } = this.deps;
-    const pipeline = await requirePipeline(store, ref);
-    const states = new Map(
-      (await store.phases.getPhaseStates([ref])).map(s => [s.phase, s]),
-    );
-    const looked = await refresher.lookedAt(pipeline, states);
-    return {
-      phases: pipeline.phases.map(({ name }) => {
-        const state = states.get(name);
-        const lookedAt = looked.get(name);
-        return {
-          name,
-          ...(lookedAt ? { lookedAt } : {}),
-          ...(state?.refreshError
-            ? {
-                refreshError: state.refreshError,
-                ...(state.refreshFailingSince
-                  ? { refreshFailingSince: state.refreshFailingSince }
-                  : {}),
-              }
-            : {}),
-        };
-      }),
-    };
+    return refresher.refreshOf(await requirePipeline(store, ref));
   }
 
   async listHistory(ref: string, phase: string, page: PageQuery) {

@@ -15,6 +15,22 @@ function definition(name: string, owner: string): PipelineDefinition {
   return storedPipeline(name, [storedGitPhase('staging')], owner);
 }
 
+/** A promotion of `staging` under way. */
+function runningRecord(id: string, pipelineRef: string): PromotionRecord {
+  return {
+    id,
+    pipelineRef,
+    from: 'build',
+    to: 'staging',
+    kind: 'promotion',
+    strategy: 'commit',
+    status: 'running',
+    triggeredBy: 'user:default/alice',
+    trigger: 'manual',
+    createdAt: new Date().toISOString(),
+  };
+}
+
 it('leaves SQLite durable at every commit unless told that a checkpoint is enough', async () => {
   const knex = await databases.init('SQLITE_3');
   await createGluStore({ database: mockServices.database({ knex }) });
@@ -207,18 +223,7 @@ describe.each(databases.eachSupportedId())('GluStore on %p', databaseId => {
     const store = await createStore();
     const pipeline = definition('batched', 'group:default/x');
     await store.pipelines.upsertPipeline(pipeline, 'h');
-    const record = (id: string): PromotionRecord => ({
-      id,
-      pipelineRef: pipeline.ref,
-      from: 'build',
-      to: 'staging',
-      kind: 'promotion',
-      strategy: 'commit',
-      status: 'running',
-      triggeredBy: 'user:default/alice',
-      trigger: 'manual',
-      createdAt: new Date().toISOString(),
-    });
+    const record = (id: string) => runningRecord(id, pipeline.ref);
     await store.promotions.createPromotion(record('taken'));
     const before = await store.pipelines.getPipelineRevision(pipeline.ref);
     // Asked in one turn: one batch, whose one duplicate id is refused.
@@ -364,18 +369,7 @@ it("takes a pipeline's row before a promotion's, as every change does, so that t
   });
   const pipeline = definition('circle', 'group:default/x');
   await store.pipelines.upsertPipeline(pipeline, 'h');
-  await store.promotions.createPromotion({
-    id: 'one',
-    pipelineRef: pipeline.ref,
-    from: 'build',
-    to: 'staging',
-    kind: 'promotion',
-    strategy: 'commit',
-    status: 'running',
-    triggeredBy: 'user:default/alice',
-    trigger: 'manual',
-    createdAt: new Date().toISOString(),
-  });
+  await store.promotions.createPromotion(runningRecord('one', pipeline.ref));
   const waiting = async () =>
     Number(
       (
